@@ -1,0 +1,37 @@
+#include "api/api.h"
+
+#include "db/db.h"
+#include "db/migrate.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <sodium.h>
+
+/* Health reads the store's schema version through this thread's connection, so a 200 means
+ * the store is open, readable and at the version this binary expects, not only that the
+ * process is alive. */
+void api_health(struct http_request *req, struct http_reply *rep)
+{
+    struct db *db;
+    struct bh_error err;
+    int version = 0;
+    int rc = http_request_db(req, &db, &err);
+    if (rc == 0)
+        rc = migrate_check(db, migrations_builtin, migrations_builtin_count, &version, &err);
+    if (rc) {
+        http_reply_problem(req, rep, 503, bh_errname(rc), err.message, err.field);
+        return;
+    }
+    http_reply_json(
+        req, rep, 200,
+        json_pack("{s:s, s:s, s:i}", "status", "ok", "version", BH_VERSION, "schema", version));
+}
+
+void api_version(struct http_request *req, struct http_reply *rep)
+{
+    http_reply_json(req, rep, 200,
+                    json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "version", BH_VERSION, "schema",
+                              migrate_latest(migrations_builtin, migrations_builtin_count),
+                              "sqlite", db_driver_version(), "libmicrohttpd", MHD_get_version(),
+                              "jansson", JANSSON_VERSION, "libsodium", sodium_version_string()));
+}

@@ -1,0 +1,74 @@
+#ifndef BH_BASE_CONFIG_H
+#define BH_BASE_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "base/err.h"
+#include "base/log.h"
+
+/* The effective configuration. Each value comes from the strongest of four sources:
+ * defaults < config file (--config FILE, `key = value`) < environment (BLUEHELM_*) < flags.
+ * Every key is one row of a table in config.c (name, variable, flag, parser, help), so a new
+ * setting is one line there and one field here. */
+
+enum config_source { CONFIG_DEFAULT, CONFIG_FILE, CONFIG_ENV, CONFIG_FLAG };
+
+#define CONFIG_PATH_MAX 1024
+
+struct bh_config {
+    char db[CONFIG_PATH_MAX]; /* store file */
+    char listen_host[256];    /* numeric address or name to bind */
+    int listen_port;          /* 0 picks a free port (tests) */
+    enum bh_log_level log_level;
+    enum bh_log_format log_format;
+    int threads;         /* server worker threads */
+    int max_connections; /* open connections at once */
+    size_t max_body;     /* largest request body in bytes */
+    int request_timeout; /* seconds of client silence before a connection is closed */
+    char iso_codes_dir[CONFIG_PATH_MAX]; /* Debian iso-codes JSON folder */
+
+    /* Where each key's value came from, indexed like the table; and the file name. */
+    enum config_source source[16];
+    char file[CONFIG_PATH_MAX];
+};
+
+/* Fills every key with its default. */
+void config_defaults(struct bh_config *c);
+
+/* Reads `key = value` lines (INI syntax via libinih; no sections). An unknown key, a bad
+ * value or an unreadable file fails, with `err` naming the file, line and key. */
+int config_load_file(struct bh_config *c, const char *path, struct bh_error *err);
+
+/* Reads BLUEHELM_* variables from `envp` (a NULL-terminated "KEY=VALUE" array such as
+ * `environ`). An unknown BLUEHELM_ variable is an error: it is most likely a typo. */
+int config_load_env(struct bh_config *c, char *const *envp, struct bh_error *err);
+
+/* Sets one key by its config-file name ("listen") from `source`. */
+int config_set(struct bh_config *c, const char *key, const char *value, enum config_source source,
+               struct bh_error *err);
+
+/* The config-file key for a long flag name ("max-body" → "max_body"), or NULL when the flag
+ * is not a configuration flag. */
+const char *config_key_for_flag(const char *flag);
+
+/* Number of keys and the i-th key's flag name (without "--"), argument name and help. */
+size_t config_key_count(void);
+const char *config_key_flag(size_t i);
+const char *config_key_help(size_t i);
+const char *config_key_arg(size_t i);
+
+/* Prints every key as `key = value   # source`, secrets masked. */
+void config_print(const struct bh_config *c, FILE *out);
+
+/* Formats the value of key `i` into `out` (secrets masked). */
+void config_value_string(const struct bh_config *c, size_t i, char *out, size_t outlen);
+
+/* "default", "file /etc/bluehelm.conf", "environment BLUEHELM_DB", "flag --db". */
+void config_source_describe(const struct bh_config *c, size_t i, char *out, size_t outlen);
+
+/* Masks the password of a URL-style value ("postgresql://u:secret@h/db" →
+ * "postgresql://u:***@h/db") so a future PostgreSQL DSN is never printed or logged. */
+void config_mask_secret_url(const char *in, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,338 @@
+/* The SQLite driver behind db.h. It is the only file that includes sqlite3.h. */
+#include "db/db.h"
+
+#include "base/mem.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* How long a writer waits for another writer's lock before giving up with BH_EBUSY. */
+#define DB_BUSY_TIMEOUT_MS 5000
+
+struct db_stmt {
+    struct db *db;
+    sqlite3_stmt *stmt;
+    char *sql;
+    struct db_stmt *next; /* cache chain */
+    int in_use;
+    int cached;
+};
+
+struct db {
+    sqlite3 *conn;
+    char *path;
+    struct db_stmt *cache; /* every cached statement, most recently added first */
+    int in_tx;
+};
+
+static int map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+        return 0;
+    case SQLITE_NOMEM:
+        return BH_ENOMEM;
+    case SQLITE_CONSTRAINT:
+        return BH_ECONFLICT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return BH_EBUSY;
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_FULL:
+        return BH_EIO;
+    default:
+        return BH_ESTORE;
+    }
+}
+
+static int fail_sqlite(struct db *db, int rc, struct bh_error *err, const char *what)
+{
+    if ((rc & 0xff) == SQLITE_NOMEM)
+        bh_oom(0);
+    return bh_fail(err, map_rc(rc), NULL, "store %s: %s: %s", db->path, what,
+                   db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc));
+}
+
+/* Reads the schema once, before anything can write: a file that is not SQLite, or is
+ * corrupt, fails here and is left as it was. An SQLite file that has tables but no
+ * schema_migrations belongs to some other program and is refused the same way. */
+static int probe_store(struct db *db, struct bh_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db->conn,
+                                "SELECT count(*), sum(name = 'schema_migrations') FROM "
+                                "sqlite_master WHERE type = 'table'",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        int code = sqlite3_extended_errcode(db->conn);
+        sqlite3_finalize(st);
+        if ((code & 0xff) == SQLITE_NOTADB)
+            return bh_fail(err, BH_ESTORE, "db",
+                           "%s is not a Bluehelm store (not an SQLite "
+                           "database)",
+                           db->path);
+        if ((code & 0xff) == SQLITE_CORRUPT)
+            return bh_fail(err, BH_ESTORE, "db", "store %s is corrupt: %s", db->path,
+                           sqlite3_errmsg(db->conn));
+        return fail_sqlite(db, code, err, "cannot read");
+    }
+    int tables = sqlite3_column_int(st, 0);
+    int ours = sqlite3_column_int(st, 1);
+    sqlite3_finalize(st);
+    if (tables > 0 && !ours)
+        return bh_fail(err, BH_ESTORE, "db",
+                       "%s is an SQLite database of another program, not a Bluehelm store",
+                       db->path);
+    return 0;
+}
+
+int db_open(struct db **out, const char *path, int flags, struct bh_error *err)
+{
+    *out = NULL;
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            return bh_fail(err, BH_EIO, "db", "store %s is a directory, not a file", path);
+        /* Root can open anything, so ask access() rather than wait for a confusing error. */
+        if (access(path, (flags & DB_OPEN_READONLY) ? R_OK : R_OK | W_OK) != 0)
+            return bh_fail(err, BH_EIO, "db", "cannot open store %s: %s", path, strerror(errno));
+    } else if (errno == ENOENT) {
+        if (!(flags & DB_OPEN_CREATE))
+            return bh_fail(err, BH_ENOTFOUND, "db",
+                           "no store at %s (create it with `bluehelm init --db %s`)", path, path);
+    } else {
+        return bh_fail(err, BH_EIO, "db", "cannot open store %s: %s", path, strerror(errno));
+    }
+
+    struct db *db = xcalloc(1, sizeof *db);
+    db->path = xstrdup(path);
+    /* NOMUTEX: a connection is never shared between threads, so SQLite's per-connection
+     * mutex would only cost time. */
+    int oflags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    if (flags & DB_OPEN_READONLY)
+        oflags |= SQLITE_OPEN_READONLY;
+    else
+        oflags |= SQLITE_OPEN_READWRITE | ((flags & DB_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &db->conn, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        int code = bh_fail(err, map_rc(rc), "db", "cannot open store %s: %s", path,
+                           db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc));
+        db_close(db);
+        return code;
+    }
+    sqlite3_busy_timeout(db->conn, DB_BUSY_TIMEOUT_MS);
+    rc = probe_store(db, err);
+    if (rc == 0 && !(flags & DB_OPEN_READONLY))
+        rc = db_exec(db,
+                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+                     "PRAGMA foreign_keys = ON;",
+                     err);
+    else if (rc == 0)
+        rc = db_exec(db, "PRAGMA foreign_keys = ON;", err);
+    if (rc) {
+        db_close(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    struct db_stmt *st = db->cache;
+    while (st) {
+        struct db_stmt *next = st->next;
+        sqlite3_finalize(st->stmt);
+        free(st->sql);
+        free(st);
+        st = next;
+    }
+    sqlite3_close(db->conn);
+    free(db->path);
+    free(db);
+}
+
+const char *db_path(const struct db *db)
+{
+    return db->path;
+}
+
+int db_exec(struct db *db, const char *sql, struct bh_error *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK)
+        return 0;
+    int code =
+        bh_fail(err, map_rc(rc), NULL, "store %s: %s", db->path, msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    return code;
+}
+
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct bh_error *err)
+{
+    for (struct db_stmt *st = db->cache; st; st = st->next) {
+        if (!st->in_use && (st->sql == sql || strcmp(st->sql, sql) == 0)) {
+            st->in_use = 1;
+            *out = st;
+            return 0;
+        }
+    }
+    sqlite3_stmt *raw;
+    int rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, NULL);
+    if (rc != SQLITE_OK)
+        return fail_sqlite(db, rc, err, "cannot prepare a statement");
+    struct db_stmt *st = xcalloc(1, sizeof *st);
+    st->db = db;
+    st->stmt = raw;
+    st->sql = xstrdup(sql);
+    st->in_use = 1;
+    st->cached = 1;
+    st->next = db->cache;
+    db->cache = st;
+    *out = st;
+    return 0;
+}
+
+void db_stmt_done(struct db_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_reset(st->stmt);
+    sqlite3_clear_bindings(st->stmt);
+    st->in_use = 0;
+}
+
+static int bind_rc(int rc)
+{
+    if (rc == SQLITE_OK)
+        return 0;
+    if (rc == SQLITE_NOMEM)
+        bh_oom(0);
+    return map_rc(rc);
+}
+
+int db_bind_int(struct db_stmt *st, int idx, int64_t v)
+{
+    return bind_rc(sqlite3_bind_int64(st->stmt, idx, v));
+}
+
+int db_bind_double(struct db_stmt *st, int idx, double v)
+{
+    return bind_rc(sqlite3_bind_double(st->stmt, idx, v));
+}
+
+int db_bind_text(struct db_stmt *st, int idx, const char *v)
+{
+    if (!v)
+        return db_bind_null(st, idx);
+    return bind_rc(sqlite3_bind_text(st->stmt, idx, v, -1, SQLITE_TRANSIENT));
+}
+
+int db_bind_null(struct db_stmt *st, int idx)
+{
+    return bind_rc(sqlite3_bind_null(st->stmt, idx));
+}
+
+int db_step(struct db_stmt *st, struct bh_error *err)
+{
+    int rc = sqlite3_step(st->stmt);
+    if (rc == SQLITE_ROW)
+        return DB_ROW;
+    if (rc == SQLITE_DONE)
+        return DB_DONE;
+    return fail_sqlite(st->db, sqlite3_extended_errcode(st->db->conn), err, "statement failed");
+}
+
+int64_t db_column_int(struct db_stmt *st, int col)
+{
+    return sqlite3_column_int64(st->stmt, col);
+}
+
+double db_column_double(struct db_stmt *st, int col)
+{
+    return sqlite3_column_double(st->stmt, col);
+}
+
+const char *db_column_text(struct db_stmt *st, int col)
+{
+    return (const char *)sqlite3_column_text(st->stmt, col);
+}
+
+int db_column_is_null(struct db_stmt *st, int col)
+{
+    return sqlite3_column_type(st->stmt, col) == SQLITE_NULL;
+}
+
+int db_query_int(struct db *db, const char *sql, int64_t dflt, int64_t *out, struct bh_error *err)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    rc = db_step(st, err);
+    if (rc == DB_ROW)
+        *out = db_column_is_null(st, 0) ? dflt : db_column_int(st, 0);
+    else if (rc == DB_DONE)
+        *out = dflt;
+    db_stmt_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+int db_table_exists(struct db *db, const char *table, int *exists, struct bh_error *err)
+{
+    struct db_stmt *st;
+    int rc =
+        db_prepare(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, table);
+    rc = db_step(st, err);
+    *exists = rc == DB_ROW;
+    db_stmt_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+int db_begin(struct db *db, struct bh_error *err)
+{
+    int rc = db_exec(db, "BEGIN IMMEDIATE", err);
+    if (rc == 0)
+        db->in_tx = 1;
+    return rc;
+}
+
+int db_commit(struct db *db, struct bh_error *err)
+{
+    int rc = db_exec(db, "COMMIT", err);
+    if (rc == 0)
+        db->in_tx = 0;
+    return rc;
+}
+
+void db_rollback(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->conn))
+        sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+    db->in_tx = 0;
+}
+
+int64_t db_changes(struct db *db)
+{
+    return sqlite3_changes64(db->conn);
+}
+
+const char *db_driver_version(void)
+{
+    return sqlite3_libversion();
+}

@@ -1,0 +1,42 @@
+#ifndef BH_HTTP_ROUTES_H
+#define BH_HTTP_ROUTES_H
+
+#include <stddef.h>
+
+#include "http/request.h"
+
+/* The route table: every endpoint of the API is one row. The dispatcher checks method, path
+ * and body size once, so no handler repeats those checks. */
+
+typedef void (*http_handler)(struct http_request *req, struct http_reply *rep);
+
+enum route_flags {
+    ROUTE_PUBLIC = 1 << 0, /* no authentication needed */
+    ROUTE_JSON = 1 << 1,   /* body must be application/json */
+};
+
+struct route {
+    const char *method;  /* "GET", "POST", ...; GET routes also answer HEAD */
+    const char *pattern; /* "/api/v1/orgs/{code}": {name} matches one segment */
+    http_handler handler;
+    unsigned flags;
+    size_t max_body;     /* 0: the server-wide limit */
+    const char *summary; /* one line, for the API reference */
+};
+
+extern const struct route http_routes[];
+extern const size_t http_routes_count;
+
+enum route_match {
+    ROUTE_MATCHED,
+    ROUTE_NO_PATH,   /* 404 */
+    ROUTE_NO_METHOD, /* 405: the path exists with other methods */
+};
+
+/* Finds the route for `method` and `path`; on a match fills req->params from the {name}
+ * segments (copies in req->arena) and sets `*out`. On ROUTE_NO_METHOD, `allow` (when not
+ * NULL, at least 64 bytes) receives the Allow header value. */
+enum route_match route_find(const char *method, const char *path, struct http_request *req,
+                            const struct route **out, char *allow, size_t allow_len);
+
+#endif

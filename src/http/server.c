@@ -1,0 +1,352 @@
+#include "http/server.h"
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/timeutil.h"
+#include "db/db.h"
+#include "http/request.h"
+#include "http/routes.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    int listen_fd;
+    int port;
+    size_t max_body;
+    char *db_path;
+    atomic_int in_flight; /* requests received and not yet completed */
+};
+
+/* Per-request state, from the first callback of a request to its completion. */
+struct req_state {
+    struct http_request req;
+    struct http_reply rep;
+    const struct route *route;
+    struct buf body;
+    int64_t started_us;
+    int too_large;
+    int answered;
+};
+
+/* One store connection per worker thread, closed by the key's destructor when the thread
+ * ends, so a stopped server leaves no connection (and no leak report) behind. */
+static pthread_key_t db_key;
+static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
+
+static void db_key_destroy(void *p)
+{
+    db_close(p);
+}
+
+static void db_key_create(void)
+{
+    if (pthread_key_create(&db_key, db_key_destroy) != 0)
+        abort();
+}
+
+int http_request_db(struct http_request *req, struct db **out, struct bh_error *err)
+{
+    struct http_server *s = req->server;
+    pthread_once(&db_key_once, db_key_create);
+    struct db *db = pthread_getspecific(db_key);
+    if (!db) {
+        int rc = db_open(&db, s->db_path, 0, err);
+        if (rc)
+            return rc;
+        pthread_setspecific(db_key, db);
+    }
+    *out = db;
+    return 0;
+}
+
+const char *http_request_header(struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_request_query(struct http_request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Headers every reply carries. The API serves JSON to scripts and to our own app; none of it
+ * may be framed, sniffed into another type, or leak the URL to other sites. */
+static void add_common_headers(struct MHD_Response *r, const char *content_type)
+{
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req_state *rs,
+                                  const char *allow)
+{
+    struct http_reply *rep = &rs->rep;
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(rep->body_len, rep->body, MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    add_common_headers(r, rep->content_type ? rep->content_type : "application/json");
+    if (allow)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)rep->status, r);
+    MHD_destroy_response(r);
+    rs->answered = 1;
+    return ret;
+}
+
+static enum MHD_Result reply_problem_now(struct MHD_Connection *conn, struct req_state *rs,
+                                         int status, const char *code, const char *detail,
+                                         const char *allow)
+{
+    http_reply_problem(&rs->req, &rs->rep, status, code, detail, NULL);
+    return send_reply(conn, rs, allow);
+}
+
+/* First callback of a request: headers are in, the body is not. Everything that can be
+ * refused without the body is refused here, so an oversized upload is never read. */
+static enum MHD_Result begin_request(struct http_server *s, struct MHD_Connection *conn,
+                                     struct req_state *rs)
+{
+    struct http_request *req = &rs->req;
+    char allow[128] = "";
+    enum route_match m = route_find(req->method, req->path, req, &rs->route, allow, sizeof allow);
+    size_t limit = s->max_body;
+    if (m == ROUTE_MATCHED && rs->route->max_body && rs->route->max_body < limit)
+        limit = rs->route->max_body;
+
+    const char *cl =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl) {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(cl, &end, 10);
+        if (errno || *end || n > limit) {
+            char detail[160];
+            snprintf(detail, sizeof detail,
+                     "the request body (%s bytes) is larger than the %zu bytes accepted", cl,
+                     limit);
+            return reply_problem_now(conn, rs, 413, "TOOLARGE", detail, NULL);
+        }
+    }
+    if (m == ROUTE_NO_PATH) {
+        char *detail = arena_printf(req->arena, "no resource at %s", req->path);
+        return reply_problem_now(conn, rs, 404, "NOTFOUND", detail, NULL);
+    }
+    if (m == ROUTE_NO_METHOD) {
+        char *detail = arena_printf(req->arena, "%s is not allowed on %s (allowed: %s)",
+                                    req->method, req->path, allow);
+        return reply_problem_now(conn, rs, 405, "METHOD", detail, allow);
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    (void)version;
+    struct http_server *s = cls;
+    struct req_state *rs = *con_cls;
+    if (!rs) {
+        rs = xcalloc(1, sizeof *rs);
+        *con_cls = rs;
+        atomic_fetch_add(&s->in_flight, 1);
+        rs->started_us = time_mono_us();
+        rs->req.arena = arena_new(8192);
+        rs->req.method = arena_strdup(rs->req.arena, method);
+        rs->req.path = arena_strdup(rs->req.arena, url);
+        rs->req.conn = conn;
+        rs->req.server = s;
+        buf_init(&rs->body);
+        return begin_request(s, conn, rs);
+    }
+    if (rs->answered) {
+        /* Refused before the body: discard whatever still arrives. */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t limit = s->max_body;
+        if (rs->route->max_body && rs->route->max_body < limit)
+            limit = rs->route->max_body;
+        /* A chunked upload has no Content-Length: count as it arrives. */
+        if (rs->too_large || rs->body.len + *upload_data_size > limit) {
+            rs->too_large = 1;
+            buf_cleanup(&rs->body);
+        } else {
+            buf_append(&rs->body, upload_data, *upload_data_size);
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (rs->too_large)
+        return reply_problem_now(conn, rs, 413, "TOOLARGE",
+                                 "the request body is larger than the server accepts", NULL);
+
+    rs->req.body = arena_strndup(rs->req.arena, buf_str(&rs->body), rs->body.len);
+    rs->req.body_len = rs->body.len;
+    buf_cleanup(&rs->body);
+    rs->rep.status = 200;
+    rs->route->handler(&rs->req, &rs->rep);
+    return send_reply(conn, rs, NULL);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    struct http_server *s = cls;
+    struct req_state *rs = *con_cls;
+    if (!rs)
+        return;
+    double ms = (double)(time_mono_us() - rs->started_us) / 1000.0;
+    int status = rs->answered ? rs->rep.status : 0;
+    struct log_field fields[] = {
+        LOG_STR("method", rs->req.method),
+        LOG_STR("path", rs->req.path),
+        LOG_INT("status", status),
+        LOG_INT("bytes", (long long)rs->rep.body_len),
+        LOG_REAL("ms", ms),
+    };
+    /* A request the client abandoned is still logged, at warn, with status 0. */
+    log_event(toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? BH_LOG_INFO : BH_LOG_WARN, "request",
+              fields, sizeof fields / sizeof fields[0]);
+    buf_cleanup(&rs->body);
+    arena_free(rs->req.arena);
+    free(rs);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->in_flight, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    log_event(BH_LOG_WARN, msg, NULL, 0);
+}
+
+/* Binds the listening socket ourselves, rather than letting libmicrohttpd do it, so that a
+ * port in use is reported with the address and the system's reason, and port 0 works. */
+static int open_listener(const char *host, int port, int *fd_out, int *port_out,
+                         struct bh_error *err)
+{
+    struct addrinfo hints = { 0 }, *res;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    char portstr[16];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    int gai = getaddrinfo(host, portstr, &hints, &res);
+    if (gai != 0)
+        return bh_fail(err, BH_EINVALID, "listen", "cannot listen on %s:%d: %s", host, port,
+                       gai_strerror(gai));
+    int fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, res->ai_protocol);
+    if (fd < 0) {
+        freeaddrinfo(res);
+        return bh_fail(err, BH_EIO, "listen", "cannot listen on %s:%d: %s", host, port,
+                       strerror(errno));
+    }
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 511) != 0) {
+        int e = errno;
+        freeaddrinfo(res);
+        close(fd);
+        return bh_fail(err, BH_EIO, "listen", "cannot listen on %s:%d: %s", host, port,
+                       strerror(e));
+    }
+    freeaddrinfo(res);
+    /* Several pool threads accept on this socket; a blocking accept would stall the losers. */
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    getsockname(fd, (struct sockaddr *)&ss, &len);
+    *port_out = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                               : ((struct sockaddr_in *)&ss)->sin_port);
+    *fd_out = fd;
+    return 0;
+}
+
+int http_server_start(struct http_server **out, const struct http_server_options *opt,
+                      struct bh_error *err)
+{
+    *out = NULL;
+    struct http_server *s = xcalloc(1, sizeof *s);
+    s->max_body = opt->max_body;
+    s->db_path = xstrdup(opt->db_path);
+    atomic_init(&s->in_flight, 0);
+    int rc = open_listener(opt->host, opt->port, &s->listen_fd, &s->port, err);
+    if (rc) {
+        free(s->db_path);
+        free(s);
+        return rc;
+    }
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* The logger goes first so that MHD never prints through its own. libmicrohttpd takes
+     * function pointers in an option array as intptr_t. */
+    struct MHD_OptionItem options[] = {
+        { MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, s },
+        { MHD_OPTION_LISTEN_SOCKET, s->listen_fd, NULL },
+        { MHD_OPTION_THREAD_POOL_SIZE, opt->threads, NULL },
+        { MHD_OPTION_CONNECTION_LIMIT, opt->max_connections, NULL },
+        { MHD_OPTION_CONNECTION_TIMEOUT, opt->timeout_s, NULL },
+        { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, options,
+                                 MHD_OPTION_END);
+    if (!s->daemon) {
+        close(s->listen_fd);
+        free(s->db_path);
+        free(s);
+        return bh_fail(err, BH_EIO, "listen", "cannot start the HTTP server on %s:%d", opt->host,
+                       opt->port);
+    }
+    *out = s;
+    return 0;
+}
+
+int http_server_port(const struct http_server *s)
+{
+    return s->port;
+}
+
+void http_server_stop(struct http_server *s, int drain_ms)
+{
+    if (!s)
+        return;
+    /* Stop accepting first, then let requests already received finish; idle keep-alive
+     * connections do not count and are closed by MHD_stop_daemon. */
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    int64_t deadline = time_mono_ms() + drain_ms;
+    while (atomic_load(&s->in_flight) > 0 && time_mono_ms() < deadline)
+        usleep(10 * 1000);
+    MHD_stop_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    free(s->db_path);
+    free(s);
+}

@@ -1,0 +1,35 @@
+#ifndef BH_HTTP_SERVER_H
+#define BH_HTTP_SERVER_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+
+/* The HTTP server: libmicrohttpd with an internal thread pool, connection and body limits,
+ * timeouts against slow clients, an access-log line per request. */
+
+struct http_server;
+
+struct http_server_options {
+    const char *host; /* address to bind */
+    int port;         /* 0: any free port, see http_server_port() */
+    int threads;
+    int max_connections;
+    size_t max_body;
+    int timeout_s;
+    const char *db_path; /* each worker thread opens its own connection to it */
+};
+
+/* Binds and starts serving. A port in use or an unknown host fails with one line in `err`
+ * naming the address. */
+int http_server_start(struct http_server **out, const struct http_server_options *opt,
+                      struct bh_error *err);
+
+/* The bound port (useful when the options asked for 0). */
+int http_server_port(const struct http_server *s);
+
+/* Stops accepting, waits up to `drain_ms` for requests in flight to finish, then stops the
+ * threads, closes idle connections and frees the server. */
+void http_server_stop(struct http_server *s, int drain_ms);
+
+#endif

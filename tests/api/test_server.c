@@ -1,0 +1,249 @@
+/* The real server on an ephemeral loopback port: health, version, problem+json errors,
+ * body limits, methods, headers, the access log, and shutdown on signals. */
+#include "http_client.h"
+#include "support.h"
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct test_server server;
+static char db_path[4096];
+
+static json_t *body_json(const struct test_response *r)
+{
+    json_error_t jerr;
+    json_t *j = json_loads(r->body, 0, &jerr);
+    if (!j)
+        fail_msg("body is not JSON (%s): %s", jerr.text, r->body);
+    return j;
+}
+
+static int setup_server(void **state)
+{
+    (void)state;
+    const char *dir = test_tmpdir("api_server");
+    snprintf(db_path, sizeof db_path, "%s/bluehelm.db", dir);
+    const char *args[] = { "init", "--db", db_path, NULL };
+    char *out, *err;
+    int rc = test_run_bluehelm(args, NULL, &out, &err);
+    if (rc != 0)
+        fail_msg("init failed (%d): %s%s", rc, out, err);
+    free(out);
+    free(err);
+    const char *extra[] = { "--max-body", "64K", NULL };
+    test_server_start(&server, db_path, extra);
+    return 0;
+}
+
+static int teardown_server(void **state)
+{
+    (void)state;
+    if (server.pid) {
+        long ms;
+        test_server_stop(&server, SIGKILL, &ms);
+    }
+    return 0;
+}
+
+/* api/healthz */
+static void api_healthz(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "GET", "/healthz", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(test_response_header(&r, "content-type"), "application/json");
+    json_t *j = body_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), "ok");
+    assert_string_equal(json_string_value(json_object_get(j, "version")), BH_VERSION);
+    assert_int_equal(json_integer_value(json_object_get(j, "schema")), 1);
+    json_decref(j);
+    test_response_free(&r);
+}
+
+/* api/version */
+static void api_version(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "GET", "/api/v1/version", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = body_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "version")), BH_VERSION);
+    assert_int_equal(json_integer_value(json_object_get(j, "schema")), 1);
+    /* Debian 12 ships SQLite 3.40: the reply must report the library actually linked. */
+    assert_non_null(strstr(json_string_value(json_object_get(j, "sqlite")), "3."));
+    json_decref(j);
+    test_response_free(&r);
+}
+
+/* api/not-found-problem-json */
+static void api_not_found_problem_json(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "GET", "/api/v1/no-such-thing", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 404);
+    assert_string_equal(test_response_header(&r, "content-type"), "application/problem+json");
+    json_t *j = body_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(j, "status")), 404);
+    assert_string_equal(json_string_value(json_object_get(j, "title")), "Not Found");
+    assert_string_equal(json_string_value(json_object_get(j, "type")), "about:blank");
+    assert_string_equal(json_string_value(json_object_get(j, "instance")), "/api/v1/no-such-thing");
+    assert_non_null(
+        strstr(json_string_value(json_object_get(j, "detail")), "/api/v1/no-such-thing"));
+    json_decref(j);
+    test_response_free(&r);
+}
+
+/* api/body-too-large-413: refused from Content-Length alone, before the body is read. */
+static void api_body_too_large_413(void **state)
+{
+    (void)state;
+    size_t n = 65 * 1024;
+    char *big = malloc(n);
+    memset(big, 'x', n);
+    struct test_response r;
+    test_http(server.port, "POST", "/healthz", "Content-Type: application/json\r\n", big, n, &r);
+    assert_int_equal(r.status, 413);
+    assert_string_equal(test_response_header(&r, "content-type"), "application/problem+json");
+    json_t *j = body_json(&r);
+    assert_int_equal(json_integer_value(json_object_get(j, "status")), 413);
+    assert_non_null(strstr(json_string_value(json_object_get(j, "detail")), "65536"));
+    json_decref(j);
+    test_response_free(&r);
+    free(big);
+}
+
+/* api/method-not-allowed */
+static void api_method_not_allowed(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "DELETE", "/healthz", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 405);
+    assert_string_equal(test_response_header(&r, "allow"), "get, head");
+    test_response_free(&r);
+}
+
+/* api/security-headers */
+static void api_security_headers(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "GET", "/healthz", NULL, NULL, 0, &r);
+    assert_string_equal(test_response_header(&r, "x-content-type-options"), "nosniff");
+    assert_string_equal(test_response_header(&r, "referrer-policy"), "no-referrer");
+    assert_non_null(
+        strstr(test_response_header(&r, "content-security-policy"), "frame-ancestors 'none'"));
+    test_response_free(&r);
+}
+
+/* api/head-request: HEAD answers like GET without a body. */
+static void api_head_request(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "HEAD", "/healthz", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.body_len, 0);
+    test_response_free(&r);
+}
+
+/* api/access-log: one line per request with method, path, status, bytes and duration. */
+static void api_access_log(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "GET", "/api/v1/access-log-probe", NULL, NULL, 0, &r);
+    size_t bytes = r.body_len;
+    test_response_free(&r);
+    char expect[256];
+    snprintf(expect, sizeof expect,
+             "request method=GET path=/api/v1/access-log-probe status=404 bytes=%zu ms=", bytes);
+    /* The line is written when the request completes, just after the reply is sent. */
+    for (int i = 0; i < 100 && !strstr(server.log, expect); i++) {
+        usleep(20000);
+        test_server_read_log(&server);
+    }
+    if (!strstr(server.log, expect))
+        fail_msg("expected a log line containing\n  %s\ngot:\n%s", expect, server.log);
+}
+
+/* api/sigterm-clean-shutdown: exit 0 within 2 s, even with an idle client connected and a
+ * client that sent half a request. */
+static void api_sigterm_clean_shutdown(void **state)
+{
+    (void)state;
+    int idle = test_connect(server.port);
+    int half = test_connect(server.port);
+    const char *partial = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+    assert_int_equal(write(half, partial, strlen(partial)), (ssize_t)strlen(partial));
+    usleep(100000);
+    long ms;
+    int status = test_server_stop(&server, SIGTERM, &ms);
+    server.pid = 0;
+    close(idle);
+    close(half);
+    assert_int_equal(status, 0);
+    if (ms >= 2000)
+        fail_msg("shutdown took %ld ms, expected under 2000", ms);
+    assert_non_null(strstr(server.log, "shutting down signal=SIGTERM"));
+    assert_non_null(strstr(server.log, "stopped"));
+}
+
+/* api/sigint-clean-shutdown */
+static void api_sigint_clean_shutdown(void **state)
+{
+    (void)state;
+    test_server_start(&server, db_path, NULL);
+    long ms;
+    int status = test_server_stop(&server, SIGINT, &ms);
+    server.pid = 0;
+    assert_int_equal(status, 0);
+    assert_true(ms < 2000);
+}
+
+/* api/port-in-use: a second server on the same port fails with one clear line. */
+static void api_port_in_use(void **state)
+{
+    (void)state;
+    test_server_start(&server, db_path, NULL);
+    char listen[64];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", server.port);
+    const char *args[] = { "serve", "--db", db_path, "--listen", listen, NULL };
+    char *out, *err;
+    int rc = test_run_bluehelm(args, NULL, &out, &err);
+    assert_int_equal(rc, 1);
+    char expect[128];
+    snprintf(expect, sizeof expect, "bluehelm: cannot listen on %s: Address already in use\n",
+             listen);
+    assert_string_equal(err, expect);
+    free(out);
+    free(err);
+    long ms;
+    test_server_stop(&server, SIGTERM, &ms);
+    server.pid = 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(api_healthz),
+        cmocka_unit_test(api_version),
+        cmocka_unit_test(api_not_found_problem_json),
+        cmocka_unit_test(api_body_too_large_413),
+        cmocka_unit_test(api_method_not_allowed),
+        cmocka_unit_test(api_security_headers),
+        cmocka_unit_test(api_head_request),
+        cmocka_unit_test(api_access_log),
+        cmocka_unit_test(api_sigterm_clean_shutdown),
+        cmocka_unit_test(api_sigint_clean_shutdown),
+        cmocka_unit_test(api_port_in_use),
+    };
+    return cmocka_run_group_tests(tests, setup_server, teardown_server);
+}

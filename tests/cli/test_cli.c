@@ -1,0 +1,339 @@
+/* The command line as a person uses it: the real binary, its exit statuses and messages. */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct run {
+    int status;
+    char *out;
+    char *err;
+};
+
+static struct run run_env(const char *const *env, const char *const *args)
+{
+    struct run r;
+    r.status = test_run_bluehelm(args, env, &r.out, &r.err);
+    return r;
+}
+
+static struct run run(const char *const *args)
+{
+    return run_env(NULL, args);
+}
+
+static void run_free(struct run *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+#define assert_contains(haystack, needle)                                      \
+    do {                                                                       \
+        if (!strstr((haystack), (needle)))                                     \
+            fail_msg("expected to find \"%s\" in:\n%s", (needle), (haystack)); \
+    } while (0)
+
+#define assert_prefix(s, prefix)                                                \
+    do {                                                                        \
+        if (strncmp((s), (prefix), strlen(prefix)) != 0)                        \
+            fail_msg("expected to start with \"%s\", got:\n%s", (prefix), (s)); \
+    } while (0)
+
+/* The number of lines in `s` (a trailing newline does not start a line). */
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* cli/version */
+static void cli_version(void **state)
+{
+    (void)state;
+    struct run r = run((const char *[]){ "--version", NULL });
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "bluehelm " BH_VERSION " (schema 1, sqlite 3.");
+    run_free(&r);
+}
+
+/* cli/help-lists-commands */
+static void cli_help_lists_commands(void **state)
+{
+    (void)state;
+    struct run r = run((const char *[]){ "--help", NULL });
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "  init ");
+    assert_contains(r.out, "  serve ");
+    assert_contains(r.out, "  config ");
+    run_free(&r);
+    r = run((const char *[]){ "help", "serve", NULL });
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "Usage: bluehelm serve");
+    assert_contains(r.out, "--listen HOST:PORT");
+    run_free(&r);
+    r = run((const char *[]){ "init", "--help", NULL });
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "Usage: bluehelm init");
+    run_free(&r);
+}
+
+/* cli/unknown-command: one line naming it, usage on stderr, status 2. */
+static void cli_unknown_command(void **state)
+{
+    (void)state;
+    struct run r = run((const char *[]){ "frobnicate", NULL });
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    assert_prefix(r.err, "bluehelm: unknown command 'frobnicate'\nUsage:");
+    run_free(&r);
+    r = run((const char *[]){ "help", "frobnicate", NULL });
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "no command 'frobnicate'");
+    run_free(&r);
+    r = run((const char *[]){ NULL });
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "Usage: bluehelm <command>");
+    run_free(&r);
+}
+
+/* cli/unknown-option */
+static void cli_unknown_option(void **state)
+{
+    (void)state;
+    struct run r = run((const char *[]){ "serve", "--frob", NULL });
+    assert_int_equal(r.status, 2);
+    assert_prefix(r.err, "bluehelm serve: unknown option '--frob'\nUsage: bluehelm serve");
+    run_free(&r);
+    r = run((const char *[]){ "init", "--db", NULL });
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "bluehelm init: option '--db' needs a value");
+    run_free(&r);
+    r = run((const char *[]){ "config", "extra", NULL });
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "bluehelm config: unexpected argument 'extra'");
+    run_free(&r);
+    r = run((const char *[]){ "--frob", NULL });
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "bluehelm: unknown option '--frob'");
+    run_free(&r);
+}
+
+/* cli/config-precedence: defaults < file < environment < flags, each named as the source. */
+static void cli_config_precedence(void **state)
+{
+    (void)state;
+    const char *dir = test_tmpdir("cli_config");
+    char *conf = test_path(dir, "bluehelm.conf");
+    test_write_file(conf, "# a comment\n"
+                          "db = /srv/from-file.db\n"
+                          "listen = 0.0.0.0:7000\n"
+                          "threads = 8\n"
+                          "log_level = warn\n");
+    const char *env[] = { "BLUEHELM_LISTEN=127.0.0.2:7100", "BLUEHELM_THREADS=6", NULL };
+    struct run r =
+        run_env(env, (const char *[]){ "config", "--config", conf, "--threads", "3", NULL });
+    assert_int_equal(r.status, 0);
+    char line[4300];
+    snprintf(line, sizeof line, "db = /srv/from-file.db");
+    assert_contains(r.out, line);
+    snprintf(line, sizeof line, "# file %s", conf);
+    assert_contains(r.out, line);
+    assert_contains(r.out, "listen = 127.0.0.2:7100");
+    assert_contains(r.out, "# environment BLUEHELM_LISTEN");
+    assert_contains(r.out, "threads = 3");
+    assert_contains(r.out, "# flag --threads");
+    assert_contains(r.out, "log_level = warn");
+    assert_contains(r.out, "max_body = 1048576");
+    run_free(&r);
+    free(conf);
+}
+
+/* cli/config-masks-secrets: a database URL's password is never printed. */
+static void cli_config_masks_secrets(void **state)
+{
+    (void)state;
+    const char *env[] = { "BLUEHELM_DB=postgresql://bh:hunter2hunter2@db.example/bh", NULL };
+    struct run r = run_env(env, (const char *[]){ "config", NULL });
+    assert_int_equal(r.status, 0);
+    assert_contains(r.out, "db = postgresql://bh:***@db.example/bh");
+    assert_null(strstr(r.out, "hunter2"));
+    run_free(&r);
+}
+
+/* cli/config-bad-values: each names the key and where the value came from; status 2. */
+static void cli_config_bad_values(void **state)
+{
+    (void)state;
+    const char *dir = test_tmpdir("cli_config_bad");
+    char *conf = test_path(dir, "bad.conf");
+    test_write_file(conf, "db = x.db\n\nlisten = localhost:http\n");
+    struct run r = run((const char *[]){ "config", "--config", conf, NULL });
+    assert_int_equal(r.status, 2);
+    char expect[4400];
+    snprintf(expect, sizeof expect,
+             "bluehelm: %s line 3: config file listen: port 'http' is not a number from 0 to "
+             "65535\n",
+             conf);
+    assert_string_equal(r.err, expect);
+    run_free(&r);
+
+    test_write_file(conf, "colour = blue\n");
+    r = run((const char *[]){ "config", "--config", conf, NULL });
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "line 1: unknown key 'colour'");
+    run_free(&r);
+
+    const char *env[] = { "BLUEHELM_THREADS=lots", NULL };
+    r = run_env(env, (const char *[]){ "config", NULL });
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err,
+                        "bluehelm: environment BLUEHELM_THREADS: 'lots' is not a whole number\n");
+    run_free(&r);
+
+    const char *typo[] = { "BLUEHELM_LISTN=1.2.3.4:5", NULL };
+    r = run_env(typo, (const char *[]){ "config", NULL });
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "BLUEHELM_LISTN: unknown variable");
+    run_free(&r);
+
+    r = run((const char *[]){ "config", "--max-body", "12", NULL });
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "bluehelm: flag --max-body: 12 is outside 1024..1073741824\n");
+    run_free(&r);
+
+    r = run((const char *[]){ "config", "--log-format", "xml", NULL });
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "flag --log-format: 'xml' is not one of text, json");
+    run_free(&r);
+
+    r = run((const char *[]){ "config", "--config", "/nonexistent/bluehelm.conf", NULL });
+    assert_int_equal(r.status, 2);
+    assert_contains(r.err, "cannot read config file /nonexistent/bluehelm.conf");
+    run_free(&r);
+    free(conf);
+}
+
+/* cli/init-creates-then-up-to-date */
+static void cli_init_creates_then_up_to_date(void **state)
+{
+    (void)state;
+    const char *dir = test_tmpdir("cli_init");
+    char *db = test_path(dir, "sub/store.db"); /* the folder is created too */
+    struct run r = run((const char *[]){ "init", "--db", db, NULL });
+    assert_int_equal(r.status, 0);
+    char expect[4300];
+    snprintf(expect, sizeof expect, "created store %s at schema version 1\n", db);
+    assert_contains(r.out, expect);
+    assert_contains(r.out, "reference data: ");
+    assert_int_equal(access(db, F_OK), 0);
+    run_free(&r);
+    r = run((const char *[]){ "init", "--db", db, NULL });
+    assert_int_equal(r.status, 0);
+    snprintf(expect, sizeof expect, "store %s is up to date at schema version 1\n", db);
+    assert_contains(r.out, expect);
+    run_free(&r);
+    free(db);
+}
+
+/* cli/init-refuses-bad-stores: garbage, a newer store; one line, status 1, file untouched. */
+static void cli_init_refuses_bad_stores(void **state)
+{
+    (void)state;
+    const char *dir = test_tmpdir("cli_init_bad");
+    char *db = test_path(dir, "notes.db");
+    test_write_file(db, "minutes of the meeting\n");
+    struct run r = run((const char *[]){ "init", "--db", db, NULL });
+    assert_int_equal(r.status, 1);
+    char expect[4300];
+    snprintf(expect, sizeof expect,
+             "bluehelm: %s is not a Bluehelm store (not an SQLite database)\n", db);
+    assert_string_equal(r.err, expect);
+    char *text = test_read_file(db, NULL);
+    assert_string_equal(text, "minutes of the meeting\n");
+    free(text);
+    run_free(&r);
+
+    char *newer = test_path(dir, "newer.db");
+    r = run((const char *[]){ "init", "--db", newer, NULL });
+    assert_int_equal(r.status, 0);
+    run_free(&r);
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 '%s' \"INSERT INTO schema_migrations VALUES (42, 'future', 'x')\"", newer);
+    assert_int_equal(system(cmd), 0);
+    size_t len_before;
+    char *before = test_read_file(newer, &len_before);
+    r = run((const char *[]){ "init", "--db", newer, NULL });
+    assert_int_equal(r.status, 1);
+    assert_int_equal(count_lines(r.err), 1);
+    assert_contains(r.err, "schema version 42, newer than this bluehelm");
+    size_t len_after;
+    char *after = test_read_file(newer, &len_after);
+    assert_int_equal(len_after, len_before);
+    assert_memory_equal(after, before, len_after);
+    run_free(&r);
+    /* serve refuses it the same way. */
+    r = run((const char *[]){ "serve", "--db", newer, "--listen", "127.0.0.1:0", NULL });
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "schema version 42");
+    run_free(&r);
+    free(before);
+    free(after);
+    free(newer);
+    free(db);
+}
+
+/* cli/init-bad-iso-codes-leaves-nothing: a failed first init removes the store it began. */
+static void cli_init_bad_iso_codes_leaves_nothing(void **state)
+{
+    (void)state;
+    const char *dir = test_tmpdir("cli_init_iso");
+    char *db = test_path(dir, "store.db");
+    struct run r =
+        run((const char *[]){ "init", "--db", db, "--iso-codes-dir", "/nonexistent", NULL });
+    assert_int_equal(r.status, 1);
+    assert_contains(r.err, "cannot read country codes from /nonexistent/iso_3166-1.json");
+    assert_int_equal(access(db, F_OK), -1);
+    run_free(&r);
+    free(db);
+}
+
+/* cli/serve-missing-store */
+static void cli_serve_missing_store(void **state)
+{
+    (void)state;
+    const char *dir = test_tmpdir("cli_serve_missing");
+    char *db = test_path(dir, "absent.db");
+    struct run r = run((const char *[]){ "serve", "--db", db, NULL });
+    assert_int_equal(r.status, 1);
+    char expect[8300];
+    snprintf(expect, sizeof expect,
+             "bluehelm: no store at %s (create it with `bluehelm init --db %s`)\n", db, db);
+    assert_string_equal(r.err, expect);
+    assert_int_equal(access(db, F_OK), -1);
+    run_free(&r);
+    free(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cli_version),
+        cmocka_unit_test(cli_help_lists_commands),
+        cmocka_unit_test(cli_unknown_command),
+        cmocka_unit_test(cli_unknown_option),
+        cmocka_unit_test(cli_config_precedence),
+        cmocka_unit_test(cli_config_masks_secrets),
+        cmocka_unit_test(cli_config_bad_values),
+        cmocka_unit_test(cli_init_creates_then_up_to_date),
+        cmocka_unit_test(cli_init_refuses_bad_stores),
+        cmocka_unit_test(cli_init_bad_iso_codes_leaves_nothing),
+        cmocka_unit_test(cli_serve_missing_store),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
