@@ -70,8 +70,12 @@ int db_table_exists(struct db *db, const char *table, int *exists, struct bh_err
  * never deadlock upgrading read locks; the busy timeout makes the second one wait. */
 int db_begin(struct db *db, struct bh_error *err);
 int db_commit(struct db *db, struct bh_error *err);
-/* Rolls back when a transaction is open; safe to call on any path. */
+/* Rolls back when a transaction is open; safe to call on any path. Transactions nest: an
+ * inner begin is a savepoint, and its commit or rollback affects only its own part. */
 void db_rollback(struct db *db);
+
+/* Whether a transaction is open (audit entries must be written inside one). */
+int db_in_transaction(const struct db *db);
 
 /* The driver's name and library version, e.g. "sqlite 3.40.1". */
 const char *db_driver_version(void);

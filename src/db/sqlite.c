@@ -26,7 +26,7 @@ struct db {
     sqlite3 *conn;
     char *path;
     struct db_stmt *cache; /* every cached statement, most recently added first */
-    int in_tx;
+    int depth; /* open transactions: 1 is the BEGIN, deeper ones are savepoints */
 };
 
 static int map_rc(int rc)
@@ -306,25 +306,51 @@ int db_table_exists(struct db *db, const char *table, int *exists, struct bh_err
 
 int db_begin(struct db *db, struct bh_error *err)
 {
-    int rc = db_exec(db, "BEGIN IMMEDIATE", err);
+    /* Nested begins become savepoints, so a module function that opens its own transaction
+     * can run inside a caller's (the dispatcher's idempotent-request transaction) and still
+     * roll back only its own part on failure. */
+    char sql[48];
+    if (db->depth == 0)
+        snprintf(sql, sizeof sql, "BEGIN IMMEDIATE");
+    else
+        snprintf(sql, sizeof sql, "SAVEPOINT bh_tx%d", db->depth);
+    int rc = db_exec(db, sql, err);
     if (rc == 0)
-        db->in_tx = 1;
+        db->depth++;
     return rc;
 }
 
 int db_commit(struct db *db, struct bh_error *err)
 {
-    int rc = db_exec(db, "COMMIT", err);
-    if (rc == 0)
-        db->in_tx = 0;
+    char sql[48];
+    if (db->depth <= 1)
+        snprintf(sql, sizeof sql, "COMMIT");
+    else
+        snprintf(sql, sizeof sql, "RELEASE bh_tx%d", db->depth - 1);
+    int rc = db_exec(db, sql, err);
+    if (rc == 0 && db->depth > 0)
+        db->depth--;
     return rc;
 }
 
 void db_rollback(struct db *db)
 {
+    if (db->depth > 1) {
+        char sql[80];
+        snprintf(sql, sizeof sql, "ROLLBACK TO bh_tx%d; RELEASE bh_tx%d", db->depth - 1,
+                 db->depth - 1);
+        sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
+        db->depth--;
+        return;
+    }
     if (!sqlite3_get_autocommit(db->conn))
         sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
-    db->in_tx = 0;
+    db->depth = 0;
+}
+
+int db_in_transaction(const struct db *db)
+{
+    return db->depth > 0;
 }
 
 int64_t db_changes(struct db *db)

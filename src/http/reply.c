@@ -66,3 +66,21 @@ void http_reply_error(struct http_request *req, struct http_reply *rep, int rc,
     http_reply_problem(req, rep, bh_http_status(rc), bh_errname(rc), detail,
                        err ? err->field : NULL);
 }
+
+void http_reply_header(struct http_request *req, struct http_reply *rep, const char *name,
+                       const char *value)
+{
+    if (rep->nheaders == HTTP_MAX_REPLY_HEADERS)
+        abort(); /* a handler setting more than 8 headers is a programming error */
+    rep->headers[rep->nheaders].name = arena_strdup(req->arena, name);
+    rep->headers[rep->nheaders].value = arena_strdup(req->arena, value);
+    rep->nheaders++;
+}
+
+void http_reply_empty(struct http_reply *rep, int status)
+{
+    rep->status = status;
+    rep->body = NULL;
+    rep->body_len = 0;
+    rep->content_type = NULL;
+}

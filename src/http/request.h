@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "account/role.h"
 #include "base/arena.h"
 #include "base/err.h"
 #include "db/db.h"
@@ -13,6 +14,10 @@
  * request comes from `arena` and is released in one go when the request completes. */
 
 #define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_REPLY_HEADERS 8
+
+/* How the request was authenticated. */
+enum http_auth { HTTP_AUTH_NONE, HTTP_AUTH_COOKIE, HTTP_AUTH_TOKEN };
 
 struct http_request {
     const char *method;
@@ -25,6 +30,17 @@ struct http_request {
     size_t nparams;
     void *conn; /* the server's connection handle, for headers; opaque to handlers */
     void *server;
+    /* Who is asking, set by the dispatcher before the handler runs: anonymous on public
+     * routes without credentials. */
+    struct principal who;
+    enum http_auth auth;
+    const char *client_addr; /* numeric address of the peer */
+    int secure;              /* the client reached us over TLS (X-Forwarded-Proto: https) */
+};
+
+struct http_header {
+    const char *name;
+    const char *value;
 };
 
 struct http_reply {
@@ -32,6 +48,8 @@ struct http_reply {
     const char *content_type;
     char *body; /* from the request arena */
     size_t body_len;
+    struct http_header headers[HTTP_MAX_REPLY_HEADERS]; /* extra headers, arena strings */
+    size_t nheaders;
 };
 
 /* A request header (case-insensitive name) or NULL. */
@@ -52,6 +70,13 @@ void http_reply_json(struct http_request *req, struct http_reply *rep, int statu
  * problem is one field, its name in "field". */
 void http_reply_problem(struct http_request *req, struct http_reply *rep, int status,
                         const char *code, const char *detail, const char *field);
+
+/* Adds a header to the reply (Set-Cookie, Location, Retry-After); copies into the arena. */
+void http_reply_header(struct http_request *req, struct http_reply *rep, const char *name,
+                       const char *value);
+
+/* An empty reply with `status` (204 No Content). */
+void http_reply_empty(struct http_reply *rep, int status);
 
 /* The problem for an error code and its struct: status from the error table. */
 void http_reply_error(struct http_request *req, struct http_reply *rep, int rc,

@@ -11,8 +11,10 @@
 typedef void (*http_handler)(struct http_request *req, struct http_reply *rep);
 
 enum route_flags {
-    ROUTE_PUBLIC = 1 << 0, /* no authentication needed */
-    ROUTE_JSON = 1 << 1,   /* body must be application/json */
+    ROUTE_PUBLIC = 1 << 0,     /* no authentication needed (credentials still honoured) */
+    ROUTE_JSON = 1 << 1,       /* body must be application/json */
+    ROUTE_IDEMPOTENT = 1 << 2, /* POST honouring Idempotency-Key: a retry replays the reply */
+    ROUTE_NO_CSRF = 1 << 3,    /* cookie writes without a CSRF token (sign-in itself) */
 };
 
 struct route {

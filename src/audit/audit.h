@@ -1,0 +1,52 @@
+#ifndef BH_AUDIT_AUDIT_H
+#define BH_AUDIT_AUDIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "account/role.h"
+#include "base/err.h"
+#include "db/db.h"
+
+/* The audit log: every write (who, organization, when, action, record type and id, a summary
+ * of the change) is appended in the same transaction as the write. The log is append-only
+ * and hash-chained: each row's hash is BLAKE2b-256 over the previous row's hash and this
+ * row's fields, so a changed, deleted or reordered row breaks the chain at that row. */
+
+/* Appends one entry. Must be called inside the caller's open write transaction (db_begin),
+ * so the entry and the write commit or roll back together. `summary` is borrowed; it must
+ * never contain secrets (passwords, tokens). `record_id` may be NULL. */
+int audit_append(struct db *db, const struct principal *who, const char *action,
+                 const char *record_type, const char *record_id, const json_t *summary,
+                 struct bh_error *err);
+
+/* The result of a verification: ok, or the first row that breaks the chain. */
+struct audit_verify_result {
+    bool ok;
+    int64_t rows;      /* rows checked */
+    int64_t bad_seq;   /* the first bad row's sequence number, 0 when ok */
+    char reason[256];  /* "row 17 was changed", "row 17 is missing (deleted)", ... */
+};
+
+int audit_verify(struct db *db, struct audit_verify_result *out, struct bh_error *err);
+
+struct audit_filter {
+    const char *from;        /* RFC 3339 or YYYY-MM-DD, inclusive; NULL for no bound */
+    const char *to;
+    const char *username;
+    const char *org_code;
+    const char *action;
+    const char *record_type;
+    const char *record_id;
+    int64_t after_seq;       /* cursor: entries with seq > after_seq */
+    int limit;
+};
+
+/* Appends entries as JSON objects {seq, at, user, org, action, record_type, record_id,
+ * summary, hash} to `items` in seq order; *more tells whether more follow. */
+int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool *more,
+               struct bh_error *err);
+
+#endif

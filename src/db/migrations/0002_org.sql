@@ -1,0 +1,1 @@
+-- 0002_org: placeholder, filled by its module's owner.

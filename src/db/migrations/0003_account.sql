@@ -1,0 +1,1 @@
+-- 0003_account: placeholder, filled by its module's owner.

@@ -1,0 +1,1 @@
+-- 0004_sharing: placeholder, filled by its module's owner.

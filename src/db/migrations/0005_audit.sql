@@ -1,0 +1,1 @@
+-- 0005_audit: placeholder, filled by its module's owner.

@@ -1,0 +1,37 @@
+#ifndef BH_HTTP_PAGE_H
+#define BH_HTTP_PAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "http/request.h"
+
+/* Cursor pagination for every list: `?limit=N&cursor=C`, replies
+ * {"items":[...],"next":"C2" or null,"total":N}. A cursor is opaque to clients: the position
+ * after the last item of the previous page (an id or a code), base64url-encoded with a
+ * version prefix so a future format can tell old cursors apart and refuse them clearly. */
+
+#define PAGE_DEFAULT_LIMIT 50
+#define PAGE_MAX_LIMIT 500
+#define PAGE_KEY_MAX 128
+
+struct page {
+    int limit;               /* 1..PAGE_MAX_LIMIT */
+    char after[PAGE_KEY_MAX]; /* decoded cursor; "" for the first page */
+};
+
+/* Reads `limit` and `cursor` from the query string. Bad values give BH_EINVALID naming
+ * "limit" or "cursor". */
+int page_from_request(struct http_request *req, struct page *out, struct bh_error *err);
+
+/* The cursor text for position `key` (from the request arena). */
+const char *page_cursor(struct http_request *req, const char *key);
+
+/* Replies 200 {"items": items, "next": cursor-or-null, "total": total (omitted when < 0)}.
+ * Steals `items`. `next_key` NULL means this is the last page. */
+void page_reply(struct http_request *req, struct http_reply *rep, json_t *items,
+                const char *next_key, long long total);
+
+#endif

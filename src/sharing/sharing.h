@@ -1,0 +1,80 @@
+#ifndef BH_SHARING_SHARING_H
+#define BH_SHARING_SHARING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "account/role.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "db/db.h"
+
+/* The sharing model. Every shareable record carries a TLP 2.0 marking that is also its
+ * distribution:
+ *   CLEAR         anyone, also unauthenticated;
+ *   GREEN         every signed-in user of a member organization of this platform;
+ *   AMBER         the owning organization and the organizations of the record's sharing group;
+ *   AMBER+STRICT  the owning organization only;
+ *   RED           the named users only (tlp_recipient rows).
+ * Admins (the secretariat) see every record; their reads of RED and AMBER+STRICT records are
+ * audited by the module that serves them.
+ *
+ * A shareable table has the columns: id TEXT (UUIDv7), owner_org_id INTEGER, tlp TEXT,
+ * sharing_group_id INTEGER NULL. RED recipients are rows of
+ * tlp_recipient(record_type, record_id, account_id). */
+
+enum tlp { TLP_CLEAR, TLP_GREEN, TLP_AMBER, TLP_AMBER_STRICT, TLP_RED, TLP_COUNT };
+
+/* "TLP:CLEAR" ... as in TLP 2.0, and the bare form stored in the column ("CLEAR",
+ * "AMBER+STRICT"). Parsing accepts both, case-insensitively; -1 when unknown. */
+const char *tlp_label(enum tlp t);
+const char *tlp_column_value(enum tlp t);
+int tlp_parse(const char *s);
+
+/* THE visibility predicate: appends to `sql` a parenthesized boolean SQL expression, true for
+ * the rows of table alias `alias` that `who` may see. `record_type` names the kind of record
+ * for RED recipients ("incident"); it must be a lowercase identifier. Every list, get, search,
+ * count, export, feed, statistic and webhook of every module builds its WHERE clause with this
+ * function and nothing else. Integers from the principal are inlined (they come from our own
+ * store), so the expression adds no bind parameters. */
+void sharing_predicate(const struct principal *who, const char *record_type, const char *alias,
+                       struct buf *sql);
+
+/* Whether `who` may create a record owned by `owner_org_id` with this marking and group
+ * (the group must exist and include the owner for AMBER; RED needs at least one recipient,
+ * checked by the caller). */
+int sharing_check_marking(struct db *db, const struct principal *who, enum tlp tlp,
+                          int64_t sharing_group_id, struct bh_error *err);
+
+/* Sharing groups: created by coordinators and admins, listing member organizations. */
+struct sharing_group {
+    int64_t id;
+    char name[128];
+    char description[512];
+    char owner_org_code[32];
+};
+
+/* Creates a group with `member_codes` (organization codes); the creator's organization is
+ * always a member. Fails naming the unknown code. Audited. */
+int sharing_group_create(struct db *db, const struct principal *who, const char *name,
+                         const char *description, const char *const *member_codes,
+                         size_t nmembers, int64_t *id_out, struct bh_error *err);
+
+/* Replaces name, description (NULL keeps) and members (NULL keeps). Audited. */
+int sharing_group_update(struct db *db, const struct principal *who, int64_t id,
+                         const char *name, const char *description,
+                         const char *const *member_codes, size_t nmembers, bool set_members,
+                         struct bh_error *err);
+
+int sharing_group_delete(struct db *db, const struct principal *who, int64_t id,
+                         struct bh_error *err);
+
+/* The group as JSON {id, name, description, owner, members:[codes]}; BH_ENOTFOUND. */
+int sharing_group_get(struct db *db, int64_t id, json_t **out, struct bh_error *err);
+
+/* Every group, by id, as JSON objects appended to `items`. */
+int sharing_group_list(struct db *db, json_t *items, struct bh_error *err);
+
+#endif
