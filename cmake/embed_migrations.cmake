@@ -1,5 +1,7 @@
-# Writes OUT, a C file holding every migration in FILES (named NNNN_name.sql) as a
+# Writes OUT, a C file holding every migration in DIR (named NNNN_name.sql) as a
 # {version, name, sql} table, in version order. Run by the build, never by hand.
+file(GLOB FILES ${DIR}/*.sql)
+list(SORT FILES)
 set(body "/* Generated from src/db/migrations by cmake/embed_migrations.cmake. Do not edit. */\n")
 string(APPEND body "#include \"db/migrate.h\"\n\n")
 set(entries "")

@@ -9,7 +9,7 @@
  * check them in one place, so no handler decides on its own who may do what. */
 
 enum role {
-    ROLE_NONE = 0, /* anonymous: nobody signed in */
+    ROLE_NONE = 0,    /* anonymous: nobody signed in */
     ROLE_ADMIN,       /* platform secretariat */
     ROLE_COORDINATOR, /* co-chair focal point */
     ROLE_FOCAL_POINT, /* a member's representative */
@@ -21,17 +21,17 @@ enum role {
 };
 
 enum permission {
-    PERM_NONE = 0,         /* no check beyond the route's authentication flag */
-    PERM_DIRECTORY_READ,   /* see organizations and sharing groups */
-    PERM_ORG_WRITE,        /* add and change organizations */
-    PERM_USER_ADMIN,       /* add, change, disable users */
-    PERM_GROUP_WRITE,      /* create and change sharing groups */
-    PERM_TOKEN_OWN,        /* manage one's own API tokens */
-    PERM_AUDIT_READ,       /* read the audit log */
-    PERM_RECORD_READ,      /* read shared records (through the sharing predicate) */
-    PERM_RECORD_WRITE,     /* create and edit records of one's organization */
-    PERM_RECORD_ENDORSE,   /* endorse or return reports */
-    PERM_RECORD_EXPORT,    /* bulk export */
+    PERM_NONE = 0,       /* no check beyond the route's authentication flag */
+    PERM_DIRECTORY_READ, /* see organizations and sharing groups */
+    PERM_ORG_WRITE,      /* add and change organizations */
+    PERM_USER_ADMIN,     /* add, change, disable users */
+    PERM_GROUP_WRITE,    /* create and change sharing groups */
+    PERM_TOKEN_OWN,      /* manage one's own API tokens */
+    PERM_AUDIT_READ,     /* read the audit log */
+    PERM_RECORD_READ,    /* read shared records (through the sharing predicate) */
+    PERM_RECORD_WRITE,   /* create and edit records of one's organization */
+    PERM_RECORD_ENDORSE, /* endorse or return reports */
+    PERM_RECORD_EXPORT,  /* bulk export */
     PERM_COUNT
 };
 

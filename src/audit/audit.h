@@ -25,22 +25,22 @@ int audit_append(struct db *db, const struct principal *who, const char *action,
 /* The result of a verification: ok, or the first row that breaks the chain. */
 struct audit_verify_result {
     bool ok;
-    int64_t rows;      /* rows checked */
-    int64_t bad_seq;   /* the first bad row's sequence number, 0 when ok */
-    char reason[256];  /* "row 17 was changed", "row 17 is missing (deleted)", ... */
+    int64_t rows;     /* rows checked */
+    int64_t bad_seq;  /* the first bad row's sequence number, 0 when ok */
+    char reason[256]; /* "row 17 was changed", "row 17 is missing (deleted)", ... */
 };
 
 int audit_verify(struct db *db, struct audit_verify_result *out, struct bh_error *err);
 
 struct audit_filter {
-    const char *from;        /* RFC 3339 or YYYY-MM-DD, inclusive; NULL for no bound */
+    const char *from; /* RFC 3339 or YYYY-MM-DD, inclusive; NULL for no bound */
     const char *to;
     const char *username;
     const char *org_code;
     const char *action;
     const char *record_type;
     const char *record_id;
-    int64_t after_seq;       /* cursor: entries with seq > after_seq */
+    int64_t after_seq; /* cursor: entries with seq > after_seq */
     int limit;
 };
 

@@ -119,8 +119,9 @@ int jsonfield_parse_object(const char *body, size_t len, json_t **out, struct bh
     json_error_t jerr;
     *out = NULL;
     if (len == 0)
-        return bh_fail(err, BH_EINVALID, "body", "the request body is empty; a JSON object "
-                                                 "is expected");
+        return bh_fail(err, BH_EINVALID, "body",
+                       "the request body is empty; a JSON object "
+                       "is expected");
     json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
         return bh_fail(err, BH_EINVALID, "body", "invalid JSON at line %d, column %d: %s",

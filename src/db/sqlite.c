@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,7 +27,7 @@ struct db {
     sqlite3 *conn;
     char *path;
     struct db_stmt *cache; /* every cached statement, most recently added first */
-    int depth; /* open transactions: 1 is the BEGIN, deeper ones are savepoints */
+    int depth;             /* open transactions: 1 is the BEGIN, deeper ones are savepoints */
 };
 
 static int map_rc(int rc)

@@ -55,7 +55,8 @@ void page_reply(struct http_request *req, struct http_reply *rep, json_t *items,
 {
     json_t *obj = json_object();
     json_object_set_new(obj, "items", items);
-    json_object_set_new(obj, "next", next_key ? json_string(page_cursor(req, next_key)) : json_null());
+    json_object_set_new(obj, "next",
+                        next_key ? json_string(page_cursor(req, next_key)) : json_null());
     if (total >= 0)
         json_object_set_new(obj, "total", json_integer(total));
     http_reply_json(req, rep, 200, obj);

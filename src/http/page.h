@@ -14,11 +14,11 @@
  * version prefix so a future format can tell old cursors apart and refuse them clearly. */
 
 #define PAGE_DEFAULT_LIMIT 50
-#define PAGE_MAX_LIMIT 500
-#define PAGE_KEY_MAX 128
+#define PAGE_MAX_LIMIT     500
+#define PAGE_KEY_MAX       128
 
 struct page {
-    int limit;               /* 1..PAGE_MAX_LIMIT */
+    int limit;                /* 1..PAGE_MAX_LIMIT */
     char after[PAGE_KEY_MAX]; /* decoded cursor; "" for the first page */
 };
 

@@ -13,7 +13,7 @@
 /* What an api/ handler sees of a request and how it answers. Everything allocated for the
  * request comes from `arena` and is released in one go when the request completes. */
 
-#define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_PARAMS        4
 #define HTTP_MAX_REPLY_HEADERS 8
 
 /* How the request was authenticated. */

@@ -8,7 +8,7 @@
 /* Every endpoint, in one table. Reading it answers who may call what: flags say whether
  * authentication is needed and what the body must be, `perm` names the permission checked.
  * docs/openapi.json must describe every row (a test compares them). */
-#define PUB ROUTE_PUBLIC
+#define PUB  ROUTE_PUBLIC
 #define JSON ROUTE_JSON
 #define IDEM ROUTE_IDEMPOTENT
 
@@ -22,16 +22,15 @@ const struct route http_routes[] = {
       "This API described as OpenAPI 3.1" },
 
     /* Session */
-    { "POST", "/api/v1/session", api_session_create, PUB | JSON | ROUTE_NO_CSRF, PERM_NONE,
-      4096, "Sign in with username and password; sets the session cookie" },
+    { "POST", "/api/v1/session", api_session_create, PUB | JSON | ROUTE_NO_CSRF, PERM_NONE, 4096,
+      "Sign in with username and password; sets the session cookie" },
     { "GET", "/api/v1/session", api_session_get, 0, PERM_NONE, 0,
       "The signed-in user, permissions and CSRF token" },
     { "DELETE", "/api/v1/session", api_session_delete, 0, PERM_NONE, 0, "Sign out" },
 
     /* Users */
     { "GET", "/api/v1/users", api_user_list, 0, PERM_USER_ADMIN, 0, "List users" },
-    { "POST", "/api/v1/users", api_user_create, JSON | IDEM, PERM_USER_ADMIN, 0,
-      "Create a user" },
+    { "POST", "/api/v1/users", api_user_create, JSON | IDEM, PERM_USER_ADMIN, 0, "Create a user" },
     { "GET", "/api/v1/users/{username}", api_user_get, 0, PERM_USER_ADMIN, 0, "One user" },
     { "PATCH", "/api/v1/users/{username}", api_user_update, JSON, PERM_USER_ADMIN, 0,
       "Change a user's role, password or disabled state" },
@@ -44,28 +43,23 @@ const struct route http_routes[] = {
       "Revoke one of my API tokens" },
 
     /* Organizations */
-    { "GET", "/api/v1/orgs", api_org_list, 0, PERM_DIRECTORY_READ, 0,
-      "The member directory" },
+    { "GET", "/api/v1/orgs", api_org_list, 0, PERM_DIRECTORY_READ, 0, "The member directory" },
     { "POST", "/api/v1/orgs", api_org_create, JSON | IDEM, PERM_ORG_WRITE, 0,
       "Add an organization" },
-    { "GET", "/api/v1/orgs/{code}", api_org_get, 0, PERM_DIRECTORY_READ, 0,
-      "One organization" },
+    { "GET", "/api/v1/orgs/{code}", api_org_get, 0, PERM_DIRECTORY_READ, 0, "One organization" },
 
     /* Sharing groups */
-    { "GET", "/api/v1/groups", api_group_list, 0, PERM_DIRECTORY_READ, 0,
-      "List sharing groups" },
+    { "GET", "/api/v1/groups", api_group_list, 0, PERM_DIRECTORY_READ, 0, "List sharing groups" },
     { "POST", "/api/v1/groups", api_group_create, JSON | IDEM, PERM_GROUP_WRITE, 0,
       "Create a sharing group" },
-    { "GET", "/api/v1/groups/{id}", api_group_get, 0, PERM_DIRECTORY_READ, 0,
-      "One sharing group" },
+    { "GET", "/api/v1/groups/{id}", api_group_get, 0, PERM_DIRECTORY_READ, 0, "One sharing group" },
     { "PATCH", "/api/v1/groups/{id}", api_group_update, JSON, PERM_GROUP_WRITE, 0,
       "Rename a sharing group or change its members" },
     { "DELETE", "/api/v1/groups/{id}", api_group_delete, 0, PERM_GROUP_WRITE, 0,
       "Delete a sharing group" },
 
     /* Audit */
-    { "GET", "/api/v1/audit", api_audit_list, 0, PERM_AUDIT_READ, 0,
-      "The audit log, filtered" },
+    { "GET", "/api/v1/audit", api_audit_list, 0, PERM_AUDIT_READ, 0, "The audit log, filtered" },
 
     /* The browser app (pages are #/fragments) and its assets. */
     { "GET", "/", api_app, PUB, PERM_NONE, 0, "The browser app" },

@@ -22,8 +22,9 @@ struct route {
     const char *pattern; /* "/api/v1/orgs/{code}": {name} matches one segment */
     http_handler handler;
     unsigned flags;
-    size_t max_body;     /* 0: the server-wide limit */
-    const char *summary; /* one line, for the API reference */
+    enum permission perm; /* checked after authentication; PERM_NONE for none */
+    size_t max_body;      /* 0: the server-wide limit */
+    const char *summary;  /* one line, for the API reference */
 };
 
 extern const struct route http_routes[];

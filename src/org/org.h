@@ -14,8 +14,13 @@
  * standing in the Group of Friends and their contributor roles. */
 
 enum org_kind { ORG_MEMBER_STATE, ORG_REGIONAL_ORG, ORG_UN_ENTITY, ORG_MISSION, ORG_KIND_COUNT };
-enum org_standing { STANDING_CO_CHAIR, STANDING_MEMBER, STANDING_OBSERVER, STANDING_NONE,
-                    STANDING_COUNT };
+enum org_standing {
+    STANDING_CO_CHAIR,
+    STANDING_MEMBER,
+    STANDING_OBSERVER,
+    STANDING_NONE,
+    STANDING_COUNT
+};
 
 /* Contributor roles, a bit set. */
 enum {
@@ -48,8 +53,8 @@ int org_get(struct db *db, const char *code, struct org *out, struct bh_error *e
 
 /* Lists by code after `after_code` ("" from the start), at most `limit`, optionally only one
  * kind (-1 for all); appends JSON objects to `items`; *more tells whether more follow. */
-int org_list(struct db *db, const char *after_code, int limit, int kind, json_t *items,
-             bool *more, int64_t *total, struct bh_error *err);
+int org_list(struct db *db, const char *after_code, int limit, int kind, json_t *items, bool *more,
+             int64_t *total, struct bh_error *err);
 
 /* Loads the group as launched on 27 April 2021 (co-chairs, members, UN entities and the
  * active missions). Idempotent. */

@@ -59,14 +59,13 @@ struct sharing_group {
 /* Creates a group with `member_codes` (organization codes); the creator's organization is
  * always a member. Fails naming the unknown code. Audited. */
 int sharing_group_create(struct db *db, const struct principal *who, const char *name,
-                         const char *description, const char *const *member_codes,
-                         size_t nmembers, int64_t *id_out, struct bh_error *err);
+                         const char *description, const char *const *member_codes, size_t nmembers,
+                         int64_t *id_out, struct bh_error *err);
 
 /* Replaces name, description (NULL keeps) and members (NULL keeps). Audited. */
-int sharing_group_update(struct db *db, const struct principal *who, int64_t id,
-                         const char *name, const char *description,
-                         const char *const *member_codes, size_t nmembers, bool set_members,
-                         struct bh_error *err);
+int sharing_group_update(struct db *db, const struct principal *who, int64_t id, const char *name,
+                         const char *description, const char *const *member_codes, size_t nmembers,
+                         bool set_members, struct bh_error *err);
 
 int sharing_group_delete(struct db *db, const struct principal *who, int64_t id,
                          struct bh_error *err);

@@ -3,6 +3,8 @@
 #include "http_client.h"
 #include "support.h"
 
+#include "db/migrate.h"
+
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,8 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The schema version this build migrates to. */
+#define SCHEMA migrate_latest(migrations_builtin, migrations_builtin_count)
+
 static struct test_server server;
-static char db_path[4096];
+static char store_path[4096];
 
 static json_t *body_json(const struct test_response *r)
 {
@@ -26,8 +31,8 @@ static int setup_server(void **state)
 {
     (void)state;
     const char *dir = test_tmpdir("api_server");
-    snprintf(db_path, sizeof db_path, "%s/bluehelm.db", dir);
-    const char *args[] = { "init", "--db", db_path, NULL };
+    snprintf(store_path, sizeof store_path, "%s/bluehelm.db", dir);
+    const char *args[] = { "init", "--db", store_path, NULL };
     char *out, *err;
     int rc = test_run_bluehelm(args, NULL, &out, &err);
     if (rc != 0)
@@ -35,7 +40,7 @@ static int setup_server(void **state)
     free(out);
     free(err);
     const char *extra[] = { "--max-body", "64K", NULL };
-    test_server_start(&server, db_path, extra);
+    test_server_start(&server, store_path, extra);
     return 0;
 }
 
@@ -60,7 +65,7 @@ static void api_healthz(void **state)
     json_t *j = body_json(&r);
     assert_string_equal(json_string_value(json_object_get(j, "status")), "ok");
     assert_string_equal(json_string_value(json_object_get(j, "version")), BH_VERSION);
-    assert_int_equal(json_integer_value(json_object_get(j, "schema")), 1);
+    assert_int_equal(json_integer_value(json_object_get(j, "schema")), SCHEMA);
     json_decref(j);
     test_response_free(&r);
 }
@@ -74,7 +79,7 @@ static void api_version(void **state)
     assert_int_equal(r.status, 200);
     json_t *j = body_json(&r);
     assert_string_equal(json_string_value(json_object_get(j, "version")), BH_VERSION);
-    assert_int_equal(json_integer_value(json_object_get(j, "schema")), 1);
+    assert_int_equal(json_integer_value(json_object_get(j, "schema")), SCHEMA);
     /* Debian 12 ships SQLite 3.40: the reply must report the library actually linked. */
     assert_non_null(strstr(json_string_value(json_object_get(j, "sqlite")), "3."));
     json_decref(j);
@@ -200,7 +205,7 @@ static void api_sigterm_clean_shutdown(void **state)
 static void api_sigint_clean_shutdown(void **state)
 {
     (void)state;
-    test_server_start(&server, db_path, NULL);
+    test_server_start(&server, store_path, NULL);
     long ms;
     int status = test_server_stop(&server, SIGINT, &ms);
     server.pid = 0;
@@ -212,10 +217,10 @@ static void api_sigint_clean_shutdown(void **state)
 static void api_port_in_use(void **state)
 {
     (void)state;
-    test_server_start(&server, db_path, NULL);
+    test_server_start(&server, store_path, NULL);
     char listen[64];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", server.port);
-    const char *args[] = { "serve", "--db", db_path, "--listen", listen, NULL };
+    const char *args[] = { "serve", "--db", store_path, "--listen", listen, NULL };
     char *out, *err;
     int rc = test_run_bluehelm(args, NULL, &out, &err);
     assert_int_equal(rc, 1);
