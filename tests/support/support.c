@@ -94,6 +94,22 @@ static char *drain(int fd)
 
 int test_run_bluehelm(const char *const *args, const char *const *env_extra, char **out, char **err)
 {
+    return test_run_bluehelm_input(args, env_extra, NULL, out, err);
+}
+
+int test_run_bluehelm_input(const char *const *args, const char *const *env_extra,
+                            const char *input, char **out, char **err)
+{
+    /* The input goes through a file, not a pipe, so a child that does not read it can never
+     * block the test. */
+    char in_tmpl[] = "/tmp/bh-test-in-XXXXXX";
+    int in_fd = mkstemp(in_tmpl);
+    if (in_fd < 0)
+        fail_msg("mkstemp: %s", strerror(errno));
+    unlink(in_tmpl);
+    if (input && write(in_fd, input, strlen(input)) != (ssize_t)strlen(input))
+        fail_msg("write: %s", strerror(errno));
+    lseek(in_fd, 0, SEEK_SET);
     char out_tmpl[] = "/tmp/bh-test-out-XXXXXX";
     char err_tmpl[] = "/tmp/bh-test-err-XXXXXX";
     int out_fd = mkstemp(out_tmpl);
@@ -107,8 +123,7 @@ int test_run_bluehelm(const char *const *args, const char *const *env_extra, cha
     if (pid < 0)
         fail_msg("fork: %s", strerror(errno));
     if (pid == 0) {
-        int devnull = open("/dev/null", O_RDONLY);
-        dup2(devnull, 0);
+        dup2(in_fd, 0);
         dup2(out_fd, 1);
         dup2(err_fd, 2);
         for (const char *const *e = env_extra; e && *e; e++)
@@ -123,6 +138,7 @@ int test_run_bluehelm(const char *const *args, const char *const *env_extra, cha
         execv(BH_BINARY, argv);
         _exit(127);
     }
+    close(in_fd);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;

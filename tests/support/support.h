@@ -39,6 +39,11 @@ void test_require_path(const char *path, const char *what);
 int test_run_bluehelm(const char *const *args, const char *const *env_extra, char **out,
                       char **err);
 
+/* Like test_run_bluehelm, with `input` written to the program's stdin (passwords are read
+ * from stdin, never from argv). */
+int test_run_bluehelm_input(const char *const *args, const char *const *env_extra,
+                            const char *input, char **out, char **err);
+
 struct db;
 
 /* Runs `sql` on a store and returns the first column of the first row (-1 when there is no
