@@ -38,6 +38,17 @@ static int parse_path(struct bh_config *c, size_t offset, const char *value, cha
     return 0;
 }
 
+static int parse_text(struct bh_config *c, size_t offset, const char *value, char *why,
+                      size_t whylen)
+{
+    if (strlen(value) >= 256) {
+        snprintf(why, whylen, "is longer than 255 characters");
+        return -1;
+    }
+    snprintf((char *)c + offset, 256, "%s", value);
+    return 0;
+}
+
 static int parse_listen(struct bh_config *c, size_t offset, const char *value, char *why,
                         size_t whylen)
 {
@@ -174,6 +185,10 @@ static const struct config_key config_keys[] = {
       1024L * 1024 * 1024, 0, "largest request body accepted (K and M suffixes)" },
     { "request_timeout", "BLUEHELM_REQUEST_TIMEOUT", "request-timeout", "SECONDS", "30", parse_int,
       OFF(request_timeout), 1, 3600, 0, "seconds a silent client keeps its connection" },
+    /* No flag: a password on the command line would show in `ps` and shell history. */
+    { "admin_password", "BLUEHELM_ADMIN_PASSWORD", NULL, "PASSWORD", "", parse_text,
+      OFF(admin_password), 0, 0, 1,
+      "password of the first admin made by `init --seed` (else one is generated)" },
     { "iso_codes_dir", "BLUEHELM_ISO_CODES_DIR", "iso-codes-dir", "DIR", BH_ISO_CODES_DIR,
       parse_path, OFF(iso_codes_dir), 0, 0, 0, "Debian iso-codes JSON folder read by init" },
 };
@@ -363,8 +378,10 @@ int config_load_env(struct bh_config *c, char *const *envp, struct bh_error *err
 
 const char *config_key_for_flag(const char *flag)
 {
+    if (!flag)
+        return NULL;
     for (size_t i = 0; i < NKEYS; i++)
-        if (strcmp(config_keys[i].flag, flag) == 0)
+        if (config_keys[i].flag && strcmp(config_keys[i].flag, flag) == 0)
             return config_keys[i].name;
     return NULL;
 }
@@ -416,7 +433,9 @@ void config_value_string(const struct bh_config *c, size_t i, char *out, size_t 
 {
     const struct config_key *k = &config_keys[i];
     const char *base = (const char *)c + k->offset;
-    if (k->parse == parse_path) {
+    if (k->parse == parse_text) {
+        snprintf(out, outlen, "%s", k->secret && *base ? "***" : base);
+    } else if (k->parse == parse_path) {
         if (k->secret)
             config_mask_secret_url(base, out, outlen);
         else

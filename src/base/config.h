@@ -27,6 +27,7 @@ struct bh_config {
     size_t max_body;     /* largest request body in bytes */
     int request_timeout; /* seconds of client silence before a connection is closed */
     char iso_codes_dir[CONFIG_PATH_MAX]; /* Debian iso-codes JSON folder */
+    char admin_password[256];            /* first admin's password for init --seed; secret */
 
     /* Where each key's value came from, indexed like the table; and the file name. */
     enum config_source source[16];
@@ -52,7 +53,8 @@ int config_set(struct bh_config *c, const char *key, const char *value, enum con
  * is not a configuration flag. */
 const char *config_key_for_flag(const char *flag);
 
-/* Number of keys and the i-th key's flag name (without "--"), argument name and help. */
+/* Number of keys and the i-th key's flag name (without "--"; NULL for keys that have no flag,
+ * such as secrets), argument name and help. */
 size_t config_key_count(void);
 const char *config_key_flag(size_t i);
 const char *config_key_help(size_t i);

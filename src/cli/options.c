@@ -42,6 +42,8 @@ void cli_usage(const struct cli_command *cmd, FILE *out)
     }
     fprintf(out, "  %-28s %s\n", "--config FILE", "read settings from FILE (key = value)");
     for (size_t i = 0; i < config_key_count(); i++) {
+        if (!config_key_flag(i))
+            continue;
         char left[64];
         snprintf(left, sizeof left, "--%s %s", config_key_flag(i), config_key_arg(i));
         fprintf(out, "  %-28s %s\n", left, config_key_help(i));
@@ -74,8 +76,9 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_a
             (struct option){ cmd->options[i].name,
                              cmd->options[i].arg ? required_argument : no_argument, NULL, (int)i };
     for (size_t i = 0; i < nkeys; i++)
-        longopts[k++] =
-            (struct option){ config_key_flag(i), required_argument, NULL, OPT_CONFIG_KEY + (int)i };
+        if (config_key_flag(i))
+            longopts[k++] = (struct option){ config_key_flag(i), required_argument, NULL,
+                                             OPT_CONFIG_KEY + (int)i };
     longopts[k++] = (struct option){ "config", required_argument, NULL, OPT_CONFIG };
     longopts[k++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
 

@@ -6,9 +6,11 @@
 #include "base/mem.h"
 #include "base/timeutil.h"
 #include "db/db.h"
+#include "http/dispatch.h"
 #include "http/request.h"
 #include "http/routes.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -83,16 +86,24 @@ const char *http_request_query(struct http_request *req, const char *name)
 }
 
 /* Headers every reply carries. The API serves JSON to scripts and to our own app; none of it
- * may be framed, sniffed into another type, or leak the URL to other sites. */
-static void add_common_headers(struct MHD_Response *r, const char *content_type)
+ * may be framed, sniffed into another type, or leak the URL to other sites. Replies are not
+ * cached unless the handler says otherwise (the app's assets do). */
+static void add_common_headers(struct MHD_Response *r, const struct http_reply *rep)
 {
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+    if (rep->content_type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rep->content_type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; frame-ancestors 'none'");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    int has_cache_control = 0;
+    for (size_t i = 0; i < rep->nheaders; i++) {
+        MHD_add_response_header(r, rep->headers[i].name, rep->headers[i].value);
+        has_cache_control |= strcasecmp(rep->headers[i].name, "Cache-Control") == 0;
+    }
+    if (!has_cache_control)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req_state *rs,
@@ -103,7 +114,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req_state 
         MHD_create_response_from_buffer(rep->body_len, rep->body, MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO;
-    add_common_headers(r, rep->content_type ? rep->content_type : "application/json");
+    add_common_headers(r, rep);
     if (allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)rep->status, r);
@@ -118,6 +129,22 @@ static enum MHD_Result reply_problem_now(struct MHD_Connection *conn, struct req
 {
     http_reply_problem(&rs->req, &rs->rep, status, code, detail, NULL);
     return send_reply(conn, rs, allow);
+}
+
+/* The peer's numeric address, for throttling and logs. */
+static const char *client_address(struct arena *a, struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char text[INET6_ADDRSTRLEN] = "unknown";
+    if (info && info->client_addr) {
+        const struct sockaddr *sa = info->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof text);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text, sizeof text);
+    }
+    return arena_strdup(a, text);
 }
 
 /* First callback of a request: headers are in, the body is not. Everything that can be
@@ -175,6 +202,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rs->req.path = arena_strdup(rs->req.arena, url);
         rs->req.conn = conn;
         rs->req.server = s;
+        rs->req.client_addr = client_address(rs->req.arena, conn);
+        const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+        rs->req.secure = proto && strcasecmp(proto, "https") == 0;
         buf_init(&rs->body);
         return begin_request(s, conn, rs);
     }
@@ -204,8 +234,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     rs->req.body = arena_strndup(rs->req.arena, buf_str(&rs->body), rs->body.len);
     rs->req.body_len = rs->body.len;
     buf_cleanup(&rs->body);
-    rs->rep.status = 200;
-    rs->route->handler(&rs->req, &rs->rep);
+    http_dispatch(&rs->req, rs->route, &rs->rep);
     return send_reply(conn, rs, NULL);
 }
 
@@ -225,6 +254,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         LOG_INT("status", status),
         LOG_INT("bytes", (long long)rs->rep.body_len),
         LOG_REAL("ms", ms),
+        LOG_STR("user", rs->req.who.username[0] ? rs->req.who.username : "-"),
     };
     /* A request the client abandoned is still logged, at warn, with status 0. */
     log_event(toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? BH_LOG_INFO : BH_LOG_WARN, "request",
