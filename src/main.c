@@ -18,12 +18,19 @@ static const struct cli_command help_command = {
     1,
 };
 
+/* In the order `bluehelm --help` lists them. */
+/* clang-format off */
 static const struct cli_command *const commands[] = {
     &cli_init_command,
     &cli_serve_command,
     &cli_config_command,
+    &cli_org_command,
+    &cli_user_command,
+    &cli_token_command,
+    &cli_audit_command,
     &help_command,
 };
+/* clang-format on */
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

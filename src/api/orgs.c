@@ -1,17 +1,92 @@
-/* Placeholder until its owner lands the real handlers: answers 501. */
+/* The member directory: organizations with their standing and contributor roles. Every
+ * signed-in user reads it (directory.read); admins add organizations (org.write). */
 #include "api/api.h"
+
+#include "base/jsonfield.h"
+#include "http/page.h"
+#include "org/org.h"
+
+#include <stdio.h>
+
+/* Reads an enum filter from the query string: -1 when absent, else its value; a value that
+ * is not a known name is a 400 naming the parameter. */
+static int query_enum(struct http_request *req, const char *name, int (*parse)(const char *),
+                      int *out, struct bh_error *err)
+{
+    const char *v = http_request_query(req, name);
+    *out = -1;
+    if (!v || !*v)
+        return 0;
+    *out = parse(v);
+    if (*out < 0)
+        return bh_fail(err, BH_EINVALID, name, "unknown %s '%.40s'", name, v);
+    return 0;
+}
 
 void api_org_list(struct http_request *req, struct http_reply *rep)
 {
-    http_reply_problem(req, rep, 501, "INTERNAL", "not implemented yet", NULL);
+    struct bh_error err;
+    struct page page;
+    struct db *db;
+    int kind, standing;
+    int rc = page_from_request(req, &page, &err);
+    if (!rc)
+        rc = query_enum(req, "kind", org_kind_parse, &kind, &err);
+    if (!rc)
+        rc = query_enum(req, "standing", org_standing_parse, &standing, &err);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    json_t *items = json_array();
+    bool more = false;
+    int64_t total = 0;
+    if (!rc)
+        rc = org_list(db, page.after, page.limit, kind, standing, items, &more, &total, &err);
+    if (rc) {
+        json_decref(items);
+        http_reply_error(req, rep, rc, &err);
+        return;
+    }
+    const char *next = NULL;
+    size_t n = json_array_size(items);
+    if (more && n > 0)
+        next = arena_strdup(
+            req->arena, json_string_value(json_object_get(json_array_get(items, n - 1), "code")));
+    page_reply(req, rep, items, next, (long long)total);
 }
 
 void api_org_get(struct http_request *req, struct http_reply *rep)
 {
-    http_reply_problem(req, rep, 501, "INTERNAL", "not implemented yet", NULL);
+    struct bh_error err;
+    struct db *db;
+    struct org o;
+    int rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = org_get(db, req->params[0], &o, &err);
+    if (rc) {
+        http_reply_error(req, rep, rc, &err);
+        return;
+    }
+    http_reply_json(req, rep, 200, org_to_json(&o));
 }
 
 void api_org_create(struct http_request *req, struct http_reply *rep)
 {
-    http_reply_problem(req, rep, 501, "INTERNAL", "not implemented yet", NULL);
+    struct bh_error err;
+    struct db *db;
+    struct org o;
+    json_t *body = NULL;
+    int rc = jsonfield_parse_object(req->body, req->body_len, &body, &err);
+    if (!rc)
+        rc = org_from_json(body, &o, &err);
+    json_decref(body);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = org_add(db, &req->who, &o, &err);
+    if (rc) {
+        http_reply_error(req, rep, rc, &err);
+        return;
+    }
+    http_reply_header(req, rep, "Location", arena_printf(req->arena, "/api/v1/orgs/%s", o.code));
+    http_reply_json(req, rep, 201, org_to_json(&o));
 }

@@ -1,17 +1,128 @@
-/* Placeholder until its owner lands the real handlers: answers 501. */
+/* Signing in and out, and who is signed in. The cookie is HttpOnly (scripts on the page
+ * cannot read it) and SameSite=Strict (other sites' pages do not send it); writes made with
+ * it also need the CSRF token, which only the sign-in and session replies carry. */
 #include "api/api.h"
+
+#include "account/account.h"
+#include "base/jsonfield.h"
+#include "base/timeutil.h"
+#include "http/dispatch.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The session cookie's value from the Cookie header, or NULL. */
+static const char *session_cookie(struct http_request *req)
+{
+    const char *h = http_request_header(req, "Cookie");
+    const size_t nlen = strlen(HTTP_SESSION_COOKIE);
+    while (h && *h) {
+        while (*h == ' ' || *h == ';')
+            h++;
+        const char *end = strchr(h, ';');
+        size_t len = end ? (size_t)(end - h) : strlen(h);
+        if (len > nlen && strncmp(h, HTTP_SESSION_COOKIE, nlen) == 0 && h[nlen] == '=')
+            return arena_strndup(req->arena, h + nlen + 1, len - nlen - 1);
+        h = end;
+    }
+    return NULL;
+}
+
+/* {"user": {...}, "csrf_token": ..., "expires_at": ...}; csrf and expiry are null for a
+ * caller who came with an API token rather than a session. */
+static int session_json(struct db *db, const char *username, const char *csrf, int64_t expires_ms,
+                        json_t **out, struct bh_error *err)
+{
+    struct account_user u;
+    int rc = account_user_get(db, username, &u, err);
+    if (rc)
+        return rc;
+    char expires[40];
+    if (expires_ms)
+        time_format_rfc3339(expires_ms, 0, false, expires);
+    *out = json_pack("{s:o, s:o, s:o}", "user", account_user_json(&u), "csrf_token",
+                     csrf ? json_string(csrf) : json_null(), "expires_at",
+                     expires_ms ? json_string(expires) : json_null());
+    return 0;
+}
 
 void api_session_create(struct http_request *req, struct http_reply *rep)
 {
-    http_reply_problem(req, rep, 501, "INTERNAL", "not implemented yet", NULL);
+    static const char *const known[] = { "username", "password", NULL };
+    struct bh_error err;
+    struct db *db;
+    json_t *body = NULL, *reply = NULL;
+    const char *username = NULL, *password = NULL;
+    struct account_sign_in s;
+    memset(&s, 0, sizeof s);
+    int rc = jsonfield_parse_object(req->body, req->body_len, &body, &err);
+    if (!rc)
+        rc = jsonfield_check_known(body, known, &err);
+    if (!rc)
+        rc = jsonfield_string(body, "username", true, 256, &username, &err);
+    if (!rc)
+        rc = jsonfield_string(body, "password", true, ACCOUNT_PASSWORD_MAX, &password, &err);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = account_sign_in(db, username, password, req->client_addr, &s, &err);
+    json_decref(body);
+    if (rc == BH_EBUSY && s.retry_after_s > 0) {
+        /* Throttled: 429 (not the table's 503, which would mean the server is unwell) with
+         * the wait in Retry-After. */
+        http_reply_problem(req, rep, 429, "BUSY", err.message, NULL);
+        http_reply_header(req, rep, "Retry-After", arena_printf(req->arena, "%d", s.retry_after_s));
+        return;
+    }
+    if (!rc)
+        rc = session_json(db, s.who.username, s.csrf, s.expires_ms, &reply, &err);
+    if (rc) {
+        http_reply_error(req, rep, rc, &err);
+        return;
+    }
+    http_reply_header(req, rep, "Set-Cookie",
+                      arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
+                                   HTTP_SESSION_COOKIE, s.token, req->secure ? "; Secure" : ""));
+    memset(&s, 0, sizeof s);
+    http_reply_json(req, rep, 201, reply);
 }
 
 void api_session_get(struct http_request *req, struct http_reply *rep)
 {
-    http_reply_problem(req, rep, 501, "INTERNAL", "not implemented yet", NULL);
+    struct bh_error err;
+    struct db *db;
+    char csrf[ACCOUNT_TOKEN_MAX] = "";
+    int64_t expires_ms = 0;
+    json_t *reply = NULL;
+    int rc = http_request_db(req, &db, &err);
+    if (!rc && req->auth == HTTP_AUTH_COOKIE)
+        rc = account_session_lookup(db, session_cookie(req), NULL, csrf, &expires_ms, &err);
+    if (!rc)
+        rc = session_json(db, req->who.username, req->auth == HTTP_AUTH_COOKIE ? csrf : NULL,
+                          expires_ms, &reply, &err);
+    if (rc) {
+        http_reply_error(req, rep, rc, &err);
+        return;
+    }
+    http_reply_json(req, rep, 200, reply);
 }
 
 void api_session_delete(struct http_request *req, struct http_reply *rep)
 {
-    http_reply_problem(req, rep, 501, "INTERNAL", "not implemented yet", NULL);
+    struct bh_error err;
+    struct db *db;
+    const char *cookie = session_cookie(req);
+    int rc = http_request_db(req, &db, &err);
+    if (!rc && cookie)
+        rc = account_session_revoke(db, cookie, &err);
+    /* An unknown or already ended session is signed out already. */
+    if (rc && rc != BH_EUNAUTH) {
+        http_reply_error(req, rep, rc, &err);
+        return;
+    }
+    http_reply_header(req, rep, "Set-Cookie",
+                      arena_printf(req->arena,
+                                   "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+                                   HTTP_SESSION_COOKIE, req->secure ? "; Secure" : ""));
+    http_reply_empty(rep, 204);
 }

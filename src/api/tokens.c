@@ -1,17 +1,83 @@
-/* Placeholder until its owner lands the real handlers: answers 501. */
+/* The signed-in user's API tokens (token.own). A token of someone else is answered 404, as
+ * if it did not exist. */
 #include "api/api.h"
+
+#include "account/account.h"
+#include "base/jsonfield.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 void api_token_list(struct http_request *req, struct http_reply *rep)
 {
-    http_reply_problem(req, rep, 501, "INTERNAL", "not implemented yet", NULL);
+    struct bh_error err;
+    struct db *db;
+    json_t *items = json_array();
+    int rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = account_token_list(db, req->who.username, items, &err);
+    if (rc) {
+        json_decref(items);
+        http_reply_error(req, rep, rc, &err);
+        return;
+    }
+    http_reply_json(req, rep, 200, json_pack("{s:o}", "items", items));
 }
 
 void api_token_create(struct http_request *req, struct http_reply *rep)
 {
-    http_reply_problem(req, rep, 501, "INTERNAL", "not implemented yet", NULL);
+    static const char *const known[] = { "name", NULL };
+    struct bh_error err;
+    struct db *db;
+    json_t *body = NULL;
+    const char *name = NULL;
+    char token[ACCOUNT_TOKEN_MAX];
+    struct account_token t;
+    int rc = jsonfield_parse_object(req->body, req->body_len, &body, &err);
+    if (!rc)
+        rc = jsonfield_check_known(body, known, &err);
+    if (!rc)
+        rc = jsonfield_string(body, "name", true, 100, &name, &err);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = account_token_create(db, &req->who, req->who.username, name, token, &t, &err);
+    json_decref(body);
+    if (rc) {
+        http_reply_error(req, rep, rc, &err);
+        return;
+    }
+    json_t *j = account_token_json(&t);
+    json_object_del(j, "last_used_at");
+    json_object_del(j, "revoked_at");
+    json_object_set_new(j, "token", json_string(token));
+    memset(token, 0, sizeof token);
+    http_reply_json(req, rep, 201, j);
+    /* The token is shown once: a retried request (Idempotency-Key) replays this reply with
+     * "token": null, and the stored copy never holds it. */
+    rep->secret_field = "token";
 }
 
 void api_token_delete(struct http_request *req, struct http_reply *rep)
 {
-    http_reply_problem(req, rep, 501, "INTERNAL", "not implemented yet", NULL);
+    struct bh_error err;
+    struct db *db;
+    const char *text = req->params[0];
+    char *end;
+    errno = 0;
+    long long id = strtoll(text, &end, 10);
+    int rc = 0;
+    /* An id that is not a number names no token: 404, like an id of someone else's. */
+    if (errno || end == text || *end || id <= 0)
+        rc = bh_fail(&err, BH_ENOTFOUND, "id", "no API token %.40s", text);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = account_token_revoke(db, &req->who, req->who.username, id, &err);
+    if (rc) {
+        http_reply_error(req, rep, rc, &err);
+        return;
+    }
+    http_reply_empty(rep, 204);
 }

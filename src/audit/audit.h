@@ -17,7 +17,9 @@
 
 /* Appends one entry. Must be called inside the caller's open write transaction (db_begin),
  * so the entry and the write commit or roll back together. `summary` is borrowed; it must
- * never contain secrets (passwords, tokens). `record_id` may be NULL. */
+ * never contain secrets (passwords, tokens); NULL stores {}. `record_id` may be NULL. Outside
+ * a transaction: BH_EINTERNAL, nothing written. The hash and its serialization are described
+ * in docs/audit.md. */
 int audit_append(struct db *db, const struct principal *who, const char *action,
                  const char *record_type, const char *record_id, const json_t *summary,
                  struct bh_error *err);
@@ -25,13 +27,23 @@ int audit_append(struct db *db, const struct principal *who, const char *action,
 /* The result of a verification: ok, or the first row that breaks the chain. */
 struct audit_verify_result {
     bool ok;
-    int64_t rows;     /* rows checked */
-    int64_t bad_seq;  /* the first bad row's sequence number, 0 when ok */
-    char reason[256]; /* "row 17 was changed", "row 17 is missing (deleted)", ... */
+    int64_t rows;       /* rows checked */
+    int64_t bad_seq;    /* the first bad row's sequence number, 0 when ok */
+    char reason[256];   /* "row 17 was changed", "row 17 is missing (rows 16 and 18 do not
+                         * chain)", "row 18 does not chain to row 17 (...)" */
+    char last_hash[65]; /* when ok: the last row's hash (64 zeros for an empty log); noting
+                         * it elsewhere lets a later check notice rows cut off the end */
 };
 
+/* Walks the log in seq order and reports the first row that breaks the chain: a row whose
+ * fields no longer give its hash (changed), a gap in seq (deleted), or a row whose prev_hash
+ * is not the previous row's hash (inserted, forged, or its predecessor rewritten). Returns 0
+ * with `out` filled whether or not the chain holds; a negative code only when the store
+ * cannot be read. Dropping rows off the end is invisible to the chain alone. */
 int audit_verify(struct db *db, struct audit_verify_result *out, struct bh_error *err);
 
+/* Filters of audit_list; NULL fields do not filter. Bad dates give BH_EINVALID naming
+ * "from" or "to". */
 struct audit_filter {
     const char *from; /* RFC 3339 or YYYY-MM-DD, inclusive; NULL for no bound */
     const char *to;
@@ -44,9 +56,11 @@ struct audit_filter {
     int limit;
 };
 
-/* Appends entries as JSON objects {seq, at, user, org, action, record_type, record_id,
- * summary, hash} to `items` in seq order; *more tells whether more follow. */
+/* Appends up to f->limit entries after f->after_seq as JSON objects {seq, at, user, org,
+ * action, record_type, record_id (string or null), summary (object), hash} to `items`, in
+ * seq order; *more tells whether more follow. `total` (may be NULL) receives the number of
+ * entries matching the filters, whatever the page. */
 int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool *more,
-               struct bh_error *err);
+               int64_t *total, struct bh_error *err);
 
 #endif

@@ -59,5 +59,9 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern const struct cli_command cli_init_command;
 extern const struct cli_command cli_serve_command;
 extern const struct cli_command cli_config_command;
+extern const struct cli_command cli_audit_command;
+extern const struct cli_command cli_org_command;
+extern const struct cli_command cli_user_command;
+extern const struct cli_command cli_token_command;
 
 #endif

@@ -1,7 +1,9 @@
 #include "cli/cli.h"
 
+#include "account/account.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "org/org.h"
 #include "refdata/refdata.h"
 
 #include <errno.h>
@@ -23,6 +25,56 @@ static int ensure_parent_dir(const char *path)
     return -1;
 }
 
+enum { OPT_SEED, OPT_ADMIN_ORG };
+
+static const struct cli_option init_options[] = {
+    { "seed", NULL, "also load the Group of Friends as launched and create the first admin" },
+    { "admin-org", "CODE", "organization of the first admin (default DPO)" },
+    { NULL, NULL, NULL },
+};
+
+struct seed_result {
+    int orgs_added;
+    bool admin_created;
+    char generated[64]; /* the first admin's generated password, "" when given */
+};
+
+/* Loads the group's organizations and, on a store with no admin yet, makes the first one. */
+static int seed(struct db *db, const struct cli_args *a, struct seed_result *res,
+                struct bh_error *err)
+{
+    struct principal who;
+    principal_cli(&who);
+    int rc = org_seed(db, &who, &res->orgs_added, err);
+    if (rc)
+        return rc;
+    const char *org = a->values[OPT_ADMIN_ORG] ? a->values[OPT_ADMIN_ORG] : "DPO";
+    return account_bootstrap_admin(db, org, a->config.admin_password, res->generated,
+                                   &res->admin_created, err);
+}
+
+/* Tells the operator how to sign in: the only time a generated password is ever shown. */
+static void print_seed(const struct cli_args *a, const struct seed_result *res)
+{
+    if (res->orgs_added)
+        printf("seeded %d organizations of the Group of Friends\n", res->orgs_added);
+    if (!res->admin_created)
+        return;
+    char url[300];
+    snprintf(url, sizeof url,
+             strchr(a->config.listen_host, ':') ? "http://[%s]:%d/" : "http://%s:%d/",
+             a->config.listen_host, a->config.listen_port);
+    if (res->generated[0])
+        printf("\nFirst admin created. Sign in at %s as\n  username: admin\n  password: %s\n"
+               "This password is shown once. Change it with\n"
+               "  bluehelm user passwd admin --password-stdin\n\n",
+               url, res->generated);
+    else
+        printf("\nFirst admin created. Sign in at %s as 'admin' with the password from "
+               "BLUEHELM_ADMIN_PASSWORD.\n\n",
+               url);
+}
+
 static int run_init(int argc, char **argv)
 {
     struct cli_args a;
@@ -38,13 +90,15 @@ static int run_init(int argc, char **argv)
     struct bh_error err;
     int before = 0, applied = 0;
     struct refdata_counts counts;
+    struct seed_result seeded = { 0 };
     if ((rc = db_open(&db, path, DB_OPEN_CREATE, &err))) {
         cli_error("%s", err.message);
         return CLI_FAILED;
     }
     if ((rc = migrate_store_version(db, &before, &err)) ||
         (rc = migrate_apply(db, migrations_builtin, migrations_builtin_count, &applied, &err)) ||
-        (rc = refdata_load(db, a.config.iso_codes_dir, &counts, &err))) {
+        (rc = refdata_load(db, a.config.iso_codes_dir, &counts, &err)) ||
+        (a.values[OPT_SEED] && (rc = seed(db, &a, &seeded, &err)))) {
         cli_error("%s", err.message);
         db_close(db);
         /* A store this run created and could not finish is removed: a half-made store
@@ -68,6 +122,7 @@ static int run_init(int argc, char **argv)
     else
         printf("upgraded store %s from schema version %d to %d\n", path, before, latest);
     printf("reference data: %d countries, %d missions\n", counts.countries, counts.missions);
+    print_seed(&a, &seeded);
     return CLI_OK;
 }
 
@@ -79,7 +134,9 @@ const struct cli_command cli_init_command = {
     "Creates the store when it is absent, applies every migration it lacks (all in one\n"
     "transaction), and loads reference data: countries from Debian's iso-codes and the UN\n"
     "missions. Safe to run again: an up-to-date store is left as it is. A store written by a\n"
-    "newer bluehelm is refused and left untouched.",
-    NULL,
+    "newer bluehelm is refused and left untouched. With --seed, also loads the Group of\n"
+    "Friends as launched on 27 April 2021 and, when the store has no admin, creates user\n"
+    "'admin' with the password in BLUEHELM_ADMIN_PASSWORD or a generated one, shown once.",
+    init_options,
     0,
 };

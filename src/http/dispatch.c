@@ -7,6 +7,7 @@
 #include <microhttpd.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -192,7 +193,18 @@ static int idempotency_store(struct http_request *req, struct http_reply *rep, s
     db_bind_text(st, 5, hash);
     db_bind_int(st, 6, rep->status);
     db_bind_text(st, 7, rep->content_type ? rep->content_type : "application/json");
-    db_bind_text(st, 8, rep->body ? rep->body : "");
+    /* A reply carrying a secret is stored without it: the replay says the secret was already
+     * shown (null) instead of keeping, say, an API token in the clear. */
+    char *stored = NULL;
+    if (rep->secret_field && rep->body) {
+        json_t *j = json_loadb(rep->body, rep->body_len, 0, NULL);
+        if (json_is_object(j) && json_object_get(j, rep->secret_field))
+            json_object_set_new(j, rep->secret_field, json_null());
+        stored = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
+        json_decref(j);
+    }
+    db_bind_text(st, 8, stored ? stored : rep->body ? rep->body : "");
+    free(stored);
     db_bind_text(st, 9, now);
     rc = db_step(st, err);
     db_stmt_done(st);

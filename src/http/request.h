@@ -50,6 +50,9 @@ struct http_reply {
     size_t body_len;
     struct http_header headers[HTTP_MAX_REPLY_HEADERS]; /* extra headers, arena strings */
     size_t nheaders;
+    /* A top-level field of the JSON body that holds a secret shown once (a new API token).
+     * Stored idempotent replies have it set to null: secrets are never kept in the clear. */
+    const char *secret_field;
 };
 
 /* A request header (case-insensitive name) or NULL. */

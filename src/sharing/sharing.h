@@ -38,17 +38,31 @@ int tlp_parse(const char *s);
  * for RED recipients ("incident"); it must be a lowercase identifier. Every list, get, search,
  * count, export, feed, statistic and webhook of every module builds its WHERE clause with this
  * function and nothing else. Integers from the principal are inlined (they come from our own
- * store), so the expression adds no bind parameters. */
+ * store), so the expression adds no bind parameters.
+ *
+ * Who sees what:
+ *   admin (also the command-line operator)          every row;
+ *   signed-in with the record.read permission        CLEAR, GREEN, AMBER and AMBER+STRICT
+ *                                                    owned by their organization, AMBER whose
+ *                                                    group lists their organization, RED
+ *                                                    naming their account;
+ *   anonymous, and roles without record.read         CLEAR only (the auditor reads the audit
+ *   (the auditor)                                    log, not the members' records).
+ * An `alias` or `record_type` that is not a plain identifier is a programming error: the
+ * function then appends a predicate that is always false (and logs it), never a true one. */
 void sharing_predicate(const struct principal *who, const char *record_type, const char *alias,
                        struct buf *sql);
 
-/* Whether `who` may create a record owned by `owner_org_id` with this marking and group
- * (the group must exist and include the owner for AMBER; RED needs at least one recipient,
- * checked by the caller). */
+/* Whether `who` may create a record owned by their organization with this marking and group:
+ * AMBER needs a group (> 0) that exists and lists the owner; the other markings take no group
+ * (0). RED needs at least one recipient, which the caller checks. BH_EINVALID naming "tlp" or
+ * "sharing_group"; BH_EDENIED for anonymous. */
 int sharing_check_marking(struct db *db, const struct principal *who, enum tlp tlp,
                           int64_t sharing_group_id, struct bh_error *err);
 
-/* Sharing groups: created by coordinators and admins, listing member organizations. */
+/* Sharing groups: created by coordinators and admins, listing member organizations. The
+ * owner is the creator's organization; only the owner's coordinators and admins may change
+ * or delete a group (others get BH_EDENIED). */
 struct sharing_group {
     int64_t id;
     char name[128];
@@ -56,24 +70,37 @@ struct sharing_group {
     char owner_org_code[32];
 };
 
+#define SHARING_GROUP_NAME_MAX 127
+#define SHARING_GROUP_DESC_MAX 511
+#define SHARING_GROUP_MAX_ORGS 256
+
 /* Creates a group with `member_codes` (organization codes); the creator's organization is
- * always a member. Fails naming the unknown code. Audited. */
+ * the owner and always a member. Fails naming the unknown code (field "members") and writes
+ * nothing; BH_ECONFLICT (field "name") when the name is taken; BH_EDENIED for a role without
+ * group.write. Audited as group.create. */
 int sharing_group_create(struct db *db, const struct principal *who, const char *name,
                          const char *description, const char *const *member_codes, size_t nmembers,
                          int64_t *id_out, struct bh_error *err);
 
-/* Replaces name, description (NULL keeps) and members (NULL keeps). Audited. */
+/* Replaces name (NULL keeps), description (NULL keeps) and, when `set_members`, the members
+ * (the owner stays a member). BH_ENOTFOUND, BH_EDENIED, BH_ECONFLICT as above. Audited as
+ * group.update. */
 int sharing_group_update(struct db *db, const struct principal *who, int64_t id, const char *name,
                          const char *description, const char *const *member_codes, size_t nmembers,
                          bool set_members, struct bh_error *err);
 
+/* Deletes a group. BH_ECONFLICT while a record is marked AMBER for it (a foreign key from a
+ * record table refuses the delete). Audited as group.delete. */
 int sharing_group_delete(struct db *db, const struct principal *who, int64_t id,
                          struct bh_error *err);
 
-/* The group as JSON {id, name, description, owner, members:[codes]}; BH_ENOTFOUND. */
+/* The group as JSON {id, name, description, owner, members:[codes, sorted], created_at};
+ * BH_ENOTFOUND. `*out` is a new reference. */
 int sharing_group_get(struct db *db, int64_t id, json_t **out, struct bh_error *err);
 
-/* Every group, by id, as JSON objects appended to `items`. */
-int sharing_group_list(struct db *db, json_t *items, struct bh_error *err);
+/* Groups by id after `after_id` (0 from the start), at most `limit`, as JSON objects
+ * appended to `items`; *more tells whether more follow; *total (may be NULL) counts all. */
+int sharing_group_list(struct db *db, int64_t after_id, int limit, json_t *items, bool *more,
+                       int64_t *total, struct bh_error *err);
 
 #endif

@@ -11,6 +11,9 @@
 
 static struct test_server server;
 static char store[4096];
+static char cookie[256]; /* "Cookie: bh_session=...\r\nX-CSRF-Token: ...\r\n" after sign-in */
+
+#define ADMIN_PASSWORD "conventions-admin-pass-1"
 
 static json_t *body_json(const struct test_response *r)
 {
@@ -43,15 +46,65 @@ static int setup(void **state)
     char *dir = strdup(test_tmpdir("api_conventions"));
     snprintf(store, sizeof store, "%s/store.db", dir);
     free(dir);
-    const char *args[] = { "init", "--db", store, NULL };
+    const char *args[] = { "init", "--seed", "--db", store, NULL };
+    const char *env[] = { "BLUEHELM_ADMIN_PASSWORD=" ADMIN_PASSWORD, NULL };
     char *out, *err;
-    int rc = test_run_bluehelm(args, NULL, &out, &err);
+    int rc = test_run_bluehelm(args, env, &out, &err);
     if (rc != 0)
         fail_msg("init failed (%d): %s%s", rc, out, err);
     free(out);
     free(err);
     test_server_start(&server, store, NULL);
+
+    /* Sign in as the first admin: the cookie and the CSRF token authenticate the writes. */
+    const char *login = "{\"username\":\"admin\",\"password\":\"" ADMIN_PASSWORD "\"}";
+    struct test_response r;
+    test_http(server.port, "POST", "/api/v1/session", "Content-Type: application/json\r\n", login,
+              strlen(login), &r);
+    if (r.status != 201)
+        fail_msg("sign-in failed (%d): %s", r.status, r.body);
+    char session[128];
+    const char *set = test_response_header(&r, "set-cookie");
+    assert_non_null(set);
+    snprintf(session, sizeof session, "%.*s", (int)strcspn(set, ";"), set);
+    json_t *j = body_json(&r);
+    snprintf(cookie, sizeof cookie, "Cookie: %s\r\nX-CSRF-Token: %s\r\n", session,
+             json_string_value(json_object_get(j, "csrf_token")));
+    json_decref(j);
+    test_response_free(&r);
     return 0;
+}
+
+/* POSTs JSON with the session and any extra header lines. */
+static void post_json(const char *path, const char *extra, const char *body,
+                      struct test_response *r)
+{
+    char headers[1024];
+    snprintf(headers, sizeof headers, "%sContent-Type: application/json\r\n%s", cookie,
+             extra ? extra : "");
+    test_http(server.port, "POST", path, headers, body, strlen(body), r);
+}
+
+/* Whether `needle` occurs in the `len` bytes at `hay` (memmem is a GNU extension). */
+static int contains_bytes(const char *hay, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; n && i + n <= len; i++)
+        if (memcmp(hay + i, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+static long long org_total(void)
+{
+    struct test_response r;
+    test_http(server.port, "GET", "/api/v1/orgs?limit=1", cookie, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = body_json(&r);
+    long long total = json_integer_value(json_object_get(j, "total"));
+    json_decref(j);
+    test_response_free(&r);
+    return total;
 }
 
 static int teardown(void **state)
@@ -103,7 +156,7 @@ static void api_forged_cookie(void **state)
     struct test_response r;
     test_http(server.port, "GET", "/api/v1/orgs", "Cookie: bh_session=forged\r\n", NULL, 0, &r);
     assert_problem(&r, 401, "bh_session");
-    assert_non_null(strstr(test_response_header(&r, "set-cookie"), "max-age=0"));
+    assert_non_null(strstr(test_response_header(&r, "set-cookie"), "Max-Age=0"));
     test_response_free(&r);
     test_http(server.port, "GET", "/healthz", "Cookie: bh_session=forged\r\n", NULL, 0, &r);
     assert_int_equal(r.status, 200);
@@ -143,6 +196,157 @@ static void api_etag_not_modified(void **state)
     test_response_free(&r);
 }
 
+/* api/idempotent-retry: the same POST with the same Idempotency-Key creates one record and
+ * replays the first reply; the key with another body is refused. */
+static void api_idempotent_retry(void **state)
+{
+    (void)state;
+    long long before = org_total();
+    const char *body = "{\"code\":\"GHA\",\"kind\":\"member_state\",\"name\":\"Ghana\","
+                       "\"standing\":\"member\"}";
+    struct test_response first, again;
+    post_json("/api/v1/orgs", "Idempotency-Key: add-ghana-1\r\n", body, &first);
+    assert_int_equal(first.status, 201);
+    assert_null(test_response_header(&first, "idempotent-replayed"));
+    post_json("/api/v1/orgs", "Idempotency-Key: add-ghana-1\r\n", body, &again);
+    assert_int_equal(again.status, 201);
+    assert_string_equal(test_response_header(&again, "idempotent-replayed"), "true");
+    assert_string_equal(again.body, first.body);
+    assert_int_equal(org_total(), before + 1);
+    test_response_free(&again);
+    const char *other = "{\"code\":\"KEN\",\"kind\":\"member_state\",\"name\":\"Kenya\"}";
+    post_json("/api/v1/orgs", "Idempotency-Key: add-ghana-1\r\n", other, &again);
+    assert_problem(&again, 422, "Idempotency-Key");
+    assert_int_equal(org_total(), before + 1);
+    test_response_free(&again);
+    /* Without a key, the retry is a second create, refused as a conflict: still one Ghana. */
+    post_json("/api/v1/orgs", NULL, body, &again);
+    assert_int_equal(again.status, 409);
+    assert_int_equal(org_total(), before + 1);
+    test_response_free(&again);
+    test_response_free(&first);
+}
+
+/* api/idempotent-token-not-stored: a token created under Idempotency-Key is replayed as
+ * null and never kept in the store in the clear. */
+static void api_idempotent_token_not_stored(void **state)
+{
+    (void)state;
+    struct test_response first, again;
+    post_json("/api/v1/tokens", "Idempotency-Key: tok-1\r\n", "{\"name\":\"nightly\"}", &first);
+    assert_int_equal(first.status, 201);
+    json_t *j = body_json(&first);
+    const char *token = json_string_value(json_object_get(j, "token"));
+    assert_non_null(token);
+    assert_true(strlen(token) > 20);
+    post_json("/api/v1/tokens", "Idempotency-Key: tok-1\r\n", "{\"name\":\"nightly\"}", &again);
+    assert_int_equal(again.status, 201);
+    json_t *k = body_json(&again);
+    assert_true(json_is_null(json_object_get(k, "token")));
+    assert_int_equal(json_integer_value(json_object_get(k, "id")),
+                     json_integer_value(json_object_get(j, "id")));
+    /* The store and its write-ahead log never hold the token's text. */
+    const char *files[] = { "", "-wal" };
+    for (size_t i = 0; i < 2; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s%s", store, files[i]);
+        size_t len;
+        char *bytes = test_read_file(path, &len);
+        if (!bytes)
+            continue;
+        if (contains_bytes(bytes, len, token))
+            fail_msg("the token's text is in %s", path);
+        free(bytes);
+    }
+    json_decref(j);
+    json_decref(k);
+    test_response_free(&first);
+    test_response_free(&again);
+}
+
+/* api/bad-json-names-field: malformed JSON, duplicate keys, unknown fields, wrong types and
+ * invalid UTF-8 are 400 with the field named, and nothing is written. */
+static void api_bad_json_names_field(void **state)
+{
+    (void)state;
+    long long before = org_total();
+    static const struct {
+        const char *body;
+        const char *field;
+    } cases[] = {
+        { "{\"code\":\"TGO\",", "body" },
+        { "[1,2]", "body" },
+        { "{\"code\":\"TGO\",\"code\":\"TGX\",\"kind\":\"member_state\",\"name\":\"T\"}", "body" },
+        { "{\"code\":\"TGO\",\"kind\":\"member_state\",\"name\":\"Togo\",\"colour\":1}", "colour" },
+        { "{\"code\":\"TGO\",\"kind\":\"member_state\",\"name\":42}", "name" },
+        { "{\"code\":\"TGO\",\"kind\":\"member_state\",\"name\":\"To\xff\xfego\"}", "body" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct test_response r;
+        post_json("/api/v1/orgs", NULL, cases[i].body, &r);
+        assert_problem(&r, 400, cases[i].field);
+        test_response_free(&r);
+    }
+    assert_int_equal(org_total(), before);
+}
+
+/* api/pagination: following `next` visits every organization once; bad cursors and limits
+ * are 400 naming the parameter. */
+static void api_pagination(void **state)
+{
+    (void)state;
+    long long total = org_total();
+    char path[512] = "/api/v1/orgs?limit=7";
+    long long seen = 0;
+    char last[64] = "";
+    for (int pages = 0; pages < 100; pages++) {
+        struct test_response r;
+        test_http(server.port, "GET", path, cookie, NULL, 0, &r);
+        assert_int_equal(r.status, 200);
+        json_t *j = body_json(&r);
+        json_t *items = json_object_get(j, "items");
+        size_t i;
+        json_t *item;
+        json_array_foreach(items, i, item)
+        {
+            const char *code = json_string_value(json_object_get(item, "code"));
+            /* Strictly increasing codes: nothing repeated, nothing skipped by the cursor. */
+            assert_true(strcmp(code, last) > 0);
+            snprintf(last, sizeof last, "%s", code);
+            seen++;
+        }
+        const char *next = json_string_value(json_object_get(j, "next"));
+        if (next)
+            snprintf(path, sizeof path, "/api/v1/orgs?limit=7&cursor=%s", next);
+        json_decref(j);
+        test_response_free(&r);
+        if (!next)
+            break;
+    }
+    assert_int_equal(seen, total);
+    struct test_response r;
+    test_http(server.port, "GET", "/api/v1/orgs?cursor=not-a-cursor", cookie, NULL, 0, &r);
+    assert_problem(&r, 400, "cursor");
+    test_response_free(&r);
+    test_http(server.port, "GET", "/api/v1/orgs?limit=0", cookie, NULL, 0, &r);
+    assert_problem(&r, 400, "limit");
+    test_response_free(&r);
+}
+
+/* api/csrf-required-for-cookie-writes */
+static void api_csrf_required_for_cookie_writes(void **state)
+{
+    (void)state;
+    char only_cookie[256];
+    snprintf(only_cookie, sizeof only_cookie, "%.*s\r\nContent-Type: application/json\r\n",
+             (int)strcspn(cookie, "\r"), cookie);
+    const char *body = "{\"name\":\"no-csrf\"}";
+    struct test_response r;
+    test_http(server.port, "POST", "/api/v1/tokens", only_cookie, body, strlen(body), &r);
+    assert_problem(&r, 403, "X-CSRF-Token");
+    test_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +355,11 @@ int main(void)
         cmocka_unit_test(api_forged_cookie),
         cmocka_unit_test(api_json_content_type_required),
         cmocka_unit_test(api_etag_not_modified),
+        cmocka_unit_test(api_idempotent_retry),
+        cmocka_unit_test(api_idempotent_token_not_stored),
+        cmocka_unit_test(api_bad_json_names_field),
+        cmocka_unit_test(api_pagination),
+        cmocka_unit_test(api_csrf_required_for_cookie_writes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -131,7 +131,7 @@ static void api_method_not_allowed(void **state)
     struct test_response r;
     test_http(server.port, "DELETE", "/healthz", NULL, NULL, 0, &r);
     assert_int_equal(r.status, 405);
-    assert_string_equal(test_response_header(&r, "allow"), "get, head");
+    assert_string_equal(test_response_header(&r, "allow"), "GET, HEAD");
     test_response_free(&r);
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -45,6 +46,9 @@ void test_server_start(struct test_server *s, const char *db, const char *const 
         fail_msg("pipe: %s", strerror(errno));
     pid_t pid = fork();
     if (pid == 0) {
+        /* A test that crashes must not leave its server running (and holding ctest's
+         * output pipe open). */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         dup2(pipefd[1], 2);
         close(pipefd[0]);
         close(pipefd[1]);
@@ -81,6 +85,9 @@ void test_server_start(struct test_server *s, const char *db, const char *const 
 
 int test_server_stop(struct test_server *s, int sig, long *ms)
 {
+    /* kill(0, ...) would signal our whole process group, ctest included. */
+    if (s->pid <= 0)
+        fail_msg("test_server_stop: no server was started");
     long start = now_ms();
     kill(s->pid, sig);
     int status = 0;
@@ -162,8 +169,17 @@ void test_http(int port, const char *method, const char *path, const char *heade
     size_t hlen = (size_t)(end - raw);
     if (hlen >= sizeof resp->headers)
         hlen = sizeof resp->headers - 1;
-    for (size_t i = 0; i < hlen; i++)
-        resp->headers[i] = (char)tolower((unsigned char)raw[i]);
+    /* Header names are case-insensitive: lowercase them for lookups. Values keep their case
+     * (a session token is case-sensitive). */
+    int in_name = 0;
+    for (size_t i = 0; i < hlen; i++) {
+        char c = raw[i];
+        if (c == '\n')
+            in_name = 1;
+        else if (c == ':')
+            in_name = 0;
+        resp->headers[i] = in_name ? (char)tolower((unsigned char)c) : c;
+    }
     resp->headers[hlen] = '\0';
     resp->body_len = len - (size_t)(end + 4 - raw);
     resp->body = malloc(resp->body_len + 1);

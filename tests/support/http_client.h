@@ -29,7 +29,7 @@ void test_server_read_log(struct test_server *s);
 
 struct test_response {
     int status;
-    char headers[8192]; /* raw header block, lowercase names */
+    char headers[8192]; /* raw header block; names lowercased, values as sent */
     char *body;         /* heap, NUL-terminated */
     size_t body_len;
 };

@@ -1,0 +1,321 @@
+/* bluehelm org add|list: the member directory from the server's command line. */
+#include "cli/cli.h"
+
+#include "db/db.h"
+#include "db/migrate.h"
+#include "org/org.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int run_add(int argc, char **argv);
+static int run_list(int argc, char **argv);
+
+static const struct cli_option add_options[] = {
+    { "kind", "KIND", "member_state, regional_org, un_entity or mission (required)" },
+    { "name", "NAME", "the organization's name (required)" },
+    { "standing", "S",
+      "co_chair, member, observer or none (default: member for states and regional "
+      "organizations, none otherwise)" },
+    { "roles", "LIST", "contributor roles, comma-separated: tcc, pcc, financial, host" },
+    { "joined", "DATE", "the day it joined the group, YYYY-MM-DD" },
+    { "country", "ISO3", "a member state's country (default: the code)" },
+    { "mission", "ACRONYM", "a mission organization's UN mission (default: the code)" },
+    { NULL, NULL, NULL },
+};
+enum { ADD_KIND, ADD_NAME, ADD_STANDING, ADD_ROLES, ADD_JOINED, ADD_COUNTRY, ADD_MISSION };
+
+static const struct cli_command add_command = {
+    "org add",
+    run_add,
+    "add an organization",
+    "CODE",
+    "Adds an organization to the member directory. CODE is the ISO 3166 alpha-3 code of a\n"
+    "member state (CHN) or an acronym (LAS, DPO, MINUSCA): 2 to 16 of A-Z, 0-9 and '-'.\n"
+    "The addition is written to the audit log as the command-line operator.",
+    add_options,
+    1,
+};
+
+static const struct cli_option list_options[] = {
+    { "kind", "KIND", "only organizations of this kind" },
+    { "standing", "S", "only organizations of this standing" },
+    { NULL, NULL, NULL },
+};
+enum { LIST_KIND, LIST_STANDING };
+
+static const struct cli_command list_command = {
+    "org list",
+    run_list,
+    "list organizations",
+    "",
+    "Prints the member directory as a table ordered by code: code, kind, standing,\n"
+    "contributor roles and name.",
+    list_options,
+    0,
+};
+
+static const struct cli_command *const subcommands[] = { &add_command, &list_command };
+#define NSUB (sizeof subcommands / sizeof subcommands[0])
+
+/* The shared parser stops at the first positional argument (as git does), but people write
+ * `org add CODE --kind ...`. Options (with their values) are moved before the positional
+ * arguments, and "--" keeps a positional that starts with '-' from being read as an option.
+ * Returns a heap array the caller frees (the strings are argv's). */
+static char **options_first(const struct cli_command *cmd, int argc, char **argv, int *argc_out)
+{
+    char **out = calloc((size_t)argc + 2, sizeof *out);
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    if (!out || !pos)
+        abort();
+    int n = 0, npos = 0;
+    out[n++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            while (++i < argc)
+                pos[npos++] = argv[i];
+            break;
+        }
+        if (a[0] != '-' || a[1] == '\0') {
+            pos[npos++] = argv[i];
+            continue;
+        }
+        out[n++] = argv[i];
+        if (a[1] != '-' || strchr(a, '='))
+            continue;
+        /* Does this long option take a value? Ours say so; every configuration flag and
+         * --config do. */
+        const char *name = a + 2;
+        int takes = strcmp(name, "config") == 0;
+        for (const struct cli_option *o = cmd->options; o && o->name && !takes; o++)
+            takes = strcmp(o->name, name) == 0 && o->arg != NULL;
+        for (size_t k = 0; k < config_key_count() && !takes; k++)
+            takes = config_key_flag(k) && strcmp(config_key_flag(k), name) == 0;
+        if (takes && i + 1 < argc)
+            out[n++] = argv[++i];
+    }
+    out[n++] = "--";
+    for (int i = 0; i < npos; i++)
+        out[n++] = pos[i];
+    free(pos);
+    *argc_out = n;
+    return out;
+}
+
+static int open_store(const struct cli_args *a, int flags, struct db **db)
+{
+    struct bh_error err;
+    int rc = db_open(db, a->config.db, flags, &err);
+    if (!rc)
+        rc = migrate_check(*db, migrations_builtin, migrations_builtin_count, NULL, &err);
+    if (rc) {
+        cli_error("%s", err.message);
+        db_close(*db);
+        *db = NULL;
+        return CLI_FAILED;
+    }
+    return 0;
+}
+
+static int usage_value(const char *cmd, const char *option, const char *value, const char *known)
+{
+    fprintf(stderr, "bluehelm %s: unknown %s '%s' (known: %s)\n", cmd, option, value, known);
+    return CLI_USAGE;
+}
+
+static int run_add(int argc, char **argv)
+{
+    struct cli_args a;
+    int rc = cli_begin(&add_command, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    if (a.npositional != 1) {
+        fprintf(stderr, "bluehelm org add: the organization's CODE is required\n");
+        cli_usage(&add_command, stderr);
+        return CLI_USAGE;
+    }
+    struct org o;
+    org_init(&o);
+    const char *v;
+    if (strlen(a.positional[0]) >= sizeof o.code) {
+        cli_error("org add: code '%.40s' is longer than %d characters", a.positional[0],
+                  ORG_CODE_MAX);
+        return CLI_USAGE;
+    }
+    snprintf(o.code, sizeof o.code, "%s", a.positional[0]);
+    if (!(v = a.values[ADD_KIND]) || !*v) {
+        fprintf(stderr, "bluehelm org add: --kind is required\n");
+        return CLI_USAGE;
+    }
+    int k = org_kind_parse(v);
+    if (k < 0)
+        return usage_value("org add", "kind", v, "member_state, regional_org, un_entity, mission");
+    o.kind = (enum org_kind)k;
+    if (!(v = a.values[ADD_NAME]) || !*v) {
+        fprintf(stderr, "bluehelm org add: --name is required\n");
+        return CLI_USAGE;
+    }
+    if (strlen(v) > ORG_NAME_MAX) {
+        cli_error("org add: name is longer than %d bytes", ORG_NAME_MAX);
+        return CLI_USAGE;
+    }
+    snprintf(o.name, sizeof o.name, "%s", v);
+    if ((v = a.values[ADD_STANDING])) {
+        int s = org_standing_parse(v);
+        if (s < 0)
+            return usage_value("org add", "standing", v, "co_chair, member, observer, none");
+        o.standing = (enum org_standing)s;
+    }
+    struct bh_error err;
+    if ((v = a.values[ADD_ROLES]) && org_roles_parse_list(v, &o.roles, &err)) {
+        cli_error("org add: %s", err.message);
+        return CLI_USAGE;
+    }
+    const struct {
+        int opt;
+        char *dst;
+        size_t cap;
+        const char *what;
+    } texts[] = {
+        { ADD_JOINED, o.joined, sizeof o.joined, "joined" },
+        { ADD_COUNTRY, o.country, sizeof o.country, "country" },
+        { ADD_MISSION, o.mission, sizeof o.mission, "mission" },
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        if (!(v = a.values[texts[i].opt]))
+            continue;
+        if (strlen(v) >= texts[i].cap) {
+            cli_error("org add: %s '%.40s' is too long", texts[i].what, v);
+            return CLI_USAGE;
+        }
+        snprintf(texts[i].dst, texts[i].cap, "%s", v);
+    }
+
+    struct db *db;
+    if ((rc = open_store(&a, 0, &db)))
+        return rc;
+    struct principal who;
+    principal_cli(&who);
+    rc = org_add(db, &who, &o, &err);
+    db_close(db);
+    if (rc) {
+        cli_error("org add: %s", err.message);
+        /* A value the store refuses (a code that is not a country) is still the command
+         * line's mistake; a taken code or a store failure is the work failing. */
+        return rc == BH_EINVALID ? CLI_USAGE : CLI_FAILED;
+    }
+    printf("added %s %s (%s): %s\n", org_kind_name(o.kind), o.code, org_standing_name(o.standing),
+           o.name);
+    return CLI_OK;
+}
+
+static void roles_text(json_t *roles, char *out, size_t cap)
+{
+    size_t i, used = 0;
+    json_t *r;
+    out[0] = '\0';
+    json_array_foreach(roles, i, r)
+    {
+        int n = snprintf(out + used, cap - used, "%s%s", used ? "," : "", json_string_value(r));
+        if (n < 0 || (size_t)n >= cap - used)
+            break;
+        used += (size_t)n;
+    }
+    if (!used)
+        snprintf(out, cap, "-");
+}
+
+static int run_list(int argc, char **argv)
+{
+    struct cli_args a;
+    int rc = cli_begin(&list_command, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    int kind = -1, standing = -1;
+    const char *v;
+    if ((v = a.values[LIST_KIND]) && (kind = org_kind_parse(v)) < 0)
+        return usage_value("org list", "kind", v, "member_state, regional_org, un_entity, mission");
+    if ((v = a.values[LIST_STANDING]) && (standing = org_standing_parse(v)) < 0)
+        return usage_value("org list", "standing", v, "co_chair, member, observer, none");
+    struct db *db;
+    if ((rc = open_store(&a, DB_OPEN_READONLY, &db)))
+        return rc;
+    struct bh_error err;
+    char after[64] = "";
+    bool more = true;
+    int64_t total = 0;
+    printf("%-16s %-12s %-8s %-22s %s\n", "CODE", "KIND", "STANDING", "ROLES", "NAME");
+    while (more) {
+        json_t *items = json_array();
+        if ((rc = org_list(db, after, 500, kind, standing, items, &more, &total, &err))) {
+            json_decref(items);
+            db_close(db);
+            cli_error("org list: %s", err.message);
+            return CLI_FAILED;
+        }
+        size_t i;
+        json_t *it;
+        json_array_foreach(items, i, it)
+        {
+            char roles[64];
+            roles_text(json_object_get(it, "roles"), roles, sizeof roles);
+            printf("%-16s %-12s %-8s %-22s %s\n", json_string_value(json_object_get(it, "code")),
+                   json_string_value(json_object_get(it, "kind")),
+                   json_string_value(json_object_get(it, "standing")), roles,
+                   json_string_value(json_object_get(it, "name")));
+            snprintf(after, sizeof after, "%s", json_string_value(json_object_get(it, "code")));
+        }
+        json_decref(items);
+    }
+    db_close(db);
+    return CLI_OK;
+}
+
+static void org_overview(FILE *out)
+{
+    fprintf(out, "Usage: bluehelm org <subcommand> [options]\n\nSubcommands:\n");
+    for (size_t i = 0; i < NSUB; i++)
+        fprintf(out, "  %-26s %s\n", subcommands[i]->name, subcommands[i]->summary);
+    fprintf(out, "\nRun `bluehelm org <subcommand> --help` for its options.\n");
+}
+
+static int run_org(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "bluehelm org: a subcommand is required\n");
+        org_overview(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        org_overview(stdout);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < NSUB; i++) {
+        const struct cli_command *sub = subcommands[i];
+        if (strcmp(sub->name + 4, argv[1]) != 0)
+            continue;
+        int n;
+        char **args = options_first(sub, argc - 1, argv + 1, &n);
+        int rc = sub->run(n, args);
+        free(args);
+        return rc;
+    }
+    fprintf(stderr, "bluehelm org: unknown subcommand '%s'\n", argv[1]);
+    org_overview(stderr);
+    return CLI_USAGE;
+}
+
+const struct cli_command cli_org_command = {
+    "org",
+    run_org,
+    "add and list organizations (the member directory)",
+    "add|list ...",
+    "Manages the member directory: `bluehelm org add CODE --kind KIND --name NAME [--standing\n"
+    "S] [--roles tcc,pcc] [--joined DATE]` adds an organization, `bluehelm org list [--kind K]`\n"
+    "prints them. `bluehelm init --seed` loads the group as launched on 27 April 2021.",
+    NULL,
+    64,
+};

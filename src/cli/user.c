@@ -1,0 +1,278 @@
+/* bluehelm user add|passwd|disable|enable|list: users from the server's command line. The
+ * operator acts with admin rights (principal_cli) and every change is audited as them. */
+#include "cli/cli.h"
+
+#include "account/account.h"
+#include "cli/account_cli.h"
+#include "db/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int run_add(int argc, char **argv);
+static int run_passwd(int argc, char **argv);
+static int run_disable(int argc, char **argv);
+static int run_enable(int argc, char **argv);
+static int run_list(int argc, char **argv);
+
+static const struct cli_option add_options[] = {
+    { "org", "CODE", "the user's organization (required; see `bluehelm org list`)" },
+    { "role", "ROLE",
+      "admin, coordinator, focal_point, reporter, endorser, analyst or auditor (required)" },
+    { "password-stdin", NULL, "read the password from the first line of stdin (required)" },
+    { "display-name", "TEXT", "the name people see (default: the username)" },
+    { NULL, NULL, NULL },
+};
+enum { ADD_ORG, ADD_ROLE, ADD_PASSWORD_STDIN, ADD_DISPLAY_NAME };
+
+static const struct cli_command add_command = {
+    "user add",
+    run_add,
+    "add a user",
+    "NAME",
+    "Adds a user: NAME is 1-63 of a-z, 0-9 and . _ - (starting with a letter or digit).\n"
+    "The password comes from stdin, never from the command line (which other users of the\n"
+    "machine can see): at least 12 characters, not the username, not a common password.\n"
+    "Example: printf '%s\\n' \"$PW\" | bluehelm user add amina --org RWA --role focal_point\n"
+    "         --password-stdin",
+    add_options,
+    1,
+};
+
+static const struct cli_option passwd_options[] = {
+    { "password-stdin", NULL, "read the new password from the first line of stdin (required)" },
+    { NULL, NULL, NULL },
+};
+
+static const struct cli_command passwd_command = {
+    "user passwd",
+    run_passwd,
+    "set a user's password",
+    "NAME",
+    "Sets a new password read from stdin. The user's sessions end (they sign in again);\n"
+    "their API tokens keep working.",
+    passwd_options,
+    1,
+};
+
+static const struct cli_command disable_command = {
+    "user disable",
+    run_disable,
+    "disable a user",
+    "NAME",
+    "Disables a user: they can no longer sign in, their sessions end and their API tokens\n"
+    "are revoked (enabling them again does not bring those back). The last enabled admin\n"
+    "cannot be disabled.",
+    NULL,
+    1,
+};
+
+static const struct cli_command enable_command = {
+    "user enable",
+    run_enable,
+    "enable a disabled user",
+    "NAME",
+    "Lets a disabled user sign in again. Their old sessions and API tokens stay revoked.",
+    NULL,
+    1,
+};
+
+static const struct cli_command list_command = {
+    "user list",
+    run_list,
+    "list users",
+    "",
+    "Prints every user ordered by username: username, role, organization, state, when the\n"
+    "user was created, and the display name.",
+    NULL,
+    0,
+};
+
+static const struct cli_command *const subcommands[] = {
+    &add_command, &passwd_command, &disable_command, &enable_command, &list_command,
+};
+
+/* Every subcommand but list takes exactly one NAME. */
+static int need_name(const struct cli_command *cmd, const struct cli_args *a)
+{
+    if (a->npositional == 1 && *a->positional[0])
+        return 0;
+    fprintf(stderr, "bluehelm %s: the username NAME is required\n", cmd->name);
+    cli_usage(cmd, stderr);
+    return CLI_USAGE;
+}
+
+static int need_password_stdin(const struct cli_command *cmd, const struct cli_args *a, int opt)
+{
+    if (a->values[opt])
+        return 0;
+    fprintf(stderr,
+            "bluehelm %s: give --password-stdin and the password on stdin (passwords are "
+            "never taken from the command line)\n",
+            cmd->name);
+    return CLI_USAGE;
+}
+
+static int run_add(int argc, char **argv)
+{
+    struct cli_args a;
+    int rc = cli_begin(&add_command, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    if ((rc = need_name(&add_command, &a)) ||
+        (rc = need_password_stdin(&add_command, &a, ADD_PASSWORD_STDIN)))
+        return rc;
+    const char *org = a.values[ADD_ORG], *role_text = a.values[ADD_ROLE];
+    if (!org || !*org) {
+        fprintf(stderr, "bluehelm user add: --org CODE is required\n");
+        return CLI_USAGE;
+    }
+    if (!role_text || !*role_text) {
+        fprintf(stderr, "bluehelm user add: --role ROLE is required\n");
+        return CLI_USAGE;
+    }
+    struct bh_error err;
+    enum role role;
+    if ((rc = account_role_parse(role_text, &role, &err)))
+        return account_cli__fail("user add", rc, &err);
+    char *password = NULL;
+    if ((rc = account_cli__read_password(&password)))
+        return rc;
+    struct db *db;
+    if ((rc = account_cli__open_store(&a, &db))) {
+        account_cli__free_password(password);
+        return rc;
+    }
+    struct principal who;
+    principal_cli(&who);
+    struct account_user u;
+    rc = account_user_add(db, &who, a.positional[0], a.values[ADD_DISPLAY_NAME], org, role,
+                          password, &u, &err);
+    account_cli__free_password(password);
+    db_close(db);
+    if (rc)
+        return account_cli__fail("user add", rc, &err);
+    printf("added user %s (%s, %s)\n", u.username, role_name(u.role), u.org_code);
+    return CLI_OK;
+}
+
+static int run_passwd(int argc, char **argv)
+{
+    struct cli_args a;
+    int rc = cli_begin(&passwd_command, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    if ((rc = need_name(&passwd_command, &a)) || (rc = need_password_stdin(&passwd_command, &a, 0)))
+        return rc;
+    char *password = NULL;
+    if ((rc = account_cli__read_password(&password)))
+        return rc;
+    struct db *db;
+    if ((rc = account_cli__open_store(&a, &db))) {
+        account_cli__free_password(password);
+        return rc;
+    }
+    struct principal who;
+    principal_cli(&who);
+    struct bh_error err;
+    rc = account_user_set_password(db, &who, a.positional[0], password, &err);
+    account_cli__free_password(password);
+    db_close(db);
+    if (rc)
+        return account_cli__fail("user passwd", rc, &err);
+    printf("changed the password of %s; their sessions have ended\n", a.positional[0]);
+    return CLI_OK;
+}
+
+static int set_disabled(const struct cli_command *cmd, int argc, char **argv, bool disabled)
+{
+    struct cli_args a;
+    int rc = cli_begin(cmd, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    if ((rc = need_name(cmd, &a)))
+        return rc;
+    struct db *db;
+    if ((rc = account_cli__open_store(&a, &db)))
+        return rc;
+    struct principal who;
+    principal_cli(&who);
+    struct bh_error err;
+    rc = account_user_set_disabled(db, &who, a.positional[0], disabled, &err);
+    db_close(db);
+    if (rc)
+        return account_cli__fail(cmd->name, rc, &err);
+    printf(disabled ? "disabled %s: their sessions have ended and their API tokens are revoked\n"
+                    : "enabled %s\n",
+           a.positional[0]);
+    return CLI_OK;
+}
+
+static int run_disable(int argc, char **argv)
+{
+    return set_disabled(&disable_command, argc, argv, true);
+}
+
+static int run_enable(int argc, char **argv)
+{
+    return set_disabled(&enable_command, argc, argv, false);
+}
+
+static int run_list(int argc, char **argv)
+{
+    struct cli_args a;
+    int rc = cli_begin(&list_command, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    struct db *db;
+    if ((rc = account_cli__open_store(&a, &db)))
+        return rc;
+    struct bh_error err;
+    char after[64] = "";
+    bool more = true;
+    printf("%-24s %-12s %-10s %-9s %-21s %s\n", "USERNAME", "ROLE", "ORG", "STATE", "CREATED",
+           "DISPLAY NAME");
+    while (more) {
+        json_t *items = json_array();
+        if ((rc = account_user_list(db, after, 500, items, &more, NULL, &err))) {
+            json_decref(items);
+            db_close(db);
+            return account_cli__fail("user list", rc, &err);
+        }
+        size_t i;
+        json_t *u;
+        json_array_foreach(items, i, u)
+        {
+            const char *name = json_string_value(json_object_get(u, "username"));
+            printf("%-24s %-12s %-10s %-9s %-21s %s\n", name,
+                   json_string_value(json_object_get(u, "role")),
+                   json_string_value(json_object_get(u, "org")),
+                   json_is_true(json_object_get(u, "disabled")) ? "disabled" : "enabled",
+                   json_string_value(json_object_get(u, "created_at")),
+                   json_string_value(json_object_get(u, "display_name")));
+            snprintf(after, sizeof after, "%s", name);
+        }
+        json_decref(items);
+    }
+    db_close(db);
+    return CLI_OK;
+}
+
+static int run_user(int argc, char **argv)
+{
+    return account_cli__dispatch(&cli_user_command, subcommands,
+                                 sizeof subcommands / sizeof subcommands[0], argc, argv);
+}
+
+const struct cli_command cli_user_command = {
+    "user",
+    run_user,
+    "add, change, disable and list users",
+    "add|passwd|disable|enable|list ...",
+    "Manages users: `bluehelm user add NAME --org CODE --role ROLE --password-stdin`,\n"
+    "`bluehelm user passwd NAME --password-stdin`, `bluehelm user disable|enable NAME`,\n"
+    "`bluehelm user list`. Passwords are read from stdin, never from the command line.",
+    NULL,
+    64,
+};

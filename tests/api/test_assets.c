@@ -1,0 +1,282 @@
+/* The browser app served by the real server: index.html at /, the embedded assets under
+ * /assets/ with their types, caching and compression, and 404 for anything else. */
+#include "http_client.h"
+#include "support.h"
+
+#include "web/asset.h"
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The shell's budget on a slow link (minified, before compression). A capability that needs
+ * more should load its own script when its page opens rather than raise this. */
+#define APP_JS_BUDGET (40 * 1024)
+
+static struct test_server server;
+
+static int setup_server(void **state)
+{
+    (void)state;
+    const char *dir = test_tmpdir("api_assets");
+    char *store = test_path(dir, "bluehelm.db");
+    const char *args[] = { "init", "--db", store, NULL };
+    char *out, *err;
+    int rc = test_run_bluehelm(args, NULL, &out, &err);
+    if (rc != 0)
+        fail_msg("init failed (%d): %s%s", rc, out, err);
+    free(out);
+    free(err);
+    test_server_start(&server, store, NULL);
+    free(store);
+    return 0;
+}
+
+static int teardown_server(void **state)
+{
+    (void)state;
+    if (server.pid) {
+        long ms;
+        test_server_stop(&server, SIGTERM, &ms);
+    }
+    return 0;
+}
+
+/* The test client lowercases the whole header block, values included. */
+static void expect_header(const struct test_response *r, const char *name, const char *want)
+{
+    const char *got = test_response_header(r, name);
+    if (!got || strcasecmp(got, want) != 0)
+        fail_msg("header %s: expected '%s', got '%s'", name, want, got ? got : "(absent)");
+}
+
+/* The ?v=VERSION that index.html gives `name`, read from the served page. */
+static void version_in_index(const char *html, const char *name, char *out, size_t outlen)
+{
+    char needle[64];
+    snprintf(needle, sizeof needle, "\"/assets/%s?v=", name);
+    const char *p = strstr(html, needle);
+    if (!p)
+        fail_msg("index.html does not refer to %s as %s...: %s", name, needle, html);
+    p += strlen(needle);
+    size_t n = strcspn(p, "\"");
+    if (n == 0 || n >= outlen)
+        fail_msg("bad version for %s in index.html", name);
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
+/* assets/index-html */
+static void assets_index_html(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "GET", "/", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    expect_header(&r, "content-type", "text/html; charset=utf-8");
+    expect_header(&r, "cache-control", "no-cache");
+    expect_header(&r, "content-security-policy", "default-src 'self'; frame-ancestors 'none'");
+    assert_non_null(strstr(r.body, "<script defer src=\"/assets/app.js?v="));
+    assert_non_null(strstr(r.body, "<link rel=\"stylesheet\" href=\"/assets/app.css?v="));
+    /* Nothing inline that the policy would block, and nothing fetched from elsewhere. */
+    assert_null(strstr(r.body, "<script>"));
+    assert_null(strstr(r.body, "style="));
+    assert_null(strstr(r.body, "http://"));
+    assert_null(strstr(r.body, "https://"));
+    test_response_free(&r);
+}
+
+/* assets/app-js */
+static void assets_app_js(void **state)
+{
+    (void)state;
+    struct test_response idx;
+    test_http(server.port, "GET", "/", NULL, NULL, 0, &idx);
+    char version[32], path[128];
+    version_in_index(idx.body, "app.js", version, sizeof version);
+    test_response_free(&idx);
+
+    const struct web_asset *a = web_asset_find("app.js");
+    assert_non_null(a);
+    assert_string_equal(version, a->version);
+
+    struct test_response r;
+    snprintf(path, sizeof path, "/assets/app.js?v=%s", version);
+    test_http(server.port, "GET", path, NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    expect_header(&r, "content-type", "text/javascript; charset=utf-8");
+    /* The versioned URL changes with every new bundle, so it may be cached for good. */
+    expect_header(&r, "cache-control", "public, max-age=31536000, immutable");
+    assert_null(test_response_header(&r, "content-encoding"));
+    assert_int_equal(r.body_len, a->len);
+    assert_memory_equal(r.body, a->data, a->len);
+    if (r.body_len > APP_JS_BUDGET)
+        fail_msg("app.js is %zu bytes, over the %d-byte budget for a slow link", r.body_len,
+                 APP_JS_BUDGET);
+    /* The bundle fetches nothing from elsewhere. */
+    assert_null(strstr(r.body, "http://"));
+    assert_null(strstr(r.body, "https://"));
+    test_response_free(&r);
+
+    /* Without the current version (an old page, a hand-typed URL): revalidated each time. */
+    test_http(server.port, "GET", "/assets/app.js?v=000000000000", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    expect_header(&r, "cache-control", "no-cache");
+    test_response_free(&r);
+}
+
+/* assets/css-and-icon */
+static void assets_css_and_icon(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "GET", "/assets/app.css", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    expect_header(&r, "content-type", "text/css; charset=utf-8");
+    assert_true(r.body_len > 100);
+    assert_null(strstr(r.body, "@import"));
+    assert_null(strstr(r.body, "url(http"));
+    test_response_free(&r);
+
+    test_http(server.port, "GET", "/assets/favicon.svg", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    expect_header(&r, "content-type", "image/svg+xml");
+    assert_non_null(strstr(r.body, "<svg"));
+    test_response_free(&r);
+}
+
+/* assets/gzip */
+static void assets_gzip(void **state)
+{
+    (void)state;
+    const struct web_asset *a = web_asset_find("app.js");
+    assert_non_null(a);
+    assert_non_null(a->gzip_data);
+    assert_true(a->gzip_len < a->len);
+
+    struct test_response r;
+    test_http(server.port, "GET", "/assets/app.js", "Accept-Encoding: br, gzip, deflate\r\n", NULL,
+              0, &r);
+    assert_int_equal(r.status, 200);
+    expect_header(&r, "content-encoding", "gzip");
+    expect_header(&r, "vary", "Accept-Encoding");
+    assert_int_equal(r.body_len, a->gzip_len);
+    assert_memory_equal(r.body, a->gzip_data, a->gzip_len);
+    assert_int_equal((unsigned char)r.body[0], 0x1f); /* the gzip magic */
+    assert_int_equal((unsigned char)r.body[1], 0x8b);
+    test_response_free(&r);
+
+    /* q=0 refuses an encoding; a refusal gets the plain bytes. */
+    const char *refusals[] = { "Accept-Encoding: gzip;q=0\r\n", "Accept-Encoding: deflate\r\n",
+                               "Accept-Encoding: identity, *;q=0.0\r\n" };
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        test_http(server.port, "GET", "/assets/app.js", refusals[i], NULL, 0, &r);
+        assert_int_equal(r.status, 200);
+        if (test_response_header(&r, "content-encoding"))
+            fail_msg("%s: expected no Content-Encoding, got %s", refusals[i],
+                     test_response_header(&r, "content-encoding"));
+        assert_int_equal(r.body_len, a->len);
+        test_response_free(&r);
+    }
+    test_http(server.port, "GET", "/assets/app.js", "Accept-Encoding: *;q=0.5\r\n", NULL, 0, &r);
+    expect_header(&r, "content-encoding", "gzip");
+    test_response_free(&r);
+}
+
+/* assets/etag-not-modified */
+static void assets_etag_not_modified(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "GET", "/assets/app.css", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    const char *etag = test_response_header(&r, "etag");
+    assert_non_null(etag);
+    char header[160];
+    snprintf(header, sizeof header, "If-None-Match: %s\r\n", etag);
+    test_response_free(&r);
+
+    /* A browser revalidating its copy on a slow link gets 304 and no body. */
+    test_http(server.port, "GET", "/assets/app.css", header, NULL, 0, &r);
+    assert_int_equal(r.status, 304);
+    assert_int_equal(r.body_len, 0);
+    test_response_free(&r);
+}
+
+/* assets/unknown-404 */
+static void assets_unknown_404(void **state)
+{
+    (void)state;
+    const char *paths[] = { "/assets/nope.js", "/assets/.hidden", "/assets/APP.JS",
+                            "/assets/app.js.gz" };
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        struct test_response r;
+        test_http(server.port, "GET", paths[i], NULL, NULL, 0, &r);
+        if (r.status != 404)
+            fail_msg("%s: expected 404, got %d", paths[i], r.status);
+        expect_header(&r, "content-type", "application/problem+json");
+        json_error_t jerr;
+        json_t *p = json_loads(r.body, 0, &jerr);
+        assert_non_null(p);
+        assert_int_equal(json_integer_value(json_object_get(p, "status")), 404);
+        const char *detail = json_string_value(json_object_get(p, "detail"));
+        assert_non_null(detail);
+        /* The detail names the file asked for. */
+        assert_non_null(strstr(detail, paths[i] + strlen("/assets/")));
+        json_decref(p);
+        test_response_free(&r);
+    }
+    /* A path below /assets/ is not a file name at all. */
+    struct test_response r;
+    test_http(server.port, "GET", "/assets/sub/app.js", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 404);
+    test_response_free(&r);
+}
+
+/* assets/head */
+static void assets_head(void **state)
+{
+    (void)state;
+    const struct web_asset *a = web_asset_find("index.html");
+    assert_non_null(a);
+    struct test_response r;
+    test_http(server.port, "HEAD", "/", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(r.body_len, 0);
+    char len[32];
+    snprintf(len, sizeof len, "%zu", a->len);
+    expect_header(&r, "content-length", len);
+    test_response_free(&r);
+}
+
+/* assets/find */
+static void assets_find(void **state)
+{
+    (void)state;
+    const char *names[] = { "index.html", "app.js", "app.css", "favicon.svg" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const struct web_asset *a = web_asset_find(names[i]);
+        if (!a)
+            fail_msg("%s is not embedded", names[i]);
+        assert_true(a->len > 0);
+        assert_int_equal(strlen(a->version), 12);
+    }
+    assert_null(web_asset_find(""));
+    assert_null(web_asset_find(NULL));
+    assert_null(web_asset_find("../index.html"));
+    assert_null(web_asset_find("./app.js"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(assets_find),        cmocka_unit_test(assets_index_html),
+        cmocka_unit_test(assets_app_js),      cmocka_unit_test(assets_css_and_icon),
+        cmocka_unit_test(assets_gzip),        cmocka_unit_test(assets_etag_not_modified),
+        cmocka_unit_test(assets_unknown_404), cmocka_unit_test(assets_head),
+    };
+    return cmocka_run_group_tests(tests, setup_server, teardown_server);
+}

@@ -1,0 +1,291 @@
+/* GET /api/v1/audit against the real server: who may read it, the filters, the pages, and
+ * that what it serves is the chain `bluehelm audit verify` checks. The entries are written by
+ * real commands (org add, user add, token create) and by signing in through the API. */
+#include "http_client.h"
+#include "support.h"
+
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PASSWORD "correct horse battery staple"
+
+static struct test_server server;
+static char store[4096];
+static char auditor_auth[256]; /* "Authorization: Bearer ...\r\n" */
+static char focal_auth[256];
+
+static char *run_ok(const char *const *args, const char *input)
+{
+    char *out, *err;
+    int rc = test_run_bluehelm_input(args, NULL, input, &out, &err);
+    if (rc != 0)
+        fail_msg("bluehelm %s %s: exit %d: %s%s", args[0], args[1], rc, out, err);
+    free(err);
+    return out;
+}
+
+/* `bluehelm token create --user NAME` prints the token alone on its last line. */
+static void token_for(const char *user, char *header, size_t size)
+{
+    const char *args[] = { "token", "create", "--user", user, "--db", store, NULL };
+    char *out = run_ok(args, NULL);
+    size_t len = strlen(out);
+    while (len && out[len - 1] == '\n')
+        out[--len] = '\0';
+    const char *last = strrchr(out, '\n');
+    last = last ? last + 1 : out;
+    snprintf(header, size, "Authorization: Bearer %s\r\n", last);
+    free(out);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    char *dir = strdup(test_tmpdir("api_audit"));
+    snprintf(store, sizeof store, "%s/store.db", dir);
+    free(dir);
+    const char *init[] = { "init", "--db", store, NULL };
+    free(run_ok(init, NULL));
+    const char *org[] = { "org",    "add",    "NOR",  "--kind", "member_state",
+                          "--name", "Norway", "--db", store,    NULL };
+    free(run_ok(org, NULL));
+    const char *auditor[] = { "user",   "add",     "olga.auditor",     "--org", "NOR",
+                              "--role", "auditor", "--password-stdin", "--db",  store,
+                              NULL };
+    free(run_ok(auditor, PASSWORD "\n"));
+    const char *focal[] = { "user", "add",    "fred.focal",  "--org",
+                            "NOR",  "--role", "focal_point", "--password-stdin",
+                            "--db", store,    NULL };
+    free(run_ok(focal, PASSWORD "\n"));
+    token_for("olga.auditor", auditor_auth, sizeof auditor_auth);
+    token_for("fred.focal", focal_auth, sizeof focal_auth);
+    test_server_start(&server, store, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    long ms;
+    /* Only a server that started: kill(0, ...) would signal this whole process group. */
+    if (server.pid > 0)
+        test_server_stop(&server, SIGTERM, &ms);
+    return 0;
+}
+
+/* GETs `path` as the auditor and returns the parsed body, failing unless the status is
+ * `status`. */
+static json_t *get(const char *path, const char *auth, int status)
+{
+    struct test_response r;
+    test_http(server.port, "GET", path, auth, NULL, 0, &r);
+    if (r.status != status)
+        fail_msg("GET %s: expected %d, got %d: %s", path, status, r.status, r.body);
+    json_error_t jerr;
+    json_t *j = json_loads(r.body, 0, &jerr);
+    if (!j)
+        fail_msg("GET %s: body is not JSON: %s", path, r.body);
+    test_response_free(&r);
+    return j;
+}
+
+static json_t *items_of(json_t *page)
+{
+    json_t *items = json_object_get(page, "items");
+    assert_true(json_is_array(items));
+    return items;
+}
+
+static const char *str(json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    return s ? s : "(not a string)";
+}
+
+/* api/audit-auditor-reads: the writes of the setup are there, in order, with their shape. */
+static void auditor_reads(void **state)
+{
+    (void)state;
+    json_t *page = get("/api/v1/audit", auditor_auth, 200);
+    json_t *items = items_of(page);
+    /* org.create, 2 x user.create, 2 x token.create, at least */
+    assert_true(json_array_size(items) >= 5);
+    assert_int_equal(json_integer_value(json_object_get(page, "total")),
+                     (json_int_t)json_array_size(items));
+    assert_true(json_is_null(json_object_get(page, "next")));
+    json_t *first = json_array_get(items, 0);
+    assert_int_equal(json_integer_value(json_object_get(first, "seq")), 1);
+    assert_string_equal(str(first, "action"), "org.create");
+    assert_string_equal(str(first, "record_type"), "org");
+    assert_true(strncmp(str(first, "user"), "cli:", 4) == 0);
+    assert_string_equal(str(first, "org"), "");
+    assert_string_equal(str(json_object_get(first, "summary"), "code"), "NOR");
+    assert_int_equal(strlen(str(first, "hash")), 64);
+    assert_int_equal(strlen(str(first, "at")), strlen("2024-06-01T08:30:00.250Z"));
+    static const char *const keys[] = { "seq",         "at",        "user",    "org", "action",
+                                        "record_type", "record_id", "summary", "hash" };
+    assert_int_equal(json_object_size(first), sizeof keys / sizeof keys[0]);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!json_object_get(first, keys[i]))
+            fail_msg("audit entry lacks %s", keys[i]);
+    /* seq increases by one: the API shows the chain as it is */
+    for (size_t i = 0; i < json_array_size(items); i++)
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(items, i), "seq")),
+                         (json_int_t)i + 1);
+    json_decref(page);
+}
+
+/* api/audit-others-forbidden: a focal point gets 403, nobody gets 401. */
+static void others_forbidden(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "GET", "/api/v1/audit", focal_auth, NULL, 0, &r);
+    assert_int_equal(r.status, 403);
+    test_response_free(&r);
+    test_http(server.port, "GET", "/api/v1/audit", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 401);
+    test_response_free(&r);
+}
+
+/* api/audit-filters: each filter narrows to the matching entries. */
+static void filters(void **state)
+{
+    (void)state;
+    json_t *page = get("/api/v1/audit?action=user.create", auditor_auth, 200);
+    json_t *items = items_of(page);
+    assert_int_equal(json_array_size(items), 2);
+    assert_string_equal(str(json_array_get(items, 0), "record_id"), "olga.auditor");
+    assert_string_equal(str(json_array_get(items, 1), "record_id"), "fred.focal");
+    assert_int_equal(json_integer_value(json_object_get(page, "total")), 2);
+    json_decref(page);
+
+    page = get("/api/v1/audit?record_type=token&action=token.create", auditor_auth, 200);
+    assert_int_equal(json_array_size(items_of(page)), 2);
+    json_decref(page);
+
+    page = get("/api/v1/audit?record_type=account&record_id=fred.focal", auditor_auth, 200);
+    assert_int_equal(json_array_size(items_of(page)), 1);
+    json_decref(page);
+
+    page = get("/api/v1/audit?user=nobody.at.all", auditor_auth, 200);
+    assert_int_equal(json_array_size(items_of(page)), 0);
+    assert_int_equal(json_integer_value(json_object_get(page, "total")), 0);
+    json_decref(page);
+
+    page = get("/api/v1/audit?to=2001-12-31", auditor_auth, 200);
+    assert_int_equal(json_array_size(items_of(page)), 0);
+    json_decref(page);
+    page = get("/api/v1/audit?from=2001-01-01&to=2999-12-31T23:59:59Z", auditor_auth, 200);
+    assert_true(json_array_size(items_of(page)) >= 5);
+    json_decref(page);
+}
+
+/* api/audit-sign-in-logged: signing in through the API appends session.create by that user
+ * and organization. */
+static void sign_in_logged(void **state)
+{
+    (void)state;
+    const char *body = "{\"username\":\"fred.focal\",\"password\":\"" PASSWORD "\"}";
+    struct test_response r;
+    test_http(server.port, "POST", "/api/v1/session", "Content-Type: application/json\r\n", body,
+              strlen(body), &r);
+    if (r.status != 201 && r.status != 200)
+        fail_msg("sign-in: %d %s", r.status, r.body);
+    test_response_free(&r);
+    json_t *page = get("/api/v1/audit?action=session.create&user=fred.focal", auditor_auth, 200);
+    json_t *items = items_of(page);
+    assert_true(json_array_size(items) >= 1);
+    json_t *e = json_array_get(items, json_array_size(items) - 1);
+    assert_string_equal(str(e, "org"), "NOR");
+    char *summary = json_dumps(json_object_get(e, "summary"), 0);
+    assert_null(strstr(summary, "horse")); /* never the password */
+    free(summary);
+    json_decref(page);
+}
+
+/* api/audit-pages: limit and cursor walk the whole log once, in order. */
+static void pages(void **state)
+{
+    (void)state;
+    json_t *all = get("/api/v1/audit?limit=500", auditor_auth, 200);
+    size_t n = json_array_size(items_of(all));
+    char path[512] = "/api/v1/audit?limit=2";
+    size_t seen = 0;
+    for (int guard = 0; guard < 100; guard++) {
+        json_t *page = get(path, auditor_auth, 200);
+        json_t *items = items_of(page);
+        for (size_t i = 0; i < json_array_size(items); i++, seen++)
+            assert_int_equal(
+                json_integer_value(json_object_get(json_array_get(items, i), "seq")),
+                json_integer_value(json_object_get(json_array_get(items_of(all), seen), "seq")));
+        assert_int_equal(json_integer_value(json_object_get(page, "total")), (json_int_t)n);
+        const char *next = json_string_value(json_object_get(page, "next"));
+        if (!next) {
+            json_decref(page);
+            break;
+        }
+        assert_int_equal(json_array_size(items), 2);
+        snprintf(path, sizeof path, "/api/v1/audit?limit=2&cursor=%s", next);
+        json_decref(page);
+    }
+    assert_int_equal(seen, n);
+    json_decref(all);
+}
+
+/* api/audit-bad-filters: 400 naming the parameter. */
+static void bad_filters(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *query, *field;
+    } cases[] = {
+        { "from=yesterday", "from" },
+        { "to=2024-02-30", "to" },
+        { "from=2024-06-01T25:00:00Z", "from" },
+        { "limit=0", "limit" },
+        { "cursor=not-a-cursor", "cursor" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "/api/v1/audit?%s", cases[i].query);
+        json_t *p = get(path, auditor_auth, 400);
+        if (strcmp(str(p, "field"), cases[i].field) != 0)
+            fail_msg("%s: field %s, expected %s", path, str(p, "field"), cases[i].field);
+        json_decref(p);
+    }
+}
+
+/* api/audit-matches-verify: the rows the API serves are the chain verify checks. */
+static void matches_verify(void **state)
+{
+    (void)state;
+    json_t *page = get("/api/v1/audit?limit=500", auditor_auth, 200);
+    json_int_t total = json_integer_value(json_object_get(page, "total"));
+    json_t *items = items_of(page);
+    const char *last_hash = str(json_array_get(items, json_array_size(items) - 1), "hash");
+    char expect[256];
+    snprintf(expect, sizeof expect, "audit log: %lld rows, chain intact\nlast hash: %s\n",
+             (long long)total, last_hash);
+    const char *args[] = { "audit", "verify", "--db", store, NULL };
+    char *out, *err;
+    assert_int_equal(test_run_bluehelm(args, NULL, &out, &err), 0);
+    assert_string_equal(out, expect);
+    free(out);
+    free(err);
+    json_decref(page);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(auditor_reads),  cmocka_unit_test(others_forbidden),
+        cmocka_unit_test(filters),        cmocka_unit_test(sign_in_logged),
+        cmocka_unit_test(pages),          cmocka_unit_test(bad_filters),
+        cmocka_unit_test(matches_verify),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,130 @@
+// What every browser test needs: a store made by the real binary, the real server on a free
+// loopback port, and Debian's Chromium driven by playwright-core. Paths come from CTest's
+// environment (tests/CMakeLists.txt): BH_E2E_BIN, BH_E2E_TMP, BH_E2E_SCREENSHOTS. (Not
+// BLUEHELM_*: bluehelm refuses environment variables of that prefix that it does not know.)
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const BIN = process.env.BH_E2E_BIN;
+export const CHROMIUM = process.env.BH_CHROMIUM || '/usr/bin/chromium';
+
+function need(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the browser tests through ctest (e2e/...)`);
+  return v;
+}
+
+// A fresh, empty scratch folder BH_E2E_TMP/<name>.
+export function scratch(name) {
+  const dir = path.join(need('BH_E2E_TMP'), name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+// The folder screenshots go to (created), under the build tree.
+export function screenshotDir() {
+  const dir = need('BH_E2E_SCREENSHOTS');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+// Runs `bluehelm ARGS...` to completion; `input` goes to stdin. Throws with the output when the
+// exit status is not 0.
+export function bluehelm(args, input) {
+  const r = spawnSync(need('BH_E2E_BIN'), args, {
+    input: input || '',
+    encoding: 'utf8',
+    timeout: 60000,
+  });
+  if (r.status !== 0) {
+    throw new Error(
+      `bluehelm ${args.join(' ')} exited ${r.status}${r.signal ? ` (${r.signal})` : ''}:\n${r.stdout}${r.stderr}`,
+    );
+  }
+  return r.stdout;
+}
+
+// Starts `bluehelm serve` on 127.0.0.1:0 and resolves, once it logs its `listening` line, to
+// { url, stop(), log() }. stop() sends SIGTERM and resolves to the exit code.
+export function startServer(db, logFile) {
+  const child = spawn(need('BH_E2E_BIN'), ['serve', '--listen', '127.0.0.1:0', '--db', db], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => resolve(code === null ? 128 : code)),
+  );
+  // The log is read all the time, also after start-up: a full pipe would block the server.
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    log += chunk;
+    if (logFile) fs.appendFileSync(logFile, chunk);
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not log "listening" within 10 s:\n${log}`));
+    }, 10000);
+    const onData = () => {
+      const m = /listening url=(http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stderr.off('data', onData);
+      resolve({
+        url: m[1],
+        log: () => log,
+        stop: async () => {
+          if (child.exitCode === null) child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    };
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${code}) before listening:\n${log}`));
+    });
+  });
+}
+
+// Debian's Chromium, headless. Without the background-networking flags Chromium tries to
+// reach Google's services, which this network refuses.
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+// Watches a page for what a user would call broken: uncaught errors, Content-Security-Policy
+// refusals, and any request to another origin (the app must make none).
+export function watchPage(page, origin) {
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    // The browser reports every 4xx reply as a console error; expected ones (a refused
+    // sign-in) are not bugs. CSP refusals and script errors are.
+    if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
+    problems.push(`console: ${text}`);
+  });
+  page.on('request', (req) => {
+    const url = req.url();
+    if (!url.startsWith(`${origin}/`) && !url.startsWith('data:'))
+      problems.push(`external request: ${url}`);
+  });
+  return problems;
+}

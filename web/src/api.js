@@ -1,0 +1,106 @@
+// The one way the app talks to the server: JSON over fetch on the same origin. The session is
+// an HttpOnly cookie the app never sees; what it keeps (in memory only) is the CSRF token,
+// sent as X-CSRF-Token on every write. Errors arrive as RFC 9457 problems and are thrown as
+// ApiError, carrying the server's `detail` and `field` for the form that sent the request.
+
+let csrfToken = '';
+let sessionLost = null;
+
+export function setCsrfToken(token) {
+  csrfToken = token || '';
+}
+
+// `fn(err)` runs when the server answers 401 to a signed-in request: the session expired or
+// was revoked elsewhere.
+export function onSessionLost(fn) {
+  sessionLost = fn;
+}
+
+export class ApiError extends Error {
+  constructor(status, problem, retryAfter) {
+    const p = problem && typeof problem === 'object' ? problem : {};
+    super(p.detail || p.title || (status ? `The server answered ${status}.` : 'Network error'));
+    this.status = status;
+    this.problem = p;
+    this.detail = p.detail || '';
+    this.field = p.field || '';
+    this.code = p.code || '';
+    // Seconds to wait, from Retry-After (seconds or an HTTP date); 0 when absent.
+    this.retryAfter = parseRetryAfter(retryAfter);
+  }
+}
+
+function parseRetryAfter(value) {
+  if (!value) return 0;
+  if (/^\d+$/.test(value.trim())) return parseInt(value, 10);
+  const when = Date.parse(value);
+  return Number.isNaN(when) ? 0 : Math.max(0, Math.ceil((when - Date.now()) / 1000));
+}
+
+const WRITES = { POST: true, PUT: true, PATCH: true, DELETE: true };
+
+// api('GET', '/api/v1/orgs') → parsed JSON (null for 204). Options: `idempotencyKey` (sent as
+// Idempotency-Key, so a retried create is not made twice), `quiet401` (a 401 is expected:
+// do not report a lost session).
+export async function api(method, path, body, options) {
+  const opt = options || {};
+  const headers = { Accept: 'application/json, application/problem+json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (WRITES[method] && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (opt.idempotencyKey) headers['Idempotency-Key'] = opt.idempotencyKey;
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch (e) {
+    throw new ApiError(0, {
+      title: 'Network error',
+      detail: 'The server could not be reached. Check the connection and try again.',
+    });
+  }
+  let data = null;
+  if (res.status !== 204 && /json/.test(res.headers.get('Content-Type') || '')) {
+    try {
+      data = await res.json();
+    } catch (e) {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const err = new ApiError(res.status, data, res.headers.get('Retry-After'));
+    if (res.status === 401 && !opt.quiet401 && sessionLost) sessionLost(err);
+    throw err;
+  }
+  return data;
+}
+
+// Every item of a paged list ({"items", "next"}), following the cursor. `path` may carry a
+// query already. A plain array reply is taken as it is.
+export async function listAll(path, limit) {
+  const items = [];
+  let cursor = null;
+  for (let page = 0; page < 100; page++) {
+    const sep = path.includes('?') ? '&' : '?';
+    let url = `${path}${sep}limit=${limit || 500}`;
+    if (cursor) url += `&cursor=${encodeURIComponent(cursor)}`;
+    const data = await api('GET', url);
+    if (Array.isArray(data)) return data;
+    const got = (data && data.items) || [];
+    items.push(...got);
+    cursor = data && data.next;
+    if (!cursor || got.length === 0) break;
+  }
+  return items;
+}
+
+// A fresh Idempotency-Key: 128 random bits as hex.
+export function newIdempotencyKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}

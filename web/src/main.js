@@ -1,0 +1,285 @@
+// Bluehelm's browser app: a signed-in shell with hash-routed pages (#/directory, #/profile,
+// #/admin/...). Plain ES modules bundled by esbuild into one small script; no framework, no
+// external requests, nothing inline (the server's Content-Security-Policy is
+// "default-src 'self'"), so it loads quickly on a slow link and runs under a strict policy.
+import { api, ApiError, onSessionLost } from './api.js';
+import { clear, fill, h, iconUrl } from './dom.js';
+import { label, ROLES } from './labels.js';
+import { renderAdminGroups } from './pages/admin_groups.js';
+import { renderAdminOrgs } from './pages/admin_orgs.js';
+import { renderAdminUsers } from './pages/admin_users.js';
+import { renderDirectory } from './pages/directory.js';
+import { CAPABILITIES, renderPlaceholder } from './pages/placeholder.js';
+import { renderProfile } from './pages/profile.js';
+import { renderSignIn } from './pages/signin.js';
+import { can, clearSession, session, setSession } from './state.js';
+
+const HOME = '/directory';
+
+// Every page: its route, its title, where it sits in the navigation and, for admin pages, the
+// permission it needs (the server checks again; this only hides what cannot work).
+const PAGES = [
+  {
+    path: '/directory',
+    title: 'Member directory',
+    nav: 'Member directory',
+    section: 'Community',
+    render: renderDirectory,
+  },
+  {
+    path: '/profile',
+    title: 'My profile',
+    nav: 'My profile and API tokens',
+    section: 'Community',
+    render: renderProfile,
+  },
+  {
+    path: '/admin/orgs',
+    title: 'Organizations',
+    nav: 'Organizations',
+    section: 'Administration',
+    perm: 'org.write',
+    render: renderAdminOrgs,
+  },
+  {
+    path: '/admin/users',
+    title: 'Users',
+    nav: 'Users',
+    section: 'Administration',
+    perm: 'user.admin',
+    render: renderAdminUsers,
+  },
+  {
+    path: '/admin/groups',
+    title: 'Sharing groups',
+    nav: 'Sharing groups',
+    section: 'Administration',
+    perm: 'group.write',
+    render: renderAdminGroups,
+  },
+].concat(
+  CAPABILITIES.map((c) => ({
+    path: `/${c.key}`,
+    title: c.title,
+    nav: c.nav,
+    section: 'Coming next',
+    soon: true,
+    render: (el) => renderPlaceholder(el, c),
+  })),
+);
+
+const root = document.getElementById('app');
+let shell = null; // { main, nav } while signed in
+
+function currentPath() {
+  const p = location.hash.replace(/^#/, '');
+  return p && p !== '/' ? p : HOME;
+}
+
+function buildNav() {
+  const nav = h('nav', { class: 'sidenav', 'aria-label': 'Main' });
+  let section = '';
+  let list = null;
+  for (const p of PAGES) {
+    if (p.perm && !can(p.perm)) continue;
+    if (p.section !== section) {
+      section = p.section;
+      list = h('ul', null);
+      nav.append(h('h2', { class: 'nav-section' }, section), list);
+    }
+    list.append(
+      h(
+        'li',
+        null,
+        h(
+          'a',
+          { href: `#${p.path}`, 'data-path': p.path, class: p.soon ? 'soon' : null },
+          p.nav,
+          p.soon ? h('span', { class: 'soon-tag' }, 'soon') : null,
+        ),
+      ),
+    );
+  }
+  return nav;
+}
+
+function buildShell() {
+  const u = session.user;
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  const nav = buildNav();
+  // On a narrow screen the navigation folds behind a Menu button (CSS shows the button only
+  // there); choosing a page folds it again.
+  const menu = h(
+    'button',
+    {
+      type: 'button',
+      class: 'ghost menu-toggle',
+      'aria-expanded': 'false',
+      'aria-controls': 'sidenav',
+      onclick: () => {
+        const open = nav.classList.toggle('open');
+        menu.setAttribute('aria-expanded', open ? 'true' : 'false');
+      },
+    },
+    'Menu',
+  );
+  nav.id = 'sidenav';
+  nav.addEventListener('click', (ev) => {
+    if (ev.target.closest('a')) {
+      nav.classList.remove('open');
+      menu.setAttribute('aria-expanded', 'false');
+    }
+  });
+  const signOut = h('button', { type: 'button', class: 'ghost', onclick: doSignOut }, 'Sign out');
+  const skip = h(
+    'a',
+    {
+      class: 'skip',
+      href: '#main',
+      onclick: (ev) => {
+        ev.preventDefault();
+        main.focus();
+      },
+    },
+    'Skip to content',
+  );
+  const who = h(
+    'div',
+    { class: 'who', 'aria-label': 'Signed in as' },
+    h('span', { class: 'who-name' }, u.display_name || u.username),
+    h(
+      'span',
+      { class: 'who-meta' },
+      u.display_name && u.display_name !== u.username
+        ? h('span', { class: 'who-user' }, u.username)
+        : null,
+      h('span', { class: 'tag', title: 'Organization' }, u.org),
+      h('span', { class: 'tag tag-role', title: 'Role' }, label(ROLES, u.role)),
+    ),
+  );
+  const header = h(
+    'header',
+    { class: 'topbar' },
+    h(
+      'a',
+      { class: 'brand', href: `#${HOME}` },
+      h('img', { src: iconUrl(), alt: '', width: 28, height: 28 }),
+      h('span', null, 'Bluehelm'),
+    ),
+    h('div', { class: 'topbar-right' }, who, menu, signOut),
+  );
+  fill(root, skip, header, h('div', { class: 'layout' }, nav, main));
+  root.className = 'app';
+  shell = { main, nav };
+}
+
+function route(focus) {
+  if (!shell) return;
+  const path = currentPath();
+  const page = PAGES.find((p) => p.path === path);
+  for (const a of shell.nav.querySelectorAll('a[data-path]')) {
+    if (a.getAttribute('data-path') === path) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  // Each page renders into a fresh container: a slow reply for a page already left lands
+  // in a detached element and does no harm.
+  const view = h('div', { class: 'page' });
+  fill(shell.main, view);
+  if (!page) {
+    document.title = 'Not found · Bluehelm';
+    view.append(
+      h('h1', { tabindex: '-1' }, 'Page not found'),
+      h(
+        'p',
+        null,
+        'There is no page at this address. ',
+        h('a', { href: `#${HOME}` }, 'Go to the member directory'),
+        '.',
+      ),
+    );
+  } else if (page.perm && !can(page.perm)) {
+    document.title = `${page.title} · Bluehelm`;
+    view.append(
+      h('h1', { tabindex: '-1' }, page.title),
+      h(
+        'p',
+        { class: 'alert alert-info' },
+        `Your role does not include this page (it needs the ${page.perm} permission).`,
+      ),
+    );
+  } else {
+    document.title = `${page.title} · Bluehelm`;
+    page.render(view);
+  }
+  if (focus) {
+    const h1 = view.querySelector('h1');
+    if (h1) {
+      h1.setAttribute('tabindex', '-1');
+      h1.focus();
+    }
+  }
+}
+
+function showSignIn(notice) {
+  shell = null;
+  clear(root);
+  root.className = 'app signed-out';
+  document.title = 'Sign in · Bluehelm';
+  renderSignIn(
+    root,
+    (data) => {
+      setSession(data);
+      buildShell();
+      route(true);
+    },
+    notice,
+  );
+}
+
+async function doSignOut() {
+  try {
+    await api('DELETE', '/api/v1/session', undefined, { quiet401: true });
+  } catch (e) {
+    // Signed out already (401) or unreachable: the app forgets the session either way.
+  }
+  clearSession();
+  // Drop the page from the address, so the next person to sign in starts at home.
+  history.replaceState(null, '', location.pathname + location.search);
+  showSignIn('You have signed out.');
+}
+
+onSessionLost(() => {
+  if (!shell) return;
+  clearSession();
+  showSignIn('Your session has ended. Sign in again to continue.');
+});
+
+window.addEventListener('hashchange', () => route(true));
+
+async function boot() {
+  try {
+    const data = await api('GET', '/api/v1/session', undefined, { quiet401: true });
+    setSession(data);
+    buildShell();
+    route(false);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      showSignIn();
+      return;
+    }
+    clear(root);
+    root.className = 'app boot';
+    const retry = h('button', { type: 'button', class: 'primary', onclick: boot }, 'Try again');
+    root.append(
+      h(
+        'div',
+        { class: 'boot-error', role: 'alert' },
+        h('h1', null, 'Bluehelm could not start'),
+        h('p', null, e.message || String(e)),
+        retry,
+      ),
+    );
+  }
+}
+
+boot();
