@@ -1,12 +1,12 @@
 /* Helpers shared by the account files: random tokens, their hashes, the CSRF derivation,
- * times, principals, and the row lookups and audit calls every write makes. */
+ * times, principals, statements, the row lookups and audit calls every write makes, and what
+ * sessions and API tokens have in common. */
 #include "account/internal.h"
 
 #include "audit/audit.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 
-#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,44 +78,83 @@ int64_t account__now(char text[40])
     return ms;
 }
 
-void account__principal(struct principal *p, int64_t account_id, int64_t org_id, const char *role,
+void account__principal(struct principal *p, int64_t account_id, int64_t org_id, enum role role,
                         const char *username, const char *org_code)
 {
     memset(p, 0, sizeof *p);
     p->account_id = account_id;
     p->org_id = org_id;
-    p->role = role_parse(role);
+    p->role = role;
     p->is_cli = false;
     snprintf(p->username, sizeof p->username, "%s", username ? username : "");
     snprintf(p->org_code, sizeof p->org_code, "%s", org_code ? org_code : "");
 }
 
-int account__find(struct db *db, const char *username, struct account__row *out,
-                  struct bh_error *err)
+int account__check_text(const char *s, size_t max, const char *field, const char *what,
+                        struct bh_error *err)
+{
+    if (strlen(s) > max)
+        return bh_fail(err, BH_EINVALID, field, "the %s is longer than %zu bytes", what, max);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return bh_fail(err, BH_EINVALID, field, "the %s must not contain control characters",
+                           what);
+    return 0;
+}
+
+int account__exec_params(struct db *db, const char *sql, int64_t *first, struct bh_error *err,
+                         const struct account__param *params, size_t nparams)
 {
     struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < nparams; i++) {
+        if (params[i].is_text)
+            db_bind_text(st, (int)i + 1, params[i].text);
+        else
+            db_bind_int(st, (int)i + 1, params[i].num);
+    }
+    rc = db_step(st, err);
+    if (rc == DB_ROW && first)
+        *first = db_column_int(st, 0);
+    db_stmt_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+int account__find(struct db *db, const char *username, struct account__row *out,
+                  char hash[crypto_pwhash_STRBYTES], bool *found, struct bh_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (found)
+        *found = false;
+    struct db_stmt *st;
     int rc = db_prepare(db,
-                        "SELECT a.id, a.org_id, a.role, a.disabled, a.username, o.code "
-                        "FROM account a JOIN org o ON o.id = a.org_id WHERE a.username = ?",
+                        "SELECT a.id, a.org_id, a.role, a.disabled, a.username, o.code, "
+                        "a.password_hash FROM account a JOIN org o ON o.id = a.org_id "
+                        "WHERE a.username = ?",
                         &st, err);
     if (rc)
         return rc;
     db_bind_text(st, 1, username);
     rc = db_step(st, err);
     if (rc == DB_ROW) {
-        memset(out, 0, sizeof *out);
         out->id = db_column_int(st, 0);
         out->org_id = db_column_int(st, 1);
         out->role = role_parse(db_column_text(st, 2));
         out->disabled = db_column_int(st, 3) != 0;
         snprintf(out->username, sizeof out->username, "%s", db_column_text(st, 4));
         snprintf(out->org_code, sizeof out->org_code, "%s", db_column_text(st, 5));
+        if (hash)
+            snprintf(hash, crypto_pwhash_STRBYTES, "%s", db_column_text(st, 6));
+        if (found)
+            *found = true;
         rc = 0;
-    } else if (rc == DB_DONE) {
+    } else if (rc == DB_DONE && !found) {
         rc = bh_fail(err, BH_ENOTFOUND, "username", "no user '%s'", username);
     }
     db_stmt_done(st);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 int account__audit(struct db *db, const struct principal *who, const char *action,
@@ -134,22 +173,14 @@ int account__audit(struct db *db, const struct principal *who, const char *actio
     return rc;
 }
 
+/* Runs one of the revocations below and counts what it changed. */
 static int revoke_where(struct db *db, const char *sql, int64_t account_id, const char *now,
                         int64_t *count, struct bh_error *err)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, now);
-    db_bind_int(st, 2, account_id);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    if (rc < 0)
-        return rc;
-    if (count)
+    int rc = account__exec(db, sql, NULL, err, ACCOUNT__TEXT(now), ACCOUNT__INT(account_id));
+    if (rc == 0 && count)
         *count = db_changes(db);
-    return 0;
+    return rc;
 }
 
 int account__revoke_all(struct db *db, int64_t account_id, bool tokens, const char *now,
@@ -165,4 +196,61 @@ int account__revoke_all(struct db *db, int64_t account_id, bool tokens, const ch
                           "WHERE account_id = ? AND revoked_at IS NULL",
                           account_id, now, ntokens, err);
     return rc;
+}
+
+/* ---- sessions and API tokens alike ---- */
+
+/* Refreshing the last use on every request would make every read a write; once a minute is
+ * precise enough for a two-hour idle limit and for a token list. */
+#define TOUCH_INTERVAL_MS (60 * 1000LL)
+
+int account__secret_find(struct db *db, const struct account__secret_kind *k, const char *text,
+                         struct account__secret *out, struct bh_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!account__token_shape(text, k->prefix))
+        return bh_fail(err, BH_EUNAUTH, k->field, "%s", k->unknown);
+    char hash[65];
+    account__token_hash(text, hash);
+    struct db_stmt *st;
+    int rc = db_prepare(db, k->find_sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, hash);
+    rc = db_step(st, err);
+    if (rc == DB_ROW) {
+        out->id = db_column_int(st, 0);
+        out->revoked = !db_column_is_null(st, 1);
+        out->used = !db_column_is_null(st, 2);
+        out->last_ms = db_column_int(st, 2);
+        out->expires_ms = db_column_int(st, 3);
+        out->disabled = db_column_int(st, 7) != 0;
+        account__principal(&out->who, db_column_int(st, 4), db_column_int(st, 5),
+                           role_parse(db_column_text(st, 6)), db_column_text(st, 8),
+                           db_column_text(st, 9));
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = bh_fail(err, BH_EUNAUTH, k->field, "%s", k->unknown);
+    }
+    db_stmt_done(st);
+    return rc;
+}
+
+void account__secret_touch(struct db *db, const struct account__secret_kind *k,
+                           const struct account__secret *s, int64_t now_ms)
+{
+    if (s->used && now_ms - s->last_ms < TOUCH_INTERVAL_MS)
+        return;
+    char text[40];
+    time_format_rfc3339(now_ms, 0, false, text);
+    struct bh_error e2;
+    if (account__exec(db, k->touch_sql, NULL, &e2, ACCOUNT__TEXT(text), ACCOUNT__INT(now_ms),
+                      ACCOUNT__INT(s->id)))
+        log_warn("%s refresh failed: %s", k->touch_what, e2.message);
+}
+
+int account__secret_revoke(struct db *db, const struct account__secret_kind *k, int64_t id,
+                           const char *now, struct bh_error *err)
+{
+    return account__exec(db, k->revoke_sql, NULL, err, ACCOUNT__TEXT(now), ACCOUNT__INT(id));
 }

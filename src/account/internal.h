@@ -5,9 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sodium.h>
+
 #include "account/account.h"
 
-/* Shared by the files of src/account only: secrets, times and rows. */
+/* Shared by the files of src/account only: secrets, times, rows and statements. */
 
 #define ACCOUNT__SESSION_PREFIX "bhs_"
 #define ACCOUNT__TOKEN_PREFIX   "bh_"
@@ -32,9 +34,36 @@ void account__csrf(const char *session_token, char out[ACCOUNT_TOKEN_MAX]);
 /* Now as milliseconds and as RFC 3339 UTC text (seconds). */
 int64_t account__now(char text[40]);
 
-/* The principal of an account, from its row. */
-void account__principal(struct principal *p, int64_t account_id, int64_t org_id, const char *role,
+/* The principal of an account. */
+void account__principal(struct principal *p, int64_t account_id, int64_t org_id, enum role role,
                         const char *username, const char *org_code);
+
+/* A short text a person gives (a token name, a display name): at most `max` bytes and no
+ * control characters. BH_EINVALID naming `field`, the messages saying "the `what` ...". */
+int account__check_text(const char *s, size_t max, const char *field, const char *what,
+                        struct bh_error *err);
+
+/* One parameter of account__exec(): ACCOUNT__TEXT(s) binds a string (NULL binds NULL),
+ * ACCOUNT__INT(n) an integer. */
+struct account__param {
+    bool is_text;
+    const char *text;
+    int64_t num;
+};
+#define ACCOUNT__TEXT(s) ((struct account__param){ .is_text = true, .text = (s) })
+#define ACCOUNT__INT(n)  ((struct account__param){ .num = (n) })
+
+/* Runs `sql` with the parameters that follow it, bound in order. When the statement returns
+ * a row and `first` is not NULL, *first gets that row's first column as an integer; without
+ * a row *first keeps the value the caller gave it (a default). Returns 0 or a negative code.
+ * Every account statement that reads at most one integer (writes, counts, RETURNING id) is
+ * one call of this, instead of its own prepare, bind, step and done. */
+#define account__exec(db, sql, first, err, ...)                                      \
+    account__exec_params(                                                            \
+        (db), (sql), (first), (err), (const struct account__param[]){ __VA_ARGS__ }, \
+        sizeof((const struct account__param[]){ __VA_ARGS__ }) / sizeof(struct account__param))
+int account__exec_params(struct db *db, const char *sql, int64_t *first, struct bh_error *err,
+                         const struct account__param *params, size_t nparams);
 
 /* A user's id, role and state for the checks of a write. */
 struct account__row {
@@ -46,9 +75,11 @@ struct account__row {
     char org_code[32];
 };
 
-/* BH_ENOTFOUND (field "username", naming the user) when there is no such user. */
+/* Loads the row of `username`, and its password hash into `hash` when that is not NULL.
+ * Without `found`, a missing user is BH_ENOTFOUND (field "username", naming the user); with
+ * it, *found says whether there was one and a missing user is no error. */
 int account__find(struct db *db, const char *username, struct account__row *out,
-                  struct bh_error *err);
+                  char hash[crypto_pwhash_STRBYTES], bool *found, struct bh_error *err);
 
 /* Appends one audit entry with a summary built by json_pack(`fmt`, ...). */
 int account__audit(struct db *db, const struct principal *who, const char *action,
@@ -59,5 +90,45 @@ int account__audit(struct db *db, const struct principal *who, const char *actio
  * returns the counts in *sessions and *ntokens (either may be NULL). */
 int account__revoke_all(struct db *db, int64_t account_id, bool tokens, const char *now,
                         int64_t *sessions, int64_t *ntokens, struct bh_error *err);
+
+/* Sessions and API tokens are both secrets the store holds as the hash of their text: found
+ * by it, their last use refreshed at most once a minute, revoked by id. What differs between
+ * the two is their table's SQL and their words. */
+struct account__secret_kind {
+    const char *prefix;     /* of the text: ACCOUNT__SESSION_PREFIX or ACCOUNT__TOKEN_PREFIX */
+    const char *field;      /* of every BH_EUNAUTH about it: "session", "token" */
+    const char *unknown;    /* the message for a text that names none */
+    const char *find_sql;   /* by token_hash: id, revoked_at, last-use ms, expiry ms, then the
+                             * account's id, org_id, role, disabled, username and org code */
+    const char *touch_sql;  /* sets the last-use time (text, ms) of an id */
+    const char *revoke_sql; /* sets revoked_at (text) of an id */
+    const char *touch_what; /* names the refresh in the log: "session last-seen" */
+};
+
+/* One session or token as found by its text. */
+struct account__secret {
+    int64_t id;
+    bool revoked;
+    bool used;          /* last_ms is set (a token may never have been used) */
+    int64_t last_ms;    /* its last use */
+    int64_t expires_ms; /* what the find SQL gives as expiry; 0 for API tokens */
+    bool disabled;      /* its account is disabled */
+    struct principal who;
+};
+
+/* Finds the secret whose text is `text`. BH_EUNAUTH (k->field, k->unknown) when `text` does
+ * not have the kind's shape or names no row; revocation, expiry and a disabled account are for
+ * the caller to judge. */
+int account__secret_find(struct db *db, const struct account__secret_kind *k, const char *text,
+                         struct account__secret *out, struct bh_error *err);
+
+/* Records a use at `now_ms` when the last one was a minute ago or more. A failed refresh (a
+ * busy store) is logged and the request goes on: the time is advice. */
+void account__secret_touch(struct db *db, const struct account__secret_kind *k,
+                           const struct account__secret *s, int64_t now_ms);
+
+/* Sets revoked_at of secret `id` to `now`. */
+int account__secret_revoke(struct db *db, const struct account__secret_kind *k, int64_t id,
+                           const char *now, struct bh_error *err);
 
 #endif

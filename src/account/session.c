@@ -9,10 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Refreshing last_seen_at on every request would make every read a write; once a minute is
- * precise enough for a two-hour idle limit. */
-#define TOUCH_INTERVAL_MS (60 * 1000LL)
-
 /* A failure counter is forgotten this long after its last failure. */
 #define THROTTLE_FORGET_MS (60 * 60 * 1000LL)
 
@@ -35,79 +31,27 @@ static int64_t lock_ms(int64_t failures)
     return ms < ACCOUNT_THROTTLE_CAP_MS ? ms : ACCOUNT_THROTTLE_CAP_MS;
 }
 
-/* The latest lock end of the two keys (0 when neither is locked). */
-static int throttle_locked_until(struct db *db, const char *ukey, const char *akey, int64_t *until,
-                                 struct bh_error *err)
-{
-    struct db_stmt *st;
-    *until = 0;
-    int rc = db_prepare(db,
-                        "SELECT MAX(locked_until_ms) FROM login_attempt "
-                        "WHERE throttle_key IN (?, ?)",
-                        &st, err);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, ukey);
-    db_bind_text(st, 2, akey);
-    rc = db_step(st, err);
-    if (rc == DB_ROW)
-        *until = db_column_int(st, 0);
-    db_stmt_done(st);
-    return rc < 0 ? rc : 0;
-}
-
 /* Counts one failure against `key` and locks it when the count calls for it. */
 static int throttle_fail(struct db *db, const char *key, int64_t now, int64_t *failures,
                          struct bh_error *err)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db,
-                        "INSERT INTO login_attempt (throttle_key, failures, last_failure_ms, "
-                        "locked_until_ms) VALUES (?, 1, ?, 0) "
-                        "ON CONFLICT (throttle_key) DO UPDATE SET "
-                        "failures = CASE WHEN login_attempt.last_failure_ms < ? THEN 1 "
-                        "ELSE login_attempt.failures + 1 END, "
-                        "last_failure_ms = excluded.last_failure_ms "
-                        "RETURNING failures",
-                        &st, err);
+    int rc = account__exec(db,
+                           "INSERT INTO login_attempt (throttle_key, failures, last_failure_ms, "
+                           "locked_until_ms) VALUES (?, 1, ?, 0) "
+                           "ON CONFLICT (throttle_key) DO UPDATE SET "
+                           "failures = CASE WHEN login_attempt.last_failure_ms < ? THEN 1 "
+                           "ELSE login_attempt.failures + 1 END, "
+                           "last_failure_ms = excluded.last_failure_ms "
+                           "RETURNING failures",
+                           failures, err, ACCOUNT__TEXT(key), ACCOUNT__INT(now),
+                           ACCOUNT__INT(now - THROTTLE_FORGET_MS));
     if (rc)
-        return rc;
-    db_bind_text(st, 1, key);
-    db_bind_int(st, 2, now);
-    db_bind_int(st, 3, now - THROTTLE_FORGET_MS);
-    rc = db_step(st, err);
-    if (rc == DB_ROW)
-        *failures = db_column_int(st, 0);
-    db_stmt_done(st);
-    if (rc < 0)
         return rc;
     int64_t lock = lock_ms(*failures);
     if (lock == 0)
         return 0;
-    if ((rc = db_prepare(db, "UPDATE login_attempt SET locked_until_ms = ? WHERE throttle_key = ?",
-                         &st, err)))
-        return rc;
-    db_bind_int(st, 1, now + lock);
-    db_bind_text(st, 2, key);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    return rc < 0 ? rc : 0;
-}
-
-static int exec_key(struct db *db, const char *sql, const char *text, int64_t num,
-                    struct bh_error *err)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    if (text)
-        db_bind_text(st, 1, text);
-    else
-        db_bind_int(st, 1, num);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    return rc < 0 ? rc : 0;
+    return account__exec(db, "UPDATE login_attempt SET locked_until_ms = ? WHERE throttle_key = ?",
+                         NULL, err, ACCOUNT__INT(now + lock), ACCOUNT__TEXT(key));
 }
 
 /* Records a failed sign-in against both keys, in one transaction. */
@@ -120,51 +64,25 @@ static int record_failure(struct db *db, const char *ukey, const char *akey, int
     if ((rc = throttle_fail(db, ukey, now, user_failures, err)) ||
         (rc = throttle_fail(db, akey, now, addr_failures, err)) ||
         /* Rows of names tried once long ago would otherwise pile up forever. */
-        (rc = exec_key(db, "DELETE FROM login_attempt WHERE last_failure_ms < ?", NULL,
-                       now - THROTTLE_FORGET_MS, err)) ||
+        (rc = account__exec(db, "DELETE FROM login_attempt WHERE last_failure_ms < ?", NULL, err,
+                            ACCOUNT__INT(now - THROTTLE_FORGET_MS))) ||
         (rc = db_commit(db, err)))
         db_rollback(db);
     return rc;
 }
 
-/* What a sign-in needs of an account. */
-struct sign_in_row {
-    bool found;
-    int64_t id, org_id;
-    bool disabled;
-    char role[32];
-    char username[64];
-    char org_code[32];
-    char hash[crypto_pwhash_STRBYTES];
+static const struct account__secret_kind session_kind = {
+    .prefix = ACCOUNT__SESSION_PREFIX,
+    .field = "session",
+    .unknown = "the session is unknown",
+    .find_sql = "SELECT s.id, s.revoked_at, s.last_seen_ms, s.expires_ms, a.id, a.org_id, a.role, "
+                "a.disabled, a.username, o.code FROM session s "
+                "JOIN account a ON a.id = s.account_id JOIN org o ON o.id = a.org_id "
+                "WHERE s.token_hash = ?",
+    .touch_sql = "UPDATE session SET last_seen_at = ?, last_seen_ms = ? WHERE id = ?",
+    .revoke_sql = "UPDATE session SET revoked_at = ? WHERE id = ?",
+    .touch_what = "session last-seen",
 };
-
-static int load_sign_in_row(struct db *db, const char *username, struct sign_in_row *r,
-                            struct bh_error *err)
-{
-    struct db_stmt *st;
-    memset(r, 0, sizeof *r);
-    int rc = db_prepare(db,
-                        "SELECT a.id, a.org_id, a.disabled, a.role, a.username, o.code, "
-                        "a.password_hash FROM account a JOIN org o ON o.id = a.org_id "
-                        "WHERE a.username = ?",
-                        &st, err);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, username);
-    rc = db_step(st, err);
-    if (rc == DB_ROW) {
-        r->found = true;
-        r->id = db_column_int(st, 0);
-        r->org_id = db_column_int(st, 1);
-        r->disabled = db_column_int(st, 2) != 0;
-        snprintf(r->role, sizeof r->role, "%s", db_column_text(st, 3));
-        snprintf(r->username, sizeof r->username, "%s", db_column_text(st, 4));
-        snprintf(r->org_code, sizeof r->org_code, "%s", db_column_text(st, 5));
-        snprintf(r->hash, sizeof r->hash, "%s", db_column_text(st, 6));
-    }
-    db_stmt_done(st);
-    return rc < 0 ? rc : 0;
-}
 
 static int create_session(struct db *db, const struct principal *who, const char *addr,
                           struct account_sign_in *out, struct bh_error *err)
@@ -177,26 +95,16 @@ static int create_session(struct db *db, const struct principal *who, const char
     account__token_hash(out->token, hash);
     account__csrf(out->token, out->csrf);
 
-    struct db_stmt *st;
-    int rc = db_prepare(db,
-                        "INSERT INTO session (token_hash, account_id, created_at, expires_at, "
-                        "expires_ms, last_seen_at, last_seen_ms, client_addr) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                        &st, err);
+    int64_t id = 0;
+    int rc =
+        account__exec(db,
+                      "INSERT INTO session (token_hash, account_id, created_at, expires_at, "
+                      "expires_ms, last_seen_at, last_seen_ms, client_addr) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                      &id, err, ACCOUNT__TEXT(hash), ACCOUNT__INT(who->account_id),
+                      ACCOUNT__TEXT(now), ACCOUNT__TEXT(expires), ACCOUNT__INT(out->expires_ms),
+                      ACCOUNT__TEXT(now), ACCOUNT__INT(now_ms), ACCOUNT__TEXT(addr));
     if (rc)
-        return rc;
-    db_bind_text(st, 1, hash);
-    db_bind_int(st, 2, who->account_id);
-    db_bind_text(st, 3, now);
-    db_bind_text(st, 4, expires);
-    db_bind_int(st, 5, out->expires_ms);
-    db_bind_text(st, 6, now);
-    db_bind_int(st, 7, now_ms);
-    db_bind_text(st, 8, addr);
-    rc = db_step(st, err);
-    int64_t id = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_stmt_done(st);
-    if (rc < 0)
         return rc;
     char idtext[24];
     snprintf(idtext, sizeof idtext, "%lld", (long long)id);
@@ -227,8 +135,12 @@ int account_sign_in(struct db *db, const char *username, const char *password,
     snprintf(ukey, sizeof ukey, "user:%s", name);
     snprintf(akey, sizeof akey, "addr:%.70s", addr);
 
+    /* The later lock end of the two keys (0 when neither is locked). */
     int64_t now = time_now_ms(), until = 0;
-    int rc = throttle_locked_until(db, ukey, akey, &until, err);
+    int rc = account__exec(db,
+                           "SELECT MAX(locked_until_ms) FROM login_attempt "
+                           "WHERE throttle_key IN (?, ?)",
+                           &until, err, ACCOUNT__TEXT(ukey), ACCOUNT__TEXT(akey));
     if (rc)
         return rc;
     if (until > now) {
@@ -236,25 +148,25 @@ int account_sign_in(struct db *db, const char *username, const char *password,
         struct log_field f[] = { LOG_STR("username", name), LOG_STR("addr", addr),
                                  LOG_INT("retry_after_s", out->retry_after_s) };
         log_event(BH_LOG_WARN, "sign-in refused while throttled", f, 3);
-        return bh_fail(err, BH_EBUSY, NULL, "too many failed sign-ins; try again in %d second%s",
-                       out->retry_after_s, out->retry_after_s == 1 ? "" : "s");
+        return bh_fail(err, BH_ETHROTTLED, NULL,
+                       "too many failed sign-ins; try again in %d second%s", out->retry_after_s,
+                       out->retry_after_s == 1 ? "" : "s");
     }
 
-    struct sign_in_row row;
-    if (!too_long && (rc = load_sign_in_row(db, name, &row, err)))
+    struct account__row row = { 0 };
+    char hash[crypto_pwhash_STRBYTES] = "";
+    bool found = false;
+    if (!too_long && (rc = account__find(db, name, &row, hash, &found, err)))
         return rc;
-    if (too_long)
-        memset(&row, 0, sizeof row);
     size_t plen = strlen(password);
     bool ok = plen <= ACCOUNT_PASSWORD_MAX &&
-              crypto_pwhash_str_verify(row.found ? row.hash : dummy_hash, password, plen) == 0 &&
-              row.found;
-    sodium_memzero(row.hash, sizeof row.hash);
+              crypto_pwhash_str_verify(found ? hash : dummy_hash, password, plen) == 0 && found;
+    sodium_memzero(hash, sizeof hash);
     if (!ok) {
         int64_t ufail = 0, afail = 0;
         rc = record_failure(db, ukey, akey, now, &ufail, &afail, err);
         struct log_field f[] = { LOG_STR("username", name), LOG_STR("addr", addr),
-                                 LOG_STR("reason", row.found ? "wrong password" : "unknown user"),
+                                 LOG_STR("reason", found ? "wrong password" : "unknown user"),
                                  LOG_INT("user_failures", ufail), LOG_INT("addr_failures", afail) };
         log_event(BH_LOG_WARN, "sign-in failed", f, 5);
         if (rc)
@@ -272,7 +184,8 @@ int account_sign_in(struct db *db, const char *username, const char *password,
     account__principal(&out->who, row.id, row.org_id, row.role, row.username, row.org_code);
     if ((rc = db_begin(db, err)))
         return rc;
-    if ((rc = exec_key(db, "DELETE FROM login_attempt WHERE throttle_key = ?", ukey, 0, err)) ||
+    if ((rc = account__exec(db, "DELETE FROM login_attempt WHERE throttle_key = ?", NULL, err,
+                            ACCOUNT__TEXT(ukey))) ||
         (rc = create_session(db, &out->who, addr, out, err)) || (rc = db_commit(db, err))) {
         db_rollback(db);
         sodium_memzero(out, sizeof *out);
@@ -287,114 +200,50 @@ int account_session_lookup(struct db *db, const char *session_token, struct prin
                            char csrf_out[ACCOUNT_TOKEN_MAX], int64_t *expires_ms,
                            struct bh_error *err)
 {
-    if (!account__token_shape(session_token, ACCOUNT__SESSION_PREFIX))
-        return bh_fail(err, BH_EUNAUTH, "session", "the session is unknown");
-    char hash[65];
-    account__token_hash(session_token, hash);
-    struct db_stmt *st;
-    int rc = db_prepare(db,
-                        "SELECT s.id, s.expires_ms, s.last_seen_ms, s.revoked_at, a.id, "
-                        "a.org_id, a.role, a.disabled, a.username, o.code FROM session s "
-                        "JOIN account a ON a.id = s.account_id JOIN org o ON o.id = a.org_id "
-                        "WHERE s.token_hash = ?",
-                        &st, err);
+    struct account__secret s;
+    int rc = account__secret_find(db, &session_kind, session_token, &s, err);
     if (rc)
         return rc;
-    db_bind_text(st, 1, hash);
-    rc = db_step(st, err);
-    if (rc != DB_ROW) {
-        db_stmt_done(st);
-        return rc < 0 ? rc : bh_fail(err, BH_EUNAUTH, "session", "the session is unknown");
-    }
     int64_t now = time_now_ms();
-    int64_t id = db_column_int(st, 0), expires = db_column_int(st, 1);
-    int64_t last_seen = db_column_int(st, 2);
-    if (!db_column_is_null(st, 3))
-        rc = bh_fail(err, BH_EUNAUTH, "session", "the session was ended");
-    else if (now >= expires)
-        rc = bh_fail(err, BH_EUNAUTH, "session", "the session expired (12 hours after sign-in)");
-    else if (now - last_seen >= ACCOUNT_SESSION_IDLE_MS)
-        rc = bh_fail(err, BH_EUNAUTH, "session",
-                     "the session expired after 2 hours without a request");
-    else if (db_column_int(st, 7) != 0)
-        rc = bh_fail(err, BH_EUNAUTH, "session", "the account is disabled");
-    else
-        rc = 0;
-    if (rc == 0 && who)
-        account__principal(who, db_column_int(st, 4), db_column_int(st, 5), db_column_text(st, 6),
-                           db_column_text(st, 8), db_column_text(st, 9));
-    db_stmt_done(st);
-    if (rc)
-        return rc;
+    if (s.revoked)
+        return bh_fail(err, BH_EUNAUTH, "session", "the session was ended");
+    if (now >= s.expires_ms)
+        return bh_fail(err, BH_EUNAUTH, "session", "the session expired (12 hours after sign-in)");
+    if (now - s.last_ms >= ACCOUNT_SESSION_IDLE_MS)
+        return bh_fail(err, BH_EUNAUTH, "session",
+                       "the session expired after 2 hours without a request");
+    if (s.disabled)
+        return bh_fail(err, BH_EUNAUTH, "session", "the account is disabled");
+    if (who)
+        *who = s.who;
     if (csrf_out)
         account__csrf(session_token, csrf_out);
     if (expires_ms)
-        *expires_ms = expires;
-    if (now - last_seen >= TOUCH_INTERVAL_MS) {
-        char text[40];
-        time_format_rfc3339(now, 0, false, text);
-        struct bh_error e2;
-        if (db_prepare(db, "UPDATE session SET last_seen_at = ?, last_seen_ms = ? WHERE id = ?",
-                       &st, &e2) == 0) {
-            db_bind_text(st, 1, text);
-            db_bind_int(st, 2, now);
-            db_bind_int(st, 3, id);
-            /* A failed refresh (a busy store) costs at most a minute of idle time: the
-             * request goes on. */
-            if (db_step(st, &e2) < 0)
-                log_warn("session last-seen refresh failed: %s", e2.message);
-            db_stmt_done(st);
-        }
-    }
+        *expires_ms = s.expires_ms;
+    /* A failed refresh (a busy store) costs at most a minute of idle time: the request goes
+     * on. */
+    account__secret_touch(db, &session_kind, &s, now);
     return 0;
 }
 
 int account_session_revoke(struct db *db, const char *session_token, struct bh_error *err)
 {
-    if (!account__token_shape(session_token, ACCOUNT__SESSION_PREFIX))
-        return bh_fail(err, BH_EUNAUTH, "session", "the session is unknown");
-    char hash[65], now[40];
-    account__token_hash(session_token, hash);
+    /* Junk is refused before the write lock is taken. */
+    if (!account__token_shape(session_token, session_kind.prefix))
+        return bh_fail(err, BH_EUNAUTH, session_kind.field, "%s", session_kind.unknown);
+    char now[40];
     account__now(now);
     int rc = db_begin(db, err);
     if (rc)
         return rc;
-    struct db_stmt *st;
-    if ((rc = db_prepare(db,
-                         "SELECT s.id, s.revoked_at, a.id, a.org_id, a.role, a.username, o.code "
-                         "FROM session s JOIN account a ON a.id = s.account_id "
-                         "JOIN org o ON o.id = a.org_id WHERE s.token_hash = ?",
-                         &st, err)))
-        goto done;
-    db_bind_text(st, 1, hash);
-    rc = db_step(st, err);
-    if (rc != DB_ROW) {
-        db_stmt_done(st);
-        if (rc == DB_DONE)
-            rc = bh_fail(err, BH_EUNAUTH, "session", "the session is unknown");
-        goto done;
-    }
-    int64_t id = db_column_int(st, 0);
-    bool revoked = !db_column_is_null(st, 1);
-    struct principal who;
-    account__principal(&who, db_column_int(st, 2), db_column_int(st, 3), db_column_text(st, 4),
-                       db_column_text(st, 5), db_column_text(st, 6));
-    db_stmt_done(st);
-    rc = 0;
-    if (revoked)
-        goto done;
-    if ((rc = db_prepare(db, "UPDATE session SET revoked_at = ? WHERE id = ?", &st, err)))
-        goto done;
-    db_bind_text(st, 1, now);
-    db_bind_int(st, 2, id);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    if (rc < 0)
+    struct account__secret s;
+    if ((rc = account__secret_find(db, &session_kind, session_token, &s, err)) || s.revoked ||
+        (rc = account__secret_revoke(db, &session_kind, s.id, now, err)))
         goto done;
     char idtext[24];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
-    rc = account__audit(db, &who, "session.revoke", "session", idtext, err, "{s:s}", "username",
-                        who.username);
+    snprintf(idtext, sizeof idtext, "%lld", (long long)s.id);
+    rc = account__audit(db, &s.who, "session.revoke", "session", idtext, err, "{s:s}", "username",
+                        s.who.username);
 done:
     if (rc == 0)
         rc = db_commit(db, err);

@@ -1,39 +1,43 @@
 /* API tokens for scripts: created and shown once, stored as a hash, listed, revoked. */
 #include "account/internal.h"
 
-#include "base/log.h"
 #include "base/timeutil.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* Refreshing last_used_at on every call would make every read a write. */
-#define TOUCH_INTERVAL_MS (60 * 1000LL)
-
 /* How much of a token a list shows: the prefix and 7 characters, enough to tell tokens
  * apart, far too few to guess the other 36. */
 #define SHOWN_CHARS 10
+
+static const struct account__secret_kind token_kind = {
+    .prefix = ACCOUNT__TOKEN_PREFIX,
+    .field = "token",
+    .unknown = "the API token is unknown",
+    .find_sql = "SELECT t.id, t.revoked_at, t.last_used_ms, 0, a.id, a.org_id, a.role, a.disabled, "
+                "a.username, o.code FROM api_token t "
+                "JOIN account a ON a.id = t.account_id JOIN org o ON o.id = a.org_id "
+                "WHERE t.token_hash = ?",
+    .touch_sql = "UPDATE api_token SET last_used_at = ?, last_used_ms = ? WHERE id = ?",
+    .revoke_sql = "UPDATE api_token SET revoked_at = ? WHERE id = ?",
+    .touch_what = "token last-used",
+};
 
 static int check_name(const char *name, struct bh_error *err)
 {
     if (!name || !*name)
         return bh_fail(err, BH_EINVALID, "name", "the token needs a name (what it is for)");
-    if (strlen(name) > 100)
-        return bh_fail(err, BH_EINVALID, "name", "the token name is longer than 100 bytes");
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-        if (*c < 0x20 || *c == 0x7f)
-            return bh_fail(err, BH_EINVALID, "name",
-                           "the token name must not contain control characters");
-    return 0;
+    return account__check_text(name, 100, "name", "token name", err);
 }
 
-/* Whether `who` may manage the tokens of account `owner`: their own, or any as an admin.
- * Anyone else is told the user does not exist, which is all they may know. */
-static int may_manage(const struct principal *who, const struct account__row *owner,
-                      const char *username, struct bh_error *err)
+/* Loads the account `username` whose tokens `who` would manage: their own, or any as an
+ * admin. Anyone else is told the user does not exist, which is all they may know. */
+static int find_owner(struct db *db, const struct principal *who, const char *username,
+                      struct account__row *owner, struct bh_error *err)
 {
-    if (who->role == ROLE_ADMIN || (who->account_id != 0 && who->account_id == owner->id))
-        return 0;
+    int rc = account__find(db, username, owner, NULL, NULL, err);
+    if (rc || who->role == ROLE_ADMIN || (who->account_id != 0 && who->account_id == owner->id))
+        return rc;
     return bh_fail(err, BH_ENOTFOUND, "username", "no user '%s'", username);
 }
 
@@ -41,6 +45,9 @@ static void copy_or_empty(char *dst, size_t n, const char *s)
 {
     snprintf(dst, n, "%s", s ? s : "");
 }
+
+#define TOKEN_COLUMNS \
+    "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_token "
 
 static void token_from_row(struct db_stmt *st, struct account_token *t)
 {
@@ -77,8 +84,7 @@ int account_token_create(struct db *db, const struct principal *who, const char 
     struct account__row owner;
     if ((rc = db_begin(db, err)))
         return rc;
-    if ((rc = account__find(db, username, &owner, err)) ||
-        (rc = may_manage(who, &owner, username, err)))
+    if ((rc = find_owner(db, who, username, &owner, err)))
         goto done;
     if (owner.disabled) {
         rc = bh_fail(err, BH_ECONFLICT, "username", "user '%s' is disabled", username);
@@ -87,21 +93,12 @@ int account_token_create(struct db *db, const struct principal *who, const char 
     account__new_token(ACCOUNT__TOKEN_PREFIX, token_out);
     account__token_hash(token_out, hash);
     snprintf(prefix, sizeof prefix, "%.*s", SHOWN_CHARS, token_out);
-    struct db_stmt *st;
-    if ((rc = db_prepare(db,
-                         "INSERT INTO api_token (account_id, name, token_hash, prefix, "
-                         "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                         &st, err)))
-        goto done;
-    db_bind_int(st, 1, owner.id);
-    db_bind_text(st, 2, name);
-    db_bind_text(st, 3, hash);
-    db_bind_text(st, 4, prefix);
-    db_bind_text(st, 5, now);
-    rc = db_step(st, err);
-    int64_t id = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_stmt_done(st);
-    if (rc < 0)
+    int64_t id = 0;
+    if ((rc = account__exec(db,
+                            "INSERT INTO api_token (account_id, name, token_hash, prefix, "
+                            "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                            &id, err, ACCOUNT__INT(owner.id), ACCOUNT__TEXT(name),
+                            ACCOUNT__TEXT(hash), ACCOUNT__TEXT(prefix), ACCOUNT__TEXT(now))))
         goto done;
     char idtext[24];
     snprintf(idtext, sizeof idtext, "%lld", (long long)id);
@@ -127,70 +124,28 @@ done:
 int account_token_lookup(struct db *db, const char *token, struct principal *who,
                          struct bh_error *err)
 {
-    if (!account__token_shape(token, ACCOUNT__TOKEN_PREFIX))
-        return bh_fail(err, BH_EUNAUTH, "token", "the API token is unknown");
-    char hash[65];
-    account__token_hash(token, hash);
-    struct db_stmt *st;
-    int rc = db_prepare(db,
-                        "SELECT t.id, t.revoked_at, t.last_used_ms, a.id, a.org_id, a.role, "
-                        "a.disabled, a.username, o.code FROM api_token t "
-                        "JOIN account a ON a.id = t.account_id JOIN org o ON o.id = a.org_id "
-                        "WHERE t.token_hash = ?",
-                        &st, err);
+    struct account__secret s;
+    int rc = account__secret_find(db, &token_kind, token, &s, err);
     if (rc)
         return rc;
-    db_bind_text(st, 1, hash);
-    rc = db_step(st, err);
-    if (rc != DB_ROW) {
-        db_stmt_done(st);
-        return rc < 0 ? rc : bh_fail(err, BH_EUNAUTH, "token", "the API token is unknown");
-    }
-    int64_t id = db_column_int(st, 0);
-    bool never_used = db_column_is_null(st, 2);
-    int64_t last_used = db_column_int(st, 2);
-    if (!db_column_is_null(st, 1))
-        rc = bh_fail(err, BH_EUNAUTH, "token", "the API token was revoked");
-    else if (db_column_int(st, 6) != 0)
-        rc = bh_fail(err, BH_EUNAUTH, "token", "the account of this API token is disabled");
-    else
-        rc = 0;
-    if (rc == 0 && who)
-        account__principal(who, db_column_int(st, 3), db_column_int(st, 4), db_column_text(st, 5),
-                           db_column_text(st, 7), db_column_text(st, 8));
-    db_stmt_done(st);
-    if (rc)
-        return rc;
-    int64_t now = time_now_ms();
-    if (never_used || now - last_used >= TOUCH_INTERVAL_MS) {
-        char text[40];
-        time_format_rfc3339(now, 0, false, text);
-        struct bh_error e2;
-        if (db_prepare(db, "UPDATE api_token SET last_used_at = ?, last_used_ms = ? WHERE id = ?",
-                       &st, &e2) == 0) {
-            db_bind_text(st, 1, text);
-            db_bind_int(st, 2, now);
-            db_bind_int(st, 3, id);
-            /* The call goes on when the refresh fails (a busy store): the time is advice. */
-            if (db_step(st, &e2) < 0)
-                log_warn("token last-used refresh failed: %s", e2.message);
-            db_stmt_done(st);
-        }
-    }
+    if (s.revoked)
+        return bh_fail(err, BH_EUNAUTH, "token", "the API token was revoked");
+    if (s.disabled)
+        return bh_fail(err, BH_EUNAUTH, "token", "the account of this API token is disabled");
+    if (who)
+        *who = s.who;
+    account__secret_touch(db, &token_kind, &s, time_now_ms());
     return 0;
 }
 
 int account_token_list(struct db *db, const char *username, json_t *items, struct bh_error *err)
 {
     struct account__row owner;
-    int rc = account__find(db, username, &owner, err);
+    int rc = account__find(db, username, &owner, NULL, NULL, err);
     if (rc)
         return rc;
     struct db_stmt *st;
-    if ((rc = db_prepare(db,
-                         "SELECT id, name, prefix, created_at, last_used_at, revoked_at "
-                         "FROM api_token WHERE account_id = ? ORDER BY id DESC",
-                         &st, err)))
+    if ((rc = db_prepare(db, TOKEN_COLUMNS "WHERE account_id = ? ORDER BY id DESC", &st, err)))
         return rc;
     db_bind_int(st, 1, owner.id);
     while ((rc = db_step(st, err)) == DB_ROW) {
@@ -211,14 +166,10 @@ int account_token_revoke(struct db *db, const struct principal *who, const char 
     int rc = db_begin(db, err);
     if (rc)
         return rc;
-    if ((rc = account__find(db, username, &owner, err)) ||
-        (rc = may_manage(who, &owner, username, err)))
+    if ((rc = find_owner(db, who, username, &owner, err)))
         goto done;
     struct db_stmt *st;
-    if ((rc = db_prepare(db,
-                         "SELECT id, name, prefix, created_at, last_used_at, revoked_at "
-                         "FROM api_token WHERE id = ? AND account_id = ?",
-                         &st, err)))
+    if ((rc = db_prepare(db, TOKEN_COLUMNS "WHERE id = ? AND account_id = ?", &st, err)))
         goto done;
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, owner.id);
@@ -235,13 +186,7 @@ int account_token_revoke(struct db *db, const struct principal *who, const char 
     rc = 0;
     if (t.revoked_at[0])
         goto done;
-    if ((rc = db_prepare(db, "UPDATE api_token SET revoked_at = ? WHERE id = ?", &st, err)))
-        goto done;
-    db_bind_text(st, 1, now);
-    db_bind_int(st, 2, id);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    if (rc < 0)
+    if ((rc = account__secret_revoke(db, &token_kind, id, now, err)))
         goto done;
     char idtext[24];
     snprintf(idtext, sizeof idtext, "%lld", (long long)id);

@@ -97,14 +97,7 @@ static int check_username(const char *u, struct bh_error *err)
 
 static int check_display_name(const char *s, struct bh_error *err)
 {
-    if (strlen(s) > 127)
-        return bh_fail(err, BH_EINVALID, "display_name",
-                       "the display name is longer than 127 bytes");
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-        if (*c < 0x20 || *c == 0x7f)
-            return bh_fail(err, BH_EINVALID, "display_name",
-                           "the display name must not contain control characters");
-    return 0;
+    return account__check_text(s, 127, "display_name", "display name", err);
 }
 
 static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
@@ -199,20 +192,26 @@ static int org_id_of(struct db *db, const char *code, int64_t *id, struct bh_err
 {
     if (!code || !*code)
         return bh_fail(err, BH_EINVALID, "org", "the organization code is empty");
-    struct db_stmt *st;
-    int rc = db_prepare(db, "SELECT id FROM org WHERE code = ?", &st, err);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, code);
-    rc = db_step(st, err);
-    if (rc == DB_ROW) {
-        *id = db_column_int(st, 0);
-        rc = 0;
-    } else if (rc == DB_DONE) {
+    *id = 0; /* ids start at 1 */
+    int rc = account__exec(db, "SELECT id FROM org WHERE code = ?", id, err, ACCOUNT__TEXT(code));
+    if (rc == 0 && *id == 0)
         rc = bh_fail(err, BH_EINVALID, "org",
                      "no organization has code '%s' (`bluehelm org list` shows them)", code);
-    }
-    db_stmt_done(st);
+    return rc;
+}
+
+/* Ends the write transaction of a change to `username`: commits it when `rc` is 0, else rolls
+ * it back; forgets the password hash; and reads the user as stored into `out` (may be NULL). */
+static int finish_write(struct db *db, int rc, char hash[crypto_pwhash_STRBYTES],
+                        const char *username, struct account_user *out, struct bh_error *err)
+{
+    if (rc == 0)
+        rc = db_commit(db, err);
+    if (rc)
+        db_rollback(db);
+    sodium_memzero(hash, crypto_pwhash_STRBYTES);
+    if (rc == 0 && out)
+        rc = account_user_get(db, username, out, err);
     return rc;
 }
 
@@ -239,70 +238,29 @@ int account_user_add(struct db *db, const struct principal *who, const char *use
     char now[40];
     account__now(now);
     int64_t org_id = 0, exists = 0;
-    struct db_stmt *st;
     if ((rc = db_begin(db, err)))
         return rc;
-    if ((rc = org_id_of(db, org_code, &org_id, err)))
-        goto fail;
-    if ((rc = db_prepare(db, "SELECT COUNT(*) FROM account WHERE username = ?", &st, err)))
-        goto fail;
-    db_bind_text(st, 1, username);
-    rc = db_step(st, err);
-    if (rc == DB_ROW)
-        exists = db_column_int(st, 0);
-    db_stmt_done(st);
-    if (rc < 0)
-        goto fail;
+    if ((rc = org_id_of(db, org_code, &org_id, err)) ||
+        (rc = account__exec(db, "SELECT COUNT(*) FROM account WHERE username = ?", &exists, err,
+                            ACCOUNT__TEXT(username))))
+        goto done;
     if (exists) {
         rc = bh_fail(err, BH_ECONFLICT, "username", "username '%s' is taken", username);
-        goto fail;
+        goto done;
     }
-    if ((rc = db_prepare(db,
-                         "INSERT INTO account (username, display_name, org_id, role, "
-                         "password_hash, disabled, created_at, password_changed_at) "
-                         "VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
-                         &st, err)))
-        goto fail;
-    db_bind_text(st, 1, username);
-    db_bind_text(st, 2, display_name);
-    db_bind_int(st, 3, org_id);
-    db_bind_text(st, 4, role_name(role));
-    db_bind_text(st, 5, hash);
-    db_bind_text(st, 6, now);
-    db_bind_text(st, 7, now);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    if (rc < 0)
-        goto fail;
-    if ((rc = account__audit(db, who, "user.create", "account", username, err,
-                             "{s:s, s:s, s:s, s:s}", "username", username, "display_name",
-                             display_name, "org", org_code, "role", role_name(role))))
-        goto fail;
-    if ((rc = db_commit(db, err)))
-        goto fail;
-    sodium_memzero(hash, sizeof hash);
-    return out ? account_user_get(db, username, out, err) : 0;
-fail:
-    db_rollback(db);
-    sodium_memzero(hash, sizeof hash);
-    return rc;
-}
-
-static int update_column(struct db *db, const char *sql, const char *text, int64_t num, int64_t id,
-                         struct bh_error *err)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    if (text)
-        db_bind_text(st, 1, text);
-    else
-        db_bind_int(st, 1, num);
-    db_bind_int(st, 2, id);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    return rc < 0 ? rc : 0;
+    if ((rc = account__exec(db,
+                            "INSERT INTO account (username, display_name, org_id, role, "
+                            "password_hash, disabled, created_at, password_changed_at) "
+                            "VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+                            NULL, err, ACCOUNT__TEXT(username), ACCOUNT__TEXT(display_name),
+                            ACCOUNT__INT(org_id), ACCOUNT__TEXT(role_name(role)),
+                            ACCOUNT__TEXT(hash), ACCOUNT__TEXT(now), ACCOUNT__TEXT(now))))
+        goto done;
+    rc = account__audit(db, who, "user.create", "account", username, err, "{s:s, s:s, s:s, s:s}",
+                        "username", username, "display_name", display_name, "org", org_code, "role",
+                        role_name(role));
+done:
+    return finish_write(db, rc, hash, username, out, err);
 }
 
 static int enabled_admins(struct db *db, int64_t *n, struct bh_error *err)
@@ -333,14 +291,14 @@ int account_user_update(struct db *db, const struct principal *who, const char *
     struct account__row row;
     if ((rc = db_begin(db, err)))
         return rc;
-    if ((rc = account__find(db, username, &row, err)))
+    if ((rc = account__find(db, username, &row, NULL, NULL, err)))
         goto done;
     const bool was_admin = row.role == ROLE_ADMIN && !row.disabled;
     const char *field = NULL;
 
     if (ch->set_role && ch->role != row.role) {
-        if ((rc = update_column(db, "UPDATE account SET role = ? WHERE id = ?", role_name(ch->role),
-                                0, row.id, err)) ||
+        if ((rc = account__exec(db, "UPDATE account SET role = ? WHERE id = ?", NULL, err,
+                                ACCOUNT__TEXT(role_name(ch->role)), ACCOUNT__INT(row.id))) ||
             (rc = account__audit(db, who, "user.role", "account", username, err, "{s:s, s:s, s:s}",
                                  "username", username, "from", role_name(row.role), "to",
                                  role_name(ch->role))))
@@ -349,8 +307,8 @@ int account_user_update(struct db *db, const struct principal *who, const char *
     }
     if (ch->set_disabled && ch->disabled != row.disabled) {
         int64_t sessions = 0, tokens = 0;
-        if ((rc = update_column(db, "UPDATE account SET disabled = ? WHERE id = ?", NULL,
-                                ch->disabled ? 1 : 0, row.id, err)))
+        if ((rc = account__exec(db, "UPDATE account SET disabled = ? WHERE id = ?", NULL, err,
+                                ACCOUNT__INT(ch->disabled ? 1 : 0), ACCOUNT__INT(row.id))))
             goto done;
         if (ch->disabled &&
             (rc = account__revoke_all(db, row.id, true, now, &sessions, &tokens, err)))
@@ -374,8 +332,8 @@ int account_user_update(struct db *db, const struct principal *who, const char *
         }
     }
     if (ch->display_name) {
-        if ((rc = update_column(db, "UPDATE account SET display_name = ? WHERE id = ?",
-                                ch->display_name, 0, row.id, err)) ||
+        if ((rc = account__exec(db, "UPDATE account SET display_name = ? WHERE id = ?", NULL, err,
+                                ACCOUNT__TEXT(ch->display_name), ACCOUNT__INT(row.id))) ||
             (rc = account__audit(db, who, "user.display_name", "account", username, err,
                                  "{s:s, s:s}", "username", username, "display_name",
                                  ch->display_name)))
@@ -383,34 +341,20 @@ int account_user_update(struct db *db, const struct principal *who, const char *
     }
     if (ch->password) {
         int64_t sessions = 0;
-        struct db_stmt *st;
-        if ((rc = db_prepare(db,
-                             "UPDATE account SET password_hash = ?, password_changed_at = ? "
-                             "WHERE id = ?",
-                             &st, err)))
-            goto done;
-        db_bind_text(st, 1, hash);
-        db_bind_text(st, 2, now);
-        db_bind_int(st, 3, row.id);
-        rc = db_step(st, err);
-        db_stmt_done(st);
-        if (rc < 0)
-            goto done;
         /* Whoever held a session opened with the old password (perhaps the reason for the
          * change) loses it; API tokens are separate secrets and stay. */
-        if ((rc = account__revoke_all(db, row.id, false, now, &sessions, NULL, err)) ||
+        if ((rc = account__exec(db,
+                                "UPDATE account SET password_hash = ?, password_changed_at = ? "
+                                "WHERE id = ?",
+                                NULL, err, ACCOUNT__TEXT(hash), ACCOUNT__TEXT(now),
+                                ACCOUNT__INT(row.id))) ||
+            (rc = account__revoke_all(db, row.id, false, now, &sessions, NULL, err)) ||
             (rc = account__audit(db, who, "user.password", "account", username, err, "{s:s, s:I}",
                                  "username", username, "sessions_ended", (json_int_t)sessions)))
             goto done;
     }
-    rc = db_commit(db, err);
 done:
-    if (rc)
-        db_rollback(db);
-    sodium_memzero(hash, sizeof hash);
-    if (rc == 0 && out)
-        rc = account_user_get(db, username, out, err);
-    return rc;
+    return finish_write(db, rc, hash, username, out, err);
 }
 
 int account_user_set_password(struct db *db, const struct principal *who, const char *username,

@@ -2,11 +2,8 @@
  * signed-in user reads it (directory.read); admins add organizations (org.write). */
 #include "api/api.h"
 
-#include "base/jsonfield.h"
-#include "http/page.h"
+#include "api/common.h"
 #include "org/org.h"
-
-#include <stdio.h>
 
 /* Reads an enum filter from the query string: -1 when absent, else its value; a value that
  * is not a known name is a 400 naming the parameter. */
@@ -26,32 +23,20 @@ static int query_enum(struct http_request *req, const char *name, int (*parse)(c
 void api_org_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct page page;
+    struct api_list l;
     struct db *db;
     int kind, standing;
-    int rc = page_from_request(req, &page, &err);
+    int rc = api_list_begin(req, &l, &err);
     if (!rc)
         rc = query_enum(req, "kind", org_kind_parse, &kind, &err);
     if (!rc)
         rc = query_enum(req, "standing", org_standing_parse, &standing, &err);
     if (!rc)
         rc = http_request_db(req, &db, &err);
-    json_t *items = json_array();
-    bool more = false;
-    int64_t total = 0;
     if (!rc)
-        rc = org_list(db, page.after, page.limit, kind, standing, items, &more, &total, &err);
-    if (rc) {
-        json_decref(items);
-        http_reply_error(req, rep, rc, &err);
-        return;
-    }
-    const char *next = NULL;
-    size_t n = json_array_size(items);
-    if (more && n > 0)
-        next = arena_strdup(
-            req->arena, json_string_value(json_object_get(json_array_get(items, n - 1), "code")));
-    page_reply(req, rep, items, next, (long long)total);
+        rc = org_list(db, l.page.after, l.page.limit, kind, standing, l.items, &l.more, &l.total,
+                      &err);
+    api_list_reply(req, rep, rc, &err, &l, "code");
 }
 
 void api_org_get(struct http_request *req, struct http_reply *rep)
@@ -62,10 +47,8 @@ void api_org_get(struct http_request *req, struct http_reply *rep)
     int rc = http_request_db(req, &db, &err);
     if (!rc)
         rc = org_get(db, req->params[0], &o, &err);
-    if (rc) {
-        http_reply_error(req, rep, rc, &err);
+    if (api_failed(req, rep, rc, &err))
         return;
-    }
     http_reply_json(req, rep, 200, org_to_json(&o));
 }
 
@@ -75,7 +58,8 @@ void api_org_create(struct http_request *req, struct http_reply *rep)
     struct db *db;
     struct org o;
     json_t *body = NULL;
-    int rc = jsonfield_parse_object(req->body, req->body_len, &body, &err);
+    /* org_from_json() knows the fields of an organization and refuses the others. */
+    int rc = api_json_body(req, NULL, &body, &err);
     if (!rc)
         rc = org_from_json(body, &o, &err);
     json_decref(body);
@@ -83,10 +67,8 @@ void api_org_create(struct http_request *req, struct http_reply *rep)
         rc = http_request_db(req, &db, &err);
     if (!rc)
         rc = org_add(db, &req->who, &o, &err);
-    if (rc) {
-        http_reply_error(req, rep, rc, &err);
+    if (api_failed(req, rep, rc, &err))
         return;
-    }
     http_reply_header(req, rep, "Location", arena_printf(req->arena, "/api/v1/orgs/%s", o.code));
     http_reply_json(req, rep, 201, org_to_json(&o));
 }

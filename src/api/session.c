@@ -4,6 +4,7 @@
 #include "api/api.h"
 
 #include "account/account.h"
+#include "api/common.h"
 #include "base/jsonfield.h"
 #include "base/timeutil.h"
 #include "http/dispatch.h"
@@ -55,9 +56,7 @@ void api_session_create(struct http_request *req, struct http_reply *rep)
     const char *username = NULL, *password = NULL;
     struct account_sign_in s;
     memset(&s, 0, sizeof s);
-    int rc = jsonfield_parse_object(req->body, req->body_len, &body, &err);
-    if (!rc)
-        rc = jsonfield_check_known(body, known, &err);
+    int rc = api_json_body(req, known, &body, &err);
     if (!rc)
         rc = jsonfield_string(body, "username", true, 256, &username, &err);
     if (!rc)
@@ -67,19 +66,13 @@ void api_session_create(struct http_request *req, struct http_reply *rep)
     if (!rc)
         rc = account_sign_in(db, username, password, req->client_addr, &s, &err);
     json_decref(body);
-    if (rc == BH_EBUSY && s.retry_after_s > 0) {
-        /* Throttled: 429 (not the table's 503, which would mean the server is unwell) with
-         * the wait in Retry-After. */
-        http_reply_problem(req, rep, 429, "BUSY", err.message, NULL);
+    /* Throttled (429): the wait goes in Retry-After, for scripts and for the sign-in page. */
+    if (rc == BH_ETHROTTLED)
         http_reply_header(req, rep, "Retry-After", arena_printf(req->arena, "%d", s.retry_after_s));
-        return;
-    }
     if (!rc)
         rc = session_json(db, s.who.username, s.csrf, s.expires_ms, &reply, &err);
-    if (rc) {
-        http_reply_error(req, rep, rc, &err);
+    if (api_failed(req, rep, rc, &err))
         return;
-    }
     http_reply_header(req, rep, "Set-Cookie",
                       arena_printf(req->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
                                    HTTP_SESSION_COOKIE, s.token, req->secure ? "; Secure" : ""));
@@ -100,10 +93,8 @@ void api_session_get(struct http_request *req, struct http_reply *rep)
     if (!rc)
         rc = session_json(db, req->who.username, req->auth == HTTP_AUTH_COOKIE ? csrf : NULL,
                           expires_ms, &reply, &err);
-    if (rc) {
-        http_reply_error(req, rep, rc, &err);
+    if (api_failed(req, rep, rc, &err))
         return;
-    }
     http_reply_json(req, rep, 200, reply);
 }
 

@@ -3,10 +3,9 @@
 #include "api/api.h"
 
 #include "account/account.h"
+#include "api/common.h"
 #include "base/jsonfield.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 void api_token_list(struct http_request *req, struct http_reply *rep)
@@ -17,9 +16,8 @@ void api_token_list(struct http_request *req, struct http_reply *rep)
     int rc = http_request_db(req, &db, &err);
     if (!rc)
         rc = account_token_list(db, req->who.username, items, &err);
-    if (rc) {
+    if (api_failed(req, rep, rc, &err)) {
         json_decref(items);
-        http_reply_error(req, rep, rc, &err);
         return;
     }
     http_reply_json(req, rep, 200, json_pack("{s:o}", "items", items));
@@ -34,9 +32,7 @@ void api_token_create(struct http_request *req, struct http_reply *rep)
     const char *name = NULL;
     char token[ACCOUNT_TOKEN_MAX];
     struct account_token t;
-    int rc = jsonfield_parse_object(req->body, req->body_len, &body, &err);
-    if (!rc)
-        rc = jsonfield_check_known(body, known, &err);
+    int rc = api_json_body(req, known, &body, &err);
     if (!rc)
         rc = jsonfield_string(body, "name", true, 100, &name, &err);
     if (!rc)
@@ -44,10 +40,8 @@ void api_token_create(struct http_request *req, struct http_reply *rep)
     if (!rc)
         rc = account_token_create(db, &req->who, req->who.username, name, token, &t, &err);
     json_decref(body);
-    if (rc) {
-        http_reply_error(req, rep, rc, &err);
+    if (api_failed(req, rep, rc, &err))
         return;
-    }
     json_t *j = account_token_json(&t);
     json_object_del(j, "last_used_at");
     json_object_del(j, "revoked_at");
@@ -64,20 +58,16 @@ void api_token_delete(struct http_request *req, struct http_reply *rep)
     struct bh_error err;
     struct db *db;
     const char *text = req->params[0];
-    char *end;
-    errno = 0;
-    long long id = strtoll(text, &end, 10);
+    int64_t id;
     int rc = 0;
     /* An id that is not a number names no token: 404, like an id of someone else's. */
-    if (errno || end == text || *end || id <= 0)
+    if (!api_parse_int(text, 1, &id))
         rc = bh_fail(&err, BH_ENOTFOUND, "id", "no API token %.40s", text);
     if (!rc)
         rc = http_request_db(req, &db, &err);
     if (!rc)
         rc = account_token_revoke(db, &req->who, req->who.username, id, &err);
-    if (rc) {
-        http_reply_error(req, rep, rc, &err);
+    if (api_failed(req, rep, rc, &err))
         return;
-    }
     http_reply_empty(rep, 204);
 }

@@ -2,35 +2,20 @@
 #include "api/api.h"
 
 #include "account/account.h"
+#include "api/common.h"
 #include "base/jsonfield.h"
-#include "http/page.h"
-
-#include <string.h>
 
 void api_user_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct page page;
+    struct api_list l;
     struct db *db;
-    json_t *items = json_array();
-    bool more = false;
-    int64_t total = 0;
-    int rc = page_from_request(req, &page, &err);
+    int rc = api_list_begin(req, &l, &err);
     if (!rc)
         rc = http_request_db(req, &db, &err);
     if (!rc)
-        rc = account_user_list(db, page.after, page.limit, items, &more, &total, &err);
-    if (rc) {
-        json_decref(items);
-        http_reply_error(req, rep, rc, &err);
-        return;
-    }
-    const char *next = NULL;
-    size_t n = json_array_size(items);
-    if (more && n > 0)
-        next = arena_strdup(req->arena, json_string_value(json_object_get(
-                                            json_array_get(items, n - 1), "username")));
-    page_reply(req, rep, items, next, (long long)total);
+        rc = account_user_list(db, l.page.after, l.page.limit, l.items, &l.more, &l.total, &err);
+    api_list_reply(req, rep, rc, &err, &l, "username");
 }
 
 /* Reads "role" when present; an unknown name is a 400 naming it. */
@@ -57,9 +42,7 @@ void api_user_create(struct http_request *req, struct http_reply *rep)
     enum role role = ROLE_NONE;
     bool has_role;
     struct account_user u;
-    int rc = jsonfield_parse_object(req->body, req->body_len, &body, &err);
-    if (!rc)
-        rc = jsonfield_check_known(body, known, &err);
+    int rc = api_json_body(req, known, &body, &err);
     if (!rc)
         rc = jsonfield_string(body, "username", true, 63, &username, &err);
     if (!rc)
@@ -75,10 +58,8 @@ void api_user_create(struct http_request *req, struct http_reply *rep)
     if (!rc)
         rc = account_user_add(db, &req->who, username, display_name, org, role, password, &u, &err);
     json_decref(body);
-    if (rc) {
-        http_reply_error(req, rep, rc, &err);
+    if (api_failed(req, rep, rc, &err))
         return;
-    }
     http_reply_header(req, rep, "Location",
                       arena_printf(req->arena, "/api/v1/users/%s", u.username));
     http_reply_json(req, rep, 201, account_user_json(&u));
@@ -92,10 +73,8 @@ void api_user_get(struct http_request *req, struct http_reply *rep)
     int rc = http_request_db(req, &db, &err);
     if (!rc)
         rc = account_user_get(db, req->params[0], &u, &err);
-    if (rc) {
-        http_reply_error(req, rep, rc, &err);
+    if (api_failed(req, rep, rc, &err))
         return;
-    }
     http_reply_json(req, rep, 200, account_user_json(&u));
 }
 
@@ -105,12 +84,9 @@ void api_user_update(struct http_request *req, struct http_reply *rep)
     struct bh_error err;
     struct db *db;
     json_t *body = NULL;
-    struct account_user_change ch;
+    struct account_user_change ch = { 0 };
     struct account_user u;
-    memset(&ch, 0, sizeof ch);
-    int rc = jsonfield_parse_object(req->body, req->body_len, &body, &err);
-    if (!rc)
-        rc = jsonfield_check_known(body, known, &err);
+    int rc = api_json_body(req, known, &body, &err);
     if (!rc)
         rc = role_field(body, false, &ch.set_role, &ch.role, &err);
     if (!rc)
@@ -126,9 +102,7 @@ void api_user_update(struct http_request *req, struct http_reply *rep)
     if (!rc)
         rc = account_user_update(db, &req->who, req->params[0], &ch, &u, &err);
     json_decref(body);
-    if (rc) {
-        http_reply_error(req, rep, rc, &err);
+    if (api_failed(req, rep, rc, &err))
         return;
-    }
     http_reply_json(req, rep, 200, account_user_json(&u));
 }

@@ -74,6 +74,12 @@ static void row_hash(const struct audit_row *r, char out[HASH_HEX_LEN + 1])
     sodium_bin2hex(out, HASH_HEX_LEN + 1, digest, sizeof digest);
 }
 
+/* Without libsodium there is no hash: the log can be neither written nor checked. */
+static int sodium_failed(struct bh_error *err)
+{
+    return bh_fail(err, BH_EINTERNAL, "audit", "libsodium could not be initialized");
+}
+
 /* The last row's seq and hash; 0 and 64 zeros for an empty log. */
 static int chain_head(struct db *db, int64_t *seq, char hash[HASH_HEX_LEN + 1],
                       struct bh_error *err)
@@ -113,7 +119,7 @@ int audit_append(struct db *db, const struct principal *who, const char *action,
         return bh_fail(err, BH_EINTERNAL, "summary", "audit summary of %s is not a JSON object",
                        action);
     if (sodium_init() < 0)
-        return bh_fail(err, BH_EINTERNAL, "audit", "libsodium could not be initialized");
+        return sodium_failed(err);
 
     char *text = summary ? json_dumps(summary, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
     if (!text)
@@ -123,10 +129,8 @@ int audit_append(struct db *db, const struct principal *who, const char *action,
     char at[40], prev[HASH_HEX_LEN + 1], hash[HASH_HEX_LEN + 1];
     int64_t last;
     int rc = chain_head(db, &last, prev, err);
-    if (rc < 0) {
-        free(text);
-        return rc;
-    }
+    if (rc < 0)
+        goto done;
     time_format_rfc3339(time_now_ms(), 0, true, at);
 
     struct audit_row row = {
@@ -150,10 +154,8 @@ int audit_append(struct db *db, const struct principal *who, const char *action,
                     "record_type, record_id, summary, prev_hash, hash) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     &st, err);
-    if (rc < 0) {
-        free(text);
-        return rc;
-    }
+    if (rc < 0)
+        goto done;
     db_bind_int(st, 1, row.seq);
     db_bind_text(st, 2, row.at);
     if (row.has_account)
@@ -170,6 +172,7 @@ int audit_append(struct db *db, const struct principal *who, const char *action,
     db_bind_text(st, 11, hash);
     rc = db_step(st, err);
     db_stmt_done(st);
+done:
     free(text);
     return rc < 0 ? rc : 0;
 }
@@ -193,7 +196,7 @@ int audit_verify(struct db *db, struct audit_verify_result *out, struct bh_error
     memset(out, 0, sizeof *out);
     out->ok = true;
     if (sodium_init() < 0)
-        return bh_fail(err, BH_EINTERNAL, "audit", "libsodium could not be initialized");
+        return sodium_failed(err);
 
     struct db_stmt *st;
     int rc = db_prepare(db,
@@ -272,6 +275,23 @@ int audit_verify(struct db *db, struct audit_verify_result *out, struct bh_error
     return rc < 0 ? rc : 0;
 }
 
+/* One filter of audit_list: an SQL condition with one placeholder, and its value (NULL when
+ * the filter is not used). */
+struct cond {
+    const char *sql;
+    const char *value;
+};
+
+/* Binds the values of the filters in use from parameter 1; returns the next parameter. */
+static int bind_conds(struct db_stmt *st, const struct cond *conds, size_t n)
+{
+    int idx = 1;
+    for (size_t i = 0; i < n; i++)
+        if (conds[i].value)
+            db_bind_text(st, idx++, conds[i].value);
+    return idx;
+}
+
 /* Turns a filter bound into the text compared with `at` (UTC, milliseconds, so text order is
  * time order). A date alone means the whole day: from its first instant, to its last. */
 static int bound(const char *field, const char *s, bool upper, char out[40], struct bh_error *err)
@@ -307,10 +327,7 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
         return bh_fail(err, BH_EINVALID, "limit", "limit %d must be at least 1", f->limit);
 
     /* The filters in the order of the indexes' leading columns; NULL values drop out. */
-    const struct {
-        const char *cond;
-        const char *value;
-    } conds[] = {
+    const struct cond conds[] = {
         { "at >= ?", f->from ? from : NULL }, { "at <= ?", f->to ? to : NULL },
         { "username = ?", f->username },      { "org_code = ?", f->org_code },
         { "action = ?", f->action },          { "record_type = ?", f->record_type },
@@ -321,7 +338,7 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
     buf_puts(&where, " WHERE 1 = 1");
     for (size_t i = 0; i < ncond; i++)
         if (conds[i].value)
-            buf_printf(&where, " AND %s", conds[i].cond);
+            buf_printf(&where, " AND %s", conds[i].sql);
 
     struct db_stmt *st;
     if (total) {
@@ -329,10 +346,7 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
         rc = db_prepare(db, buf_str(&sql), &st, err);
         if (rc < 0)
             goto done;
-        int idx = 1;
-        for (size_t i = 0; i < ncond; i++)
-            if (conds[i].value)
-                db_bind_text(st, idx++, conds[i].value);
+        bind_conds(st, conds, ncond);
         rc = db_step(st, err);
         *total = rc == DB_ROW ? db_column_int(st, 0) : 0;
         db_stmt_done(st);
@@ -348,10 +362,7 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
     rc = db_prepare(db, buf_str(&sql), &st, err);
     if (rc < 0)
         goto done;
-    int idx = 1;
-    for (size_t i = 0; i < ncond; i++)
-        if (conds[i].value)
-            db_bind_text(st, idx++, conds[i].value);
+    int idx = bind_conds(st, conds, ncond);
     db_bind_int(st, idx++, f->after_seq);
     db_bind_int(st, idx, (int64_t)f->limit + 1); /* one more tells whether a next page exists */
 

@@ -20,7 +20,8 @@
     X(BUSY, -11, 503, "busy, try again")                   \
     X(VERSION, -12, 500, "store version not supported")    \
     X(UNSUPPORTED, -13, 415, "unsupported media type")     \
-    X(INTERNAL, -14, 500, "internal error")
+    X(INTERNAL, -14, 500, "internal error")                \
+    X(THROTTLED, -15, 429, "too many attempts, wait before retrying")
 
 enum bh_err {
 #define BH_X(name, code, http, text) BH_E##name = code,

@@ -7,14 +7,16 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* `bluehelm audit verify|list`: both only read, so the store is opened read-only and a
  * running server is never disturbed. */
 
+static int run_verify(int argc, char **argv);
+static int run_list(int argc, char **argv);
+
 static const struct cli_command verify_command = {
     "audit verify",
-    NULL,
+    run_verify,
     "check the audit log's hash chain",
     "",
     "Walks the audit log in order and recomputes every row's hash. Prints\n"
@@ -40,7 +42,7 @@ enum { OPT_FROM, OPT_TO, OPT_USER, OPT_ORG, OPT_ACTION, OPT_TYPE, OPT_ID, OPT_AF
 
 static const struct cli_command list_command = {
     "audit list",
-    NULL,
+    run_list,
     "print audit log entries",
     "",
     "Prints entries oldest first, one a line: sequence number, time, user, organization,\n"
@@ -49,21 +51,22 @@ static const struct cli_command list_command = {
     0,
 };
 
-static struct db *open_store(const char *path)
+/* Any schema version will do, as long as the store has an audit log: checking a log needs
+ * no more of the store than that. */
+static int open_store(const struct cli_args *a, struct db **db)
 {
-    struct db *db;
+    int rc = cli_open_store(a, DB_OPEN_READONLY | CLI_STORE_ANY_VERSION, db);
+    if (rc)
+        return rc;
     struct bh_error err;
     int exists = 0;
-    if (db_open(&db, path, DB_OPEN_READONLY, &err)) {
-        cli_error("%s", err.message);
-        return NULL;
+    if (db_table_exists(*db, "audit_log", &exists, &err) || !exists) {
+        cli_error("store %s has no audit log yet; run `bluehelm init` to upgrade it", a->config.db);
+        db_close(*db);
+        *db = NULL;
+        return CLI_FAILED;
     }
-    if (db_table_exists(db, "audit_log", &exists, &err) || !exists) {
-        cli_error("store %s has no audit log yet; run `bluehelm init` to upgrade it", path);
-        db_close(db);
-        return NULL;
-    }
-    return db;
+    return 0;
 }
 
 static int run_verify(int argc, char **argv)
@@ -72,9 +75,9 @@ static int run_verify(int argc, char **argv)
     int rc = cli_begin(&verify_command, argc, argv, &a);
     if (rc >= 0)
         return rc;
-    struct db *db = open_store(a.config.db);
-    if (!db)
-        return CLI_FAILED;
+    struct db *db;
+    if ((rc = open_store(&a, &db)))
+        return rc;
     struct audit_verify_result res;
     struct bh_error err;
     rc = audit_verify(db, &res, &err);
@@ -130,9 +133,9 @@ static int run_list(int argc, char **argv)
         .after_seq = after,
         .limit = (int)limit,
     };
-    struct db *db = open_store(a.config.db);
-    if (!db)
-        return CLI_FAILED;
+    struct db *db;
+    if ((rc = open_store(&a, &db)))
+        return rc;
     struct bh_error err;
     json_t *items = json_array();
     bool more = false;
@@ -172,22 +175,23 @@ static int run_list(int argc, char **argv)
     return CLI_OK;
 }
 
+static const struct cli_command *const subcommands[] = {
+    &verify_command,
+    &list_command,
+    NULL,
+};
+
+static const struct cli_group group = {
+    .command = &cli_audit_command,
+    .subcommands = subcommands,
+    .missing = "which one: verify or list?",
+    .unknown = "no subcommand '%s' (verify or list)",
+    .flags = CLI_GROUP_OWN_OPTIONS,
+};
+
 static int run_audit(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "verify") == 0)
-        return run_verify(argc - 1, argv + 1);
-    if (argc >= 2 && strcmp(argv[1], "list") == 0)
-        return run_list(argc - 1, argv + 1);
-    struct cli_args a;
-    int rc = cli_begin(&cli_audit_command, argc, argv, &a);
-    if (rc >= 0)
-        return rc;
-    if (a.npositional == 0)
-        fprintf(stderr, "bluehelm audit: which one: verify or list?\n");
-    else
-        fprintf(stderr, "bluehelm audit: no subcommand '%s' (verify or list)\n", a.positional[0]);
-    cli_usage(&cli_audit_command, stderr);
-    return CLI_USAGE;
+    return cli_dispatch(&group, argc, argv);
 }
 
 const struct cli_command cli_audit_command = {

@@ -2,8 +2,11 @@
 #define BH_CLI_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/config.h"
+#include "base/err.h"
+#include "db/db.h"
 
 /* The command line: one file per command group. main.c holds the command table; each
  * command gets its own argv (argv[0] is the command name) and returns the exit status. */
@@ -54,6 +57,54 @@ void cli_usage(const struct cli_command *cmd, FILE *out);
 
 /* Prints `bluehelm: MESSAGE` to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints `bluehelm NAME: MESSAGE` and the usage of `cmd` to stderr; returns CLI_USAGE. */
+int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A command made of subcommands (`bluehelm user add NAME ...`): the group's own entry in the
+ * command table and its subcommands, named "GROUP SUB", whose `run` gets argv from SUB on.
+ * The texts and flags say how a call that names no subcommand is answered; they keep the
+ * answers each group gave before the groups shared this code, which tests rely on. */
+struct cli_group {
+    const struct cli_command *command;
+    const struct cli_command *const *subcommands; /* NULL-terminated */
+    const char *missing; /* none named; NULL for "a subcommand is required" */
+    const char *unknown; /* "%s" is not one; NULL for "unknown subcommand '%s'" */
+    unsigned flags;      /* CLI_GROUP_* */
+};
+
+enum {
+    /* A leading option (but --help and -h) is answered "a subcommand is required (before any
+     * option)"; without this flag it is an unknown subcommand. */
+    CLI_GROUP_SUBCOMMAND_FIRST = 1 << 0,
+    /* The list of subcommands starts with the group's description. */
+    CLI_GROUP_DESCRIBED = 1 << 1,
+    /* A call that names no subcommand is parsed as the group's own command line (--help and
+     * the configuration flags, and their mistakes, as for any command; `help` is not a
+     * subcommand) and answered with the group's usage rather than the list of subcommands. */
+    CLI_GROUP_OWN_OPTIONS = 1 << 2,
+};
+
+/* Runs the subcommand argv[1] names, its options (with their values) moved before its
+ * positional arguments, so `user add NAME --org X` parses as `user add --org X NAME`; "--"
+ * still ends the options. Else answers as the group says: help (0) or a usage error (2).
+ * Returns the exit status. */
+int cli_dispatch(const struct cli_group *group, int argc, char **argv);
+
+/* Opens the store a->config.db with `flags` (DB_OPEN_*) and, unless CLI_STORE_ANY_VERSION,
+ * checks that it is at this binary's schema version. On failure prints the one-line error,
+ * sets *db to NULL and returns CLI_FAILED; else 0, and the caller closes it with db_close(). */
+enum { CLI_STORE_ANY_VERSION = 1 << 8 }; /* clear of DB_OPEN_* */
+int cli_open_store(const struct cli_args *a, int flags, struct db **db);
+
+/* The exit status for a module's error code `rc`: a value from the command line that the
+ * module refused (BH_EINVALID) is a usage error, anything else (a taken name, a missing
+ * record, the store) the work failing. */
+int cli_status(int rc);
+
+/* Prints `bluehelm CMD: MESSAGE` (err's) to stderr and returns cli_status(rc). */
+int cli_fail(const char *cmd, int rc, const struct bh_error *err);
 
 /* The commands, defined in their own files. */
 extern const struct cli_command cli_init_command;

@@ -91,10 +91,9 @@ static int run_init(int argc, char **argv)
     int before = 0, applied = 0;
     struct refdata_counts counts;
     struct seed_result seeded = { 0 };
-    if ((rc = db_open(&db, path, DB_OPEN_CREATE, &err))) {
-        cli_error("%s", err.message);
-        return CLI_FAILED;
-    }
+    /* Any version: bringing the store to this binary's is what init is for. */
+    if ((rc = cli_open_store(&a, DB_OPEN_CREATE | CLI_STORE_ANY_VERSION, &db)))
+        return rc;
     if ((rc = migrate_store_version(db, &before, &err)) ||
         (rc = migrate_apply(db, migrations_builtin, migrations_builtin_count, &applied, &err)) ||
         (rc = refdata_load(db, a.config.iso_codes_dir, &counts, &err)) ||

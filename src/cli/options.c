@@ -1,9 +1,11 @@
 #include "cli/cli.h"
 
 #include "base/log.h"
+#include "base/mem.h"
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,18 @@ void cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "bluehelm %s: ", cmd->name);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    cli_usage(cmd, stderr);
+    return CLI_USAGE;
 }
 
 static size_t count_options(const struct cli_option *o)
@@ -55,15 +69,6 @@ void cli_usage(const struct cli_command *cmd, FILE *out)
 /* Option ids: the command's own options are 0..n-1, configuration flags start at 1000. */
 enum { OPT_CONFIG = 900, OPT_HELP = 901, OPT_CONFIG_KEY = 1000 };
 
-static int usage_error(const struct cli_command *cmd, const char *fmt, const char *what)
-{
-    fprintf(stderr, "bluehelm %s: ", cmd->name);
-    fprintf(stderr, fmt, what);
-    fputc('\n', stderr);
-    cli_usage(cmd, stderr);
-    return CLI_USAGE;
-}
-
 int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_args *out)
 {
     memset(out, 0, sizeof *out);
@@ -97,11 +102,11 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_a
         if (c == -1)
             break;
         if (c == '?') {
-            rc = usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+            rc = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
             goto done;
         }
         if (c == ':') {
-            rc = usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+            rc = cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
             goto done;
         }
         if (c == 'h' || c == OPT_HELP)
@@ -155,11 +160,125 @@ int cli_begin(const struct cli_command *cmd, int argc, char **argv, struct cli_a
         cli_usage(cmd, stdout);
         return CLI_OK;
     }
-    if (out->npositional > cmd->max_positional) {
-        fprintf(stderr, "bluehelm %s: unexpected argument '%s'\n", cmd->name,
-                out->positional[cmd->max_positional]);
-        cli_usage(cmd, stderr);
-        return CLI_USAGE;
-    }
+    if (out->npositional > cmd->max_positional)
+        return cli_usage_error(cmd, "unexpected argument '%s'",
+                               out->positional[cmd->max_positional]);
     return -1;
+}
+
+/* Does the long option --`name` of `cmd` take a value? The command's own say so; every
+ * configuration flag and --config do. */
+static bool takes_value(const struct cli_command *cmd, const char *name)
+{
+    if (strcmp(name, "config") == 0)
+        return true;
+    for (const struct cli_option *o = cmd->options; o && o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o->arg != NULL;
+    for (size_t k = 0; k < config_key_count(); k++)
+        if (config_key_flag(k) && strcmp(config_key_flag(k), name) == 0)
+            return true;
+    return false;
+}
+
+/* The parser stops at the first positional argument (as git does), but people write
+ * `user add NAME --org X`. Returns argv with the options (and their values) moved before
+ * "--" and the positional arguments, in a heap array the caller frees (the strings are
+ * argv's). An option that lacks its value ends the array, so the parser reports it rather
+ * than take the "--" for the value. */
+static char **options_first(const struct cli_command *cmd, int argc, char **argv, int *argc_out)
+{
+    char **out = xcalloc((size_t)argc + 2, sizeof *out);
+    char **pos = xcalloc((size_t)argc + 1, sizeof *pos);
+    int n = 0, npos = 0;
+    bool dangling = false;
+    out[n++] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            while (++i < argc)
+                pos[npos++] = argv[i];
+            break;
+        }
+        if (a[0] != '-' || a[1] == '\0') {
+            pos[npos++] = argv[i];
+            continue;
+        }
+        out[n++] = argv[i];
+        if (a[1] != '-' || strchr(a, '=') || !takes_value(cmd, a + 2))
+            continue;
+        if (i + 1 < argc)
+            out[n++] = argv[++i];
+        else
+            dangling = true;
+    }
+    if (!dangling) {
+        out[n++] = "--";
+        for (int i = 0; i < npos; i++)
+            out[n++] = pos[i];
+    }
+    free(pos);
+    *argc_out = n;
+    return out;
+}
+
+static void list_subcommands(const struct cli_group *g, FILE *out)
+{
+    fprintf(out, "Usage: bluehelm %s <subcommand> [options]\n\n", g->command->name);
+    if (g->flags & CLI_GROUP_DESCRIBED)
+        fprintf(out, "%s\n\n", g->command->description);
+    fprintf(out, "Subcommands:\n");
+    for (const struct cli_command *const *sub = g->subcommands; *sub; sub++)
+        fprintf(out, "  %-26s %s\n", (*sub)->name, (*sub)->summary);
+    fprintf(out, "\nRun `bluehelm %s <subcommand> --help` for its options.\n", g->command->name);
+}
+
+/* Says that `name` is not a subcommand (NULL: that none was named), then how to call the
+ * group, on stderr; returns CLI_USAGE. */
+static int group_usage_error(const struct cli_group *g, const char *name)
+{
+    const char *missing = g->missing ? g->missing : "a subcommand is required";
+    const char *unknown = g->unknown ? g->unknown : "unknown subcommand '%s'";
+    fprintf(stderr, "bluehelm %s: ", g->command->name);
+    if (name)
+        fprintf(stderr, unknown, name);
+    else
+        fprintf(stderr, "%s%s", missing,
+                g->flags & CLI_GROUP_SUBCOMMAND_FIRST ? " (before any option)" : "");
+    fputc('\n', stderr);
+    if (g->flags & CLI_GROUP_OWN_OPTIONS)
+        cli_usage(g->command, stderr);
+    else
+        list_subcommands(g, stderr);
+    return CLI_USAGE;
+}
+
+int cli_dispatch(const struct cli_group *g, int argc, char **argv)
+{
+    size_t glen = strlen(g->command->name);
+    for (const struct cli_command *const *sub = g->subcommands; argc >= 2 && *sub; sub++) {
+        if (strcmp((*sub)->name + glen + 1, argv[1]) != 0)
+            continue;
+        int n;
+        char **args = options_first(*sub, argc - 1, argv + 1, &n);
+        int rc = (*sub)->run(n, args);
+        free(args);
+        return rc;
+    }
+    if (g->flags & CLI_GROUP_OWN_OPTIONS) {
+        struct cli_args a;
+        int rc = cli_begin(g->command, argc, argv, &a);
+        if (rc >= 0)
+            return rc;
+        return group_usage_error(g, a.npositional ? a.positional[0] : NULL);
+    }
+    if (argc < 2)
+        return group_usage_error(g, NULL);
+    const char *first = argv[1];
+    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 || strcmp(first, "help") == 0) {
+        list_subcommands(g, stdout);
+        return CLI_OK;
+    }
+    bool option = first[0] == '-';
+    return group_usage_error(g, option && (g->flags & CLI_GROUP_SUBCOMMAND_FIRST) ? NULL : first);
 }

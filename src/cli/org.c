@@ -2,11 +2,9 @@
 #include "cli/cli.h"
 
 #include "db/db.h"
-#include "db/migrate.h"
 #include "org/org.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static int run_add(int argc, char **argv);
@@ -56,69 +54,6 @@ static const struct cli_command list_command = {
     0,
 };
 
-static const struct cli_command *const subcommands[] = { &add_command, &list_command };
-#define NSUB (sizeof subcommands / sizeof subcommands[0])
-
-/* The shared parser stops at the first positional argument (as git does), but people write
- * `org add CODE --kind ...`. Options (with their values) are moved before the positional
- * arguments, and "--" keeps a positional that starts with '-' from being read as an option.
- * Returns a heap array the caller frees (the strings are argv's). */
-static char **options_first(const struct cli_command *cmd, int argc, char **argv, int *argc_out)
-{
-    char **out = calloc((size_t)argc + 2, sizeof *out);
-    char **pos = calloc((size_t)argc + 1, sizeof *pos);
-    if (!out || !pos)
-        abort();
-    int n = 0, npos = 0;
-    out[n++] = argv[0];
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--") == 0) {
-            while (++i < argc)
-                pos[npos++] = argv[i];
-            break;
-        }
-        if (a[0] != '-' || a[1] == '\0') {
-            pos[npos++] = argv[i];
-            continue;
-        }
-        out[n++] = argv[i];
-        if (a[1] != '-' || strchr(a, '='))
-            continue;
-        /* Does this long option take a value? Ours say so; every configuration flag and
-         * --config do. */
-        const char *name = a + 2;
-        int takes = strcmp(name, "config") == 0;
-        for (const struct cli_option *o = cmd->options; o && o->name && !takes; o++)
-            takes = strcmp(o->name, name) == 0 && o->arg != NULL;
-        for (size_t k = 0; k < config_key_count() && !takes; k++)
-            takes = config_key_flag(k) && strcmp(config_key_flag(k), name) == 0;
-        if (takes && i + 1 < argc)
-            out[n++] = argv[++i];
-    }
-    out[n++] = "--";
-    for (int i = 0; i < npos; i++)
-        out[n++] = pos[i];
-    free(pos);
-    *argc_out = n;
-    return out;
-}
-
-static int open_store(const struct cli_args *a, int flags, struct db **db)
-{
-    struct bh_error err;
-    int rc = db_open(db, a->config.db, flags, &err);
-    if (!rc)
-        rc = migrate_check(*db, migrations_builtin, migrations_builtin_count, NULL, &err);
-    if (rc) {
-        cli_error("%s", err.message);
-        db_close(*db);
-        *db = NULL;
-        return CLI_FAILED;
-    }
-    return 0;
-}
-
 static int usage_value(const char *cmd, const char *option, const char *value, const char *known)
 {
     fprintf(stderr, "bluehelm %s: unknown %s '%s' (known: %s)\n", cmd, option, value, known);
@@ -131,11 +66,8 @@ static int run_add(int argc, char **argv)
     int rc = cli_begin(&add_command, argc, argv, &a);
     if (rc >= 0)
         return rc;
-    if (a.npositional != 1) {
-        fprintf(stderr, "bluehelm org add: the organization's CODE is required\n");
-        cli_usage(&add_command, stderr);
-        return CLI_USAGE;
-    }
+    if (a.npositional != 1)
+        return cli_usage_error(&add_command, "the organization's CODE is required");
     struct org o;
     org_init(&o);
     const char *v;
@@ -194,7 +126,7 @@ static int run_add(int argc, char **argv)
     }
 
     struct db *db;
-    if ((rc = open_store(&a, 0, &db)))
+    if ((rc = cli_open_store(&a, 0, &db)))
         return rc;
     struct principal who;
     principal_cli(&who);
@@ -204,7 +136,7 @@ static int run_add(int argc, char **argv)
         cli_error("org add: %s", err.message);
         /* A value the store refuses (a code that is not a country) is still the command
          * line's mistake; a taken code or a store failure is the work failing. */
-        return rc == BH_EINVALID ? CLI_USAGE : CLI_FAILED;
+        return cli_status(rc);
     }
     printf("added %s %s (%s): %s\n", org_kind_name(o.kind), o.code, org_standing_name(o.standing),
            o.name);
@@ -240,7 +172,7 @@ static int run_list(int argc, char **argv)
     if ((v = a.values[LIST_STANDING]) && (standing = org_standing_parse(v)) < 0)
         return usage_value("org list", "standing", v, "co_chair, member, observer, none");
     struct db *db;
-    if ((rc = open_store(&a, DB_OPEN_READONLY, &db)))
+    if ((rc = cli_open_store(&a, DB_OPEN_READONLY, &db)))
         return rc;
     struct bh_error err;
     char after[64] = "";
@@ -273,39 +205,20 @@ static int run_list(int argc, char **argv)
     return CLI_OK;
 }
 
-static void org_overview(FILE *out)
-{
-    fprintf(out, "Usage: bluehelm org <subcommand> [options]\n\nSubcommands:\n");
-    for (size_t i = 0; i < NSUB; i++)
-        fprintf(out, "  %-26s %s\n", subcommands[i]->name, subcommands[i]->summary);
-    fprintf(out, "\nRun `bluehelm org <subcommand> --help` for its options.\n");
-}
+static const struct cli_command *const subcommands[] = {
+    &add_command,
+    &list_command,
+    NULL,
+};
+
+static const struct cli_group group = {
+    .command = &cli_org_command,
+    .subcommands = subcommands,
+};
 
 static int run_org(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "bluehelm org: a subcommand is required\n");
-        org_overview(stderr);
-        return CLI_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
-        org_overview(stdout);
-        return CLI_OK;
-    }
-    for (size_t i = 0; i < NSUB; i++) {
-        const struct cli_command *sub = subcommands[i];
-        if (strcmp(sub->name + 4, argv[1]) != 0)
-            continue;
-        int n;
-        char **args = options_first(sub, argc - 1, argv + 1, &n);
-        int rc = sub->run(n, args);
-        free(args);
-        return rc;
-    }
-    fprintf(stderr, "bluehelm org: unknown subcommand '%s'\n", argv[1]);
-    org_overview(stderr);
-    return CLI_USAGE;
+    return cli_dispatch(&group, argc, argv);
 }
 
 const struct cli_command cli_org_command = {

@@ -2,7 +2,6 @@
 
 #include "base/log.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "http/server.h"
 
 #include <signal.h>
@@ -13,22 +12,6 @@
  * under the 2 seconds process supervisors commonly allow before SIGKILL. */
 #define DRAIN_MS 1500
 
-/* Opens the store once before serving so a missing, foreign, corrupt or wrong-version store
- * is one clear line at start-up instead of a 503 on every request. */
-static int check_store(const char *path)
-{
-    struct db *db;
-    struct bh_error err;
-    int rc = db_open(&db, path, 0, &err);
-    if (rc == 0) {
-        rc = migrate_check(db, migrations_builtin, migrations_builtin_count, NULL, &err);
-        db_close(db);
-    }
-    if (rc)
-        cli_error("%s", err.message);
-    return rc;
-}
-
 static int run_serve(int argc, char **argv)
 {
     struct cli_args a;
@@ -36,8 +19,12 @@ static int run_serve(int argc, char **argv)
     if (rc >= 0)
         return rc;
     const struct bh_config *c = &a.config;
-    if (check_store(c->db))
-        return CLI_FAILED;
+    /* Open the store once before serving so a missing, foreign, corrupt or wrong-version
+     * store is one clear line at start-up instead of a 503 on every request. */
+    struct db *db;
+    if ((rc = cli_open_store(&a, 0, &db)))
+        return rc;
+    db_close(db);
 
     /* Block the stop signals before any thread exists, so every server thread inherits the
      * mask and only sigwait() below ever sees them. */

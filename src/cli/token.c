@@ -3,7 +3,6 @@
 #include "cli/cli.h"
 
 #include "account/account.h"
-#include "cli/account_cli.h"
 #include "db/db.h"
 
 #include <errno.h>
@@ -60,19 +59,11 @@ static const struct cli_command revoke_command = {
     1,
 };
 
-static const struct cli_command *const subcommands[] = {
-    &create_command,
-    &list_command,
-    &revoke_command,
-};
-
 static int need_user(const struct cli_command *cmd, const struct cli_args *a)
 {
     if (a->values[OPT_USER] && *a->values[OPT_USER])
         return 0;
-    fprintf(stderr, "bluehelm %s: --user NAME is required\n", cmd->name);
-    cli_usage(cmd, stderr);
-    return CLI_USAGE;
+    return cli_usage_error(cmd, "--user NAME is required");
 }
 
 static int run_create(int argc, char **argv)
@@ -85,7 +76,7 @@ static int run_create(int argc, char **argv)
         return rc;
     const char *name = a.values[OPT_NAME] ? a.values[OPT_NAME] : "cli";
     struct db *db;
-    if ((rc = account_cli__open_store(&a, &db)))
+    if ((rc = cli_open_store(&a, 0, &db)))
         return rc;
     struct principal who;
     principal_cli(&who);
@@ -95,7 +86,7 @@ static int run_create(int argc, char **argv)
     rc = account_token_create(db, &who, a.values[OPT_USER], name, token, &t, &err);
     db_close(db);
     if (rc)
-        return account_cli__fail("token create", rc, &err);
+        return cli_fail("token create", rc, &err);
     printf("created API token %lld \"%s\" for %s; it is shown once, on the next line:\n",
            (long long)t.id, t.name, a.values[OPT_USER]);
     printf("%s\n", token);
@@ -116,7 +107,7 @@ static int run_list(int argc, char **argv)
     if ((rc = need_user(&list_command, &a)))
         return rc;
     struct db *db;
-    if ((rc = account_cli__open_store(&a, &db)))
+    if ((rc = cli_open_store(&a, 0, &db)))
         return rc;
     struct bh_error err;
     json_t *items = json_array();
@@ -124,7 +115,7 @@ static int run_list(int argc, char **argv)
     db_close(db);
     if (rc) {
         json_decref(items);
-        return account_cli__fail("token list", rc, &err);
+        return cli_fail("token list", rc, &err);
     }
     printf("%-6s %-24s %-12s %-21s %-21s %s\n", "ID", "NAME", "PREFIX", "CREATED", "LAST USED",
            "REVOKED");
@@ -152,11 +143,8 @@ static int run_revoke(int argc, char **argv)
         return rc;
     if ((rc = need_user(&revoke_command, &a)))
         return rc;
-    if (a.npositional != 1) {
-        fprintf(stderr, "bluehelm token revoke: the token ID is required\n");
-        cli_usage(&revoke_command, stderr);
-        return CLI_USAGE;
-    }
+    if (a.npositional != 1)
+        return cli_usage_error(&revoke_command, "the token ID is required");
     char *end;
     errno = 0;
     long long id = strtoll(a.positional[0], &end, 10);
@@ -166,7 +154,7 @@ static int run_revoke(int argc, char **argv)
         return CLI_USAGE;
     }
     struct db *db;
-    if ((rc = account_cli__open_store(&a, &db)))
+    if ((rc = cli_open_store(&a, 0, &db)))
         return rc;
     struct principal who;
     principal_cli(&who);
@@ -174,15 +162,27 @@ static int run_revoke(int argc, char **argv)
     rc = account_token_revoke(db, &who, a.values[OPT_USER], id, &err);
     db_close(db);
     if (rc)
-        return account_cli__fail("token revoke", rc, &err);
+        return cli_fail("token revoke", rc, &err);
     printf("revoked API token %lld of %s\n", id, a.values[OPT_USER]);
     return CLI_OK;
 }
 
+static const struct cli_command *const subcommands[] = {
+    &create_command,
+    &list_command,
+    &revoke_command,
+    NULL,
+};
+
+static const struct cli_group group = {
+    .command = &cli_token_command,
+    .subcommands = subcommands,
+    .flags = CLI_GROUP_SUBCOMMAND_FIRST | CLI_GROUP_DESCRIBED,
+};
+
 static int run_token(int argc, char **argv)
 {
-    return account_cli__dispatch(&cli_token_command, subcommands,
-                                 sizeof subcommands / sizeof subcommands[0], argc, argv);
+    return cli_dispatch(&group, argc, argv);
 }
 
 const struct cli_command cli_token_command = {

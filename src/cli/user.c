@@ -3,12 +3,14 @@
 #include "cli/cli.h"
 
 #include "account/account.h"
-#include "cli/account_cli.h"
 #include "db/db.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 static int run_add(int argc, char **argv);
 static int run_passwd(int argc, char **argv);
@@ -89,18 +91,12 @@ static const struct cli_command list_command = {
     0,
 };
 
-static const struct cli_command *const subcommands[] = {
-    &add_command, &passwd_command, &disable_command, &enable_command, &list_command,
-};
-
 /* Every subcommand but list takes exactly one NAME. */
 static int need_name(const struct cli_command *cmd, const struct cli_args *a)
 {
     if (a->npositional == 1 && *a->positional[0])
         return 0;
-    fprintf(stderr, "bluehelm %s: the username NAME is required\n", cmd->name);
-    cli_usage(cmd, stderr);
-    return CLI_USAGE;
+    return cli_usage_error(cmd, "the username NAME is required");
 }
 
 static int need_password_stdin(const struct cli_command *cmd, const struct cli_args *a, int opt)
@@ -112,6 +108,64 @@ static int need_password_stdin(const struct cli_command *cmd, const struct cli_a
             "never taken from the command line)\n",
             cmd->name);
     return CLI_USAGE;
+}
+
+/* Wipes and frees; NULL is allowed. */
+static void free_password(char *password)
+{
+    if (!password)
+        return;
+    sodium_memzero(password, strlen(password));
+    free(password);
+}
+
+/* Reads the first line of stdin (without its line end) into a heap string freed with
+ * free_password(). On a terminal the typing is not echoed. Returns 0 or an exit status after
+ * printing why (nothing on stdin is a usage error). */
+static int read_password(char **out)
+{
+    *out = NULL;
+    struct termios saved;
+    int tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (tty) {
+        struct termios quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        fputs("Password: ", stderr);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        fputc('\n', stderr);
+    }
+    if (n <= 0) {
+        free(line);
+        cli_error("no password on stdin (give it as the first line)");
+        return CLI_USAGE;
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    if (n == 0) {
+        free_password(line);
+        cli_error("the password on stdin is empty");
+        return CLI_USAGE;
+    }
+    *out = line;
+    return 0;
+}
+
+/* Reads the password, then opens the store, so a missing password is reported before the
+ * store is touched. On failure returns the exit status with nothing left to free. */
+static int read_password_open_store(const struct cli_args *a, char **password, struct db **db)
+{
+    int rc = read_password(password);
+    if (!rc && (rc = cli_open_store(a, 0, db))) {
+        free_password(*password);
+        *password = NULL;
+    }
+    return rc;
 }
 
 static int run_add(int argc, char **argv)
@@ -135,24 +189,20 @@ static int run_add(int argc, char **argv)
     struct bh_error err;
     enum role role;
     if ((rc = account_role_parse(role_text, &role, &err)))
-        return account_cli__fail("user add", rc, &err);
-    char *password = NULL;
-    if ((rc = account_cli__read_password(&password)))
-        return rc;
+        return cli_fail("user add", rc, &err);
+    char *password;
     struct db *db;
-    if ((rc = account_cli__open_store(&a, &db))) {
-        account_cli__free_password(password);
+    if ((rc = read_password_open_store(&a, &password, &db)))
         return rc;
-    }
     struct principal who;
     principal_cli(&who);
     struct account_user u;
     rc = account_user_add(db, &who, a.positional[0], a.values[ADD_DISPLAY_NAME], org, role,
                           password, &u, &err);
-    account_cli__free_password(password);
+    free_password(password);
     db_close(db);
     if (rc)
-        return account_cli__fail("user add", rc, &err);
+        return cli_fail("user add", rc, &err);
     printf("added user %s (%s, %s)\n", u.username, role_name(u.role), u.org_code);
     return CLI_OK;
 }
@@ -165,22 +215,18 @@ static int run_passwd(int argc, char **argv)
         return rc;
     if ((rc = need_name(&passwd_command, &a)) || (rc = need_password_stdin(&passwd_command, &a, 0)))
         return rc;
-    char *password = NULL;
-    if ((rc = account_cli__read_password(&password)))
-        return rc;
+    char *password;
     struct db *db;
-    if ((rc = account_cli__open_store(&a, &db))) {
-        account_cli__free_password(password);
+    if ((rc = read_password_open_store(&a, &password, &db)))
         return rc;
-    }
     struct principal who;
     principal_cli(&who);
     struct bh_error err;
     rc = account_user_set_password(db, &who, a.positional[0], password, &err);
-    account_cli__free_password(password);
+    free_password(password);
     db_close(db);
     if (rc)
-        return account_cli__fail("user passwd", rc, &err);
+        return cli_fail("user passwd", rc, &err);
     printf("changed the password of %s; their sessions have ended\n", a.positional[0]);
     return CLI_OK;
 }
@@ -194,7 +240,7 @@ static int set_disabled(const struct cli_command *cmd, int argc, char **argv, bo
     if ((rc = need_name(cmd, &a)))
         return rc;
     struct db *db;
-    if ((rc = account_cli__open_store(&a, &db)))
+    if ((rc = cli_open_store(&a, 0, &db)))
         return rc;
     struct principal who;
     principal_cli(&who);
@@ -202,7 +248,7 @@ static int set_disabled(const struct cli_command *cmd, int argc, char **argv, bo
     rc = account_user_set_disabled(db, &who, a.positional[0], disabled, &err);
     db_close(db);
     if (rc)
-        return account_cli__fail(cmd->name, rc, &err);
+        return cli_fail(cmd->name, rc, &err);
     printf(disabled ? "disabled %s: their sessions have ended and their API tokens are revoked\n"
                     : "enabled %s\n",
            a.positional[0]);
@@ -226,7 +272,7 @@ static int run_list(int argc, char **argv)
     if (rc >= 0)
         return rc;
     struct db *db;
-    if ((rc = account_cli__open_store(&a, &db)))
+    if ((rc = cli_open_store(&a, 0, &db)))
         return rc;
     struct bh_error err;
     char after[64] = "";
@@ -238,7 +284,7 @@ static int run_list(int argc, char **argv)
         if ((rc = account_user_list(db, after, 500, items, &more, NULL, &err))) {
             json_decref(items);
             db_close(db);
-            return account_cli__fail("user list", rc, &err);
+            return cli_fail("user list", rc, &err);
         }
         size_t i;
         json_t *u;
@@ -259,10 +305,19 @@ static int run_list(int argc, char **argv)
     return CLI_OK;
 }
 
+static const struct cli_command *const subcommands[] = {
+    &add_command, &passwd_command, &disable_command, &enable_command, &list_command, NULL,
+};
+
+static const struct cli_group group = {
+    .command = &cli_user_command,
+    .subcommands = subcommands,
+    .flags = CLI_GROUP_SUBCOMMAND_FIRST | CLI_GROUP_DESCRIBED,
+};
+
 static int run_user(int argc, char **argv)
 {
-    return account_cli__dispatch(&cli_user_command, subcommands,
-                                 sizeof subcommands / sizeof subcommands[0], argc, argv);
+    return cli_dispatch(&group, argc, argv);
 }
 
 const struct cli_command cli_user_command = {

@@ -74,7 +74,10 @@ static int authenticate(struct http_request *req, const struct route *route, str
         reply_unauthorized(req, rep, "your session has expired or was ended; sign in again",
                            HTTP_SESSION_COOKIE);
         http_reply_header(req, rep, "Set-Cookie",
-                          HTTP_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+                          req->secure ? HTTP_SESSION_COOKIE
+                              "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict; Secure"
+                                      : HTTP_SESSION_COOKIE
+                              "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
         return -1;
     }
     req->auth = HTTP_AUTH_COOKIE;

@@ -147,6 +147,15 @@ static const char *client_address(struct arena *a, struct MHD_Connection *conn)
     return arena_strdup(a, text);
 }
 
+/* The largest body `route` accepts (NULL: no route matched): the server's limit, or the
+ * route's own when that is smaller. */
+static size_t body_limit(const struct http_server *s, const struct route *route)
+{
+    if (route && route->max_body && route->max_body < s->max_body)
+        return route->max_body;
+    return s->max_body;
+}
+
 /* First callback of a request: headers are in, the body is not. Everything that can be
  * refused without the body is refused here, so an oversized upload is never read. */
 static enum MHD_Result begin_request(struct http_server *s, struct MHD_Connection *conn,
@@ -155,9 +164,7 @@ static enum MHD_Result begin_request(struct http_server *s, struct MHD_Connectio
     struct http_request *req = &rs->req;
     char allow[128] = "";
     enum route_match m = route_find(req->method, req->path, req, &rs->route, allow, sizeof allow);
-    size_t limit = s->max_body;
-    if (m == ROUTE_MATCHED && rs->route->max_body && rs->route->max_body < limit)
-        limit = rs->route->max_body;
+    size_t limit = body_limit(s, m == ROUTE_MATCHED ? rs->route : NULL);
 
     const char *cl =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -214,9 +221,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (*upload_data_size) {
-        size_t limit = s->max_body;
-        if (rs->route->max_body && rs->route->max_body < limit)
-            limit = rs->route->max_body;
+        size_t limit = body_limit(s, rs->route);
         /* A chunked upload has no Content-Length: count as it arrives. */
         if (rs->too_large || rs->body.len + *upload_data_size > limit) {
             rs->too_large = 1;

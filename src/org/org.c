@@ -234,49 +234,41 @@ static void read_row(struct db_stmt *st, struct org *o)
         snprintf(o->created_at, sizeof o->created_at, "%s", s);
 }
 
-/* Runs a one-row lookup bound to one text or integer key. */
-static int get_one(struct db *db, const char *sql, const char *text_key, int64_t int_key,
-                   struct org *out, int *found, struct bh_error *err)
+/* Reads the organization whose code is `code`, or when `code` is NULL whose id is `id`.
+ * BH_ENOTFOUND naming the field ("code" or "id") when there is none. */
+static int get_one(struct db *db, const char *code, int64_t id, struct org *out,
+                   struct bh_error *err)
 {
     struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
+    int rc = db_prepare(db,
+                        code ? "SELECT " ORG_COLUMNS " FROM org WHERE code = ?"
+                             : "SELECT " ORG_COLUMNS " FROM org WHERE id = ?",
+                        &st, err);
     if (rc)
         return rc;
-    if (text_key)
-        db_bind_text(st, 1, text_key);
+    if (code)
+        db_bind_text(st, 1, code);
     else
-        db_bind_int(st, 1, int_key);
+        db_bind_int(st, 1, id);
     rc = db_step(st, err);
-    *found = rc == DB_ROW;
     if (rc == DB_ROW)
         read_row(st, out);
+    else if (rc == DB_DONE && code)
+        rc = bh_fail(err, BH_ENOTFOUND, "code", "no organization has the code '%.40s'", code);
+    else if (rc == DB_DONE)
+        rc = bh_fail(err, BH_ENOTFOUND, "id", "no organization has the id %lld", (long long)id);
     db_stmt_done(st);
     return rc < 0 ? rc : 0;
 }
 
 int org_get(struct db *db, const char *code, struct org *out, struct bh_error *err)
 {
-    int found = 0;
-    int rc = get_one(db, "SELECT " ORG_COLUMNS " FROM org WHERE code = ?", code ? code : "", 0, out,
-                     &found, err);
-    if (rc)
-        return rc;
-    if (!found)
-        return bh_fail(err, BH_ENOTFOUND, "code", "no organization has the code '%.40s'",
-                       code ? code : "");
-    return 0;
+    return get_one(db, code ? code : "", 0, out, err);
 }
 
 int org_get_by_id(struct db *db, int64_t id, struct org *out, struct bh_error *err)
 {
-    int found = 0;
-    int rc =
-        get_one(db, "SELECT " ORG_COLUMNS " FROM org WHERE id = ?", NULL, id, out, &found, err);
-    if (rc)
-        return rc;
-    if (!found)
-        return bh_fail(err, BH_ENOTFOUND, "id", "no organization has the id %lld", (long long)id);
-    return 0;
+    return get_one(db, NULL, id, out, err);
 }
 
 /* Whether one row matches `sql` with one text parameter. */
@@ -306,17 +298,15 @@ static void today(char out[16])
 static int validate(struct db *db, struct org *o, struct bh_error *err)
 {
     size_t len = strlen(o->code);
-    if (len < 2 || len > ORG_CODE_MAX)
+    bool code_ok = len >= 2 && len <= ORG_CODE_MAX;
+    for (size_t i = 0; code_ok && i < len; i++) {
+        char c = o->code[i];
+        code_ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    }
+    if (!code_ok)
         return bh_fail(err, BH_EINVALID, "code",
                        "code '%.40s' must be 2 to %d characters of A-Z, 0-9 and '-'", o->code,
                        ORG_CODE_MAX);
-    for (size_t i = 0; i < len; i++) {
-        char c = o->code[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
-            return bh_fail(err, BH_EINVALID, "code",
-                           "code '%.40s' must be 2 to %d characters of A-Z, 0-9 and '-'", o->code,
-                           ORG_CODE_MAX);
-    }
     if (o->kind < 0 || o->kind >= ORG_KIND_COUNT)
         return bh_fail(err, BH_EINVALID, "kind",
                        "kind is required (member_state, regional_org, un_entity, mission)");
@@ -387,6 +377,14 @@ static int validate(struct db *db, struct org *o, struct bh_error *err)
     return 0;
 }
 
+/* Organizations are the platform's membership: only admins add them (`verb` them). */
+static int check_writer(const struct principal *who, const char *verb, struct bh_error *err)
+{
+    if (!who || !role_can(who->role, PERM_ORG_WRITE))
+        return bh_fail(err, BH_EDENIED, NULL, "only admins may %s organizations", verb);
+    return 0;
+}
+
 static const char insert_sql[] =
     "INSERT INTO org (code, kind, name, standing, role_tcc, role_pcc, role_financial, role_host, "
     "joined, country_iso3, mission_acronym, created_at) "
@@ -420,9 +418,7 @@ static int insert_org(struct db *db, const struct principal *who, struct org *o,
     *inserted = changed > 0;
     if (!*inserted)
         return 0;
-    int found = 0;
-    if ((rc = get_one(db, "SELECT " ORG_COLUMNS " FROM org WHERE code = ?", o->code, 0, o, &found,
-                      err)))
+    if ((rc = get_one(db, o->code, 0, o, err)))
         return rc;
     json_t *summary = org_to_json(o);
     char id[24];
@@ -434,12 +430,9 @@ static int insert_org(struct db *db, const struct principal *who, struct org *o,
 
 int org_add(struct db *db, const struct principal *who, struct org *o, struct bh_error *err)
 {
-    if (!who || !role_can(who->role, PERM_ORG_WRITE))
-        return bh_fail(err, BH_EDENIED, NULL, "only admins may add organizations");
-    int rc = validate(db, o, err);
-    if (rc)
-        return rc;
-    if ((rc = db_begin(db, err)))
+    int rc;
+    if ((rc = check_writer(who, "add", err)) || (rc = validate(db, o, err)) ||
+        (rc = db_begin(db, err)))
         return rc;
     int inserted = 0;
     if ((rc = insert_org(db, who, o, &inserted, err)))
@@ -625,13 +618,10 @@ static int seed_one(struct db *db, const struct principal *who, struct org *o, i
 
 int org_seed(struct db *db, const struct principal *who, int *added, struct bh_error *err)
 {
-    int n = 0;
+    int n = 0, rc;
     if (added)
         *added = 0;
-    if (!who || !role_can(who->role, PERM_ORG_WRITE))
-        return bh_fail(err, BH_EDENIED, NULL, "only admins may load organizations");
-    int rc = db_begin(db, err);
-    if (rc)
+    if ((rc = check_writer(who, "load", err)) || (rc = db_begin(db, err)))
         return rc;
     for (size_t i = 0; i < sizeof seed_orgs / sizeof seed_orgs[0]; i++) {
         const struct seed_org *s = &seed_orgs[i];

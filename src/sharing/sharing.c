@@ -2,7 +2,9 @@
 
 #include "audit/audit.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "base/timeutil.h"
+#include "org/org.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -100,16 +102,20 @@ void sharing_predicate(const struct principal *who, const char *record_type, con
 
 /* ---- helpers ---- */
 
-static int query_one_int(struct db *db, const char *sql, int64_t key, int64_t *out, int *found,
-                         struct bh_error *err)
+/* Runs `sql` with the integer parameters `keys` (`nkeys` of them). *found (may be NULL) says
+ * whether it returned a row, and *out (may be NULL) gets that row's first column. */
+static int run_ints(struct db *db, const char *sql, const int64_t *keys, size_t nkeys, int64_t *out,
+                    bool *found, struct bh_error *err)
 {
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
         return rc;
-    db_bind_int(st, 1, key);
+    for (size_t i = 0; i < nkeys; i++)
+        db_bind_int(st, (int)i + 1, keys[i]);
     rc = db_step(st, err);
-    *found = rc == DB_ROW;
+    if (found)
+        *found = rc == DB_ROW;
     if (rc == DB_ROW && out)
         *out = db_column_int(st, 0);
     db_stmt_done(st);
@@ -133,25 +139,18 @@ int sharing_check_marking(struct db *db, const struct principal *who, enum tlp t
     if (sharing_group_id <= 0)
         return bh_fail(err, BH_EINVALID, "sharing_group",
                        "a TLP:AMBER record needs a sharing group: its distribution");
-    int found = 0;
-    int rc = query_one_int(db, "SELECT id FROM sharing_group WHERE id = ?", sharing_group_id, NULL,
-                           &found, err);
+    bool found = false;
+    int rc = run_ints(db, "SELECT id FROM sharing_group WHERE id = ?",
+                      (const int64_t[]){ sharing_group_id }, 1, NULL, &found, err);
     if (rc)
         return rc;
     if (!found)
         return bh_fail(err, BH_EINVALID, "sharing_group", "no sharing group has the id %lld",
                        (long long)sharing_group_id);
-    struct db_stmt *st;
-    if ((rc = db_prepare(db, "SELECT 1 FROM sharing_group_member WHERE group_id = ? AND org_id = ?",
-                         &st, err)))
+    if ((rc = run_ints(db, "SELECT 1 FROM sharing_group_member WHERE group_id = ? AND org_id = ?",
+                       (const int64_t[]){ sharing_group_id, who->org_id }, 2, NULL, &found, err)))
         return rc;
-    db_bind_int(st, 1, sharing_group_id);
-    db_bind_int(st, 2, who->org_id);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    if (rc < 0)
-        return rc;
-    if (rc != DB_ROW)
+    if (!found)
         return bh_fail(err, BH_EINVALID, "sharing_group",
                        "sharing group %lld does not include your organization %s, so you could "
                        "not read your own record",
@@ -183,69 +182,48 @@ static int check_text(const char *s, size_t max, const char *field, bool require
     return 0;
 }
 
-/* Resolves organization codes to ids; fails naming the first unknown code. `ids` holds
- * `n` entries. */
-static int resolve_members(struct db *db, const char *const *codes, size_t n, int64_t *ids,
-                           struct bh_error *err)
+static int check_member_count(size_t n, struct bh_error *err)
 {
     if (n > SHARING_GROUP_MAX_ORGS)
         return bh_fail(err, BH_EINVALID, "members", "a group lists at most %d organizations",
                        SHARING_GROUP_MAX_ORGS);
-    for (size_t i = 0; i < n; i++) {
-        struct db_stmt *st;
-        int rc = db_prepare(db, "SELECT id FROM org WHERE code = ?", &st, err);
-        if (rc)
-            return rc;
-        db_bind_text(st, 1, codes[i] ? codes[i] : "");
-        rc = db_step(st, err);
-        if (rc == DB_ROW)
-            ids[i] = db_column_int(st, 0);
-        db_stmt_done(st);
-        if (rc < 0)
-            return rc;
-        if (rc != DB_ROW)
-            return bh_fail(err, BH_EINVALID, "members", "no organization has the code '%.40s'",
-                           codes[i] ? codes[i] : "");
-    }
     return 0;
 }
 
-static int add_member(struct db *db, int64_t group_id, int64_t org_id, struct bh_error *err)
+/* Resolves organization codes to ids; fails naming the first unknown code. *ids is a new
+ * array of `n` entries (set even on failure), freed by the caller. */
+static int resolve_members(struct db *db, const char *const *codes, size_t n, int64_t **ids,
+                           struct bh_error *err)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db,
-                        "INSERT INTO sharing_group_member (group_id, org_id) VALUES (?, ?) "
-                        "ON CONFLICT (group_id, org_id) DO NOTHING",
-                        &st, err);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, group_id);
-    db_bind_int(st, 2, org_id);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    return rc < 0 ? rc : 0;
+    *ids = xcalloc(n + 1, sizeof **ids);
+    int rc = check_member_count(n, err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct org o;
+        rc = org_get(db, codes[i], &o, err);
+        if (rc == 0)
+            (*ids)[i] = o.id;
+        else if (rc == BH_ENOTFOUND)
+            rc = bh_fail(err, BH_EINVALID, "members", "no organization has the code '%.40s'",
+                         codes[i] ? codes[i] : "");
+    }
+    return rc;
 }
 
+/* Makes the members of group `group_id` the owner and `ids`. */
 static int set_members(struct db *db, int64_t group_id, int64_t owner_org_id, const int64_t *ids,
                        size_t n, struct bh_error *err)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, "DELETE FROM sharing_group_member WHERE group_id = ?", &st, err);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, group_id);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    if (rc < 0)
-        return rc;
+    int rc = run_ints(db, "DELETE FROM sharing_group_member WHERE group_id = ?",
+                      (const int64_t[]){ group_id }, 1, NULL, NULL, err);
     /* The owner is always a member: a group that left out its own organization would let it
      * mark records AMBER that it could not read itself. */
-    if ((rc = add_member(db, group_id, owner_org_id, err)))
-        return rc;
-    for (size_t i = 0; i < n; i++)
-        if ((rc = add_member(db, group_id, ids[i], err)))
-            return rc;
-    return 0;
+    for (size_t i = 0; rc == 0 && i <= n; i++)
+        rc = run_ints(db,
+                      "INSERT INTO sharing_group_member (group_id, org_id) VALUES (?, ?) "
+                      "ON CONFLICT (group_id, org_id) DO NOTHING",
+                      (const int64_t[]){ group_id, i == 0 ? owner_org_id : ids[i - 1] }, 2, NULL,
+                      NULL, err);
+    return rc;
 }
 
 static int name_taken(struct db *db, const char *name, int64_t except_id, struct bh_error *err)
@@ -265,6 +243,7 @@ static int name_taken(struct db *db, const char *name, int64_t except_id, struct
     return 0;
 }
 
+/* Audits `action` on group `id` with `summary`, which it releases. */
 static int audit_group(struct db *db, const struct principal *who, const char *action, int64_t id,
                        json_t *summary, struct bh_error *err)
 {
@@ -275,12 +254,52 @@ static int audit_group(struct db *db, const struct principal *who, const char *a
     return rc;
 }
 
-static json_t *codes_json(const char *const *codes, size_t n)
+/* The summary of a change: the owner, name, description and members given (NULL ones left
+ * out; the members only with `members`). */
+static json_t *change_summary(const char *owner, const char *name, const char *description,
+                              bool members, const char *const *codes, size_t n)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(codes[i]));
-    return a;
+    json_t *summary = json_object();
+    if (owner)
+        json_object_set_new(summary, "owner", json_string(owner));
+    if (name)
+        json_object_set_new(summary, "name", json_string(name));
+    if (description)
+        json_object_set_new(summary, "description", json_string(description));
+    if (members) {
+        json_t *a = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(a, json_string(codes[i]));
+        json_object_set_new(summary, "members", a);
+    }
+    return summary;
+}
+
+static int insert_group(struct db *db, const struct principal *who, const char *name,
+                        const char *description, int64_t *id, struct bh_error *err)
+{
+    char now[40];
+    time_format_rfc3339(time_now_ms(), 0, false, now);
+    struct db_stmt *st;
+    int rc = db_prepare(db,
+                        "INSERT INTO sharing_group (name, description, owner_org_id, "
+                        "created_by_account, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                        &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, name);
+    db_bind_text(st, 2, description);
+    db_bind_int(st, 3, who->org_id);
+    if (who->account_id > 0)
+        db_bind_int(st, 4, who->account_id);
+    else
+        db_bind_null(st, 4);
+    db_bind_text(st, 5, now);
+    rc = db_step(st, err);
+    if (rc == DB_ROW)
+        *id = db_column_int(st, 0);
+    db_stmt_done(st);
+    return rc < 0 ? rc : 0;
 }
 
 int sharing_group_create(struct db *db, const struct principal *who, const char *name,
@@ -294,75 +313,30 @@ int sharing_group_create(struct db *db, const struct principal *who, const char 
         return bh_fail(err, BH_EINVALID, "owner",
                        "a sharing group is owned by its creator's organization, and this "
                        "principal has none");
+    if (!description)
+        description = "";
     int rc;
     if ((rc = check_text(name, SHARING_GROUP_NAME_MAX, "name", true, err)) ||
-        (rc = check_text(description, SHARING_GROUP_DESC_MAX, "description", false, err)))
+        (rc = check_text(description, SHARING_GROUP_DESC_MAX, "description", false, err)) ||
+        (rc = check_member_count(nmembers, err)) || (rc = db_begin(db, err)))
         return rc;
-    if (nmembers > SHARING_GROUP_MAX_ORGS)
-        return bh_fail(err, BH_EINVALID, "members", "a group lists at most %d organizations",
-                       SHARING_GROUP_MAX_ORGS);
-    int64_t *ids = calloc(nmembers + 1, sizeof *ids);
-    if (!ids)
-        abort();
-    if ((rc = db_begin(db, err))) {
-        free(ids);
-        return rc;
-    }
-    if ((rc = resolve_members(db, member_codes, nmembers, ids, err)) ||
-        (rc = name_taken(db, name, 0, err)))
-        goto fail;
-    char now[40];
-    time_format_rfc3339(time_now_ms(), 0, false, now);
-    struct db_stmt *st;
-    if ((rc = db_prepare(db,
-                         "INSERT INTO sharing_group (name, description, owner_org_id, "
-                         "created_by_account, created_at) VALUES (?, ?, ?, ?, ?)",
-                         &st, err)))
-        goto fail;
-    db_bind_text(st, 1, name);
-    db_bind_text(st, 2, description ? description : "");
-    db_bind_int(st, 3, who->org_id);
-    if (who->account_id > 0)
-        db_bind_int(st, 4, who->account_id);
-    else
-        db_bind_null(st, 4);
-    db_bind_text(st, 5, now);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    if (rc < 0)
-        goto fail;
-    int64_t id = 0;
-    int found = 0;
-    if ((rc = db_prepare(db, "SELECT id FROM sharing_group WHERE name = ?", &st, err)))
-        goto fail;
-    db_bind_text(st, 1, name);
-    rc = db_step(st, err);
-    found = rc == DB_ROW;
-    if (found)
-        id = db_column_int(st, 0);
-    db_stmt_done(st);
-    if (rc < 0)
-        goto fail;
-    if (!found) {
-        rc = bh_fail(err, BH_ESTORE, NULL, "the new sharing group was not found after insert");
-        goto fail;
-    }
-    if ((rc = set_members(db, id, who->org_id, ids, nmembers, err)))
-        goto fail;
-    json_t *summary = json_object();
-    json_object_set_new(summary, "name", json_string(name));
-    json_object_set_new(summary, "description", json_string(description ? description : ""));
-    json_object_set_new(summary, "owner", json_string(who->org_code));
-    json_object_set_new(summary, "members", codes_json(member_codes, nmembers));
-    if ((rc = audit_group(db, who, "group.create", id, summary, err)) || (rc = db_commit(db, err)))
-        goto fail;
+    int64_t *ids = NULL, id = 0;
+    if ((rc = resolve_members(db, member_codes, nmembers, &ids, err)) ||
+        (rc = name_taken(db, name, 0, err)) ||
+        (rc = insert_group(db, who, name, description, &id, err)) ||
+        (rc = set_members(db, id, who->org_id, ids, nmembers, err)))
+        goto done;
+    rc = audit_group(db, who, "group.create", id,
+                     change_summary(who->org_code, name, description, true, member_codes, nmembers),
+                     err);
+done:
     free(ids);
-    if (id_out)
+    if (rc == 0)
+        rc = db_commit(db, err);
+    if (rc)
+        db_rollback(db);
+    else if (id_out)
         *id_out = id;
-    return 0;
-fail:
-    db_rollback(db);
-    free(ids);
     return rc;
 }
 
@@ -372,9 +346,9 @@ fail:
 static int check_owner(struct db *db, const struct principal *who, int64_t id,
                        int64_t *owner_org_id, struct bh_error *err)
 {
-    int found = 0;
-    int rc = query_one_int(db, "SELECT owner_org_id FROM sharing_group WHERE id = ?", id,
-                           owner_org_id, &found, err);
+    bool found = false;
+    int rc = run_ints(db, "SELECT owner_org_id FROM sharing_group WHERE id = ?",
+                      (const int64_t[]){ id }, 1, owner_org_id, &found, err);
     if (rc)
         return rc;
     if (!found)
@@ -390,6 +364,25 @@ static int check_owner(struct db *db, const struct principal *who, int64_t id,
     return 0;
 }
 
+/* Sets the name and the description, keeping the one that is NULL. */
+static int rename_group(struct db *db, int64_t id, const char *name, const char *description,
+                        struct bh_error *err)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db,
+                        "UPDATE sharing_group SET name = COALESCE(?, name), "
+                        "description = COALESCE(?, description) WHERE id = ?",
+                        &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, name);
+    db_bind_text(st, 2, description);
+    db_bind_int(st, 3, id);
+    rc = db_step(st, err);
+    db_stmt_done(st);
+    return rc < 0 ? rc : 0;
+}
+
 int sharing_group_update(struct db *db, const struct principal *who, int64_t id, const char *name,
                          const char *description, const char *const *member_codes, size_t nmembers,
                          bool set_members_flag, struct bh_error *err)
@@ -400,70 +393,28 @@ int sharing_group_update(struct db *db, const struct principal *who, int64_t id,
         return rc;
     if (name && !*name)
         return bh_fail(err, BH_EINVALID, "name", "name must not be empty");
-    if (set_members_flag && nmembers > SHARING_GROUP_MAX_ORGS)
-        return bh_fail(err, BH_EINVALID, "members", "a group lists at most %d organizations",
-                       SHARING_GROUP_MAX_ORGS);
-    int64_t *ids = calloc(nmembers + 1, sizeof *ids);
-    if (!ids)
-        abort();
-    if ((rc = db_begin(db, err))) {
-        free(ids);
+    if ((set_members_flag && (rc = check_member_count(nmembers, err))) || (rc = db_begin(db, err)))
         return rc;
-    }
-    int64_t owner = 0;
+    int64_t owner = 0, *ids = NULL;
     if ((rc = check_owner(db, who, id, &owner, err)))
-        goto fail;
+        goto done;
     /* Nothing to change is not a change: no audit entry for it. */
-    if (!name && !description && !set_members_flag) {
-        if ((rc = db_commit(db, err)))
-            goto fail;
-        free(ids);
-        return 0;
-    }
-    json_t *summary = json_object();
-    if (name) {
-        if ((rc = name_taken(db, name, id, err))) {
-            json_decref(summary);
-            goto fail;
-        }
-        json_object_set_new(summary, "name", json_string(name));
-    }
-    if (description)
-        json_object_set_new(summary, "description", json_string(description));
-    if (name || description) {
-        struct db_stmt *st;
-        if ((rc = db_prepare(db,
-                             "UPDATE sharing_group SET name = COALESCE(?, name), "
-                             "description = COALESCE(?, description) WHERE id = ?",
-                             &st, err))) {
-            json_decref(summary);
-            goto fail;
-        }
-        db_bind_text(st, 1, name);
-        db_bind_text(st, 2, description);
-        db_bind_int(st, 3, id);
-        rc = db_step(st, err);
-        db_stmt_done(st);
-        if (rc < 0) {
-            json_decref(summary);
-            goto fail;
-        }
-    }
-    if (set_members_flag) {
-        if ((rc = resolve_members(db, member_codes, nmembers, ids, err)) ||
-            (rc = set_members(db, id, owner, ids, nmembers, err))) {
-            json_decref(summary);
-            goto fail;
-        }
-        json_object_set_new(summary, "members", codes_json(member_codes, nmembers));
-    }
-    if ((rc = audit_group(db, who, "group.update", id, summary, err)) || (rc = db_commit(db, err)))
-        goto fail;
+    if (!name && !description && !set_members_flag)
+        goto done;
+    if ((name && (rc = name_taken(db, name, id, err))) ||
+        ((name || description) && (rc = rename_group(db, id, name, description, err))) ||
+        (set_members_flag && ((rc = resolve_members(db, member_codes, nmembers, &ids, err)) ||
+                              (rc = set_members(db, id, owner, ids, nmembers, err)))))
+        goto done;
+    rc = audit_group(
+        db, who, "group.update", id,
+        change_summary(NULL, name, description, set_members_flag, member_codes, nmembers), err);
+done:
     free(ids);
-    return 0;
-fail:
-    db_rollback(db);
-    free(ids);
+    if (rc == 0)
+        rc = db_commit(db, err);
+    if (rc)
+        db_rollback(db);
     return rc;
 }
 
@@ -478,12 +429,8 @@ int sharing_group_delete(struct db *db, const struct principal *who, int64_t id,
     if ((rc = check_owner(db, who, id, &owner, err)) ||
         (rc = sharing_group_get(db, id, &before, err)))
         goto fail;
-    struct db_stmt *st;
-    if ((rc = db_prepare(db, "DELETE FROM sharing_group WHERE id = ?", &st, err)))
-        goto fail;
-    db_bind_int(st, 1, id);
-    rc = db_step(st, err);
-    db_stmt_done(st);
+    rc = run_ints(db, "DELETE FROM sharing_group WHERE id = ?", (const int64_t[]){ id }, 1, NULL,
+                  NULL, err);
     if (rc == BH_ECONFLICT) {
         rc = bh_fail(err, BH_ECONFLICT, "id",
                      "sharing group %lld is the distribution of TLP:AMBER records; change their "
@@ -491,7 +438,7 @@ int sharing_group_delete(struct db *db, const struct principal *who, int64_t id,
                      (long long)id);
         goto fail;
     }
-    if (rc < 0)
+    if (rc)
         goto fail;
     json_object_del(before, "id");
     json_object_del(before, "created_at");

@@ -1,16 +1,13 @@
 /* The browser app served by the real server: index.html at /, the embedded assets under
  * /assets/ with their types, caching and compression, and 404 for anything else. */
-#include "http_client.h"
-#include "support.h"
+#include "api_helpers.h"
 
 #include "web/asset.h"
 
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* The shell's budget on a slow link (minified, before compression). A capability that needs
  * more should load its own script when its page opens rather than raise this. */
@@ -21,15 +18,7 @@ static struct test_server server;
 static int setup_server(void **state)
 {
     (void)state;
-    const char *dir = test_tmpdir("api_assets");
-    char *store = test_path(dir, "bluehelm.db");
-    const char *args[] = { "init", "--db", store, NULL };
-    char *out, *err;
-    int rc = test_run_bluehelm(args, NULL, &out, &err);
-    if (rc != 0)
-        fail_msg("init failed (%d): %s%s", rc, out, err);
-    free(out);
-    free(err);
+    char *store = test_init_store("api_assets");
     test_server_start(&server, store, NULL);
     free(store);
     return 0;
@@ -38,19 +27,8 @@ static int setup_server(void **state)
 static int teardown_server(void **state)
 {
     (void)state;
-    if (server.pid) {
-        long ms;
-        test_server_stop(&server, SIGTERM, &ms);
-    }
+    test_server_shutdown(&server);
     return 0;
-}
-
-/* The test client lowercases the whole header block, values included. */
-static void expect_header(const struct test_response *r, const char *name, const char *want)
-{
-    const char *got = test_response_header(r, name);
-    if (!got || strcasecmp(got, want) != 0)
-        fail_msg("header %s: expected '%s', got '%s'", name, want, got ? got : "(absent)");
 }
 
 /* The ?v=VERSION that index.html gives `name`, read from the served page. */
@@ -76,9 +54,9 @@ static void assets_index_html(void **state)
     struct test_response r;
     test_http(server.port, "GET", "/", NULL, NULL, 0, &r);
     assert_int_equal(r.status, 200);
-    expect_header(&r, "content-type", "text/html; charset=utf-8");
-    expect_header(&r, "cache-control", "no-cache");
-    expect_header(&r, "content-security-policy", "default-src 'self'; frame-ancestors 'none'");
+    assert_header(&r, "content-type", "text/html; charset=utf-8");
+    assert_header(&r, "cache-control", "no-cache");
+    assert_header(&r, "content-security-policy", "default-src 'self'; frame-ancestors 'none'");
     assert_non_null(strstr(r.body, "<script defer src=\"/assets/app.js?v="));
     assert_non_null(strstr(r.body, "<link rel=\"stylesheet\" href=\"/assets/app.css?v="));
     /* Nothing inline that the policy would block, and nothing fetched from elsewhere. */
@@ -107,9 +85,9 @@ static void assets_app_js(void **state)
     snprintf(path, sizeof path, "/assets/app.js?v=%s", version);
     test_http(server.port, "GET", path, NULL, NULL, 0, &r);
     assert_int_equal(r.status, 200);
-    expect_header(&r, "content-type", "text/javascript; charset=utf-8");
+    assert_header(&r, "content-type", "text/javascript; charset=utf-8");
     /* The versioned URL changes with every new bundle, so it may be cached for good. */
-    expect_header(&r, "cache-control", "public, max-age=31536000, immutable");
+    assert_header(&r, "cache-control", "public, max-age=31536000, immutable");
     assert_null(test_response_header(&r, "content-encoding"));
     assert_int_equal(r.body_len, a->len);
     assert_memory_equal(r.body, a->data, a->len);
@@ -124,7 +102,7 @@ static void assets_app_js(void **state)
     /* Without the current version (an old page, a hand-typed URL): revalidated each time. */
     test_http(server.port, "GET", "/assets/app.js?v=000000000000", NULL, NULL, 0, &r);
     assert_int_equal(r.status, 200);
-    expect_header(&r, "cache-control", "no-cache");
+    assert_header(&r, "cache-control", "no-cache");
     test_response_free(&r);
 }
 
@@ -135,7 +113,7 @@ static void assets_css_and_icon(void **state)
     struct test_response r;
     test_http(server.port, "GET", "/assets/app.css", NULL, NULL, 0, &r);
     assert_int_equal(r.status, 200);
-    expect_header(&r, "content-type", "text/css; charset=utf-8");
+    assert_header(&r, "content-type", "text/css; charset=utf-8");
     assert_true(r.body_len > 100);
     assert_null(strstr(r.body, "@import"));
     assert_null(strstr(r.body, "url(http"));
@@ -143,7 +121,7 @@ static void assets_css_and_icon(void **state)
 
     test_http(server.port, "GET", "/assets/favicon.svg", NULL, NULL, 0, &r);
     assert_int_equal(r.status, 200);
-    expect_header(&r, "content-type", "image/svg+xml");
+    assert_header(&r, "content-type", "image/svg+xml");
     assert_non_null(strstr(r.body, "<svg"));
     test_response_free(&r);
 }
@@ -161,8 +139,8 @@ static void assets_gzip(void **state)
     test_http(server.port, "GET", "/assets/app.js", "Accept-Encoding: br, gzip, deflate\r\n", NULL,
               0, &r);
     assert_int_equal(r.status, 200);
-    expect_header(&r, "content-encoding", "gzip");
-    expect_header(&r, "vary", "Accept-Encoding");
+    assert_header(&r, "content-encoding", "gzip");
+    assert_header(&r, "vary", "Accept-Encoding");
     assert_int_equal(r.body_len, a->gzip_len);
     assert_memory_equal(r.body, a->gzip_data, a->gzip_len);
     assert_int_equal((unsigned char)r.body[0], 0x1f); /* the gzip magic */
@@ -182,7 +160,7 @@ static void assets_gzip(void **state)
         test_response_free(&r);
     }
     test_http(server.port, "GET", "/assets/app.js", "Accept-Encoding: *;q=0.5\r\n", NULL, 0, &r);
-    expect_header(&r, "content-encoding", "gzip");
+    assert_header(&r, "content-encoding", "gzip");
     test_response_free(&r);
 }
 
@@ -190,20 +168,8 @@ static void assets_gzip(void **state)
 static void assets_etag_not_modified(void **state)
 {
     (void)state;
-    struct test_response r;
-    test_http(server.port, "GET", "/assets/app.css", NULL, NULL, 0, &r);
-    assert_int_equal(r.status, 200);
-    const char *etag = test_response_header(&r, "etag");
-    assert_non_null(etag);
-    char header[160];
-    snprintf(header, sizeof header, "If-None-Match: %s\r\n", etag);
-    test_response_free(&r);
-
     /* A browser revalidating its copy on a slow link gets 304 and no body. */
-    test_http(server.port, "GET", "/assets/app.css", header, NULL, 0, &r);
-    assert_int_equal(r.status, 304);
-    assert_int_equal(r.body_len, 0);
-    test_response_free(&r);
+    assert_not_modified(server.port, "/assets/app.css");
 }
 
 /* assets/unknown-404 */
@@ -217,11 +183,8 @@ static void assets_unknown_404(void **state)
         test_http(server.port, "GET", paths[i], NULL, NULL, 0, &r);
         if (r.status != 404)
             fail_msg("%s: expected 404, got %d", paths[i], r.status);
-        expect_header(&r, "content-type", "application/problem+json");
-        json_error_t jerr;
-        json_t *p = json_loads(r.body, 0, &jerr);
-        assert_non_null(p);
-        assert_int_equal(json_integer_value(json_object_get(p, "status")), 404);
+        assert_problem(&r, 404, "file");
+        json_t *p = body_json(&r);
         const char *detail = json_string_value(json_object_get(p, "detail"));
         assert_non_null(detail);
         /* The detail names the file asked for. */
@@ -248,7 +211,7 @@ static void assets_head(void **state)
     assert_int_equal(r.body_len, 0);
     char len[32];
     snprintf(len, sizeof len, "%zu", a->len);
-    expect_header(&r, "content-length", len);
+    assert_header(&r, "content-length", len);
     test_response_free(&r);
 }
 

@@ -1,11 +1,9 @@
 /* GET /api/v1/audit against the real server: who may read it, the filters, the pages, and
  * that what it serves is the chain `bluehelm audit verify` checks. The entries are written by
  * real commands (org add, user add, token create) and by signing in through the API. */
-#include "http_client.h"
-#include "support.h"
+#include "api_helpers.h"
 
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,53 +11,25 @@
 #define PASSWORD "correct horse battery staple"
 
 static struct test_server server;
-static char store[4096];
+static char *store;
 static char auditor_auth[256]; /* "Authorization: Bearer ...\r\n" */
 static char focal_auth[256];
 
-static char *run_ok(const char *const *args, const char *input)
-{
-    char *out, *err;
-    int rc = test_run_bluehelm_input(args, NULL, input, &out, &err);
-    if (rc != 0)
-        fail_msg("bluehelm %s %s: exit %d: %s%s", args[0], args[1], rc, out, err);
-    free(err);
-    return out;
-}
-
-/* `bluehelm token create --user NAME` prints the token alone on its last line. */
+/* An API token of `user`, made with the CLI, as an Authorization line. */
 static void token_for(const char *user, char *header, size_t size)
 {
-    const char *args[] = { "token", "create", "--user", user, "--db", store, NULL };
-    char *out = run_ok(args, NULL);
-    size_t len = strlen(out);
-    while (len && out[len - 1] == '\n')
-        out[--len] = '\0';
-    const char *last = strrchr(out, '\n');
-    last = last ? last + 1 : out;
-    snprintf(header, size, "Authorization: Bearer %s\r\n", last);
-    free(out);
+    char token[ACCOUNT_TOKEN_MAX];
+    test_create_token(store, user, NULL, token, sizeof token);
+    test_bearer(header, size, token);
 }
 
 static int setup(void **state)
 {
     (void)state;
-    char *dir = strdup(test_tmpdir("api_audit"));
-    snprintf(store, sizeof store, "%s/store.db", dir);
-    free(dir);
-    const char *init[] = { "init", "--db", store, NULL };
-    free(run_ok(init, NULL));
-    const char *org[] = { "org",    "add",    "NOR",  "--kind", "member_state",
-                          "--name", "Norway", "--db", store,    NULL };
-    free(run_ok(org, NULL));
-    const char *auditor[] = { "user",   "add",     "olga.auditor",     "--org", "NOR",
-                              "--role", "auditor", "--password-stdin", "--db",  store,
-                              NULL };
-    free(run_ok(auditor, PASSWORD "\n"));
-    const char *focal[] = { "user", "add",    "fred.focal",  "--org",
-                            "NOR",  "--role", "focal_point", "--password-stdin",
-                            "--db", store,    NULL };
-    free(run_ok(focal, PASSWORD "\n"));
+    store = test_init_store("api_audit");
+    test_add_org(store, "NOR", "member_state", "Norway");
+    test_add_user(store, "olga.auditor", "NOR", "auditor", PASSWORD);
+    test_add_user(store, "fred.focal", "NOR", "focal_point", PASSWORD);
     token_for("olga.auditor", auditor_auth, sizeof auditor_auth);
     token_for("fred.focal", focal_auth, sizeof focal_auth);
     test_server_start(&server, store, NULL);
@@ -69,27 +39,16 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    long ms;
-    /* Only a server that started: kill(0, ...) would signal this whole process group. */
-    if (server.pid > 0)
-        test_server_stop(&server, SIGTERM, &ms);
+    test_server_shutdown(&server);
+    free(store);
     return 0;
 }
 
 /* GETs `path` as the auditor and returns the parsed body, failing unless the status is
  * `status`. */
-static json_t *get(const char *path, const char *auth, int status)
+static json_t *as_auditor(const char *path, int status)
 {
-    struct test_response r;
-    test_http(server.port, "GET", path, auth, NULL, 0, &r);
-    if (r.status != status)
-        fail_msg("GET %s: expected %d, got %d: %s", path, status, r.status, r.body);
-    json_error_t jerr;
-    json_t *j = json_loads(r.body, 0, &jerr);
-    if (!j)
-        fail_msg("GET %s: body is not JSON: %s", path, r.body);
-    test_response_free(&r);
-    return j;
+    return test_get_json(server.port, auditor_auth, path, status);
 }
 
 static json_t *items_of(json_t *page)
@@ -109,7 +68,7 @@ static const char *str(json_t *obj, const char *key)
 static void auditor_reads(void **state)
 {
     (void)state;
-    json_t *page = get("/api/v1/audit", auditor_auth, 200);
+    json_t *page = as_auditor("/api/v1/audit", 200);
     json_t *items = items_of(page);
     /* org.create, 2 x user.create, 2 x token.create, at least */
     assert_true(json_array_size(items) >= 5);
@@ -155,7 +114,7 @@ static void others_forbidden(void **state)
 static void filters(void **state)
 {
     (void)state;
-    json_t *page = get("/api/v1/audit?action=user.create", auditor_auth, 200);
+    json_t *page = as_auditor("/api/v1/audit?action=user.create", 200);
     json_t *items = items_of(page);
     assert_int_equal(json_array_size(items), 2);
     assert_string_equal(str(json_array_get(items, 0), "record_id"), "olga.auditor");
@@ -163,23 +122,23 @@ static void filters(void **state)
     assert_int_equal(json_integer_value(json_object_get(page, "total")), 2);
     json_decref(page);
 
-    page = get("/api/v1/audit?record_type=token&action=token.create", auditor_auth, 200);
+    page = as_auditor("/api/v1/audit?record_type=token&action=token.create", 200);
     assert_int_equal(json_array_size(items_of(page)), 2);
     json_decref(page);
 
-    page = get("/api/v1/audit?record_type=account&record_id=fred.focal", auditor_auth, 200);
+    page = as_auditor("/api/v1/audit?record_type=account&record_id=fred.focal", 200);
     assert_int_equal(json_array_size(items_of(page)), 1);
     json_decref(page);
 
-    page = get("/api/v1/audit?user=nobody.at.all", auditor_auth, 200);
+    page = as_auditor("/api/v1/audit?user=nobody.at.all", 200);
     assert_int_equal(json_array_size(items_of(page)), 0);
     assert_int_equal(json_integer_value(json_object_get(page, "total")), 0);
     json_decref(page);
 
-    page = get("/api/v1/audit?to=2001-12-31", auditor_auth, 200);
+    page = as_auditor("/api/v1/audit?to=2001-12-31", 200);
     assert_int_equal(json_array_size(items_of(page)), 0);
     json_decref(page);
-    page = get("/api/v1/audit?from=2001-01-01&to=2999-12-31T23:59:59Z", auditor_auth, 200);
+    page = as_auditor("/api/v1/audit?from=2001-01-01&to=2999-12-31T23:59:59Z", 200);
     assert_true(json_array_size(items_of(page)) >= 5);
     json_decref(page);
 }
@@ -189,14 +148,9 @@ static void filters(void **state)
 static void sign_in_logged(void **state)
 {
     (void)state;
-    const char *body = "{\"username\":\"fred.focal\",\"password\":\"" PASSWORD "\"}";
-    struct test_response r;
-    test_http(server.port, "POST", "/api/v1/session", "Content-Type: application/json\r\n", body,
-              strlen(body), &r);
-    if (r.status != 201 && r.status != 200)
-        fail_msg("sign-in: %d %s", r.status, r.body);
-    test_response_free(&r);
-    json_t *page = get("/api/v1/audit?action=session.create&user=fred.focal", auditor_auth, 200);
+    struct test_session s;
+    test_sign_in(server.port, "fred.focal", PASSWORD, &s, NULL);
+    json_t *page = as_auditor("/api/v1/audit?action=session.create&user=fred.focal", 200);
     json_t *items = items_of(page);
     assert_true(json_array_size(items) >= 1);
     json_t *e = json_array_get(items, json_array_size(items) - 1);
@@ -211,12 +165,12 @@ static void sign_in_logged(void **state)
 static void pages(void **state)
 {
     (void)state;
-    json_t *all = get("/api/v1/audit?limit=500", auditor_auth, 200);
+    json_t *all = as_auditor("/api/v1/audit?limit=500", 200);
     size_t n = json_array_size(items_of(all));
     char path[512] = "/api/v1/audit?limit=2";
     size_t seen = 0;
     for (int guard = 0; guard < 100; guard++) {
-        json_t *page = get(path, auditor_auth, 200);
+        json_t *page = as_auditor(path, 200);
         json_t *items = items_of(page);
         for (size_t i = 0; i < json_array_size(items); i++, seen++)
             assert_int_equal(
@@ -252,7 +206,7 @@ static void bad_filters(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[256];
         snprintf(path, sizeof path, "/api/v1/audit?%s", cases[i].query);
-        json_t *p = get(path, auditor_auth, 400);
+        json_t *p = as_auditor(path, 400);
         if (strcmp(str(p, "field"), cases[i].field) != 0)
             fail_msg("%s: field %s, expected %s", path, str(p, "field"), cases[i].field);
         json_decref(p);
@@ -263,19 +217,17 @@ static void bad_filters(void **state)
 static void matches_verify(void **state)
 {
     (void)state;
-    json_t *page = get("/api/v1/audit?limit=500", auditor_auth, 200);
+    json_t *page = as_auditor("/api/v1/audit?limit=500", 200);
     json_int_t total = json_integer_value(json_object_get(page, "total"));
     json_t *items = items_of(page);
     const char *last_hash = str(json_array_get(items, json_array_size(items) - 1), "hash");
     char expect[256];
     snprintf(expect, sizeof expect, "audit log: %lld rows, chain intact\nlast hash: %s\n",
              (long long)total, last_hash);
-    const char *args[] = { "audit", "verify", "--db", store, NULL };
-    char *out, *err;
-    assert_int_equal(test_run_bluehelm(args, NULL, &out, &err), 0);
+    char *out;
+    test_cli_ok(store, NULL, (const char *[]){ "audit", "verify", NULL }, &out);
     assert_string_equal(out, expect);
     free(out);
-    free(err);
     json_decref(page);
 }
 

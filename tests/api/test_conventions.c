@@ -1,77 +1,25 @@
 /* API conventions every route shares, enforced by the dispatcher: authentication, CSRF,
  * content type, Idempotency-Key, ETag, problem+json naming the field. */
-#include "http_client.h"
-#include "support.h"
+#include "api_helpers.h"
 
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct test_server server;
-static char store[4096];
-static char cookie[256]; /* "Cookie: bh_session=...\r\nX-CSRF-Token: ...\r\n" after sign-in */
-
 #define ADMIN_PASSWORD "conventions-admin-pass-1"
 
-static json_t *body_json(const struct test_response *r)
-{
-    json_error_t jerr;
-    json_t *j = json_loads(r->body, 0, &jerr);
-    if (!j)
-        fail_msg("body is not JSON (%s): %s", jerr.text, r->body);
-    return j;
-}
-
-/* Asserts a problem+json reply with `status` whose "field" is `field` (NULL: absent). */
-static void assert_problem(const struct test_response *r, int status, const char *field)
-{
-    if (r->status != status)
-        fail_msg("expected status %d, got %d: %s", status, r->status, r->body);
-    assert_string_equal(test_response_header(r, "content-type"), "application/problem+json");
-    json_t *j = body_json(r);
-    assert_int_equal(json_integer_value(json_object_get(j, "status")), status);
-    const char *got = json_string_value(json_object_get(j, "field"));
-    if (field)
-        assert_string_equal(got ? got : "(none)", field);
-    else
-        assert_null(got);
-    json_decref(j);
-}
+static struct test_server server;
+static char *store;
+/* The first admin, signed in: the cookie and the CSRF token authenticate the writes. */
+static struct test_session admin;
 
 static int setup(void **state)
 {
     (void)state;
-    char *dir = strdup(test_tmpdir("api_conventions"));
-    snprintf(store, sizeof store, "%s/store.db", dir);
-    free(dir);
-    const char *args[] = { "init", "--seed", "--db", store, NULL };
-    const char *env[] = { "BLUEHELM_ADMIN_PASSWORD=" ADMIN_PASSWORD, NULL };
-    char *out, *err;
-    int rc = test_run_bluehelm(args, env, &out, &err);
-    if (rc != 0)
-        fail_msg("init failed (%d): %s%s", rc, out, err);
-    free(out);
-    free(err);
+    store = test_init_seeded_store("api_conventions", ADMIN_PASSWORD);
     test_server_start(&server, store, NULL);
-
-    /* Sign in as the first admin: the cookie and the CSRF token authenticate the writes. */
-    const char *login = "{\"username\":\"admin\",\"password\":\"" ADMIN_PASSWORD "\"}";
-    struct test_response r;
-    test_http(server.port, "POST", "/api/v1/session", "Content-Type: application/json\r\n", login,
-              strlen(login), &r);
-    if (r.status != 201)
-        fail_msg("sign-in failed (%d): %s", r.status, r.body);
-    char session[128];
-    const char *set = test_response_header(&r, "set-cookie");
-    assert_non_null(set);
-    snprintf(session, sizeof session, "%.*s", (int)strcspn(set, ";"), set);
-    json_t *j = body_json(&r);
-    snprintf(cookie, sizeof cookie, "Cookie: %s\r\nX-CSRF-Token: %s\r\n", session,
-             json_string_value(json_object_get(j, "csrf_token")));
-    json_decref(j);
-    test_response_free(&r);
+    test_sign_in(server.port, "admin", ADMIN_PASSWORD, &admin, NULL);
     return 0;
 }
 
@@ -80,9 +28,8 @@ static void post_json(const char *path, const char *extra, const char *body,
                       struct test_response *r)
 {
     char headers[1024];
-    snprintf(headers, sizeof headers, "%sContent-Type: application/json\r\n%s", cookie,
-             extra ? extra : "");
-    test_http(server.port, "POST", path, headers, body, strlen(body), r);
+    snprintf(headers, sizeof headers, "%s%s", admin.headers, extra ? extra : "");
+    test_call(server.port, headers, "POST", path, body, r);
 }
 
 /* Whether `needle` occurs in the `len` bytes at `hay` (memmem is a GNU extension). */
@@ -97,23 +44,17 @@ static int contains_bytes(const char *hay, size_t len, const char *needle)
 
 static long long org_total(void)
 {
-    struct test_response r;
-    test_http(server.port, "GET", "/api/v1/orgs?limit=1", cookie, NULL, 0, &r);
-    assert_int_equal(r.status, 200);
-    json_t *j = body_json(&r);
+    json_t *j = test_get_json(server.port, admin.headers, "/api/v1/orgs?limit=1", 200);
     long long total = json_integer_value(json_object_get(j, "total"));
     json_decref(j);
-    test_response_free(&r);
     return total;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    long ms;
-    int status = test_server_stop(&server, SIGTERM, &ms);
-    if (status != 0)
-        fail_msg("server exited with %d; log:\n%s", status, server.log);
+    test_server_shutdown(&server);
+    free(store);
     return 0;
 }
 
@@ -156,7 +97,7 @@ static void api_forged_cookie(void **state)
     struct test_response r;
     test_http(server.port, "GET", "/api/v1/orgs", "Cookie: bh_session=forged\r\n", NULL, 0, &r);
     assert_problem(&r, 401, "bh_session");
-    assert_non_null(strstr(test_response_header(&r, "set-cookie"), "Max-Age=0"));
+    assert_contains(test_response_header(&r, "set-cookie"), "Max-Age=0");
     test_response_free(&r);
     test_http(server.port, "GET", "/healthz", "Cookie: bh_session=forged\r\n", NULL, 0, &r);
     assert_int_equal(r.status, 200);
@@ -179,18 +120,8 @@ static void api_json_content_type_required(void **state)
 static void api_etag_not_modified(void **state)
 {
     (void)state;
+    assert_not_modified(server.port, "/api/v1/version");
     struct test_response r;
-    test_http(server.port, "GET", "/api/v1/version", NULL, NULL, 0, &r);
-    assert_int_equal(r.status, 200);
-    const char *etag = test_response_header(&r, "etag");
-    assert_non_null(etag);
-    char hdr[256];
-    snprintf(hdr, sizeof hdr, "If-None-Match: %s\r\n", etag);
-    test_response_free(&r);
-    test_http(server.port, "GET", "/api/v1/version", hdr, NULL, 0, &r);
-    assert_int_equal(r.status, 304);
-    assert_int_equal(r.body_len, 0);
-    test_response_free(&r);
     test_http(server.port, "GET", "/api/v1/version", "If-None-Match: \"other\"\r\n", NULL, 0, &r);
     assert_int_equal(r.status, 200);
     test_response_free(&r);
@@ -300,10 +231,7 @@ static void api_pagination(void **state)
     long long seen = 0;
     char last[64] = "";
     for (int pages = 0; pages < 100; pages++) {
-        struct test_response r;
-        test_http(server.port, "GET", path, cookie, NULL, 0, &r);
-        assert_int_equal(r.status, 200);
-        json_t *j = body_json(&r);
+        json_t *j = test_get_json(server.port, admin.headers, path, 200);
         json_t *items = json_object_get(j, "items");
         size_t i;
         json_t *item;
@@ -319,16 +247,15 @@ static void api_pagination(void **state)
         if (next)
             snprintf(path, sizeof path, "/api/v1/orgs?limit=7&cursor=%s", next);
         json_decref(j);
-        test_response_free(&r);
         if (!next)
             break;
     }
     assert_int_equal(seen, total);
     struct test_response r;
-    test_http(server.port, "GET", "/api/v1/orgs?cursor=not-a-cursor", cookie, NULL, 0, &r);
+    test_http(server.port, "GET", "/api/v1/orgs?cursor=not-a-cursor", admin.headers, NULL, 0, &r);
     assert_problem(&r, 400, "cursor");
     test_response_free(&r);
-    test_http(server.port, "GET", "/api/v1/orgs?limit=0", cookie, NULL, 0, &r);
+    test_http(server.port, "GET", "/api/v1/orgs?limit=0", admin.headers, NULL, 0, &r);
     assert_problem(&r, 400, "limit");
     test_response_free(&r);
 }
@@ -338,11 +265,9 @@ static void api_csrf_required_for_cookie_writes(void **state)
 {
     (void)state;
     char only_cookie[256];
-    snprintf(only_cookie, sizeof only_cookie, "%.*s\r\nContent-Type: application/json\r\n",
-             (int)strcspn(cookie, "\r"), cookie);
-    const char *body = "{\"name\":\"no-csrf\"}";
+    snprintf(only_cookie, sizeof only_cookie, "Cookie: bh_session=%s\r\n", admin.cookie);
     struct test_response r;
-    test_http(server.port, "POST", "/api/v1/tokens", only_cookie, body, strlen(body), &r);
+    test_call(server.port, only_cookie, "POST", "/api/v1/tokens", "{\"name\":\"no-csrf\"}", &r);
     assert_problem(&r, 403, "X-CSRF-Token");
     test_response_free(&r);
 }

@@ -1,157 +1,65 @@
 /* Sharing groups over HTTP: coordinators and admins create; only the owner's coordinators and
  * admins change or delete (403 for the others: the directory is no secret); unknown members
  * fail naming the code and write nothing. */
-#define _GNU_SOURCE /* strcasestr */
-#include "http_client.h"
-#include "support.h"
+#include "api_helpers.h"
 
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#define PASSWORD "Sahel convoy 2021 escort\n"
+#define PASSWORD "Sahel convoy 2021 escort"
 
 static struct test_server server;
-static char store[4096];
 
-/* A signed-in user: the headers every request of theirs carries. */
-struct user {
-    char headers[1024]; /* Cookie and X-CSRF-Token lines */
-};
-static struct user admin, chn_coord, bra_coord, chn_fp;
-
-static void bluehelm(const char *const *args, const char *input)
-{
-    char *out, *err;
-    int rc = input ? test_run_bluehelm_input(args, NULL, input, &out, &err)
-                   : test_run_bluehelm(args, NULL, &out, &err);
-    if (rc != 0)
-        fail_msg("bluehelm %s %s failed (%d): %s%s", args[0], args[1], rc, out, err);
-    free(out);
-    free(err);
-}
-
-static json_t *body_json(const struct test_response *r)
-{
-    json_error_t jerr;
-    json_t *j = json_loads(r->body, 0, &jerr);
-    if (!j)
-        fail_msg("body is not JSON (%s): %s", jerr.text, r->body);
-    return j;
-}
-
-/* Signs in over a raw socket: the test client lowercases the whole header block, and a
- * session cookie's value is case-sensitive, so Set-Cookie is read here as sent. */
-static void sign_in(const char *username, struct user *u)
-{
-    char body[256], req[1024];
-    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%.*s\"}", username,
-             (int)strlen(PASSWORD) - 1, PASSWORD);
-    int n = snprintf(req, sizeof req,
-                     "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                     strlen(body), body);
-    int fd = test_connect(server.port);
-    if (write(fd, req, (size_t)n) != n)
-        fail_msg("cannot send the sign-in request");
-    char raw[8192];
-    size_t len = 0;
-    ssize_t got;
-    while (len < sizeof raw - 1 && (got = read(fd, raw + len, sizeof raw - 1 - len)) > 0)
-        len += (size_t)got;
-    close(fd);
-    raw[len] = '\0';
-    if (strncmp(raw, "HTTP/1.1 201", 12) != 0)
-        fail_msg("sign-in of %s failed:\n%s", username, raw);
-    const char *cookie = strcasestr(raw, "\r\nSet-Cookie: ");
-    const char *start = strstr(raw, "\r\n\r\n");
-    assert_non_null(cookie);
-    assert_non_null(start);
-    cookie += strlen("\r\nSet-Cookie: ");
-    json_t *j = json_loads(start + 4, 0, NULL);
-    assert_non_null(j);
-    snprintf(u->headers, sizeof u->headers, "Cookie: %.*s\r\nX-CSRF-Token: %s\r\n",
-             (int)strcspn(cookie, ";\r"), cookie,
-             json_string_value(json_object_get(j, "csrf_token")));
-    json_decref(j);
-}
+/* The signed-in users. */
+static struct test_session admin, chn_coord, bra_coord, chn_fp;
 
 /* Sends a request as `u` (NULL: nobody); JSON bodies get their content type. */
-static void call(const struct user *u, const char *method, const char *path, const char *body,
-                 struct test_response *r)
+static void call(const struct test_session *u, const char *method, const char *path,
+                 const char *body, struct test_response *r)
 {
-    char headers[2048];
-    snprintf(headers, sizeof headers, "%s%s", u ? u->headers : "",
-             body ? "Content-Type: application/json\r\n" : "");
-    test_http(server.port, method, path, headers, body, body ? strlen(body) : 0, r);
-}
-
-static void assert_problem(const struct test_response *r, int status, const char *field)
-{
-    if (r->status != status)
-        fail_msg("expected status %d, got %d: %s", status, r->status, r->body);
-    assert_string_equal(test_response_header(r, "content-type"), "application/problem+json");
-    json_t *j = body_json(r);
-    const char *got = json_string_value(json_object_get(j, "field"));
-    if (field)
-        assert_string_equal(got ? got : "(none)", field);
-    json_decref(j);
+    test_call(server.port, u ? u->headers : NULL, method, path, body, r);
 }
 
 static int setup(void **state)
 {
     (void)state;
-    char *dir = strdup(test_tmpdir("api_groups"));
-    snprintf(store, sizeof store, "%s/store.db", dir);
-    free(dir);
-    bluehelm((const char *[]){ "init", "--db", store, NULL }, NULL);
+    char *store = test_init_store("api_groups");
     const char *orgs[][3] = { { "DPO", "un_entity", "Department of Peace Operations" },
                               { "CHN", "member_state", "China" },
                               { "BRA", "member_state", "Brazil" },
                               { "IDN", "member_state", "Indonesia" },
                               { "RWA", "member_state", "Rwanda" } };
     for (size_t i = 0; i < sizeof orgs / sizeof orgs[0]; i++)
-        bluehelm((const char *[]){ "org", "add", orgs[i][0], "--kind", orgs[i][1], "--name",
-                                   orgs[i][2], "--db", store, NULL },
-                 NULL);
+        test_add_org(store, orgs[i][0], orgs[i][1], orgs[i][2]);
     const char *users[][3] = { { "secretariat", "DPO", "admin" },
                                { "chn.coord", "CHN", "coordinator" },
                                { "bra.coord", "BRA", "coordinator" },
                                { "chn.fp", "CHN", "focal_point" } };
     for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
-        bluehelm((const char *[]){ "user", "add", users[i][0], "--org", users[i][1], "--role",
-                                   users[i][2], "--password-stdin", "--db", store, NULL },
-                 PASSWORD);
+        test_add_user(store, users[i][0], users[i][1], users[i][2], PASSWORD);
     test_server_start(&server, store, NULL);
-    sign_in("secretariat", &admin);
-    sign_in("chn.coord", &chn_coord);
-    sign_in("bra.coord", &bra_coord);
-    sign_in("chn.fp", &chn_fp);
+    free(store);
+    test_sign_in(server.port, "secretariat", PASSWORD, &admin, NULL);
+    test_sign_in(server.port, "chn.coord", PASSWORD, &chn_coord, NULL);
+    test_sign_in(server.port, "bra.coord", PASSWORD, &bra_coord, NULL);
+    test_sign_in(server.port, "chn.fp", PASSWORD, &chn_fp, NULL);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    long ms;
-    int status = test_server_stop(&server, SIGTERM, &ms);
-    if (status != 0)
-        fail_msg("server exited with %d; log:\n%s", status, server.log);
+    test_server_shutdown(&server);
     return 0;
 }
 
 static long long group_total(void)
 {
-    struct test_response r;
-    call(&chn_fp, "GET", "/api/v1/groups", NULL, &r);
-    assert_int_equal(r.status, 200);
-    json_t *j = body_json(&r);
+    json_t *j = test_get_json(server.port, chn_fp.headers, "/api/v1/groups", 200);
     long long total = json_integer_value(json_object_get(j, "total"));
     json_decref(j);
-    test_response_free(&r);
     return total;
 }
 
@@ -159,9 +67,7 @@ static long long group_total(void)
 static char *group_text(const struct test_response *r)
 {
     json_t *j = body_json(r);
-    assert_true(json_is_string(json_object_get(j, "created_at")));
-    json_object_del(j, "created_at");
-    char *s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+    char *s = test_json_text(j);
     json_decref(j);
     return s;
 }
@@ -205,7 +111,7 @@ static void api_groups_lifecycle(void **state)
     json_decref(j);
     char location[64], expect[256];
     snprintf(location, sizeof location, "/api/v1/groups/%lld", id);
-    assert_string_equal(test_response_header(&r, "location"), location);
+    assert_header(&r, "location", location);
     char *text = group_text(&r);
     snprintf(expect, sizeof expect,
              "{\"description\":\"IED incidents\",\"id\":%lld,\"members\":[\"BRA\",\"CHN\",\"RWA\"],"
@@ -298,9 +204,7 @@ static void api_groups_list_pages(void **state)
     char path[256] = "/api/v1/groups?limit=2";
     int seen = 0, pages = 0;
     for (;;) {
-        call(&chn_fp, "GET", path, NULL, &r);
-        assert_int_equal(r.status, 200);
-        json_t *j = body_json(&r);
+        json_t *j = test_get_json(server.port, chn_fp.headers, path, 200);
         size_t i;
         json_t *g;
         json_array_foreach(json_object_get(j, "items"), i, g)
@@ -316,7 +220,6 @@ static void api_groups_list_pages(void **state)
         if (next)
             snprintf(path, sizeof path, "/api/v1/groups?limit=2&cursor=%s", next);
         json_decref(j);
-        test_response_free(&r);
         if (!next)
             break;
     }

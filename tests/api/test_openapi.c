@@ -1,22 +1,19 @@
 /* The OpenAPI document served at /api/v1/openapi.json against the route table it describes:
  * a route added to src/http/routes.c without docs/openapi.json makes this test fail. The
  * table is read from the linked core (http_routes), the document from the real server. */
-#include "http_client.h"
-#include "support.h"
+#include "api_helpers.h"
 
 #include "account/role.h"
 #include "http/routes.h"
 
 #include <ctype.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 static struct test_server server;
-static char store[4096];
 static json_t *doc;     /* the served document */
 static char *body;      /* its bytes */
 static size_t body_len; /* and length */
@@ -24,25 +21,15 @@ static size_t body_len; /* and length */
 static int setup(void **state)
 {
     (void)state;
-    char *dir = strdup(test_tmpdir("api_openapi"));
-    snprintf(store, sizeof store, "%s/store.db", dir);
-    free(dir);
-    const char *args[] = { "init", "--db", store, NULL };
-    char *out, *err;
-    int rc = test_run_bluehelm(args, NULL, &out, &err);
-    if (rc != 0)
-        fail_msg("init failed (%d): %s%s", rc, out, err);
-    free(out);
-    free(err);
+    char *store = test_init_store("api_openapi");
     test_server_start(&server, store, NULL);
+    free(store);
 
     struct test_response r;
     test_http(server.port, "GET", "/api/v1/openapi.json", NULL, NULL, 0, &r);
     if (r.status != 200)
         fail_msg("GET /api/v1/openapi.json: %d %s", r.status, r.body);
-    const char *ct = test_response_header(&r, "content-type");
-    if (!ct || strcmp(ct, "application/json") != 0)
-        fail_msg("content type %s", ct ? ct : "(none)");
+    assert_header(&r, "content-type", "application/json");
     json_error_t jerr;
     doc = json_loadb(r.body, r.body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!doc)
@@ -57,10 +44,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    long ms;
-    /* Only a server that started: kill(0, ...) would signal this whole process group. */
-    if (server.pid > 0)
-        test_server_stop(&server, SIGTERM, &ms);
+    test_server_shutdown(&server);
     json_decref(doc);
     free(body);
     return 0;
@@ -310,12 +294,7 @@ static void components(void **state)
 static void served_is_docs_file(void **state)
 {
     (void)state;
-    size_t len;
-    char *file = test_read_file(BH_SOURCE_DIR "/docs/openapi.json", &len);
-    assert_non_null(file);
-    assert_int_equal(len, body_len);
-    assert_memory_equal(file, body, len);
-    free(file);
+    assert_file_bytes(BH_SOURCE_DIR "/docs/openapi.json", body, body_len);
 }
 
 /* openapi/missing-route-fails: the checker above reports a route the document lacks, so a

@@ -1,7 +1,6 @@
 /* The real server on an ephemeral loopback port: health, version, problem+json errors,
  * body limits, methods, headers, the access log, and shutdown on signals. */
-#include "http_client.h"
-#include "support.h"
+#include "api_helpers.h"
 
 #include "db/migrate.h"
 
@@ -16,29 +15,12 @@
 #define SCHEMA migrate_latest(migrations_builtin, migrations_builtin_count)
 
 static struct test_server server;
-static char store_path[4096];
-
-static json_t *body_json(const struct test_response *r)
-{
-    json_error_t jerr;
-    json_t *j = json_loads(r->body, 0, &jerr);
-    if (!j)
-        fail_msg("body is not JSON (%s): %s", jerr.text, r->body);
-    return j;
-}
+static char *store_path;
 
 static int setup_server(void **state)
 {
     (void)state;
-    const char *dir = test_tmpdir("api_server");
-    snprintf(store_path, sizeof store_path, "%s/bluehelm.db", dir);
-    const char *args[] = { "init", "--db", store_path, NULL };
-    char *out, *err;
-    int rc = test_run_bluehelm(args, NULL, &out, &err);
-    if (rc != 0)
-        fail_msg("init failed (%d): %s%s", rc, out, err);
-    free(out);
-    free(err);
+    store_path = test_init_store("api_server");
     const char *extra[] = { "--max-body", "64K", NULL };
     test_server_start(&server, store_path, extra);
     return 0;
@@ -47,10 +29,8 @@ static int setup_server(void **state)
 static int teardown_server(void **state)
 {
     (void)state;
-    if (server.pid) {
-        long ms;
-        test_server_stop(&server, SIGKILL, &ms);
-    }
+    test_server_shutdown(&server);
+    free(store_path);
     return 0;
 }
 
@@ -61,7 +41,7 @@ static void api_healthz(void **state)
     struct test_response r;
     test_http(server.port, "GET", "/healthz", NULL, NULL, 0, &r);
     assert_int_equal(r.status, 200);
-    assert_string_equal(test_response_header(&r, "content-type"), "application/json");
+    assert_header(&r, "content-type", "application/json");
     json_t *j = body_json(&r);
     assert_string_equal(json_string_value(json_object_get(j, "status")), "ok");
     assert_string_equal(json_string_value(json_object_get(j, "version")), BH_VERSION);
@@ -74,16 +54,12 @@ static void api_healthz(void **state)
 static void api_version(void **state)
 {
     (void)state;
-    struct test_response r;
-    test_http(server.port, "GET", "/api/v1/version", NULL, NULL, 0, &r);
-    assert_int_equal(r.status, 200);
-    json_t *j = body_json(&r);
+    json_t *j = test_get_json(server.port, NULL, "/api/v1/version", 200);
     assert_string_equal(json_string_value(json_object_get(j, "version")), BH_VERSION);
     assert_int_equal(json_integer_value(json_object_get(j, "schema")), SCHEMA);
     /* Debian 12 ships SQLite 3.40: the reply must report the library actually linked. */
     assert_non_null(strstr(json_string_value(json_object_get(j, "sqlite")), "3."));
     json_decref(j);
-    test_response_free(&r);
 }
 
 /* api/not-found-problem-json */
@@ -92,10 +68,8 @@ static void api_not_found_problem_json(void **state)
     (void)state;
     struct test_response r;
     test_http(server.port, "GET", "/api/v1/no-such-thing", NULL, NULL, 0, &r);
-    assert_int_equal(r.status, 404);
-    assert_string_equal(test_response_header(&r, "content-type"), "application/problem+json");
+    assert_problem(&r, 404, NULL);
     json_t *j = body_json(&r);
-    assert_int_equal(json_integer_value(json_object_get(j, "status")), 404);
     assert_string_equal(json_string_value(json_object_get(j, "title")), "Not Found");
     assert_string_equal(json_string_value(json_object_get(j, "type")), "about:blank");
     assert_string_equal(json_string_value(json_object_get(j, "instance")), "/api/v1/no-such-thing");
@@ -113,11 +87,9 @@ static void api_body_too_large_413(void **state)
     char *big = malloc(n);
     memset(big, 'x', n);
     struct test_response r;
-    test_http(server.port, "POST", "/healthz", "Content-Type: application/json\r\n", big, n, &r);
-    assert_int_equal(r.status, 413);
-    assert_string_equal(test_response_header(&r, "content-type"), "application/problem+json");
+    test_http(server.port, "POST", "/healthz", TEST_JSON_CT, big, n, &r);
+    assert_problem(&r, 413, NULL);
     json_t *j = body_json(&r);
-    assert_int_equal(json_integer_value(json_object_get(j, "status")), 413);
     assert_non_null(strstr(json_string_value(json_object_get(j, "detail")), "65536"));
     json_decref(j);
     test_response_free(&r);
@@ -131,7 +103,7 @@ static void api_method_not_allowed(void **state)
     struct test_response r;
     test_http(server.port, "DELETE", "/healthz", NULL, NULL, 0, &r);
     assert_int_equal(r.status, 405);
-    assert_string_equal(test_response_header(&r, "allow"), "GET, HEAD");
+    assert_header(&r, "allow", "GET, HEAD");
     test_response_free(&r);
 }
 
@@ -141,10 +113,9 @@ static void api_security_headers(void **state)
     (void)state;
     struct test_response r;
     test_http(server.port, "GET", "/healthz", NULL, NULL, 0, &r);
-    assert_string_equal(test_response_header(&r, "x-content-type-options"), "nosniff");
-    assert_string_equal(test_response_header(&r, "referrer-policy"), "no-referrer");
-    assert_non_null(
-        strstr(test_response_header(&r, "content-security-policy"), "frame-ancestors 'none'"));
+    assert_header(&r, "x-content-type-options", "nosniff");
+    assert_header(&r, "referrer-policy", "no-referrer");
+    assert_contains(test_response_header(&r, "content-security-policy"), "frame-ancestors 'none'");
     test_response_free(&r);
 }
 

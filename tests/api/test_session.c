@@ -1,14 +1,9 @@
 /* Sign-in, sessions, CSRF, API tokens and user administration through the real server:
  * cookies as a browser gets them, Bearer tokens as a script sends them, throttling with
  * Retry-After. */
-#define _GNU_SOURCE /* strcasestr */
-#include "http_client.h"
-#include "support.h"
-
-#include "account/account.h"
+#include "api_helpers.h"
 
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,75 +13,24 @@
 #define PW_OMAR  "Goma airport, gate 4"
 #define PW_TESS  "Tessalit convoy 2013"
 
-#define JSON_CT "Content-Type: application/json\r\n"
-
 static struct test_server server;
-static char store[4096];
+static char *store;
 static char admin_token[ACCOUNT_TOKEN_MAX]; /* omar's API token, made with the CLI */
-
-#define assert_contains(haystack, needle)                                      \
-    do {                                                                       \
-        if (!strstr((haystack), (needle)))                                     \
-            fail_msg("expected to find \"%s\" in:\n%s", (needle), (haystack)); \
-    } while (0)
-
-static void cli_ok(const char *input, const char *const *args, char *last_line_out, size_t cap)
-{
-    const char *argv[32];
-    int n = 0;
-    for (; args[n]; n++)
-        argv[n] = args[n];
-    argv[n++] = "--db";
-    argv[n++] = store;
-    argv[n] = NULL;
-    char *out, *err;
-    int rc = input ? test_run_bluehelm_input(argv, NULL, input, &out, &err)
-                   : test_run_bluehelm(argv, NULL, &out, &err);
-    if (rc != 0)
-        fail_msg("bluehelm %s %s: exit %d: %s%s", args[0], args[1], rc, out, err);
-    if (last_line_out) {
-        size_t len = strlen(out);
-        while (len && out[len - 1] == '\n')
-            out[--len] = '\0';
-        char *nl = strrchr(out, '\n');
-        snprintf(last_line_out, cap, "%s", nl ? nl + 1 : out);
-    }
-    free(out);
-    free(err);
-}
 
 /* A store with two organizations and three users, and a server on it. */
 static void start(const char *name)
 {
-    snprintf(store, sizeof store, "%s/bluehelm.db", test_tmpdir(name));
-    char *out, *err;
-    const char *init[] = { "init", "--db", store, NULL };
-    if (test_run_bluehelm(init, NULL, &out, &err) != 0)
-        fail_msg("init: %s%s", out, err);
-    free(out);
-    free(err);
-    cli_ok(
-        NULL,
-        (const char *[]){ "org", "add", "RWA", "--kind", "member_state", "--name", "Rwanda", NULL },
-        NULL, 0);
-    cli_ok(NULL,
-           (const char *[]){ "org", "add", "DPO", "--kind", "un_entity", "--name",
-                             "Department of Peace Operations", NULL },
-           NULL, 0);
-    cli_ok(PW_AMINA "\n",
-           (const char *[]){ "user", "add", "amina", "--org", "RWA", "--role", "focal_point",
-                             "--password-stdin", "--display-name", "Amina Diallo", NULL },
-           NULL, 0);
-    cli_ok(PW_OMAR "\n",
-           (const char *[]){ "user", "add", "omar", "--org", "DPO", "--role", "admin",
-                             "--password-stdin", NULL },
-           NULL, 0);
-    cli_ok(PW_TESS "\n",
-           (const char *[]){ "user", "add", "tess", "--org", "RWA", "--role", "reporter",
-                             "--password-stdin", NULL },
-           NULL, 0);
-    cli_ok(NULL, (const char *[]){ "token", "create", "--user", "omar", "--name", "tests", NULL },
-           admin_token, sizeof admin_token);
+    free(store);
+    store = test_init_store(name);
+    test_add_org(store, "RWA", "member_state", "Rwanda");
+    test_add_org(store, "DPO", "un_entity", "Department of Peace Operations");
+    test_cli_ok(store, PW_AMINA "\n",
+                (const char *[]){ "user", "add", "amina", "--org", "RWA", "--role", "focal_point",
+                                  "--password-stdin", "--display-name", "Amina Diallo", NULL },
+                NULL);
+    test_add_user(store, "omar", "DPO", "admin", PW_OMAR);
+    test_add_user(store, "tess", "RWA", "reporter", PW_TESS);
+    test_create_token(store, "omar", "tests", admin_token, sizeof admin_token);
     test_server_start(&server, store, NULL);
 }
 
@@ -100,21 +44,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    if (server.pid) {
-        long ms;
-        test_server_stop(&server, SIGKILL, &ms);
-        server.pid = 0;
-    }
+    test_server_shutdown(&server);
+    free(store);
+    store = NULL;
     return 0;
-}
-
-static json_t *body_json(const struct test_response *r)
-{
-    json_error_t jerr;
-    json_t *j = json_loads(r->body, 0, &jerr);
-    if (!j)
-        fail_msg("body is not JSON (%s): %s", jerr.text, r->body);
-    return j;
 }
 
 static const char *jstr(json_t *obj, const char *key)
@@ -128,61 +61,21 @@ static void expect_status(const struct test_response *r, int status)
         fail_msg("status %d, expected %d; body: %s", r->status, status, r->body);
 }
 
-struct session {
-    char cookie[ACCOUNT_TOKEN_MAX];
-    char csrf[ACCOUNT_TOKEN_MAX];
-    char headers[640]; /* Cookie and X-CSRF-Token lines */
-};
-
 /* POST /api/v1/session. Returns the status; `set_cookie` gets the Set-Cookie value as sent
  * ("" when absent), `body_out` the reply body. */
 static int raw_sign_in(const char *user, const char *pw, const char *extra_headers,
                        char *set_cookie, size_t cookie_cap, char *body_out, size_t body_cap)
 {
-    char body[256], headers[256];
+    char body[256];
     snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, pw);
-    snprintf(headers, sizeof headers, "%s" JSON_CT, extra_headers ? extra_headers : "");
     struct test_response r;
-    test_http(server.port, "POST", "/api/v1/session", headers, body, strlen(body), &r);
+    test_call(server.port, extra_headers, "POST", "/api/v1/session", body, &r);
     const char *set = test_response_header(&r, "set-cookie");
     snprintf(set_cookie, cookie_cap, "%s", set ? set : "");
     snprintf(body_out, body_cap, "%s", r.body);
     int status = r.status;
     test_response_free(&r);
     return status;
-}
-
-static void sign_in(const char *user, const char *pw, struct session *s, json_t **reply)
-{
-    char set[256], body[4096];
-    int status = raw_sign_in(user, pw, NULL, set, sizeof set, body, sizeof body);
-    if (status != 201)
-        fail_msg("sign-in of %s: status %d: %s", user, status, body);
-    assert_int_equal(strncmp(set, "bh_session=bhs_", 15), 0);
-    snprintf(s->cookie, sizeof s->cookie, "%.*s", (int)strcspn(set + 11, ";"), set + 11);
-    json_t *j = json_loads(body, 0, NULL);
-    assert_non_null(j);
-    snprintf(s->csrf, sizeof s->csrf, "%s", jstr(j, "csrf_token"));
-    snprintf(s->headers, sizeof s->headers, "Cookie: bh_session=%s\r\nX-CSRF-Token: %s\r\n",
-             s->cookie, s->csrf);
-    if (reply)
-        *reply = j;
-    else
-        json_decref(j);
-}
-
-/* `h` followed by the JSON content type. */
-static void with_json(char *out, size_t cap, const char *h)
-{
-    size_t n = strlen(h);
-    assert_true(n + strlen(JSON_CT) < cap);
-    memcpy(out, h, n);
-    strcpy(out + n, JSON_CT);
-}
-
-static void bearer(char *out, size_t cap, const char *token, bool json)
-{
-    snprintf(out, cap, "Authorization: Bearer %s\r\n%s", token, json ? JSON_CT : "");
 }
 
 /* api/session-sign-in: the cookie, the reply, and the session it opens */
@@ -245,8 +138,8 @@ static void api_session_wrong_credentials(void **state)
     struct test_response r1, r2;
     const char *wrong = "{\"username\":\"amina\",\"password\":\"not her password\"}";
     const char *unknown = "{\"username\":\"nobody\",\"password\":\"" PW_AMINA "\"}";
-    test_http(server.port, "POST", "/api/v1/session", JSON_CT, wrong, strlen(wrong), &r1);
-    test_http(server.port, "POST", "/api/v1/session", JSON_CT, unknown, strlen(unknown), &r2);
+    test_call(server.port, NULL, "POST", "/api/v1/session", wrong, &r1);
+    test_call(server.port, NULL, "POST", "/api/v1/session", unknown, &r2);
     expect_status(&r1, 401);
     expect_status(&r2, 401);
     assert_null(test_response_header(&r1, "set-cookie"));
@@ -260,18 +153,12 @@ static void api_session_wrong_credentials(void **state)
 
     /* Bad bodies name the field. */
     const char *extra = "{\"username\":\"amina\",\"password\":\"x\",\"remember\":true}";
-    test_http(server.port, "POST", "/api/v1/session", JSON_CT, extra, strlen(extra), &r1);
-    expect_status(&r1, 400);
-    a = body_json(&r1);
-    assert_string_equal(jstr(a, "field"), "remember");
-    json_decref(a);
+    test_call(server.port, NULL, "POST", "/api/v1/session", extra, &r1);
+    assert_problem(&r1, 400, "remember");
     test_response_free(&r1);
     const char *missing = "{\"username\":\"amina\"}";
-    test_http(server.port, "POST", "/api/v1/session", JSON_CT, missing, strlen(missing), &r1);
-    expect_status(&r1, 400);
-    a = body_json(&r1);
-    assert_string_equal(jstr(a, "field"), "password");
-    json_decref(a);
+    test_call(server.port, NULL, "POST", "/api/v1/session", missing, &r1);
+    assert_problem(&r1, 400, "password");
     test_response_free(&r1);
 
     test_server_read_log(&server);
@@ -284,40 +171,36 @@ static void api_session_wrong_credentials(void **state)
 static void api_session_csrf_and_sign_out(void **state)
 {
     (void)state;
-    struct session s;
-    sign_in("tess", PW_TESS, &s, NULL);
+    struct test_session s;
+    test_sign_in(server.port, "tess", PW_TESS, &s, NULL);
     struct test_response r;
     const char *body = "{\"name\":\"laptop\"}";
     char headers[640];
 
     /* A cookie write without the CSRF token is refused and writes nothing. */
-    snprintf(headers, sizeof headers, "Cookie: bh_session=%s\r\n" JSON_CT, s.cookie);
-    test_http(server.port, "POST", "/api/v1/tokens", headers, body, strlen(body), &r);
+    snprintf(headers, sizeof headers, "Cookie: bh_session=%s\r\n", s.cookie);
+    test_call(server.port, headers, "POST", "/api/v1/tokens", body, &r);
     expect_status(&r, 403);
     test_response_free(&r);
-    snprintf(headers, sizeof headers, "Cookie: bh_session=%s\r\nX-CSRF-Token: %s\r\n" JSON_CT,
-             s.cookie, "wrong-token");
-    test_http(server.port, "POST", "/api/v1/tokens", headers, body, strlen(body), &r);
+    snprintf(headers, sizeof headers, "Cookie: bh_session=%s\r\nX-CSRF-Token: %s\r\n", s.cookie,
+             "wrong-token");
+    test_call(server.port, headers, "POST", "/api/v1/tokens", body, &r);
     expect_status(&r, 403);
     test_response_free(&r);
-    test_http(server.port, "GET", "/api/v1/tokens", s.headers, NULL, 0, &r);
-    expect_status(&r, 200);
-    json_t *j = body_json(&r);
+    json_t *j = test_get_json(server.port, s.headers, "/api/v1/tokens", 200);
     assert_int_equal(json_array_size(json_object_get(j, "items")), 0);
     json_decref(j);
-    test_response_free(&r);
 
     /* With it, the write goes through. */
-    with_json(headers, sizeof headers, s.headers);
-    test_http(server.port, "POST", "/api/v1/tokens", headers, body, strlen(body), &r);
+    test_call(server.port, s.headers, "POST", "/api/v1/tokens", body, &r);
     expect_status(&r, 201);
     test_response_free(&r);
 
     /* Sign out: 204, the cookie cleared, the session gone. */
     test_http(server.port, "DELETE", "/api/v1/session", s.headers, NULL, 0, &r);
     expect_status(&r, 204);
-    assert_non_null(strcasestr(test_response_header(&r, "set-cookie"),
-                               "bh_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"));
+    assert_contains(test_response_header(&r, "set-cookie"),
+                    "bh_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
     test_response_free(&r);
     test_http(server.port, "GET", "/api/v1/session", s.headers, NULL, 0, &r);
     expect_status(&r, 401);
@@ -334,13 +217,11 @@ static void api_session_csrf_and_sign_out(void **state)
 static void api_tokens_own(void **state)
 {
     (void)state;
-    struct session s;
-    sign_in("amina", PW_AMINA, &s, NULL);
-    char headers[640];
-    with_json(headers, sizeof headers, s.headers);
+    struct test_session s;
+    test_sign_in(server.port, "amina", PW_AMINA, &s, NULL);
     const char *body = "{\"name\":\"nightly export\"}";
     struct test_response r;
-    test_http(server.port, "POST", "/api/v1/tokens", headers, body, strlen(body), &r);
+    test_call(server.port, s.headers, "POST", "/api/v1/tokens", body, &r);
     expect_status(&r, 201);
     json_t *j = body_json(&r);
     char token[ACCOUNT_TOKEN_MAX];
@@ -355,14 +236,11 @@ static void api_tokens_own(void **state)
 
     /* The token works as Bearer and the list shows it used, never its text. */
     char auth[256];
-    bearer(auth, sizeof auth, token, false);
-    test_http(server.port, "GET", "/api/v1/session", auth, NULL, 0, &r);
-    expect_status(&r, 200);
-    j = body_json(&r);
+    test_bearer(auth, sizeof auth, token);
+    j = test_get_json(server.port, auth, "/api/v1/session", 200);
     assert_string_equal(jstr(json_object_get(j, "user"), "username"), "amina");
     assert_true(json_is_null(json_object_get(j, "csrf_token")));
     json_decref(j);
-    test_response_free(&r);
     test_http(server.port, "GET", "/api/v1/tokens", auth, NULL, 0, &r);
     expect_status(&r, 200);
     assert_null(strstr(r.body, token));
@@ -380,7 +258,7 @@ static void api_tokens_own(void **state)
     char path[64];
     snprintf(path, sizeof path, "/api/v1/tokens/%lld", (long long)id);
     char admin[256];
-    bearer(admin, sizeof admin, admin_token, false);
+    test_bearer(admin, sizeof admin, admin_token);
     test_http(server.port, "DELETE", path, admin, NULL, 0, &r);
     expect_status(&r, 404);
     test_response_free(&r);
@@ -395,27 +273,21 @@ static void api_tokens_own(void **state)
     test_http(server.port, "GET", "/api/v1/tokens", auth, NULL, 0, &r);
     expect_status(&r, 401);
     test_response_free(&r);
-    test_http(server.port, "GET", "/api/v1/tokens", s.headers, NULL, 0, &r);
-    expect_status(&r, 200);
-    j = body_json(&r);
+    j = test_get_json(server.port, s.headers, "/api/v1/tokens", 200);
     assert_true(json_is_string(
         json_object_get(json_array_get(json_object_get(j, "items"), 0), "revoked_at")));
     json_decref(j);
-    test_response_free(&r);
 }
 
 /* api/users-admin: list, create, read, change; others may not */
 static void api_users_admin(void **state)
 {
     (void)state;
-    char auth[256], auth_json[300];
-    bearer(auth, sizeof auth, admin_token, false);
-    bearer(auth_json, sizeof auth_json, admin_token, true);
+    char auth[256];
+    test_bearer(auth, sizeof auth, admin_token);
     struct test_response r;
 
-    test_http(server.port, "GET", "/api/v1/users?limit=2", auth, NULL, 0, &r);
-    expect_status(&r, 200);
-    json_t *j = body_json(&r);
+    json_t *j = test_get_json(server.port, auth, "/api/v1/users?limit=2", 200);
     assert_int_equal(json_integer_value(json_object_get(j, "total")), 3);
     json_t *items = json_object_get(j, "items");
     assert_int_equal(json_array_size(items), 2);
@@ -424,54 +296,42 @@ static void api_users_admin(void **state)
     char path[256];
     snprintf(path, sizeof path, "/api/v1/users?limit=2&cursor=%s", jstr(j, "next"));
     json_decref(j);
-    test_response_free(&r);
-    test_http(server.port, "GET", path, auth, NULL, 0, &r);
-    expect_status(&r, 200);
-    j = body_json(&r);
+    j = test_get_json(server.port, auth, path, 200);
     assert_string_equal(jstr(json_array_get(json_object_get(j, "items"), 0), "username"), "tess");
     assert_true(json_is_null(json_object_get(j, "next")));
     json_decref(j);
-    test_response_free(&r);
 
     const char *weak = "{\"username\":\"zara\",\"password\":\"zara\",\"org\":\"RWA\","
                        "\"role\":\"analyst\"}";
-    test_http(server.port, "POST", "/api/v1/users", auth_json, weak, strlen(weak), &r);
-    expect_status(&r, 400);
-    j = body_json(&r);
-    assert_string_equal(jstr(j, "field"), "password");
-    json_decref(j);
+    test_call(server.port, auth, "POST", "/api/v1/users", weak, &r);
+    assert_problem(&r, 400, "password");
     test_response_free(&r);
     const char *badrole = "{\"username\":\"zara\",\"password\":\"a long passphrase\","
                           "\"org\":\"RWA\",\"role\":\"chief\"}";
-    test_http(server.port, "POST", "/api/v1/users", auth_json, badrole, strlen(badrole), &r);
-    expect_status(&r, 400);
-    j = body_json(&r);
-    assert_string_equal(jstr(j, "field"), "role");
-    json_decref(j);
+    test_call(server.port, auth, "POST", "/api/v1/users", badrole, &r);
+    assert_problem(&r, 400, "role");
     test_response_free(&r);
 
     const char *good = "{\"username\":\"zara\",\"password\":\"a long passphrase\","
                        "\"org\":\"RWA\",\"role\":\"analyst\",\"display_name\":\"Zara K.\"}";
-    test_http(server.port, "POST", "/api/v1/users", auth_json, good, strlen(good), &r);
+    test_call(server.port, auth, "POST", "/api/v1/users", good, &r);
     expect_status(&r, 201);
-    assert_string_equal(test_response_header(&r, "location"), "/api/v1/users/zara");
+    assert_header(&r, "location", "/api/v1/users/zara");
     j = body_json(&r);
     assert_string_equal(jstr(j, "role"), "analyst");
     assert_string_equal(jstr(j, "display_name"), "Zara K.");
     assert_null(json_object_get(j, "password"));
     json_decref(j);
     test_response_free(&r);
-    test_http(server.port, "POST", "/api/v1/users", auth_json, good, strlen(good), &r);
+    test_call(server.port, auth, "POST", "/api/v1/users", good, &r);
     expect_status(&r, 409);
     test_response_free(&r);
 
     /* zara signs in, makes a token; disabling her stops both. */
-    struct session s;
-    sign_in("zara", "a long passphrase", &s, NULL);
-    char headers[640];
-    with_json(headers, sizeof headers, s.headers);
+    struct test_session s;
+    test_sign_in(server.port, "zara", "a long passphrase", &s, NULL);
     const char *tb = "{\"name\":\"r scripts\"}";
-    test_http(server.port, "POST", "/api/v1/tokens", headers, tb, strlen(tb), &r);
+    test_call(server.port, s.headers, "POST", "/api/v1/tokens", tb, &r);
     expect_status(&r, 201);
     j = body_json(&r);
     char ztoken[ACCOUNT_TOKEN_MAX];
@@ -479,7 +339,7 @@ static void api_users_admin(void **state)
     json_decref(j);
     test_response_free(&r);
     char zauth[256];
-    bearer(zauth, sizeof zauth, ztoken, false);
+    test_bearer(zauth, sizeof zauth, ztoken);
 
     /* Not an admin: 403 on user administration. */
     test_http(server.port, "GET", "/api/v1/users", zauth, NULL, 0, &r);
@@ -487,7 +347,7 @@ static void api_users_admin(void **state)
     test_response_free(&r);
 
     const char *patch = "{\"disabled\":true,\"role\":\"auditor\"}";
-    test_http(server.port, "PATCH", "/api/v1/users/zara", auth_json, patch, strlen(patch), &r);
+    test_call(server.port, auth, "PATCH", "/api/v1/users/zara", patch, &r);
     expect_status(&r, 200);
     j = body_json(&r);
     assert_true(json_is_true(json_object_get(j, "disabled")));
@@ -501,16 +361,16 @@ static void api_users_admin(void **state)
     expect_status(&r, 401);
     test_response_free(&r);
     const char *zsign = "{\"username\":\"zara\",\"password\":\"a long passphrase\"}";
-    test_http(server.port, "POST", "/api/v1/session", JSON_CT, zsign, strlen(zsign), &r);
+    test_call(server.port, NULL, "POST", "/api/v1/session", zsign, &r);
     expect_status(&r, 401);
     test_response_free(&r);
 
     const char *unknown = "{\"nickname\":\"z\"}";
-    test_http(server.port, "PATCH", "/api/v1/users/zara", auth_json, unknown, strlen(unknown), &r);
+    test_call(server.port, auth, "PATCH", "/api/v1/users/zara", unknown, &r);
     expect_status(&r, 400);
     test_response_free(&r);
     const char *self = "{\"disabled\":true}";
-    test_http(server.port, "PATCH", "/api/v1/users/omar", auth_json, self, strlen(self), &r);
+    test_call(server.port, auth, "PATCH", "/api/v1/users/omar", self, &r);
     expect_status(&r, 409);
     test_response_free(&r);
     test_http(server.port, "GET", "/api/v1/users/nobody", auth, NULL, 0, &r);
@@ -532,13 +392,13 @@ static void api_session_throttled(void **state)
     const char *right = "{\"username\":\"tess\",\"password\":\"" PW_TESS "\"}";
     struct test_response r;
     for (int i = 0; i < 5; i++) {
-        test_http(server.port, "POST", "/api/v1/session", JSON_CT, wrong, strlen(wrong), &r);
+        test_call(server.port, NULL, "POST", "/api/v1/session", wrong, &r);
         expect_status(&r, 401);
         test_response_free(&r);
     }
-    test_http(server.port, "POST", "/api/v1/session", JSON_CT, right, strlen(right), &r);
+    test_call(server.port, NULL, "POST", "/api/v1/session", right, &r);
     expect_status(&r, 429);
-    assert_string_equal(test_response_header(&r, "retry-after"), "1");
+    assert_header(&r, "retry-after", "1");
     assert_null(test_response_header(&r, "set-cookie"));
     json_t *j = body_json(&r);
     assert_contains(jstr(j, "detail"), "too many failed sign-ins");
@@ -546,16 +406,16 @@ static void api_session_throttled(void **state)
     test_response_free(&r);
 
     usleep(1100 * 1000);
-    test_http(server.port, "POST", "/api/v1/session", JSON_CT, wrong, strlen(wrong), &r);
+    test_call(server.port, NULL, "POST", "/api/v1/session", wrong, &r);
     expect_status(&r, 401);
     test_response_free(&r);
-    test_http(server.port, "POST", "/api/v1/session", JSON_CT, right, strlen(right), &r);
+    test_call(server.port, NULL, "POST", "/api/v1/session", right, &r);
     expect_status(&r, 429);
-    assert_string_equal(test_response_header(&r, "retry-after"), "2");
+    assert_header(&r, "retry-after", "2");
     test_response_free(&r);
 
     usleep(2100 * 1000);
-    test_http(server.port, "POST", "/api/v1/session", JSON_CT, right, strlen(right), &r);
+    test_call(server.port, NULL, "POST", "/api/v1/session", right, &r);
     expect_status(&r, 201);
     test_response_free(&r);
 

@@ -17,19 +17,8 @@
  * function every write calls. Returns the path (heap). */
 static char *store_with_entries(const char *name)
 {
-    char *path = test_path(test_tmpdir(name), "store.db");
-    char *out, *err;
-    const char *args[] = { "init", "--db", path, NULL };
-    int rc = test_run_bluehelm(args, NULL, &out, &err);
-    if (rc != 0)
-        fail_msg("bluehelm init: %d %s", rc, err);
-    free(out);
-    free(err);
-
-    struct db *db;
-    struct bh_error e;
-    if (db_open(&db, path, 0, &e))
-        fail_msg("db_open: %s", e.message);
+    char *path = test_init_store(name);
+    struct db *db = test_db_open(path, 0);
     struct principal cli, admin;
     principal_cli(&cli);
     memset(&admin, 0, sizeof admin);
@@ -47,15 +36,9 @@ static char *store_with_entries(const char *name)
         { 0, "user.update", "account", "2", "{\"disabled\":true}" },
         { 0, "group.create", "group", "1", "{\"name\":\"Sahel\"}" },
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        json_t *summary = json_loads(rows[i].summary, 0, NULL);
-        if (db_begin(db, &e) ||
-            audit_append(db, rows[i].cli ? &cli : &admin, rows[i].action, rows[i].type, rows[i].id,
-                         summary, &e) ||
-            db_commit(db, &e))
-            fail_msg("append: %s", e.message);
-        json_decref(summary);
-    }
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        test_audit_append(db, rows[i].cli ? &cli : &admin, rows[i].action, rows[i].type, rows[i].id,
+                          rows[i].summary);
     db_close(db);
     return path;
 }
@@ -87,22 +70,34 @@ static int verify(const char *path, char **out)
     return rc;
 }
 
+/* A store of five entries, tampered with `sql` through the sqlite3 shell (triggers dropped
+ * first): verify exits 1 and prints `expected`. */
+static void assert_tamper_found(const char *name, const char *sql, const char *expected)
+{
+    char *path = store_with_entries(name);
+    char shell_sql[2048];
+    snprintf(shell_sql, sizeof shell_sql, "%s%s", DROP_TRIGGERS, sql);
+    sqlite3_shell(path, shell_sql);
+    char *out;
+    assert_int_equal(verify(path, &out), 1);
+    assert_string_equal(out, expected);
+    free(out);
+    free(path);
+}
+
 /* cli/audit-verify-intact: an untouched log passes, and verifying leaves the file as it was. */
 static void verify_intact(void **state)
 {
     (void)state;
     char *path = store_with_entries("cli_audit_intact");
-    size_t before_len, after_len;
+    size_t before_len;
     char *before = test_read_file(path, &before_len);
     char *out;
     assert_int_equal(verify(path, &out), 0);
     assert_true(strncmp(out, "audit log: 5 rows, chain intact\nlast hash: ", 43) == 0);
     assert_int_equal(strlen(out), 43 + 64 + 1);
-    char *after = test_read_file(path, &after_len);
-    assert_int_equal(after_len, before_len);
-    assert_memory_equal(after, before, before_len);
+    assert_file_bytes(path, before, before_len);
     free(before);
-    free(after);
     free(out);
     free(path);
 }
@@ -111,12 +106,8 @@ static void verify_intact(void **state)
 static void verify_empty(void **state)
 {
     (void)state;
-    char *path = test_path(test_tmpdir("cli_audit_empty"), "store.db");
-    char *out, *err;
-    const char *init[] = { "init", "--db", path, NULL };
-    assert_int_equal(test_run_bluehelm(init, NULL, &out, &err), 0);
-    free(out);
-    free(err);
+    char *path = test_init_store("cli_audit_empty");
+    char *out;
     assert_int_equal(verify(path, &out), 0);
     /* `init` may already log its own writes (seeded organizations); whatever it wrote chains. */
     assert_non_null(strstr(out, " rows, chain intact\n"));
@@ -129,13 +120,8 @@ static void verify_empty(void **state)
 static void verify_changed_row(void **state)
 {
     (void)state;
-    char *path = store_with_entries("cli_audit_changed");
-    sqlite3_shell(path, DROP_TRIGGERS "UPDATE audit_log SET summary = '{}' WHERE seq = 4;");
-    char *out;
-    assert_int_equal(verify(path, &out), 1);
-    assert_string_equal(out, "audit log broken at row 4: row 4 was changed\n");
-    free(out);
-    free(path);
+    assert_tamper_found("cli_audit_changed", "UPDATE audit_log SET summary = '{}' WHERE seq = 4;",
+                        "audit log broken at row 4: row 4 was changed\n");
 }
 
 /* cli/audit-triggers-block-sqlite3: without dropping the triggers the shell cannot change or
@@ -163,32 +149,23 @@ static void triggers_block_shell(void **state)
 static void verify_deleted_row(void **state)
 {
     (void)state;
-    char *path = store_with_entries("cli_audit_deleted");
-    sqlite3_shell(path, DROP_TRIGGERS "DELETE FROM audit_log WHERE seq = 3;");
-    char *out;
-    assert_int_equal(verify(path, &out), 1);
-    assert_string_equal(
-        out, "audit log broken at row 3: row 3 is missing (rows 2 and 4 do not chain)\n");
-    free(out);
-    free(path);
+    assert_tamper_found(
+        "cli_audit_deleted", "DELETE FROM audit_log WHERE seq = 3;",
+        "audit log broken at row 3: row 3 is missing (rows 2 and 4 do not chain)\n");
 }
 
 /* cli/audit-verify-swapped-rows: rows 2 and 5 exchange every column but seq. */
 static void verify_swapped_rows(void **state)
 {
     (void)state;
-    char *path = store_with_entries("cli_audit_swapped");
-    sqlite3_shell(path, DROP_TRIGGERS
-                  "CREATE TEMP TABLE a AS SELECT * FROM audit_log WHERE seq IN (2, 5);"
-                  "UPDATE audit_log SET (at, account_id, username, org_code, action, "
-                  "record_type, record_id, summary, prev_hash, hash) = (SELECT at, account_id, "
-                  "username, org_code, action, record_type, record_id, summary, prev_hash, hash "
-                  "FROM a WHERE a.seq = 7 - audit_log.seq) WHERE seq IN (2, 5);");
-    char *out;
-    assert_int_equal(verify(path, &out), 1);
-    assert_string_equal(out, "audit log broken at row 2: row 2 was changed\n");
-    free(out);
-    free(path);
+    assert_tamper_found("cli_audit_swapped",
+                        "CREATE TEMP TABLE a AS SELECT * FROM audit_log WHERE seq IN (2, 5);"
+                        "UPDATE audit_log SET (at, account_id, username, org_code, action, "
+                        "record_type, record_id, summary, prev_hash, hash) = (SELECT at, "
+                        "account_id, username, org_code, action, record_type, record_id, "
+                        "summary, prev_hash, hash FROM a WHERE a.seq = 7 - audit_log.seq) WHERE "
+                        "seq IN (2, 5);",
+                        "audit log broken at row 2: row 2 was changed\n");
 }
 
 static int list(const char *path, const char *const *extra, char **out, char **err)
@@ -201,14 +178,6 @@ static int list(const char *path, const char *const *extra, char **out, char **e
     return test_run_bluehelm(args, NULL, out, err);
 }
 
-static int count_lines(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
 /* cli/audit-list: every entry on its own line, filters and pages. */
 static void list_entries(void **state)
 {
@@ -216,7 +185,7 @@ static void list_entries(void **state)
     char *path = store_with_entries("cli_audit_list");
     char *out, *err;
     assert_int_equal(list(path, NULL, &out, &err), 0);
-    assert_int_equal(count_lines(out), 5);
+    assert_int_equal(test_count_lines(out), 5);
     char cli_user[80];
     snprintf(cli_user, sizeof cli_user,
              "  cli:%s  -  org.create  org:UNDPO  "
@@ -231,14 +200,14 @@ static void list_entries(void **state)
 
     const char *by_action[] = { "--action", "user.create", NULL };
     assert_int_equal(list(path, by_action, &out, &err), 0);
-    assert_int_equal(count_lines(out), 1);
+    assert_int_equal(test_count_lines(out), 1);
     assert_true(strncmp(out, "3  ", 3) == 0);
     free(out);
     free(err);
 
     const char *page[] = { "--limit", "2", "--after", "2", NULL };
     assert_int_equal(list(path, page, &out, &err), 0);
-    assert_int_equal(count_lines(out), 3);
+    assert_int_equal(test_count_lines(out), 3);
     assert_true(strncmp(out, "3  ", 3) == 0);
     assert_non_null(strstr(out, "\n4  "));
     assert_non_null(strstr(out, "more entries follow: --after 4\n"));
@@ -264,17 +233,9 @@ static void list_entries(void **state)
 static void usage(void **state)
 {
     (void)state;
-    char *out, *err;
-    const char *none[] = { "audit", NULL };
-    assert_int_equal(test_run_bluehelm(none, NULL, &out, &err), 2);
-    assert_non_null(strstr(err, "verify or list"));
-    free(out);
-    free(err);
-    const char *bad[] = { "audit", "erase", NULL };
-    assert_int_equal(test_run_bluehelm(bad, NULL, &out, &err), 2);
-    assert_non_null(strstr(err, "no subcommand 'erase'"));
-    free(out);
-    free(err);
+    assert_run(test_cli((const char *[]){ "audit", NULL }), 2, NULL, "verify or list");
+    assert_run(test_cli((const char *[]){ "audit", "erase", NULL }), 2, NULL,
+               "no subcommand 'erase'");
 }
 
 int main(void)

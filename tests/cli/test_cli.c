@@ -11,123 +11,65 @@
 /* The schema version this build migrates to. */
 #define SCHEMA migrate_latest(migrations_builtin, migrations_builtin_count)
 
-struct run {
-    int status;
-    char *out;
-    char *err;
-};
-
-static struct run run_env(const char *const *env, const char *const *args)
-{
-    struct run r;
-    r.status = test_run_bluehelm(args, env, &r.out, &r.err);
-    return r;
-}
-
-static struct run run(const char *const *args)
-{
-    return run_env(NULL, args);
-}
-
-static void run_free(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-#define assert_contains(haystack, needle)                                      \
-    do {                                                                       \
-        if (!strstr((haystack), (needle)))                                     \
-            fail_msg("expected to find \"%s\" in:\n%s", (needle), (haystack)); \
-    } while (0)
-
-#define assert_prefix(s, prefix)                                                \
-    do {                                                                        \
-        if (strncmp((s), (prefix), strlen(prefix)) != 0)                        \
-            fail_msg("expected to start with \"%s\", got:\n%s", (prefix), (s)); \
-    } while (0)
-
-/* The number of lines in `s` (a trailing newline does not start a line). */
-static int count_lines(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
 /* cli/version */
 static void cli_version(void **state)
 {
     (void)state;
-    struct run r = run((const char *[]){ "--version", NULL });
+    struct test_run r = test_cli((const char *[]){ "--version", NULL });
     assert_int_equal(r.status, 0);
     char expect[128];
     snprintf(expect, sizeof expect, "bluehelm %s (schema %d, sqlite 3.", BH_VERSION, SCHEMA);
     assert_contains(r.out, expect);
-    run_free(&r);
+    test_run_free(&r);
 }
 
 /* cli/help-lists-commands */
 static void cli_help_lists_commands(void **state)
 {
     (void)state;
-    struct run r = run((const char *[]){ "--help", NULL });
+    struct test_run r = test_cli((const char *[]){ "--help", NULL });
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "  init ");
     assert_contains(r.out, "  serve ");
     assert_contains(r.out, "  config ");
-    run_free(&r);
-    r = run((const char *[]){ "help", "serve", NULL });
+    test_run_free(&r);
+    r = test_cli((const char *[]){ "help", "serve", NULL });
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "Usage: bluehelm serve");
     assert_contains(r.out, "--listen HOST:PORT");
-    run_free(&r);
-    r = run((const char *[]){ "init", "--help", NULL });
-    assert_int_equal(r.status, 0);
-    assert_contains(r.out, "Usage: bluehelm init");
-    run_free(&r);
+    test_run_free(&r);
+    assert_run(test_cli((const char *[]){ "init", "--help", NULL }), 0, "Usage: bluehelm init",
+               NULL);
 }
 
 /* cli/unknown-command: one line naming it, usage on stderr, status 2. */
 static void cli_unknown_command(void **state)
 {
     (void)state;
-    struct run r = run((const char *[]){ "frobnicate", NULL });
+    struct test_run r = test_cli((const char *[]){ "frobnicate", NULL });
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
     assert_prefix(r.err, "bluehelm: unknown command 'frobnicate'\nUsage:");
-    run_free(&r);
-    r = run((const char *[]){ "help", "frobnicate", NULL });
-    assert_int_equal(r.status, 2);
-    assert_contains(r.err, "no command 'frobnicate'");
-    run_free(&r);
-    r = run((const char *[]){ NULL });
-    assert_int_equal(r.status, 2);
-    assert_contains(r.err, "Usage: bluehelm <command>");
-    run_free(&r);
+    test_run_free(&r);
+    assert_run(test_cli((const char *[]){ "help", "frobnicate", NULL }), 2, NULL,
+               "no command 'frobnicate'");
+    assert_run(test_cli((const char *[]){ NULL }), 2, NULL, "Usage: bluehelm <command>");
 }
 
 /* cli/unknown-option */
 static void cli_unknown_option(void **state)
 {
     (void)state;
-    struct run r = run((const char *[]){ "serve", "--frob", NULL });
+    struct test_run r = test_cli((const char *[]){ "serve", "--frob", NULL });
     assert_int_equal(r.status, 2);
     assert_prefix(r.err, "bluehelm serve: unknown option '--frob'\nUsage: bluehelm serve");
-    run_free(&r);
-    r = run((const char *[]){ "init", "--db", NULL });
-    assert_int_equal(r.status, 2);
-    assert_contains(r.err, "bluehelm init: option '--db' needs a value");
-    run_free(&r);
-    r = run((const char *[]){ "config", "extra", NULL });
-    assert_int_equal(r.status, 2);
-    assert_contains(r.err, "bluehelm config: unexpected argument 'extra'");
-    run_free(&r);
-    r = run((const char *[]){ "--frob", NULL });
-    assert_int_equal(r.status, 2);
-    assert_contains(r.err, "bluehelm: unknown option '--frob'");
-    run_free(&r);
+    test_run_free(&r);
+    assert_run(test_cli((const char *[]){ "init", "--db", NULL }), 2, NULL,
+               "bluehelm init: option '--db' needs a value");
+    assert_run(test_cli((const char *[]){ "config", "extra", NULL }), 2, NULL,
+               "bluehelm config: unexpected argument 'extra'");
+    assert_run(test_cli((const char *[]){ "--frob", NULL }), 2, NULL,
+               "bluehelm: unknown option '--frob'");
 }
 
 /* cli/config-precedence: defaults < file < environment < flags, each named as the source. */
@@ -142,8 +84,8 @@ static void cli_config_precedence(void **state)
                           "threads = 8\n"
                           "log_level = warn\n");
     const char *env[] = { "BLUEHELM_LISTEN=127.0.0.2:7100", "BLUEHELM_THREADS=6", NULL };
-    struct run r =
-        run_env(env, (const char *[]){ "config", "--config", conf, "--threads", "3", NULL });
+    struct test_run r =
+        test_cli_env(env, (const char *[]){ "config", "--config", conf, "--threads", "3", NULL });
     assert_int_equal(r.status, 0);
     char line[4300];
     snprintf(line, sizeof line, "db = /srv/from-file.db");
@@ -156,7 +98,7 @@ static void cli_config_precedence(void **state)
     assert_contains(r.out, "# flag --threads");
     assert_contains(r.out, "log_level = warn");
     assert_contains(r.out, "max_body = 1048576");
-    run_free(&r);
+    test_run_free(&r);
     free(conf);
 }
 
@@ -165,11 +107,11 @@ static void cli_config_masks_secrets(void **state)
 {
     (void)state;
     const char *env[] = { "BLUEHELM_DB=postgresql://bh:hunter2hunter2@db.example/bh", NULL };
-    struct run r = run_env(env, (const char *[]){ "config", NULL });
+    struct test_run r = test_cli_env(env, (const char *[]){ "config", NULL });
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "db = postgresql://bh:***@db.example/bh");
     assert_null(strstr(r.out, "hunter2"));
-    run_free(&r);
+    test_run_free(&r);
 }
 
 /* cli/config-bad-values: each names the key and where the value came from; status 2. */
@@ -179,7 +121,7 @@ static void cli_config_bad_values(void **state)
     const char *dir = test_tmpdir("cli_config_bad");
     char *conf = test_path(dir, "bad.conf");
     test_write_file(conf, "db = x.db\n\nlisten = localhost:http\n");
-    struct run r = run((const char *[]){ "config", "--config", conf, NULL });
+    struct test_run r = test_cli((const char *[]){ "config", "--config", conf, NULL });
     assert_int_equal(r.status, 2);
     char expect[4400];
     snprintf(expect, sizeof expect,
@@ -187,41 +129,34 @@ static void cli_config_bad_values(void **state)
              "65535\n",
              conf);
     assert_string_equal(r.err, expect);
-    run_free(&r);
+    test_run_free(&r);
 
     test_write_file(conf, "colour = blue\n");
-    r = run((const char *[]){ "config", "--config", conf, NULL });
-    assert_int_equal(r.status, 2);
-    assert_contains(r.err, "line 1: unknown key 'colour'");
-    run_free(&r);
+    assert_run(test_cli((const char *[]){ "config", "--config", conf, NULL }), 2, NULL,
+               "line 1: unknown key 'colour'");
 
     const char *env[] = { "BLUEHELM_THREADS=lots", NULL };
-    r = run_env(env, (const char *[]){ "config", NULL });
+    r = test_cli_env(env, (const char *[]){ "config", NULL });
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err,
                         "bluehelm: environment BLUEHELM_THREADS: 'lots' is not a whole number\n");
-    run_free(&r);
+    test_run_free(&r);
 
     const char *typo[] = { "BLUEHELM_LISTN=1.2.3.4:5", NULL };
-    r = run_env(typo, (const char *[]){ "config", NULL });
-    assert_int_equal(r.status, 2);
-    assert_contains(r.err, "BLUEHELM_LISTN: unknown variable");
-    run_free(&r);
+    assert_run(test_cli_env(typo, (const char *[]){ "config", NULL }), 2, NULL,
+               "BLUEHELM_LISTN: unknown variable");
 
-    r = run((const char *[]){ "config", "--max-body", "12", NULL });
+    r = test_cli((const char *[]){ "config", "--max-body", "12", NULL });
     assert_int_equal(r.status, 2);
     assert_string_equal(r.err, "bluehelm: flag --max-body: 12 is outside 1024..1073741824\n");
-    run_free(&r);
+    test_run_free(&r);
 
-    r = run((const char *[]){ "config", "--log-format", "xml", NULL });
-    assert_int_equal(r.status, 2);
-    assert_contains(r.err, "flag --log-format: 'xml' is not one of text, json");
-    run_free(&r);
+    assert_run(test_cli((const char *[]){ "config", "--log-format", "xml", NULL }), 2, NULL,
+               "flag --log-format: 'xml' is not one of text, json");
 
-    r = run((const char *[]){ "config", "--config", "/nonexistent/bluehelm.conf", NULL });
-    assert_int_equal(r.status, 2);
-    assert_contains(r.err, "cannot read config file /nonexistent/bluehelm.conf");
-    run_free(&r);
+    assert_run(
+        test_cli((const char *[]){ "config", "--config", "/nonexistent/bluehelm.conf", NULL }), 2,
+        NULL, "cannot read config file /nonexistent/bluehelm.conf");
     free(conf);
 }
 
@@ -231,19 +166,19 @@ static void cli_init_creates_then_up_to_date(void **state)
     (void)state;
     const char *dir = test_tmpdir("cli_init");
     char *db = test_path(dir, "sub/store.db"); /* the folder is created too */
-    struct run r = run((const char *[]){ "init", "--db", db, NULL });
+    struct test_run r = test_cli((const char *[]){ "init", "--db", db, NULL });
     assert_int_equal(r.status, 0);
     char expect[4300];
     snprintf(expect, sizeof expect, "created store %s at schema version %d\n", db, SCHEMA);
     assert_contains(r.out, expect);
     assert_contains(r.out, "reference data: ");
     assert_int_equal(access(db, F_OK), 0);
-    run_free(&r);
-    r = run((const char *[]){ "init", "--db", db, NULL });
+    test_run_free(&r);
+    r = test_cli((const char *[]){ "init", "--db", db, NULL });
     assert_int_equal(r.status, 0);
     snprintf(expect, sizeof expect, "store %s is up to date at schema version %d\n", db, SCHEMA);
     assert_contains(r.out, expect);
-    run_free(&r);
+    test_run_free(&r);
     free(db);
 }
 
@@ -254,7 +189,7 @@ static void cli_init_refuses_bad_stores(void **state)
     const char *dir = test_tmpdir("cli_init_bad");
     char *db = test_path(dir, "notes.db");
     test_write_file(db, "minutes of the meeting\n");
-    struct run r = run((const char *[]){ "init", "--db", db, NULL });
+    struct test_run r = test_cli((const char *[]){ "init", "--db", db, NULL });
     assert_int_equal(r.status, 1);
     char expect[4300];
     snprintf(expect, sizeof expect,
@@ -263,34 +198,27 @@ static void cli_init_refuses_bad_stores(void **state)
     char *text = test_read_file(db, NULL);
     assert_string_equal(text, "minutes of the meeting\n");
     free(text);
-    run_free(&r);
+    test_run_free(&r);
 
     char *newer = test_path(dir, "newer.db");
-    r = run((const char *[]){ "init", "--db", newer, NULL });
-    assert_int_equal(r.status, 0);
-    run_free(&r);
+    assert_run(test_cli((const char *[]){ "init", "--db", newer, NULL }), 0, NULL, NULL);
     char cmd[4400];
     snprintf(cmd, sizeof cmd,
              "sqlite3 '%s' \"INSERT INTO schema_migrations VALUES (42, 'future', 'x')\"", newer);
     assert_int_equal(system(cmd), 0);
     size_t len_before;
     char *before = test_read_file(newer, &len_before);
-    r = run((const char *[]){ "init", "--db", newer, NULL });
+    r = test_cli((const char *[]){ "init", "--db", newer, NULL });
     assert_int_equal(r.status, 1);
-    assert_int_equal(count_lines(r.err), 1);
+    assert_int_equal(test_count_lines(r.err), 1);
     assert_contains(r.err, "schema version 42, newer than this bluehelm");
-    size_t len_after;
-    char *after = test_read_file(newer, &len_after);
-    assert_int_equal(len_after, len_before);
-    assert_memory_equal(after, before, len_after);
-    run_free(&r);
+    assert_file_bytes(newer, before, len_before);
+    test_run_free(&r);
     /* serve refuses it the same way. */
-    r = run((const char *[]){ "serve", "--db", newer, "--listen", "127.0.0.1:0", NULL });
-    assert_int_equal(r.status, 1);
-    assert_contains(r.err, "schema version 42");
-    run_free(&r);
+    assert_run(
+        test_cli((const char *[]){ "serve", "--db", newer, "--listen", "127.0.0.1:0", NULL }), 1,
+        NULL, "schema version 42");
     free(before);
-    free(after);
     free(newer);
     free(db);
 }
@@ -301,12 +229,12 @@ static void cli_init_bad_iso_codes_leaves_nothing(void **state)
     (void)state;
     const char *dir = test_tmpdir("cli_init_iso");
     char *db = test_path(dir, "store.db");
-    struct run r =
-        run((const char *[]){ "init", "--db", db, "--iso-codes-dir", "/nonexistent", NULL });
+    struct test_run r =
+        test_cli((const char *[]){ "init", "--db", db, "--iso-codes-dir", "/nonexistent", NULL });
     assert_int_equal(r.status, 1);
     assert_contains(r.err, "cannot read country codes from /nonexistent/iso_3166-1.json");
     assert_int_equal(access(db, F_OK), -1);
-    run_free(&r);
+    test_run_free(&r);
     free(db);
 }
 
@@ -316,14 +244,14 @@ static void cli_serve_missing_store(void **state)
     (void)state;
     const char *dir = test_tmpdir("cli_serve_missing");
     char *db = test_path(dir, "absent.db");
-    struct run r = run((const char *[]){ "serve", "--db", db, NULL });
+    struct test_run r = test_cli((const char *[]){ "serve", "--db", db, NULL });
     assert_int_equal(r.status, 1);
     char expect[8300];
     snprintf(expect, sizeof expect,
              "bluehelm: no store at %s (create it with `bluehelm init --db %s`)\n", db, db);
     assert_string_equal(r.err, expect);
     assert_int_equal(access(db, F_OK), -1);
-    run_free(&r);
+    test_run_free(&r);
     free(db);
 }
 

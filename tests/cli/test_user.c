@@ -11,59 +11,17 @@
 
 #define PW "blue helmets at dawn"
 
-static char store[4096];
+static char *store;
 
-struct run {
-    int status;
-    char *out;
-    char *err;
-};
-
-static struct run run_in(const char *input, const char *const *args)
+/* `bluehelm ARGS --db STORE` with `input` (may be NULL) on stdin. */
+static struct test_run run_in(const char *input, const char *const *args)
 {
-    struct run r;
-    const char *argv[32];
-    int n = 0;
-    for (; args[n]; n++)
-        argv[n] = args[n];
-    argv[n++] = "--db";
-    argv[n++] = store;
-    argv[n] = NULL;
-    r.status = input ? test_run_bluehelm_input(argv, NULL, input, &r.out, &r.err)
-                     : test_run_bluehelm(argv, NULL, &r.out, &r.err);
-    return r;
-}
-
-static void run_free(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-#define assert_contains(haystack, needle)                                      \
-    do {                                                                       \
-        if (!strstr((haystack), (needle)))                                     \
-            fail_msg("expected to find \"%s\" in:\n%s", (needle), (haystack)); \
-    } while (0)
-
-static void expect(struct run r, int status, const char *out_has, const char *err_has)
-{
-    if (r.status != status)
-        fail_msg("exit %d, expected %d\nstdout: %s\nstderr: %s", r.status, status, r.out, r.err);
-    if (out_has)
-        assert_contains(r.out, out_has);
-    if (err_has)
-        assert_contains(r.err, err_has);
-    run_free(&r);
+    return test_cli_db(store, input, args);
 }
 
 static struct db *open_store(void)
 {
-    struct db *db;
-    struct bh_error err;
-    if (db_open(&db, store, 0, &err))
-        fail_msg("open %s: %s", store, err.message);
-    return db;
+    return test_db_open(store, 0);
 }
 
 static int64_t query(const char *sql)
@@ -77,19 +35,10 @@ static int64_t query(const char *sql)
 /* A new store with two organizations. */
 static void fresh_store(const char *name)
 {
-    snprintf(store, sizeof store, "%s/bluehelm.db", test_tmpdir(name));
-    char *out, *err;
-    const char *init[] = { "init", "--db", store, NULL };
-    if (test_run_bluehelm(init, NULL, &out, &err) != 0)
-        fail_msg("init: %s%s", out, err);
-    free(out);
-    free(err);
-    expect(run_in(NULL, (const char *[]){ "org", "add", "RWA", "--kind", "member_state", "--name",
-                                          "Rwanda", NULL }),
-           0, NULL, NULL);
-    expect(run_in(NULL, (const char *[]){ "org", "add", "DPO", "--kind", "un_entity", "--name",
-                                          "Department of Peace Operations", NULL }),
-           0, NULL, NULL);
+    free(store);
+    store = test_init_store(name);
+    test_add_org(store, "RWA", "member_state", "Rwanda");
+    test_add_org(store, "DPO", "un_entity", "Department of Peace Operations");
 }
 
 /* cli/user-add-password-stdin */
@@ -97,15 +46,15 @@ static void cli_user_add_password_stdin(void **state)
 {
     (void)state;
     fresh_store("cli_user_add");
-    expect(run_in(PW "\n",
-                  (const char *[]){ "user", "add", "amina", "--org", "RWA", "--role", "focal_point",
-                                    "--password-stdin", "--display-name", "Amina Diallo", NULL }),
-           0, "added user amina (focal_point, RWA)", NULL);
+    assert_run(run_in(PW "\n", (const char *[]){ "user", "add", "amina", "--org", "RWA", "--role",
+                                                 "focal_point", "--password-stdin",
+                                                 "--display-name", "Amina Diallo", NULL }),
+               0, "added user amina (focal_point, RWA)", NULL);
     /* The password is the first line without its line end (CRLF too). */
-    expect(run_in("another fine passphrase\r\nsecond line\n",
-                  (const char *[]){ "user", "add", "omar", "--org", "DPO", "--role", "admin",
-                                    "--password-stdin", NULL }),
-           0, NULL, NULL);
+    assert_run(run_in("another fine passphrase\r\nsecond line\n",
+                      (const char *[]){ "user", "add", "omar", "--org", "DPO", "--role", "admin",
+                                        "--password-stdin", NULL }),
+               0, NULL, NULL);
 
     struct db *db = open_store();
     struct account_sign_in s;
@@ -122,7 +71,7 @@ static void cli_user_add_password_stdin(void **state)
                      2);
     db_close(db);
 
-    struct run r = run_in(NULL, (const char *[]){ "user", "list", NULL });
+    struct test_run r = run_in(NULL, (const char *[]){ "user", "list", NULL });
     assert_int_equal(r.status, 0);
     assert_contains(r.out, "USERNAME");
     const char *a = strstr(r.out, "\namina "), *o = strstr(r.out, "\nomar ");
@@ -131,7 +80,7 @@ static void cli_user_add_password_stdin(void **state)
     assert_true(a < o);
     assert_contains(a, "focal_point");
     assert_contains(a, "Amina Diallo");
-    run_free(&r);
+    test_run_free(&r);
 }
 
 /* cli/user-bad-input: a clear message, a non-zero exit, and nothing written */
@@ -140,56 +89,56 @@ static void cli_user_bad_input(void **state)
     (void)state;
     fresh_store("cli_user_bad");
     int64_t audit_before = query("SELECT COUNT(*) FROM audit_log");
-    expect(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
-                                             "chief", "--password-stdin", NULL }),
-           2, NULL, "'chief' is not a role (roles: admin, coordinator");
-    expect(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--org", "XYZ", "--role",
-                                             "analyst", "--password-stdin", NULL }),
-           2, NULL, "no organization has code 'XYZ'");
-    expect(run_in("short\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
-                                               "analyst", "--password-stdin", NULL }),
-           2, NULL, "the password has 5 characters; it needs at least 12");
-    expect(
+    assert_run(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
+                                                 "chief", "--password-stdin", NULL }),
+               2, NULL, "'chief' is not a role (roles: admin, coordinator");
+    assert_run(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--org", "XYZ", "--role",
+                                                 "analyst", "--password-stdin", NULL }),
+               2, NULL, "no organization has code 'XYZ'");
+    assert_run(run_in("short\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
+                                                   "analyst", "--password-stdin", NULL }),
+               2, NULL, "the password has 5 characters; it needs at least 12");
+    assert_run(
         run_in("password1234\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
                                                    "analyst", "--password-stdin", NULL }),
         2, NULL, "common passwords");
-    expect(run_in("\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
-                                          "analyst", "--password-stdin", NULL }),
-           2, NULL, "empty");
-    expect(run_in(NULL, (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
-                                          "analyst", "--password-stdin", NULL }),
-           2, NULL, "no password on stdin");
+    assert_run(run_in("\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
+                                              "analyst", "--password-stdin", NULL }),
+               2, NULL, "empty");
+    assert_run(run_in(NULL, (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
+                                              "analyst", "--password-stdin", NULL }),
+               2, NULL, "no password on stdin");
     /* Never from argv: without --password-stdin the command refuses. */
-    expect(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
-                                             "analyst", NULL }),
-           2, NULL, "--password-stdin");
-    expect(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--role", "analyst",
-                                             "--password-stdin", NULL }),
-           2, NULL, "--org CODE is required");
-    expect(run_in(PW "\n", (const char *[]){ "user", "add", "--org", "RWA", "--role", "analyst",
-                                             "--password-stdin", NULL }),
-           2, NULL, "NAME is required");
-    expect(run_in(PW "\n", (const char *[]){ "user", "add", "Zara!", "--org", "RWA", "--role",
-                                             "analyst", "--password-stdin", NULL }),
-           2, NULL, "lowercase letters");
-    expect(run_in(NULL, (const char *[]){ "user", "frobnicate", NULL }), 2, NULL,
-           "unknown subcommand 'frobnicate'");
-    expect(run_in(NULL, (const char *[]){ "user", NULL }), 2, NULL, "a subcommand is required");
+    assert_run(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
+                                                 "analyst", NULL }),
+               2, NULL, "--password-stdin");
+    assert_run(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--role", "analyst",
+                                                 "--password-stdin", NULL }),
+               2, NULL, "--org CODE is required");
+    assert_run(run_in(PW "\n", (const char *[]){ "user", "add", "--org", "RWA", "--role", "analyst",
+                                                 "--password-stdin", NULL }),
+               2, NULL, "NAME is required");
+    assert_run(run_in(PW "\n", (const char *[]){ "user", "add", "Zara!", "--org", "RWA", "--role",
+                                                 "analyst", "--password-stdin", NULL }),
+               2, NULL, "lowercase letters");
+    assert_run(run_in(NULL, (const char *[]){ "user", "frobnicate", NULL }), 2, NULL,
+               "unknown subcommand 'frobnicate'");
+    assert_run(run_in(NULL, (const char *[]){ "user", NULL }), 2, NULL, "a subcommand is required");
     assert_int_equal(query("SELECT COUNT(*) FROM account"), 0);
     assert_int_equal(query("SELECT COUNT(*) FROM audit_log"), audit_before);
 
     /* A taken name is the work failing (1), not a usage error. */
-    expect(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
-                                             "analyst", "--password-stdin", NULL }),
-           0, NULL, NULL);
-    expect(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
-                                             "analyst", "--password-stdin", NULL }),
-           1, NULL, "username 'zara' is taken");
-    expect(
+    assert_run(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
+                                                 "analyst", "--password-stdin", NULL }),
+               0, NULL, NULL);
+    assert_run(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
+                                                 "analyst", "--password-stdin", NULL }),
+               1, NULL, "username 'zara' is taken");
+    assert_run(
         run_in(PW "\n", (const char *[]){ "user", "passwd", "nobody", "--password-stdin", NULL }),
         1, NULL, "no user 'nobody'");
-    expect(run_in(NULL, (const char *[]){ "user", "disable", "nobody", NULL }), 1, NULL,
-           "no user 'nobody'");
+    assert_run(run_in(NULL, (const char *[]){ "user", "disable", "nobody", NULL }), 1, NULL,
+               "no user 'nobody'");
     assert_int_equal(query("SELECT COUNT(*) FROM account"), 1);
 }
 
@@ -198,14 +147,13 @@ static void cli_user_passwd_disable_enable(void **state)
 {
     (void)state;
     fresh_store("cli_user_passwd");
-    expect(run_in(PW "\n", (const char *[]){ "user", "add", "tess", "--org", "RWA", "--role",
-                                             "reporter", "--password-stdin", NULL }),
-           0, NULL, NULL);
-    expect(run_in("a second passphrase\n",
-                  (const char *[]){ "user", "passwd", "tess", "--password-stdin", NULL }),
-           0, "changed the password of tess", NULL);
-    expect(run_in("tess\n", (const char *[]){ "user", "passwd", "tess", "--password-stdin", NULL }),
-           2, NULL, "password");
+    test_add_user(store, "tess", "RWA", "reporter", PW);
+    assert_run(run_in("a second passphrase\n",
+                      (const char *[]){ "user", "passwd", "tess", "--password-stdin", NULL }),
+               0, "changed the password of tess", NULL);
+    assert_run(
+        run_in("tess\n", (const char *[]){ "user", "passwd", "tess", "--password-stdin", NULL }), 2,
+        NULL, "password");
 
     struct db *db = open_store();
     struct account_sign_in s;
@@ -214,11 +162,11 @@ static void cli_user_passwd_disable_enable(void **state)
     assert_int_equal(account_sign_in(db, "tess", "a second passphrase", "192.0.2.2", &s, &err), 0);
     db_close(db);
 
-    expect(run_in(NULL, (const char *[]){ "user", "disable", "tess", NULL }), 0, "disabled tess",
-           NULL);
-    struct run r = run_in(NULL, (const char *[]){ "user", "list", NULL });
+    assert_run(run_in(NULL, (const char *[]){ "user", "disable", "tess", NULL }), 0,
+               "disabled tess", NULL);
+    struct test_run r = run_in(NULL, (const char *[]){ "user", "list", NULL });
     assert_contains(strstr(r.out, "\ntess "), "disabled");
-    run_free(&r);
+    test_run_free(&r);
     db = open_store();
     struct principal who;
     assert_int_equal(account_session_lookup(db, s.token, &who, NULL, NULL, &err), BH_EUNAUTH);
@@ -226,8 +174,8 @@ static void cli_user_passwd_disable_enable(void **state)
                      BH_EUNAUTH);
     db_close(db);
 
-    expect(run_in(NULL, (const char *[]){ "user", "enable", "tess", NULL }), 0, "enabled tess",
-           NULL);
+    assert_run(run_in(NULL, (const char *[]){ "user", "enable", "tess", NULL }), 0, "enabled tess",
+               NULL);
     db = open_store();
     assert_int_equal(account_sign_in(db, "tess", "a second passphrase", "192.0.2.2", &s, &err), 0);
     assert_int_equal(test_query_int(db, "SELECT COUNT(*) FROM audit_log WHERE action IN "
@@ -236,33 +184,20 @@ static void cli_user_passwd_disable_enable(void **state)
     db_close(db);
 }
 
-/* The last line of `s` (without its newline). */
-static const char *last_line(char *s)
-{
-    size_t n = strlen(s);
-    while (n && s[n - 1] == '\n')
-        s[--n] = '\0';
-    char *nl = strrchr(s, '\n');
-    return nl ? nl + 1 : s;
-}
-
 /* cli/token-create-last-line */
 static void cli_token_create_last_line(void **state)
 {
     (void)state;
     fresh_store("cli_token");
-    expect(run_in(PW "\n", (const char *[]){ "user", "add", "amina", "--org", "RWA", "--role",
-                                             "analyst", "--password-stdin", NULL }),
-           0, NULL, NULL);
-    struct run r = run_in(NULL, (const char *[]){ "token", "create", "--user", "amina", "--name",
-                                                  "nightly export", NULL });
-    if (r.status != 0)
-        fail_msg("token create: %s", r.err);
+    test_add_user(store, "amina", "RWA", "analyst", PW);
+    struct test_run r = run_in(NULL, (const char *[]){ "token", "create", "--user", "amina",
+                                                       "--name", "nightly export", NULL });
+    assert_status(r, 0);
     char token[ACCOUNT_TOKEN_MAX];
-    snprintf(token, sizeof token, "%s", last_line(r.out));
+    snprintf(token, sizeof token, "%s", test_last_line(r.out));
     assert_int_equal(strncmp(token, "bh_", 3), 0);
     assert_int_equal(strlen(token), 46);
-    run_free(&r);
+    test_run_free(&r);
 
     struct db *db = open_store();
     struct principal who;
@@ -279,10 +214,10 @@ static void cli_token_create_last_line(void **state)
     snprintf(prefix, sizeof prefix, "%.10s", token);
     assert_contains(r.out, prefix);
     assert_null(strstr(r.out, token));
-    run_free(&r);
+    test_run_free(&r);
 
-    expect(run_in(NULL, (const char *[]){ "token", "revoke", "--user", "amina", "1", NULL }), 0,
-           "revoked API token 1 of amina", NULL);
+    assert_run(run_in(NULL, (const char *[]){ "token", "revoke", "--user", "amina", "1", NULL }), 0,
+               "revoked API token 1 of amina", NULL);
     db = open_store();
     assert_int_equal(account_token_lookup(db, token, &who, &err), BH_EUNAUTH);
     assert_int_equal(test_query_int(db, "SELECT COUNT(*) FROM audit_log WHERE action IN "
@@ -290,16 +225,23 @@ static void cli_token_create_last_line(void **state)
                      2);
     db_close(db);
 
-    expect(run_in(NULL, (const char *[]){ "token", "revoke", "--user", "amina", "99", NULL }), 1,
-           NULL, "has no API token 99");
-    expect(run_in(NULL, (const char *[]){ "token", "revoke", "--user", "amina", "x1", NULL }), 2,
-           NULL, "not a token id");
-    expect(run_in(NULL, (const char *[]){ "token", "create", NULL }), 2, NULL,
-           "--user NAME is required");
-    expect(run_in(NULL, (const char *[]){ "token", "create", "--user", "nobody", NULL }), 1, NULL,
-           "no user 'nobody'");
-    expect(run_in(NULL, (const char *[]){ "token", "list", "--user", "nobody", NULL }), 1, NULL,
-           "no user 'nobody'");
+    assert_run(run_in(NULL, (const char *[]){ "token", "revoke", "--user", "amina", "99", NULL }),
+               1, NULL, "has no API token 99");
+    assert_run(run_in(NULL, (const char *[]){ "token", "revoke", "--user", "amina", "x1", NULL }),
+               2, NULL, "not a token id");
+    assert_run(run_in(NULL, (const char *[]){ "token", "create", NULL }), 2, NULL,
+               "--user NAME is required");
+    assert_run(run_in(NULL, (const char *[]){ "token", "create", "--user", "nobody", NULL }), 1,
+               NULL, "no user 'nobody'");
+    assert_run(run_in(NULL, (const char *[]){ "token", "list", "--user", "nobody", NULL }), 1, NULL,
+               "no user 'nobody'");
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(store);
+    return 0;
 }
 
 int main(void)
@@ -310,5 +252,5 @@ int main(void)
         cmocka_unit_test(cli_user_passwd_disable_enable),
         cmocka_unit_test(cli_token_create_last_line),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, teardown);
 }

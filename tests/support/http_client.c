@@ -110,6 +110,18 @@ int test_server_stop(struct test_server *s, int sig, long *ms)
     return 128 + WTERMSIG(status);
 }
 
+void test_server_shutdown(struct test_server *s)
+{
+    /* Only a server that started: kill(0, ...) would signal this whole process group. */
+    if (s->pid <= 0)
+        return;
+    long ms;
+    int status = test_server_stop(s, SIGTERM, &ms);
+    s->pid = 0;
+    if (status != 0)
+        fail_msg("server exited with %d; log:\n%s", status, s->log);
+}
+
 int test_connect(int port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);

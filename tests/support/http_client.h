@@ -24,6 +24,10 @@ void test_server_start(struct test_server *s, const char *db, const char *const 
  * milliseconds it took in *ms. Reads the rest of the log. */
 int test_server_stop(struct test_server *s, int sig, long *ms);
 
+/* The teardown of a test program's server: when one is running, SIGTERM, and the test fails,
+ * showing the log, unless it exits 0 (a clean shutdown). Clears s->pid. */
+void test_server_shutdown(struct test_server *s);
+
 /* Reads whatever the server has logged so far into s->log (non-blocking). */
 void test_server_read_log(struct test_server *s);
 

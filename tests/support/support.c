@@ -1,6 +1,8 @@
 #include "support.h"
 
+#include "audit/audit.h"
 #include "db/db.h"
+#include "db/migrate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +12,17 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+void test_fail_at(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    char msg[8192];
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    print_error("ERROR: %s\n", msg);
+    _fail(file, line);
+}
 
 static void remove_tree(const char *path)
 {
@@ -40,6 +53,11 @@ char *test_path(const char *dir, const char *file)
     return p;
 }
 
+char *test_store_path(const char *name)
+{
+    return test_path(test_tmpdir(name), "store.db");
+}
+
 char *test_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -67,6 +85,37 @@ void test_write_file(const char *path, const char *text)
         fail_msg("cannot write %s: %s", path, strerror(errno));
     fputs(text, f);
     fclose(f);
+}
+
+void test_assert_file_bytes(const char *path, const char *bytes, size_t len, const char *file,
+                            int line)
+{
+    size_t got_len;
+    char *got = test_read_file(path, &got_len);
+    if (!got)
+        test_fail_at(file, line, "cannot read %s: %s", path, strerror(errno));
+    else if (got_len != len)
+        test_fail_at(file, line, "%s: %zu bytes, expected %zu", path, got_len, len);
+    else if (memcmp(got, bytes, len) != 0)
+        test_fail_at(file, line, "%s: the bytes differ from those expected", path);
+    free(got);
+}
+
+int test_count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+const char *test_last_line(char *s)
+{
+    size_t n = strlen(s);
+    while (n && s[n - 1] == '\n')
+        s[--n] = '\0';
+    char *nl = strrchr(s, '\n');
+    return nl ? nl + 1 : s;
 }
 
 void test_require_path(const char *path, const char *what)
@@ -156,6 +205,197 @@ int test_run_bluehelm_input(const char *const *args, const char *const *env_extr
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
     return 128 + WTERMSIG(status);
+}
+
+struct test_run test_cli(const char *const *args)
+{
+    return test_cli_env(NULL, args);
+}
+
+struct test_run test_cli_env(const char *const *env, const char *const *args)
+{
+    struct test_run r;
+    r.status = test_run_bluehelm(args, env, &r.out, &r.err);
+    return r;
+}
+
+struct test_run test_cli_input(const char *input, const char *const *args)
+{
+    struct test_run r;
+    r.status = test_run_bluehelm_input(args, NULL, input, &r.out, &r.err);
+    return r;
+}
+
+struct test_run test_cli_db(const char *db, const char *input, const char *const *args)
+{
+    const char *argv[64];
+    size_t n = 0;
+    for (; args[n]; n++) {
+        if (n + 3 > sizeof argv / sizeof argv[0])
+            fail_msg("test_cli_db: more than %zu arguments", sizeof argv / sizeof argv[0] - 3);
+        argv[n] = args[n];
+    }
+    if (db) {
+        argv[n++] = "--db";
+        argv[n++] = db;
+    }
+    argv[n] = NULL;
+    return test_cli_input(input, argv);
+}
+
+void test_run_free(struct test_run *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+void test_assert_status(const struct test_run *r, int want, const char *file, int line)
+{
+    if (r->status != want)
+        test_fail_at(file, line, "expected exit %d, got %d\nstdout:\n%s\nstderr:\n%s", want,
+                     r->status, r->out, r->err);
+}
+
+void test_assert_run(struct test_run r, int status, const char *out_has, const char *err_has,
+                     const char *file, int line)
+{
+    test_assert_status(&r, status, file, line);
+    if (out_has && !strstr(r.out, out_has))
+        test_fail_at(file, line, "expected to find \"%s\" in stdout:\n%s", out_has, r.out);
+    if (err_has && !strstr(r.err, err_has))
+        test_fail_at(file, line, "expected to find \"%s\" in stderr:\n%s", err_has, r.err);
+    test_run_free(&r);
+}
+
+void test_cli_ok(const char *db, const char *input, const char *const *args, char **out)
+{
+    struct test_run r = test_cli_db(db, input, args);
+    if (r.status != 0) {
+        char cmd[1024] = "bluehelm";
+        size_t used = strlen(cmd);
+        for (const char *const *a = args; *a && used < sizeof cmd; a++)
+            used += (size_t)snprintf(cmd + used, sizeof cmd - used, " %s", *a);
+        fail_msg("%s: exit %d\nstdout:\n%s\nstderr:\n%s", cmd, r.status, r.out, r.err);
+    }
+    if (out) {
+        *out = r.out;
+        r.out = NULL;
+    }
+    test_run_free(&r);
+}
+
+void test_add_org(const char *db, const char *code, const char *kind, const char *name)
+{
+    test_cli_ok(db, NULL,
+                (const char *[]){ "org", "add", code, "--kind", kind, "--name", name, NULL }, NULL);
+}
+
+void test_add_user(const char *db, const char *username, const char *org, const char *role,
+                   const char *password)
+{
+    char input[512];
+    snprintf(input, sizeof input, "%s\n", password);
+    test_cli_ok(db, input,
+                (const char *[]){ "user", "add", username, "--org", org, "--role", role,
+                                  "--password-stdin", NULL },
+                NULL);
+}
+
+void test_create_token(const char *db, const char *user, const char *name, char *token, size_t cap)
+{
+    const char *args[] = { "token", "create", "--user", user, name ? "--name" : NULL, name, NULL };
+    char *out;
+    test_cli_ok(db, NULL, args, &out);
+    snprintf(token, cap, "%s", test_last_line(out));
+    free(out);
+}
+
+static char *init_store(const char *name, const char *const *args_extra, const char *const *env)
+{
+    char *path = test_store_path(name);
+    const char *args[8] = { "init", "--db", path };
+    size_t n = 3;
+    for (; args_extra && *args_extra; args_extra++)
+        args[n++] = *args_extra;
+    args[n] = NULL;
+    struct test_run r = test_cli_env(env, args);
+    if (r.status != 0)
+        fail_msg("bluehelm init --db %s: exit %d\nstdout:\n%s\nstderr:\n%s", path, r.status, r.out,
+                 r.err);
+    test_run_free(&r);
+    return path;
+}
+
+char *test_init_store(const char *name)
+{
+    return init_store(name, NULL, NULL);
+}
+
+char *test_init_seeded_store(const char *name, const char *admin_password)
+{
+    /* The child puts `var` into its environment before exec; it outlives the run. */
+    char var[256];
+    snprintf(var, sizeof var, "BLUEHELM_ADMIN_PASSWORD=%s", admin_password);
+    const char *env[] = { var, NULL };
+    const char *seed[] = { "--seed", NULL };
+    return init_store(name, seed, env);
+}
+
+struct db *test_db_open(const char *path, int flags)
+{
+    struct db *db;
+    struct bh_error err;
+    int rc = db_open(&db, path, flags, &err);
+    if (rc)
+        fail_msg("db_open(%s) = %d: %s", path, rc, err.message);
+    return db;
+}
+
+struct db *test_db_migrated(const char *name, char **path)
+{
+    char *p = test_store_path(name);
+    struct db *db = test_db_open(p, DB_OPEN_CREATE);
+    struct bh_error err;
+    if (migrate_apply(db, migrations_builtin, migrations_builtin_count, NULL, &err))
+        fail_msg("migrate %s: %s", p, err.message);
+    if (path)
+        *path = p;
+    else
+        free(p);
+    return db;
+}
+
+void test_audit_append(struct db *db, const struct principal *who, const char *action,
+                       const char *type, const char *id, const char *summary_json)
+{
+    struct bh_error err;
+    json_t *summary = NULL;
+    if (summary_json) {
+        json_error_t jerr;
+        summary = json_loads(summary_json, 0, &jerr);
+        if (!summary)
+            fail_msg("bad test JSON %s: %s", summary_json, jerr.text);
+    }
+    if (db_begin(db, &err) || audit_append(db, who, action, type, id, summary, &err) ||
+        db_commit(db, &err))
+        fail_msg("append %s: %s", action, err.message);
+    json_decref(summary);
+}
+
+char *test_json_text(json_t *j)
+{
+    if (!json_is_string(json_object_get(j, "created_at")))
+        fail_msg("no created_at string in %s", json_dumps(j, JSON_COMPACT));
+    json_object_del(j, "created_at");
+    return json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+}
+
+void test_exec(struct db *db, const char *sql)
+{
+    struct bh_error err;
+    if (db_exec(db, sql, &err))
+        fail_msg("%s: %s", sql, err.message);
 }
 
 int64_t test_query_int(struct db *db, const char *sql)

@@ -2,7 +2,8 @@
 #define BH_TEST_SUPPORT_H
 
 /* Helpers every test program may use. Tests link the real core library; nothing here stubs
- * it. cmocka's assertions print the expected and the actual value on failure. */
+ * it. cmocka's assertions print the expected and the actual value on failure, and so do the
+ * assert_* macros below; they report the line of the test that called them. */
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +13,35 @@
 /* cmocka needs the four headers above first. */
 #include <cmocka.h>
 
+#include <jansson.h>
+#include <string.h>
+
 /* The exit status CTest reads as "skipped" (SKIP_RETURN_CODE in tests/CMakeLists.txt). */
 #define TEST_SKIP 77
+
+/* Debian's iso-codes, the country lists `bluehelm init` loads. */
+#define TEST_ISO_DIR "/usr/share/iso-codes/json"
+
+/* Prints the message and fails the test at `file`:`line`, the caller's place for helpers that
+ * sit behind a macro. */
+void test_fail_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Fails unless `needle` occurs in `haystack` (a NULL haystack fails too), printing both. */
+#define assert_contains(haystack, needle)                                                 \
+    do {                                                                                  \
+        const char *hay_ = (haystack), *needle_ = (needle);                               \
+        if (!hay_ || !strstr(hay_, needle_))                                              \
+            fail_msg("expected to find \"%s\" in:\n%s", needle_, hay_ ? hay_ : "(null)"); \
+    } while (0)
+
+/* Fails unless `s` starts with `prefix`, printing both. */
+#define assert_prefix(s, prefix)                                                              \
+    do {                                                                                      \
+        const char *s_ = (s), *prefix_ = (prefix);                                            \
+        if (!s_ || strncmp(s_, prefix_, strlen(prefix_)) != 0)                                \
+            fail_msg("expected to start with \"%s\", got:\n%s", prefix_, s_ ? s_ : "(null)"); \
+    } while (0)
 
 /* A fresh, empty directory for one test, under the build tree: BH_TEST_TMP/<name>.
  * Returned string is static to the call and overwritten by the next call. */
@@ -22,15 +50,34 @@ const char *test_tmpdir(const char *name);
 /* Joins a directory and a file name into a heap string the caller frees. */
 char *test_path(const char *dir, const char *file);
 
+/* BH_TEST_TMP/<name>/store.db in a fresh directory, as a heap string the caller frees. The
+ * file itself is not created. */
+char *test_store_path(const char *name);
+
 /* Whole file into a heap string (NUL-terminated); NULL when it cannot be read. */
 char *test_read_file(const char *path, size_t *len);
 
 /* Writes `text` to `path`, replacing it; fails the test when it cannot. */
 void test_write_file(const char *path, const char *text);
 
+/* Fails unless the file at `path` holds exactly the `len` bytes at `bytes`. */
+#define assert_file_bytes(path, bytes, len) \
+    test_assert_file_bytes((path), (bytes), (len), __FILE__, __LINE__)
+void test_assert_file_bytes(const char *path, const char *bytes, size_t len, const char *file,
+                            int line);
+
 /* When `path` does not exist, prints why the program skips and exits with TEST_SKIP. Use it
  * only for real dependencies that can be absent (the shared data folder). */
 void test_require_path(const char *path, const char *what);
+
+/* The number of lines in `s` (a trailing newline does not start a line). */
+int test_count_lines(const char *s);
+
+/* The last line of `s`, without its newline: trailing newlines are cut from `s` in place and
+ * the result points into it. */
+const char *test_last_line(char *s);
+
+/* ---- the binary ---- */
 
 /* Runs the bluehelm binary with `args` (NULL-terminated, without argv[0]), `env_extra`
  * ("KEY=VALUE" strings, NULL-terminated, may be NULL) added to the environment and stdin
@@ -44,10 +91,89 @@ int test_run_bluehelm(const char *const *args, const char *const *env_extra, cha
 int test_run_bluehelm_input(const char *const *args, const char *const *env_extra,
                             const char *input, char **out, char **err);
 
+/* One run of the binary: its exit status and what it printed (heap; test_run_free). */
+struct test_run {
+    int status;
+    char *out;
+    char *err;
+};
+
+/* `bluehelm ARGS`, stdin from /dev/null. */
+struct test_run test_cli(const char *const *args);
+
+/* `bluehelm ARGS` with `env` ("KEY=VALUE", NULL-terminated) added to the environment. */
+struct test_run test_cli_env(const char *const *env, const char *const *args);
+
+/* `bluehelm ARGS` with `input` (may be NULL: nothing) on stdin. */
+struct test_run test_cli_input(const char *input, const char *const *args);
+
+/* `bluehelm ARGS --db DB` with `input` (may be NULL: nothing) on stdin. */
+struct test_run test_cli_db(const char *db, const char *input, const char *const *args);
+
+void test_run_free(struct test_run *r);
+
+/* Fails unless the run exited with `want`, printing its stdout and stderr. */
+#define assert_status(r, want) test_assert_status(&(r), (want), __FILE__, __LINE__)
+void test_assert_status(const struct test_run *r, int want, const char *file, int line);
+
+/* Fails unless the run exited with `status` and its stdout and stderr contain `out_has` and
+ * `err_has` (either may be NULL: not checked); then frees the run. */
+#define assert_run(r, status, out_has, err_has) \
+    test_assert_run((r), (status), (out_has), (err_has), __FILE__, __LINE__)
+void test_assert_run(struct test_run r, int status, const char *out_has, const char *err_has,
+                     const char *file, int line);
+
+/* Runs `bluehelm ARGS` (with `--db DB` when `db` is not NULL) and `input` (may be NULL) on
+ * stdin for a step a test builds on; fails the test, printing the command and both outputs,
+ * unless it exits 0. Stores stdout in *out (heap) when `out` is not NULL. */
+void test_cli_ok(const char *db, const char *input, const char *const *args, char **out);
+
+/* `bluehelm org add CODE --kind KIND --name NAME --db DB`; fails unless it exits 0. */
+void test_add_org(const char *db, const char *code, const char *kind, const char *name);
+
+/* `bluehelm user add USERNAME --org ORG --role ROLE --password-stdin --db DB` with `password`
+ * on stdin; fails unless it exits 0. */
+void test_add_user(const char *db, const char *username, const char *org, const char *role,
+                   const char *password);
+
+/* `bluehelm token create --user USER [--name NAME] --db DB` (`name` may be NULL); fails unless
+ * it exits 0. The token, which the command prints alone on its last line, goes to `token`. */
+void test_create_token(const char *db, const char *user, const char *name, char *token, size_t cap);
+
+/* A new store made by `bluehelm init` at test_store_path(name); returns the path (heap). */
+char *test_init_store(const char *name);
+
+/* The same with `init --seed`: the launch group of organizations and the first admin,
+ * "admin", whose password is `admin_password` (given through BLUEHELM_ADMIN_PASSWORD). */
+char *test_init_seeded_store(const char *name, const char *admin_password);
+
+/* ---- the store, in process ---- */
+
 struct db;
+struct principal;
+
+/* db_open with `flags`; fails the test, naming the file and the reason, when it cannot. */
+struct db *test_db_open(const char *path, int flags);
+
+/* A new store at test_store_path(name), created and migrated to this build's schema. Its
+ * path goes to *path (heap) when `path` is not NULL. */
+struct db *test_db_migrated(const char *name, char **path);
+
+/* Runs `sql` (one or more statements) on a store; fails the test, printing SQLite's message,
+ * when it fails. */
+void test_exec(struct db *db, const char *sql);
 
 /* Runs `sql` on a store and returns the first column of the first row (-1 when there is no
  * row); fails the test, printing SQLite's message, when the query fails. */
 int64_t test_query_int(struct db *db, const char *sql);
+
+/* Appends one audit entry in its own transaction, the way every write does; `summary_json`
+ * may be NULL. Fails the test when it cannot. */
+void test_audit_append(struct db *db, const struct principal *who, const char *action,
+                       const char *type, const char *id, const char *summary_json);
+
+/* A record as compact JSON text with sorted keys, without its "created_at" (which must be a
+ * string): the part of a reply a test can predict. Removes created_at from `j`; heap. */
+char *test_json_text(json_t *j);
 
 #endif

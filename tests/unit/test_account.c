@@ -9,7 +9,6 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "db/db.h"
-#include "db/migrate.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,33 +20,11 @@
 #define PW_TESS  "Tessalit convoy 2013"
 #define PW_OMAR  "Goma airport, gate 4"
 
-#define assert_contains(haystack, needle)                                      \
-    do {                                                                       \
-        if (!strstr((haystack), (needle)))                                     \
-            fail_msg("expected to find \"%s\" in:\n%s", (needle), (haystack)); \
-    } while (0)
-
 struct fixture {
     char *path;
     struct db *db;
     struct principal cli;
 };
-
-static struct db *open_ok(const char *path, int flags)
-{
-    struct db *db;
-    struct bh_error err;
-    if (db_open(&db, path, flags, &err))
-        fail_msg("db_open(%s): %s", path, err.message);
-    return db;
-}
-
-static void exec_ok(struct db *db, const char *sql)
-{
-    struct bh_error err;
-    if (db_exec(db, sql, &err))
-        fail_msg("%s: %s", sql, err.message);
-}
 
 static void add_user(struct fixture *f, const char *name, const char *org, enum role role,
                      const char *password)
@@ -62,16 +39,12 @@ static void add_user(struct fixture *f, const char *name, const char *org, enum 
 static struct fixture *fixture_new(const char *name)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    f->path = test_path(test_tmpdir(name), "store.db");
-    f->db = open_ok(f->path, DB_OPEN_CREATE);
-    struct bh_error err;
-    if (migrate_apply(f->db, migrations_builtin, migrations_builtin_count, NULL, &err))
-        fail_msg("migrate: %s", err.message);
-    exec_ok(f->db, "INSERT INTO org (code, kind, name, standing, created_at) VALUES "
-                   "('RWA', 'member_state', 'Rwanda', 'co_chair', '2021-04-27T00:00:00Z'), "
-                   "('DPO', 'un_entity', 'Department of Peace Operations', 'none', "
-                   "'2021-04-27T00:00:00Z'), "
-                   "('MINUSMA', 'mission', 'MINUSMA', 'none', '2021-04-27T00:00:00Z')");
+    f->db = test_db_migrated(name, &f->path);
+    test_exec(f->db, "INSERT INTO org (code, kind, name, standing, created_at) VALUES "
+                     "('RWA', 'member_state', 'Rwanda', 'co_chair', '2021-04-27T00:00:00Z'), "
+                     "('DPO', 'un_entity', 'Department of Peace Operations', 'none', "
+                     "'2021-04-27T00:00:00Z'), "
+                     "('MINUSMA', 'mission', 'MINUSMA', 'none', '2021-04-27T00:00:00Z')");
     principal_cli(&f->cli);
     add_user(f, "amina", "RWA", ROLE_FOCAL_POINT, PW_AMINA);
     add_user(f, "tess", "MINUSMA", ROLE_REPORTER, PW_TESS);
@@ -248,7 +221,7 @@ static void test_account_sign_in_throttled(void **state)
         assert_int_equal(account_sign_in(f->db, "tess", "wrong guess number", addr, &s, &err),
                          BH_EUNAUTH);
     /* Locked: even the right password is not checked. */
-    assert_int_equal(account_sign_in(f->db, "tess", PW_TESS, addr, &s, &err), BH_EBUSY);
+    assert_int_equal(account_sign_in(f->db, "tess", PW_TESS, addr, &s, &err), BH_ETHROTTLED);
     assert_int_equal(s.retry_after_s, 1);
     assert_contains(err.message, "try again in 1 second");
     assert_true(s.token[0] == '\0');
@@ -258,7 +231,7 @@ static void test_account_sign_in_throttled(void **state)
     assert_int_equal(account_sign_in(f->db, "tess", "sixth wrong guess", addr, &s, &err),
                      BH_EUNAUTH);
     /* The lock grew: 2 s after the sixth failure. */
-    assert_int_equal(account_sign_in(f->db, "tess", PW_TESS, addr, &s, &err), BH_EBUSY);
+    assert_int_equal(account_sign_in(f->db, "tess", PW_TESS, addr, &s, &err), BH_ETHROTTLED);
     assert_int_equal(s.retry_after_s, 2);
 
     usleep(2100 * 1000);
@@ -300,7 +273,8 @@ static void test_account_sign_in_throttled_address(void **state)
         assert_int_equal(
             account_sign_in(f->db, names[i], "spray password 1", "203.0.113.9", &s, &err),
             BH_EUNAUTH);
-    assert_int_equal(account_sign_in(f->db, "amina", PW_AMINA, "203.0.113.9", &s, &err), BH_EBUSY);
+    assert_int_equal(account_sign_in(f->db, "amina", PW_AMINA, "203.0.113.9", &s, &err),
+                     BH_ETHROTTLED);
     assert_int_equal(s.retry_after_s, 1);
     /* Another address is not held back by that one. */
     assert_int_equal(account_sign_in(f->db, "amina", PW_AMINA, "203.0.113.10", &s, &err), 0);
@@ -320,7 +294,7 @@ static void set_session(struct fixture *f, const char *column, int64_t value)
 {
     char sql[256];
     snprintf(sql, sizeof sql, "UPDATE session SET %s = %lld", column, (long long)value);
-    exec_ok(f->db, sql);
+    test_exec(f->db, sql);
 }
 
 /* account/session-expiry: 12 h absolute, 2 h idle, last seen refreshed */
@@ -337,13 +311,13 @@ static void test_account_session_expiry(void **state)
     set_session(f, "expires_ms", now - 1);
     assert_int_equal(account_session_lookup(f->db, s.token, &who, NULL, NULL, &err), BH_EUNAUTH);
     assert_contains(err.message, "expired");
-    exec_ok(f->db, "DELETE FROM session");
+    test_exec(f->db, "DELETE FROM session");
 
     sign_in_ok(f, "amina", PW_AMINA, &s);
     set_session(f, "last_seen_ms", now - ACCOUNT_SESSION_IDLE_MS - 1000);
     assert_int_equal(account_session_lookup(f->db, s.token, &who, NULL, NULL, &err), BH_EUNAUTH);
     assert_contains(err.message, "without a request");
-    exec_ok(f->db, "DELETE FROM session");
+    test_exec(f->db, "DELETE FROM session");
 
     /* A session used within the idle limit lives on, and the use is recorded. */
     sign_in_ok(f, "amina", PW_AMINA, &s);
@@ -453,7 +427,7 @@ static void test_account_token_lifecycle(void **state)
     /* Only the hash is stored. */
     db_close(f->db);
     assert_false(file_contains(f->path, token));
-    f->db = open_ok(f->path, 0);
+    f->db = test_db_open(f->path, 0);
     fixture_free(f);
 }
 
@@ -619,14 +593,10 @@ static void test_account_user_json_and_list(void **state)
 static void test_account_bootstrap(void **state)
 {
     (void)state;
-    const char *path_dir = test_tmpdir("account_bootstrap");
-    char *path = test_path(path_dir, "store.db");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    struct db *db = test_db_migrated("account_bootstrap", NULL);
     struct bh_error err;
-    if (migrate_apply(db, migrations_builtin, migrations_builtin_count, NULL, &err))
-        fail_msg("migrate: %s", err.message);
-    exec_ok(db, "INSERT INTO org (code, kind, name, created_at) VALUES "
-                "('DPO', 'un_entity', 'DPO', '2021-04-27T00:00:00Z')");
+    test_exec(db, "INSERT INTO org (code, kind, name, created_at) VALUES "
+                  "('DPO', 'un_entity', 'DPO', '2021-04-27T00:00:00Z')");
     char generated[64];
     bool created = false;
     assert_int_equal(account_bootstrap_admin(db, "XYZ", NULL, generated, &created, &err),
@@ -648,15 +618,11 @@ static void test_account_bootstrap(void **state)
     assert_string_equal(generated, "");
     assert_int_equal(test_query_int(db, "SELECT COUNT(*) FROM account"), 1);
     db_close(db);
-    free(path);
 
     /* With a given password. */
-    path = test_path(test_tmpdir("account_bootstrap_pw"), "store.db");
-    db = open_ok(path, DB_OPEN_CREATE);
-    if (migrate_apply(db, migrations_builtin, migrations_builtin_count, NULL, &err))
-        fail_msg("migrate: %s", err.message);
-    exec_ok(db, "INSERT INTO org (code, kind, name, created_at) VALUES "
-                "('DPO', 'un_entity', 'DPO', '2021-04-27T00:00:00Z')");
+    db = test_db_migrated("account_bootstrap_pw", NULL);
+    test_exec(db, "INSERT INTO org (code, kind, name, created_at) VALUES "
+                  "('DPO', 'un_entity', 'DPO', '2021-04-27T00:00:00Z')");
     assert_int_equal(account_bootstrap_admin(db, "DPO", "short", generated, &created, &err),
                      BH_EINVALID);
     assert_int_equal(
@@ -665,7 +631,6 @@ static void test_account_bootstrap(void **state)
     assert_string_equal(generated, "");
     assert_int_equal(account_sign_in(db, "admin", "the first admin's own", NULL, &s, &err), 0);
     db_close(db);
-    free(path);
 }
 
 int main(void)

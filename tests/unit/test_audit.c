@@ -5,7 +5,6 @@
 #include "audit/audit.h"
 #include "base/timeutil.h"
 #include "db/db.h"
-#include "db/migrate.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,19 +15,6 @@
 
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
 
-static struct db *fresh_store(const char *name)
-{
-    char *path = test_path(test_tmpdir(name), "store.db");
-    struct db *db;
-    struct bh_error err;
-    if (db_open(&db, path, DB_OPEN_CREATE, &err))
-        fail_msg("db_open(%s): %s", path, err.message);
-    if (migrate_apply(db, migrations_builtin, migrations_builtin_count, NULL, &err))
-        fail_msg("migrate: %s", err.message);
-    free(path);
-    return db;
-}
-
 static void someone(struct principal *p, int64_t account, const char *user, const char *org)
 {
     memset(p, 0, sizeof *p);
@@ -36,18 +22,6 @@ static void someone(struct principal *p, int64_t account, const char *user, cons
     p->role = ROLE_ADMIN;
     snprintf(p->username, sizeof p->username, "%s", user);
     snprintf(p->org_code, sizeof p->org_code, "%s", org);
-}
-
-/* Appends one entry in its own transaction; fails the test when it cannot. */
-static void append(struct db *db, const struct principal *who, const char *action, const char *type,
-                   const char *id, const char *summary_json)
-{
-    struct bh_error err;
-    json_t *summary = summary_json ? json_loads(summary_json, 0, NULL) : NULL;
-    if (db_begin(db, &err) || audit_append(db, who, action, type, id, summary, &err) ||
-        db_commit(db, &err))
-        fail_msg("append %s: %s", action, err.message);
-    json_decref(summary);
 }
 
 /* Five entries by three actors: two org creates by the CLI, a user create and update by an
@@ -58,23 +32,21 @@ static void five_entries(struct db *db)
     principal_cli(&cli);
     someone(&admin, 1, "amina.diallo", "UNDPO");
     someone(&fp, 2, "lars.berg", "NOR");
-    append(db, &cli, "org.create", "org", "UNDPO", "{\"name\":\"UN DPO\",\"code\":\"UNDPO\"}");
-    append(db, &cli, "org.create", "org", "NOR", "{\"code\":\"NOR\",\"name\":\"Norway\"}");
-    append(db, &admin, "user.create", "account", "2", "{\"role\":\"focal_point\"}");
-    append(db, &admin, "user.update", "account", "2", "{\"disabled\":true}");
-    append(db, &fp, "token.create", "token", NULL, NULL);
+    test_audit_append(db, &cli, "org.create", "org", "UNDPO",
+                      "{\"name\":\"UN DPO\",\"code\":\"UNDPO\"}");
+    test_audit_append(db, &cli, "org.create", "org", "NOR",
+                      "{\"code\":\"NOR\",\"name\":\"Norway\"}");
+    test_audit_append(db, &admin, "user.create", "account", "2", "{\"role\":\"focal_point\"}");
+    test_audit_append(db, &admin, "user.update", "account", "2", "{\"disabled\":true}");
+    test_audit_append(db, &fp, "token.create", "token", NULL, NULL);
 }
 
 /* Runs raw SQL the way someone with the file would (triggers dropped first). */
 static void tamper(struct db *db, const char *sql)
 {
-    struct bh_error err;
-    if (db_exec(db,
-                "DROP TRIGGER IF EXISTS audit_log_no_update;"
-                "DROP TRIGGER IF EXISTS audit_log_no_delete;",
-                &err) ||
-        db_exec(db, sql, &err))
-        fail_msg("tamper %s: %s", sql, err.message);
+    test_exec(db, "DROP TRIGGER IF EXISTS audit_log_no_update;"
+                  "DROP TRIGGER IF EXISTS audit_log_no_delete;");
+    test_exec(db, sql);
 }
 
 static void verify(struct db *db, struct audit_verify_result *res)
@@ -84,11 +56,22 @@ static void verify(struct db *db, struct audit_verify_result *res)
         fail_msg("audit_verify: %s", err.message);
 }
 
+/* Verification fails at row `seq` for `reason`. */
+static void assert_broken(struct db *db, int64_t seq, const char *reason)
+{
+    struct audit_verify_result res;
+    verify(db, &res);
+    if (res.ok)
+        fail_msg("verify passed, expected row %lld to break: %s", (long long)seq, reason);
+    assert_int_equal(res.bad_seq, seq);
+    assert_string_equal(res.reason, reason);
+}
+
 /* audit/append-outside-transaction: refused, nothing written. */
 static void append_outside_transaction(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_notx");
+    struct db *db = test_db_migrated("audit_notx", NULL);
     struct principal cli;
     struct bh_error err;
     principal_cli(&cli);
@@ -102,7 +85,7 @@ static void append_outside_transaction(void **state)
 static void append_rolls_back(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_rollback");
+    struct db *db = test_db_migrated("audit_rollback", NULL);
     struct principal cli;
     struct bh_error err;
     principal_cli(&cli);
@@ -117,7 +100,7 @@ static void append_rolls_back(void **state)
 static void append_fields(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_fields");
+    struct db *db = test_db_migrated("audit_fields", NULL);
     five_entries(db);
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM audit_log"), 5);
     assert_int_equal(test_query_int(db, "SELECT max(seq) FROM audit_log"), 5);
@@ -190,7 +173,7 @@ static void feed(crypto_generichash_state *h, const char *s)
 static void hash_format(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_hash");
+    struct db *db = test_db_migrated("audit_hash", NULL);
     five_entries(db);
     struct bh_error err;
     struct db_stmt *st;
@@ -226,7 +209,7 @@ static void hash_format(void **state)
 static void store_refuses_changes(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_triggers");
+    struct db *db = test_db_migrated("audit_triggers", NULL);
     five_entries(db);
     struct bh_error err;
     assert_true(db_exec(db, "UPDATE audit_log SET summary = '{}' WHERE seq = 2", &err) < 0);
@@ -241,7 +224,7 @@ static void store_refuses_changes(void **state)
 static void verify_intact(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_intact");
+    struct db *db = test_db_migrated("audit_intact", NULL);
     struct audit_verify_result res;
     verify(db, &res);
     assert_true(res.ok);
@@ -254,46 +237,42 @@ static void verify_intact(void **state)
     db_close(db);
 }
 
+/* A store of five entries, tampered with `sql`: verification fails at row `seq` for
+ * `reason`. */
+static void assert_tamper_found(const char *name, const char *sql, int64_t seq, const char *reason)
+{
+    struct db *db = test_db_migrated(name, NULL);
+    five_entries(db);
+    tamper(db, sql);
+    assert_broken(db, seq, reason);
+    db_close(db);
+}
+
 /* audit/verify-changed: one edited field names that row. */
 static void verify_changed(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_changed");
-    five_entries(db);
-    tamper(db, "UPDATE audit_log SET username = 'someone.else' WHERE seq = 3");
-    struct audit_verify_result res;
-    verify(db, &res);
-    assert_false(res.ok);
-    assert_int_equal(res.bad_seq, 3);
-    assert_string_equal(res.reason, "row 3 was changed");
-    db_close(db);
+    assert_tamper_found("audit_changed",
+                        "UPDATE audit_log SET username = 'someone.else' WHERE seq = 3", 3,
+                        "row 3 was changed");
 }
 
 /* audit/verify-deleted-middle and audit/verify-deleted-first */
 static void verify_deleted(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_deleted");
+    struct db *db = test_db_migrated("audit_deleted", NULL);
     five_entries(db);
     tamper(db, "DELETE FROM audit_log WHERE seq = 3");
-    struct audit_verify_result res;
-    verify(db, &res);
-    assert_false(res.ok);
-    assert_int_equal(res.bad_seq, 3);
-    assert_string_equal(res.reason, "row 3 is missing (rows 2 and 4 do not chain)");
+    assert_broken(db, 3, "row 3 is missing (rows 2 and 4 do not chain)");
     tamper(db, "DELETE FROM audit_log WHERE seq = 4");
+    struct audit_verify_result res;
     verify(db, &res);
     assert_string_equal(res.reason, "rows 3 to 4 are missing (rows 2 and 5 do not chain)");
     db_close(db);
 
-    db = fresh_store("audit_deleted_first");
-    five_entries(db);
-    tamper(db, "DELETE FROM audit_log WHERE seq = 1");
-    verify(db, &res);
-    assert_false(res.ok);
-    assert_int_equal(res.bad_seq, 1);
-    assert_string_equal(res.reason, "row 1 is missing (the log starts at row 2)");
-    db_close(db);
+    assert_tamper_found("audit_deleted_first", "DELETE FROM audit_log WHERE seq = 1", 1,
+                        "row 1 is missing (the log starts at row 2)");
 }
 
 /* audit/verify-renumbered: deleting a row and renumbering the rest to close the gap still
@@ -301,33 +280,21 @@ static void verify_deleted(void **state)
 static void verify_renumbered(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_renumbered");
-    five_entries(db);
-    tamper(db, "DELETE FROM audit_log WHERE seq = 3;"
-               "UPDATE audit_log SET seq = seq - 1 WHERE seq > 3");
-    struct audit_verify_result res;
-    verify(db, &res);
-    assert_false(res.ok);
-    assert_int_equal(res.bad_seq, 3);
-    assert_string_equal(res.reason, "row 3 was changed");
-    db_close(db);
+    assert_tamper_found("audit_renumbered",
+                        "DELETE FROM audit_log WHERE seq = 3;"
+                        "UPDATE audit_log SET seq = seq - 1 WHERE seq > 3",
+                        3, "row 3 was changed");
 }
 
 /* audit/verify-swapped: two rows' contents exchanged, hashes and all. */
 static void verify_swapped(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_swapped");
-    five_entries(db);
-    tamper(db, "UPDATE audit_log SET seq = 100 WHERE seq = 2;"
-               "UPDATE audit_log SET seq = 2 WHERE seq = 4;"
-               "UPDATE audit_log SET seq = 4 WHERE seq = 100");
-    struct audit_verify_result res;
-    verify(db, &res);
-    assert_false(res.ok);
-    assert_int_equal(res.bad_seq, 2);
-    assert_string_equal(res.reason, "row 2 was changed");
-    db_close(db);
+    assert_tamper_found("audit_swapped",
+                        "UPDATE audit_log SET seq = 100 WHERE seq = 2;"
+                        "UPDATE audit_log SET seq = 2 WHERE seq = 4;"
+                        "UPDATE audit_log SET seq = 4 WHERE seq = 100",
+                        2, "row 2 was changed");
 }
 
 /* audit/verify-forged: a row rewritten with a correctly recomputed hash (someone who read the
@@ -335,14 +302,14 @@ static void verify_swapped(void **state)
 static void verify_forged(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_forged");
+    struct db *db = test_db_migrated("audit_forged", NULL);
     five_entries(db);
     /* Copy row 2 of a second log, whose hash is valid for seq 2 but chains from another row 1. */
-    struct db *other = fresh_store("audit_forged_other");
+    struct db *other = test_db_migrated("audit_forged_other", NULL);
     struct principal cli;
     principal_cli(&cli);
-    append(other, &cli, "org.create", "org", "ZZZ", "{\"code\":\"ZZZ\"}");
-    append(other, &cli, "org.create", "org", "YYY", "{\"code\":\"YYY\"}");
+    test_audit_append(other, &cli, "org.create", "org", "ZZZ", "{\"code\":\"ZZZ\"}");
+    test_audit_append(other, &cli, "org.create", "org", "YYY", "{\"code\":\"YYY\"}");
     struct bh_error err;
     struct db_stmt *st;
     assert_int_equal(db_prepare(other,
@@ -362,12 +329,9 @@ static void verify_forged(void **state)
     db_stmt_done(st);
     db_close(other);
     tamper(db, sql);
-    struct audit_verify_result res;
-    verify(db, &res);
-    assert_false(res.ok);
-    assert_int_equal(res.bad_seq, 2);
-    assert_string_equal(res.reason, "row 2 does not chain to row 1 (row 2 was inserted or "
-                                    "forged, or row 1 rewritten)");
+    assert_broken(db, 2,
+                  "row 2 does not chain to row 1 (row 2 was inserted or "
+                  "forged, or row 1 rewritten)");
     db_close(db);
 }
 
@@ -391,7 +355,7 @@ static int64_t seq_at(json_t *items, size_t i)
 static void list_filters(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_list");
+    struct db *db = test_db_migrated("audit_list", NULL);
     five_entries(db);
     bool more;
 
@@ -481,7 +445,7 @@ static void list_filters(void **state)
 static void list_bad_dates(void **state)
 {
     (void)state;
-    struct db *db = fresh_store("audit_list_bad");
+    struct db *db = test_db_migrated("audit_list_bad", NULL);
     struct bh_error err;
     bool more;
     json_t *items = json_array();

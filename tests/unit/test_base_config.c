@@ -35,12 +35,6 @@ static void assert_value(const struct bh_config *c, const char *key, const char 
         fail_msg("value of %s is '%s', expected '%s'", key, got, want);
 }
 
-static void assert_contains(const char *haystack, const char *needle)
-{
-    if (!strstr(haystack, needle))
-        fail_msg("expected to find [%s] in [%s]", needle, haystack);
-}
-
 /* Writes `text` to a fresh config file under the test's scratch folder; caller frees. */
 static char *write_config(const char *test, const char *text)
 {

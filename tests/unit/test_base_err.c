@@ -30,6 +30,7 @@ static const struct expected_code expected[] = {
     { BH_EVERSION, 500, "VERSION", "store version not supported" },
     { BH_EUNSUPPORTED, 415, "UNSUPPORTED", "unsupported media type" },
     { BH_EINTERNAL, 500, "INTERNAL", "internal error" },
+    { BH_ETHROTTLED, 429, "THROTTLED", "too many attempts, wait before retrying" },
 };
 
 #define NEXPECTED (sizeof expected / sizeof expected[0])
@@ -93,7 +94,7 @@ static void base_err_table_consistent(void **state)
 static void base_err_unknown_code(void **state)
 {
     (void)state;
-    const int unknown[] = { 1, 7, -15, -99, 12345, -2147483647 - 1 };
+    const int unknown[] = { 1, 7, -16, -99, 12345, -2147483647 - 1 };
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         assert_int_equal(bh_http_status(unknown[i]), 500);
         assert_string_equal(bh_strerror(unknown[i]), "unknown error");

@@ -65,12 +65,6 @@ static size_t count_char(const char *s, char ch)
     return n;
 }
 
-static void assert_contains(const char *haystack, const char *needle)
-{
-    if (!strstr(haystack, needle))
-        fail_msg("expected to find [%s] in [%s]", needle, haystack);
-}
-
 static void assert_not_contains(const char *haystack, const char *needle)
 {
     if (strstr(haystack, needle))

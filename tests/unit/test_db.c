@@ -11,37 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *fresh_db(const char *name)
-{
-    return test_path(test_tmpdir(name), "store.db");
-}
-
-static struct db *open_ok(const char *path, int flags)
-{
-    struct db *db;
-    struct bh_error err;
-    int rc = db_open(&db, path, flags, &err);
-    if (rc)
-        fail_msg("db_open(%s) = %d: %s", path, rc, err.message);
-    return db;
-}
-
-/* Fails the test unless the file's bytes are exactly `before`. */
-static void assert_file_unchanged(const char *path, const char *before, size_t before_len)
-{
-    size_t len;
-    char *after = test_read_file(path, &len);
-    assert_non_null(after);
-    assert_int_equal(len, before_len);
-    assert_memory_equal(after, before, len);
-    free(after);
-}
-
 /* db/open-missing-without-create */
 static void db_open_missing_without_create(void **state)
 {
     (void)state;
-    char *path = fresh_db("db_missing");
+    char *path = test_store_path("db_missing");
     struct db *db;
     struct bh_error err;
     assert_int_equal(db_open(&db, path, 0, &err), BH_ENOTFOUND);
@@ -67,14 +41,14 @@ static void db_open_directory(void **state)
 static void db_open_not_sqlite(void **state)
 {
     (void)state;
-    char *path = fresh_db("db_garbage");
+    char *path = test_store_path("db_garbage");
     const char *text = "this is a spreadsheet someone renamed, not a store\n";
     test_write_file(path, text);
     struct db *db;
     struct bh_error err;
     assert_int_equal(db_open(&db, path, DB_OPEN_CREATE, &err), BH_ESTORE);
     assert_non_null(strstr(err.message, "not a Bluehelm store"));
-    assert_file_unchanged(path, text, strlen(text));
+    assert_file_bytes(path, text, strlen(text));
     free(path);
 }
 
@@ -82,7 +56,7 @@ static void db_open_not_sqlite(void **state)
 static void db_open_foreign_sqlite(void **state)
 {
     (void)state;
-    char *path = fresh_db("db_foreign");
+    char *path = test_store_path("db_foreign");
     char cmd[4300];
     snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'CREATE TABLE t(x); INSERT INTO t VALUES (1);'", path);
     assert_int_equal(system(cmd), 0);
@@ -92,7 +66,7 @@ static void db_open_foreign_sqlite(void **state)
     struct bh_error err;
     assert_int_equal(db_open(&db, path, DB_OPEN_CREATE, &err), BH_ESTORE);
     assert_non_null(strstr(err.message, "another program"));
-    assert_file_unchanged(path, before, len);
+    assert_file_bytes(path, before, len);
     free(before);
     free(path);
 }
@@ -101,8 +75,8 @@ static void db_open_foreign_sqlite(void **state)
 static void db_open_corrupt(void **state)
 {
     (void)state;
-    char *path = fresh_db("db_corrupt");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    char *path = test_store_path("db_corrupt");
+    struct db *db = test_db_open(path, DB_OPEN_CREATE);
     struct bh_error err;
     assert_int_equal(migrate_apply(db, migrations_builtin, migrations_builtin_count, NULL, &err),
                      0);
@@ -119,7 +93,7 @@ static void db_open_corrupt(void **state)
     int rc = db_open(&db, path, 0, &err);
     assert_int_equal(rc, BH_ESTORE);
     assert_non_null(strstr(err.message, "corrupt"));
-    assert_file_unchanged(path, before, len);
+    assert_file_bytes(path, before, len);
     free(before);
     free(path);
 }
@@ -129,8 +103,8 @@ static void db_open_corrupt(void **state)
 static void db_statement_cache(void **state)
 {
     (void)state;
-    char *path = fresh_db("db_cache");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    char *path = test_store_path("db_cache");
+    struct db *db = test_db_open(path, DB_OPEN_CREATE);
     struct bh_error err;
     struct db_stmt *a, *b, *c;
     assert_int_equal(db_prepare(db, "SELECT 1", &a, &err), 0);
@@ -149,8 +123,8 @@ static void db_statement_cache(void **state)
 static void db_bind_step_column(void **state)
 {
     (void)state;
-    char *path = fresh_db("db_bind");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    char *path = test_store_path("db_bind");
+    struct db *db = test_db_open(path, DB_OPEN_CREATE);
     struct bh_error err;
     assert_int_equal(db_exec(db, "CREATE TABLE t (i INTEGER, r REAL, s TEXT, n TEXT)", &err), 0);
     struct db_stmt *st;
@@ -178,8 +152,8 @@ static void db_bind_step_column(void **state)
 static void db_constraint_is_conflict(void **state)
 {
     (void)state;
-    char *path = fresh_db("db_conflict");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    char *path = test_store_path("db_conflict");
+    struct db *db = test_db_open(path, DB_OPEN_CREATE);
     struct bh_error err;
     assert_int_equal(db_exec(db,
                              "CREATE TABLE t (k TEXT PRIMARY KEY); "
@@ -200,8 +174,8 @@ static void db_constraint_is_conflict(void **state)
 static void db_transaction_rollback(void **state)
 {
     (void)state;
-    char *path = fresh_db("db_tx");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    char *path = test_store_path("db_tx");
+    struct db *db = test_db_open(path, DB_OPEN_CREATE);
     struct bh_error err;
     assert_int_equal(db_exec(db, "CREATE TABLE t (x INTEGER)", &err), 0);
     assert_int_equal(db_begin(db, &err), 0);
@@ -225,8 +199,8 @@ static void db_transaction_rollback(void **state)
 static void migrate_from_empty(void **state)
 {
     (void)state;
-    char *path = fresh_db("migrate_empty");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    char *path = test_store_path("migrate_empty");
+    struct db *db = test_db_open(path, DB_OPEN_CREATE);
     struct bh_error err;
     int applied = -1, version = -1;
     assert_int_equal(migrate_store_version(db, &version, &err), 0);
@@ -251,8 +225,8 @@ static void migrate_from_empty(void **state)
 static void migrate_idempotent(void **state)
 {
     (void)state;
-    char *path = fresh_db("migrate_twice");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    char *path = test_store_path("migrate_twice");
+    struct db *db = test_db_open(path, DB_OPEN_CREATE);
     struct bh_error err;
     int applied;
     assert_int_equal(
@@ -271,8 +245,8 @@ static void migrate_idempotent(void **state)
 static void migrate_newer_version_refused(void **state)
 {
     (void)state;
-    char *path = fresh_db("migrate_newer");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    char *path = test_store_path("migrate_newer");
+    struct db *db = test_db_open(path, DB_OPEN_CREATE);
     struct bh_error err;
     assert_int_equal(migrate_apply(db, migrations_builtin, migrations_builtin_count, NULL, &err),
                      0);
@@ -282,7 +256,7 @@ static void migrate_newer_version_refused(void **state)
     size_t len;
     char *before = test_read_file(path, &len);
 
-    db = open_ok(path, 0);
+    db = test_db_open(path, 0);
     int applied = -1;
     assert_int_equal(
         migrate_apply(db, migrations_builtin, migrations_builtin_count, &applied, &err),
@@ -296,7 +270,7 @@ static void migrate_newer_version_refused(void **state)
     assert_int_equal(migrate_check(db, migrations_builtin, migrations_builtin_count, NULL, &err),
                      BH_EVERSION);
     db_close(db);
-    assert_file_unchanged(path, before, len);
+    assert_file_bytes(path, before, len);
     free(before);
     free(path);
 }
@@ -314,8 +288,8 @@ static void migrate_failing_migration_rolls_back(void **state)
         { 2, "two", "CREATE TABLE b (y INTEGER); INSERT INTO a VALUES (2);" },
         { 3, "three", "INSERT INTO no_such_table VALUES (3);" },
     };
-    char *path = fresh_db("migrate_fail");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    char *path = test_store_path("migrate_fail");
+    struct db *db = test_db_open(path, DB_OPEN_CREATE);
     struct bh_error err;
     assert_int_equal(migrate_apply(db, v1, 1, NULL, &err), 0);
     int applied = -1;
@@ -342,8 +316,8 @@ static void migrate_first_run_failure_leaves_empty(void **state)
     static const struct migration bad[] = {
         { 1, "broken", "CREATE TABLE ok (x); CREATE TABLE ok (x);" },
     };
-    char *path = fresh_db("migrate_first_fail");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    char *path = test_store_path("migrate_first_fail");
+    struct db *db = test_db_open(path, DB_OPEN_CREATE);
     struct bh_error err;
     assert_int_equal(migrate_apply(db, bad, 1, NULL, &err), BH_ESTORE);
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM sqlite_master"), 0);
@@ -359,8 +333,8 @@ static void migrate_gap_refused(void **state)
         { 1, "one", "CREATE TABLE a (x);" },
         { 3, "three", "CREATE TABLE c (x);" },
     };
-    char *path = fresh_db("migrate_gap");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    char *path = test_store_path("migrate_gap");
+    struct db *db = test_db_open(path, DB_OPEN_CREATE);
     struct bh_error err;
     assert_int_equal(migrate_apply(db, gap, 2, NULL, &err), BH_EINTERNAL);
     assert_non_null(strstr(err.message, "three"));
@@ -377,8 +351,8 @@ static void migrate_older_store_needs_init(void **state)
         { 1, "one", "CREATE TABLE a (x);" },
         { 2, "two", "CREATE TABLE b (x);" },
     };
-    char *path = fresh_db("migrate_older");
-    struct db *db = open_ok(path, DB_OPEN_CREATE);
+    char *path = test_store_path("migrate_older");
+    struct db *db = test_db_open(path, DB_OPEN_CREATE);
     struct bh_error err;
     assert_int_equal(migrate_apply(db, v2, 1, NULL, &err), 0);
     int version;

@@ -6,7 +6,6 @@
 #include "audit/audit.h"
 #include "base/timeutil.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "org/org.h"
 #include "refdata/missions.h"
 #include "refdata/refdata.h"
@@ -15,19 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ISO_DIR "/usr/share/iso-codes/json"
-
 static struct db *store(const char *name, bool with_refdata)
 {
-    char *path = test_path(test_tmpdir(name), "store.db");
-    struct db *db;
+    struct db *db = test_db_migrated(name, NULL);
     struct bh_error err;
     struct refdata_counts n;
-    if (db_open(&db, path, DB_OPEN_CREATE, &err) ||
-        migrate_apply(db, migrations_builtin, migrations_builtin_count, NULL, &err) ||
-        (with_refdata && refdata_load(db, ISO_DIR, &n, &err)))
+    if (with_refdata && refdata_load(db, TEST_ISO_DIR, &n, &err))
         fail_msg("%s", err.message);
-    free(path);
     return db;
 }
 
@@ -429,7 +422,7 @@ static void org_roles_list_parse(void **state)
 
 int main(void)
 {
-    test_require_path(ISO_DIR "/iso_3166-1.json", "Debian's iso-codes");
+    test_require_path(TEST_ISO_DIR "/iso_3166-1.json", "Debian's iso-codes");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(org_validation_names_field),
         cmocka_unit_test(org_add_get_roundtrip),

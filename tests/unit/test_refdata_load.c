@@ -3,7 +3,6 @@
 #include "support.h"
 
 #include "db/db.h"
-#include "db/migrate.h"
 #include "refdata/missions.h"
 #include "refdata/refdata.h"
 
@@ -11,26 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ISO_DIR "/usr/share/iso-codes/json"
-
-static struct db *migrated_store(const char *name)
-{
-    char *path = test_path(test_tmpdir(name), "store.db");
-    struct db *db;
-    struct bh_error err;
-    if (db_open(&db, path, DB_OPEN_CREATE, &err) ||
-        migrate_apply(db, migrations_builtin, migrations_builtin_count, NULL, &err))
-        fail_msg("%s", err.message);
-    free(path);
-    return db;
-}
-
 /* Counts "alpha_3" keys in the raw file: a second way to the number of codes, without the
  * JSON parser the loader uses. */
 static int count_alpha3(const char *file)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/%s", ISO_DIR, file);
+    snprintf(path, sizeof path, "%s/%s", TEST_ISO_DIR, file);
     char *text = test_read_file(path, NULL);
     assert_non_null(text);
     int n = 0;
@@ -44,10 +29,10 @@ static int count_alpha3(const char *file)
 static void refdata_load_countries_and_missions(void **state)
 {
     (void)state;
-    struct db *db = migrated_store("refdata_load");
+    struct db *db = test_db_migrated("refdata_load", NULL);
     struct bh_error err;
     struct refdata_counts n;
-    assert_int_equal(refdata_load(db, ISO_DIR, &n, &err), 0);
+    assert_int_equal(refdata_load(db, TEST_ISO_DIR, &n, &err), 0);
     int current = count_alpha3("iso_3166-1.json");
     assert_true(current >= 249);
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM country WHERE withdrawn IS NULL"),
@@ -74,12 +59,12 @@ static void refdata_load_countries_and_missions(void **state)
 static void refdata_load_idempotent(void **state)
 {
     (void)state;
-    struct db *db = migrated_store("refdata_twice");
+    struct db *db = test_db_migrated("refdata_twice", NULL);
     struct bh_error err;
     struct refdata_counts a, b;
-    assert_int_equal(refdata_load(db, ISO_DIR, &a, &err), 0);
+    assert_int_equal(refdata_load(db, TEST_ISO_DIR, &a, &err), 0);
     int64_t countries = test_query_int(db, "SELECT count(*) FROM country");
-    assert_int_equal(refdata_load(db, ISO_DIR, &b, &err), 0);
+    assert_int_equal(refdata_load(db, TEST_ISO_DIR, &b, &err), 0);
     assert_int_equal(a.countries, b.countries);
     assert_int_equal(a.missions, b.missions);
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM country"), countries);
@@ -93,10 +78,10 @@ static void refdata_load_failure_writes_nothing(void **state)
     (void)state;
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", test_tmpdir("refdata_half"));
-    char *src = test_read_file(ISO_DIR "/iso_3166-1.json", NULL);
+    char *src = test_read_file(TEST_ISO_DIR "/iso_3166-1.json", NULL);
     char *dst = test_path(dir, "iso_3166-1.json");
     test_write_file(dst, src);
-    struct db *db = migrated_store("refdata_half_store");
+    struct db *db = test_db_migrated("refdata_half_store", NULL);
     struct bh_error err;
     assert_int_not_equal(refdata_load(db, dir, NULL, &err), 0);
     if (!strstr(err.message, "iso_3166-3.json"))
@@ -110,7 +95,7 @@ static void refdata_load_failure_writes_nothing(void **state)
 
 int main(void)
 {
-    test_require_path(ISO_DIR "/iso_3166-1.json", "Debian's iso-codes package");
+    test_require_path(TEST_ISO_DIR "/iso_3166-1.json", "Debian's iso-codes package");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(refdata_load_countries_and_missions),
         cmocka_unit_test(refdata_load_idempotent),

@@ -6,7 +6,6 @@
 
 #include "base/buf.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "org/org.h"
 #include "sharing/sharing.h"
 
@@ -16,13 +15,8 @@
 
 static struct db *store(const char *name)
 {
-    char *path = test_path(test_tmpdir(name), "store.db");
-    struct db *db;
+    struct db *db = test_db_migrated(name, NULL);
     struct bh_error err;
-    if (db_open(&db, path, DB_OPEN_CREATE, &err) ||
-        migrate_apply(db, migrations_builtin, migrations_builtin_count, NULL, &err))
-        fail_msg("%s", err.message);
-    free(path);
     struct principal cli;
     principal_cli(&cli);
     const char *codes[] = { "CHN", "BRA", "IDN", "RWA" };
@@ -60,8 +54,7 @@ static char *group_text(struct db *db, int64_t id)
     struct bh_error err;
     if (sharing_group_get(db, id, &g, &err))
         fail_msg("sharing_group_get: %s", err.message);
-    json_object_del(g, "created_at");
-    char *s = json_dumps(g, JSON_SORT_KEYS | JSON_COMPACT);
+    char *s = test_json_text(g);
     json_decref(g);
     return s;
 }

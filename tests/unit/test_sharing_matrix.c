@@ -10,7 +10,6 @@
 
 #include "base/buf.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "org/org.h"
 #include "sharing/sharing.h"
 
@@ -99,12 +98,6 @@ static void must(int rc, const struct bh_error *err, const char *what)
         fail_msg("%s: %s (%s)", what, err->message, bh_errname(rc));
 }
 
-static void exec(const char *sql)
-{
-    struct bh_error err;
-    must(db_exec(db, sql, &err), &err, sql);
-}
-
 static void principal_for(int org, enum role role, struct principal *p)
 {
     memset(p, 0, sizeof *p);
@@ -122,12 +115,8 @@ static void principal_for(int org, enum role role, struct principal *p)
 static int setup(void **state)
 {
     (void)state;
-    char *path = test_path(test_tmpdir("sharing_matrix"), "store.db");
+    db = test_db_migrated("sharing_matrix", NULL);
     struct bh_error err;
-    must(db_open(&db, path, DB_OPEN_CREATE, &err), &err, "open");
-    free(path);
-    must(migrate_apply(db, migrations_builtin, migrations_builtin_count, NULL, &err), &err,
-         "migrate");
 
     struct principal cli;
     principal_cli(&cli);
@@ -158,9 +147,10 @@ static int setup(void **state)
                               &err),
          &err, "second group");
 
-    exec("CREATE TABLE probe (id TEXT PRIMARY KEY, owner_org_id INTEGER NOT NULL REFERENCES "
-         "org (id), tlp TEXT NOT NULL, sharing_group_id INTEGER REFERENCES sharing_group (id), "
-         "title TEXT NOT NULL)");
+    test_exec(
+        db, "CREATE TABLE probe (id TEXT PRIMARY KEY, owner_org_id INTEGER NOT NULL REFERENCES "
+            "org (id), tlp TEXT NOT NULL, sharing_group_id INTEGER REFERENCES sharing_group (id), "
+            "title TEXT NOT NULL)");
     for (int r = 0; r < NRECORDS; r++) {
         struct db_stmt *st;
         must(db_prepare(db,
@@ -192,7 +182,7 @@ static int setup(void **state)
              "('probe', '%s', %lld), ('other', '%s', %lld), ('probe', 'no-such-record', %lld)",
              records[R_RED].id, (long long)RED_RECIPIENT, records[R_RED].id,
              (long long)ACCOUNT(OWNER, ROLE_ANALYST), (long long)ACCOUNT(OWNER, ROLE_ANALYST));
-    exec(sql);
+    test_exec(db, sql);
 
     /* The fixture is what the test thinks it is. */
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM probe"), NRECORDS);
@@ -275,6 +265,18 @@ static bool visible(const char *pred, enum op op, int r)
     }
 }
 
+/* Prints one wrong cell of the matrix: whose view (row `i` of the expectations), of which
+ * marking, through which operation, what was expected and what came. */
+static void mismatch(size_t i, const struct principal *who, const char *marking, const char *op,
+                     const char *want, const char *got)
+{
+    bool anonymous = expected[i].org < 0;
+    fprintf(stderr, "MISMATCH principal=%s role=%s org=%s marking=%s op=%s expected=%s got=%s\n",
+            anonymous ? "anonymous" : who->username,
+            anonymous ? "none" : role_name(expected[i].role),
+            anonymous ? "-" : org_codes[expected[i].org], marking, op, want, got);
+}
+
 /* sharing/visibility-matrix */
 static void sharing_visibility_matrix(void **state)
 {
@@ -293,13 +295,10 @@ static void sharing_visibility_matrix(void **state)
                 cells++;
                 if (got != want) {
                     failures++;
-                    fprintf(stderr,
-                            "MISMATCH principal=%s role=%s org=%s marking=TLP:%s op=%s "
-                            "expected=%s got=%s\n",
-                            expected[i].org < 0 ? "anonymous" : who.username,
-                            expected[i].org < 0 ? "none" : role_name(expected[i].role),
-                            expected[i].org < 0 ? "-" : org_codes[expected[i].org], records[r].tlp,
-                            op_names[op], want ? "visible" : "hidden", got ? "visible" : "hidden");
+                    char marking[32];
+                    snprintf(marking, sizeof marking, "TLP:%s", records[r].tlp);
+                    mismatch(i, &who, marking, op_names[op], want ? "visible" : "hidden",
+                             got ? "visible" : "hidden");
                 }
             }
         }
@@ -309,12 +308,9 @@ static void sharing_visibility_matrix(void **state)
         cells++;
         if (atoi(got) != want_total) {
             failures++;
-            fprintf(stderr,
-                    "MISMATCH principal=%s role=%s org=%s marking=(all) op=count(*) "
-                    "expected=%d got=%s\n",
-                    expected[i].org < 0 ? "anonymous" : who.username,
-                    expected[i].org < 0 ? "none" : role_name(expected[i].role),
-                    expected[i].org < 0 ? "-" : org_codes[expected[i].org], want_total, got);
+            char want[16];
+            snprintf(want, sizeof want, "%d", want_total);
+            mismatch(i, &who, "(all)", "count(*)", want, got);
         }
         free(pred);
     }
