@@ -7,7 +7,7 @@ DB         ?= var/bluehelm.db
 LISTEN     ?= 127.0.0.1:8080
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build build-asan setup run test test-asan format clean
+.PHONY: all build build-asan setup run test test-asan bench format clean
 
 all: build
 
@@ -38,6 +38,12 @@ test: setup
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# The benchmarks (bench/run, docs/benchmarks.md): bluehelm against sqlite3 on a synthetic
+# million-row file, ratios printed; slow is reported, not failed.
+bench: setup
+	@$(MAKE) --no-print-directory build
+	BUILD=$(BUILD) ./bench/run
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -28,6 +28,9 @@ static const struct cli_command *const commands[] = {
     &cli_user_command,
     &cli_token_command,
     &cli_audit_command,
+    &cli_stats_command,
+    &cli_export_command,
+    &cli_import_command,
     &help_command,
 };
 /* clang-format on */

@@ -27,6 +27,7 @@ static const char *const permission_names[PERM_COUNT] = {
     [PERM_RECORD_WRITE] = "record.write",
     [PERM_RECORD_ENDORSE] = "record.endorse",
     [PERM_RECORD_EXPORT] = "record.export",
+    [PERM_DATA_IMPORT] = "data.import",
 };
 
 #define P(x) (1u << (x))
@@ -39,7 +40,7 @@ static const unsigned role_permissions[ROLE_COUNT] = {
     [ROLE_ADMIN] = P(PERM_DIRECTORY_READ) | P(PERM_ORG_WRITE) | P(PERM_USER_ADMIN) |
                    P(PERM_GROUP_WRITE) | P(PERM_TOKEN_OWN) | P(PERM_AUDIT_READ) |
                    P(PERM_RECORD_READ) | P(PERM_RECORD_WRITE) | P(PERM_RECORD_ENDORSE) |
-                   P(PERM_RECORD_EXPORT),
+                   P(PERM_RECORD_EXPORT) | P(PERM_DATA_IMPORT),
     [ROLE_COORDINATOR] = P(PERM_DIRECTORY_READ) | P(PERM_GROUP_WRITE) | P(PERM_TOKEN_OWN) |
                          P(PERM_RECORD_READ) | P(PERM_RECORD_WRITE) | P(PERM_RECORD_EXPORT),
     [ROLE_FOCAL_POINT] = P(PERM_DIRECTORY_READ) | P(PERM_TOKEN_OWN) | P(PERM_RECORD_READ) |

@@ -32,6 +32,7 @@ enum permission {
     PERM_RECORD_WRITE,   /* create and edit records of one's organization */
     PERM_RECORD_ENDORSE, /* endorse or return reports */
     PERM_RECORD_EXPORT,  /* bulk export */
+    PERM_DATA_IMPORT,    /* load published datasets (UN fatalities, deployments) */
     PERM_COUNT
 };
 

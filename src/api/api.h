@@ -44,6 +44,19 @@ void api_group_delete(struct http_request *req, struct http_reply *rep);
 /* audit.c: the audit log */
 void api_audit_list(struct http_request *req, struct http_reply *rep);
 
+/* casualties.c: the casualty register */
+void api_casualty_list(struct http_request *req, struct http_reply *rep);
+void api_casualty_create(struct http_request *req, struct http_reply *rep);
+void api_casualty_get(struct http_request *req, struct http_reply *rep);
+void api_casualty_release(struct http_request *req, struct http_reply *rep);
+void api_casualty_export(struct http_request *req, struct http_reply *rep);
+
+/* stats.c: statistics */
+void api_stats_casualties(struct http_request *req, struct http_reply *rep);
+
+/* casualty_import.c: the UN fatalities file uploaded as text/csv */
+void api_casualty_import(struct http_request *req, struct http_reply *rep);
+
 /* assets.c: the embedded browser app */
 void api_asset(struct http_request *req, struct http_reply *rep);
 void api_app(struct http_request *req, struct http_reply *rep);

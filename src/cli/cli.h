@@ -114,5 +114,8 @@ extern const struct cli_command cli_audit_command;
 extern const struct cli_command cli_org_command;
 extern const struct cli_command cli_user_command;
 extern const struct cli_command cli_token_command;
+extern const struct cli_command cli_stats_command;
+extern const struct cli_command cli_export_command;
+extern const struct cli_command cli_import_command;
 
 #endif

@@ -61,6 +61,28 @@ const struct route http_routes[] = {
     /* Audit */
     { "GET", "/api/v1/audit", api_audit_list, 0, PERM_AUDIT_READ, 0, "The audit log, filtered" },
 
+    /* Casualty register */
+    { "GET", "/api/v1/casualties", api_casualty_list, 0, PERM_RECORD_READ, 0,
+      "List casualty records the caller may see" },
+    { "POST", "/api/v1/casualties", api_casualty_create, JSON | IDEM, PERM_RECORD_WRITE, 0,
+      "Create a casualty record (embargoed until released)" },
+    { "GET", "/api/v1/casualties.csv", api_casualty_export, 0, PERM_RECORD_EXPORT, 0,
+      "Export casualty records as CSV: the UN's columns or HXL" },
+    { "GET", "/api/v1/casualties/{id}", api_casualty_get, 0, PERM_RECORD_READ, 0,
+      "One casualty record" },
+    { "POST", "/api/v1/casualties/{id}/release", api_casualty_release, 0, PERM_RECORD_WRITE, 0,
+      "Release a casualty record from its embargo" },
+
+    /* Statistics */
+    { "GET", "/api/v1/stats/casualties", api_stats_casualties, PUB, PERM_NONE, 0,
+      "Casualty counts grouped by year, mission, nationality, type ...; public figures for "
+      "anonymous callers" },
+
+    /* Casualty register: imports. The upload is the UN's CSV file itself, hence its own
+     * body limit (the real file is 0.5 MB; 64 MiB leaves room for decades). */
+    { "POST", "/api/v1/casualties/import", api_casualty_import, 0, PERM_DATA_IMPORT, 64u << 20,
+      "Import the UN peacekeeping fatalities file (text/csv)" },
+
     /* The browser app (pages are #/fragments) and its assets. */
     { "GET", "/", api_app, PUB, PERM_NONE, 0, "The browser app" },
     { "GET", "/assets/{file}", api_asset, PUB, PERM_NONE, 0, "Browser app assets" },

@@ -147,11 +147,12 @@ static const char *client_address(struct arena *a, struct MHD_Connection *conn)
     return arena_strdup(a, text);
 }
 
-/* The largest body `route` accepts (NULL: no route matched): the server's limit, or the
- * route's own when that is smaller. */
+/* The largest body `route` accepts (NULL: no route matched): the route's own when it names
+ * one (smaller for sign-in, larger for a file upload such as the UN fatalities CSV), else the
+ * server's limit. */
 static size_t body_limit(const struct http_server *s, const struct route *route)
 {
-    if (route && route->max_body && route->max_body < s->max_body)
+    if (route && route->max_body)
         return route->max_body;
     return s->max_body;
 }
@@ -166,6 +167,17 @@ static enum MHD_Result begin_request(struct http_server *s, struct MHD_Connectio
     enum route_match m = route_find(req->method, req->path, req, &rs->route, allow, sizeof allow);
     size_t limit = body_limit(s, m == ROUTE_MATCHED ? rs->route : NULL);
 
+    /* A protected route called with no credentials at all is refused before its body is
+     * read, so nobody anonymous can make the server buffer a large upload first. Credentials
+     * that are present are checked by the dispatcher once the body is in. */
+    if (m == ROUTE_MATCHED && !(rs->route->flags & ROUTE_PUBLIC) &&
+        !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) &&
+        !MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE)) {
+        http_reply_problem(req, &rs->rep, 401, "UNAUTH",
+                           "sign in, or send an API token as `Authorization: Bearer TOKEN`", NULL);
+        http_reply_header(req, &rs->rep, "WWW-Authenticate", "Bearer realm=\"bluehelm\"");
+        return send_reply(conn, rs, NULL);
+    }
     const char *cl =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl) {

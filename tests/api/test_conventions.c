@@ -104,6 +104,19 @@ static void api_forged_cookie(void **state)
     test_response_free(&r);
 }
 
+/* api/anonymous-upload-refused-before-body: a protected route without credentials answers
+ * 401 from the headers alone; the 50 MB body announced here is never sent, and the server
+ * must not wait for it. */
+static void api_anonymous_upload_refused_before_body(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "POST", "/api/v1/casualties/import",
+              "Content-Type: text/csv\r\nContent-Length: 50000000\r\n", NULL, 0, &r);
+    assert_problem(&r, 401, NULL);
+    test_response_free(&r);
+}
+
 /* api/json-content-type-required: a JSON route refuses another media type with 415. */
 static void api_json_content_type_required(void **state)
 {
@@ -279,6 +292,7 @@ int main(void)
         cmocka_unit_test(api_forged_token_refused),
         cmocka_unit_test(api_forged_cookie),
         cmocka_unit_test(api_json_content_type_required),
+        cmocka_unit_test(api_anonymous_upload_refused_before_body),
         cmocka_unit_test(api_etag_not_modified),
         cmocka_unit_test(api_idempotent_retry),
         cmocka_unit_test(api_idempotent_token_not_stored),

@@ -17,4 +17,9 @@ if [ ! -d "$here/../../node_modules/playwright-core" ]; then
     echo "SKIP: node_modules/playwright-core is missing (run scripts/setup, which runs npm ci)"
     exit 77
 fi
+# A test that needs a file from the shared data gets its path as BH_E2E_REQUIRE (from CTest).
+if [ -n "${BH_E2E_REQUIRE:-}" ] && [ ! -f "$BH_E2E_REQUIRE" ]; then
+    echo "SKIP: $BH_E2E_REQUIRE is missing (the shared data, BH_SHARED_DATA)"
+    exit 77
+fi
 exec node --test "$here/$1"

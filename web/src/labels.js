@@ -54,6 +54,7 @@ export const PERMISSIONS = {
   'record.write': "Create and edit your organization's records",
   'record.endorse': 'Endorse or return reports',
   'record.export': 'Export in bulk',
+  'data.import': 'Import published data (UN fatalities, deployments)',
 };
 
 export function label(table, code) {

@@ -8,6 +8,7 @@ import { label, ROLES } from './labels.js';
 import { renderAdminGroups } from './pages/admin_groups.js';
 import { renderAdminOrgs } from './pages/admin_orgs.js';
 import { renderAdminUsers } from './pages/admin_users.js';
+import { renderCasualties } from './pages/casualties.js';
 import { renderDirectory } from './pages/directory.js';
 import { CAPABILITIES, renderPlaceholder } from './pages/placeholder.js';
 import { renderProfile } from './pages/profile.js';
@@ -32,6 +33,13 @@ const PAGES = [
     nav: 'My profile and API tokens',
     section: 'Community',
     render: renderProfile,
+  },
+  {
+    path: '/casualties',
+    title: 'Casualty register',
+    nav: 'Casualties',
+    section: 'Registers',
+    render: renderCasualties,
   },
   {
     path: '/admin/orgs',
@@ -71,8 +79,9 @@ const PAGES = [
 const root = document.getElementById('app');
 let shell = null; // { main, nav } while signed in
 
+// The page's path; a page may keep its own state after a '?' (#/casualties?mission=UNIFIL).
 function currentPath() {
-  const p = location.hash.replace(/^#/, '');
+  const p = location.hash.replace(/^#/, '').split('?')[0];
   return p && p !== '/' ? p : HOME;
 }
 

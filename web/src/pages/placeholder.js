@@ -5,12 +5,6 @@ import { pageHeader } from '../ui.js';
 
 export const CAPABILITIES = [
   {
-    key: 'casualties',
-    nav: 'Casualties',
-    title: 'Casualty register',
-    text: "Peacekeeper fatalities and injuries in the UN's own vocabulary, embargoed until next of kin and the contributing state are notified, with rates per 1,000 deployed.",
-  },
-  {
     key: 'incidents',
     nav: 'Incidents',
     title: 'Incident register',

@@ -1,0 +1,139 @@
+/* The casualty register over HTTP: list, create, read, release, export. Who sees which record
+ * is casualty_predicate()'s decision, made in the module; a record someone may not see is a
+ * 404 for them, never a 403. */
+#include "api/api.h"
+
+#include "api/common.h"
+#include "base/buf.h"
+#include "casualty/casualty.h"
+#include "casualty/export.h"
+
+#include <string.h>
+
+/* The query string as casualty_filter_read() asks for it. */
+static const char *query(void *ctx, const char *name)
+{
+    return http_request_query(ctx, name);
+}
+
+static const char *path_id(struct http_request *req)
+{
+    return req->nparams ? req->params[0] : "";
+}
+
+/* GET /api/v1/casualties: the records the caller may see, newest incident first. */
+void api_casualty_list(struct http_request *req, struct http_reply *rep)
+{
+    struct bh_error err;
+    struct api_list l;
+    struct casualty_filter f;
+    struct db *db;
+    char next[CASUALTY_CURSOR_MAX] = "";
+    casualty_filter_init(&f);
+    int rc = api_list_begin(req, &l, &err);
+    if (!rc)
+        rc = casualty_filter_read(&f, query, req, &err);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = casualty_list(db, &req->who, &f, l.page.after, l.page.limit, l.items, next, &l.total,
+                           &err);
+    if (api_failed(req, rep, rc, &err)) {
+        json_decref(l.items);
+        return;
+    }
+    page_reply(req, rep, l.items, next[0] ? next : NULL, (long long)l.total);
+}
+
+/* POST /api/v1/casualties: a member's record, embargoed until released. */
+void api_casualty_create(struct http_request *req, struct http_reply *rep)
+{
+    struct bh_error err;
+    struct db *db = NULL;
+    json_t *body = NULL, *rec = NULL;
+    struct casualty_new in;
+    int rc = api_json_body(req, NULL, &body, &err);
+    if (!rc)
+        rc = casualty_new_from_json(body, &in, &err);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = casualty_create(db, &req->who, &in, &rec, &err);
+    json_decref(body);
+    if (api_failed(req, rep, rc, &err))
+        return;
+    http_reply_header(req, rep, "Location",
+                      arena_printf(req->arena, "/api/v1/casualties/%s",
+                                   json_string_value(json_object_get(rec, "id"))));
+    http_reply_json(req, rep, 201, rec);
+}
+
+/* GET /api/v1/casualties/{id}: by id or casualty_id. */
+void api_casualty_get(struct http_request *req, struct http_reply *rep)
+{
+    struct bh_error err;
+    struct db *db;
+    json_t *rec = NULL;
+    int rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = casualty_get(db, &req->who, path_id(req), &rec, &err);
+    if (api_failed(req, rep, rc, &err))
+        return;
+    http_reply_json(req, rep, 200, rec);
+}
+
+/* POST /api/v1/casualties/{id}/release: lifts the embargo. */
+void api_casualty_release(struct http_request *req, struct http_reply *rep)
+{
+    struct bh_error err;
+    struct db *db;
+    json_t *rec = NULL;
+    int rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = casualty_release(db, &req->who, path_id(req), &rec, &err);
+    if (api_failed(req, rep, rc, &err))
+        return;
+    http_reply_json(req, rep, 200, rec);
+}
+
+static int to_buf(void *ctx, const char *data, size_t len)
+{
+    buf_append(ctx, data, len);
+    return 0;
+}
+
+/* GET /api/v1/casualties.csv?format=un|hxl: the records the caller may see, as a file. */
+void api_casualty_export(struct http_request *req, struct http_reply *rep)
+{
+    struct bh_error err;
+    struct casualty_filter f;
+    struct db *db;
+    const char *format = http_request_query(req, "format");
+    int fmt = casualty_export_format_parse(format ? format : "un");
+    int rc = 0;
+    casualty_filter_init(&f);
+    if (fmt != CASUALTY_EXPORT_UN && fmt != CASUALTY_EXPORT_HXL)
+        rc = bh_fail(&err, BH_EINVALID, "format",
+                     "format '%.40s' is not one of un, hxl (JSON is GET /api/v1/casualties)",
+                     format);
+    if (!rc)
+        rc = casualty_filter_read(&f, query, req, &err);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    struct buf out = BUF_INIT;
+    if (!rc)
+        rc = casualty_export(db, &req->who, &f, (enum casualty_export_format)fmt, to_buf, &out,
+                             NULL, &err);
+    if (api_failed(req, rep, rc, &err)) {
+        buf_cleanup(&out);
+        return;
+    }
+    rep->status = 200;
+    rep->content_type = "text/csv; charset=utf-8";
+    rep->body_len = out.len;
+    rep->body = arena_strndup(req->arena, buf_str(&out), out.len);
+    buf_cleanup(&out);
+    http_reply_header(req, rep, "Content-Disposition",
+                      fmt == CASUALTY_EXPORT_UN ? "attachment; filename=\"casualties-un.csv\""
+                                                : "attachment; filename=\"casualties-hxl.csv\"");
+}

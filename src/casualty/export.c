@@ -1,0 +1,274 @@
+/* Export of casualty records in the UN's own columns, as HXL CSV, or as JSON. Only what the
+ * reader may see: the rows come from one SELECT whose WHERE is casualty_predicate(). */
+#include "casualty/export.h"
+
+#include "casualty/internal.h"
+#include "formats/hxl.h"
+#include "formats/un_fatalities.h"
+#include "sharing/sharing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const format_names[CASUALTY_EXPORT_COUNT] = {
+    [CASUALTY_EXPORT_UN] = "un",
+    [CASUALTY_EXPORT_HXL] = "hxl",
+    [CASUALTY_EXPORT_JSON] = "json",
+};
+
+int casualty_export_format_parse(const char *s)
+{
+    for (int i = 0; s && i < CASUALTY_EXPORT_COUNT; i++)
+        if (strcmp(s, format_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* The HXL export: our field names on the header line, the hashtags under them. The marking
+ * and the embargo travel with the rows, as TLP asks of whoever passes information on. */
+static const struct {
+    const char *name;
+    const char *tag;
+} hxl_columns[] = {
+    { "casualty_id", "#x_casualty+id" },
+    { "incident_date", "#date+occurred" },
+    { "mission", "#x_mission" },
+    { "casualty_type", "#impact+type" },
+    { "gender", "#x_gender" },
+    { "nationality", "#country+code+v_iso3" },
+    { "nationality_name", "#country+name" },
+    { "m49", "#country+code+v_m49" },
+    { "personnel_type", "#x_personnel+type" },
+    { "incident_type", "#cause+type" },
+    { "tlp", "#x_tlp" },
+    { "embargoed", "#x_embargoed" },
+    { "last_update", "#date+updated" },
+};
+#define HXL_NCOLS (sizeof hxl_columns / sizeof hxl_columns[0])
+
+/* Output collected in a buffer and handed to the sink in pieces of about this size. */
+#define FLUSH_AT 65536
+
+struct out {
+    struct buf b;
+    casualty_export_sink sink;
+    void *ctx;
+    int rc;
+};
+
+static void flush(struct out *o, bool force)
+{
+    if (o->rc || (!force && o->b.len < FLUSH_AT) || o->b.len == 0)
+        return;
+    o->rc = o->sink(o->ctx, o->b.data, o->b.len);
+    buf_reset(&o->b);
+}
+
+static const char *text(struct db_stmt *st, int col)
+{
+    const char *s = db_column_text(st, col);
+    return s ? s : "";
+}
+
+/* The date of the last change: the UN's last_update for its rows, ours for the others. */
+static void last_update(struct db_stmt *st, char out[11])
+{
+    const char *s = db_column_text(st, CASUALTY__C_SOURCE_UPDATED);
+    if (!s)
+        s = text(st, CASUALTY__C_UPDATED_AT);
+    snprintf(out, 11, "%s", s);
+}
+
+/* Two more columns after CASUALTY__COLUMNS: the UN file's own nationality cells. */
+#define EXTRA_COLUMNS ", c.source_nationality, c.source_iso3"
+enum { C_SOURCE_NATIONALITY = CASUALTY__C_UPDATED_AT + 1, C_SOURCE_ISO3 };
+
+/* A cell as the UN file wrote it when the import kept it, else as we store it. */
+static const char *as_written(struct db_stmt *st, int source_col, int col)
+{
+    const char *s = db_column_text(st, source_col);
+    return s ? s : text(st, col);
+}
+
+static void un_row(struct db_stmt *st, struct buf *b)
+{
+    char id[24] = "", m49[32] = "", updated[11];
+    if (!db_column_is_null(st, CASUALTY__C_SOURCE_ROW))
+        snprintf(id, sizeof id, "%lld", (long long)db_column_int(st, CASUALTY__C_SOURCE_ROW));
+    /* The UN writes M49 codes as floats ("250.0"), and so do we in its columns. */
+    if (!db_column_is_null(st, CASUALTY__C_M49))
+        snprintf(m49, sizeof m49, "%lld.0", (long long)db_column_int(st, CASUALTY__C_M49));
+    const char *gender = text(st, CASUALTY__C_GENDER);
+    const char *personnel = text(st, CASUALTY__C_PERSONNEL);
+    last_update(st, updated);
+    const char *fields[UN_FATALITIES_NCOLS] = {
+        id,
+        text(st, CASUALTY__C_DATE),
+        text(st, CASUALTY__C_CASUALTY_ID),
+        text(st, CASUALTY__C_MISSION),
+        text(st, CASUALTY__C_TYPE),
+        /* Not recorded is an empty cell in the UN file. */
+        strcmp(gender, "U") == 0 ? "" : gender,
+        /* The name and the code as the file wrote them: the import may have found a code for
+         * "Türkiye" and named an empty cell "Unknown". */
+        as_written(st, C_SOURCE_NATIONALITY, CASUALTY__C_NATIONALITY),
+        /* The UN file spells this one type with a trailing space on every row; the importer
+         * trims it, and the export puts it back so the rows compare equal. */
+        strcmp(personnel, "Local") == 0 ? "Local " : personnel,
+        text(st, CASUALTY__C_INCIDENT_TYPE),
+        m49,
+        as_written(st, C_SOURCE_ISO3, CASUALTY__C_ISO3),
+        updated,
+    };
+    for (size_t i = 0; i < UN_FATALITIES_NCOLS; i++)
+        hxl_csv_field(b, fields[i], i == 0);
+    hxl_csv_end_row(b);
+}
+
+static void hxl_row(struct db_stmt *st, struct buf *b)
+{
+    char m49[32] = "", updated[11];
+    if (!db_column_is_null(st, CASUALTY__C_M49))
+        snprintf(m49, sizeof m49, "%lld", (long long)db_column_int(st, CASUALTY__C_M49));
+    const char *gender = text(st, CASUALTY__C_GENDER);
+    int t = tlp_parse(text(st, CASUALTY__C_TLP));
+    last_update(st, updated);
+    const char *fields[HXL_NCOLS] = {
+        text(st, CASUALTY__C_CASUALTY_ID),
+        text(st, CASUALTY__C_DATE),
+        text(st, CASUALTY__C_MISSION),
+        text(st, CASUALTY__C_TYPE),
+        strcmp(gender, "U") == 0 ? "" : gender,
+        text(st, CASUALTY__C_ISO3),
+        text(st, CASUALTY__C_NATIONALITY),
+        m49,
+        text(st, CASUALTY__C_PERSONNEL),
+        text(st, CASUALTY__C_INCIDENT_TYPE),
+        t >= 0 ? tlp_label((enum tlp)t) : "",
+        db_column_int(st, CASUALTY__C_EMBARGOED) ? "true" : "false",
+        updated,
+    };
+    for (size_t i = 0; i < HXL_NCOLS; i++)
+        hxl_csv_field(b, fields[i], i == 0);
+    hxl_csv_end_row(b);
+}
+
+static void header(enum casualty_export_format fmt, struct buf *b)
+{
+    if (fmt == CASUALTY_EXPORT_UN) {
+        for (size_t i = 0; i < UN_FATALITIES_NCOLS; i++)
+            hxl_csv_field(b, un_fatalities_columns[i], i == 0);
+        hxl_csv_end_row(b);
+    } else if (fmt == CASUALTY_EXPORT_HXL) {
+        for (size_t i = 0; i < HXL_NCOLS; i++)
+            hxl_csv_field(b, hxl_columns[i].name, i == 0);
+        hxl_csv_end_row(b);
+        for (size_t i = 0; i < HXL_NCOLS; i++)
+            hxl_csv_field(b, hxl_columns[i].tag, i == 0);
+        hxl_csv_end_row(b);
+    } else {
+        buf_putc(b, '[');
+    }
+}
+
+/* An admin exporting records the embargo or the marking keep from the secretariat in spirit
+ * leaves one audit entry, written before the first byte goes out. */
+static int audit_export(struct db *db, const struct principal *who, const char *where,
+                        const struct casualty__binds *b, enum casualty_export_format fmt,
+                        struct bh_error *err)
+{
+    if (!casualty__read_audited(who, 1, NULL))
+        return 0;
+    struct buf sql = BUF_INIT;
+    buf_printf(&sql,
+               "SELECT count(*) FROM casualty c%s AND (c.embargoed = 1 OR c.tlp IN ('RED', "
+               "'AMBER+STRICT'))",
+               where);
+    struct db_stmt *st;
+    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    buf_cleanup(&sql);
+    if (rc)
+        return rc;
+    casualty__bind(st, b, 1);
+    rc = db_step(st, err);
+    int64_t n = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    db_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    if (n == 0)
+        return 0;
+    json_t *summary = json_pack("{s:s, s:s, s:I}", "via", "export", "format", format_names[fmt],
+                                "records", (json_int_t)n);
+    rc = casualty__audit_read(db, who, NULL, summary, err);
+    json_decref(summary);
+    return rc;
+}
+
+int casualty_export(struct db *db, const struct principal *who, const struct casualty_filter *f,
+                    enum casualty_export_format fmt, casualty_export_sink sink, void *ctx,
+                    int64_t *rows, struct bh_error *err)
+{
+    if (rows)
+        *rows = 0;
+    if (fmt < 0 || fmt >= CASUALTY_EXPORT_COUNT)
+        return bh_fail(err, BH_EINVALID, "format", "unknown export format");
+    struct buf where = BUF_INIT;
+    struct casualty__binds b = { .n = 0 };
+    buf_puts(&where, " WHERE ");
+    casualty_predicate(who, "c", &where);
+    int rc = casualty__filter_sql(db, f, &where, &b, err);
+    if (!rc)
+        rc = audit_export(db, who, buf_str(&where), &b, fmt, err);
+    struct db_stmt *st = NULL;
+    if (!rc) {
+        struct buf sql = BUF_INIT;
+        /* The UN's rows in the UN file's order, then the members' by date. */
+        buf_printf(&sql,
+                   "SELECT " CASUALTY__COLUMNS EXTRA_COLUMNS
+                   " FROM casualty c JOIN org o ON o.id = "
+                   "c.owner_org_id%s ORDER BY c.source_row IS NULL, c.source_row, "
+                   "c.incident_date, c.id",
+                   buf_str(&where));
+        rc = db_prepare(db, buf_str(&sql), &st, err);
+        buf_cleanup(&sql);
+    }
+    buf_cleanup(&where);
+    if (rc)
+        return rc;
+    casualty__bind(st, &b, 1);
+    struct out o = { .b = BUF_INIT, .sink = sink, .ctx = ctx, .rc = 0 };
+    header(fmt, &o.b);
+    int64_t n = 0;
+    while (!o.rc && (rc = db_step(st, err)) == DB_ROW) {
+        if (fmt == CASUALTY_EXPORT_UN) {
+            un_row(st, &o.b);
+        } else if (fmt == CASUALTY_EXPORT_HXL) {
+            hxl_row(st, &o.b);
+        } else {
+            json_t *rec = casualty__row_json(st);
+            char *s = json_dumps(rec, JSON_COMPACT);
+            json_decref(rec);
+            if (!s)
+                abort(); /* jansson fails only on out-of-memory here */
+            buf_puts(&o.b, n ? ",\n" : "\n");
+            buf_puts(&o.b, s);
+            free(s);
+        }
+        n++;
+        flush(&o, false);
+    }
+    db_stmt_done(st);
+    if (!o.rc && rc >= 0) {
+        rc = 0;
+        if (fmt == CASUALTY_EXPORT_JSON)
+            buf_puts(&o.b, n ? "\n]\n" : "]\n");
+        flush(&o, true);
+    }
+    if (o.rc)
+        rc = bh_fail(err, o.rc, NULL, "the export could not be written: %s", bh_strerror(o.rc));
+    buf_cleanup(&o.b);
+    if (rows)
+        *rows = n;
+    return rc;
+}

@@ -1,0 +1,71 @@
+#ifndef BH_CASUALTY_INTERNAL_H
+#define BH_CASUALTY_INTERNAL_H
+
+/* What record.c, stats.c and export.c share and nobody else uses. */
+
+#include "casualty/casualty.h"
+
+/* The columns every reader of whole records selects, in this order, from
+ * `casualty c JOIN org o ON o.id = c.owner_org_id`; casualty__row_json() reads them. */
+#define CASUALTY__COLUMNS                                                                       \
+    "c.id, c.casualty_id, c.incident_date, c.mission, c.casualty_type, c.gender, "              \
+    "c.nationality, c.nationality_iso3, c.nationality_m49, c.personnel_type, c.incident_type, " \
+    "c.incident_id, o.code, c.tlp, c.sharing_group_id, c.embargoed, c.released_at, "            \
+    "c.released_by, c.source, c.source_updated, c.source_row, c.created_at, c.updated_at"
+
+enum {
+    CASUALTY__C_ID,
+    CASUALTY__C_CASUALTY_ID,
+    CASUALTY__C_DATE,
+    CASUALTY__C_MISSION,
+    CASUALTY__C_TYPE,
+    CASUALTY__C_GENDER,
+    CASUALTY__C_NATIONALITY,
+    CASUALTY__C_ISO3,
+    CASUALTY__C_M49,
+    CASUALTY__C_PERSONNEL,
+    CASUALTY__C_INCIDENT_TYPE,
+    CASUALTY__C_INCIDENT_ID,
+    CASUALTY__C_OWNER,
+    CASUALTY__C_TLP,
+    CASUALTY__C_GROUP,
+    CASUALTY__C_EMBARGOED,
+    CASUALTY__C_RELEASED_AT,
+    CASUALTY__C_RELEASED_BY,
+    CASUALTY__C_SOURCE,
+    CASUALTY__C_SOURCE_UPDATED,
+    CASUALTY__C_SOURCE_ROW,
+    CASUALTY__C_CREATED_AT,
+    CASUALTY__C_UPDATED_AT,
+};
+
+/* The record in the current row as JSON (a new reference). */
+json_t *casualty__row_json(struct db_stmt *st);
+
+/* Text values to bind, in the order their `?` appear. */
+#define CASUALTY__MAX_BINDS 256
+struct casualty__binds {
+    const char *v[CASUALTY__MAX_BINDS];
+    int n;
+};
+
+/* Appends ` AND ...` for every filter set in `f` (over alias c) to `sql`, and their values to
+ * `b`. Checks what needs the store (the missions and countries named exist): BH_EINVALID
+ * naming the parameter. The values bound point into `f`. */
+int casualty__filter_sql(struct db *db, const struct casualty_filter *f, struct buf *sql,
+                         struct casualty__binds *b, struct bh_error *err);
+
+/* Binds `b` from parameter `first` on. */
+void casualty__bind(struct db_stmt *st, const struct casualty__binds *b, int first);
+
+/* Whether an admin's read of a record with this embargo and marking must be audited: the
+ * embargo and the two markings that name their readers exclude the secretariat in spirit,
+ * so its exception is written down where the owners can see it. */
+bool casualty__read_audited(const struct principal *who, int embargoed, const char *tlp);
+
+/* Writes one casualty.read entry for `who` in its own transaction: `record_id` for a single
+ * record (else NULL) and `summary` (borrowed). */
+int casualty__audit_read(struct db *db, const struct principal *who, const char *record_id,
+                         const json_t *summary, struct bh_error *err);
+
+#endif

@@ -1,0 +1,195 @@
+/* `bluehelm export casualties`: the casualty records to a file or standard output, in the UN
+ * fatalities file's columns, as HXL CSV, or as JSON. The operator exports every record (the
+ * command line acts as admin, and such an export of embargoed or restricted records is
+ * audited); --published exports only what an anonymous visitor may see. */
+#include "cli/cli.h"
+
+#include "casualty/export.h"
+#include "db/db.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int run_casualties(int argc, char **argv);
+
+static const struct cli_option casualties_options[] = {
+    { "format", "F", "un (the UN fatalities file's columns; default), hxl or json" },
+    { "output", "FILE", "write to FILE instead of standard output" },
+    { "from", "DATE", "incidents on or after DATE (YYYY-MM-DD)" },
+    { "to", "DATE", "incidents on or before DATE" },
+    { "ytd", "DATE", "year to date: from 1 January of DATE's year to DATE" },
+    { "mission", "LIST", "only these missions (acronyms, comma-separated)" },
+    { "nationality", "LIST", "only these nationalities (ISO3 codes, or unknown)" },
+    { "casualty-type", "LIST", "only these: Fatality, Injury, Missing, Abducted" },
+    { "personnel-type", "LIST", "only these personnel types" },
+    { "incident-type", "LIST", "only these incident types" },
+    { "gender", "LIST", "only these: M, F, U" },
+    { "embargoed", "BOOL", "only embargoed (true) or released (false) records" },
+    { "published", NULL, "only what is published (released, TLP:CLEAR)" },
+    { NULL, NULL, NULL },
+};
+enum {
+    O_FORMAT,
+    O_OUTPUT,
+    O_FROM,
+    O_TO,
+    O_YTD,
+    O_MISSION,
+    O_NATIONALITY,
+    O_CASUALTY_TYPE,
+    O_PERSONNEL_TYPE,
+    O_INCIDENT_TYPE,
+    O_GENDER,
+    O_EMBARGOED,
+    O_PUBLISHED,
+};
+
+static const struct cli_command casualties_command = {
+    "export casualties",
+    run_casualties,
+    "export casualty records",
+    "",
+    "Writes the casualty records within the filters. --format un gives the UN fatalities\n"
+    "file's own columns, so a UN file imported and exported again gives its rows back\n"
+    "(docs/casualties.md lists the differences); hxl gives CSV with an HXL hashtag row;\n"
+    "json a JSON array of the records as the API gives them. The operator exports every\n"
+    "record; exporting embargoed, RED or AMBER+STRICT records is written to the audit log.",
+    casualties_options,
+    0,
+};
+
+struct option_values {
+    const struct cli_option *options;
+    const struct cli_args *args;
+};
+
+static const char *option_value(void *ctx, const char *name)
+{
+    const struct option_values *ov = ctx;
+    for (int i = 0; ov->options[i].name; i++) {
+        const char *o = ov->options[i].name;
+        size_t k = 0;
+        while (o[k] && name[k] && (o[k] == name[k] || (o[k] == '-' && name[k] == '_')))
+            k++;
+        if (!o[k] && !name[k])
+            return ov->args->values[i];
+    }
+    return NULL;
+}
+
+static int to_file(void *ctx, const char *data, size_t len)
+{
+    return fwrite(data, 1, len, ctx) == len ? 0 : BH_EIO;
+}
+
+static int run_casualties(int argc, char **argv)
+{
+    const char *cmd = casualties_command.name;
+    struct cli_args a;
+    int rc = cli_begin(&casualties_command, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    const char *format = a.values[O_FORMAT] ? a.values[O_FORMAT] : "un";
+    int fmt = casualty_export_format_parse(format);
+    if (fmt < 0) {
+        fprintf(stderr, "bluehelm %s: --format '%s' is not one of un, hxl, json\n", cmd, format);
+        return CLI_USAGE;
+    }
+    struct casualty_filter f;
+    struct bh_error err;
+    casualty_filter_init(&f);
+    struct option_values ov = { casualties_options, &a };
+    if ((rc = casualty_filter_read(&f, option_value, &ov, &err))) {
+        char opt[64];
+        snprintf(opt, sizeof opt, "%s", err.field);
+        for (char *p = opt; *p; p++)
+            if (*p == '_')
+                *p = '-';
+        fprintf(stderr, "bluehelm %s: --%s: %s\n", cmd, opt, err.message);
+        return CLI_USAGE;
+    }
+    struct db *db;
+    if ((rc = cli_open_store(&a, 0, &db)))
+        return rc;
+    /* A file is written beside its final name and renamed when whole, so a failed export
+     * neither leaves half a file nor destroys the one that was there. */
+    const char *path = a.values[O_OUTPUT];
+    FILE *out = stdout;
+    char tmp[4096] = "";
+    if (path) {
+        int fd = -1;
+        if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) < (int)sizeof tmp)
+            fd = mkstemp(tmp);
+        if (fd < 0 || !(out = fdopen(fd, "w"))) {
+            cli_error("%s: cannot write %s: %s", cmd, path, strerror(errno));
+            if (fd >= 0) {
+                close(fd);
+                unlink(tmp);
+            }
+            db_close(db);
+            return CLI_FAILED;
+        }
+    }
+    struct principal who;
+    if (a.values[O_PUBLISHED])
+        principal_anonymous(&who);
+    else
+        principal_cli(&who);
+    int64_t rows = 0;
+    rc = casualty_export(db, &who, &f, (enum casualty_export_format)fmt, to_file, out, &rows, &err);
+    db_close(db);
+    int werr = fflush(out) != 0 || ferror(out);
+    if (path)
+        werr |= fclose(out) != 0;
+    if (!rc && werr)
+        rc = bh_fail(&err, BH_EIO, NULL, "cannot write %s: %s", path ? path : "the output",
+                     strerror(errno));
+    if (!rc && path && rename(tmp, path) != 0)
+        rc = bh_fail(&err, BH_EIO, NULL, "cannot write %s: %s", path, strerror(errno));
+    if (rc) {
+        if (path)
+            unlink(tmp);
+        if (rc == BH_EINVALID && err.field[0]) {
+            fprintf(stderr, "bluehelm %s: --%s: %s\n", cmd, err.field, err.message);
+            return CLI_USAGE;
+        }
+        return cli_fail(cmd, rc, &err);
+    }
+    if (path)
+        printf("exported %" PRId64 " casualty records (%s) to %s\n", rows, format, path);
+    return CLI_OK;
+}
+
+static const struct cli_command *const subcommands[] = {
+    &casualties_command,
+    NULL,
+};
+
+static const struct cli_group group = {
+    .command = &cli_export_command,
+    .subcommands = subcommands,
+    .missing = "what to export: casualties?",
+    .unknown = "cannot export '%s' (casualties)",
+    .flags = CLI_GROUP_OWN_OPTIONS,
+};
+
+static int run_export(int argc, char **argv)
+{
+    return cli_dispatch(&group, argc, argv);
+}
+
+const struct cli_command cli_export_command = {
+    "export",
+    run_export,
+    "export records: casualties",
+    "casualties",
+    "casualties: the casualty register in the UN fatalities file's columns (un), as HXL\n"
+    "            CSV (hxl) or JSON (json). Run `bluehelm export casualties --help` for\n"
+    "            the options.",
+    NULL,
+    1,
+};

@@ -1,0 +1,184 @@
+/* GET /api/v1/stats/casualties on the real server: public figures for anonymous callers
+ * (released, TLP:CLEAR), more for members as the sharing model and the embargo allow and
+ * never a record the caller could not read; the JSON and CSV replies; bad parameters named;
+ * the ETag. */
+#include "api_helpers.h"
+
+#include "db/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PASSWORD "Goma convoy escort 2024"
+
+static struct test_server server;
+static struct test_session fra_fp, bra_fp, fra_auditor;
+
+/* Three released TLP:CLEAR UN records (owner DPO), a released TLP:GREEN record of FRA, and an
+ * embargoed TLP:CLEAR record of FRA. */
+static int setup(void **state)
+{
+    (void)state;
+    char *store = test_init_store("api_stats");
+    test_add_org(store, "DPO", "un_entity", "Department of Peace Operations");
+    test_add_org(store, "FRA", "member_state", "France");
+    test_add_org(store, "BRA", "member_state", "Brazil");
+    test_add_user(store, "fra.fp", "FRA", "focal_point", PASSWORD);
+    test_add_user(store, "bra.fp", "BRA", "focal_point", PASSWORD);
+    test_add_user(store, "fra.auditor", "FRA", "auditor", PASSWORD);
+    struct db *h = test_db_open(store, 0);
+    test_exec(h, "INSERT INTO casualty (id, casualty_id, incident_date, mission, casualty_type, "
+                 "gender, nationality, nationality_iso3, personnel_type, incident_type, "
+                 "owner_org_id, tlp, embargoed, source, created_at, updated_at) "
+                 "SELECT v.id, v.cid, v.d, v.m, 'Fatality', 'M', 'Chad', 'TCD', 'Military', "
+                 "v.it, o.id, v.tlp, v.emb, v.src, '2025-01-01T00:00:00Z', "
+                 "'2025-01-01T00:00:00Z' FROM org o, "
+                 "(SELECT '0190f100-0000-7000-8000-000000000001' AS id, 'S-1' AS cid, "
+                 "'2019-03-01' AS d, 'MINUSMA' AS m, 'Malicious Act' AS it, 'CLEAR' AS tlp, "
+                 "0 AS emb, 'un' AS src, 'DPO' AS owner "
+                 "UNION ALL SELECT '0190f100-0000-7000-8000-000000000002', 'S-2', '2019-08-01', "
+                 "'MINUSMA', 'Illness', 'CLEAR', 0, 'un', 'DPO' "
+                 "UNION ALL SELECT '0190f100-0000-7000-8000-000000000003', 'S-3', '2020-01-10', "
+                 "'UNMISS', 'Malicious Act', 'CLEAR', 0, 'un', 'DPO' "
+                 "UNION ALL SELECT '0190f100-0000-7000-8000-000000000004', 'S-4', '2020-02-10', "
+                 "'UNMISS', 'Accident', 'GREEN', 0, 'member', 'FRA' "
+                 "UNION ALL SELECT '0190f100-0000-7000-8000-000000000005', 'S-5', '2020-03-10', "
+                 "'UNMISS', 'Accident', 'CLEAR', 1, 'member', 'FRA') v "
+                 "WHERE o.code = v.owner");
+    assert_int_equal(test_query_int(h, "SELECT count(*) FROM casualty"), 5);
+    db_close(h);
+    test_server_start(&server, store, NULL);
+    free(store);
+    test_sign_in(server.port, "fra.fp", PASSWORD, &fra_fp, NULL);
+    test_sign_in(server.port, "bra.fp", PASSWORD, &bra_fp, NULL);
+    test_sign_in(server.port, "fra.auditor", PASSWORD, &fra_auditor, NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    test_server_shutdown(&server);
+    return 0;
+}
+
+/* The reply to GET `path` as `s` (NULL: nobody) as compact JSON text (heap). */
+static char *get_text(const struct test_session *s, const char *path)
+{
+    json_t *j = test_get_json(server.port, s ? s->headers : NULL, path, 200);
+    char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    json_decref(j);
+    return text;
+}
+
+static long long total_for(const struct test_session *s, const char *path)
+{
+    json_t *j = test_get_json(server.port, s ? s->headers : NULL, path, 200);
+    long long t = json_integer_value(json_object_get(j, "total"));
+    json_decref(j);
+    return t;
+}
+
+/* api/stats-public: no credentials needed; an anonymous caller counts the released TLP:CLEAR
+ * records only, in the shape the issue gives. */
+static void api_stats_public(void **state)
+{
+    (void)state;
+    char *text = get_text(NULL, "/api/v1/stats/casualties?by=year,incident_type");
+    assert_string_equal(text, "{\"by\":[\"year\",\"incident_type\"],\"rows\":["
+                              "{\"year\":\"2019\",\"incident_type\":\"Illness\",\"count\":1},"
+                              "{\"year\":\"2019\",\"incident_type\":\"Malicious Act\",\"count\":1},"
+                              "{\"year\":\"2020\",\"incident_type\":\"Malicious Act\",\"count\":1}"
+                              "],\"total\":3,\"fatalities_only\":true}");
+    free(text);
+    /* Filters with spaces, encoded either way; top and distinct. */
+    assert_int_equal(total_for(NULL, "/api/v1/stats/casualties?incident_type=Malicious%20Act"), 2);
+    assert_int_equal(total_for(NULL, "/api/v1/stats/casualties?incident_type=Malicious+Act"), 2);
+    text = get_text(NULL, "/api/v1/stats/casualties?by=mission&top=1&distinct=1&from=2019-01-01");
+    assert_string_equal(text, "{\"by\":[\"mission\"],\"rows\":[{\"mission\":\"MINUSMA\","
+                              "\"count\":2}],\"total\":3,\"fatalities_only\":true,"
+                              "\"from\":\"2019-01-01\",\"distinct\":{\"nationalities\":1,"
+                              "\"missions\":2}}");
+    free(text);
+}
+
+/* api/stats-visibility: each reader counts what they may read and nothing more: the owner its
+ * embargoed record and the GREEN one, another member the GREEN one, the auditor (who reads the
+ * audit log, not records) the published figures plus what its own organization owns in the
+ * clear. */
+static void api_stats_visibility(void **state)
+{
+    (void)state;
+    const char *path = "/api/v1/stats/casualties";
+    assert_int_equal(total_for(NULL, path), 3);
+    assert_int_equal(total_for(&fra_fp, path), 5);
+    assert_int_equal(total_for(&bra_fp, path), 4);
+    assert_int_equal(total_for(&fra_auditor, path), 4);
+    /* A grouped count agrees: UNMISS 2020 accidents are S-4 (GREEN) and S-5 (embargoed). */
+    const char *acc = "/api/v1/stats/casualties?incident_type=Accident";
+    assert_int_equal(total_for(NULL, acc), 0);
+    assert_int_equal(total_for(&bra_fp, acc), 1);
+    assert_int_equal(total_for(&fra_fp, acc), 2);
+}
+
+/* api/stats-csv: format=csv is text/csv with the HXL hashtag row second. */
+static void api_stats_csv(void **state)
+{
+    (void)state;
+    struct test_response r;
+    test_http(server.port, "GET", "/api/v1/stats/casualties?by=year&format=csv", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_header(&r, "content-type", "text/csv; charset=utf-8");
+    assert_string_equal(r.body, "year,count\n#date+year,#affected+killed\n2019,2\n2020,1\n");
+    test_response_free(&r);
+    assert_not_modified(server.port, "/api/v1/stats/casualties?by=year&format=csv");
+    assert_not_modified(server.port, "/api/v1/stats/casualties?by=year");
+}
+
+/* api/stats-bad-parameters: 400, naming the parameter. */
+static void api_stats_bad_parameters(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *query;
+        const char *field;
+    } cases[] = {
+        { "by=colour", "by" },
+        { "by=year,year", "by" },
+        { "top=0", "top" },
+        { "top=many", "top" },
+        { "rate=2", "rate" },
+        { "by=mission&rate=1", "rate" },
+        { "distinct=perhaps", "distinct" },
+        { "format=xml", "format" },
+        { "from=2020-13-01", "from" },
+        { "to=tomorrow", "to" },
+        { "ytd=2020-02-01&from=2020-01-01", "ytd" },
+        { "mission=ATLANTIS", "mission" },
+        { "nationality=QQQ", "nationality" },
+        { "incident_type=IED", "incident_type" },
+        { "embargoed=sometimes", "embargoed" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "/api/v1/stats/casualties?%s", cases[i].query);
+        struct test_response r;
+        test_http(server.port, "GET", path, NULL, NULL, 0, &r);
+        if (r.status != 400)
+            fail_msg("%s: expected 400, got %d: %s", path, r.status, r.body);
+        assert_problem(&r, 400, cases[i].field);
+        test_response_free(&r);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(api_stats_public),
+        cmocka_unit_test(api_stats_visibility),
+        cmocka_unit_test(api_stats_csv),
+        cmocka_unit_test(api_stats_bad_parameters),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
