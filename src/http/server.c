@@ -248,7 +248,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return reply_problem_now(conn, rs, 413, "TOOLARGE",
                                  "the request body is larger than the server accepts", NULL);
 
-    rs->req.body = arena_strndup(rs->req.arena, buf_str(&rs->body), rs->body.len);
+    /* A copy of every byte, NULs included (an uploaded file may hold them; the importer
+     * refuses such a file by name, so it must see them), plus a terminating NUL. */
+    char *body = arena_alloc(rs->req.arena, rs->body.len + 1);
+    if (rs->body.len)
+        memcpy(body, rs->body.data, rs->body.len);
+    body[rs->body.len] = '\0';
+    rs->req.body = body;
     rs->req.body_len = rs->body.len;
     buf_cleanup(&rs->body);
     http_dispatch(&rs->req, rs->route, &rs->rep);
