@@ -29,7 +29,7 @@ build-asan: $(ASAN_BUILD)/CMakeCache.txt
 # Creates the store on first run and upgrades it after a pull; serves until Ctrl-C.
 run: setup
 	@$(MAKE) --no-print-directory build
-	./$(BUILD)/bluehelm init --seed --db $(DB)
+	./$(BUILD)/bluehelm init --seed --db $(DB) --listen $(LISTEN)
 	./$(BUILD)/bluehelm serve --db $(DB) --listen $(LISTEN)
 
 # Every test, then every test again under AddressSanitizer and UndefinedBehaviorSanitizer.
