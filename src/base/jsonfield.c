@@ -18,16 +18,26 @@ int jsonfield_check_known(const json_t *obj, const char *const *known, struct bh
     return 0;
 }
 
+/* The value of `key`, or NULL when it is absent or null (an error only when `required`). */
+static int field_value(const json_t *obj, const char *key, bool required, json_t **v,
+                       struct bh_error *err)
+{
+    *v = json_object_get(obj, key);
+    if (*v && json_is_null(*v))
+        *v = NULL;
+    if (!*v && required)
+        return bh_fail(err, BH_EINVALID, key, "'%s' is required", key);
+    return 0;
+}
+
 int jsonfield_string(const json_t *obj, const char *key, bool required, size_t max_len,
                      const char **out, struct bh_error *err)
 {
-    json_t *v = json_object_get(obj, key);
     *out = NULL;
-    if (!v || json_is_null(v)) {
-        if (required)
-            return bh_fail(err, BH_EINVALID, key, "'%s' is required", key);
-        return 0;
-    }
+    json_t *v;
+    int rc = field_value(obj, key, required, &v, err);
+    if (rc || !v)
+        return rc;
     if (!json_is_string(v))
         return bh_fail(err, BH_EINVALID, key, "'%s' must be a string", key);
     size_t len = json_string_length(v);
@@ -45,14 +55,12 @@ int jsonfield_string(const json_t *obj, const char *key, bool required, size_t m
 int jsonfield_int(const json_t *obj, const char *key, bool required, int64_t min, int64_t max,
                   int64_t *out, bool *present, struct bh_error *err)
 {
-    json_t *v = json_object_get(obj, key);
     if (present)
         *present = false;
-    if (!v || json_is_null(v)) {
-        if (required)
-            return bh_fail(err, BH_EINVALID, key, "'%s' is required", key);
-        return 0;
-    }
+    json_t *v;
+    int rc = field_value(obj, key, required, &v, err);
+    if (rc || !v)
+        return rc;
     if (!json_is_integer(v))
         return bh_fail(err, BH_EINVALID, key, "'%s' must be a whole number", key);
     json_int_t n = json_integer_value(v);
@@ -68,14 +76,12 @@ int jsonfield_int(const json_t *obj, const char *key, bool required, int64_t min
 int jsonfield_bool(const json_t *obj, const char *key, bool required, bool *out, bool *present,
                    struct bh_error *err)
 {
-    json_t *v = json_object_get(obj, key);
     if (present)
         *present = false;
-    if (!v || json_is_null(v)) {
-        if (required)
-            return bh_fail(err, BH_EINVALID, key, "'%s' is required", key);
-        return 0;
-    }
+    json_t *v;
+    int rc = field_value(obj, key, required, &v, err);
+    if (rc || !v)
+        return rc;
     if (!json_is_boolean(v))
         return bh_fail(err, BH_EINVALID, key, "'%s' must be true or false", key);
     *out = json_is_true(v);
@@ -87,15 +93,13 @@ int jsonfield_bool(const json_t *obj, const char *key, bool required, bool *out,
 int jsonfield_strings(const json_t *obj, const char *key, bool required, const char **out,
                       size_t max, size_t *n, bool *present, struct bh_error *err)
 {
-    json_t *v = json_object_get(obj, key);
     *n = 0;
     if (present)
         *present = false;
-    if (!v || json_is_null(v)) {
-        if (required)
-            return bh_fail(err, BH_EINVALID, key, "'%s' is required", key);
-        return 0;
-    }
+    json_t *v;
+    int rc = field_value(obj, key, required, &v, err);
+    if (rc || !v)
+        return rc;
     if (!json_is_array(v))
         return bh_fail(err, BH_EINVALID, key, "'%s' must be a list of strings", key);
     if (json_array_size(v) > max)

@@ -3,6 +3,8 @@
  * row. Skipped (77) without the shared data. */
 #include "support.h"
 
+#include "formats/un_fatalities.h"
+
 #include "db/db.h"
 
 #include <stdbool.h>
@@ -11,59 +13,8 @@
 #include <string.h>
 
 #define UN_FILE BH_SHARED_DATA "/un_fatalities/DPPADPOSS-FATALITIES.csv"
-#define NCOLS   12
+#define NCOLS   UN_FATALITIES_NCOLS
 #define MAXROWS 6000
-
-static const char *const columns[NCOLS] = {
-    "id",
-    "incident_date",
-    "casualty_id",
-    "mission_acronym",
-    "type_of_casualty",
-    "gender",
-    "casualty_nationality",
-    "casualty_personnel_type",
-    "type_of_incident",
-    "m49_code",
-    "isocode3",
-    "last_update",
-};
-
-/* Splits one CSV line (quotes allowed) into at most `max` fields, in place. */
-static int split_csv(char *line, char **fields, int max)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == max)
-            return n + (*p != '\0');
-        char *out = p;
-        fields[n++] = p;
-        if (*p == '"') {
-            char *r = p + 1;
-            for (;;) {
-                if (*r == '"' && r[1] == '"') {
-                    *out++ = '"';
-                    r += 2;
-                } else if (*r == '"' || !*r) {
-                    r += *r == '"';
-                    break;
-                } else {
-                    *out++ = *r++;
-                }
-            }
-            p = r;
-        } else {
-            while (*p && *p != ',')
-                *out++ = *p++;
-        }
-        char sep = *p;
-        *out = '\0';
-        if (sep != ',')
-            return n;
-        p++;
-    }
-}
 
 struct table {
     char *text;
@@ -79,12 +30,12 @@ static void read_table(const char *what, char *text, struct table *t)
     t->n = 0;
     char *save = NULL;
     char *line = strtok_r(text, "\n", &save);
-    if (!line || split_csv(line, t->header, NCOLS) != NCOLS)
+    if (!line || test_split_csv(line, t->header, NCOLS) != NCOLS)
         fail_msg("%s: the header is not twelve columns", what);
     while ((line = strtok_r(NULL, "\n", &save))) {
         if (t->n == MAXROWS)
             fail_msg("%s: more than %d rows", what, MAXROWS);
-        if (split_csv(line, t->rows[t->n], NCOLS) != NCOLS)
+        if (test_split_csv(line, t->rows[t->n], NCOLS) != NCOLS)
             fail_msg("%s: row %d is not twelve columns", what, t->n + 1);
         t->n++;
     }
@@ -123,8 +74,8 @@ static void cli_export_round_trip_real(void **state)
     read_table("export", out, &exp);
     assert_int_equal(orig.n, 4429);
     for (int c = 0; c < NCOLS; c++) {
-        assert_string_equal(orig.header[c], columns[c]);
-        assert_string_equal(exp.header[c], columns[c]);
+        assert_string_equal(orig.header[c], un_fatalities_columns[c]);
+        assert_string_equal(exp.header[c], un_fatalities_columns[c]);
     }
 
     /* The import found codes for names the file left uncoded; the export must not show
@@ -155,7 +106,7 @@ static void cli_export_round_trip_real(void **state)
         for (int c = 0; c < NCOLS; c++) {
             if (strcmp(o[c], e[c]) != 0) {
                 fprintf(stderr, "MISMATCH id %s column %s: file '%s', export '%s'\n", o[0],
-                        columns[c], o[c], e[c]);
+                        un_fatalities_columns[c], o[c], e[c]);
                 wrong++;
             }
         }

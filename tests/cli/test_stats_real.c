@@ -11,42 +11,6 @@
 #define UN_FILE   BH_SHARED_DATA "/un_fatalities/DPPADPOSS-FATALITIES.csv"
 #define OWID_FILE BH_SHARED_DATA "/un_contributions/owid_un_peacekeeping_yearly_1947-2021.csv"
 
-/* Splits one CSV line (quotes allowed) into at most `max` fields, in place. */
-static int split_csv(char *line, char **fields, int max)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == max)
-            return n;
-        char *out = p;
-        fields[n++] = p;
-        if (*p == '"') {
-            char *r = p + 1;
-            for (;;) {
-                if (*r == '"' && r[1] == '"') {
-                    *out++ = '"';
-                    r += 2;
-                } else if (*r == '"' || !*r) {
-                    r += *r == '"';
-                    break;
-                } else {
-                    *out++ = *r++;
-                }
-            }
-            p = r;
-        } else {
-            while (*p && *p != ',')
-                *out++ = *p++;
-        }
-        char sep = *p;
-        *out = '\0';
-        if (sep != ',')
-            return n;
-        p++;
-    }
-}
-
 /* Counts of the raw file by a key made of the named columns, each casualty_id once (the
  * import keeps the first of a repeated one), in a small open table. */
 struct tally {
@@ -91,7 +55,7 @@ static void count_file(struct tally *by_year_type, struct tally *by_mission, int
     char *line = strtok_r(text, "\n", &save); /* the header */
     while ((line = strtok_r(NULL, "\n", &save))) {
         char *f[12];
-        if (split_csv(line, f, 12) != 12)
+        if (test_split_csv(line, f, 12) != 12)
             fail_msg("a row of the file without 12 fields: %s", line);
         bool dup = false;
         for (int i = 0; i < nseen && !dup; i++)
@@ -138,7 +102,7 @@ static void cli_stats_casualties_real_file(void **state)
         if (lines++ < 2)
             continue;
         char *f[3];
-        assert_int_equal(split_csv(line, f, 3), 3);
+        assert_int_equal(test_split_csv(line, f, 3), 3);
         char key[64];
         snprintf(key, sizeof key, "%s,%s", f[0], f[1]);
         int want = tally_get(&by_year_type, key), got = atoi(f[2]);
@@ -162,7 +126,7 @@ static void cli_stats_casualties_real_file(void **state)
         if (lines++ < 2)
             continue;
         char *f[2];
-        assert_int_equal(split_csv(line, f, 2), 2);
+        assert_int_equal(test_split_csv(line, f, 2), 2);
         if (tally_get(&by_mission, f[0]) != atoi(f[1])) {
             fprintf(stderr, "MISMATCH mission %s: file %d, stats %s\n", f[0],
                     tally_get(&by_mission, f[0]), f[1]);
@@ -193,7 +157,7 @@ static void cli_stats_casualties_real_file(void **state)
     long deployed2015 = 0;
     for (char *line = strtok_r(owid, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *f[4];
-        if (split_csv(line, f, 4) == 4 && strcmp(f[1], "2015") == 0)
+        if (test_split_csv(line, f, 4) >= 4 && strcmp(f[1], "2015") == 0)
             deployed2015 = atol(f[3]);
     }
     free(owid);

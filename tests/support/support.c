@@ -406,3 +406,38 @@ int64_t test_query_int(struct db *db, const char *sql)
         fail_msg("%s: %s", sql, err.message);
     return v;
 }
+
+int test_split_csv(char *line, char **fields, int max)
+{
+    int n = 0;
+    char *p = line;
+    for (;;) {
+        char *out = p;
+        if (n < max)
+            fields[n] = p;
+        n++;
+        if (*p == '"') {
+            char *r = p + 1;
+            for (;;) {
+                if (*r == '"' && r[1] == '"') {
+                    *out++ = '"';
+                    r += 2;
+                } else if (*r == '"' || !*r) {
+                    r += *r == '"';
+                    break;
+                } else {
+                    *out++ = *r++;
+                }
+            }
+            p = r;
+        } else {
+            while (*p && *p != ',')
+                *out++ = *p++;
+        }
+        char sep = *p;
+        *out = '\0';
+        if (sep != ',')
+            return n;
+        p++;
+    }
+}

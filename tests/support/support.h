@@ -149,6 +149,11 @@ char *test_init_seeded_store(const char *name, const char *admin_password);
 
 /* ---- the store, in process ---- */
 
+/* Splits one CSV line (RFC 4180 quoting, no line breaks inside fields) in place. Stores the
+ * first `max` fields and returns how many the line has, so a caller can refuse extra ones.
+ * Tests use it as a second, independent reader of files the product parses with libcsv. */
+int test_split_csv(char *line, char **fields, int max);
+
 struct db;
 struct principal;
 
