@@ -57,6 +57,34 @@ void api_stats_casualties(struct http_request *req, struct http_reply *rep);
 /* casualty_import.c: the UN fatalities file uploaded as text/csv */
 void api_casualty_import(struct http_request *req, struct http_reply *rep);
 
+/* map_layers.c: incidents and context events as lists and files (src/spatial/) */
+void api_incident_list(struct http_request *req, struct http_reply *rep);
+void api_incident_geojson(struct http_request *req, struct http_reply *rep);
+void api_incident_csv(struct http_request *req, struct http_reply *rep);
+void api_event_list(struct http_request *req, struct http_reply *rep);
+void api_event_geojson(struct http_request *req, struct http_reply *rep);
+void api_event_csv(struct http_request *req, struct http_reply *rep);
+
+/* incidents.c: reports and their workflow (src/incident/) */
+void api_incident_create(struct http_request *req, struct http_reply *rep);
+void api_incident_get(struct http_request *req, struct http_reply *rep);
+void api_incident_update(struct http_request *req, struct http_reply *rep);
+void api_incident_submit(struct http_request *req, struct http_reply *rep);
+void api_incident_endorse(struct http_request *req, struct http_reply *rep);
+void api_incident_return(struct http_request *req, struct http_reply *rep);
+void api_incident_merge(struct http_request *req, struct http_reply *rep);
+void api_incident_revisions(struct http_request *req, struct http_reply *rep);
+void api_incident_duplicates(struct http_request *req, struct http_reply *rep);
+void api_user_missions_set(struct http_request *req, struct http_reply *rep);
+
+/* taxonomy.c: the threat taxonomy */
+void api_taxonomy(struct http_request *req, struct http_reply *rep);
+
+/* casevac.c: CASEVAC timelines and 10-1-2 compliance (src/casevac/) */
+void api_casevac_get(struct http_request *req, struct http_reply *rep);
+void api_casevac_put(struct http_request *req, struct http_reply *rep);
+void api_stats_casevac(struct http_request *req, struct http_reply *rep);
+
 /* assets.c: the embedded browser app */
 void api_asset(struct http_request *req, struct http_reply *rep);
 void api_app(struct http_request *req, struct http_reply *rep);

@@ -83,4 +83,7 @@ const char *db_driver_version(void);
 /* Rows changed by the last statement. */
 int64_t db_changes(struct db *db);
 
+/* The row key of the last row inserted on this connection. */
+int64_t db_last_insert_rowid(struct db *db);
+
 #endif

@@ -359,6 +359,11 @@ int64_t db_changes(struct db *db)
     return sqlite3_changes64(db->conn);
 }
 
+int64_t db_last_insert_rowid(struct db *db)
+{
+    return sqlite3_last_insert_rowid(db->conn);
+}
+
 const char *db_driver_version(void)
 {
     return sqlite3_libversion();

@@ -83,6 +83,54 @@ const struct route http_routes[] = {
     { "POST", "/api/v1/casualties/import", api_casualty_import, 0, PERM_DATA_IMPORT, 64u << 20,
       "Import the UN peacekeeping fatalities file (text/csv)" },
 
+    /* Incident register (docs/incidents.md): reports, their workflow and revisions */
+    { "GET", "/api/v1/incidents", api_incident_list, 0, PERM_RECORD_READ, 0,
+      "List incidents the caller may see: bbox, near, from, to, mission, type, status, q" },
+    { "GET", "/api/v1/incidents.geojson", api_incident_geojson, 0, PERM_RECORD_EXPORT, 0,
+      "The same matches as GeoJSON (RFC 7946)" },
+    { "GET", "/api/v1/incidents.csv", api_incident_csv, 0, PERM_RECORD_EXPORT, 0,
+      "The same matches as CSV with HXL hashtags" },
+    { "POST", "/api/v1/incidents", api_incident_create, JSON | IDEM, PERM_RECORD_WRITE, 0,
+      "Report an incident (a draft, or submitted at once)" },
+    { "GET", "/api/v1/incidents/{id}", api_incident_get, 0, PERM_RECORD_READ, 0,
+      "One incident with its linked casualty records" },
+    { "PATCH", "/api/v1/incidents/{id}", api_incident_update, JSON, PERM_RECORD_WRITE, 0,
+      "Change a draft or returned report (a new revision)" },
+    { "POST", "/api/v1/incidents/{id}/submit", api_incident_submit, 0, PERM_RECORD_WRITE, 0,
+      "Submit a report for endorsement" },
+    { "POST", "/api/v1/incidents/{id}/endorse", api_incident_endorse, 0, PERM_RECORD_ENDORSE, 0,
+      "Endorse a submitted report (an endorser of its mission, not its reporter)" },
+    { "POST", "/api/v1/incidents/{id}/return", api_incident_return, JSON, PERM_RECORD_ENDORSE, 0,
+      "Return a submitted report to its reporter with a reason" },
+    { "POST", "/api/v1/incidents/{id}/merge", api_incident_merge, JSON, PERM_RECORD_ENDORSE, 0,
+      "Merge a duplicate report into another incident" },
+    { "GET", "/api/v1/incidents/{id}/revisions", api_incident_revisions, 0, PERM_RECORD_READ, 0,
+      "Every revision of an incident" },
+    { "GET", "/api/v1/incidents/{id}/duplicates", api_incident_duplicates, 0, PERM_RECORD_READ,
+      0, "Likely duplicates: same mission and threat type, a few km and hours apart" },
+    { "PUT", "/api/v1/users/{username}/missions", api_user_missions_set, JSON, PERM_USER_ADMIN,
+      0, "Set the missions a user works for (endorsers endorse those missions' reports)" },
+
+    /* Context events (docs/events.md): UCDP and ACLED as a separate map layer */
+    { "GET", "/api/v1/events", api_event_list, 0, PERM_RECORD_READ, 0,
+      "List context events: the incident filters except status" },
+    { "GET", "/api/v1/events.geojson", api_event_geojson, 0, PERM_RECORD_EXPORT, 0,
+      "The same matches as GeoJSON (RFC 7946)" },
+    { "GET", "/api/v1/events.csv", api_event_csv, 0, PERM_RECORD_EXPORT, 0,
+      "The same matches as CSV with HXL hashtags" },
+
+    /* Threat taxonomy (docs/taxonomy.md) */
+    { "GET", "/api/v1/taxonomy", api_taxonomy, PUB, PERM_NONE, 0,
+      "Threat types with their crosswalks, targets, activities, known groups, precisions" },
+
+    /* CASEVAC timelines (docs/casevac.md) */
+    { "GET", "/api/v1/casualties/{id}/casevac", api_casevac_get, 0, PERM_RECORD_READ, 0,
+      "A casualty's CASEVAC timeline and its 10-1-2 compliance" },
+    { "PUT", "/api/v1/casualties/{id}/casevac", api_casevac_put, JSON, PERM_RECORD_WRITE, 0,
+      "Record or correct a casualty's CASEVAC timeline" },
+    { "GET", "/api/v1/stats/casevac", api_stats_casevac, 0, PERM_RECORD_READ, 0,
+      "10-1-2 compliance per mission and month" },
+
     /* The browser app (pages are #/fragments) and its assets. */
     { "GET", "/", api_app, PUB, PERM_NONE, 0, "The browser app" },
     { "GET", "/assets/{file}", api_asset, PUB, PERM_NONE, 0, "Browser app assets" },

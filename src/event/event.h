@@ -1,0 +1,62 @@
+#ifndef BH_EVENT_EVENT_H
+#define BH_EVENT_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "account/role.h"
+#include "base/err.h"
+#include "db/db.h"
+
+/* Context events: conflict events recorded by others (UCDP GED, ACLED), a map layer beside
+ * the incident register, never counted as incidents against peacekeepers. Stored in table
+ * context_event (migration 0009), shared like any record (sharing_predicate with record type
+ * "event"), re-imported in place on (source, source_id). */
+
+/* One event's stored values. Strings are borrowed; NULL stores NULL. */
+struct event_row {
+    const char *source;    /* "ucdp" or "acled" */
+    const char *source_id; /* UCDP id, ACLED event_id_cnty */
+    const char *occurred_at; /* RFC 3339 UTC, "2009-02-20T00:00:00Z" */
+    const char *date_end;    /* YYYY-MM-DD or NULL */
+    int date_precision;      /* 0 stores NULL */
+    double latitude, longitude;
+    int geo_precision; /* 0 stores NULL */
+    const char *country, *country_iso3, *admin1, *admin2, *place_name;
+    const char *threat_type; /* taxonomy code */
+    const char *source_type; /* the source's own class, verbatim */
+    const char *actor1, *actor2;
+    int64_t fatalities;
+    bool has_low_high;
+    int64_t fatalities_low, fatalities_high;
+    const char *notes;
+    int64_t owner_org_id;
+    const char *tlp;          /* bare column form: "GREEN" */
+    int64_t sharing_group_id; /* 0 stores NULL */
+    const char *imported_at;  /* NULL: now */
+};
+
+/* Inserts `row`, or when (source, source_id) is already stored replaces its values in place
+ * (same id and row key). *inserted (may be NULL) tells which happened. No checks beyond the
+ * table's own. */
+int event_store_upsert(struct db *db, const struct event_row *row, bool *inserted,
+                       struct bh_error *err);
+
+/* The columns every reader of whole events selects, in this order, from EVENT_FROM;
+ * event_row_json() reads them. */
+#define EVENT_COLUMNS                                                                          \
+    "e.n, e.id, e.source, e.source_id, e.occurred_at, e.date_end, e.date_precision, "          \
+    "e.latitude, e.longitude, e.geo_precision, e.country, e.country_iso3, e.admin1, "          \
+    "e.admin2, e.place_name, e.threat_type, e.source_type, e.actor1, e.actor2, e.fatalities, " \
+    "e.fatalities_low, e.fatalities_high, e.notes, o.code, e.tlp, e.sharing_group_id, "        \
+    "e.imported_at"
+#define EVENT_FROM "context_event e JOIN org o ON o.id = e.owner_org_id"
+
+/* The event in the current row (EVENT_COLUMNS from column `first` on) as a flat JSON
+ * object keyed by column name (owner: organization code; tlp: "TLP:GREEN"); a new
+ * reference. */
+json_t *event_row_json(struct db_stmt *st, int first);
+
+#endif

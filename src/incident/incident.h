@@ -1,0 +1,84 @@
+#ifndef BH_INCIDENT_INCIDENT_H
+#define BH_INCIDENT_INCIDENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "account/role.h"
+#include "base/err.h"
+#include "db/db.h"
+
+/* The incident register: what happened to peacekeepers, where and when, reported by a
+ * mission, endorsed by an endorser of that mission, shared under a TLP marking. Every read
+ * goes through sharing_predicate(who, "incident", ...); a record the reader may not see is a
+ * record that does not exist for them (404, never 403). */
+
+/* One incident's stored values (the columns of table incident, migration 0008). Strings are
+ * borrowed; NULL stores NULL (or the column default for perpetrator_groups and sources, which
+ * are JSON array texts). */
+struct incident_row {
+    const char *id; /* UUIDv7; NULL: incident_store_insert() makes one */
+    const char *mission;
+    const char *occurred_at; /* RFC 3339 UTC "2024-03-02T06:40:00Z" */
+    const char *occurred_precision;
+    const char *reported_at;
+    double latitude, longitude;
+    const char *location_precision;
+    const char *place_name, *admin1, *admin2;
+    const char *threat_type, *target, *activity;
+    const char *perpetrator;
+    const char *perpetrator_groups; /* JSON array text, NULL for "[]" */
+    int64_t killed, injured, missing, abducted;
+    const char *narrative; /* NULL for "" */
+    const char *sources;   /* JSON array text, NULL for "[]" */
+    const char *status;
+    const char *return_reason, *endorsed_by, *endorsed_at, *merged_into;
+    bool synthetic;
+    int64_t owner_org_id;
+    int64_t reporter_id; /* 0 stores NULL */
+    const char *reporter;
+    const char *tlp; /* the column's bare form: "GREEN", "AMBER+STRICT" */
+    int64_t sharing_group_id; /* 0 stores NULL */
+    const char *source;       /* "member", "import", "demo" */
+    const char *source_ref;
+    const char *created_at, *updated_at; /* NULL: now */
+};
+
+/* ---- store.c: the one INSERT and the one row reader ---- */
+
+/* Inserts `row` as it is: no checks beyond the table's own (use incident_validate() first).
+ * The R*Tree and FTS5 indexes follow by trigger. *n_out (may be NULL) receives the row key;
+ * `id_out` (may be NULL, 37 bytes) the id. A statement cached on `db` makes a million calls
+ * in one transaction cheap. */
+int incident_store_insert(struct db *db, const struct incident_row *row, int64_t *n_out,
+                          char *id_out, struct bh_error *err);
+
+/* The columns every reader of whole incidents selects, in this order, from
+ * `incident i JOIN org o ON o.id = i.owner_org_id`; incident_row_json() reads them. */
+#define INCIDENT_COLUMNS                                                                       \
+    "i.n, i.id, i.mission, i.occurred_at, i.occurred_precision, i.reported_at, i.latitude, "   \
+    "i.longitude, i.location_precision, i.place_name, i.admin1, i.admin2, i.threat_type, "     \
+    "i.target, i.activity, i.perpetrator, i.perpetrator_groups, i.killed, i.injured, "         \
+    "i.missing, i.abducted, i.narrative, i.sources, i.status, i.return_reason, "               \
+    "i.endorsed_by, i.endorsed_at, i.merged_into, i.synthetic, o.code, i.reporter, i.tlp, "    \
+    "i.sharing_group_id, i.revision, i.source, i.source_ref, i.created_at, i.updated_at"
+#define INCIDENT_FROM "incident i JOIN org o ON o.id = i.owner_org_id"
+
+/* The incident in the current row (INCIDENT_COLUMNS from column `first` on) as JSON, a new
+ * reference: a flat object whose keys are the column names, except owner (the organization
+ * code), tlp ("TLP:GREEN"), sharing_group, synthetic (boolean), and perpetrator_groups and
+ * sources as arrays. `n` is not included: it is the store's, not the record's. */
+json_t *incident_row_json(struct db_stmt *st, int first);
+
+/* ---- record.c / workflow.c: checked writes (see their comments) ---- */
+
+/* Checks every value of `row` as a report must have it: the mission exists; occurred_at is a
+ * real time, not in the future and not before 1948; reported_at not before occurred_at;
+ * coordinates in range; precisions, threat type, target, activity and groups in the
+ * taxonomy; counts not negative; the marking allowed for the owner. BH_EINVALID naming the
+ * field (the API's field name) on the first bad value. */
+int incident_validate(struct db *db, const struct incident_row *row, struct bh_error *err);
+
+#endif

@@ -1,0 +1,97 @@
+#ifndef BH_SPATIAL_SPATIAL_H
+#define BH_SPATIAL_SPATIAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "account/role.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "db/db.h"
+
+/* Map layers and their queries. Incidents and context events are both "layers": rows with a
+ * point, a time, a threat type, an R*Tree and an FTS5 index keyed by an integer `n`. One
+ * filter, one SQL builder, one list and one export serve both, so the two paths
+ * (/api/v1/incidents, /api/v1/events) and their .geojson/.csv variants cannot disagree about
+ * which rows match. Every query goes through sharing_predicate() for the layer's record
+ * type. */
+
+struct spatial_layer {
+    const char *name;        /* "incidents", "events": file names and messages */
+    const char *record_type; /* "incident", "event": for sharing_predicate */
+    const char *from;        /* FROM clause with the table aliased `alias` (INCIDENT_FROM) */
+    const char *alias;       /* "i", "e" */
+    const char *columns;     /* select list read by row_json (INCIDENT_COLUMNS) */
+    json_t *(*row_json)(struct db_stmt *st, int first);
+    const char *rtree; /* "incident_rtree": n, min_lon, max_lon, min_lat, max_lat */
+    const char *fts;   /* "incident_fts": rowid = n */
+    const char *mission_column; /* "mission"; NULL: `mission` matches the missions' host
+                                 * countries through country_column */
+    const char *country_column; /* "country_iso3" or NULL */
+    const char *status_column;  /* "status"; NULL: the layer has no status (400 when asked) */
+    /* The CSV columns of an export: header, HXL hashtag, JSON key of row_json's object.
+     * NULL-terminated by header. */
+    const struct spatial_csv_column {
+        const char *header, *hxl, *key;
+    } *csv;
+};
+
+extern const struct spatial_layer spatial_incidents; /* defined in layers.c */
+extern const struct spatial_layer spatial_events;
+
+/* The filters both layers take, named as the API's query parameters:
+ *   bbox=west,south,east,north   degrees; west > east crosses the antimeridian
+ *   near=lat,lon,km              within km (great-circle) of the point
+ *   from, to                     YYYY-MM-DD or RFC 3339, inclusive (a date `to` means to
+ *                                the end of that day)
+ *   mission, type, status        comma-separated lists (acronyms, taxonomy codes, statuses)
+ *   q                            FTS5 words over the narrative (incidents) or notes/actors
+ *   sort                         -occurred (default: newest first) or occurred
+ * The struct holds copies. */
+#define SPATIAL_LIST_TEXT 512
+struct spatial_filter {
+    bool has_bbox, has_near;
+    double west, south, east, north;
+    double near_lat, near_lon, near_km;
+    char from[40], to[40]; /* normalized to RFC 3339 UTC bounds; "" when not given */
+    char mission[SPATIAL_LIST_TEXT], type[SPATIAL_LIST_TEXT], status[SPATIAL_LIST_TEXT];
+    char q[SPATIAL_LIST_TEXT];
+    bool ascending;
+};
+
+extern const char *const spatial_filter_names[]; /* NULL-terminated */
+
+void spatial_filter_init(struct spatial_filter *f);
+
+/* Sets the filter `name` from its text: BH_EINVALID naming the parameter and the value
+ * (a latitude out of range, a date that is no date, an unknown type or status). */
+int spatial_filter_set(struct spatial_filter *f, const char *name, const char *value,
+                       struct bh_error *err);
+
+/* Sets every filter get(ctx, name) has a value for. */
+int spatial_filter_read(struct spatial_filter *f, const char *(*get)(void *ctx, const char *name),
+                        void *ctx, struct bh_error *err);
+
+/* One page for `who`: up to `limit` row_json objects appended to `items`, after `after` (a
+ * position this function made; "" or NULL from the start); `next` (SPATIAL_CURSOR_MAX bytes)
+ * receives the position after the last item when more follow, else "". *total (may be NULL)
+ * counts every match `who` may see. A filter that does not apply to the layer (status on
+ * events) or names an unknown mission is BH_EINVALID naming it. */
+#define SPATIAL_CURSOR_MAX 96
+int spatial_list(struct db *db, const struct principal *who, const struct spatial_layer *layer,
+                 const struct spatial_filter *f, const char *after, int limit, json_t *items,
+                 char next[SPATIAL_CURSOR_MAX], int64_t *total, struct bh_error *err);
+
+/* Every match, as a file: GeoJSON (RFC 7946 FeatureCollection, Point geometry
+ * [lon, lat], the row's other keys as properties) or CSV with the HXL hashtag row under the
+ * header. Written in pieces through write(ctx, data, len) (non-zero stops it). *count (may
+ * be NULL) receives the number of rows written. */
+enum spatial_format { SPATIAL_GEOJSON, SPATIAL_CSV };
+int spatial_export(struct db *db, const struct principal *who, const struct spatial_layer *layer,
+                   const struct spatial_filter *f, enum spatial_format format,
+                   int (*write)(void *ctx, const char *data, size_t len), void *ctx,
+                   int64_t *count, struct bh_error *err);
+
+#endif

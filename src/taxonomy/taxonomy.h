@@ -1,0 +1,79 @@
+#ifndef BH_TAXONOMY_TAXONOMY_H
+#define BH_TAXONOMY_TAXONOMY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* The peacekeeper threat taxonomy: what hit peacekeepers (or happened around them), in one
+ * table with its crosswalks to the vocabularies others use. docs/taxonomy.md is the same table
+ * for people; a test fails when the two differ. Codes are stable: they are stored in records
+ * and used as API filter values. */
+
+/* The broad class of a threat type: attacks and hazards are malicious or man-made dangers;
+ * accidents and health are the rest of what kills peacekeepers; context is for conflict
+ * events around a mission that are not incidents against peacekeepers. */
+enum threat_class {
+    THREAT_ATTACK,
+    THREAT_HAZARD,
+    THREAT_CRIME,
+    THREAT_ACCIDENT,
+    THREAT_HEALTH,
+    THREAT_CONTEXT,
+    THREAT_OTHER,
+};
+
+struct threat_type {
+    const char *code;        /* "ied", "indirect_fire": stored, and the API's `type` value */
+    const char *label;       /* "Improvised explosive device" */
+    enum threat_class class;
+    const char *description; /* one sentence for the report form and the docs */
+    const char *un_incident_type; /* the UN fatalities type_of_incident it counts as
+                                   * ("Malicious Act", "Accident", "Illness", ...) */
+    const char *cap_category;     /* CAP 1.2 <category>: "Security", "Safety", "Health", ... */
+    const char *hxl;              /* HXL attribute for #event+type (without '+'): "ied" */
+};
+
+/* The table, in display order. */
+extern const struct threat_type taxonomy_threats[];
+extern const size_t taxonomy_threats_count;
+
+/* The entry for `code` (exact), or NULL. */
+const struct threat_type *taxonomy_threat_find(const char *code);
+
+/* "attack", "hazard", ... */
+const char *taxonomy_class_name(enum threat_class c);
+
+/* Targets (convoy, patrol, camp_base, aircraft, individual, other), activities at the time
+ * (patrolling, guarding, demining, medical, engineering, air_transport, escort,
+ * logistics_convoy, other), the known armed groups a perpetrator can be linked to (codes such
+ * as "jnim", "isgs", "adf", "m23"), precisions of time (exact, day, week, month) and of
+ * place (exact, near, admin2, admin1, country): NULL-terminated lists of codes. */
+extern const char *const taxonomy_targets[];
+extern const char *const taxonomy_activities[];
+extern const char *const taxonomy_time_precisions[];
+extern const char *const taxonomy_place_precisions[];
+
+struct known_group {
+    const char *code;  /* "jnim" */
+    const char *name;  /* "Jama'at Nusrat al-Islam wal-Muslimin" */
+    const char *where; /* ISO3 codes of the countries it is active in, space-separated */
+};
+extern const struct known_group taxonomy_known_groups[];
+extern const size_t taxonomy_known_groups_count;
+const struct known_group *taxonomy_group_find(const char *code);
+
+/* Whether `value` is one of the NULL-terminated `list`. */
+bool taxonomy_in(const char *const *list, const char *value);
+
+/* Crosswalks into the taxonomy; each returns a threat code, never NULL (a catch-all code for
+ * values it does not know). */
+const char *taxonomy_from_ucdp(int type_of_violence); /* 1 state-based, 2 non-state,
+                                                       * 3 one-sided */
+const char *taxonomy_from_acled(const char *event_type, const char *sub_event_type);
+
+/* Everything above as one JSON object, for GET /api/v1/taxonomy and the report form. */
+json_t *taxonomy_json(void);
+
+#endif
