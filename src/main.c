@@ -31,6 +31,7 @@ static const struct cli_command *const commands[] = {
     &cli_stats_command,
     &cli_export_command,
     &cli_import_command,
+    &cli_demo_command,
     &help_command,
 };
 /* clang-format on */

@@ -117,5 +117,14 @@ extern const struct cli_command cli_token_command;
 extern const struct cli_command cli_stats_command;
 extern const struct cli_command cli_export_command;
 extern const struct cli_command cli_import_command;
+extern const struct cli_command cli_demo_command;
+
+/* Subcommands defined beside the modules they drive (import_events.c, import_incidents.c,
+ * export_layers.c) and listed in their groups' tables (import.c, export.c). */
+extern const struct cli_command cli_import_ucdp_command;
+extern const struct cli_command cli_import_acled_command;
+extern const struct cli_command cli_import_incidents_command;
+extern const struct cli_command cli_export_incidents_command;
+extern const struct cli_command cli_export_events_command;
 
 #endif

@@ -166,6 +166,8 @@ static int run_casualties(int argc, char **argv)
 
 static const struct cli_command *const subcommands[] = {
     &casualties_command,
+    &cli_export_incidents_command,
+    &cli_export_events_command,
     NULL,
 };
 

@@ -160,6 +160,9 @@ static int run_deployments(int argc, char **argv)
 static const struct cli_command *const subcommands[] = {
     &un_command,
     &deployments_command,
+    &cli_import_ucdp_command,
+    &cli_import_acled_command,
+    &cli_import_incidents_command,
     NULL,
 };
 
