@@ -11,5 +11,5 @@ static int not_built(int argc, char **argv)
     return 1;
 }
 
-const struct cli_command cli_export_incidents_command = { "incidents", not_built, "not built yet", "", "", NULL, 1 };
-const struct cli_command cli_export_events_command = { "events", not_built, "not built yet", "", "", NULL, 1 };
+const struct cli_command cli_export_incidents_command = { "export incidents", not_built, "not built yet", "", "", NULL, 1 };
+const struct cli_command cli_export_events_command = { "export events", not_built, "not built yet", "", "", NULL, 1 };

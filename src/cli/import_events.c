@@ -11,5 +11,5 @@ static int not_built(int argc, char **argv)
     return 1;
 }
 
-const struct cli_command cli_import_ucdp_command = { "ucdp", not_built, "not built yet", "", "", NULL, 1 };
-const struct cli_command cli_import_acled_command = { "acled", not_built, "not built yet", "", "", NULL, 1 };
+const struct cli_command cli_import_ucdp_command = { "import ucdp", not_built, "not built yet", "", "", NULL, 1 };
+const struct cli_command cli_import_acled_command = { "import acled", not_built, "not built yet", "", "", NULL, 1 };

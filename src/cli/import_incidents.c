@@ -11,4 +11,4 @@ static int not_built(int argc, char **argv)
     return 1;
 }
 
-const struct cli_command cli_import_incidents_command = { "incidents", not_built, "not built yet", "", "", NULL, 1 };
+const struct cli_command cli_import_incidents_command = { "import incidents", not_built, "not built yet", "", "", NULL, 1 };
