@@ -29,9 +29,13 @@ void api_health(struct http_request *req, struct http_reply *rep)
 
 void api_version(struct http_request *req, struct http_reply *rep)
 {
+    /* map_tile_url rides along because the browser app reads this before drawing the map. */
+    const char *tiles = http_request_map_tile_url(req);
     http_reply_json(req, rep, 200,
-                    json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "version", BH_VERSION, "schema",
+                    json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:o}", "version", BH_VERSION,
+                              "schema",
                               migrate_latest(migrations_builtin, migrations_builtin_count),
                               "sqlite", db_driver_version(), "libmicrohttpd", MHD_get_version(),
-                              "jansson", JANSSON_VERSION, "libsodium", sodium_version_string()));
+                              "jansson", JANSSON_VERSION, "libsodium", sodium_version_string(),
+                              "map_tile_url", tiles ? json_string(tiles) : json_null()));
 }

@@ -166,6 +166,25 @@ static int parse_size(struct bh_config *c, size_t offset, const char *value, cha
     return 0;
 }
 
+/* A tile URL template: http(s), with the {z}, {x} and {y} placeholders Leaflet fills in. */
+static int parse_tile_url(struct bh_config *c, size_t offset, const char *value, char *why,
+                          size_t whylen)
+{
+    char *dst = (char *)c + offset;
+    if (*value && ((strncmp(value, "https://", 8) != 0 && strncmp(value, "http://", 7) != 0) ||
+                   !strstr(value, "{z}") || !strstr(value, "{x}") || !strstr(value, "{y}"))) {
+        snprintf(why, whylen, "'%.80s' is not an http(s) URL with {z}, {x} and {y}", value);
+        return -1;
+    }
+    if (strlen(value) >= sizeof((struct bh_config *)0)->map_tile_url) {
+        snprintf(why, whylen, "the URL is longer than %zu bytes",
+                 sizeof((struct bh_config *)0)->map_tile_url - 1);
+        return -1;
+    }
+    strcpy(dst, value);
+    return 0;
+}
+
 #define OFF(field) offsetof(struct bh_config, field)
 
 static const struct config_key config_keys[] = {
@@ -191,6 +210,11 @@ static const struct config_key config_keys[] = {
       "password of the first admin made by `init --seed` (else one is generated)" },
     { "iso_codes_dir", "BLUEHELM_ISO_CODES_DIR", "iso-codes-dir", "DIR", BH_ISO_CODES_DIR,
       parse_path, OFF(iso_codes_dir), 0, 0, 0, "Debian iso-codes JSON folder read by init" },
+    /* Empty by default: the map's base layer is the country outlines bundled with the app, so
+     * it works with no tile server; a deployment with one names it here. */
+    { "map_tile_url", "BLUEHELM_MAP_TILE_URL", "map-tile-url", "URL", "", parse_tile_url,
+      OFF(map_tile_url), 0, 0, 0,
+      "map tiles, e.g. https://tiles.example.org/{z}/{x}/{y}.png (empty: outlines only)" },
 };
 
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])

@@ -43,6 +43,7 @@ static int run_serve(int argc, char **argv)
         .max_body = c->max_body,
         .timeout_s = c->request_timeout,
         .db_path = c->db,
+        .map_tile_url = c->map_tile_url,
     };
     struct http_server *server;
     struct bh_error err;

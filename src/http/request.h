@@ -65,6 +65,9 @@ const char *http_request_query(struct http_request *req, const char *name);
  * thread (one connection per thread; statements stay prepared between requests). */
 int http_request_db(struct http_request *req, struct db **out, struct bh_error *err);
 
+/* The configured map tile URL template (setting map_tile_url), or NULL when none is set. */
+const char *http_request_map_tile_url(const struct http_request *req);
+
 /* Sets a JSON body; steals `json`. Reals are printed with 15 significant digits so a
  * coordinate survives a round trip. */
 void http_reply_json(struct http_request *req, struct http_reply *rep, int status, json_t *json);

@@ -30,6 +30,7 @@ struct http_server {
     int port;
     size_t max_body;
     char *db_path;
+    char *map_tile_url;
     atomic_int in_flight; /* requests received and not yet completed */
 };
 
@@ -73,6 +74,12 @@ int http_request_db(struct http_request *req, struct db **out, struct bh_error *
     }
     *out = db;
     return 0;
+}
+
+const char *http_request_map_tile_url(const struct http_request *req)
+{
+    const struct http_server *s = req->server;
+    return s->map_tile_url[0] ? s->map_tile_url : NULL;
 }
 
 const char *http_request_header(struct http_request *req, const char *name)
@@ -349,10 +356,12 @@ int http_server_start(struct http_server **out, const struct http_server_options
     struct http_server *s = xcalloc(1, sizeof *s);
     s->max_body = opt->max_body;
     s->db_path = xstrdup(opt->db_path);
+    s->map_tile_url = xstrdup(opt->map_tile_url ? opt->map_tile_url : "");
     atomic_init(&s->in_flight, 0);
     int rc = open_listener(opt->host, opt->port, &s->listen_fd, &s->port, err);
     if (rc) {
         free(s->db_path);
+        free(s->map_tile_url);
         free(s);
         return rc;
     }
@@ -374,6 +383,7 @@ int http_server_start(struct http_server **out, const struct http_server_options
     if (!s->daemon) {
         close(s->listen_fd);
         free(s->db_path);
+        free(s->map_tile_url);
         free(s);
         return bh_fail(err, BH_EIO, "listen", "cannot start the HTTP server on %s:%d", opt->host,
                        opt->port);
@@ -401,5 +411,6 @@ void http_server_stop(struct http_server *s, int drain_ms)
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     free(s->db_path);
+    free(s->map_tile_url);
     free(s);
 }

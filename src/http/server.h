@@ -18,6 +18,7 @@ struct http_server_options {
     size_t max_body;
     int timeout_s;
     const char *db_path; /* each worker thread opens its own connection to it */
+    const char *map_tile_url; /* told to the browser app by /api/v1/version; "" or NULL: none */
 };
 
 /* Binds and starts serving. A port in use or an unknown host fails with one line in `err`

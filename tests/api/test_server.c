@@ -59,6 +59,8 @@ static void api_version(void **state)
     assert_int_equal(json_integer_value(json_object_get(j, "schema")), SCHEMA);
     /* Debian 12 ships SQLite 3.40: the reply must report the library actually linked. */
     assert_non_null(strstr(json_string_value(json_object_get(j, "sqlite")), "3."));
+    /* No tile server is configured here: the map draws its bundled outlines only. */
+    assert_true(json_is_null(json_object_get(j, "map_tile_url")));
     json_decref(j);
 }
 
@@ -184,6 +186,21 @@ static void api_sigint_clean_shutdown(void **state)
     assert_true(ms < 2000);
 }
 
+/* api/map-tile-url: a configured tile server reaches the browser app through /version. */
+static void api_map_tile_url(void **state)
+{
+    (void)state;
+    const char *extra[] = { "--map-tile-url", "https://tiles.example.org/{z}/{x}/{y}.png", NULL };
+    test_server_start(&server, store_path, extra);
+    json_t *j = test_get_json(server.port, NULL, "/api/v1/version", 200);
+    assert_string_equal(json_string_value(json_object_get(j, "map_tile_url")),
+                        "https://tiles.example.org/{z}/{x}/{y}.png");
+    json_decref(j);
+    long ms;
+    test_server_stop(&server, SIGTERM, &ms);
+    server.pid = 0;
+}
+
 /* api/port-in-use: a second server on the same port fails with one clear line. */
 static void api_port_in_use(void **state)
 {
@@ -220,6 +237,7 @@ int main(void)
         cmocka_unit_test(api_sigterm_clean_shutdown),
         cmocka_unit_test(api_sigint_clean_shutdown),
         cmocka_unit_test(api_port_in_use),
+        cmocka_unit_test(api_map_tile_url),
     };
     return cmocka_run_group_tests(tests, setup_server, teardown_server);
 }

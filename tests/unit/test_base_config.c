@@ -472,6 +472,25 @@ static void base_config_listen(void **state)
 }
 
 /* base/config-mask-secret */
+/* base/config-map-tile-url: a template Leaflet can fill in, or empty (outlines only). */
+static void base_config_map_tile_url(void **state)
+{
+    (void)state;
+    struct bh_config c;
+    config_defaults(&c);
+    assert_string_equal(c.map_tile_url, "");
+    assert_set_ok(&c, "map_tile_url", "https://tiles.example.org/{z}/{x}/{y}.png");
+    assert_string_equal(c.map_tile_url, "https://tiles.example.org/{z}/{x}/{y}.png");
+    assert_set_ok(&c, "map_tile_url", "");
+    assert_string_equal(c.map_tile_url, "");
+    const char *bad[] = { "tiles.example.org/{z}/{x}/{y}.png", "https://tiles.example.org/{z}/{x}",
+                          "ftp://h/{z}/{x}/{y}", "javascript:alert(1)//{z}{x}{y}" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        print_message("map_tile_url '%s'\n", bad[i]);
+        assert_set_fails(&c, "map_tile_url", bad[i], "--map-tile-url");
+    }
+}
+
 static void base_config_mask_secret(void **state)
 {
     (void)state;
@@ -557,6 +576,7 @@ int main(void)
         cmocka_unit_test(base_config_size_suffixes),
         cmocka_unit_test(base_config_int_ranges),
         cmocka_unit_test(base_config_listen),
+        cmocka_unit_test(base_config_map_tile_url),
         cmocka_unit_test(base_config_mask_secret),
         cmocka_unit_test(base_config_print),
     };
