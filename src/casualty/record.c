@@ -458,6 +458,29 @@ struct checked {
     enum tlp tlp;
 };
 
+/* The incident a record links to must exist for its author: a link to an incident they cannot
+ * see would tell them it exists, and one to nothing would dangle. */
+static int incident_visible(struct db *db, const struct principal *who, const char *id,
+                            struct bh_error *err)
+{
+    struct buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT 1 FROM incident i WHERE i.id = ? AND ");
+    sharing_predicate(who, "incident", "i", &sql);
+    struct db_stmt *st;
+    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    buf_cleanup(&sql);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, id);
+    rc = db_step(st, err);
+    db_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    if (rc != DB_ROW)
+        return bh_fail(err, BH_EINVALID, "incident_id", "no incident '%s'", id);
+    return 0;
+}
+
 static int check_new(struct db *db, const struct principal *who, const struct casualty_new *in,
                      struct checked *c, struct bh_error *err)
 {
@@ -536,6 +559,8 @@ static int check_new(struct db *db, const struct principal *who, const struct ca
             return bh_fail(err, BH_EINVALID, "incident_id", "incident_id '%.40s' is not a UUID",
                            in->incident_id);
         uuid_format(&u, c->incident_id);
+        if ((rc = incident_visible(db, who, c->incident_id, err)))
+            return rc;
     }
 
     int t = tlp_parse(in->tlp);

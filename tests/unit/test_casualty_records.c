@@ -9,6 +9,7 @@
 #include "casualty/export.h"
 #include "casualty/stats.h"
 #include "db/db.h"
+#include "incident/incident.h"
 #include "org/org.h"
 #include "refdata/refdata.h"
 #include "sharing/sharing.h"
@@ -51,6 +52,9 @@ static void user(int org, enum role role, struct principal *p)
     snprintf(p->org_code, sizeof p->org_code, "%s", orgs[org].code);
 }
 
+#define LINKED_INCIDENT "0190a000-0000-7000-8000-0000000000aa"
+#define HIDDEN_INCIDENT "0190a000-0000-7000-8000-0000000000bb"
+
 static int setup(void **state)
 {
     (void)state;
@@ -74,6 +78,30 @@ static int setup(void **state)
     const char *members[] = { "GHA" };
     must(sharing_group_create(db, &coord, "FRA and friends", "", members, 1, &group_id, &err), &err,
          "group");
+    /* The incident FRA's records link to, GREEN; and one of BRA's only BRA may see. */
+    struct incident_row inc = {
+        .id = LINKED_INCIDENT,
+        .mission = "UNMISS",
+        .occurred_at = "2024-03-10T06:00:00Z",
+        .occurred_precision = "exact",
+        .reported_at = "2024-03-10T09:00:00Z",
+        .latitude = 4.85,
+        .longitude = 31.6,
+        .location_precision = "exact",
+        .threat_type = "ied",
+        .target = "convoy",
+        .activity = "patrolling",
+        .status = "endorsed",
+        .owner_org_id = org_id[FRA],
+        .reporter = "FRA.reporter",
+        .tlp = "GREEN",
+        .source = "member",
+    };
+    must(incident_store_insert(db, &inc, NULL, NULL, &err), &err, "incident");
+    inc.id = HIDDEN_INCIDENT;
+    inc.owner_org_id = org_id[BRA];
+    inc.tlp = "AMBER+STRICT";
+    must(incident_store_insert(db, &inc, NULL, NULL, &err), &err, "incident");
     return 0;
 }
 
@@ -176,6 +204,9 @@ static void casualty_create_validation(void **state)
         { "personnel_type", "\"Local \"", "personnel_type", "unknown personnel_type" },
         { "incident_type", "\"IED\"", "incident_type", "Malicious Act" },
         { "incident_id", "\"not-a-uuid\"", "incident_id", "not a UUID" },
+        { "incident_id", "\"0190a000-0000-7000-8000-0000000000cc\"", "incident_id", "no incident" },
+        /* BRA's AMBER+STRICT incident is, for FRA, no incident at all. */
+        { "incident_id", "\"" HIDDEN_INCIDENT "\"", "incident_id", "no incident" },
         { "tlp", "\"WHITE\"", "tlp", "unknown marking" },
         { "tlp", "\"TLP:AMBER\"", "sharing_group", NULL },
         { "sharing_group", "999", "sharing_group", NULL },
