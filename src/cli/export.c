@@ -174,8 +174,8 @@ static const struct cli_command *const subcommands[] = {
 static const struct cli_group group = {
     .command = &cli_export_command,
     .subcommands = subcommands,
-    .missing = "what to export: casualties?",
-    .unknown = "cannot export '%s' (casualties)",
+    .missing = "what to export: casualties, incidents or events?",
+    .unknown = "cannot export '%s' (casualties, incidents, events)",
     .flags = CLI_GROUP_OWN_OPTIONS,
 };
 
@@ -187,11 +187,13 @@ static int run_export(int argc, char **argv)
 const struct cli_command cli_export_command = {
     "export",
     run_export,
-    "export records: casualties",
-    "casualties",
+    "export records: casualties, incidents, events",
+    "casualties|incidents|events",
     "casualties: the casualty register in the UN fatalities file's columns (un), as HXL\n"
-    "            CSV (hxl) or JSON (json). Run `bluehelm export casualties --help` for\n"
-    "            the options.",
+    "            CSV (hxl) or JSON (json).\n"
+    "incidents:  the incident register as GeoJSON or CSV with HXL hashtags.\n"
+    "events:     the context events (UCDP, ACLED) as GeoJSON or CSV with HXL hashtags.\n"
+    "Run `bluehelm export <what> --help` for the options.",
     NULL,
     1,
 };

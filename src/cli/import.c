@@ -180,11 +180,13 @@ static int run_group(int argc, char **argv)
 const struct cli_command cli_import_command = {
     "import",
     run_group,
-    "import published data (UN fatalities, deployments)",
-    "un-fatalities|deployments FILE",
-    "Imports published data into the store: `bluehelm import un-fatalities FILE` the UN\n"
+    "import data (UN fatalities, deployments, UCDP, ACLED, incidents)",
+    "un-fatalities|deployments|ucdp|acled|incidents FILE",
+    "Imports data into the store: `bluehelm import un-fatalities FILE` the UN\n"
     "peacekeeping fatalities file, `bluehelm import deployments FILE` personnel deployed\n"
-    "(IPI monthly per mission, OWID yearly world totals), the denominators of rates.",
+    "(IPI monthly per mission, OWID yearly world totals), the denominators of rates;\n"
+    "`import ucdp FILE` (GED, CSV or GeoJSON) and `import acled FILE` conflict events as\n"
+    "the map's context layer; `import incidents FILE` incident reports (CSV or GeoJSON).",
     NULL,
     64,
 };

@@ -167,9 +167,9 @@ static void cli_export_casualties_errors(void **state)
     assert_int_equal(entries, 1);
     free(file);
     assert_run(test_cli((const char *[]){ "export", NULL }), 2, NULL,
-               "what to export: casualties?");
-    assert_run(test_cli((const char *[]){ "export", "incidents", NULL }), 2, NULL,
-               "cannot export 'incidents' (casualties)");
+               "what to export: casualties, incidents or events?");
+    assert_run(test_cli((const char *[]){ "export", "alerts", NULL }), 2, NULL,
+               "cannot export 'alerts' (casualties, incidents, events)");
     free(db);
 }
 
