@@ -176,6 +176,12 @@ static int parse_tile_url(struct bh_config *c, size_t offset, const char *value,
         snprintf(why, whylen, "'%.80s' is not an http(s) URL with {z}, {x} and {y}", value);
         return -1;
     }
+    /* It goes into the Content-Security-Policy header: nothing that could end a directive. */
+    size_t bad = strcspn(value, " \t;,'\"\r\n");
+    if (value[bad]) {
+        snprintf(why, whylen, "the URL may not contain '%c'", value[bad]);
+        return -1;
+    }
     if (strlen(value) >= sizeof((struct bh_config *)0)->map_tile_url) {
         snprintf(why, whylen, "the URL is longer than %zu bytes",
                  sizeof((struct bh_config *)0)->map_tile_url - 1);

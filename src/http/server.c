@@ -31,6 +31,7 @@ struct http_server {
     size_t max_body;
     char *db_path;
     char *map_tile_url;
+    char *csp;            /* Content-Security-Policy of every reply */
     atomic_int in_flight; /* requests received and not yet completed */
 };
 
@@ -92,17 +93,42 @@ const char *http_request_query(struct http_request *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* The policy: our own origin only, and no framing. A configured tile server's origin may
+ * serve images (the map's tiles); Leaflet's {s} subdomain placeholder becomes CSP's `*.`. */
+static char *make_csp(const char *tile_url)
+{
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "default-src 'self'; ");
+    const char *host = tile_url && *tile_url ? strstr(tile_url, "://") : NULL;
+    if (host) {
+        size_t scheme = (size_t)(host - tile_url) + 3;
+        size_t len = strcspn(tile_url + scheme, "/?#");
+        buf_puts(&b, "img-src 'self' ");
+        buf_append(&b, tile_url, scheme);
+        const char *h = tile_url + scheme;
+        if (len > 4 && strncmp(h, "{s}.", 4) == 0) {
+            buf_puts(&b, "*.");
+            h += 4;
+            len -= 4;
+        }
+        buf_append(&b, h, len);
+        buf_puts(&b, "; ");
+    }
+    buf_puts(&b, "frame-ancestors 'none'");
+    return buf_steal(&b);
+}
+
 /* Headers every reply carries. The API serves JSON to scripts and to our own app; none of it
  * may be framed, sniffed into another type, or leak the URL to other sites. Replies are not
  * cached unless the handler says otherwise (the app's assets do). */
-static void add_common_headers(struct MHD_Response *r, const struct http_reply *rep)
+static void add_common_headers(struct MHD_Response *r, const struct http_reply *rep,
+                               const char *csp)
 {
     if (rep->content_type)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rep->content_type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "Content-Security-Policy",
-                            "default-src 'self'; frame-ancestors 'none'");
+    MHD_add_response_header(r, "Content-Security-Policy", csp);
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
     int has_cache_control = 0;
     for (size_t i = 0; i < rep->nheaders; i++) {
@@ -121,7 +147,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req_state 
         MHD_create_response_from_buffer(rep->body_len, rep->body, MHD_RESPMEM_MUST_COPY);
     if (!r)
         return MHD_NO;
-    add_common_headers(r, rep);
+    add_common_headers(r, rep, ((struct http_server *)rs->req.server)->csp);
     if (allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)rep->status, r);
@@ -357,11 +383,13 @@ int http_server_start(struct http_server **out, const struct http_server_options
     s->max_body = opt->max_body;
     s->db_path = xstrdup(opt->db_path);
     s->map_tile_url = xstrdup(opt->map_tile_url ? opt->map_tile_url : "");
+    s->csp = make_csp(s->map_tile_url);
     atomic_init(&s->in_flight, 0);
     int rc = open_listener(opt->host, opt->port, &s->listen_fd, &s->port, err);
     if (rc) {
         free(s->db_path);
         free(s->map_tile_url);
+        free(s->csp);
         free(s);
         return rc;
     }
@@ -384,6 +412,7 @@ int http_server_start(struct http_server **out, const struct http_server_options
         close(s->listen_fd);
         free(s->db_path);
         free(s->map_tile_url);
+        free(s->csp);
         free(s);
         return bh_fail(err, BH_EIO, "listen", "cannot start the HTTP server on %s:%d", opt->host,
                        opt->port);
@@ -412,5 +441,6 @@ void http_server_stop(struct http_server *s, int drain_ms)
         close(fd);
     free(s->db_path);
     free(s->map_tile_url);
+    free(s->csp);
     free(s);
 }

@@ -190,12 +190,20 @@ static void api_sigint_clean_shutdown(void **state)
 static void api_map_tile_url(void **state)
 {
     (void)state;
-    const char *extra[] = { "--map-tile-url", "https://tiles.example.org/{z}/{x}/{y}.png", NULL };
+    const char *extra[] = { "--map-tile-url", "https://{s}.tiles.example.org:8443/{z}/{x}/{y}.png",
+                            NULL };
     test_server_start(&server, store_path, extra);
     json_t *j = test_get_json(server.port, NULL, "/api/v1/version", 200);
     assert_string_equal(json_string_value(json_object_get(j, "map_tile_url")),
-                        "https://tiles.example.org/{z}/{x}/{y}.png");
+                        "https://{s}.tiles.example.org:8443/{z}/{x}/{y}.png");
     json_decref(j);
+    /* The browser may load the tiles from that origin, images only. */
+    struct test_response r;
+    test_http(server.port, "GET", "/", NULL, NULL, 0, &r);
+    assert_header(&r, "content-security-policy",
+                  "default-src 'self'; img-src 'self' https://*.tiles.example.org:8443; "
+                  "frame-ancestors 'none'");
+    test_response_free(&r);
     long ms;
     test_server_stop(&server, SIGTERM, &ms);
     server.pid = 0;

@@ -483,8 +483,12 @@ static void base_config_map_tile_url(void **state)
     assert_string_equal(c.map_tile_url, "https://tiles.example.org/{z}/{x}/{y}.png");
     assert_set_ok(&c, "map_tile_url", "");
     assert_string_equal(c.map_tile_url, "");
-    const char *bad[] = { "tiles.example.org/{z}/{x}/{y}.png", "https://tiles.example.org/{z}/{x}",
-                          "ftp://h/{z}/{x}/{y}", "javascript:alert(1)//{z}{x}{y}" };
+    const char *bad[] = { "tiles.example.org/{z}/{x}/{y}.png",
+                          "https://tiles.example.org/{z}/{x}",
+                          "ftp://h/{z}/{x}/{y}",
+                          "javascript:alert(1)//{z}{x}{y}",
+                          "https://h/{z}/{x}/{y}; script-src *",
+                          "https://h/{z}/{x}/{y} x" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         print_message("map_tile_url '%s'\n", bad[i]);
         assert_set_fails(&c, "map_tile_url", bad[i], "--map-tile-url");
