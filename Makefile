@@ -6,6 +6,7 @@ ASAN_BUILD ?= build-asan
 DB         ?= var/bluehelm.db
 LISTEN     ?= 127.0.0.1:8080
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+DEMO_INCIDENTS ?= 2000
 
 .PHONY: all build build-asan setup run test test-asan bench format clean
 
@@ -26,10 +27,19 @@ build: $(BUILD)/CMakeCache.txt
 build-asan: $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# Creates the store on first run and upgrades it after a pull; serves until Ctrl-C.
+# Creates the store on first run and upgrades it after a pull; serves until Ctrl-C. A store
+# made by this run also gets DEMO_INCIDENTS synthetic incidents (`bluehelm demo`, marked
+# synthetic; docs/demo.md) so the map has something to show; an existing store never does.
+# DEMO_INCIDENTS=0 makes a store without them.
 run: setup
 	@$(MAKE) --no-print-directory build
-	./$(BUILD)/bluehelm init --seed --db $(DB) --listen $(LISTEN)
+	@new=; [ -e "$(DB)" ] || new=1; \
+	echo "./$(BUILD)/bluehelm init --seed --db $(DB) --listen $(LISTEN)"; \
+	./$(BUILD)/bluehelm init --seed --db $(DB) --listen $(LISTEN) || exit 1; \
+	if [ -n "$$new" ] && [ "$(DEMO_INCIDENTS)" != 0 ]; then \
+	    echo "./$(BUILD)/bluehelm demo --incidents $(DEMO_INCIDENTS) --seed 1 --db $(DB)"; \
+	    ./$(BUILD)/bluehelm demo --incidents $(DEMO_INCIDENTS) --seed 1 --db $(DB) || exit 1; \
+	fi
 	./$(BUILD)/bluehelm serve --db $(DB) --listen $(LISTEN)
 
 # Every test, then every test again under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -39,11 +49,13 @@ test: setup
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
-# The benchmarks (bench/run, docs/benchmarks.md): bluehelm against sqlite3 on a synthetic
-# million-row file, ratios printed; slow is reported, not failed.
+# The benchmarks (bench/run, bench/incidents, docs/benchmarks.md): bluehelm against named
+# peers (sqlite3, plain SQL, GET /healthz under wrk) on a million synthetic rows, ratios
+# printed; slow is reported, not failed.
 bench: setup
 	@$(MAKE) --no-print-directory build
 	BUILD=$(BUILD) ./bench/run
+	BUILD=$(BUILD) ./bench/incidents
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -1,34 +1,125 @@
 # Writes OUT, a C file holding the browser app as a table of struct web_asset (src/web/asset.h):
-# index.html and favicon.svg from SRC (web/), app.js and app.css from BUNDLE (esbuild's output
-# in the build tree). Each file is also stored gzip-compressed when that is smaller, and
-# index.html is rewritten to ask for every asset as /assets/NAME?v=VERSION (VERSION from the
-# file's SHA-256), so browsers may cache assets for good. Run by the build, never by hand.
-set(names index.html app.js app.css favicon.svg)
-set(paths ${SRC}/index.html ${BUNDLE}/app.js ${BUNDLE}/app.css ${SRC}/favicon.svg)
-
+# index.html and favicon.svg from SRC (web/), the style sheets from BUNDLE and every script in
+# BUNDLE/js (esbuild's output in the build tree: app.js and its chunks). Each file is also stored
+# gzip-compressed when that is smaller. Every reference to another asset is rewritten to carry
+# that asset's version (the first 12 hex digits of its SHA-256), so browsers may cache assets for
+# good: "/assets/NAME" in index.html and in the scripts, and the scripts' imports of each other
+# ("./chunk-X.js" becomes "./chunk-X.js?v=VERSION"; a module is fetched by its whole URL, so the
+# shell and a page must name a shared chunk the same way, which one rewrite for all ensures).
+# index.html also gets a modulepreload link for every chunk the shell imports, so that they load
+# beside app.js instead of one round trip after it. Run by the build, never by hand.
+cmake_minimum_required(VERSION 3.25) # script mode: the policies of the project (IN_LIST)
 set(STAGE ${BUNDLE}/embed)
-file(MAKE_DIRECTORY ${STAGE})
+file(REMOVE_RECURSE ${STAGE}/js)
+file(GLOB old_gz ${STAGE}/*.gz)
+if(old_gz)
+  file(REMOVE ${old_gz})
+endif()
+file(MAKE_DIRECTORY ${STAGE}/js)
 
-# Versions first: index.html names them.
-foreach(name path IN ZIP_LISTS names paths)
-  if(NOT EXISTS ${path})
-    message(FATAL_ERROR "embed_web: ${path} is missing (the esbuild step did not run?)")
+# Files that refer to nothing: versions first.
+set(plain favicon.svg app.css incidents.css)
+set(path_favicon.svg ${SRC}/favicon.svg)
+set(path_app.css ${BUNDLE}/app.css)
+set(path_incidents.css ${BUNDLE}/incidents.css)
+foreach(name IN LISTS plain)
+  if(NOT EXISTS ${path_${name}})
+    message(FATAL_ERROR "embed_web: ${path_${name}} is missing (the esbuild step did not run?)")
   endif()
-  file(SHA256 ${path} sum)
+  file(SHA256 ${path_${name}} sum)
   string(SUBSTRING ${sum} 0 12 version_${name})
 endforeach()
+
+# "/assets/NAME" → "/assets/NAME?v=VERSION" in `var` for every plain file.
+macro(version_plain_refs var)
+  foreach(p IN LISTS plain)
+    string(REPLACE "\"/assets/${p}\"" "\"/assets/${p}?v=${version_${p}}\"" ${var} "${${var}}")
+  endforeach()
+endmacro()
+
+# The scripts. A script's version covers the versions it names, so a script is versioned after
+# every script it imports: leaves first, then whatever imports only versioned ones, and so on.
+file(GLOB scripts RELATIVE ${BUNDLE}/js ${BUNDLE}/js/*.js)
+if(NOT "app.js" IN_LIST scripts)
+  message(FATAL_ERROR "embed_web: ${BUNDLE}/js/app.js is missing (the esbuild step did not run?)")
+endif()
+foreach(s IN LISTS scripts)
+  file(READ ${BUNDLE}/js/${s} text_${s})
+  set(deps_${s} "")
+  foreach(t IN LISTS scripts)
+    string(FIND "${text_${s}}" "\"./${t}\"" at)
+    if(NOT at EQUAL -1)
+      list(APPEND deps_${s} ${t})
+    endif()
+  endforeach()
+endforeach()
+set(pending ${scripts})
+while(pending)
+  set(progress FALSE)
+  foreach(s IN LISTS pending)
+    set(ready TRUE)
+    foreach(t IN LISTS deps_${s})
+      if(NOT DEFINED version_${t})
+        set(ready FALSE)
+      endif()
+    endforeach()
+    if(NOT ready)
+      continue()
+    endif()
+    set(text "${text_${s}}")
+    foreach(t IN LISTS deps_${s})
+      string(REPLACE "\"./${t}\"" "\"./${t}?v=${version_${t}}\"" text "${text}")
+    endforeach()
+    version_plain_refs(text)
+    file(WRITE ${STAGE}/js/${s} "${text}")
+    file(SHA256 ${STAGE}/js/${s} sum)
+    string(SUBSTRING ${sum} 0 12 version_${s})
+    set(path_${s} ${STAGE}/js/${s})
+    list(REMOVE_ITEM pending ${s})
+    set(progress TRUE)
+  endforeach()
+  if(NOT progress)
+    message(FATAL_ERROR "embed_web: these scripts import each other in a cycle: ${pending}")
+  endif()
+endwhile()
+
+# The chunks the shell needs before it runs: app.js's static imports (`from"./X"`,
+# `import"./X"`; a page's import("./X") is not one), and theirs.
+set(preload "")
+set(queue app.js)
+while(queue)
+  list(POP_FRONT queue s)
+  string(REGEX MATCHALL "(from|import)\"\\./[^\"]+\\.js\"" found "${text_${s}}")
+  foreach(m IN LISTS found)
+    string(REGEX REPLACE "^(from|import)\"\\./([^\"]+)\"$" "\\2" t "${m}")
+    if(NOT t IN_LIST preload)
+      list(APPEND preload ${t})
+      list(APPEND queue ${t})
+    endif()
+  endforeach()
+endwhile()
 
 file(READ ${SRC}/index.html html)
 foreach(name app.js app.css favicon.svg)
   if(NOT html MATCHES "\"/assets/${name}\"")
     message(FATAL_ERROR "embed_web: web/index.html must refer to \"/assets/${name}\"")
   endif()
-  string(REPLACE "\"/assets/${name}\"" "\"/assets/${name}?v=${version_${name}}\"" html "${html}")
 endforeach()
+set(links "")
+foreach(t IN LISTS preload)
+  string(APPEND links "<link rel=\"modulepreload\" href=\"/assets/${t}?v=${version_${t}}\">\n")
+endforeach()
+string(REPLACE "<script type=\"module\" src=\"/assets/app.js\">"
+               "${links}<script type=\"module\" src=\"/assets/app.js?v=${version_app.js}\">" html
+               "${html}")
+if(NOT html MATCHES "app\\.js\\?v=")
+  message(FATAL_ERROR
+    "embed_web: web/index.html must load the shell as <script type=\"module\" src=\"/assets/app.js\">")
+endif()
+version_plain_refs(html)
 file(WRITE ${STAGE}/index.html.tmp "${html}")
 file(COPY_FILE ${STAGE}/index.html.tmp ${STAGE}/index.html ONLY_IF_DIFFERENT)
-list(POP_FRONT paths)
-list(PREPEND paths ${STAGE}/index.html)
+set(path_index.html ${STAGE}/index.html)
 file(SHA256 ${STAGE}/index.html sum)
 string(SUBSTRING ${sum} 0 12 version_index.html)
 
@@ -45,15 +136,22 @@ set(body "/* Generated from web/ by cmake/embed_web.cmake. Do not edit. */\n")
 string(APPEND body "#include \"web/asset.h\"\n\n")
 set(entries "")
 set(i 0)
-foreach(name path IN ZIP_LISTS names paths)
+set(names index.html app.js app.css favicon.svg incidents.css)
+list(REMOVE_ITEM scripts app.js)
+list(SORT scripts)
+list(APPEND names ${scripts})
+foreach(name IN LISTS names)
+  set(path ${path_${name}})
   if(name MATCHES "\\.html$")
     set(type "text/html; charset=utf-8")
   elseif(name MATCHES "\\.js$")
     set(type "text/javascript; charset=utf-8")
   elseif(name MATCHES "\\.css$")
     set(type "text/css; charset=utf-8")
-  else()
+  elseif(name MATCHES "\\.svg$")
     set(type "image/svg+xml")
+  else()
+    message(FATAL_ERROR "embed_web: no content type for ${name}")
   endif()
   embed_bytes(${path} data_${i} len)
   # Raw gzip of the one file; kept only when it saves bytes.

@@ -32,6 +32,7 @@ static const struct cli_command *const commands[] = {
     &cli_export_command,
     &cli_import_command,
     &cli_demo_command,
+    &cli_casevac_command,
     &help_command,
 };
 /* clang-format on */

@@ -1,23 +1,73 @@
-/* Placeholder bodies until the casevac module lands; replaced by the real handlers. */
+/* CASEVAC timelines over HTTP: a casualty's timeline with its 10-1-2 compliance, its
+ * replacement, and the summary per mission and month (src/casevac/, docs/casevac.md). A
+ * timeline is exactly as visible as its casualty record: 404 for whoever may not see the
+ * record, never 403. */
 #include "api/api.h"
 
 #include "api/common.h"
+#include "casevac/casevac.h"
 
+static const char *path_id(struct http_request *req)
+{
+    return req->nparams ? req->params[0] : "";
+}
+
+/* GET /api/v1/casualties/{id}/casevac: by the record's id or casualty_id. */
 void api_casevac_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct db *db;
+    json_t *out = NULL;
+    int rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = casevac_get(db, &req->who, path_id(req), &out, &err);
+    if (api_failed(req, rep, rc, &err))
+        return;
+    http_reply_json(req, rep, 200, out);
 }
 
+/* PUT /api/v1/casualties/{id}/casevac: replaces the whole timeline. */
 void api_casevac_put(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct db *db = NULL;
+    json_t *body = NULL, *out = NULL;
+    /* The timeline holds its notes inline (8 KB): the request's arena keeps that off the
+     * stack. */
+    struct casevac_timeline *t = arena_alloc(req->arena, sizeof *t);
+    int rc = api_json_body(req, NULL, &body, &err);
+    if (!rc)
+        rc = casevac_timeline_from_json(body, t, &err);
+    json_decref(body);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = casevac_put(db, &req->who, path_id(req), t, &out, &err);
+    if (api_failed(req, rep, rc, &err))
+        return;
+    http_reply_json(req, rep, 200, out);
 }
 
+/* GET /api/v1/stats/casevac?mission=A,B&from=YYYY-MM&to=YYYY-MM */
 void api_stats_casevac(struct http_request *req, struct http_reply *rep)
 {
+    static const char *const params[] = { "mission", "from", "to", NULL };
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct db *db;
+    struct casevac_summary_query q;
+    json_t *out = NULL;
+    int rc = 0;
+    casevac_summary_init(&q);
+    for (const char *const *p = params; !rc && *p; p++) {
+        const char *v = http_request_query(req, *p);
+        if (v)
+            rc = casevac_summary_set(&q, *p, v, &err);
+    }
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = casevac_summary(db, &req->who, &q, &out, &err);
+    if (api_failed(req, rep, rc, &err))
+        return;
+    http_reply_json(req, rep, 200, out);
 }
-

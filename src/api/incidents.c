@@ -1,65 +1,239 @@
-/* Placeholder bodies until the incident module lands; replaced by the real handlers. */
+/* The incident register over HTTP: reports, their workflow, revisions and likely duplicates,
+ * and the missions an endorser works for. Who sees which record is sharing_predicate()'s
+ * decision, made in the module; a record someone may not see is a 404 for them, never a 403. */
 #include "api/api.h"
 
+#include "account/account.h"
+#include "account/missions.h"
 #include "api/common.h"
+#include "base/jsonfield.h"
+#include "incident/report.h"
 
+#include <stdio.h>
+#include <string.h>
+
+static const char *path_id(struct http_request *req)
+{
+    return req->nparams ? req->params[0] : "";
+}
+
+/* The reply of every call that changes or reads one incident. */
+static void reply_record(struct http_request *req, struct http_reply *rep, int rc,
+                         const struct bh_error *err, json_t *rec, int status)
+{
+    if (api_failed(req, rep, rc, err))
+        return;
+    http_reply_json(req, rep, status, rec);
+}
+
+/* POST /api/v1/incidents: a draft, or a submitted report with "submit": true. */
 void api_incident_create(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct db *db = NULL;
+    json_t *body = NULL, *rec = NULL;
+    int rc = api_json_body(req, NULL, &body, &err);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = incident_create(db, &req->who, body, &rec, &err);
+    json_decref(body);
+    if (!rc)
+        http_reply_header(req, rep, "Location",
+                          arena_printf(req->arena, "/api/v1/incidents/%s",
+                                       json_string_value(json_object_get(rec, "id"))));
+    reply_record(req, rep, rc, &err, rec, 201);
 }
 
+/* GET /api/v1/incidents/{id} */
 void api_incident_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct db *db;
+    json_t *rec = NULL;
+    int rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = incident_get(db, &req->who, path_id(req), &rec, &err);
+    reply_record(req, rep, rc, &err, rec, 200);
 }
 
+/* If-Match: the revision the client read ("3", or 3). The GET reply's ETag hashes the page
+ * (with its casualty records and duplicate count), which changes without the record
+ * changing; the revision is what a writer means. Returns 0 with *rev (0 when absent), or a
+ * failure naming the header. */
+static int if_match(struct http_request *req, int64_t *rev, struct bh_error *err)
+{
+    *rev = 0;
+    const char *h = http_request_header(req, "If-Match");
+    if (!h)
+        return 0;
+    char digits[24];
+    size_t len = strlen(h);
+    if (len >= 2 && h[0] == '"' && h[len - 1] == '"') {
+        h++;
+        len -= 2;
+    }
+    if (len == 0 || len >= sizeof digits)
+        goto bad;
+    memcpy(digits, h, len);
+    digits[len] = '\0';
+    if (api_parse_int(digits, 1, rev))
+        return 0;
+bad:
+    return bh_fail(err, BH_EINVALID, "If-Match",
+                   "If-Match takes the incident's revision as the record shows it (\"3\"), not "
+                   "the ETag of a page");
+}
+
+/* PATCH /api/v1/incidents/{id}: a partial change of a draft or returned report. */
 void api_incident_update(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct db *db = NULL;
+    json_t *body = NULL, *rec = NULL;
+    int64_t rev = 0;
+    int rc = if_match(req, &rev, &err);
+    if (!rc)
+        rc = api_json_body(req, NULL, &body, &err);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = incident_update(db, &req->who, path_id(req), body, rev, &rec, &err);
+    json_decref(body);
+    /* A stale revision is the precondition failing (RFC 9110 §13.1.1), not a conflict. */
+    if (rc == BH_ECONFLICT && strcmp(err.field, "If-Match") == 0) {
+        http_reply_problem(req, rep, 412, "CONFLICT", err.message, err.field);
+        return;
+    }
+    reply_record(req, rep, rc, &err, rec, 200);
 }
 
+/* POST /api/v1/incidents/{id}/submit */
 void api_incident_submit(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct db *db;
+    json_t *rec = NULL;
+    int rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = incident_submit(db, &req->who, path_id(req), &rec, &err);
+    reply_record(req, rep, rc, &err, rec, 200);
 }
 
+/* POST /api/v1/incidents/{id}/endorse */
 void api_incident_endorse(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct db *db;
+    json_t *rec = NULL;
+    int rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = incident_endorse(db, &req->who, path_id(req), &rec, &err);
+    reply_record(req, rep, rc, &err, rec, 200);
 }
 
+/* POST /api/v1/incidents/{id}/return {"reason": "..."} */
 void api_incident_return(struct http_request *req, struct http_reply *rep)
 {
+    static const char *const known[] = { "reason", NULL };
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct db *db = NULL;
+    json_t *body = NULL, *rec = NULL;
+    const char *reason = NULL;
+    int rc = api_json_body(req, known, &body, &err);
+    if (!rc)
+        rc = jsonfield_string(body, "reason", true, 0, &reason, &err);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = incident_return(db, &req->who, path_id(req), reason, &rec, &err);
+    json_decref(body);
+    reply_record(req, rep, rc, &err, rec, 200);
 }
 
+/* POST /api/v1/incidents/{id}/merge {"into": "<id>"}: replies with the target. */
 void api_incident_merge(struct http_request *req, struct http_reply *rep)
 {
+    static const char *const known[] = { "into", NULL };
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct db *db = NULL;
+    json_t *body = NULL, *rec = NULL;
+    const char *into = NULL;
+    int rc = api_json_body(req, known, &body, &err);
+    if (!rc)
+        rc = jsonfield_string(body, "into", true, 64, &into, &err);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = incident_merge(db, &req->who, path_id(req), into, &rec, &err);
+    json_decref(body);
+    reply_record(req, rep, rc, &err, rec, 200);
 }
 
+/* GET /api/v1/incidents/{id}/revisions: oldest first; the cursor is a revision number. */
 void api_incident_revisions(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct api_list l;
+    struct db *db;
+    int64_t after = 0;
+    int rc = api_list_begin(req, &l, &err);
+    if (!rc && l.page.after[0] && !api_parse_int(l.page.after, 0, &after))
+        rc = bh_fail(&err, BH_EINVALID, "cursor",
+                     "cursor is not a position in this list; start again without it");
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = incident_revisions(db, &req->who, path_id(req), after, l.page.limit, l.items, &l.more,
+                                &l.total, &err);
+    api_list_reply(req, rep, rc, &err, &l, "revision");
 }
 
+/* GET /api/v1/incidents/{id}/duplicates: every likely duplicate in one page, nearest first. */
 void api_incident_duplicates(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct db *db;
+    json_t *items = json_array();
+    int rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = incident_duplicates(db, &req->who, path_id(req), items, &err);
+    if (api_failed(req, rep, rc, &err)) {
+        json_decref(items);
+        return;
+    }
+    page_reply(req, rep, items, NULL, (long long)json_array_size(items));
 }
 
+/* PUT /api/v1/users/{username}/missions {"missions": ["MINUSMA", ...]}: replaces the set and
+ * replies with the user. */
 void api_user_missions_set(struct http_request *req, struct http_reply *rep)
 {
+    static const char *const known[] = { "missions", NULL };
     struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    struct db *db = NULL;
+    json_t *body = NULL, *user = NULL;
+    const char *missions[ACCOUNT_MISSIONS_MAX];
+    size_t n = 0;
+    struct account_user u;
+    int rc = api_json_body(req, known, &body, &err);
+    if (!rc)
+        rc = jsonfield_strings(body, "missions", true, missions, ACCOUNT_MISSIONS_MAX, &n, NULL,
+                               &err);
+    if (!rc)
+        rc = http_request_db(req, &db, &err);
+    if (!rc)
+        rc = account_missions_set(db, &req->who, path_id(req), missions, n, NULL, &err);
+    json_decref(body);
+    if (!rc)
+        rc = account_user_get(db, path_id(req), &u, &err);
+    if (!rc) {
+        user = account_user_json(&u);
+        rc = account_missions_attach(db, user, &err);
+    }
+    if (api_failed(req, rep, rc, &err)) {
+        json_decref(user);
+        return;
+    }
+    http_reply_json(req, rep, 200, user);
 }
-

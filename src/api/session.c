@@ -4,6 +4,7 @@
 #include "api/api.h"
 
 #include "account/account.h"
+#include "account/missions.h"
 #include "api/common.h"
 #include "base/jsonfield.h"
 #include "base/timeutil.h"
@@ -38,10 +39,16 @@ static int session_json(struct db *db, const char *username, const char *csrf, i
     int rc = account_user_get(db, username, &u, err);
     if (rc)
         return rc;
+    json_t *user = account_user_json(&u);
+    /* The missions the user works for: the app shows an endorser the queue of those. */
+    if ((rc = account_missions_attach(db, user, err))) {
+        json_decref(user);
+        return rc;
+    }
     char expires[40];
     if (expires_ms)
         time_format_rfc3339(expires_ms, 0, false, expires);
-    *out = json_pack("{s:o, s:o, s:o}", "user", account_user_json(&u), "csrf_token",
+    *out = json_pack("{s:o, s:o, s:o}", "user", user, "csrf_token",
                      csrf ? json_string(csrf) : json_null(), "expires_at",
                      expires_ms ? json_string(expires) : json_null());
     return 0;

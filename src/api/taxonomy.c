@@ -1,11 +1,14 @@
-/* Placeholder bodies until the taxonomy lands; replaced by the real handlers. */
+/* GET /api/v1/taxonomy: the threat taxonomy, its crosswalks and vocabularies, public because
+ * the report form and outside tools need the codes before anyone signs in, and they hold
+ * nothing about any record. */
 #include "api/api.h"
 
-#include "api/common.h"
+#include "taxonomy/taxonomy.h"
 
 void api_taxonomy(struct http_request *req, struct http_reply *rep)
 {
-    struct bh_error err;
-    api_failed(req, rep, bh_fail(&err, BH_EINTERNAL, NULL, "not built yet"), &err);
+    /* The content changes only with the binary, so a client may reuse it for an hour without
+     * asking; after that the dispatcher's ETag turns a re-fetch into a 304. */
+    http_reply_header(req, rep, "Cache-Control", "public, max-age=3600");
+    http_reply_json(req, rep, 200, taxonomy_json());
 }
-

@@ -2,6 +2,7 @@
 #include "api/api.h"
 
 #include "account/account.h"
+#include "account/missions.h"
 #include "api/common.h"
 #include "base/jsonfield.h"
 
@@ -9,12 +10,19 @@ void api_user_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct api_list l;
-    struct db *db;
+    struct db *db = NULL;
     int rc = api_list_begin(req, &l, &err);
     if (!rc)
         rc = http_request_db(req, &db, &err);
     if (!rc)
         rc = account_user_list(db, l.page.after, l.page.limit, l.items, &l.more, &l.total, &err);
+    size_t i;
+    json_t *u;
+    json_array_foreach(l.items, i, u)
+    {
+        if (!rc)
+            rc = account_missions_attach(db, u, &err);
+    }
     api_list_reply(req, rep, rc, &err, &l, "username");
 }
 
@@ -30,13 +38,27 @@ static int role_field(const json_t *body, bool required, bool *present, enum rol
     return account_role_parse(v, out, err);
 }
 
+/* The user JSON with the missions they work for (docs/incidents.md). */
+static void reply_user(struct http_request *req, struct http_reply *rep, struct db *db,
+                       const struct account_user *u, int status)
+{
+    struct bh_error err;
+    json_t *j = account_user_json(u);
+    int rc = account_missions_attach(db, j, &err);
+    if (api_failed(req, rep, rc, &err)) {
+        json_decref(j);
+        return;
+    }
+    http_reply_json(req, rep, status, j);
+}
+
 void api_user_create(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = {
         "username", "password", "org", "role", "display_name", NULL
     };
     struct bh_error err;
-    struct db *db;
+    struct db *db = NULL;
     json_t *body = NULL;
     const char *username = NULL, *password = NULL, *org = NULL, *display_name = NULL;
     enum role role = ROLE_NONE;
@@ -62,27 +84,27 @@ void api_user_create(struct http_request *req, struct http_reply *rep)
         return;
     http_reply_header(req, rep, "Location",
                       arena_printf(req->arena, "/api/v1/users/%s", u.username));
-    http_reply_json(req, rep, 201, account_user_json(&u));
+    reply_user(req, rep, db, &u, 201);
 }
 
 void api_user_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
+    struct db *db = NULL;
     struct account_user u;
     int rc = http_request_db(req, &db, &err);
     if (!rc)
         rc = account_user_get(db, req->params[0], &u, &err);
     if (api_failed(req, rep, rc, &err))
         return;
-    http_reply_json(req, rep, 200, account_user_json(&u));
+    reply_user(req, rep, db, &u, 200);
 }
 
 void api_user_update(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = { "role", "disabled", "password", "display_name", NULL };
     struct bh_error err;
-    struct db *db;
+    struct db *db = NULL;
     json_t *body = NULL;
     struct account_user_change ch = { 0 };
     struct account_user u;
@@ -104,5 +126,5 @@ void api_user_update(struct http_request *req, struct http_reply *rep)
     json_decref(body);
     if (api_failed(req, rep, rc, &err))
         return;
-    http_reply_json(req, rep, 200, account_user_json(&u));
+    reply_user(req, rep, db, &u, 200);
 }

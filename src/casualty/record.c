@@ -4,6 +4,7 @@
 #include "casualty/internal.h"
 
 #include "audit/audit.h"
+#include "incident/incident.h"
 #include "base/jsonfield.h"
 #include "base/timeutil.h"
 #include "base/uuid.h"
@@ -465,7 +466,7 @@ static int incident_visible(struct db *db, const struct principal *who, const ch
 {
     struct buf sql = BUF_INIT;
     buf_puts(&sql, "SELECT 1 FROM incident i WHERE i.id = ? AND ");
-    sharing_predicate(who, "incident", "i", &sql);
+    incident_predicate(who, "i", &sql);
     struct db_stmt *st;
     int rc = db_prepare(db, buf_str(&sql), &st, err);
     buf_cleanup(&sql);

@@ -118,6 +118,7 @@ extern const struct cli_command cli_stats_command;
 extern const struct cli_command cli_export_command;
 extern const struct cli_command cli_import_command;
 extern const struct cli_command cli_demo_command;
+extern const struct cli_command cli_casevac_command;
 
 /* Subcommands defined beside the modules they drive (import_events.c, import_incidents.c,
  * export_layers.c) and listed in their groups' tables (import.c, export.c). */

@@ -1,8 +1,10 @@
-/* bluehelm user add|passwd|disable|enable|list: users from the server's command line. The
- * operator acts with admin rights (principal_cli) and every change is audited as them. */
+/* bluehelm user add|passwd|disable|enable|list|missions: users from the server's command
+ * line. The operator acts with admin rights (principal_cli) and every change is audited as
+ * them. */
 #include "cli/cli.h"
 
 #include "account/account.h"
+#include "account/missions.h"
 #include "db/db.h"
 
 #include <sodium.h>
@@ -17,6 +19,7 @@ static int run_passwd(int argc, char **argv);
 static int run_disable(int argc, char **argv);
 static int run_enable(int argc, char **argv);
 static int run_list(int argc, char **argv);
+static int run_missions(int argc, char **argv);
 
 static const struct cli_option add_options[] = {
     { "org", "CODE", "the user's organization (required; see `bluehelm org list`)" },
@@ -89,6 +92,19 @@ static const struct cli_command list_command = {
     "user was created, and the display name.",
     NULL,
     0,
+};
+
+static const struct cli_command missions_command = {
+    "user missions",
+    run_missions,
+    "set the missions a user works for",
+    "NAME MISSIONS",
+    "Replaces the missions NAME works for with MISSIONS, acronyms separated by commas\n"
+    "(any case). An endorser endorses, returns and merges the reports of these missions\n"
+    "only. An empty MISSIONS ('') clears them. An unknown mission is named and nothing\n"
+    "changes. Example: bluehelm user missions joc.officer MINUSMA,MINUSCA",
+    NULL,
+    2,
 };
 
 /* Every subcommand but list takes exactly one NAME. */
@@ -305,8 +321,71 @@ static int run_list(int argc, char **argv)
     return CLI_OK;
 }
 
+static int run_missions(int argc, char **argv)
+{
+    struct cli_args a;
+    int rc = cli_begin(&missions_command, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    if (a.npositional != 2 || !*a.positional[0])
+        return cli_usage_error(&missions_command,
+                               "give the username NAME and the MISSIONS (comma-separated, '' "
+                               "for none)");
+    /* Split a copy of MISSIONS at the commas; spaces around an acronym do not count. */
+    char *list = strdup(a.positional[1]);
+    if (!list)
+        abort();
+    const char *missions[ACCOUNT_MISSIONS_MAX + 1];
+    size_t n = 0;
+    for (char *p = list, *next; p; p = next) {
+        next = strchr(p, ',');
+        if (next)
+            *next++ = '\0';
+        while (*p == ' ')
+            p++;
+        char *end = p + strlen(p);
+        while (end > p && end[-1] == ' ')
+            *--end = '\0';
+        if (!*p && !next && n == 0)
+            break; /* '' alone: no missions */
+        if (n == ACCOUNT_MISSIONS_MAX + 1)
+            break; /* account_missions_set() refuses more than it takes */
+        missions[n++] = p;
+    }
+    struct db *db;
+    if ((rc = cli_open_store(&a, 0, &db))) {
+        free(list);
+        return rc;
+    }
+    struct principal who;
+    principal_cli(&who);
+    struct bh_error err;
+    json_t *set = NULL;
+    rc = account_missions_set(db, &who, a.positional[0], missions, n, &set, &err);
+    free(list);
+    db_close(db);
+    if (rc)
+        return cli_fail("user missions", rc, &err);
+    printf("missions of %s:", a.positional[0]);
+    size_t i;
+    json_t *m;
+    json_array_foreach(set, i, m)
+    {
+        printf("%s %s", i ? "," : "", json_string_value(m));
+    }
+    printf("%s\n", json_array_size(set) ? "" : " none");
+    json_decref(set);
+    return CLI_OK;
+}
+
 static const struct cli_command *const subcommands[] = {
-    &add_command, &passwd_command, &disable_command, &enable_command, &list_command, NULL,
+    &add_command,
+    &passwd_command,
+    &disable_command,
+    &enable_command,
+    &list_command,
+    &missions_command,
+    NULL,
 };
 
 static const struct cli_group group = {
@@ -324,10 +403,11 @@ const struct cli_command cli_user_command = {
     "user",
     run_user,
     "add, change, disable and list users",
-    "add|passwd|disable|enable|list ...",
+    "add|passwd|disable|enable|list|missions ...",
     "Manages users: `bluehelm user add NAME --org CODE --role ROLE --password-stdin`,\n"
     "`bluehelm user passwd NAME --password-stdin`, `bluehelm user disable|enable NAME`,\n"
-    "`bluehelm user list`. Passwords are read from stdin, never from the command line.",
+    "`bluehelm user list`, `bluehelm user missions NAME MINUSMA,MINUSCA`. Passwords are\n"
+    "read from stdin, never from the command line.",
     NULL,
     64,
 };

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "account/role.h"
+#include "base/buf.h"
 #include "base/err.h"
 #include "db/db.h"
 
@@ -15,10 +16,13 @@
  * context_event (migration 0009), shared like any record (sharing_predicate with record type
  * "event"), re-imported in place on (source, source_id). */
 
+/* Visibility of context events: the sharing predicate with record type "event". */
+void event_predicate(const struct principal *who, const char *alias, struct buf *sql);
+
 /* One event's stored values. Strings are borrowed; NULL stores NULL. */
 struct event_row {
-    const char *source;    /* "ucdp" or "acled" */
-    const char *source_id; /* UCDP id, ACLED event_id_cnty */
+    const char *source;      /* "ucdp" or "acled" */
+    const char *source_id;   /* UCDP id, ACLED event_id_cnty */
     const char *occurred_at; /* RFC 3339 UTC, "2009-02-20T00:00:00Z" */
     const char *date_end;    /* YYYY-MM-DD or NULL */
     int date_precision;      /* 0 stores NULL */
@@ -43,6 +47,18 @@ struct event_row {
  * table's own. */
 int event_store_upsert(struct db *db, const struct event_row *row, bool *inserted,
                        struct bh_error *err);
+
+/* Whether an event with this source and source_id is stored. */
+int event_store_exists(struct db *db, const char *source, const char *source_id, bool *exists,
+                       struct bh_error *err);
+
+/* How `row` stands against the store: not there, there with exactly these values (every
+ * column event_store_upsert() writes but imported_at and the owner, which an upsert keeps),
+ * or there with other values. An import writes only rows that are absent or different, so
+ * importing the same file twice changes nothing, not even imported_at. */
+enum event_stored { EVENT_ABSENT, EVENT_SAME, EVENT_DIFFERENT };
+int event_store_compare(struct db *db, const struct event_row *row, enum event_stored *out,
+                        struct bh_error *err);
 
 /* The columns every reader of whole events selects, in this order, from EVENT_FROM;
  * event_row_json() reads them. */

@@ -5,6 +5,7 @@
 #include "sharing/sharing.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static void bind_int_or_null(struct db_stmt *st, int k, int64_t v, bool present)
 {
@@ -44,9 +45,15 @@ int event_store_upsert(struct db *db, const struct event_row *r, bool *inserted,
         time_format_rfc3339(time_now_ms(), 0, false, now);
         imported = now;
     }
-    int64_t last = db_last_insert_rowid(db);
+    /* Whether the key is stored decides `inserted`. (Comparing the last inserted row key before
+     * and after is not enough: it is the connection's, so a row inserted earlier into another
+     * table, an audit entry, may have had the very key the new event gets.) */
+    bool existed = false;
+    int rc;
+    if (inserted && (rc = event_store_exists(db, r->source, r->source_id, &existed, err)))
+        return rc;
     struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
+    rc = db_prepare(db, sql, &st, err);
     if (rc)
         return rc;
     db_bind_text(st, 1, r->source);
@@ -78,9 +85,89 @@ int event_store_upsert(struct db *db, const struct event_row *r, bool *inserted,
     db_stmt_done(st);
     if (rc < 0)
         return rc;
-    /* An upsert that updated leaves the last inserted row key where it was. */
     if (inserted)
-        *inserted = db_last_insert_rowid(db) != last;
+        *inserted = !existed;
+    return 0;
+}
+
+int event_store_exists(struct db *db, const char *source, const char *source_id, bool *exists,
+                       struct bh_error *err)
+{
+    struct db_stmt *st;
+    int rc =
+        db_prepare(db, "SELECT 1 FROM context_event WHERE source = ? AND source_id = ?", &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, source);
+    db_bind_text(st, 2, source_id);
+    rc = db_step(st, err);
+    db_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    *exists = rc == DB_ROW;
+    return 0;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_int(struct db_stmt *st, int col, int64_t v, bool present)
+{
+    if (db_column_is_null(st, col))
+        return !present;
+    return present && db_column_int(st, col) == v;
+}
+
+int event_store_compare(struct db *db, const struct event_row *r, enum event_stored *out,
+                        struct bh_error *err)
+{
+    /* Every column the upsert writes but imported_at, in the upsert's order. */
+    static const char sql[] =
+        "SELECT occurred_at, date_end, date_precision, latitude, longitude, geo_precision, "
+        "country, country_iso3, admin1, admin2, place_name, threat_type, source_type, actor1, "
+        "actor2, fatalities, fatalities_low, fatalities_high, notes, tlp, sharing_group_id "
+        "FROM context_event WHERE source = ? AND source_id = ?";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, r->source);
+    db_bind_text(st, 2, r->source_id);
+    rc = db_step(st, err);
+    if (rc < 0) {
+        db_stmt_done(st);
+        return rc;
+    }
+    if (rc != DB_ROW) {
+        db_stmt_done(st);
+        *out = EVENT_ABSENT;
+        return 0;
+    }
+    /* Coordinates compare exactly: the same text in the file parses to the same double, and
+     * SQLite keeps the 8 bytes as they were written. */
+    bool same =
+        same_text(db_column_text(st, 0), r->occurred_at) &&
+        same_text(db_column_text(st, 1), r->date_end) &&
+        same_int(st, 2, r->date_precision, r->date_precision != 0) &&
+        db_column_double(st, 3) == r->latitude && db_column_double(st, 4) == r->longitude &&
+        same_int(st, 5, r->geo_precision, r->geo_precision != 0) &&
+        same_text(db_column_text(st, 6), r->country) &&
+        same_text(db_column_text(st, 7), r->country_iso3) &&
+        same_text(db_column_text(st, 8), r->admin1) &&
+        same_text(db_column_text(st, 9), r->admin2) &&
+        same_text(db_column_text(st, 10), r->place_name) &&
+        same_text(db_column_text(st, 11), r->threat_type) &&
+        same_text(db_column_text(st, 12), r->source_type) &&
+        same_text(db_column_text(st, 13), r->actor1) &&
+        same_text(db_column_text(st, 14), r->actor2) && same_int(st, 15, r->fatalities, true) &&
+        same_int(st, 16, r->fatalities_low, r->has_low_high) &&
+        same_int(st, 17, r->fatalities_high, r->has_low_high) &&
+        same_text(db_column_text(st, 18), r->notes) && same_text(db_column_text(st, 19), r->tlp) &&
+        same_int(st, 20, r->sharing_group_id, r->sharing_group_id != 0);
+    db_stmt_done(st);
+    *out = same ? EVENT_SAME : EVENT_DIFFERENT;
     return 0;
 }
 
@@ -158,4 +245,9 @@ json_t *event_row_json(struct db_stmt *st, int first)
     json_object_set_new(o, "imported_at", text_at(st, AT(C_IMPORTED_AT)));
     return o;
 #undef AT
+}
+
+void event_predicate(const struct principal *who, const char *alias, struct buf *sql)
+{
+    sharing_predicate(who, "event", alias, sql);
 }

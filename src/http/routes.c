@@ -106,10 +106,10 @@ const struct route http_routes[] = {
       "Merge a duplicate report into another incident" },
     { "GET", "/api/v1/incidents/{id}/revisions", api_incident_revisions, 0, PERM_RECORD_READ, 0,
       "Every revision of an incident" },
-    { "GET", "/api/v1/incidents/{id}/duplicates", api_incident_duplicates, 0, PERM_RECORD_READ,
-      0, "Likely duplicates: same mission and threat type, a few km and hours apart" },
-    { "PUT", "/api/v1/users/{username}/missions", api_user_missions_set, JSON, PERM_USER_ADMIN,
-      0, "Set the missions a user works for (endorsers endorse those missions' reports)" },
+    { "GET", "/api/v1/incidents/{id}/duplicates", api_incident_duplicates, 0, PERM_RECORD_READ, 0,
+      "Likely duplicates: same mission and threat type, a few km and hours apart" },
+    { "PUT", "/api/v1/users/{username}/missions", api_user_missions_set, JSON, PERM_USER_ADMIN, 0,
+      "Set the missions a user works for (endorsers endorse those missions' reports)" },
 
     /* Context events (docs/events.md): UCDP and ACLED as a separate map layer */
     { "GET", "/api/v1/events", api_event_list, 0, PERM_RECORD_READ, 0,

@@ -17,7 +17,7 @@ struct http_server_options {
     int max_connections;
     size_t max_body;
     int timeout_s;
-    const char *db_path; /* each worker thread opens its own connection to it */
+    const char *db_path;      /* each worker thread opens its own connection to it */
     const char *map_tile_url; /* told to the browser app by /api/v1/version; "" or NULL: none */
 };
 

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "account/role.h"
+#include "base/buf.h"
 #include "base/err.h"
 #include "db/db.h"
 
@@ -39,12 +40,18 @@ struct incident_row {
     int64_t owner_org_id;
     int64_t reporter_id; /* 0 stores NULL */
     const char *reporter;
-    const char *tlp; /* the column's bare form: "GREEN", "AMBER+STRICT" */
+    const char *tlp;          /* the column's bare form: "GREEN", "AMBER+STRICT" */
     int64_t sharing_group_id; /* 0 stores NULL */
     const char *source;       /* "member", "import", "demo" */
     const char *source_ref;
     const char *created_at, *updated_at; /* NULL: now */
 };
+
+/* THE visibility of incidents: the sharing predicate, and a report still being written
+ * (a draft) stays inside the owner organization until it is first submitted; admins see
+ * every row. Appends a parenthesized SQL boolean over alias `alias`.
+ * Every read of incidents (get, list, count, duplicates, export, links) uses this. */
+void incident_predicate(const struct principal *who, const char *alias, struct buf *sql);
 
 /* ---- store.c: the one INSERT and the one row reader ---- */
 
@@ -57,12 +64,12 @@ int incident_store_insert(struct db *db, const struct incident_row *row, int64_t
 
 /* The columns every reader of whole incidents selects, in this order, from
  * `incident i JOIN org o ON o.id = i.owner_org_id`; incident_row_json() reads them. */
-#define INCIDENT_COLUMNS                                                                       \
-    "i.n, i.id, i.mission, i.occurred_at, i.occurred_precision, i.reported_at, i.latitude, "   \
-    "i.longitude, i.location_precision, i.place_name, i.admin1, i.admin2, i.threat_type, "     \
-    "i.target, i.activity, i.perpetrator, i.perpetrator_groups, i.killed, i.injured, "         \
-    "i.missing, i.abducted, i.narrative, i.sources, i.status, i.return_reason, "               \
-    "i.endorsed_by, i.endorsed_at, i.merged_into, i.synthetic, o.code, i.reporter, i.tlp, "    \
+#define INCIDENT_COLUMNS                                                                     \
+    "i.n, i.id, i.mission, i.occurred_at, i.occurred_precision, i.reported_at, i.latitude, " \
+    "i.longitude, i.location_precision, i.place_name, i.admin1, i.admin2, i.threat_type, "   \
+    "i.target, i.activity, i.perpetrator, i.perpetrator_groups, i.killed, i.injured, "       \
+    "i.missing, i.abducted, i.narrative, i.sources, i.status, i.return_reason, "             \
+    "i.endorsed_by, i.endorsed_at, i.merged_into, i.synthetic, o.code, i.reporter, i.tlp, "  \
     "i.sharing_group_id, i.revision, i.source, i.source_ref, i.created_at, i.updated_at"
 #define INCIDENT_FROM "incident i JOIN org o ON o.id = i.owner_org_id"
 

@@ -8,8 +8,8 @@
 
 #include <stdio.h>
 
-int incident_store_insert(struct db *db, const struct incident_row *r, int64_t *n_out,
-                          char *id_out, struct bh_error *err)
+int incident_store_insert(struct db *db, const struct incident_row *r, int64_t *n_out, char *id_out,
+                          struct bh_error *err)
 {
     static const char sql[] =
         "INSERT INTO incident (id, mission, occurred_at, occurred_precision, reported_at, "

@@ -20,13 +20,16 @@
 
 struct spatial_layer {
     const char *name;        /* "incidents", "events": file names and messages */
-    const char *record_type; /* "incident", "event": for sharing_predicate */
+    const char *record_type; /* "incident", "event": audit entries, messages */
+    /* The layer's visibility predicate (incident_predicate; sharing_predicate for events). */
+    void (*visible)(const struct principal *who, const char *alias, struct buf *sql);
+    const char *table;       /* "incident", "context_event": counts need no join */
     const char *from;        /* FROM clause with the table aliased `alias` (INCIDENT_FROM) */
     const char *alias;       /* "i", "e" */
     const char *columns;     /* select list read by row_json (INCIDENT_COLUMNS) */
     json_t *(*row_json)(struct db_stmt *st, int first);
-    const char *rtree; /* "incident_rtree": n, min_lon, max_lon, min_lat, max_lat */
-    const char *fts;   /* "incident_fts": rowid = n */
+    const char *rtree;          /* "incident_rtree": n, min_lon, max_lon, min_lat, max_lat */
+    const char *fts;            /* "incident_fts": rowid = n */
     const char *mission_column; /* "mission"; NULL: `mission` matches the missions' host
                                  * countries through country_column */
     const char *country_column; /* "country_iso3" or NULL */
@@ -35,7 +38,7 @@ struct spatial_layer {
      * NULL-terminated by header. */
     const struct spatial_csv_column {
         const char *header, *hxl, *key;
-    } *csv;
+    } * csv;
 };
 
 extern const struct spatial_layer spatial_incidents; /* defined in layers.c */
@@ -50,7 +53,9 @@ extern const struct spatial_layer spatial_events;
  *   q                            FTS5 words over the narrative (incidents) or notes/actors
  *   sort                         -occurred (default: newest first) or occurred
  * The struct holds copies. */
-#define SPATIAL_LIST_TEXT 512
+#define SPATIAL_LIST_TEXT   512
+#define SPATIAL_LIST_MAX    32     /* values in one list filter */
+#define SPATIAL_NEAR_MAX_KM 2000.0 /* a wider circle is a bbox's job */
 struct spatial_filter {
     bool has_bbox, has_near;
     double west, south, east, north;
@@ -84,6 +89,11 @@ int spatial_list(struct db *db, const struct principal *who, const struct spatia
                  const struct spatial_filter *f, const char *after, int limit, json_t *items,
                  char next[SPATIAL_CURSOR_MAX], int64_t *total, struct bh_error *err);
 
+/* The number of matches `who` may see (the `total` of spatial_list), for a caller that must
+ * know it before it asks for every row (an HTTP file has a size limit). */
+int spatial_count(struct db *db, const struct principal *who, const struct spatial_layer *layer,
+                  const struct spatial_filter *f, int64_t *total, struct bh_error *err);
+
 /* Every match, as a file: GeoJSON (RFC 7946 FeatureCollection, Point geometry
  * [lon, lat], the row's other keys as properties) or CSV with the HXL hashtag row under the
  * header. Written in pieces through write(ctx, data, len) (non-zero stops it). *count (may
@@ -91,7 +101,7 @@ int spatial_list(struct db *db, const struct principal *who, const struct spatia
 enum spatial_format { SPATIAL_GEOJSON, SPATIAL_CSV };
 int spatial_export(struct db *db, const struct principal *who, const struct spatial_layer *layer,
                    const struct spatial_filter *f, enum spatial_format format,
-                   int (*write)(void *ctx, const char *data, size_t len), void *ctx,
-                   int64_t *count, struct bh_error *err);
+                   int (*write)(void *ctx, const char *data, size_t len), void *ctx, int64_t *count,
+                   struct bh_error *err);
 
 #endif

@@ -25,10 +25,10 @@ enum threat_class {
 };
 
 struct threat_type {
-    const char *code;        /* "ied", "indirect_fire": stored, and the API's `type` value */
-    const char *label;       /* "Improvised explosive device" */
+    const char *code;  /* "ied", "indirect_fire": stored, and the API's `type` value */
+    const char *label; /* "Improvised explosive device" */
     enum threat_class class;
-    const char *description; /* one sentence for the report form and the docs */
+    const char *description;      /* one sentence for the report form and the docs */
     const char *un_incident_type; /* the UN fatalities type_of_incident it counts as
                                    * ("Malicious Act", "Accident", "Illness", ...) */
     const char *cap_category;     /* CAP 1.2 <category>: "Security", "Safety", "Health", ... */
@@ -72,6 +72,41 @@ bool taxonomy_in(const char *const *list, const char *value);
 const char *taxonomy_from_ucdp(int type_of_violence); /* 1 state-based, 2 non-state,
                                                        * 3 one-sided */
 const char *taxonomy_from_acled(const char *event_type, const char *sub_event_type);
+
+/* The crosswalk tables the two functions above read, for the docs test and taxonomy_json().
+ * UCDP: one row per type_of_violence. ACLED: one row per (event_type, sub_event_type) of the
+ * codebook, then one row per event_type with sub_event_type NULL: the code for a sub-type the
+ * table does not know; an unknown event_type maps to "unknown". */
+struct taxonomy_ucdp_entry {
+    int type_of_violence;
+    const char *label;  /* "state-based" */
+    const char *threat; /* taxonomy code */
+};
+extern const struct taxonomy_ucdp_entry taxonomy_ucdp_crosswalk[];
+extern const size_t taxonomy_ucdp_crosswalk_count;
+
+struct taxonomy_acled_entry {
+    const char *event_type;     /* "Explosions/Remote violence" */
+    const char *sub_event_type; /* "Remote explosive/landmine/IED"; NULL: the fallback */
+    const char *threat;
+};
+extern const struct taxonomy_acled_entry taxonomy_acled_crosswalk[];
+extern const size_t taxonomy_acled_crosswalk_count;
+
+/* The codebook row for this exact pair (case-insensitive), or NULL when the pair is not in
+ * ACLED's codebook as this table knows it (taxonomy_from_acled() then falls back). */
+const struct taxonomy_acled_entry *taxonomy_acled_find(const char *event_type,
+                                                       const char *sub_event_type);
+
+/* Code and label of each vocabulary above, same order, ending with { NULL, NULL }. */
+struct taxonomy_term {
+    const char *code;
+    const char *label;
+};
+extern const struct taxonomy_term taxonomy_target_terms[];
+extern const struct taxonomy_term taxonomy_activity_terms[];
+extern const struct taxonomy_term taxonomy_time_precision_terms[];
+extern const struct taxonomy_term taxonomy_place_precision_terms[];
 
 /* Everything above as one JSON object, for GET /api/v1/taxonomy and the report form. */
 json_t *taxonomy_json(void);

@@ -128,3 +128,24 @@ export function watchPage(page, origin) {
   });
   return problems;
 }
+
+// Calls the API as the browser's signed-in user (its session cookie, and the CSRF token for a
+// write), for the values a test expects. Throws with the reply unless it is a 2xx.
+export async function apiAs(page, origin, method, url, body) {
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'bh_session');
+  if (!cookie) throw new Error('apiAs: the page is not signed in');
+  const headers = { Cookie: `bh_session=${cookie.value}` };
+  if (method !== 'GET') {
+    const s = await (await fetch(`${origin}/api/v1/session`, { headers })).json();
+    headers['X-CSRF-Token'] = s.csrf_token;
+    headers['Content-Type'] = 'application/json';
+  }
+  const res = await fetch(`${origin}${url}`, {
+    method,
+    headers,
+    body: body && JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}

@@ -1,19 +1,69 @@
 // Bluehelm's browser app: a signed-in shell with hash-routed pages (#/directory, #/profile,
-// #/admin/...). Plain ES modules bundled by esbuild into one small script; no framework, no
-// external requests, nothing inline (the server's Content-Security-Policy is
-// "default-src 'self'"), so it loads quickly on a slow link and runs under a strict policy.
+// #/admin/...). Plain ES modules bundled by esbuild; no framework, no external requests,
+// nothing inline (the server's Content-Security-Policy is "default-src 'self'"), so it loads
+// quickly on a slow link and runs under a strict policy. Pages with a lot of code (the
+// casualties dashboard, the incident register and its map) are split into scripts of their
+// own, fetched when the page first opens (see lazy() below).
 import { api, ApiError, onSessionLost } from './api.js';
 import { clear, fill, h, iconUrl } from './dom.js';
 import { label, ROLES } from './labels.js';
 import { renderAdminGroups } from './pages/admin_groups.js';
 import { renderAdminOrgs } from './pages/admin_orgs.js';
 import { renderAdminUsers } from './pages/admin_users.js';
-import { renderCasualties } from './pages/casualties.js';
 import { renderDirectory } from './pages/directory.js';
 import { CAPABILITIES, renderPlaceholder } from './pages/placeholder.js';
 import { renderProfile } from './pages/profile.js';
 import { renderSignIn } from './pages/signin.js';
 import { can, clearSession, session, setSession } from './state.js';
+import { errorNote, loading } from './ui.js';
+
+// The style sheet of the incident pages (Leaflet's own rules and the pages'), loaded with
+// them. embed_web.cmake gives the name its version, as it does for every asset.
+const INCIDENTS_CSS = '/assets/incidents.css';
+
+const sheets = new Map();
+// Adds <link rel=stylesheet href> once and resolves when it has loaded.
+function loadStyle(href) {
+  if (!sheets.has(href)) {
+    const p = new Promise((resolve, reject) => {
+      const link = h('link', { rel: 'stylesheet', href });
+      link.addEventListener('load', resolve);
+      link.addEventListener('error', () => {
+        link.remove();
+        sheets.delete(href);
+        reject(new Error('The page’s style sheet could not be loaded.'));
+      });
+      document.head.append(link);
+    });
+    sheets.set(href, p);
+  }
+  return sheets.get(href);
+}
+
+// A page whose code is a script of its own: `load()` is an import() that esbuild turns into a
+// separate chunk, fetched (and then cached for good) the first time the page opens. Until it
+// arrives the page says it is loading; if it cannot arrive the page says so, with a retry.
+function lazy(load, name, css) {
+  return async (view, params) => {
+    view.append(loading('the page'));
+    let mod;
+    try {
+      [mod] = await Promise.all([load(), css ? loadStyle(css) : null]);
+    } catch (e) {
+      if (view.isConnected)
+        fill(
+          view,
+          errorNote({ message: 'This page could not be loaded: check the connection.' }),
+          h('button', { type: 'button', onclick: () => route(true) }, 'Try again'),
+        );
+      return;
+    }
+    if (!view.isConnected) return;
+    clear(view);
+    mod[name](view, params);
+    if (view.dataset.focus) focusHeading(view);
+  };
+}
 
 const HOME = '/directory';
 
@@ -39,7 +89,47 @@ const PAGES = [
     title: 'Casualty register',
     nav: 'Casualties',
     section: 'Registers',
-    render: renderCasualties,
+    render: lazy(() => import('./pages/casualties.js'), 'renderCasualties'),
+  },
+  {
+    path: '/incidents',
+    title: 'Incident map',
+    nav: 'Incidents',
+    section: 'Registers',
+    perm: 'record.read',
+    render: lazy(() => import('./pages/incident_map.js'), 'renderIncidentMap', INCIDENTS_CSS),
+  },
+  {
+    path: '/incidents/new',
+    title: 'Report an incident',
+    nav: 'Report an incident',
+    section: 'Registers',
+    perm: 'record.write',
+    render: lazy(() => import('./pages/incident_form.js'), 'renderIncidentForm', INCIDENTS_CSS),
+  },
+  {
+    path: '/queue',
+    title: 'Endorsement queue',
+    nav: 'Endorsement queue',
+    section: 'Registers',
+    perm: 'record.endorse',
+    render: lazy(() => import('./pages/queue.js'), 'renderQueue', INCIDENTS_CSS),
+  },
+  // Not in the navigation: one incident (#/incidents/ID) and its edit form
+  // (#/incidents/ID/edit), under the Incidents entry.
+  {
+    match: /^\/incidents\/([^/]+)\/edit$/,
+    title: 'Edit the report',
+    navPath: '/incidents',
+    perm: 'record.write',
+    render: lazy(() => import('./pages/incident_form.js'), 'renderIncidentForm', INCIDENTS_CSS),
+  },
+  {
+    match: /^\/incidents\/([^/]+)$/,
+    title: 'Incident',
+    navPath: '/incidents',
+    perm: 'record.read',
+    render: lazy(() => import('./pages/incident_detail.js'), 'renderIncidentDetail', INCIDENTS_CSS),
   },
   {
     path: '/admin/orgs',
@@ -90,7 +180,7 @@ function buildNav() {
   let section = '';
   let list = null;
   for (const p of PAGES) {
-    if (p.perm && !can(p.perm)) continue;
+    if (!p.nav || (p.perm && !can(p.perm))) continue;
     if (p.section !== section) {
       section = p.section;
       list = h('ul', null);
@@ -185,14 +275,21 @@ function buildShell() {
 function route(focus) {
   if (!shell) return;
   const path = currentPath();
-  const page = PAGES.find((p) => p.path === path);
+  let params = null;
+  const page =
+    PAGES.find((p) => p.path === path) ||
+    PAGES.find((p) => p.match && (params = p.match.exec(path)));
+  const navPath = (page && page.navPath) || path;
   for (const a of shell.nav.querySelectorAll('a[data-path]')) {
-    if (a.getAttribute('data-path') === path) a.setAttribute('aria-current', 'page');
+    if (a.getAttribute('data-path') === navPath) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   // Each page renders into a fresh container: a slow reply for a page already left lands
   // in a detached element and does no harm.
   const view = h('div', { class: 'page' });
+  // A page may leave something to undo (a map's listeners): `bhLeave` on its container.
+  const old = shell.main.firstChild;
+  if (old && old.bhLeave) old.bhLeave();
   fill(shell.main, view);
   if (!page) {
     document.title = 'Not found · Bluehelm';
@@ -218,14 +315,29 @@ function route(focus) {
     );
   } else {
     document.title = `${page.title} · Bluehelm`;
-    page.render(view);
+    page.render(view, params ? params.slice(1).map(unescapePart) : []);
   }
   if (focus) {
-    const h1 = view.querySelector('h1');
-    if (h1) {
-      h1.setAttribute('tabindex', '-1');
-      h1.focus();
-    }
+    // A page still loading its script takes the focus to its heading when it arrives.
+    view.dataset.focus = '1';
+    focusHeading(view);
+  }
+}
+
+function focusHeading(view) {
+  const h1 = view.querySelector('h1');
+  if (h1) {
+    h1.setAttribute('tabindex', '-1');
+    h1.focus();
+  }
+}
+
+// A part of the address as it was meant ("%2F" → "/"); a malformed escape stays as typed.
+function unescapePart(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch (e) {
+    return s;
   }
 }
 

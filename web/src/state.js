@@ -2,17 +2,20 @@
 // /api/v1/session; the session itself is an HttpOnly cookie).
 import { setCsrfToken } from './api.js';
 
-export const session = { user: null, expiresAt: '' };
+// `missions`: the missions the user works for (an endorser endorses their reports).
+export const session = { user: null, expiresAt: '', missions: [] };
 
 export function setSession(data) {
   session.user = (data && data.user) || null;
   session.expiresAt = (data && data.expires_at) || '';
+  session.missions = (data && (data.missions || (data.user && data.user.missions))) || [];
   setCsrfToken(data && data.csrf_token);
 }
 
 export function clearSession() {
   session.user = null;
   session.expiresAt = '';
+  session.missions = [];
   setCsrfToken('');
 }
 

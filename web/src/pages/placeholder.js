@@ -5,12 +5,6 @@ import { pageHeader } from '../ui.js';
 
 export const CAPABILITIES = [
   {
-    key: 'incidents',
-    nav: 'Incidents',
-    title: 'Incident register',
-    text: 'Security incidents against peacekeepers, located in space and time, classified, endorsed, with the CASEVAC timeline.',
-  },
-  {
     key: 'alerts',
     nav: 'Alerts',
     title: 'Alerts and bulletins',

@@ -1,0 +1,140 @@
+/* Reading one incident for the checks of a write, and the audit of admins' reads: what every
+ * file of the incident module needs. */
+#include "incident/internal.h"
+
+#include "audit/audit.h"
+#include "base/buf.h"
+#include "sharing/sharing.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The columns load() reads after INCIDENT_COLUMNS. */
+enum { L_OWNER_ORG_ID = 38, L_REPORTER_ID };
+enum { L_N = 0, L_ID = 1, L_MISSION = 2, L_OCCURRED_AT = 3, L_LATITUDE = 6, L_LONGITUDE = 7 };
+enum { L_THREAT = 12, L_STATUS = 23, L_REPORTER = 30, L_TLP = 31, L_REVISION = 33 };
+
+static void copy(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+static void fill(struct db_stmt *st, struct incident__loaded *out)
+{
+    out->n = db_column_int(st, L_N);
+    copy(out->id, sizeof out->id, db_column_text(st, L_ID));
+    copy(out->mission, sizeof out->mission, db_column_text(st, L_MISSION));
+    copy(out->occurred_at, sizeof out->occurred_at, db_column_text(st, L_OCCURRED_AT));
+    out->latitude = db_column_double(st, L_LATITUDE);
+    out->longitude = db_column_double(st, L_LONGITUDE);
+    copy(out->threat_type, sizeof out->threat_type, db_column_text(st, L_THREAT));
+    copy(out->status, sizeof out->status, db_column_text(st, L_STATUS));
+    copy(out->reporter, sizeof out->reporter, db_column_text(st, L_REPORTER));
+    copy(out->tlp, sizeof out->tlp, db_column_text(st, L_TLP));
+    out->revision = db_column_int(st, L_REVISION);
+    out->owner_org_id = db_column_int(st, L_OWNER_ORG_ID);
+    out->reporter_id = db_column_is_null(st, L_REPORTER_ID) ? 0 : db_column_int(st, L_REPORTER_ID);
+    out->json = incident_row_json(st, 0);
+}
+
+int incident__load(struct db *db, const struct principal *who, const char *id, const char *field,
+                   struct incident__loaded *out, struct bh_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const bool path = strcmp(field, "id") == 0;
+    struct uuid u;
+    struct bh_error perr;
+    /* Not a UUID names no record: answered before the store is asked, in the same words. */
+    if (!id || uuid_parse(id, &u, &perr) != 0)
+        return bh_fail(err, path ? BH_ENOTFOUND : BH_EINVALID, field, "no incident '%.40s'",
+                       id ? id : "");
+    char canon[UUID_STR_LEN + 1];
+    uuid_format(&u, canon);
+    struct buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT " INCIDENT_COLUMNS ", i.owner_org_id, i.reporter_id FROM " INCIDENT_FROM
+                   " WHERE i.id = ? AND ");
+    incident_predicate(who, "i", &sql);
+    struct db_stmt *st;
+    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    buf_cleanup(&sql);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, canon);
+    rc = db_step(st, err);
+    if (rc == DB_ROW)
+        fill(st, out);
+    db_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    if (rc != DB_ROW)
+        return bh_fail(err, path ? BH_ENOTFOUND : BH_EINVALID, field, "no incident '%.40s'", id);
+    return 0;
+}
+
+void incident__loaded_cleanup(struct incident__loaded *l)
+{
+    json_decref(l->json);
+    l->json = NULL;
+}
+
+int incident__row_json_by_n(struct db *db, int64_t n, json_t **out, struct bh_error *err)
+{
+    struct db_stmt *st;
+    *out = NULL;
+    int rc = db_prepare(db, "SELECT " INCIDENT_COLUMNS " FROM " INCIDENT_FROM " WHERE i.n = ?", &st,
+                        err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, n);
+    rc = db_step(st, err);
+    if (rc == DB_ROW)
+        *out = incident_row_json(st, 0);
+    db_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    if (rc != DB_ROW)
+        return bh_fail(err, BH_EINTERNAL, NULL, "incident row %lld vanished", (long long)n);
+    return 0;
+}
+
+bool incident__read_audited(const struct principal *who, const char *tlp)
+{
+    if (!who || who->role != ROLE_ADMIN)
+        return false;
+    return tlp && (strcmp(tlp, "RED") == 0 || strcmp(tlp, "AMBER+STRICT") == 0);
+}
+
+int incident__audit_read(struct db *db, const struct principal *who, const char *record_id,
+                         const json_t *summary, struct bh_error *err)
+{
+    int rc = db_begin(db, err);
+    if (rc)
+        return rc;
+    rc = audit_append(db, who, "incident.read", "incident", record_id, summary, err);
+    if (!rc)
+        rc = db_commit(db, err);
+    if (rc)
+        db_rollback(db);
+    return rc;
+}
+
+int incident__assigned(struct db *db, const struct principal *who, const char *mission,
+                       bool *assigned, struct bh_error *err)
+{
+    *assigned = false;
+    if (!who || who->account_id == 0)
+        return 0;
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT 1 FROM account_mission WHERE account_id = ? AND mission = ?",
+                        &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, who->account_id);
+    db_bind_text(st, 2, mission);
+    rc = db_step(st, err);
+    db_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    *assigned = rc == DB_ROW;
+    return 0;
+}

@@ -1,0 +1,71 @@
+#ifndef BH_INCIDENT_INTERNAL_H
+#define BH_INCIDENT_INTERNAL_H
+
+/* What record.c, workflow.c, revision.c and duplicates.c share and nobody else uses. */
+
+#include "incident/incident.h"
+#include "incident/report.h"
+
+#include "base/uuid.h"
+
+/* An incident as a writer checks it: the record as JSON and the columns the rules read. */
+struct incident__loaded {
+    int64_t n;
+    char id[UUID_STR_LEN + 1];
+    char mission[64];
+    char status[16];
+    char tlp[16]; /* column form: "GREEN" */
+    char threat_type[64];
+    char occurred_at[40];
+    double latitude, longitude;
+    int64_t owner_org_id;
+    int64_t reporter_id; /* 0 when none */
+    char reporter[64];
+    int64_t revision;
+    json_t *json; /* incident_row_json(); owned */
+};
+
+/* Loads incident `id` as `who` sees it (through sharing_predicate). `field` names the id's
+ * field in errors ("id", "into"); an invisible or missing record is BH_ENOTFOUND, or
+ * BH_EINVALID when `field` is not "id" (a body field pointing at nothing). Release with
+ * incident__loaded_cleanup(). */
+int incident__load(struct db *db, const struct principal *who, const char *id, const char *field,
+                   struct incident__loaded *out, struct bh_error *err);
+void incident__loaded_cleanup(struct incident__loaded *l);
+
+/* Appends revision `revision` of row `n` (the record as stored now, as its snapshot) by
+ * `who` with `action` and `reason` (may be NULL). Inside the caller's transaction. */
+int incident__revision_add(struct db *db, int64_t n, int64_t revision, const struct principal *who,
+                           const char *action, const char *reason, struct bh_error *err);
+
+/* The whole row `n` as JSON (no visibility check: for writers that already checked). */
+int incident__row_json_by_n(struct db *db, int64_t n, json_t **out, struct bh_error *err);
+
+/* Whether an admin's read of a record with this marking (column form) is audited: RED and
+ * AMBER+STRICT name their readers, so the secretariat's exception is written down. */
+bool incident__read_audited(const struct principal *who, const char *tlp);
+
+/* One incident.read entry in its own transaction (a savepoint inside the caller's). */
+int incident__audit_read(struct db *db, const struct principal *who, const char *record_id,
+                         const json_t *summary, struct bh_error *err);
+
+/* How many likely duplicates of `l` `who` may see (duplicates.c). */
+int incident__duplicate_count(struct db *db, const struct principal *who,
+                              const struct incident__loaded *l, int64_t *count,
+                              struct bh_error *err);
+
+/* The record as every single-record reply shows it: incident JSON as `who` sees it, with
+ * "casualty_records" and "duplicate_candidates" (record.c). */
+int incident__reply(struct db *db, const struct principal *who, const char *id, json_t **out,
+                    struct bh_error *err);
+
+/* Whether `who` may change or submit report `l` (`what` says which, for the message): admins,
+ * and users of the owner organization holding record.write. BH_EDENIED with the reason. */
+int incident__may_change(const struct principal *who, const struct incident__loaded *l,
+                         const char *what, struct bh_error *err);
+
+/* Whether `who` works for `mission` (account_mission). */
+int incident__assigned(struct db *db, const struct principal *who, const char *mission,
+                       bool *assigned, struct bh_error *err);
+
+#endif

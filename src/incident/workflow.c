@@ -1,0 +1,327 @@
+/* The report workflow: submit, endorse, return, merge. Each is one transaction holding the
+ * state change, its revision and its audit entry; the checks run inside it, after the write
+ * lock, so two endorsers pressing the button at once cannot both succeed. */
+#include "incident/internal.h"
+
+#include "audit/audit.h"
+#include "base/timeutil.h"
+#include "sharing/sharing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REASON_MAX  2000
+#define SOURCES_MAX 50 /* as incident_validate() allows */
+
+/* "MINUSMA, MINUSCA" of the missions `who` works for, or "none". */
+static void missions_text(struct db *db, const struct principal *who, char *out, size_t cap)
+{
+    struct db_stmt *st;
+    struct bh_error ignored;
+    size_t used = 0;
+    out[0] = '\0';
+    if (db_prepare(db, "SELECT mission FROM account_mission WHERE account_id = ? ORDER BY mission",
+                   &st, &ignored) == 0) {
+        db_bind_int(st, 1, who->account_id);
+        while (used < cap && db_step(st, &ignored) == DB_ROW) {
+            int k =
+                snprintf(out + used, cap - used, "%s%s", used ? ", " : "", db_column_text(st, 0));
+            used += k > 0 ? (size_t)k : 0;
+        }
+        db_stmt_done(st);
+    }
+    if (!out[0])
+        snprintf(out, cap, "none");
+}
+
+/* Whether `who` may judge report `l` (`what`: "endorse", "return", "merge"). Endorsing is a
+ * mission officer's act: the role's permission is not enough, the account must work for the
+ * incident's mission (account_mission) — an admin too. The reporter may not endorse their own
+ * report: a second pair of eyes is the point of the workflow, and missions audit it. */
+static int may_judge(struct db *db, const struct principal *who, const struct incident__loaded *l,
+                     const char *what, bool not_reporter, struct bh_error *err)
+{
+    if (!role_can(who->role, PERM_RECORD_ENDORSE))
+        return bh_fail(err, BH_EDENIED, NULL, "the %s role may not %s reports (needs %s)",
+                       role_name(who->role) ? role_name(who->role) : "anonymous", what,
+                       permission_name(PERM_RECORD_ENDORSE));
+    if (not_reporter && ((l->reporter_id && l->reporter_id == who->account_id) ||
+                         strcmp(l->reporter, who->username) == 0))
+        return bh_fail(err, BH_EDENIED, "reporter",
+                       "you reported this incident, so you may not %s it: another endorser of "
+                       "%s must",
+                       what, l->mission);
+    bool assigned;
+    int rc = incident__assigned(db, who, l->mission, &assigned, err);
+    if (rc)
+        return rc;
+    if (!assigned) {
+        char mine[256];
+        missions_text(db, who, mine, sizeof mine);
+        return bh_fail(err, BH_EDENIED, "mission",
+                       "you are not an endorser of mission %s (your missions: %s); an admin "
+                       "assigns missions to users",
+                       l->mission, mine);
+    }
+    return 0;
+}
+
+static int wrong_state(const struct incident__loaded *l, const char *what, const char *allowed,
+                       struct bh_error *err)
+{
+    return bh_fail(err, BH_ECONFLICT, "status", "the report is %s; only a %s report can be %s",
+                   l->status, allowed, what);
+}
+
+/* Writes the revision and the audit entry of a change to `l` already made, commits, and
+ * reads the record back for the reply. Rolls back on any failure. */
+static int finish(struct db *db, const struct principal *who, struct incident__loaded *l, int rc,
+                  const char *action, const char *reason, json_t *summary, json_t **out,
+                  struct bh_error *err)
+{
+    char audit_action[32];
+    snprintf(audit_action, sizeof audit_action, "incident.%s", action);
+    if (!rc)
+        rc = incident__revision_add(db, l->n, l->revision + 1, who, action, reason, err);
+    if (!rc) {
+        json_object_set_new(summary, "revision", json_integer(l->revision + 1));
+        rc = audit_append(db, who, audit_action, "incident", l->id, summary, err);
+    }
+    json_decref(summary);
+    if (!rc)
+        rc = db_commit(db, err);
+    if (rc)
+        db_rollback(db);
+    char id[UUID_STR_LEN + 1];
+    memcpy(id, l->id, sizeof id);
+    incident__loaded_cleanup(l);
+    if (rc)
+        return rc;
+    return out ? incident__reply(db, who, id, out, err) : 0;
+}
+
+/* Runs `sql` with text parameters (NULL binds NULL) and `n` last. */
+static int exec_on(struct db *db, const char *sql, const char *const *texts, int ntexts, int64_t n,
+                   struct bh_error *err)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    for (int i = 0; i < ntexts; i++)
+        db_bind_text(st, i + 1, texts[i]);
+    db_bind_int(st, ntexts + 1, n);
+    rc = db_step(st, err);
+    db_stmt_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+static void now_text(char out[40])
+{
+    time_format_rfc3339(time_now_ms(), 0, false, out);
+}
+
+int incident_submit(struct db *db, const struct principal *who, const char *id, json_t **out,
+                    struct bh_error *err)
+{
+    if (out)
+        *out = NULL;
+    int rc = db_begin(db, err);
+    if (rc)
+        return rc;
+    struct incident__loaded l;
+    rc = incident__load(db, who, id, "id", &l, err);
+    if (!rc)
+        rc = incident__may_change(who, &l, "submit", err);
+    if (!rc && strcmp(l.status, "draft") != 0 && strcmp(l.status, "returned") != 0)
+        rc = wrong_state(&l, "submitted", "draft or returned", err);
+    char now[40];
+    now_text(now);
+    if (!rc)
+        rc = exec_on(db,
+                     "UPDATE incident SET status = 'submitted', return_reason = NULL, "
+                     "revision = revision + 1, updated_at = ? WHERE n = ?",
+                     (const char *[]){ now }, 1, l.n, err);
+    json_t *summary = json_pack("{s:s, s:s}", "from", l.status, "to", "submitted");
+    return finish(db, who, &l, rc, "submit", NULL, summary, out, err);
+}
+
+int incident_endorse(struct db *db, const struct principal *who, const char *id, json_t **out,
+                     struct bh_error *err)
+{
+    if (out)
+        *out = NULL;
+    int rc = db_begin(db, err);
+    if (rc)
+        return rc;
+    struct incident__loaded l;
+    rc = incident__load(db, who, id, "id", &l, err);
+    if (!rc)
+        rc = may_judge(db, who, &l, "endorse", true, err);
+    if (!rc && strcmp(l.status, "submitted") != 0)
+        rc = wrong_state(&l, "endorsed", "submitted", err);
+    char now[40];
+    now_text(now);
+    if (!rc)
+        rc = exec_on(db,
+                     "UPDATE incident SET status = 'endorsed', endorsed_by = ?, endorsed_at = ?, "
+                     "revision = revision + 1, updated_at = ? WHERE n = ?",
+                     (const char *[]){ who->username, now, now }, 3, l.n, err);
+    json_t *summary =
+        json_pack("{s:s, s:s, s:s}", "from", l.status, "to", "endorsed", "mission", l.mission);
+    return finish(db, who, &l, rc, "endorse", NULL, summary, out, err);
+}
+
+/* A reason is one paragraph a reporter reads: required, bounded, and printable. */
+static int check_reason(const char *reason, struct bh_error *err)
+{
+    if (!reason || !*reason)
+        return bh_fail(err, BH_EINVALID, "reason",
+                       "a returned report needs a reason: tell the reporter what to fix");
+    size_t len = strlen(reason);
+    if (len > REASON_MAX)
+        return bh_fail(err, BH_EINVALID, "reason", "reason is longer than %d bytes", REASON_MAX);
+    bool blank = true;
+    for (const unsigned char *p = (const unsigned char *)reason; *p; p++) {
+        if ((*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') || *p == 0x7f)
+            return bh_fail(err, BH_EINVALID, "reason",
+                           "reason must not contain control characters");
+        blank = blank && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r');
+    }
+    if (blank)
+        return bh_fail(err, BH_EINVALID, "reason",
+                       "a returned report needs a reason: tell the reporter what to fix");
+    return 0;
+}
+
+int incident_return(struct db *db, const struct principal *who, const char *id, const char *reason,
+                    json_t **out, struct bh_error *err)
+{
+    if (out)
+        *out = NULL;
+    int rc = check_reason(reason, err);
+    if (!rc)
+        rc = db_begin(db, err);
+    if (rc)
+        return rc;
+    struct incident__loaded l;
+    rc = incident__load(db, who, id, "id", &l, err);
+    if (!rc)
+        rc = may_judge(db, who, &l, "return", false, err);
+    if (!rc && strcmp(l.status, "submitted") != 0)
+        rc = wrong_state(&l, "returned", "submitted", err);
+    char now[40];
+    now_text(now);
+    if (!rc)
+        rc = exec_on(db,
+                     "UPDATE incident SET status = 'returned', return_reason = ?, "
+                     "revision = revision + 1, updated_at = ? WHERE n = ?",
+                     (const char *[]){ reason, now }, 2, l.n, err);
+    json_t *summary =
+        json_pack("{s:s, s:s, s:s}", "from", l.status, "to", "returned", "reason", reason);
+    return finish(db, who, &l, rc, "return", reason, summary, out, err);
+}
+
+/* The target's sources followed by the duplicate's that it lacks, as JSON array text (free
+ * it). NULL with BH_ECONFLICT when there would be more than a record may hold. */
+static char *merged_sources(const json_t *into, const json_t *dup, struct bh_error *err)
+{
+    json_t *all = json_deep_copy(json_object_get(into, "sources"));
+    size_t i, j;
+    json_t *s, *t;
+    json_array_foreach(json_object_get(dup, "sources"), i, s)
+    {
+        bool have = false;
+        json_array_foreach(all, j, t)
+        {
+            have = have || json_equal(s, t);
+        }
+        if (!have)
+            json_array_append(all, s);
+    }
+    char *text = NULL;
+    if (json_array_size(all) > SOURCES_MAX)
+        bh_fail(err, BH_ECONFLICT, "into",
+                "the merged record would have %zu sources, more than %d; remove some first",
+                json_array_size(all), SOURCES_MAX);
+    else
+        text = json_dumps(all, JSON_COMPACT);
+    json_decref(all);
+    return text;
+}
+
+int incident_merge(struct db *db, const struct principal *who, const char *id, const char *into,
+                   json_t **out, struct bh_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!into || !*into)
+        return bh_fail(err, BH_EINVALID, "into",
+                       "into is required: the id of the incident this one duplicates");
+    int rc = db_begin(db, err);
+    if (rc)
+        return rc;
+    struct incident__loaded dup, target;
+    memset(&target, 0, sizeof target);
+    rc = incident__load(db, who, id, "id", &dup, err);
+    if (!rc)
+        rc = may_judge(db, who, &dup, "merge", false, err);
+    if (!rc)
+        rc = incident__load(db, who, into, "into", &target, err);
+    if (!rc && target.n == dup.n)
+        rc = bh_fail(err, BH_EINVALID, "into", "an incident cannot be merged into itself");
+    if (!rc && strcmp(target.mission, dup.mission) != 0)
+        rc = bh_fail(err, BH_EINVALID, "into",
+                     "incident %s is of mission %s, this one of %s: only reports of one mission "
+                     "are merged",
+                     target.id, target.mission, dup.mission);
+    if (!rc && (strcmp(dup.status, "draft") == 0 || strcmp(dup.status, "merged") == 0))
+        rc = bh_fail(err, BH_ECONFLICT, "status",
+                     "the report is %s; only a submitted, returned or endorsed report can be "
+                     "merged",
+                     dup.status);
+    if (!rc && (strcmp(target.status, "draft") == 0 || strcmp(target.status, "merged") == 0))
+        rc = bh_fail(err, BH_ECONFLICT, "into",
+                     "incident %s is %s; a report can only be merged into a submitted, returned "
+                     "or endorsed one",
+                     target.id, target.status);
+    char *sources = NULL, now[40];
+    now_text(now);
+    if (!rc && !(sources = merged_sources(target.json, dup.json, err)))
+        rc = err->code;
+    if (!rc)
+        rc = exec_on(db,
+                     "UPDATE incident SET status = 'merged', merged_into = ?, "
+                     "revision = revision + 1, updated_at = ? WHERE n = ?",
+                     (const char *[]){ target.id, now }, 2, dup.n, err);
+    if (!rc)
+        rc = exec_on(db,
+                     "UPDATE incident SET sources = ?, revision = revision + 1, updated_at = ? "
+                     "WHERE n = ?",
+                     (const char *[]){ sources, now }, 2, target.n, err);
+    free(sources);
+    /* The duplicate's revision and entry first (its reason names the target), then the
+     * target's (its reason names the duplicate), each with its own audit entry. */
+    char reason[128];
+    snprintf(reason, sizeof reason, "merged into %s", target.id);
+    if (!rc)
+        rc = incident__revision_add(db, dup.n, dup.revision + 1, who, "merge", reason, err);
+    if (!rc) {
+        json_t *summary =
+            json_pack("{s:s, s:s, s:s, s:I}", "from", dup.status, "to", "merged", "merged_into",
+                      target.id, "revision", (json_int_t)(dup.revision + 1));
+        rc = audit_append(db, who, "incident.merge", "incident", dup.id, summary, err);
+        json_decref(summary);
+    }
+    snprintf(reason, sizeof reason, "%s merged into this", dup.id);
+    json_t *summary = json_pack("{s:s}", "merged", dup.id);
+    incident__loaded_cleanup(&dup);
+    if (rc) {
+        json_decref(summary);
+        db_rollback(db);
+        incident__loaded_cleanup(&target);
+        return rc;
+    }
+    return finish(db, who, &target, rc, "merge", reason, summary, out, err);
+}

@@ -1,0 +1,215 @@
+/* A layer's matches as a file: GeoJSON (RFC 7946) or CSV with the HXL hashtag row. The rows
+ * come from the same WHERE and order as the list (spatial__query_build), and each row is the
+ * list's own JSON item, so a file cannot disagree with the API about what matched or what a
+ * column holds. */
+#include "spatial/internal.h"
+
+#include "formats/hxl.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Output is collected and handed to the writer in pieces of about this size. */
+#define FLUSH_AT 65536
+
+/* Coordinates and other reals with 15 significant digits, as the API prints them: enough
+ * for a double to come back as the same number, without 31.600000000000001. */
+#define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
+struct out {
+    struct buf b;
+    int (*write)(void *ctx, const char *data, size_t len);
+    void *ctx;
+    int rc;
+};
+
+static void flush(struct out *o, bool force)
+{
+    if (o->rc || o->b.len == 0 || (!force && o->b.len < FLUSH_AT))
+        return;
+    o->rc = o->write(o->ctx, o->b.data, o->b.len);
+    buf_reset(&o->b);
+}
+
+static void put_json(struct buf *b, const json_t *j)
+{
+    char *s = json_dumps(j, JSON_FLAGS | JSON_ENCODE_ANY);
+    if (!s)
+        abort(); /* jansson fails here only when out of memory */
+    buf_puts(b, s);
+    free(s);
+}
+
+/* One Feature: the item's point as geometry [lon, lat], everything else as properties, and
+ * the record's id as the feature's id. RFC 7946 has no crs member: WGS 84 is implied. */
+static void geojson_feature(json_t *item, struct buf *b)
+{
+    json_t *lat = json_incref(json_object_get(item, "latitude"));
+    json_t *lon = json_incref(json_object_get(item, "longitude"));
+    json_object_del(item, "latitude");
+    json_object_del(item, "longitude");
+    json_t *f = json_object();
+    json_object_set_new(f, "type", json_string("Feature"));
+    json_object_set(f, "id", json_object_get(item, "id"));
+    json_object_set_new(f, "geometry",
+                        json_pack("{s:s, s:[o, o]}", "type", "Point", "coordinates", lon, lat));
+    json_object_set(f, "properties", item);
+    put_json(b, f);
+    json_decref(f);
+}
+
+/* A cell: text as it is, numbers as JSON writes them, booleans true/false, null empty, and a
+ * list (sources, perpetrator groups) as its values joined by "; ". */
+static void csv_cell(struct buf *b, const json_t *v, bool first)
+{
+    char num[64];
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        hxl_csv_field(b, json_string_value(v), first);
+        return;
+    case JSON_INTEGER:
+        snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        hxl_csv_field(b, num, first);
+        return;
+    case JSON_REAL:
+        snprintf(num, sizeof num, "%.15g", json_real_value(v));
+        hxl_csv_field(b, num, first);
+        return;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        hxl_csv_field(b, json_is_true(v) ? "true" : "false", first);
+        return;
+    case JSON_ARRAY: {
+        struct buf joined = BUF_INIT;
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e)
+        {
+            if (i)
+                buf_puts(&joined, "; ");
+            if (json_is_string(e))
+                buf_puts(&joined, json_string_value(e));
+            else
+                put_json(&joined, e);
+        }
+        hxl_csv_field(b, buf_str(&joined), first);
+        buf_cleanup(&joined);
+        return;
+    }
+    default:
+        hxl_csv_field(b, "", first);
+        return;
+    }
+}
+
+static void csv_header(const struct spatial_layer *layer, struct buf *b)
+{
+    for (int i = 0; layer->csv[i].header; i++)
+        hxl_csv_field(b, layer->csv[i].header, i == 0);
+    hxl_csv_end_row(b);
+    for (int i = 0; layer->csv[i].header; i++)
+        hxl_csv_field(b, layer->csv[i].hxl, i == 0);
+    hxl_csv_end_row(b);
+}
+
+static void csv_row(const struct spatial_layer *layer, const json_t *item, struct buf *b)
+{
+    for (int i = 0; layer->csv[i].header; i++) {
+        const json_t *v = json_object_get(item, layer->csv[i].key);
+        csv_cell(b, v ? v : json_null(), i == 0);
+    }
+    hxl_csv_end_row(b);
+}
+
+/* An admin's file that holds RED or AMBER+STRICT records leaves one audit entry, written
+ * before the first byte goes out. */
+static int audit_export(struct db *db, const struct principal *who, const struct spatial__query *q,
+                        enum spatial_format format, struct bh_error *err)
+{
+    if (!who || who->role != ROLE_ADMIN)
+        return 0;
+    struct buf sql = BUF_INIT;
+    buf_printf(&sql, "SELECT count(*) FROM %s %s%s AND %s.tlp IN ('RED', 'AMBER+STRICT')",
+               q->layer->table, q->layer->alias, buf_str(&q->count_where), q->layer->alias);
+    struct db_stmt *st;
+    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    buf_cleanup(&sql);
+    if (rc)
+        return rc;
+    spatial__bind(st, q, 1);
+    rc = db_step(st, err);
+    int64_t n = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    db_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    if (n == 0)
+        return 0;
+    json_t *summary =
+        json_pack("{s:s, s:s, s:I}", "via", "export", "format",
+                  format == SPATIAL_GEOJSON ? "geojson" : "csv", "records", (json_int_t)n);
+    rc = spatial__audit_read(db, who, q->layer, summary, err);
+    json_decref(summary);
+    return rc;
+}
+
+int spatial_export(struct db *db, const struct principal *who, const struct spatial_layer *layer,
+                   const struct spatial_filter *f, enum spatial_format format,
+                   int (*write)(void *ctx, const char *data, size_t len), void *ctx, int64_t *count,
+                   struct bh_error *err)
+{
+    if (count)
+        *count = 0;
+    if (format != SPATIAL_GEOJSON && format != SPATIAL_CSV)
+        return bh_fail(err, BH_EINVALID, "format", "unknown file format");
+    struct spatial__query q;
+    int rc = spatial__query_build(db, who, layer, f, &q, err);
+    if (!rc)
+        rc = audit_export(db, who, &q, format, err);
+    struct db_stmt *st = NULL;
+    if (!rc) {
+        struct buf sql = BUF_INIT;
+        spatial__rows_sql(&q, f->ascending, false, false, &sql);
+        rc = db_prepare(db, buf_str(&sql), &st, err);
+        buf_cleanup(&sql);
+    }
+    if (rc) {
+        spatial__query_cleanup(&q);
+        return rc;
+    }
+    spatial__bind(st, &q, 1);
+    struct out o = { .b = BUF_INIT, .write = write, .ctx = ctx, .rc = 0 };
+    if (format == SPATIAL_GEOJSON)
+        buf_puts(&o.b, "{\"type\":\"FeatureCollection\",\"features\":[");
+    else
+        csv_header(layer, &o.b);
+    int64_t n = 0;
+    while (!o.rc && (rc = db_step(st, err)) == DB_ROW) {
+        json_t *item = layer->row_json(st, 0);
+        if (format == SPATIAL_GEOJSON) {
+            buf_puts(&o.b, n ? ",\n" : "\n");
+            geojson_feature(item, &o.b);
+        } else {
+            csv_row(layer, item, &o.b);
+        }
+        json_decref(item);
+        n++;
+        flush(&o, false);
+    }
+    db_stmt_done(st);
+    spatial__query_cleanup(&q);
+    if (!o.rc && rc >= 0) {
+        rc = 0;
+        if (format == SPATIAL_GEOJSON)
+            buf_puts(&o.b, n ? "\n]}\n" : "]}\n");
+        flush(&o, true);
+    }
+    if (o.rc)
+        rc = bh_fail(err, o.rc, NULL, "the %s file could not be written: %s", layer->name,
+                     bh_strerror(o.rc));
+    buf_cleanup(&o.b);
+    if (count)
+        *count = n;
+    return rc;
+}

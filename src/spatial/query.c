@@ -1,0 +1,638 @@
+/* One SQL builder for both layers: visibility (sharing_predicate), then each filter, with the
+ * index that finds the rows chosen from the data (see enum spatial__driver). */
+#include "spatial/internal.h"
+
+#include "audit/audit.h"
+#include "sharing/sharing.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The mean radius of the Earth (IUGG), the sphere great-circle distances are measured on. */
+#define EARTH_RADIUS_KM 6371.0088
+#define DEG             (M_PI / 180.0)
+
+/* Below this many rows every plan is fast, and the R*Tree (or the full-text index) is used
+ * whenever a box (or q) is asked for, so small stores behave the same every time. */
+#define PROBE_MIN_ROWS 20000
+/* An index leads when it hands over fewer than this share of the table: past it, looking
+ * each row up by its key costs more than reading the table in order (measured at a million
+ * incidents: 800,000 rows through the R*Tree took 2.4 s, the whole table 0.6 s). */
+#define PROBE_SHARE 10
+
+/* ---- binds ---- */
+
+struct binds {
+    struct spatial__bind *v;
+    int n, cap;
+};
+
+static void bind_text(struct binds *b, const char *s)
+{
+    if (b->n < b->cap)
+        b->v[b->n++] = (struct spatial__bind){ .kind = 't', .s = s };
+    else
+        b->n = b->cap + 1; /* remembered as too many; see spatial__query_build */
+}
+
+static void bind_double(struct binds *b, double d)
+{
+    if (b->n < b->cap)
+        b->v[b->n++] = (struct spatial__bind){ .kind = 'd', .d = d };
+    else
+        b->n = b->cap + 1;
+}
+
+static int bind_values(struct db_stmt *st, const struct spatial__bind *v, int n, int first)
+{
+    int k = first;
+    for (int i = 0; i < n; i++, k++) {
+        if (v[i].kind == 't')
+            db_bind_text(st, k, v[i].s);
+        else if (v[i].kind == 'd')
+            db_bind_double(st, k, v[i].d);
+        else
+            db_bind_int(st, k, v[i].i);
+    }
+    return k;
+}
+
+int spatial__bind(struct db_stmt *st, const struct spatial__query *q, int first)
+{
+    return bind_values(st, q->v, q->n, first);
+}
+
+/* ---- boxes ---- */
+
+/* A box that does not cross the antimeridian: west <= east. */
+struct box {
+    double w, s, e, n;
+};
+
+/* The bbox as one or two boxes (two when it crosses the antimeridian). */
+static int bbox_boxes(const struct spatial_filter *f, struct box out[2])
+{
+    if (f->west <= f->east) {
+        out[0] = (struct box){ f->west, f->south, f->east, f->north };
+        return 1;
+    }
+    out[0] = (struct box){ f->west, f->south, 180, f->north };
+    out[1] = (struct box){ -180, f->south, f->east, f->north };
+    return 2;
+}
+
+/* The boxes around the circle of `near`: the latitudes d/R either side, and the longitudes
+ * of the two points where a meridian touches the circle, asin(sin(d/R) / cos(lat)) either
+ * side; every longitude when the circle holds a pole. A hair wider than exact, so that
+ * rounding never loses a point the great-circle test would keep. */
+static int near_boxes(const struct spatial_filter *f, struct box out[2])
+{
+    const double margin = 1e-7; /* degrees, about a centimetre */
+    double ang = f->near_km / EARTH_RADIUS_KM;
+    double dlat = ang / DEG + margin;
+    double s = f->near_lat - dlat, n = f->near_lat + dlat;
+    double x = sin(ang) / cos(f->near_lat * DEG);
+    if (s <= -90 || n >= 90 || !(x < 1)) {
+        out[0] = (struct box){ -180, fmax(s, -90), 180, fmin(n, 90) };
+        return 1;
+    }
+    double dlon = asin(x) / DEG + margin;
+    double w = f->near_lon - dlon, e = f->near_lon + dlon;
+    if (w < -180) {
+        out[0] = (struct box){ w + 360, s, 180, n };
+        out[1] = (struct box){ -180, s, e, n };
+        return 2;
+    }
+    if (e > 180) {
+        out[0] = (struct box){ w, s, 180, n };
+        out[1] = (struct box){ -180, s, e - 360, n };
+        return 2;
+    }
+    out[0] = (struct box){ w, s, e, n };
+    return 1;
+}
+
+/* The boxes the rows must lie in: the bbox's, the circle's, or where both overlap. */
+static int search_boxes(const struct spatial_filter *f, struct box out[4])
+{
+    struct box a[2], b[2];
+    if (!f->has_near)
+        return bbox_boxes(f, out);
+    if (!f->has_bbox)
+        return near_boxes(f, out);
+    int na = bbox_boxes(f, a), nb = near_boxes(f, b), n = 0;
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++) {
+            struct box x = { fmax(a[i].w, b[j].w), fmax(a[i].s, b[j].s), fmin(a[i].e, b[j].e),
+                             fmin(a[i].n, b[j].n) };
+            if (x.w <= x.e && x.s <= x.n)
+                out[n++] = x;
+        }
+    return n;
+}
+
+/* "(a.latitude BETWEEN ? AND ? AND a.longitude BETWEEN ? AND ? OR ...)": the exact test of
+ * boxes on the stored coordinates (the R*Tree holds 32-bit floats rounded outwards, so it
+ * only narrows the search). */
+static void boxes_on_columns(const char *a, const struct box *b, int nb, struct buf *sql,
+                             struct binds *v)
+{
+    buf_putc(sql, '(');
+    for (int i = 0; i < nb; i++) {
+        buf_printf(sql, "%s(%s.latitude BETWEEN ? AND ? AND %s.longitude BETWEEN ? AND ?)",
+                   i ? " OR " : "", a, a);
+        bind_double(v, b[i].s);
+        bind_double(v, b[i].n);
+        bind_double(v, b[i].w);
+        bind_double(v, b[i].e);
+    }
+    buf_putc(sql, ')');
+}
+
+/* The R*Tree's rows overlapping the boxes (a point's box is the point, rounded outwards). */
+static void boxes_rtree_select(const char *rtree, const struct box *b, int nb, struct buf *sql,
+                               struct binds *v)
+{
+    for (int i = 0; i < nb; i++) {
+        buf_printf(sql,
+                   "%sSELECT n FROM %s WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND "
+                   "min_lat <= ?",
+                   i ? " UNION ALL " : "", rtree);
+        bind_double(v, b[i].w);
+        bind_double(v, b[i].e);
+        bind_double(v, b[i].s);
+        bind_double(v, b[i].n);
+    }
+}
+
+/* The great-circle distance test (haversine), exact where the boxes were a prefilter. */
+static void near_on_columns(const char *a, const struct spatial_filter *f, struct buf *sql,
+                            struct binds *v)
+{
+    buf_printf(sql,
+               "2 * asin(min(1, sqrt(pow(sin((radians(%s.latitude) - ?) / 2), 2) + ? * "
+               "cos(radians(%s.latitude)) * pow(sin((radians(%s.longitude) - ?) / 2), 2)))) "
+               "<= ?",
+               a, a, a);
+    bind_double(v, f->near_lat * DEG);
+    bind_double(v, cos(f->near_lat * DEG));
+    bind_double(v, f->near_lon * DEG);
+    bind_double(v, f->near_km / EARTH_RADIUS_KM);
+}
+
+/* ---- lists and words ---- */
+
+/* Copies the list "a,b,c" into `store` as "a\0b\0c" and returns how many values it holds. */
+static int split_list(const char *list, char store[SPATIAL_LIST_TEXT])
+{
+    if (!list[0])
+        return 0;
+    snprintf(store, SPATIAL_LIST_TEXT, "%s", list);
+    int n = 1;
+    for (char *p = store; *p; p++)
+        if (*p == ',') {
+            *p = '\0';
+            n++;
+        }
+    return n;
+}
+
+/* "(item, item)", binding the values of a split list. */
+static void in_list(const char *item, const char *store, int count, struct buf *sql,
+                    struct binds *v)
+{
+    buf_putc(sql, '(');
+    const char *s = store;
+    for (int i = 0; i < count; i++, s += strlen(s) + 1) {
+        buf_printf(sql, "%s%s", i ? ", " : "", item);
+        bind_text(v, s);
+    }
+    buf_putc(sql, ')');
+}
+
+static int check_missions(struct db *db, const char *store, int count, struct bh_error *err)
+{
+    const char *v = store;
+    for (int i = 0; i < count; i++, v += strlen(v) + 1) {
+        struct db_stmt *st;
+        int rc = db_prepare(db, "SELECT 1 FROM mission WHERE upper(acronym) = upper(?)", &st, err);
+        if (rc)
+            return rc;
+        db_bind_text(st, 1, v);
+        rc = db_step(st, err);
+        db_stmt_done(st);
+        if (rc < 0)
+            return rc;
+        if (rc != DB_ROW)
+            return bh_fail(err, BH_EINVALID, "mission", "mission '%.40s' is not a known mission",
+                           v);
+    }
+    return 0;
+}
+
+/* q as FTS5: every word a quoted string, so that no punctuation or keyword (AND, NEAR, a
+ * column name and a colon) is read as query syntax; a word ending in '*' is a prefix. The
+ * words are ANDed, as a search box is read. */
+static void fts_query(const char *text, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = text; *p;) {
+        while (*p && strchr(" \t\r\n\f\v", *p))
+            p++;
+        size_t len = strcspn(p, " \t\r\n\f\v");
+        if (!len)
+            break;
+        bool prefix = len > 1 && p[len - 1] == '*';
+        size_t wlen = prefix ? len - 1 : len;
+        bool keep = false;
+        for (size_t i = 0; i < wlen; i++)
+            keep |= (p[i] >= '0' && p[i] <= '9') ||
+                    ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z') || (unsigned char)p[i] >= 0x80;
+        /* A word takes at most twice its length plus four bytes, and `out` holds three times
+         * what q may hold, so every word fits. */
+        if (keep && n + 2 * wlen + 5 < cap) {
+            if (n)
+                out[n++] = ' ';
+            out[n++] = '"';
+            for (size_t i = 0; i < wlen; i++) {
+                if (p[i] == '"')
+                    out[n++] = '"';
+                out[n++] = p[i];
+            }
+            out[n++] = '"';
+            if (prefix)
+                out[n++] = '*';
+        }
+        p += len;
+    }
+    out[n] = '\0';
+}
+
+/* ---- which index leads ---- */
+
+/* A filter an index can serve, as SQL that starts with its column (so that a unary + in front
+ * keeps the planner off that index), with its own bound values; and how many rows the index
+ * would hand over for it. */
+#define PART_BINDS (SPATIAL_LIST_MAX + 16)
+struct part {
+    enum spatial__driver index;
+    struct buf sql;
+    struct spatial__bind v[PART_BINDS];
+    struct binds b;
+    int64_t rows;
+};
+
+static struct part *part_new(struct part *parts, int *np, enum spatial__driver index)
+{
+    struct part *p = &parts[(*np)++];
+    p->index = index;
+    buf_init(&p->sql);
+    p->b = (struct binds){ .v = p->v, .n = 0, .cap = PART_BINDS };
+    return p;
+}
+
+/* Counts, up to `cap`, the rows the part's index would hand over: the R*Tree's or the
+ * full-text index's own rows, or the entries of a table index (which hold the row key, so
+ * no row is read). */
+static int probe(struct db *db, const struct spatial__query *q, struct part *p,
+                 const char *rtree_select, int64_t cap, struct bh_error *err)
+{
+    const struct spatial_layer *l = q->layer;
+    struct buf sql = BUF_INIT;
+    if (p->index == SPATIAL__RTREE)
+        buf_printf(&sql, "SELECT count(*) FROM (%s LIMIT ?)", rtree_select);
+    else if (p->index == SPATIAL__FTS)
+        buf_printf(&sql, "SELECT count(*) FROM (SELECT rowid FROM %s WHERE %s MATCH ? LIMIT ?)",
+                   l->fts, l->fts);
+    else
+        buf_printf(&sql, "SELECT count(*) FROM (SELECT 1 FROM %s %s WHERE %s LIMIT ?)", l->table,
+                   l->alias, buf_str(&p->sql));
+    struct db_stmt *st;
+    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    buf_cleanup(&sql);
+    if (rc)
+        return rc;
+    db_bind_int(st, bind_values(st, p->v, p->b.n, 1), cap);
+    rc = db_step(st, err);
+    p->rows = rc == DB_ROW ? db_column_int(st, 0) : cap;
+    db_stmt_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* Sets q->driver to the index that hands over the fewest rows, if one hands over fewer than
+ * a tenth of the table. Each probe stops counting at that tenth, so asking costs little next
+ * to a wrong plan. */
+static int choose_driver(struct db *db, struct spatial__query *q, struct part *parts, int np,
+                         const char *rtree_select, struct bh_error *err)
+{
+    q->driver = SPATIAL__PLAIN;
+    if (np == 0)
+        return 0;
+    char sql[160];
+    int64_t rows = 0;
+    snprintf(sql, sizeof sql, "SELECT max(n) FROM %s", q->layer->table);
+    int rc = db_query_int(db, sql, 0, &rows, err);
+    if (rc)
+        return rc;
+    if (rows < PROBE_MIN_ROWS) {
+        for (int i = 0; i < np; i++)
+            if (parts[i].index == SPATIAL__RTREE ||
+                (parts[i].index == SPATIAL__FTS && q->driver == SPATIAL__PLAIN))
+                q->driver = parts[i].index;
+        return 0;
+    }
+    int64_t best = rows / PROBE_SHARE;
+    for (int i = 0; i < np; i++) {
+        if ((rc = probe(db, q, &parts[i], rtree_select, best, err)))
+            return rc;
+        if (parts[i].rows < best) {
+            best = parts[i].rows;
+            q->driver = parts[i].index;
+        }
+    }
+    return 0;
+}
+
+/* ---- the WHERE clause ---- */
+
+/* Appends " AND <sql>" to both clauses, its values to the query's, and a unary + in front
+ * where its index must not be used: in the page, every index but the leading one, except
+ * that the time index stays free when none leads (the page is read in time order); in the
+ * count, every index but the leading one (with none leading, one pass over the table costs
+ * less than a walk through any index that holds a tenth of it or more). */
+static void add(struct spatial__query *q, enum spatial__driver index, const char *sql,
+                const struct spatial__bind *v, int n)
+{
+    bool in_rows = index == q->driver || (index == SPATIAL__TIME && q->driver == SPATIAL__PLAIN);
+    bool in_count = index == q->driver;
+    bool indexed = index != SPATIAL__PLAIN;
+    buf_printf(&q->where, " AND %s%s", indexed && !in_rows ? "+" : "", sql);
+    buf_printf(&q->count_where, " AND %s%s", indexed && !in_count ? "+" : "", sql);
+    struct binds b = { .v = q->v, .n = q->n, .cap = SPATIAL__MAX_BINDS };
+    for (int i = 0; i < n; i++) {
+        if (v[i].kind == 't')
+            bind_text(&b, v[i].s);
+        else
+            bind_double(&b, v[i].d);
+    }
+    q->n = b.n;
+}
+
+int spatial__query_build(struct db *db, const struct principal *who,
+                         const struct spatial_layer *layer, const struct spatial_filter *f,
+                         struct spatial__query *q, struct bh_error *err)
+{
+    memset(q, 0, sizeof *q);
+    q->layer = layer;
+    if (f->status[0] && !layer->status_column)
+        return bh_fail(err, BH_EINVALID, "status", "status does not apply to %s", layer->name);
+    if (f->from[0] && f->to[0] && strcmp(f->from, f->to) > 0)
+        return bh_fail(err, BH_EINVALID, "to", "to (%s) is before from (%s)", f->to, f->from);
+    int nmission = split_list(f->mission, q->lists[0]);
+    int ntype = split_list(f->type, q->lists[1]);
+    int nstatus = split_list(f->status, q->lists[2]);
+    int rc = check_missions(db, q->lists[0], nmission, err);
+    if (rc)
+        return rc;
+    if (f->q[0])
+        fts_query(f->q, q->fts, sizeof q->fts);
+
+    const char *a = layer->alias;
+    struct box boxes[4];
+    bool spatial = f->has_bbox || f->has_near;
+    int nboxes = spatial ? search_boxes(f, boxes) : 0;
+
+    /* The filters an index can serve, each as a part. */
+    struct part parts[5];
+    int np = 0;
+    struct buf rtree_select = BUF_INIT;
+    if (nboxes > 0) {
+        struct part *p = part_new(parts, &np, SPATIAL__RTREE);
+        boxes_rtree_select(layer->rtree, boxes, nboxes, &rtree_select, &p->b);
+        buf_printf(&p->sql, "%s.n IN (%s)", a, buf_str(&rtree_select));
+    }
+    if (f->from[0] || f->to[0]) {
+        /* An open end is a bound no time passes, so both ends make one range. */
+        struct part *p = part_new(parts, &np, SPATIAL__TIME);
+        buf_printf(&p->sql, "%s.occurred_at BETWEEN ? AND ?", a);
+        bind_text(&p->b, f->from[0] ? f->from : "0000");
+        bind_text(&p->b, f->to[0] ? f->to : "9999");
+    }
+    if (q->fts[0]) {
+        struct part *p = part_new(parts, &np, SPATIAL__FTS);
+        buf_printf(&p->sql, "%s.n IN (SELECT rowid FROM %s WHERE %s MATCH ?)", a, layer->fts,
+                   layer->fts);
+        bind_text(&p->b, q->fts);
+    }
+    if (nmission) {
+        /* Acronyms match without case ("unmiss"), through the mission table so the index on
+         * the stored column still serves. A layer without a mission column (context events)
+         * takes the missions' host countries. */
+        struct part *p = part_new(parts, &np, SPATIAL__MISSION);
+        buf_printf(&p->sql, "%s.%s IN (SELECT m.%s FROM mission m WHERE upper(m.acronym) IN ", a,
+                   layer->mission_column ? layer->mission_column : layer->country_column,
+                   layer->mission_column ? "acronym" : "host_iso3");
+        in_list("upper(?)", q->lists[0], nmission, &p->sql, &p->b);
+        buf_putc(&p->sql, ')');
+    }
+    if (nstatus) {
+        struct part *p = part_new(parts, &np, SPATIAL__STATUS);
+        buf_printf(&p->sql, "%s.%s IN ", a, layer->status_column);
+        in_list("?", q->lists[2], nstatus, &p->sql, &p->b);
+    }
+    rc = choose_driver(db, q, parts, np, buf_str(&rtree_select), err);
+    buf_cleanup(&rtree_select);
+
+    buf_puts(&q->where, " WHERE ");
+    layer->visible(who, a, &q->where);
+    buf_puts(&q->count_where, buf_str(&q->where));
+    for (int i = 0; !rc && i < np; i++) {
+        /* The R*Tree narrows the search only when it leads; the exact test is below. */
+        if (parts[i].index != SPATIAL__RTREE || q->driver == SPATIAL__RTREE)
+            add(q, parts[i].index, buf_str(&parts[i].sql), parts[i].v, parts[i].b.n);
+    }
+    for (int i = 0; i < np; i++)
+        buf_cleanup(&parts[i].sql);
+    if (rc)
+        return rc;
+
+    /* What no index serves, tested on each row. */
+    struct spatial__bind v[PART_BINDS];
+    struct binds b = { .v = v, .n = 0, .cap = PART_BINDS };
+    struct buf sql = BUF_INIT;
+    if (spatial && nboxes == 0)
+        add(q, SPATIAL__PLAIN, "1 = 0", NULL, 0); /* the bbox and the circle do not meet */
+    if (spatial && nboxes > 0 && f->has_bbox) {
+        struct box bb[2];
+        boxes_on_columns(a, bb, bbox_boxes(f, bb), &sql, &b);
+        add(q, SPATIAL__PLAIN, buf_str(&sql), v, b.n);
+    }
+    if (spatial && nboxes > 0 && f->has_near) {
+        struct box nb[2];
+        buf_reset(&sql);
+        b.n = 0;
+        boxes_on_columns(a, nb, near_boxes(f, nb), &sql, &b);
+        buf_puts(&sql, " AND ");
+        near_on_columns(a, f, &sql, &b);
+        add(q, SPATIAL__PLAIN, buf_str(&sql), v, b.n);
+    }
+    if (ntype) {
+        buf_reset(&sql);
+        b.n = 0;
+        buf_printf(&sql, "%s.threat_type IN ", a);
+        in_list("?", q->lists[1], ntype, &sql, &b);
+        add(q, SPATIAL__PLAIN, buf_str(&sql), v, b.n);
+    }
+    buf_cleanup(&sql);
+    if (q->n > SPATIAL__MAX_BINDS || b.n > PART_BINDS)
+        return bh_fail(err, BH_EINVALID, NULL, "too many filter values");
+    return 0;
+}
+
+void spatial__query_cleanup(struct spatial__query *q)
+{
+    buf_cleanup(&q->where);
+    buf_cleanup(&q->count_where);
+}
+
+void spatial__rows_sql(const struct spatial__query *q, bool ascending, bool keyset, bool limit,
+                       struct buf *sql)
+{
+    const char *a = q->layer->alias;
+    /* The cursor's bound is on the time index too, which only the time order may use. */
+    const char *hold = q->driver == SPATIAL__TIME || q->driver == SPATIAL__PLAIN ? "" : "+";
+    buf_printf(sql, "SELECT %s FROM %s%s", q->layer->columns, q->layer->from, buf_str(&q->where));
+    if (keyset)
+        buf_printf(sql, " AND (%s%s.occurred_at %c ? OR (%s%s.occurred_at = ? AND %s.n %c ?))",
+                   hold, a, ascending ? '>' : '<', hold, a, a, ascending ? '>' : '<');
+    buf_printf(sql, " ORDER BY %s.occurred_at %s, %s.n %s", a, ascending ? "ASC" : "DESC", a,
+               ascending ? "ASC" : "DESC");
+    if (limit)
+        buf_puts(sql, " LIMIT ?");
+}
+
+/* ---- audit of the secretariat's reads ---- */
+
+int spatial__audit_read(struct db *db, const struct principal *who,
+                        const struct spatial_layer *layer, json_t *summary, struct bh_error *err)
+{
+    char action[64];
+    snprintf(action, sizeof action, "%s.read", layer->record_type);
+    int rc = db_begin(db, err);
+    if (rc)
+        return rc;
+    rc = audit_append(db, who, action, layer->record_type, NULL, summary, err);
+    if (!rc)
+        rc = db_commit(db, err);
+    if (rc)
+        db_rollback(db);
+    return rc;
+}
+
+static bool restricted(json_t *item)
+{
+    const char *t = json_string_value(json_object_get(item, "tlp"));
+    return t && (strcmp(t, "TLP:RED") == 0 || strcmp(t, "TLP:AMBER+STRICT") == 0);
+}
+
+/* ---- the cursor: "d:<occurred_at>/<n>" (or "a:" when oldest first) ---- */
+
+static int parse_cursor(const char *after, bool ascending, char ts[40], int64_t *n,
+                        struct bh_error *err)
+{
+    const char *slash = strrchr(after, '/');
+    char *end = NULL;
+    if ((after[0] != 'a' && after[0] != 'd') || after[1] != ':' || !slash ||
+        slash - after - 2 <= 0 || slash - after - 2 >= 40)
+        return bh_fail(err, BH_EINVALID, "cursor",
+                       "cursor is not one this list issued; start again without it");
+    if ((after[0] == 'a') != ascending)
+        return bh_fail(err, BH_EINVALID, "cursor",
+                       "cursor belongs to a list in the other sort order; start again without "
+                       "it");
+    *n = strtoll(slash + 1, &end, 10);
+    if (!slash[1] || *end || *n < 0)
+        return bh_fail(err, BH_EINVALID, "cursor", "cursor is damaged; start again without it");
+    memcpy(ts, after + 2, (size_t)(slash - after - 2));
+    ts[slash - after - 2] = '\0';
+    return 0;
+}
+
+int spatial_list(struct db *db, const struct principal *who, const struct spatial_layer *layer,
+                 const struct spatial_filter *f, const char *after, int limit, json_t *items,
+                 char next[SPATIAL_CURSOR_MAX], int64_t *total, struct bh_error *err)
+{
+    next[0] = '\0';
+    char ts[40] = "";
+    int64_t an = 0;
+    int rc = 0;
+    if (limit < 1)
+        return bh_fail(err, BH_EINVALID, "limit", "limit must be at least 1");
+    if (after && *after && (rc = parse_cursor(after, f->ascending, ts, &an, err)))
+        return rc;
+    struct spatial__query q;
+    rc = spatial__query_build(db, who, layer, f, &q, err);
+    if (!rc && total)
+        rc = spatial__total(db, &q, total, err);
+    json_t *audited = json_array();
+    if (!rc) {
+        struct buf sql = BUF_INIT;
+        spatial__rows_sql(&q, f->ascending, ts[0] != '\0', true, &sql);
+        struct db_stmt *st;
+        rc = db_prepare(db, buf_str(&sql), &st, err);
+        buf_cleanup(&sql);
+        if (!rc) {
+            int k = spatial__bind(st, &q, 1);
+            if (ts[0]) {
+                db_bind_text(st, k++, ts);
+                db_bind_text(st, k++, ts);
+                db_bind_int(st, k++, an);
+            }
+            /* One row more than the page tells whether another page follows. */
+            db_bind_int(st, k, (int64_t)limit + 1);
+            int n = 0;
+            int64_t last_n = 0;
+            while ((rc = db_step(st, err)) == DB_ROW) {
+                if (n++ == limit) {
+                    json_t *last = json_array_get(items, json_array_size(items) - 1);
+                    snprintf(next, SPATIAL_CURSOR_MAX, "%c:%s/%" PRId64, f->ascending ? 'a' : 'd',
+                             json_string_value(json_object_get(last, "occurred_at")), last_n);
+                    break;
+                }
+                json_t *item = layer->row_json(st, 0);
+                last_n = db_column_int(st, 0);
+                if (who && who->role == ROLE_ADMIN && restricted(item))
+                    json_array_append(audited, json_object_get(item, "id"));
+                json_array_append_new(items, item);
+            }
+            db_stmt_done(st);
+            rc = rc < 0 ? rc : 0;
+        }
+    }
+    spatial__query_cleanup(&q);
+    if (!rc && json_array_size(audited) > 0) {
+        json_t *summary = json_pack("{s:s, s:O}", "via", "list", "ids", audited);
+        rc = spatial__audit_read(db, who, layer, summary, err);
+        json_decref(summary);
+    }
+    json_decref(audited);
+    if (rc) {
+        json_array_clear(items);
+        next[0] = '\0';
+    }
+    return rc;
+}
+
+int spatial_count(struct db *db, const struct principal *who, const struct spatial_layer *layer,
+                  const struct spatial_filter *f, int64_t *total, struct bh_error *err)
+{
+    struct spatial__query q;
+    int rc = spatial__query_build(db, who, layer, f, &q, err);
+    if (!rc)
+        rc = spatial__total(db, &q, total, err);
+    spatial__query_cleanup(&q);
+    return rc;
+}

@@ -1,0 +1,199 @@
+/* `bluehelm import ucdp FILE` on the real UCDP GED file of the Central African Republic
+ * (BH_SHARED_DATA), checked against counts the sqlite3 shell makes from the raw GeoJSON by its
+ * own means (json_each over readfile()), then imported again. Skipped (77) when the file or
+ * the sqlite3 shell is absent. */
+#include "support.h"
+
+#include "db/db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define UCDP_FILE BH_SHARED_DATA "/conflict_events/ucdp_ged231_central_african_republic.geojson"
+#define PASSWORD  "Bangui convoy 2014 escort"
+
+/* Runs a shell command and returns its stdout (heap); fails unless it exits 0. */
+static char *sh(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        fail_msg("popen %s: %s", cmd, strerror(errno));
+    size_t cap = 65536, n = 0;
+    char *out = malloc(cap);
+    size_t got;
+    while ((got = fread(out + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0)
+            out = realloc(out, cap *= 2);
+    }
+    out[n] = '\0';
+    int status = pclose(p);
+    if (status != 0)
+        fail_msg("`%s` exited %d:\n%s", cmd, status, out);
+    return out;
+}
+
+static void require_sqlite3(void)
+{
+    if (system("command -v sqlite3 >/dev/null 2>&1") != 0) {
+        printf("skipped: the sqlite3 shell is not installed (it makes the independent count)\n");
+        exit(TEST_SKIP);
+    }
+}
+
+/* `sql` (its first `cols` columns) on a store through the store API, rows as "a|b|c" lines,
+ * NULL as "∅" so that it differs from an empty text (heap). */
+static char *store_query(const char *path, int cols, const char *sql)
+{
+    struct db *db = test_db_open(path, DB_OPEN_READONLY);
+    struct db_stmt *st;
+    struct bh_error err;
+    if (db_prepare(db, sql, &st, &err))
+        fail_msg("%s: %s", sql, err.message);
+    size_t cap = 65536, n = 0;
+    char *out = malloc(cap);
+    out[0] = '\0';
+    int rc;
+    while ((rc = db_step(st, &err)) == DB_ROW) {
+        for (int c = 0; c < cols; c++) {
+            const char *v = db_column_text(st, c);
+            if (n + strlen(v ? v : "") + 8 >= cap)
+                out = realloc(out, cap *= 2);
+            n += (size_t)sprintf(out + n, "%s%s", c ? "|" : "", v ? v : "∅");
+        }
+        out[n++] = '\n';
+        out[n] = '\0';
+    }
+    if (rc < 0)
+        fail_msg("%s: %s", sql, err.message);
+    db_stmt_done(st);
+    db_close(db);
+    return out;
+}
+
+static int64_t store_int(const char *path, const char *sql)
+{
+    struct db *db = test_db_open(path, DB_OPEN_READONLY);
+    int64_t v = test_query_int(db, sql);
+    db_close(db);
+    return v;
+}
+
+static struct test_run import(const char *db, const char *source, const char *file,
+                              const char *opt1, const char *opt2)
+{
+    const char *args[10] = { "import", source, file, "--db", db };
+    int n = 5;
+    if (opt1)
+        args[n++] = opt1;
+    if (opt2)
+        args[n++] = opt2;
+    args[n] = NULL;
+    return test_cli(args);
+}
+
+#define EVENTS  "SELECT count(*) FROM context_event"
+#define IMPORTS "SELECT count(*) FROM audit_log WHERE action = 'event.import'"
+/* Every stored column but the row key and the time of import, in key order. */
+#define ALL_COLS 25
+#define DUMP                                                                                    \
+    "SELECT e.id, e.source, e.source_id, e.occurred_at, e.date_end, e.date_precision, "         \
+    "e.latitude, e.longitude, e.geo_precision, e.country, e.country_iso3, e.admin1, e.admin2, " \
+    "e.place_name, e.threat_type, e.source_type, e.actor1, e.actor2, e.fatalities, "            \
+    "e.fatalities_low, e.fatalities_high, e.notes, o.code, e.tlp, e.sharing_group_id "          \
+    "FROM context_event e JOIN org o ON o.id = e.owner_org_id ORDER BY e.id"
+
+/* cli/import-ucdp-real-file: the GED file of the Central African Republic; per
+ * type_of_violence, the events and the sum of `best` equal what the sqlite3 shell counts in
+ * the raw GeoJSON; the second import adds nothing, updates nothing. */
+static void ucdp_real_file(void **state)
+{
+    (void)state;
+    test_require_path(UCDP_FILE, "the UCDP GED file of the Central African Republic");
+    require_sqlite3();
+    char *db = test_init_seeded_store("events_ucdp_real", PASSWORD);
+    struct test_run r = import(db, "ucdp", UCDP_FILE, NULL, NULL);
+    assert_status(r, 0);
+    assert_contains(r.out, "(ucdp geojson) into context_event: 1848 added, 0 updated, "
+                           "0 unchanged, 0 rejected");
+    test_run_free(&r);
+
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 -batch -separator '|' :memory: \"SELECT "
+             "json_extract(value,'$.properties.type_of_violence'), count(*), "
+             "sum(json_extract(value,'$.properties.best')) FROM "
+             "json_each(readfile('%s'),'$.features') GROUP BY 1 ORDER BY 1\"",
+             UCDP_FILE);
+    char *want = sh(cmd);
+    assert_string_equal(want, "1|401|3120\n2|371|3761\n3|1076|8067\n"); /* GED 23.1, CAR */
+    char *got = store_query(db, 3,
+                            "SELECT substr(source_type, 1, 1), count(*), sum(fatalities) FROM "
+                            "context_event WHERE source = 'ucdp' GROUP BY 1 ORDER BY 1");
+    assert_string_equal(got, want);
+    free(got);
+    /* The crosswalk: types 1 and 2 are armed clashes, 3 violence against civilians. */
+    got =
+        store_query(db, 2, "SELECT threat_type, count(*) FROM context_event GROUP BY 1 ORDER BY 1");
+    assert_string_equal(got, "armed_clash|772\nviolence_against_civilians|1076\n");
+    free(got);
+    /* The same sums of low and high, and every event placed in the right country. */
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 -batch -separator '|' :memory: \"SELECT "
+             "sum(json_extract(value,'$.properties.low')), "
+             "sum(json_extract(value,'$.properties.high')), "
+             "count(DISTINCT json_extract(value,'$.properties.id')) FROM "
+             "json_each(readfile('%s'),'$.features')\"",
+             UCDP_FILE);
+    char *want2 = sh(cmd);
+    got = store_query(db, 3,
+                      "SELECT sum(fatalities_low), sum(fatalities_high), count(DISTINCT "
+                      "source_id) FROM context_event");
+    assert_string_equal(got, want2);
+    free(got);
+    free(want2);
+    assert_int_equal(store_int(db, "SELECT count(*) FROM context_event WHERE country_iso3 = "
+                                   "'CAF' AND tlp = 'GREEN' AND sharing_group_id IS NULL"),
+                     1848);
+    /* One event, field by field, as the file has it (feature 0). */
+    got = store_query(db, ALL_COLS, "SELECT * FROM (" DUMP ") WHERE id = 'ucdp:36210'");
+    assert_string_equal(got, "ucdp:36210|ucdp|36210|2009-02-20T00:00:00Z|2009-02-20|1|5.399784|"
+                             "26.486881|5|Central African Republic|CAF|∅|∅|Southeast Central "
+                             "African Republic|armed_clash|1 state-based|Government of "
+                             "Uganda|LRA|3|3|3|Central African Republic remote southeast. "
+                             "Source: Reuters  25/2-09|DPO|GREEN|∅\n");
+    free(got);
+    char *before = store_query(db, ALL_COLS, DUMP);
+    char *stamps = store_query(db, 1, "SELECT max(imported_at) FROM context_event");
+
+    r = import(db, "ucdp", UCDP_FILE, NULL, NULL);
+    assert_status(r, 0);
+    assert_contains(r.out, "0 added, 0 updated, 1848 unchanged, 0 rejected");
+    test_run_free(&r);
+    char *after = store_query(db, ALL_COLS, DUMP);
+    assert_string_equal(after, before);
+    /* Not even the time of import changes: an unchanged event is not written. */
+    char *stamps2 = store_query(db, 1, "SELECT max(imported_at) FROM context_event");
+    assert_string_equal(stamps2, stamps);
+    assert_int_equal(store_int(db, IMPORTS), 2);
+    assert_int_equal(store_int(db, "SELECT count(*) FROM audit_log WHERE action = "
+                                   "'event.import' AND json_extract(summary, '$.unchanged') = "
+                                   "1848 AND json_extract(summary, '$.source') = 'ucdp'"),
+                     1);
+    free(before);
+    free(after);
+    free(stamps);
+    free(stamps2);
+    free(want);
+    free(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ucdp_real_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,126 @@
+// The map the incident pages draw on: Leaflet with an offline base layer, the country outlines
+// of Natural Earth (1:110m, from the world-atlas package) converted from TopoJSON with
+// topojson-client and drawn as a GeoJSON layer, so no tile server is needed. Where the server
+// names one (the `map_tile_url` setting, told by GET /api/v1/version) its tiles go under the
+// outlines. Leaflet and its cluster plugin are in this page's script only; the outlines are a
+// script of their own (about 100 KB), fetched once and then cached with the rest.
+import L from 'leaflet';
+import 'leaflet.markercluster';
+import { feature } from 'topojson-client';
+import { getTileUrl } from './common.js';
+
+export { L };
+
+let outlines = null;
+function getOutlines() {
+  if (!outlines) {
+    const p = import('world-atlas/countries-110m.json').then((m) => {
+      const topo = m.default || m;
+      return feature(topo, topo.objects.countries);
+    });
+    outlines = p;
+    p.catch(() => {
+      if (outlines === p) outlines = null;
+    });
+  }
+  return outlines;
+}
+
+// "https://{s}.tile.example.org/{z}/{x}/{y}.png" → "tile.example.org", for the attribution.
+function tileHost(url) {
+  const m = /^[a-z]+:\/\/(?:\{s\}\.)?([^/?#]+)/i.exec(url);
+  return m ? m[1] : url;
+}
+
+// A Leaflet map in `el` with the base layers; `options` go to L.map. `onBaseError(text)` hears
+// when the outlines could not be loaded (the markers still work).
+export function createMap(el, options, onBaseError) {
+  const map = L.map(
+    el,
+    Object.assign(
+      {
+        worldCopyJump: true,
+        minZoom: 1,
+        maxZoom: 12,
+        zoomSnap: 1,
+      },
+      options,
+    ),
+  );
+  // Plain words: a link here would be the app's only one to another site.
+  map.attributionControl.setPrefix('Leaflet');
+  // The outlines lie in a pane of their own, under the markers whatever order they arrive in.
+  map.createPane('outlines');
+  getOutlines().then(
+    (geo) => {
+      L.geoJSON(geo, {
+        pane: 'outlines',
+        renderer: L.svg({ pane: 'outlines' }),
+        interactive: false,
+        attribution: 'Natural Earth',
+        style: { className: 'country', weight: 0.7 },
+      }).addTo(map);
+    },
+    () => {
+      if (onBaseError) onBaseError('The country outlines could not be loaded.');
+    },
+  );
+  getTileUrl().then(
+    (url) => {
+      if (!url) return;
+      el.classList.add('has-tiles');
+      map.setMaxZoom(18);
+      L.tileLayer(url, { attribution: `Tiles: ${tileHost(url)}`, maxZoom: 18 }).addTo(map);
+    },
+    () => {},
+  );
+  return map;
+}
+
+// The view's bounding box as the API takes it (west,south,east,north), within the world's
+// limits: a view wider than the world asks for all of it.
+export function bboxOf(map) {
+  const b = map.getBounds();
+  let west = b.getWest();
+  let east = b.getEast();
+  if (east - west >= 360) {
+    west = -180;
+    east = 180;
+  } else {
+    // A view across the antimeridian after panning around the world: bring it back.
+    while (west < -180) {
+      west += 360;
+      east += 360;
+    }
+    while (west > 180) {
+      west -= 360;
+      east -= 360;
+    }
+    if (east > 180) {
+      // The API's box does not wrap: the part east of 180 is left for the next pan.
+      east = 180;
+    }
+  }
+  const south = Math.max(-90, b.getSouth());
+  const north = Math.min(90, b.getNorth());
+  const r = (x) => Math.round(x * 1e4) / 1e4;
+  return [r(west), r(south), r(east), r(north)].join(',');
+}
+
+// A cluster group whose clusters are circles with the count, in the layer's colour class.
+export function clusterGroup(kind) {
+  return L.markerClusterGroup({
+    showCoverageOnHover: false,
+    maxClusterRadius: 45,
+    chunkedLoading: true,
+    iconCreateFunction: (cluster) => {
+      const n = cluster.getChildCount();
+      const size = n < 10 ? 30 : n < 100 ? 36 : 44;
+      return L.divIcon({
+        html: String(n),
+        className: `cluster cluster-${kind}`,
+        iconSize: L.point(size, size),
+      });
+    },
+  });
+}
