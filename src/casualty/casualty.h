@@ -129,4 +129,10 @@ int casualty_list(struct db *db, const struct principal *who, const struct casua
                   const char *after, int limit, json_t *items, char next[CASUALTY_CURSOR_MAX],
                   int64_t *total, struct bh_error *err);
 
+/* The records linked to incident `incident_id` (casualty.incident_id) that `who` may see, by
+ * date, appended to `items` as JSON. An admin's view of embargoed, RED or AMBER+STRICT
+ * records among them is audited (casualty.read, via the incident). */
+int casualty_list_for_incident(struct db *db, const struct principal *who, const char *incident_id,
+                               json_t *items, struct bh_error *err);
+
 #endif

@@ -4,10 +4,10 @@
 #include "casualty/internal.h"
 
 #include "audit/audit.h"
-#include "incident/incident.h"
 #include "base/jsonfield.h"
 #include "base/timeutil.h"
 #include "base/uuid.h"
+#include "incident/incident.h"
 #include "sharing/sharing.h"
 
 #include <ctype.h>
@@ -911,5 +911,38 @@ int casualty_list(struct db *db, const struct principal *who, const struct casua
     json_decref(audited);
     if (rc)
         json_array_clear(items);
+    return rc;
+}
+
+int casualty_list_for_incident(struct db *db, const struct principal *who, const char *incident_id,
+                               json_t *items, struct bh_error *err)
+{
+    struct buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT " CASUALTY__COLUMNS " FROM casualty c JOIN org o ON "
+                   "o.id = c.owner_org_id WHERE c.incident_id = ? AND ");
+    casualty_predicate(who, "c", &sql);
+    buf_puts(&sql, " ORDER BY c.incident_date, c.casualty_id");
+    struct db_stmt *st;
+    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    buf_cleanup(&sql);
+    if (rc)
+        return rc;
+    json_t *audited = json_array();
+    db_bind_text(st, 1, incident_id);
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        if (casualty__read_audited(who, (int)db_column_int(st, CASUALTY__C_EMBARGOED),
+                                   db_column_text(st, CASUALTY__C_TLP)))
+            json_array_append_new(audited, json_string(db_column_text(st, CASUALTY__C_ID)));
+        json_array_append_new(items, casualty__row_json(st));
+    }
+    db_stmt_done(st);
+    rc = rc < 0 ? rc : 0;
+    if (!rc && json_array_size(audited) > 0) {
+        json_t *summary = json_pack("{s:s, s:s, s:O}", "via", "incident", "incident", incident_id,
+                                    "ids", audited);
+        rc = casualty__audit_read(db, who, NULL, summary, err);
+        json_decref(summary);
+    }
+    json_decref(audited);
     return rc;
 }

@@ -8,7 +8,6 @@
 #include "base/buf.h"
 #include "base/timeutil.h"
 #include "casualty/casualty.h"
-#include "casualty/internal.h"
 #include "sharing/sharing.h"
 #include "taxonomy/taxonomy.h"
 
@@ -619,33 +618,8 @@ static int set_recipients(struct db *db, const char *id, const int64_t *ids, siz
 static int decorate(struct db *db, const struct principal *who, const struct incident__loaded *l,
                     json_t *rec, struct bh_error *err)
 {
-    struct buf sql = BUF_INIT;
-    buf_puts(&sql, "SELECT " CASUALTY__COLUMNS " FROM casualty c JOIN org o ON "
-                   "o.id = c.owner_org_id WHERE c.incident_id = ? AND ");
-    casualty_predicate(who, "c", &sql);
-    buf_puts(&sql, " ORDER BY c.incident_date, c.casualty_id");
-    struct db_stmt *st;
-    int rc = db_prepare(db, buf_str(&sql), &st, err);
-    buf_cleanup(&sql);
-    if (rc)
-        return rc;
-    json_t *cas = json_array(), *audited = json_array();
-    db_bind_text(st, 1, l->id);
-    while ((rc = db_step(st, err)) == DB_ROW) {
-        if (casualty__read_audited(who, (int)db_column_int(st, CASUALTY__C_EMBARGOED),
-                                   db_column_text(st, CASUALTY__C_TLP)))
-            json_array_append_new(audited, json_string(db_column_text(st, CASUALTY__C_ID)));
-        json_array_append_new(cas, casualty__row_json(st));
-    }
-    db_stmt_done(st);
-    rc = rc < 0 ? rc : 0;
-    if (!rc && json_array_size(audited) > 0) {
-        json_t *summary =
-            json_pack("{s:s, s:s, s:O}", "via", "incident", "incident", l->id, "ids", audited);
-        rc = casualty__audit_read(db, who, NULL, summary, err);
-        json_decref(summary);
-    }
-    json_decref(audited);
+    json_t *cas = json_array();
+    int rc = casualty_list_for_incident(db, who, l->id, cas, err);
     json_object_set_new(rec, "casualty_records", cas);
     int64_t dups = 0;
     if (!rc)

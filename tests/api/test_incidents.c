@@ -372,6 +372,7 @@ static void api_incidents_workflow(void **state)
     snprintf(headers, sizeof headers, "%sIf-Match: \"2\"\r\n", fra_rep.headers);
     test_call(server.port, headers, "PATCH", path, "{\"place_name\":\"Menaka\"}", &r);
     assert_problem(&r, 412, "If-Match");
+    assert_contains(r.body, "\"title\":\"Precondition Failed\"");
     test_response_free(&r);
     snprintf(headers, sizeof headers, "%sIf-Match: W/\"abc\"\r\n", fra_rep.headers);
     test_call(server.port, headers, "PATCH", path, "{\"place_name\":\"Menaka\"}", &r);
