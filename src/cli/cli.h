@@ -98,6 +98,22 @@ int cli_dispatch(const struct cli_group *group, int argc, char **argv);
 enum { CLI_STORE_ANY_VERSION = 1 << 8 }; /* clear of DB_OPEN_* */
 int cli_open_store(const struct cli_args *a, int flags, struct db **db);
 
+/* An export's destination (output.c): standard output when `path` is NULL, else a temporary
+ * file beside `path` that cli_output_close() renames to it when the export succeeded and
+ * removes when it failed, so a failed export leaves any earlier file as it was. */
+struct cli_output {
+    FILE *fp;
+    const char *path;
+    char tmp[4096];
+};
+
+/* Opens the destination; on failure prints the one-line error and returns CLI_FAILED. */
+int cli_output_open(struct cli_output *o, const char *cmd, const char *path);
+
+/* Flushes and closes; `rc` is the export's result. Returns it, or BH_EIO (in `err`) when the
+ * output could not be written whole. */
+int cli_output_close(struct cli_output *o, int rc, struct bh_error *err);
+
 /* The exit status for a module's error code `rc`: a value from the command line that the
  * module refused (BH_EINVALID) is a usage error, anything else (a taken name, a missing
  * record, the store) the work failing. */

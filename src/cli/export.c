@@ -115,24 +115,11 @@ static int run_casualties(int argc, char **argv)
     struct db *db;
     if ((rc = cli_open_store(&a, 0, &db)))
         return rc;
-    /* A file is written beside its final name and renamed when whole, so a failed export
-     * neither leaves half a file nor destroys the one that was there. */
     const char *path = a.values[O_OUTPUT];
-    FILE *out = stdout;
-    char tmp[4096] = "";
-    if (path) {
-        int fd = -1;
-        if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) < (int)sizeof tmp)
-            fd = mkstemp(tmp);
-        if (fd < 0 || !(out = fdopen(fd, "w"))) {
-            cli_error("%s: cannot write %s: %s", cmd, path, strerror(errno));
-            if (fd >= 0) {
-                close(fd);
-                unlink(tmp);
-            }
-            db_close(db);
-            return CLI_FAILED;
-        }
+    struct cli_output out;
+    if ((rc = cli_output_open(&out, cmd, path))) {
+        db_close(db);
+        return rc;
     }
     struct principal who;
     if (a.values[O_PUBLISHED])
@@ -140,19 +127,11 @@ static int run_casualties(int argc, char **argv)
     else
         principal_cli(&who);
     int64_t rows = 0;
-    rc = casualty_export(db, &who, &f, (enum casualty_export_format)fmt, to_file, out, &rows, &err);
+    rc = casualty_export(db, &who, &f, (enum casualty_export_format)fmt, to_file, out.fp, &rows,
+                         &err);
     db_close(db);
-    int werr = fflush(out) != 0 || ferror(out);
-    if (path)
-        werr |= fclose(out) != 0;
-    if (!rc && werr)
-        rc = bh_fail(&err, BH_EIO, NULL, "cannot write %s: %s", path ? path : "the output",
-                     strerror(errno));
-    if (!rc && path && rename(tmp, path) != 0)
-        rc = bh_fail(&err, BH_EIO, NULL, "cannot write %s: %s", path, strerror(errno));
+    rc = cli_output_close(&out, rc, &err);
     if (rc) {
-        if (path)
-            unlink(tmp);
         if (rc == BH_EINVALID && err.field[0]) {
             fprintf(stderr, "bluehelm %s: --%s: %s\n", cmd, err.field, err.message);
             return CLI_USAGE;
