@@ -22,27 +22,6 @@
 #define PASSWORD    "Sahel convoy 2021 escort"
 #define FIXTURES    BH_TEST_DATA "/un_fatalities/"
 
-/* Runs a shell command and returns its stdout (heap); fails unless it exits 0. */
-static char *sh(const char *cmd)
-{
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        fail_msg("popen %s: %s", cmd, strerror(errno));
-    size_t cap = 65536, n = 0;
-    char *out = malloc(cap);
-    size_t got;
-    while ((got = fread(out + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0)
-            out = realloc(out, cap *= 2);
-    }
-    out[n] = '\0';
-    int status = pclose(p);
-    if (status != 0)
-        fail_msg("`%s` exited %d:\n%s", cmd, status, out);
-    return out;
-}
-
 /* The sqlite3 shell's own reading of a CSV file: a new database `dir`/raw.db with the file
  * in table raw (every column text, as .import makes it). Returns its path (heap). */
 static char *sqlite3_import(const char *dir, const char *csv)
@@ -51,7 +30,7 @@ static char *sqlite3_import(const char *dir, const char *csv)
     unlink(db);
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "sqlite3 -batch '%s' \".import --csv '%s' raw\"", db, csv);
-    free(sh(cmd));
+    free(test_sh(cmd));
     return db;
 }
 
@@ -60,45 +39,7 @@ static char *sqlite3_query(const char *db, const char *sql)
 {
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "sqlite3 -batch -separator '|' '%s' \"%s\"", db, sql);
-    return sh(cmd);
-}
-
-/* `sql` (its first `cols` columns) on a Bluehelm store through the store API, rows as
- * "a|b|c" lines (heap). */
-static char *store_query(const char *path, int cols, const char *sql)
-{
-    struct db *db = test_db_open(path, DB_OPEN_READONLY);
-    struct db_stmt *st;
-    struct bh_error err;
-    if (db_prepare(db, sql, &st, &err))
-        fail_msg("%s: %s", sql, err.message);
-    size_t cap = 65536, n = 0;
-    char *out = malloc(cap);
-    out[0] = '\0';
-    int rc;
-    while ((rc = db_step(st, &err)) == DB_ROW) {
-        for (int c = 0; c < cols; c++) {
-            const char *v = db_column_text(st, c);
-            if (n + strlen(v ? v : "") + 4 >= cap)
-                out = realloc(out, cap *= 2);
-            n += (size_t)sprintf(out + n, "%s%s", c ? "|" : "", v ? v : "");
-        }
-        out[n++] = '\n';
-        out[n] = '\0';
-    }
-    if (rc < 0)
-        fail_msg("%s: %s", sql, err.message);
-    db_stmt_done(st);
-    db_close(db);
-    return out;
-}
-
-static int64_t store_int(const char *path, const char *sql)
-{
-    struct db *db = test_db_open(path, DB_OPEN_READONLY);
-    int64_t v = test_query_int(db, sql);
-    db_close(db);
-    return v;
+    return test_sh(cmd);
 }
 
 /* Fails, showing the first line that differs, unless `got` equals `want`. */
@@ -184,7 +125,7 @@ static void import_real_file(void **state)
           "SELECT mission_acronym, count(*) FROM " KEPT " GROUP BY 1 ORDER BY 1" },
     };
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
-        char *ours = store_query(db, groups[i].cols, groups[i].ours);
+        char *ours = test_store_rows(db, groups[i].cols, groups[i].ours, "");
         char *theirs = sqlite3_query(raw, groups[i].theirs);
         assert_true(test_count_lines(theirs) >= 6);
         same_lines(groups[i].what, ours, theirs);
@@ -192,11 +133,12 @@ static void import_real_file(void **state)
         free(theirs);
     }
     /* Every record is the UN's, released, public; one audit entry. */
-    assert_int_equal(store_int(db, "SELECT count(*) FROM casualty WHERE source = 'un' AND "
-                                   "embargoed = 0 AND tlp = 'CLEAR' AND released_at IS NOT NULL"),
+    assert_int_equal(test_store_int(db,
+                                    "SELECT count(*) FROM casualty WHERE source = 'un' AND "
+                                    "embargoed = 0 AND tlp = 'CLEAR' AND released_at IS NOT NULL"),
                      4423);
-    assert_int_equal(store_int(db, "SELECT count(*) FROM audit_log WHERE action = "
-                                   "'casualty.import' AND username LIKE 'cli:%'"),
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM audit_log WHERE action = "
+                                        "'casualty.import' AND username LIKE 'cli:%'"),
                      1);
     free(dup_lines);
     free(kept);
@@ -222,7 +164,7 @@ static void import_again_and_modified(void **state)
     assert_status(r, 0);
     assert_contains(r.out, "into casualty: 0 added, 0 updated, 4423 unchanged, 6 rejected\n");
     test_run_free(&r);
-    assert_int_equal(store_int(db, "SELECT count(*) FROM casualty"), 4423);
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM casualty"), 4423);
 
     /* One row changed (its incident type), one row added. */
     size_t len;
@@ -248,16 +190,18 @@ static void import_again_and_modified(void **state)
     assert_status(r, 0);
     assert_contains(r.out, "into casualty: 1 added, 1 updated, 4422 unchanged, 6 rejected\n");
     test_run_free(&r);
-    assert_int_equal(store_int(db, "SELECT count(*) FROM casualty"), 4424);
-    char *v = store_query(db, 2,
-                          "SELECT incident_type, source_updated FROM casualty WHERE "
-                          "casualty_id = 'UNTSO-1948-07-02408'");
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM casualty"), 4424);
+    char *v = test_store_rows(db, 2,
+                              "SELECT incident_type, source_updated FROM casualty WHERE "
+                              "casualty_id = 'UNTSO-1948-07-02408'",
+                              "");
     assert_string_equal(v, "Accident|2025-05-01\n");
     free(v);
     /* The new record is Rwanda's: the seeded store has the organization. */
-    v = store_query(db, 1,
-                    "SELECT o.code FROM casualty c JOIN org o ON o.id = c.owner_org_id "
-                    "WHERE c.casualty_id = 'MINUSCA-2025-03-00003'");
+    v = test_store_rows(db, 1,
+                        "SELECT o.code FROM casualty c JOIN org o ON o.id = c.owner_org_id "
+                        "WHERE c.casualty_id = 'MINUSCA-2025-03-00003'",
+                        "");
     assert_string_equal(v, "RWA\n");
     free(v);
     free(path);
@@ -275,8 +219,8 @@ static void import_bad_input(void **state)
     assert_run(test_cli((const char *[]){ "import", "un-fatalities", FIXTURES "valid_small.csv",
                                           "--db", db, NULL }),
                0, "valid_small.csv (un-fatalities) into casualty: 5 added", NULL);
-    int64_t rows = store_int(db, "SELECT count(*) FROM casualty");
-    int64_t audits = store_int(db, "SELECT count(*) FROM audit_log");
+    int64_t rows = test_store_int(db, "SELECT count(*) FROM casualty");
+    int64_t audits = test_store_int(db, "SELECT count(*) FROM audit_log");
 
     assert_run(test_cli((const char *[]){ "import", "un-fatalities", "--db", db, NULL }), 2, NULL,
                "the FILE to import is required");
@@ -304,8 +248,8 @@ static void import_bad_input(void **state)
         assert_int_equal(test_count_lines(r.err), 1);
         assert_string_equal(r.out, "");
         test_run_free(&r);
-        assert_int_equal(store_int(db, "SELECT count(*) FROM casualty"), rows);
-        assert_int_equal(store_int(db, "SELECT count(*) FROM audit_log"), audits);
+        assert_int_equal(test_store_int(db, "SELECT count(*) FROM casualty"), rows);
+        assert_int_equal(test_store_int(db, "SELECT count(*) FROM audit_log"), audits);
     }
     /* Rows rejected one by one: listed by line, then the counts; exit 0. */
     struct test_run r = test_cli((const char *[]){
@@ -428,11 +372,12 @@ static void import_deployments(void **state)
              "CAST(Troops AS INTEGER) END), sum(CASE Police WHEN 'NA' THEN 0 ELSE CAST(Police AS "
              "INTEGER) END), sum(CASE Observers WHEN 'NA' THEN 0 ELSE CAST(Observers AS INTEGER) "
              "END), sum(CAST(Total AS INTEGER)) FROM raw GROUP BY 1 ORDER BY 1");
-    char *ours_int = store_query(db, 6,
-                                 "SELECT substr(month, 1, 4), count(*), "
-                                 "CAST(total(troops) AS INTEGER), CAST(total(police) AS "
-                                 "INTEGER), CAST(total(observers) AS INTEGER), sum(total) "
-                                 "FROM deployment_monthly GROUP BY 1 ORDER BY 1");
+    char *ours_int = test_store_rows(db, 6,
+                                     "SELECT substr(month, 1, 4), count(*), "
+                                     "CAST(total(troops) AS INTEGER), CAST(total(police) AS "
+                                     "INTEGER), CAST(total(observers) AS INTEGER), sum(total) "
+                                     "FROM deployment_monthly GROUP BY 1 ORDER BY 1",
+                                     "");
     assert_int_equal(test_count_lines(theirs), 28); /* 1990 to 2017 */
     same_lines("IPI monthly by year", ours_int, theirs);
     free(ours_int);
@@ -443,7 +388,8 @@ static void import_deployments(void **state)
     theirs = sqlite3_query(raw, "SELECT Year, \\\"Size of total peacekeeping force (United "
                                 "Nations Peacekeeping)\\\" FROM raw ORDER BY CAST(Year AS "
                                 "INTEGER)");
-    char *ours = store_query(db, 2, "SELECT year, total FROM deployment_yearly ORDER BY year");
+    char *ours =
+        test_store_rows(db, 2, "SELECT year, total FROM deployment_yearly ORDER BY year", "");
     assert_int_equal(test_count_lines(theirs), 75);
     same_lines("OWID yearly", ours, theirs);
     free(ours);

@@ -19,44 +19,6 @@
 #define ACLED_DIR BH_TEST_DATA "/acled/"
 #define PASSWORD  "Bangui convoy 2014 escort"
 
-/* `sql` (its first `cols` columns) on a store through the store API, rows as "a|b|c" lines,
- * NULL as "∅" so that it differs from an empty text (heap). */
-static char *store_query(const char *path, int cols, const char *sql)
-{
-    struct db *db = test_db_open(path, DB_OPEN_READONLY);
-    struct db_stmt *st;
-    struct bh_error err;
-    if (db_prepare(db, sql, &st, &err))
-        fail_msg("%s: %s", sql, err.message);
-    size_t cap = 65536, n = 0;
-    char *out = malloc(cap);
-    out[0] = '\0';
-    int rc;
-    while ((rc = db_step(st, &err)) == DB_ROW) {
-        for (int c = 0; c < cols; c++) {
-            const char *v = db_column_text(st, c);
-            if (n + strlen(v ? v : "") + 8 >= cap)
-                out = realloc(out, cap *= 2);
-            n += (size_t)sprintf(out + n, "%s%s", c ? "|" : "", v ? v : "∅");
-        }
-        out[n++] = '\n';
-        out[n] = '\0';
-    }
-    if (rc < 0)
-        fail_msg("%s: %s", sql, err.message);
-    db_stmt_done(st);
-    db_close(db);
-    return out;
-}
-
-static int64_t store_int(const char *path, const char *sql)
-{
-    struct db *db = test_db_open(path, DB_OPEN_READONLY);
-    int64_t v = test_query_int(db, sql);
-    db_close(db);
-    return v;
-}
-
 static struct test_run import(const char *db, const char *source, const char *file,
                               const char *opt1, const char *opt2)
 {
@@ -93,10 +55,12 @@ static void ucdp_csv_matches_geojson(void **state)
     assert_status(r, 0);
     assert_contains(r.out, "(ucdp csv) into context_event: 5 added, 0 updated, 0 unchanged");
     test_run_free(&r);
-    char *got = store_query(db, 8,
-                            "SELECT source_id, threat_type, source_type, occurred_at, date_end, "
-                            "admin1, fatalities_low || '-' || fatalities || '-' || "
-                            "fatalities_high, actor2 FROM context_event ORDER BY occurred_at");
+    char *got =
+        test_store_rows(db, 8,
+                        "SELECT source_id, threat_type, source_type, occurred_at, date_end, "
+                        "admin1, fatalities_low || '-' || fatalities || '-' || "
+                        "fatalities_high, actor2 FROM context_event ORDER BY occurred_at",
+                        "∅");
     assert_string_equal(
         got, "36210|armed_clash|1 state-based|2009-02-20T00:00:00Z|2009-02-20|∅|3-3-3|LRA\n"
              "29591|armed_clash|2 non-state|2011-09-11T00:00:00Z|2011-09-12|Haute-Kotto "
@@ -129,8 +93,8 @@ static void ucdp_bad_rows(void **state)
     assert_contains(r.out, "line 3 (id 29591): latitude 95 is outside -90..90");
     assert_contains(r.err, "9 rows rejected, so nothing was imported (strict)");
     test_run_free(&r);
-    assert_int_equal(store_int(db, EVENTS), 0);
-    assert_int_equal(store_int(db, IMPORTS), 0);
+    assert_int_equal(test_store_int(db, EVENTS), 0);
+    assert_int_equal(test_store_int(db, IMPORTS), 0);
 
     r = import(db, "ucdp", UCDP_DIR "ged_bad.csv", NULL, NULL);
     assert_status(r, 0);
@@ -151,7 +115,7 @@ static void ucdp_bad_rows(void **state)
         assert_contains(r.out, want[i]);
     assert_int_equal(test_count_lines(r.out), 10);
     test_run_free(&r);
-    char *got = store_query(db, 1, "SELECT id FROM context_event");
+    char *got = test_store_rows(db, 1, "SELECT id FROM context_event", "∅");
     assert_string_equal(got, "ucdp:36210\n");
     free(got);
 
@@ -169,8 +133,8 @@ static void ucdp_bad_rows(void **state)
     for (size_t i = 0; i < sizeof want_geo / sizeof want_geo[0]; i++)
         assert_contains(r.out, want_geo[i]);
     test_run_free(&r);
-    assert_int_equal(store_int(db, EVENTS), 1);
-    assert_int_equal(store_int(db, IMPORTS), 2);
+    assert_int_equal(test_store_int(db, EVENTS), 1);
+    assert_int_equal(test_store_int(db, IMPORTS), 2);
     free(db);
 }
 
@@ -195,8 +159,8 @@ static void ucdp_not_ged(void **state)
     }
     struct test_run r = import(db, "ucdp", UCDP_DIR "no such file.csv", NULL, NULL);
     assert_run(r, 1, NULL, "cannot open");
-    assert_int_equal(store_int(db, EVENTS), 0);
-    assert_int_equal(store_int(db, IMPORTS), 0);
+    assert_int_equal(test_store_int(db, EVENTS), 0);
+    assert_int_equal(test_store_int(db, IMPORTS), 0);
     free(db);
 }
 
@@ -225,9 +189,9 @@ static void acled_dyadic_monadic(void **state)
     assert_contains(r.out, "7 added, 0 updated, 0 unchanged, 0 rejected (13 rows, 7 events)");
     test_run_free(&r);
 
-    char *a = store_query(dyadic, ALL_COLS, DUMP);
-    char *b = store_query(monadic, ALL_COLS, DUMP);
-    char *c = store_query(api, ALL_COLS, DUMP);
+    char *a = test_store_rows(dyadic, ALL_COLS, DUMP, "∅");
+    char *b = test_store_rows(monadic, ALL_COLS, DUMP, "∅");
+    char *c = test_store_rows(api, ALL_COLS, DUMP, "∅");
     assert_string_equal(b, a);
     assert_string_equal(c, a);
     free(a);
@@ -235,9 +199,10 @@ static void acled_dyadic_monadic(void **state)
     free(c);
 
     /* What the events are, independently of how they were read. */
-    char *got = store_query(dyadic, 6,
-                            "SELECT source_id, threat_type, country_iso3, actor1, actor2, "
-                            "fatalities FROM context_event ORDER BY source_id");
+    char *got = test_store_rows(dyadic, 6,
+                                "SELECT source_id, threat_type, country_iso3, actor1, actor2, "
+                                "fatalities FROM context_event ORDER BY source_id",
+                                "∅");
     assert_string_equal(
         got, "CEN10001|armed_clash|CAF|Military Forces of the Central African Republic (2016-)|3R: "
              "Return, Reclamation, Rehabilitation|4\n"
@@ -254,9 +219,10 @@ static void acled_dyadic_monadic(void **state)
              "MLI20001|armed_clash|MLI|Unidentified Communal Militia (Mali)|Unidentified Communal "
              "Militia (Mali)|2\n");
     free(got);
-    got = store_query(dyadic, 4,
-                      "SELECT occurred_at, date_precision, geo_precision, source_type FROM "
-                      "context_event WHERE id = 'acled:CEN10003'");
+    got = test_store_rows(dyadic, 4,
+                          "SELECT occurred_at, date_precision, geo_precision, source_type FROM "
+                          "context_event WHERE id = 'acled:CEN10003'",
+                          "∅");
     assert_string_equal(got, "2023-01-20T00:00:00Z|2|2|Violence against civilians: "
                              "Abduction/forced disappearance\n");
     free(got);
@@ -270,8 +236,8 @@ static void acled_dyadic_monadic(void **state)
     assert_status(r, 0);
     assert_contains(r.out, "0 added, 0 updated, 7 unchanged, 0 rejected");
     test_run_free(&r);
-    assert_int_equal(store_int(dyadic, EVENTS), 7);
-    assert_int_equal(store_int(dyadic, IMPORTS), 2);
+    assert_int_equal(test_store_int(dyadic, EVENTS), 7);
+    assert_int_equal(test_store_int(dyadic, IMPORTS), 2);
     free(dyadic);
     free(monadic);
     free(api);
@@ -308,20 +274,21 @@ static void acled_bad_rows(void **state)
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         assert_contains(r.out, want[i]);
     test_run_free(&r);
-    char *got = store_query(db, 2, "SELECT id, threat_type FROM context_event ORDER BY id");
+    char *got =
+        test_store_rows(db, 2, "SELECT id, threat_type FROM context_event ORDER BY id", "∅");
     assert_string_equal(got, "acled:CEN10001|armed_clash\nacled:CEN10091|other\n"
                              "acled:CEN10096|unknown\n");
     free(got);
-    assert_int_equal(store_int(db, "SELECT json_extract(summary, '$.fallback') FROM audit_log "
-                                   "WHERE action = 'event.import'"),
+    assert_int_equal(test_store_int(db, "SELECT json_extract(summary, '$.fallback') FROM audit_log "
+                                        "WHERE action = 'event.import'"),
                      2);
 
     r = import(db, "acled", ACLED_DIR "no_fatalities.csv", NULL, NULL);
     assert_run(r, 1, NULL, "line 1: the header has no column 'fatalities'");
     r = import(db, "acled", UCDP_DIR "ged_sample.csv", NULL, NULL);
     assert_run(r, 1, NULL, "the header has no column 'event_id_cnty'");
-    assert_int_equal(store_int(db, EVENTS), 3);
-    assert_int_equal(store_int(db, IMPORTS), 1);
+    assert_int_equal(test_store_int(db, EVENTS), 3);
+    assert_int_equal(test_store_int(db, IMPORTS), 1);
     free(db);
 }
 
@@ -345,7 +312,7 @@ static void acled_monadic_bad_row(void **state)
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         assert_contains(r.out, want[i]);
     test_run_free(&r);
-    char *got = store_query(db, 3, "SELECT id, actor1, actor2 FROM context_event");
+    char *got = test_store_rows(db, 3, "SELECT id, actor1, actor2 FROM context_event", "∅");
     assert_string_equal(got, "acled:CEN10001|Military Forces of the Central African Republic "
                              "(2016-)|3R: Return, Reclamation, Rehabilitation\n");
     free(got);
@@ -373,8 +340,8 @@ static void events_marking(void **state)
                "store");
     r = import(db, "acled", ACLED_DIR "dyadic.csv", "--group", "Sahel cell");
     assert_run(r, 2, NULL, "no sharing group is named or numbered 'Sahel cell'");
-    assert_int_equal(store_int(db, EVENTS), 0);
-    assert_int_equal(store_int(db, IMPORTS), 0);
+    assert_int_equal(test_store_int(db, EVENTS), 0);
+    assert_int_equal(test_store_int(db, IMPORTS), 0);
 
     /* A group of FRA's: it does not include DPO, the owner. */
     struct db *h = test_db_open(db, 0);
@@ -402,9 +369,11 @@ static void events_marking(void **state)
     test_run_free(&r);
     char want[64];
     snprintf(want, sizeof want, "AMBER|%lld|DPO|7\n", (long long)dpo_group);
-    char *got = store_query(db, 4,
-                            "SELECT e.tlp, e.sharing_group_id, o.code, count(*) FROM "
-                            "context_event e JOIN org o ON o.id = e.owner_org_id GROUP BY 1, 2, 3");
+    char *got =
+        test_store_rows(db, 4,
+                        "SELECT e.tlp, e.sharing_group_id, o.code, count(*) FROM "
+                        "context_event e JOIN org o ON o.id = e.owner_org_id GROUP BY 1, 2, 3",
+                        "∅");
     assert_string_equal(got, want);
     free(got);
     /* Marking them GREEN again is an update of every event. */
@@ -416,8 +385,8 @@ static void events_marking(void **state)
     r = import(db, "ucdp", UCDP_DIR "ged_sample.csv", "--tlp", "CLEAR");
     assert_status(r, 0);
     test_run_free(&r);
-    got = store_query(db, 3,
-                      "SELECT source, tlp, count(*) FROM context_event GROUP BY 1, 2 ORDER BY 1");
+    got = test_store_rows(
+        db, 3, "SELECT source, tlp, count(*) FROM context_event GROUP BY 1, 2 ORDER BY 1", "∅");
     assert_string_equal(got, "acled|GREEN|7\nucdp|CLEAR|5\n");
     free(got);
     free(db);

@@ -14,73 +14,6 @@
 #define UCDP_FILE BH_SHARED_DATA "/conflict_events/ucdp_ged231_central_african_republic.geojson"
 #define PASSWORD  "Bangui convoy 2014 escort"
 
-/* Runs a shell command and returns its stdout (heap); fails unless it exits 0. */
-static char *sh(const char *cmd)
-{
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        fail_msg("popen %s: %s", cmd, strerror(errno));
-    size_t cap = 65536, n = 0;
-    char *out = malloc(cap);
-    size_t got;
-    while ((got = fread(out + n, 1, cap - n - 1, p)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0)
-            out = realloc(out, cap *= 2);
-    }
-    out[n] = '\0';
-    int status = pclose(p);
-    if (status != 0)
-        fail_msg("`%s` exited %d:\n%s", cmd, status, out);
-    return out;
-}
-
-static void require_sqlite3(void)
-{
-    if (system("command -v sqlite3 >/dev/null 2>&1") != 0) {
-        printf("skipped: the sqlite3 shell is not installed (it makes the independent count)\n");
-        exit(TEST_SKIP);
-    }
-}
-
-/* `sql` (its first `cols` columns) on a store through the store API, rows as "a|b|c" lines,
- * NULL as "∅" so that it differs from an empty text (heap). */
-static char *store_query(const char *path, int cols, const char *sql)
-{
-    struct db *db = test_db_open(path, DB_OPEN_READONLY);
-    struct db_stmt *st;
-    struct bh_error err;
-    if (db_prepare(db, sql, &st, &err))
-        fail_msg("%s: %s", sql, err.message);
-    size_t cap = 65536, n = 0;
-    char *out = malloc(cap);
-    out[0] = '\0';
-    int rc;
-    while ((rc = db_step(st, &err)) == DB_ROW) {
-        for (int c = 0; c < cols; c++) {
-            const char *v = db_column_text(st, c);
-            if (n + strlen(v ? v : "") + 8 >= cap)
-                out = realloc(out, cap *= 2);
-            n += (size_t)sprintf(out + n, "%s%s", c ? "|" : "", v ? v : "∅");
-        }
-        out[n++] = '\n';
-        out[n] = '\0';
-    }
-    if (rc < 0)
-        fail_msg("%s: %s", sql, err.message);
-    db_stmt_done(st);
-    db_close(db);
-    return out;
-}
-
-static int64_t store_int(const char *path, const char *sql)
-{
-    struct db *db = test_db_open(path, DB_OPEN_READONLY);
-    int64_t v = test_query_int(db, sql);
-    db_close(db);
-    return v;
-}
-
 static struct test_run import(const char *db, const char *source, const char *file,
                               const char *opt1, const char *opt2)
 {
@@ -112,7 +45,7 @@ static void ucdp_real_file(void **state)
 {
     (void)state;
     test_require_path(UCDP_FILE, "the UCDP GED file of the Central African Republic");
-    require_sqlite3();
+    test_require_sqlite3();
     char *db = test_init_seeded_store("events_ucdp_real", PASSWORD);
     struct test_run r = import(db, "ucdp", UCDP_FILE, NULL, NULL);
     assert_status(r, 0);
@@ -127,16 +60,17 @@ static void ucdp_real_file(void **state)
              "sum(json_extract(value,'$.properties.best')) FROM "
              "json_each(readfile('%s'),'$.features') GROUP BY 1 ORDER BY 1\"",
              UCDP_FILE);
-    char *want = sh(cmd);
+    char *want = test_sh(cmd);
     assert_string_equal(want, "1|401|3120\n2|371|3761\n3|1076|8067\n"); /* GED 23.1, CAR */
-    char *got = store_query(db, 3,
-                            "SELECT substr(source_type, 1, 1), count(*), sum(fatalities) FROM "
-                            "context_event WHERE source = 'ucdp' GROUP BY 1 ORDER BY 1");
+    char *got = test_store_rows(db, 3,
+                                "SELECT substr(source_type, 1, 1), count(*), sum(fatalities) FROM "
+                                "context_event WHERE source = 'ucdp' GROUP BY 1 ORDER BY 1",
+                                "∅");
     assert_string_equal(got, want);
     free(got);
     /* The crosswalk: types 1 and 2 are armed clashes, 3 violence against civilians. */
-    got =
-        store_query(db, 2, "SELECT threat_type, count(*) FROM context_event GROUP BY 1 ORDER BY 1");
+    got = test_store_rows(
+        db, 2, "SELECT threat_type, count(*) FROM context_event GROUP BY 1 ORDER BY 1", "∅");
     assert_string_equal(got, "armed_clash|772\nviolence_against_civilians|1076\n");
     free(got);
     /* The same sums of low and high, and every event placed in the right country. */
@@ -147,40 +81,41 @@ static void ucdp_real_file(void **state)
              "count(DISTINCT json_extract(value,'$.properties.id')) FROM "
              "json_each(readfile('%s'),'$.features')\"",
              UCDP_FILE);
-    char *want2 = sh(cmd);
-    got = store_query(db, 3,
-                      "SELECT sum(fatalities_low), sum(fatalities_high), count(DISTINCT "
-                      "source_id) FROM context_event");
+    char *want2 = test_sh(cmd);
+    got = test_store_rows(db, 3,
+                          "SELECT sum(fatalities_low), sum(fatalities_high), count(DISTINCT "
+                          "source_id) FROM context_event",
+                          "∅");
     assert_string_equal(got, want2);
     free(got);
     free(want2);
-    assert_int_equal(store_int(db, "SELECT count(*) FROM context_event WHERE country_iso3 = "
-                                   "'CAF' AND tlp = 'GREEN' AND sharing_group_id IS NULL"),
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM context_event WHERE country_iso3 = "
+                                        "'CAF' AND tlp = 'GREEN' AND sharing_group_id IS NULL"),
                      1848);
     /* One event, field by field, as the file has it (feature 0). */
-    got = store_query(db, ALL_COLS, "SELECT * FROM (" DUMP ") WHERE id = 'ucdp:36210'");
+    got = test_store_rows(db, ALL_COLS, "SELECT * FROM (" DUMP ") WHERE id = 'ucdp:36210'", "∅");
     assert_string_equal(got, "ucdp:36210|ucdp|36210|2009-02-20T00:00:00Z|2009-02-20|1|5.399784|"
                              "26.486881|5|Central African Republic|CAF|∅|∅|Southeast Central "
                              "African Republic|armed_clash|1 state-based|Government of "
                              "Uganda|LRA|3|3|3|Central African Republic remote southeast. "
                              "Source: Reuters  25/2-09|DPO|GREEN|∅\n");
     free(got);
-    char *before = store_query(db, ALL_COLS, DUMP);
-    char *stamps = store_query(db, 1, "SELECT max(imported_at) FROM context_event");
+    char *before = test_store_rows(db, ALL_COLS, DUMP, "∅");
+    char *stamps = test_store_rows(db, 1, "SELECT max(imported_at) FROM context_event", "∅");
 
     r = import(db, "ucdp", UCDP_FILE, NULL, NULL);
     assert_status(r, 0);
     assert_contains(r.out, "0 added, 0 updated, 1848 unchanged, 0 rejected");
     test_run_free(&r);
-    char *after = store_query(db, ALL_COLS, DUMP);
+    char *after = test_store_rows(db, ALL_COLS, DUMP, "∅");
     assert_string_equal(after, before);
     /* Not even the time of import changes: an unchanged event is not written. */
-    char *stamps2 = store_query(db, 1, "SELECT max(imported_at) FROM context_event");
+    char *stamps2 = test_store_rows(db, 1, "SELECT max(imported_at) FROM context_event", "∅");
     assert_string_equal(stamps2, stamps);
-    assert_int_equal(store_int(db, IMPORTS), 2);
-    assert_int_equal(store_int(db, "SELECT count(*) FROM audit_log WHERE action = "
-                                   "'event.import' AND json_extract(summary, '$.unchanged') = "
-                                   "1848 AND json_extract(summary, '$.source') = 'ucdp'"),
+    assert_int_equal(test_store_int(db, IMPORTS), 2);
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM audit_log WHERE action = "
+                                        "'event.import' AND json_extract(summary, '$.unchanged') = "
+                                        "1848 AND json_extract(summary, '$.source') = 'ucdp'"),
                      1);
     free(before);
     free(after);

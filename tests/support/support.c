@@ -441,3 +441,68 @@ int test_split_csv(char *line, char **fields, int max)
         p++;
     }
 }
+
+char *test_sh(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        fail_msg("popen %s: %s", cmd, strerror(errno));
+    size_t cap = 65536, n = 0;
+    char *out = malloc(cap);
+    size_t got;
+    while ((got = fread(out + n, 1, cap - n - 1, p)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0)
+            out = realloc(out, cap *= 2);
+    }
+    out[n] = '\0';
+    int status = pclose(p);
+    if (status != 0)
+        fail_msg("`%s` exited %d:\n%s", cmd, status, out);
+    return out;
+}
+
+void test_require_sqlite3(void)
+{
+    if (system("command -v sqlite3 >/dev/null 2>&1") != 0) {
+        printf("skipped: the sqlite3 shell is not installed (it makes the independent count)\n");
+        exit(TEST_SKIP);
+    }
+}
+
+char *test_store_rows(const char *path, int cols, const char *sql, const char *null_text)
+{
+    struct db *db = test_db_open(path, DB_OPEN_READONLY);
+    struct db_stmt *st;
+    struct bh_error err;
+    if (db_prepare(db, sql, &st, &err))
+        fail_msg("%s: %s", sql, err.message);
+    size_t cap = 65536, n = 0;
+    char *out = malloc(cap);
+    out[0] = '\0';
+    int rc;
+    while ((rc = db_step(st, &err)) == DB_ROW) {
+        for (int col = 0; col < cols; col++) {
+            const char *v = db_column_text(st, col);
+            v = v ? v : null_text;
+            if (n + strlen(v) + 4 >= cap)
+                out = realloc(out, cap = 2 * cap + strlen(v));
+            n += (size_t)sprintf(out + n, "%s%s", col ? "|" : "", v);
+        }
+        out[n++] = '\n';
+        out[n] = '\0';
+    }
+    if (rc < 0)
+        fail_msg("%s: %s", sql, err.message);
+    db_stmt_done(st);
+    db_close(db);
+    return out;
+}
+
+int64_t test_store_int(const char *path, const char *sql)
+{
+    struct db *db = test_db_open(path, DB_OPEN_READONLY);
+    int64_t v = test_query_int(db, sql);
+    db_close(db);
+    return v;
+}

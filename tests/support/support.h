@@ -181,4 +181,19 @@ void test_audit_append(struct db *db, const struct principal *who, const char *a
  * string): the part of a reply a test can predict. Removes created_at from `j`; heap. */
 char *test_json_text(json_t *j);
 
+/* Runs a shell command and returns its standard output (heap); fails the test unless it exits
+ * 0. */
+char *test_sh(const char *cmd);
+
+/* Skips the test (77, saying why) when the sqlite3 shell, which makes independent counts, is
+ * not installed. */
+void test_require_sqlite3(void);
+
+/* `sql` (its first `cols` columns) on the store at `path`, read-only through the store API,
+ * rows as "a|b|c" lines, SQL NULL written as `null_text` (heap). */
+char *test_store_rows(const char *path, int cols, const char *sql, const char *null_text);
+
+/* The integer `sql` gives on the store at `path`, read-only. */
+int64_t test_store_int(const char *path, const char *sql);
+
 #endif
