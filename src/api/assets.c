@@ -5,50 +5,12 @@
  * and every text file goes out gzip-compressed to clients that take it. */
 #include "api/api.h"
 
+#include "http/encoding.h"
 #include "web/asset.h"
 
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
-
-/* Whether an Accept-Encoding value accepts gzip: a "gzip" or "*" entry whose q is not 0.
- * "gzip;q=0" is a refusal, and so is "*;q=0" when gzip is not named. */
-static bool accepts_gzip(const char *value)
-{
-    bool star = false;
-    const char *p = value;
-    while (p && *p) {
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        const char *tok = p;
-        while (*p && *p != ',' && *p != ';' && *p != ' ' && *p != '\t')
-            p++;
-        size_t toklen = (size_t)(p - tok);
-        /* Parameters up to the next comma: only q matters. */
-        bool zero = false;
-        const char *end = strchr(p, ',');
-        if (!end)
-            end = p + strlen(p);
-        const char *q = p;
-        while ((q = strchr(q, ';')) && q < end) {
-            q++;
-            while (*q == ' ' || *q == '\t')
-                q++;
-            if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
-                const char *v = q + 2;
-                zero = v[0] == '0';
-                for (const char *d = v + 1; zero && d < end && *d != ' ' && *d != ';'; d++)
-                    zero = *d == '0' || *d == '.';
-            }
-        }
-        if (toklen == 4 && strncasecmp(tok, "gzip", 4) == 0)
-            return !zero;
-        if (toklen == 1 && tok[0] == '*')
-            star = !zero;
-        p = end;
-    }
-    return star;
-}
 
 static void serve(struct http_request *req, struct http_reply *rep, const struct web_asset *a)
 {
@@ -66,7 +28,7 @@ static void serve(struct http_request *req, struct http_reply *rep, const struct
     if (a->gzip_data) {
         http_reply_header(req, rep, "Vary", "Accept-Encoding");
         const char *ae = http_request_header(req, "Accept-Encoding");
-        if (ae && accepts_gzip(ae)) {
+        if (ae && http_accepts_gzip(ae)) {
             http_reply_header(req, rep, "Content-Encoding", "gzip");
             rep->body = (char *)a->gzip_data;
             rep->body_len = a->gzip_len;

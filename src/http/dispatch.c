@@ -3,6 +3,7 @@
 #include "account/account.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "http/encoding.h"
 
 #include <microhttpd.h>
 #include <sodium.h>
@@ -261,23 +262,63 @@ static void run_idempotent(struct http_request *req, const struct route *route,
     }
 }
 
-/* A strong ETag over the body: a client on a slow link that already holds this reply gets a
- * 304 with no body. */
-static void apply_etag(struct http_request *req, struct http_reply *rep)
+static bool has_reply_header(const struct http_reply *rep, const char *name)
 {
-    if (rep->status != 200 || !rep->body || !is_safe_method(req->method))
-        return;
-    unsigned char h[16];
-    crypto_generichash(h, sizeof h, (const unsigned char *)rep->body, rep->body_len, NULL, 0);
-    char hex[33];
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    char *etag = arena_printf(req->arena, "\"%s\"", hex);
-    http_reply_header(req, rep, "ETag", etag);
-    const char *inm = http_request_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
-        rep->status = 304;
-        rep->body = NULL;
-        rep->body_len = 0;
+    for (size_t i = 0; i < rep->nheaders; i++)
+        if (strcasecmp(rep->headers[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Replies smaller than this go as they are: below about a packet, gzip's header and the
+ * time to compress buy nothing. */
+#define GZIP_MIN_BYTES 1024
+
+/* Whether this reply is to be sent gzip-compressed; when it could be, says so in Vary so a
+ * cache keeps the two codings apart. A handler that coded its own body (the app's assets are
+ * compressed at build time) set Content-Encoding itself and is left alone. */
+static bool will_gzip(struct http_request *req, struct http_reply *rep)
+{
+    if (rep->status != 200 || !rep->body || !http_compressible(rep->content_type) ||
+        has_reply_header(rep, "Content-Encoding"))
+        return false;
+    if (rep->body_len < GZIP_MIN_BYTES)
+        return false;
+    http_reply_header(req, rep, "Vary", "Accept-Encoding");
+    const char *ae = http_request_header(req, "Accept-Encoding");
+    return ae && http_accepts_gzip(ae);
+}
+
+/* A strong ETag over the body, one per coding (a strong validator names exact bytes): a
+ * client on a slow link that already holds this reply gets a 304 with no body. Then the body
+ * is compressed when the client takes gzip. */
+static void finish_reply(struct http_request *req, struct http_reply *rep)
+{
+    bool gzip = will_gzip(req, rep);
+    if (rep->status != 200 || !rep->body || !is_safe_method(req->method)) {
+        if (!gzip)
+            return;
+    } else {
+        unsigned char h[16];
+        crypto_generichash(h, sizeof h, (const unsigned char *)rep->body, rep->body_len, NULL, 0);
+        char hex[33];
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        char *etag = arena_printf(req->arena, "\"%s%s\"", hex, gzip ? "-gzip" : "");
+        http_reply_header(req, rep, "ETag", etag);
+        const char *inm = http_request_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
+        if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
+            rep->status = 304;
+            rep->body = NULL;
+            rep->body_len = 0;
+            return;
+        }
+    }
+    char *z;
+    size_t zlen;
+    if (gzip && http_gzip(req->arena, rep->body, rep->body_len, &z, &zlen)) {
+        rep->body = z;
+        rep->body_len = zlen;
+        http_reply_header(req, rep, "Content-Encoding", "gzip");
     }
 }
 
@@ -302,5 +343,5 @@ void http_dispatch(struct http_request *req, const struct route *route, struct h
         run_idempotent(req, route, rep, key);
     else
         route->handler(req, rep);
-    apply_etag(req, rep);
+    finish_reply(req, rep);
 }

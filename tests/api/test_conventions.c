@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #define ADMIN_PASSWORD "conventions-admin-pass-1"
 
@@ -285,6 +286,83 @@ static void api_csrf_required_for_cookie_writes(void **state)
     test_response_free(&r);
 }
 
+/* The `len` gzip bytes at `z` inflated (heap, NUL-terminated); fails on a bad stream. */
+static char *gunzip(const char *z, size_t len, size_t *out_len)
+{
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(inflateInit2(&s, 15 + 16), Z_OK);
+    size_t cap = 1 << 20, n = 0;
+    char *out = malloc(cap);
+    s.next_in = (Bytef *)z;
+    s.avail_in = (uInt)len;
+    int rc;
+    do {
+        if (cap - n < 65536)
+            out = realloc(out, cap *= 2);
+        s.next_out = (Bytef *)out + n;
+        s.avail_out = (uInt)(cap - n - 1);
+        rc = inflate(&s, Z_NO_FLUSH);
+        n = s.total_out;
+    } while (rc == Z_OK);
+    inflateEnd(&s);
+    if (rc != Z_STREAM_END)
+        fail_msg("not a whole gzip stream (%d)", rc);
+    out[n] = '\0';
+    *out_len = n;
+    return out;
+}
+
+/* api/gzip: a client that takes gzip gets large JSON compressed, byte for byte the same once
+ * inflated, with its own ETag that revalidates to 304; one that refuses it (q=0) or says
+ * nothing gets the plain bytes; small replies go plain. */
+static void api_gzip(void **state)
+{
+    (void)state;
+    struct test_response plain, gz, r;
+    test_http(server.port, "GET", "/api/v1/openapi.json", NULL, NULL, 0, &plain);
+    assert_int_equal(plain.status, 200);
+    assert_null(test_response_header(&plain, "content-encoding"));
+    assert_header(&plain, "vary", "Accept-Encoding");
+    char plain_etag[80];
+    snprintf(plain_etag, sizeof plain_etag, "%s", test_response_header(&plain, "etag"));
+
+    test_http(server.port, "GET", "/api/v1/openapi.json", "Accept-Encoding: br, gzip\r\n", NULL, 0,
+              &gz);
+    assert_int_equal(gz.status, 200);
+    assert_header(&gz, "content-encoding", "gzip");
+    assert_header(&gz, "vary", "Accept-Encoding");
+    assert_true(gz.body_len * 4 < plain.body_len); /* JSON compresses well */
+    size_t n;
+    char *inflated = gunzip(gz.body, gz.body_len, &n);
+    assert_int_equal(n, plain.body_len);
+    assert_memory_equal(inflated, plain.body, n);
+    free(inflated);
+    const char *etag = test_response_header(&gz, "etag");
+    assert_string_not_equal(etag, plain_etag);
+    assert_contains(etag, "-gzip\"");
+
+    char headers[256];
+    snprintf(headers, sizeof headers, "Accept-Encoding: gzip\r\nIf-None-Match: %s\r\n", etag);
+    test_http(server.port, "GET", "/api/v1/openapi.json", headers, NULL, 0, &r);
+    assert_int_equal(r.status, 304);
+    assert_int_equal(r.body_len, 0);
+    test_response_free(&r);
+
+    test_http(server.port, "GET", "/api/v1/openapi.json", "Accept-Encoding: gzip;q=0\r\n", NULL, 0,
+              &r);
+    assert_null(test_response_header(&r, "content-encoding"));
+    assert_int_equal(r.body_len, plain.body_len);
+    test_response_free(&r);
+
+    test_http(server.port, "GET", "/healthz", "Accept-Encoding: gzip\r\n", NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_null(test_response_header(&r, "content-encoding"));
+    test_response_free(&r);
+    test_response_free(&gz);
+    test_response_free(&plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +372,7 @@ int main(void)
         cmocka_unit_test(api_json_content_type_required),
         cmocka_unit_test(api_anonymous_upload_refused_before_body),
         cmocka_unit_test(api_etag_not_modified),
+        cmocka_unit_test(api_gzip),
         cmocka_unit_test(api_idempotent_retry),
         cmocka_unit_test(api_idempotent_token_not_stored),
         cmocka_unit_test(api_bad_json_names_field),
