@@ -463,7 +463,7 @@ void config_value_string(const struct bh_config *c, size_t i, char *out, size_t 
 {
     const struct config_key *k = &config_keys[i];
     const char *base = (const char *)c + k->offset;
-    if (k->parse == parse_text) {
+    if (k->parse == parse_text || k->parse == parse_tile_url) {
         snprintf(out, outlen, "%s", k->secret && *base ? "***" : base);
     } else if (k->parse == parse_path) {
         if (k->secret)

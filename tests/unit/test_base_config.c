@@ -481,6 +481,7 @@ static void base_config_map_tile_url(void **state)
     assert_string_equal(c.map_tile_url, "");
     assert_set_ok(&c, "map_tile_url", "https://tiles.example.org/{z}/{x}/{y}.png");
     assert_string_equal(c.map_tile_url, "https://tiles.example.org/{z}/{x}/{y}.png");
+    assert_value(&c, "map_tile_url", "https://tiles.example.org/{z}/{x}/{y}.png");
     assert_set_ok(&c, "map_tile_url", "");
     assert_string_equal(c.map_tile_url, "");
     const char *bad[] = { "tiles.example.org/{z}/{x}/{y}.png",
