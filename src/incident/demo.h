@@ -42,7 +42,8 @@ typedef void (*incident_demo_progress)(void *ctx, int64_t done, int64_t total);
  * existing}) as `who`. Owners are the member-state organizations in turn (BH_ENOTFOUND when
  * the store has none: `bluehelm init --seed` makes them). When `validate`, every row goes
  * through incident_validate() first and the first refusal stops the load, naming row and
- * field (a generator bug, never the user's input); debug builds always validate. count must
+ * field (a generator bug, never the user's input); debug builds always validate, and the
+ * command line always asks to (it costs a few per cent). count must
  * be 1..INCIDENT_DEMO_MAX (BH_EINVALID naming "incidents"). `progress` may be NULL. */
 int incident_demo_load(struct db *db, const struct principal *who, int64_t count, uint64_t seed,
                        bool validate, incident_demo_progress progress, void *progress_ctx,

@@ -1,5 +1,5 @@
 /* Incidents from CSV and GeoJSON files, and the bulk writer (import.h says what they promise;
- * docs/demo.md, "Importing incidents", describes the files).
+ * docs/demo.md, on `bluehelm import incidents`, describes the files).
  *
  * How an import goes: one transaction. The organizations and the keys of earlier imports
  * (source_ref -> row key and a fingerprint of the values written) are read into hash maps
@@ -60,6 +60,51 @@ struct incident_bulk {
     char now[40];
     char **reindex; /* CREATE INDEX statements of the indexes dropped, NULL-terminated */
 };
+
+/* Binds the values of `r` from mission to sharing_group_id, in the order of STAGE_COLUMNS
+ * (and of update_sql), from parameter `k` on; returns the next parameter. */
+static int bind_values(struct db_stmt *st, int k, const struct incident_row *r)
+{
+    db_bind_text(st, k++, r->mission);
+    db_bind_text(st, k++, r->occurred_at);
+    db_bind_text(st, k++, r->occurred_precision);
+    db_bind_text(st, k++, r->reported_at);
+    db_bind_double(st, k++, r->latitude);
+    db_bind_double(st, k++, r->longitude);
+    db_bind_text(st, k++, r->location_precision);
+    db_bind_text(st, k++, r->place_name);
+    db_bind_text(st, k++, r->admin1);
+    db_bind_text(st, k++, r->admin2);
+    db_bind_text(st, k++, r->threat_type);
+    db_bind_text(st, k++, r->target);
+    db_bind_text(st, k++, r->activity);
+    db_bind_text(st, k++, r->perpetrator);
+    db_bind_text(st, k++, r->perpetrator_groups ? r->perpetrator_groups : "[]");
+    db_bind_int(st, k++, r->killed);
+    db_bind_int(st, k++, r->injured);
+    db_bind_int(st, k++, r->missing);
+    db_bind_int(st, k++, r->abducted);
+    db_bind_text(st, k++, r->narrative ? r->narrative : "");
+    db_bind_text(st, k++, r->sources ? r->sources : "[]");
+    db_bind_text(st, k++, r->status);
+    db_bind_text(st, k++, r->return_reason);
+    db_bind_text(st, k++, r->endorsed_by);
+    db_bind_text(st, k++, r->endorsed_at);
+    db_bind_text(st, k++, r->merged_into);
+    db_bind_int(st, k++, r->synthetic ? 1 : 0);
+    db_bind_int(st, k++, r->owner_org_id);
+    if (r->reporter_id)
+        db_bind_int(st, k++, r->reporter_id);
+    else
+        db_bind_null(st, k++);
+    db_bind_text(st, k++, r->reporter);
+    db_bind_text(st, k++, r->tlp);
+    if (r->sharing_group_id)
+        db_bind_int(st, k++, r->sharing_group_id);
+    else
+        db_bind_null(st, k++);
+    return k;
+}
 
 int incident_bulk_connection(struct db *db, struct bh_error *err)
 {
@@ -159,44 +204,7 @@ int incident_bulk_add(struct incident_bulk *b, const struct incident_row *r, str
         return rc;
     int k = 1;
     db_bind_text(st, k++, id);
-    db_bind_text(st, k++, r->mission);
-    db_bind_text(st, k++, r->occurred_at);
-    db_bind_text(st, k++, r->occurred_precision);
-    db_bind_text(st, k++, r->reported_at);
-    db_bind_double(st, k++, r->latitude);
-    db_bind_double(st, k++, r->longitude);
-    db_bind_text(st, k++, r->location_precision);
-    db_bind_text(st, k++, r->place_name);
-    db_bind_text(st, k++, r->admin1);
-    db_bind_text(st, k++, r->admin2);
-    db_bind_text(st, k++, r->threat_type);
-    db_bind_text(st, k++, r->target);
-    db_bind_text(st, k++, r->activity);
-    db_bind_text(st, k++, r->perpetrator);
-    db_bind_text(st, k++, r->perpetrator_groups ? r->perpetrator_groups : "[]");
-    db_bind_int(st, k++, r->killed);
-    db_bind_int(st, k++, r->injured);
-    db_bind_int(st, k++, r->missing);
-    db_bind_int(st, k++, r->abducted);
-    db_bind_text(st, k++, r->narrative ? r->narrative : "");
-    db_bind_text(st, k++, r->sources ? r->sources : "[]");
-    db_bind_text(st, k++, r->status);
-    db_bind_text(st, k++, r->return_reason);
-    db_bind_text(st, k++, r->endorsed_by);
-    db_bind_text(st, k++, r->endorsed_at);
-    db_bind_text(st, k++, r->merged_into);
-    db_bind_int(st, k++, r->synthetic ? 1 : 0);
-    db_bind_int(st, k++, r->owner_org_id);
-    if (r->reporter_id)
-        db_bind_int(st, k++, r->reporter_id);
-    else
-        db_bind_null(st, k++);
-    db_bind_text(st, k++, r->reporter);
-    db_bind_text(st, k++, r->tlp);
-    if (r->sharing_group_id)
-        db_bind_int(st, k++, r->sharing_group_id);
-    else
-        db_bind_null(st, k++);
+    k = bind_values(st, k, r);
     db_bind_text(st, k++, r->source);
     db_bind_text(st, k++, r->source_ref);
     db_bind_text(st, k++, r->created_at ? r->created_at : b->now);
@@ -791,7 +799,7 @@ static const char update_sql[] =
     "admin2 = ?, threat_type = ?, target = ?, activity = ?, perpetrator = ?, "
     "perpetrator_groups = ?, killed = ?, injured = ?, missing = ?, abducted = ?, narrative = ?, "
     "sources = ?, status = ?, return_reason = ?, endorsed_by = ?, endorsed_at = ?, "
-    "merged_into = ?, synthetic = ?, owner_org_id = ?, reporter = ?, tlp = ?, "
+    "merged_into = ?, synthetic = ?, owner_org_id = ?, reporter_id = ?, reporter = ?, tlp = ?, "
     "sharing_group_id = ?, revision = revision + 1, updated_at = ? WHERE n = ?";
 
 /* Appends the record as it now is to incident_revision, numbered by its revision column. */
@@ -837,40 +845,7 @@ static int update_record(struct imp *m, int64_t n, const struct incident_row *r,
     if (rc)
         return rc;
     int k = 1;
-    db_bind_text(st, k++, r->mission);
-    db_bind_text(st, k++, r->occurred_at);
-    db_bind_text(st, k++, r->occurred_precision);
-    db_bind_text(st, k++, r->reported_at);
-    db_bind_double(st, k++, r->latitude);
-    db_bind_double(st, k++, r->longitude);
-    db_bind_text(st, k++, r->location_precision);
-    db_bind_text(st, k++, r->place_name);
-    db_bind_text(st, k++, r->admin1);
-    db_bind_text(st, k++, r->admin2);
-    db_bind_text(st, k++, r->threat_type);
-    db_bind_text(st, k++, r->target);
-    db_bind_text(st, k++, r->activity);
-    db_bind_text(st, k++, r->perpetrator);
-    db_bind_text(st, k++, r->perpetrator_groups ? r->perpetrator_groups : "[]");
-    db_bind_int(st, k++, r->killed);
-    db_bind_int(st, k++, r->injured);
-    db_bind_int(st, k++, r->missing);
-    db_bind_int(st, k++, r->abducted);
-    db_bind_text(st, k++, r->narrative ? r->narrative : "");
-    db_bind_text(st, k++, r->sources ? r->sources : "[]");
-    db_bind_text(st, k++, r->status);
-    db_bind_text(st, k++, r->return_reason);
-    db_bind_text(st, k++, r->endorsed_by);
-    db_bind_text(st, k++, r->endorsed_at);
-    db_bind_text(st, k++, r->merged_into);
-    db_bind_int(st, k++, r->synthetic ? 1 : 0);
-    db_bind_int(st, k++, r->owner_org_id);
-    db_bind_text(st, k++, r->reporter);
-    db_bind_text(st, k++, r->tlp);
-    if (r->sharing_group_id)
-        db_bind_int(st, k++, r->sharing_group_id);
-    else
-        db_bind_null(st, k++);
+    k = bind_values(st, k, r);
     db_bind_text(st, k++, m->now);
     db_bind_int(st, k++, n);
     rc = db_step(st, err);
@@ -1285,7 +1260,11 @@ static int handle_feature(struct imp *m, const json_t *feat, long index, long li
 /* { "type": "FeatureCollection", "features": [ ... ], other members } */
 static int read_geojson(struct imp *m, struct src *s, struct bh_error *err)
 {
-    int c = src_skip_ws(s);
+    int c = src_get(s);
+    if (c == 0xEF && src_get(s) == 0xBB && src_get(s) == 0xBF) /* a UTF-8 byte order mark */
+        c = src_get(s);
+    src_unget(s, c);
+    c = src_skip_ws(s);
     if (c != '{')
         return bh_fail(err, BH_EINVALID, "file",
                        "line %ld: not GeoJSON: expected a FeatureCollection object", s->line);

@@ -14,7 +14,7 @@
 #include "incident/incident.h"
 
 /* Incidents from files (CSV, GeoJSON), and the bulk writer that imports and demo data share.
- * docs/demo.md ("Importing incidents") describes the files and the rules. */
+ * docs/demo.md (its part on `bluehelm import incidents`) describes the files and the rules. */
 
 /* ---- bulk writing ---- */
 

@@ -23,10 +23,10 @@ struct spatial_layer {
     const char *record_type; /* "incident", "event": audit entries, messages */
     /* The layer's visibility predicate (incident_predicate; sharing_predicate for events). */
     void (*visible)(const struct principal *who, const char *alias, struct buf *sql);
-    const char *table;       /* "incident", "context_event": counts need no join */
-    const char *from;        /* FROM clause with the table aliased `alias` (INCIDENT_FROM) */
-    const char *alias;       /* "i", "e" */
-    const char *columns;     /* select list read by row_json (INCIDENT_COLUMNS) */
+    const char *table;   /* "incident", "context_event": counts need no join */
+    const char *from;    /* FROM clause with the table aliased `alias` (INCIDENT_FROM) */
+    const char *alias;   /* "i", "e" */
+    const char *columns; /* select list read by row_json (INCIDENT_COLUMNS) */
     json_t *(*row_json)(struct db_stmt *st, int first);
     const char *rtree;          /* "incident_rtree": n, min_lon, max_lon, min_lat, max_lat */
     const char *fts;            /* "incident_fts": rowid = n */

@@ -6,7 +6,6 @@
  * store that wrote it as records already there. `bluehelm demo` as `make run` calls it. */
 #include "support.h"
 
-#include "base/buf.h"
 #include "db/db.h"
 
 #include <stdio.h>
@@ -16,37 +15,10 @@
 #define PASSWORD "Sahel convoy 2021 escort"
 #define FIXTURES BH_TEST_DATA "/incidents/"
 
-static int64_t count(const char *path, const char *sql)
-{
-    struct db *db = test_db_open(path, DB_OPEN_READONLY);
-    int64_t n = test_query_int(db, sql);
-    db_close(db);
-    return n;
-}
-
-/* The first `cols` columns of `sql`'s rows as "a|b|c" lines (heap). */
+/* The first `cols` columns of `sql`'s rows on the store at `path`, as "a|b|c" lines (heap). */
 static char *rows(const char *path, int cols, const char *sql)
 {
-    struct db *db = test_db_open(path, DB_OPEN_READONLY);
-    struct db_stmt *st;
-    struct bh_error err;
-    if (db_prepare(db, sql, &st, &err))
-        fail_msg("%s: %s", sql, err.message);
-    struct buf b = BUF_INIT;
-    buf_puts(&b, "");
-    int rc;
-    while ((rc = db_step(st, &err)) == DB_ROW) {
-        for (int c = 0; c < cols; c++) {
-            const char *v = db_column_text(st, c);
-            buf_printf(&b, "%s%s", c ? "|" : "", v ? v : "NULL");
-        }
-        buf_putc(&b, '\n');
-    }
-    db_stmt_done(st);
-    if (rc < 0)
-        fail_msg("%s: %s", sql, err.message);
-    db_close(db);
-    return buf_steal(&b);
+    return test_store_rows(path, cols, sql, "NULL");
 }
 
 /* Every value a record carries from store to store, in id order. */
@@ -73,7 +45,8 @@ static void cli_import_incidents_csv(void **state)
     test_cli_ok(db, NULL, args, &out);
     assert_contains(out, "6 records: 6 added, 0 updated, 0 unchanged, 0 already in the store");
     free(out);
-    assert_int_equal(count(db, "SELECT count(*) FROM incident WHERE source = 'import'"), 6);
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM incident WHERE source = 'import'"),
+                     6);
 
     char *got = rows(db, 13,
                      "SELECT mission, occurred_precision, printf('%.4f', latitude), "
@@ -113,22 +86,24 @@ static void cli_import_incidents_csv(void **state)
                "missing FROM incident WHERE mission = 'MONUSCO'");
     assert_string_equal(got, "row:|20|[\"adf\",\"m23\"]|1\n");
     free(got);
-    assert_int_equal(count(db, "SELECT count(*) FROM incident_rtree"), 6);
-    assert_int_equal(count(db, "SELECT count(*) FROM incident_fts WHERE incident_fts MATCH "
-                               "'malaria'"),
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM incident_rtree"), 6);
+    assert_int_equal(test_store_int(db,
+                                    "SELECT count(*) FROM incident_fts WHERE incident_fts MATCH "
+                                    "'malaria'"),
                      1);
 
     /* Again: nothing changes, and the audit log says so. */
     test_cli_ok(db, NULL, args, &out);
     assert_contains(out, "6 records: 0 added, 0 updated, 6 unchanged, 0 already in the store");
     free(out);
-    assert_int_equal(count(db, "SELECT count(*) FROM incident"), 6);
-    assert_int_equal(count(db, "SELECT count(*) FROM incident_revision"), 0);
-    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = "
-                               "'incident.import'"),
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM incident"), 6);
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM incident_revision"), 0);
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM audit_log WHERE action = "
+                                        "'incident.import'"),
                      2);
-    assert_int_equal(count(db, "SELECT json_extract(summary, '$.unchanged') FROM audit_log "
-                               "WHERE action = 'incident.import' ORDER BY seq DESC LIMIT 1"),
+    assert_int_equal(test_store_int(db,
+                                    "SELECT json_extract(summary, '$.unchanged') FROM audit_log "
+                                    "WHERE action = 'incident.import' ORDER BY seq DESC LIMIT 1"),
                      6);
 
     /* One record changed (killed 1 -> 3): updated, revision 2 kept. */
@@ -187,6 +162,21 @@ static void cli_import_incidents_geojson(void **state)
     test_cli_ok(db, NULL, args, &out);
     assert_contains(out, "3 records: 0 added, 0 updated, 3 unchanged");
     free(out);
+
+    /* By content: a name that says nothing, a byte order mark, then '{'. */
+    char *text = test_read_file(FIXTURES "incidents.geojson", NULL);
+    const char *dir = test_tmpdir("cli_import_incidents_geojson_bom");
+    char *p = test_path(dir, "incidents.txt"), *bom = malloc(strlen(text) + 4);
+    sprintf(bom, "\xEF\xBB\xBF%s", text);
+    test_write_file(p, bom);
+    char *db2 = test_init_seeded_store("cli_import_incidents_geojson_bom_store", PASSWORD);
+    test_cli_ok(db2, NULL, (const char *[]){ "import", "incidents", p, NULL }, &out);
+    assert_contains(out, "(geojson): 3 records: 3 added");
+    free(out);
+    free(text);
+    free(bom);
+    free(p);
+    free(db2);
     free(db);
 }
 
@@ -211,9 +201,9 @@ static void cli_import_incidents_bad(void **state)
     assert_contains(r.err, "6 of 8 records are invalid; nothing was imported");
     assert_int_equal(test_count_lines(r.err), 7);
     test_run_free(&r);
-    assert_int_equal(count(db, "SELECT count(*) FROM incident"), 0);
-    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = "
-                               "'incident.import'"),
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM incident"), 0);
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM audit_log WHERE action = "
+                                        "'incident.import'"),
                      0);
 
     r = test_cli_db(db, NULL,
@@ -224,7 +214,7 @@ static void cli_import_incidents_bad(void **state)
     assert_contains(r.err, "feature 3 (line 5): narative: unknown property 'narative'");
     assert_contains(r.err, "3 of 4 records are invalid; nothing was imported");
     test_run_free(&r);
-    assert_int_equal(count(db, "SELECT count(*) FROM incident"), 0);
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM incident"), 0);
 
     /* Files that are not what they should be fail as a whole, naming the line. */
     const char *dir = test_tmpdir("cli_import_incidents_badfile");
@@ -255,7 +245,7 @@ static void cli_import_incidents_bad(void **state)
         test_cli_db(db, NULL,
                     (const char *[]){ "import", "incidents", FIXTURES "incidents.csv", NULL }),
         1, NULL, "line 6: owner: owner is required");
-    assert_int_equal(count(db, "SELECT count(*) FROM incident"), 0);
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM incident"), 0);
     free(db);
 }
 
@@ -291,8 +281,9 @@ static void cli_import_incidents_roundtrip(void **state)
         char *got = rows(b, 31, RECORD_SQL);
         assert_string_equal(got, want);
         free(got);
-        assert_int_equal(count(b, "SELECT count(*) FROM incident WHERE source = 'import' AND "
-                                  "source_ref = id"),
+        assert_int_equal(test_store_int(b,
+                                        "SELECT count(*) FROM incident WHERE source = 'import' AND "
+                                        "source_ref = id"),
                          400);
         /* And back again, unchanged. */
         test_cli_ok(b, NULL, (const char *[]){ "import", "incidents", files[k], NULL }, &out);
@@ -305,7 +296,7 @@ static void cli_import_incidents_roundtrip(void **state)
     test_cli_ok(a, NULL, (const char *[]){ "import", "incidents", csv, NULL }, &out);
     assert_contains(out, "400 records: 0 added, 0 updated, 0 unchanged, 400 already in the store");
     free(out);
-    assert_int_equal(count(a, "SELECT count(*) FROM incident"), 400);
+    assert_int_equal(test_store_int(a, "SELECT count(*) FROM incident"), 400);
     free(want);
     free(csv);
     free(geo);
@@ -323,15 +314,17 @@ static void cli_demo_make_run(void **state)
     test_cli_ok(db, NULL, args, &out);
     assert_string_equal(out, "2000 synthetic incidents added (seed 1)\n");
     free(out);
-    assert_int_equal(count(db, "SELECT count(*) FROM incident WHERE synthetic = 1 AND source = "
-                               "'demo' AND narrative LIKE '[SYNTHETIC] %'"),
-                     2000);
+    assert_int_equal(
+        test_store_int(db, "SELECT count(*) FROM incident WHERE synthetic = 1 AND source = "
+                           "'demo' AND narrative LIKE '[SYNTHETIC] %'"),
+        2000);
     test_cli_ok(db, NULL, args, &out);
     assert_string_equal(out, "0 synthetic incidents added (seed 1), 2000 already in the store\n");
     free(out);
-    assert_int_equal(count(db, "SELECT count(*) FROM incident"), 2000);
-    assert_int_equal(count(db, "SELECT count(*) FROM audit_log WHERE action = 'demo.load' AND "
-                               "json_extract(summary, '$.seed') = '1'"),
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM incident"), 2000);
+    assert_int_equal(test_store_int(db,
+                                    "SELECT count(*) FROM audit_log WHERE action = 'demo.load' AND "
+                                    "json_extract(summary, '$.seed') = '1'"),
                      2);
 
     assert_run(test_cli_db(db, NULL, (const char *[]){ "demo", "--incidents", "0", NULL }), 2, NULL,
