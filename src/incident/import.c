@@ -34,14 +34,6 @@
 
 /* ---- the bulk writer ---- */
 
-/* The columns a writer sets, in the order of incident_store_insert()'s INSERT. */
-#define STAGE_COLUMNS                                                                           \
-    "id, mission, occurred_at, occurred_precision, reported_at, latitude, longitude, "          \
-    "location_precision, place_name, admin1, admin2, threat_type, target, activity, "           \
-    "perpetrator, perpetrator_groups, killed, injured, missing, abducted, narrative, sources, " \
-    "status, return_reason, endorsed_by, endorsed_at, merged_into, synthetic, owner_org_id, "   \
-    "reporter_id, reporter, tlp, sharing_group_id, source, source_ref, created_at, updated_at"
-
 /* Rows staged before a batch moves into `incident` (about 10 MB): enough that FTS5 writes one
  * index segment per batch instead of one per row, and the statement journal of the INSERT ...
  * SELECT is paid once per batch; small enough to stay in memory. */
@@ -60,51 +52,6 @@ struct incident_bulk {
     char now[40];
     char **reindex; /* CREATE INDEX statements of the indexes dropped, NULL-terminated */
 };
-
-/* Binds the values of `r` from mission to sharing_group_id, in the order of STAGE_COLUMNS
- * (and of update_sql), from parameter `k` on; returns the next parameter. */
-static int bind_values(struct db_stmt *st, int k, const struct incident_row *r)
-{
-    db_bind_text(st, k++, r->mission);
-    db_bind_text(st, k++, r->occurred_at);
-    db_bind_text(st, k++, r->occurred_precision);
-    db_bind_text(st, k++, r->reported_at);
-    db_bind_double(st, k++, r->latitude);
-    db_bind_double(st, k++, r->longitude);
-    db_bind_text(st, k++, r->location_precision);
-    db_bind_text(st, k++, r->place_name);
-    db_bind_text(st, k++, r->admin1);
-    db_bind_text(st, k++, r->admin2);
-    db_bind_text(st, k++, r->threat_type);
-    db_bind_text(st, k++, r->target);
-    db_bind_text(st, k++, r->activity);
-    db_bind_text(st, k++, r->perpetrator);
-    db_bind_text(st, k++, r->perpetrator_groups ? r->perpetrator_groups : "[]");
-    db_bind_int(st, k++, r->killed);
-    db_bind_int(st, k++, r->injured);
-    db_bind_int(st, k++, r->missing);
-    db_bind_int(st, k++, r->abducted);
-    db_bind_text(st, k++, r->narrative ? r->narrative : "");
-    db_bind_text(st, k++, r->sources ? r->sources : "[]");
-    db_bind_text(st, k++, r->status);
-    db_bind_text(st, k++, r->return_reason);
-    db_bind_text(st, k++, r->endorsed_by);
-    db_bind_text(st, k++, r->endorsed_at);
-    db_bind_text(st, k++, r->merged_into);
-    db_bind_int(st, k++, r->synthetic ? 1 : 0);
-    db_bind_int(st, k++, r->owner_org_id);
-    if (r->reporter_id)
-        db_bind_int(st, k++, r->reporter_id);
-    else
-        db_bind_null(st, k++);
-    db_bind_text(st, k++, r->reporter);
-    db_bind_text(st, k++, r->tlp);
-    if (r->sharing_group_id)
-        db_bind_int(st, k++, r->sharing_group_id);
-    else
-        db_bind_null(st, k++);
-    return k;
-}
 
 int incident_bulk_connection(struct db *db, struct bh_error *err)
 {
@@ -166,10 +113,11 @@ static int bulk_flush(struct incident_bulk *b, struct bh_error *err)
 {
     if (!b->pending)
         return 0;
-    int rc = db_exec(b->db,
-                     "INSERT INTO incident (" STAGE_COLUMNS ") SELECT " STAGE_COLUMNS
-                     " FROM incident_stage ORDER BY rowid; DELETE FROM incident_stage;",
-                     err);
+    int rc =
+        db_exec(b->db,
+                "INSERT INTO incident (" INCIDENT_WRITE_COLUMNS ") SELECT " INCIDENT_WRITE_COLUMNS
+                " FROM incident_stage ORDER BY rowid; DELETE FROM incident_stage;",
+                err);
     if (rc)
         return rc;
     b->written += b->pending;
@@ -182,7 +130,8 @@ int incident_bulk_add(struct incident_bulk *b, const struct incident_row *r, str
     int rc;
     if (!b->staged) {
         /* A temporary table: private to this connection, gone with a rollback. */
-        if ((rc = db_exec(b->db, "CREATE TEMP TABLE incident_stage (" STAGE_COLUMNS ")", err)))
+        if ((rc = db_exec(b->db, "CREATE TEMP TABLE incident_stage (" INCIDENT_WRITE_COLUMNS ")",
+                          err)))
             return rc;
         b->staged = true;
     }
@@ -196,7 +145,8 @@ int incident_bulk_add(struct incident_bulk *b, const struct incident_row *r, str
     }
     struct db_stmt *st;
     rc = db_prepare(b->db,
-                    "INSERT INTO incident_stage (" STAGE_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, "
+                    "INSERT INTO incident_stage (" INCIDENT_WRITE_COLUMNS
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, "
                     "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                     "?, ?, ?, ?)",
                     &st, err);
@@ -204,7 +154,7 @@ int incident_bulk_add(struct incident_bulk *b, const struct incident_row *r, str
         return rc;
     int k = 1;
     db_bind_text(st, k++, id);
-    k = bind_values(st, k, r);
+    k = incident_store_bind_values(st, k, r);
     db_bind_text(st, k++, r->source);
     db_bind_text(st, k++, r->source_ref);
     db_bind_text(st, k++, r->created_at ? r->created_at : b->now);
@@ -845,7 +795,7 @@ static int update_record(struct imp *m, int64_t n, const struct incident_row *r,
     if (rc)
         return rc;
     int k = 1;
-    k = bind_values(st, k, r);
+    k = incident_store_bind_values(st, k, r);
     db_bind_text(st, k++, m->now);
     db_bind_int(st, k++, n);
     rc = db_step(st, err);

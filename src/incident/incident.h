@@ -57,10 +57,26 @@ void incident_predicate(const struct principal *who, const char *alias, struct b
 
 /* Inserts `row` as it is: no checks beyond the table's own (use incident_validate() first).
  * The R*Tree and FTS5 indexes follow by trigger. *n_out (may be NULL) receives the row key;
- * `id_out` (may be NULL, 37 bytes) the id. A statement cached on `db` makes a million calls
- * in one transaction cheap. */
+ * `id_out` (may be NULL, 37 bytes) the id. For one report at a time: on SQLite 3.40 each
+ * INSERT whose triggers write a virtual table opens a savepoint at which FTS5 flushes, so
+ * bulk loads go through the staged writer of import.c instead (docs/benchmarks.md). */
 int incident_store_insert(struct db *db, const struct incident_row *row, int64_t *n_out,
                           char *id_out, struct bh_error *err);
+
+/* The columns a writer sets, in the order of incident_store_insert()'s INSERT: id, then the
+ * values incident_store_bind_values() binds, then source, source_ref, created_at,
+ * updated_at. */
+#define INCIDENT_WRITE_COLUMNS                                                                  \
+    "id, mission, occurred_at, occurred_precision, reported_at, latitude, longitude, "          \
+    "location_precision, place_name, admin1, admin2, threat_type, target, activity, "           \
+    "perpetrator, perpetrator_groups, killed, injured, missing, abducted, narrative, sources, " \
+    "status, return_reason, endorsed_by, endorsed_at, merged_into, synthetic, owner_org_id, "   \
+    "reporter_id, reporter, tlp, sharing_group_id, source, source_ref, created_at, updated_at"
+
+/* Binds the values of `r` from mission to sharing_group_id, in the order of
+ * INCIDENT_WRITE_COLUMNS, from parameter `k` on; returns the next parameter. The one binding
+ * of a row, shared by the single INSERT and the bulk writer (import.c). */
+int incident_store_bind_values(struct db_stmt *st, int k, const struct incident_row *r);
 
 /* The columns every reader of whole incidents selects, in this order, from
  * `incident i JOIN org o ON o.id = i.owner_org_id`; incident_row_json() reads them. */

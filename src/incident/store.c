@@ -8,37 +8,8 @@
 
 #include <stdio.h>
 
-int incident_store_insert(struct db *db, const struct incident_row *r, int64_t *n_out, char *id_out,
-                          struct bh_error *err)
+int incident_store_bind_values(struct db_stmt *st, int k, const struct incident_row *r)
 {
-    static const char sql[] =
-        "INSERT INTO incident (id, mission, occurred_at, occurred_precision, reported_at, "
-        "latitude, longitude, location_precision, place_name, admin1, admin2, threat_type, "
-        "target, activity, perpetrator, perpetrator_groups, killed, injured, missing, abducted, "
-        "narrative, sources, status, return_reason, endorsed_by, endorsed_at, merged_into, "
-        "synthetic, owner_org_id, reporter_id, reporter, tlp, sharing_group_id, source, "
-        "source_ref, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    char id[UUID_STR_LEN + 1], now[40];
-    const char *created = r->created_at, *updated = r->updated_at;
-    if (!created || !updated) {
-        time_format_rfc3339(time_now_ms(), 0, false, now);
-        created = created ? created : now;
-        updated = updated ? updated : now;
-    }
-    if (r->id)
-        snprintf(id, sizeof id, "%s", r->id);
-    else {
-        struct uuid u;
-        uuid_v7(&u);
-        uuid_format(&u, id);
-    }
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    int k = 1;
-    db_bind_text(st, k++, id);
     db_bind_text(st, k++, r->mission);
     db_bind_text(st, k++, r->occurred_at);
     db_bind_text(st, k++, r->occurred_precision);
@@ -77,6 +48,37 @@ int incident_store_insert(struct db *db, const struct incident_row *r, int64_t *
         db_bind_int(st, k++, r->sharing_group_id);
     else
         db_bind_null(st, k++);
+    return k;
+}
+
+int incident_store_insert(struct db *db, const struct incident_row *r, int64_t *n_out, char *id_out,
+                          struct bh_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO incident (" INCIDENT_WRITE_COLUMNS
+        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    char id[UUID_STR_LEN + 1], now[40];
+    const char *created = r->created_at, *updated = r->updated_at;
+    if (!created || !updated) {
+        time_format_rfc3339(time_now_ms(), 0, false, now);
+        created = created ? created : now;
+        updated = updated ? updated : now;
+    }
+    if (r->id)
+        snprintf(id, sizeof id, "%s", r->id);
+    else {
+        struct uuid u;
+        uuid_v7(&u);
+        uuid_format(&u, id);
+    }
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    int k = 1;
+    db_bind_text(st, k++, id);
+    k = incident_store_bind_values(st, k, r);
     db_bind_text(st, k++, r->source);
     db_bind_text(st, k++, r->source_ref);
     db_bind_text(st, k++, created);
