@@ -12,6 +12,7 @@ void api_audit_list(struct http_request *req, struct http_reply *rep)
     struct db *db;
     int rc = api_list_begin(req, &l, &err);
     struct audit_filter f = {
+        .reader = &req->who,
         .from = http_request_query(req, "from"),
         .to = http_request_query(req, "to"),
         .username = http_request_query(req, "user"),

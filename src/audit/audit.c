@@ -312,6 +312,31 @@ static int bound(const char *field, const char *s, bool upper, char out[40], str
     return 0;
 }
 
+/* Appends to `sql` the condition on audit_log rows that `reader` (not an admin) may see; see
+ * struct audit_filter. The one placeholder is the reader's organization code. */
+static void visible_entries(const struct principal *reader, struct buf *sql)
+{
+    /* Whether a record is visible is asked as of a reader of the auditor's organization: the
+     * auditor's own role reads no records (role.c), yet auditing is about them. */
+    struct principal as_member = *reader;
+    if (!role_can(as_member.role, PERM_RECORD_READ))
+        as_member.role = ROLE_ANALYST;
+    long long org = (long long)reader->org_id;
+    buf_puts(sql, "(audit_log.record_type NOT IN (");
+    for (const struct audit_record_kind *k = audit_record_kinds; k->record_type; k++)
+        buf_printf(sql, "%s'%s'", k == audit_record_kinds ? "" : ", ", k->record_type);
+    buf_puts(sql, ") OR (audit_log.record_id IS NULL AND audit_log.org_code = ?)");
+    for (const struct audit_record_kind *k = audit_record_kinds; k->record_type; k++) {
+        buf_printf(sql,
+                   " OR (audit_log.record_type = '%s' AND EXISTS (SELECT 1 FROM %s audit_r "
+                   "WHERE audit_r.id = audit_log.record_id AND (audit_r.owner_org_id = %lld OR ",
+                   k->record_type, k->table, org);
+        k->predicate(&as_member, "audit_r", sql);
+        buf_puts(sql, ")))");
+    }
+    buf_puts(sql, ")");
+}
+
 int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool *more,
                int64_t *total, struct bh_error *err)
 {
@@ -327,14 +352,20 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
         return bh_fail(err, BH_EINVALID, "limit", "limit %d must be at least 1", f->limit);
 
     /* The filters in the order of the indexes' leading columns; NULL values drop out. */
+    struct buf where = BUF_INIT, sql = BUF_INIT, visible = BUF_INIT;
+    const bool restricted = f->reader && f->reader->role != ROLE_ADMIN;
+    if (restricted)
+        visible_entries(f->reader, &visible);
+    /* An organization code is never empty for a signed-in reader; "-" matches no entry, so a
+     * reader without one never sees the command-line operator's bulk entries (org ''). */
+    const char *reader_org = restricted && f->reader->org_code[0] ? f->reader->org_code : "-";
     const struct cond conds[] = {
         { "at >= ?", f->from ? from : NULL }, { "at <= ?", f->to ? to : NULL },
         { "username = ?", f->username },      { "org_code = ?", f->org_code },
         { "action = ?", f->action },          { "record_type = ?", f->record_type },
-        { "record_id = ?", f->record_id },
+        { "record_id = ?", f->record_id },    { buf_str(&visible), restricted ? reader_org : NULL },
     };
     const size_t ncond = sizeof conds / sizeof conds[0];
-    struct buf where = BUF_INIT, sql = BUF_INIT;
     buf_puts(&where, " WHERE 1 = 1");
     for (size_t i = 0; i < ncond; i++)
         if (conds[i].value)
@@ -391,5 +422,6 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
 done:
     buf_cleanup(&where);
     buf_cleanup(&sql);
+    buf_cleanup(&visible);
     return rc < 0 ? rc : 0;
 }

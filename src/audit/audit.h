@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "account/role.h"
+#include "base/buf.h"
 #include "base/err.h"
 #include "db/db.h"
 
@@ -42,9 +43,27 @@ struct audit_verify_result {
  * cannot be read. Dropping rows off the end is invisible to the chain alone. */
 int audit_verify(struct db *db, struct audit_verify_result *out, struct bh_error *err);
 
+/* A kind of record whose audit entries follow the record's visibility: entries with this
+ * `record_type` name a row of `table` by its `id` column, and `predicate` (the capability's
+ * visibility predicate) says who may see that row. The list ends with a NULL record_type;
+ * it lives in record_kinds.c, one line per capability. */
+struct audit_record_kind {
+    const char *record_type;
+    const char *table;
+    void (*predicate)(const struct principal *who, const char *alias, struct buf *sql);
+};
+extern const struct audit_record_kind audit_record_kinds[];
+
 /* Filters of audit_list; NULL fields do not filter. Bad dates give BH_EINVALID naming
  * "from" or "to". */
 struct audit_filter {
+    /* Who reads. NULL or an admin (the store's own administrators, the command-line
+     * operator): every entry. Anyone else (an auditor) sees entries about a record of an
+     * audit_record_kinds kind only when the record is their organization's or one they
+     * could read as a member of their organization, and entries about a bulk operation on
+     * such records (no record id) only when their organization did it. Entries are left
+     * out, not redacted: an entry's time alone tells that something happened. */
+    const struct principal *reader;
     const char *from; /* RFC 3339 or YYYY-MM-DD, inclusive; NULL for no bound */
     const char *to;
     const char *username;

@@ -23,7 +23,9 @@ void casualty_predicate(const struct principal *who, const char *alias, struct b
         buf_putc(sql, ')');
         return;
     }
-    if (!who || who->account_id == 0) {
+    /* A reader whose role reads no records (the auditor) sees what an anonymous reader
+     * sees, embargo included: owning the record does not make its death public. */
+    if (!who || who->account_id == 0 || !role_can(who->role, PERM_RECORD_READ)) {
         buf_printf(sql, " AND %s.embargoed = 0)", alias);
         return;
     }

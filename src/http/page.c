@@ -1,11 +1,33 @@
 #include "http/page.h"
 
+#include "base/log.h"
+#include "db/secret.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CURSOR_PREFIX "v1:"
+#define CURSOR_PREFIX "v2:"
+#define CURSOR_MAC    16 /* bytes of keyed BLAKE2b appended to the position */
+#define CURSOR_KEY    32
+
+/* A cursor is the position after the last item of a page (an id, a code, a row number),
+ * followed by a MAC under the store's cursor key (db_secret "cursor"). A client can neither
+ * forge a position it was not given nor walk internal row numbers; every server process on
+ * the store, and the same one after a restart, accepts what another issued. */
+static int cursor_key(struct http_request *req, unsigned char key[CURSOR_KEY], struct bh_error *err)
+{
+    struct db *db;
+    int rc = http_request_db(req, &db, err);
+    return rc ? rc : db_secret(db, "cursor", key, CURSOR_KEY, err);
+}
+
+static void cursor_mac(const unsigned char key[CURSOR_KEY], const char *pos, size_t len,
+                       unsigned char mac[CURSOR_MAC])
+{
+    crypto_generichash(mac, CURSOR_MAC, (const unsigned char *)pos, len, key, CURSOR_KEY);
+}
 
 int page_from_request(struct http_request *req, struct page *out, struct bh_error *err)
 {
@@ -21,32 +43,51 @@ int page_from_request(struct http_request *req, struct page *out, struct bh_erro
         out->limit = (int)n;
     }
     const char *cursor = http_request_query(req, "cursor");
-    if (cursor && *cursor) {
-        unsigned char raw[PAGE_KEY_MAX + 8];
-        size_t len = 0;
-        if (sodium_base642bin(raw, sizeof raw - 1, cursor, strlen(cursor), NULL, &len, NULL,
-                              sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-            len < strlen(CURSOR_PREFIX) || memcmp(raw, CURSOR_PREFIX, strlen(CURSOR_PREFIX)) != 0)
-            return bh_fail(err, BH_EINVALID, "cursor",
-                           "cursor '%.40s' is not one this server issued; start again without it",
-                           cursor);
-        raw[len] = '\0';
-        const char *key = (const char *)raw + strlen(CURSOR_PREFIX);
-        if (strlen(key) != len - strlen(CURSOR_PREFIX) || strlen(key) >= PAGE_KEY_MAX)
-            return bh_fail(err, BH_EINVALID, "cursor", "cursor '%.40s' is damaged", cursor);
-        snprintf(out->after, sizeof out->after, "%s", key);
-    }
+    if (!cursor || !*cursor)
+        return 0;
+    const size_t plen = strlen(CURSOR_PREFIX);
+    unsigned char raw[PAGE_KEY_MAX + 32];
+    size_t len = 0;
+    if (sodium_base642bin(raw, sizeof raw, cursor, strlen(cursor), NULL, &len, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        len < plen + CURSOR_MAC || memcmp(raw, CURSOR_PREFIX, plen) != 0)
+        return bh_fail(err, BH_EINVALID, "cursor",
+                       "cursor '%.40s' is not one this server issued; start again without it",
+                       cursor);
+    const char *pos = (const char *)raw + plen;
+    size_t pos_len = len - plen - CURSOR_MAC;
+    unsigned char key[CURSOR_KEY], mac[CURSOR_MAC];
+    int rc = cursor_key(req, key, err);
+    if (rc)
+        return rc;
+    cursor_mac(key, pos, pos_len, mac);
+    sodium_memzero(key, sizeof key);
+    if (sodium_memcmp(mac, raw + plen + pos_len, CURSOR_MAC) != 0 || memchr(pos, '\0', pos_len) ||
+        pos_len >= PAGE_KEY_MAX)
+        return bh_fail(err, BH_EINVALID, "cursor",
+                       "cursor '%.40s' was changed or is damaged; start again without it", cursor);
+    memcpy(out->after, pos, pos_len);
+    out->after[pos_len] = '\0';
     return 0;
 }
 
 const char *page_cursor(struct http_request *req, const char *key)
 {
-    char raw[PAGE_KEY_MAX + 8];
-    int n = snprintf(raw, sizeof raw, CURSOR_PREFIX "%s", key);
-    size_t cap = sodium_base64_ENCODED_LEN((size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    unsigned char k[CURSOR_KEY], raw[PAGE_KEY_MAX + 32];
+    struct bh_error err;
+    size_t plen = strlen(CURSOR_PREFIX), klen = strnlen(key, PAGE_KEY_MAX - 1);
+    if (cursor_key(req, k, &err) != 0) {
+        log_error("page cursor: %s", err.message);
+        return NULL;
+    }
+    memcpy(raw, CURSOR_PREFIX, plen);
+    memcpy(raw + plen, key, klen);
+    cursor_mac(k, key, klen, raw + plen + klen);
+    sodium_memzero(k, sizeof k);
+    size_t n = plen + klen + CURSOR_MAC;
+    size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     char *out = arena_alloc(req->arena, cap);
-    sodium_bin2base64(out, cap, (const unsigned char *)raw, (size_t)n,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_bin2base64(out, cap, raw, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     return out;
 }
 
@@ -55,8 +96,10 @@ void page_reply(struct http_request *req, struct http_reply *rep, json_t *items,
 {
     json_t *obj = json_object();
     json_object_set_new(obj, "items", items);
-    json_object_set_new(obj, "next",
-                        next_key ? json_string(page_cursor(req, next_key)) : json_null());
+    /* A cursor that cannot be made (the store failed, and said so in the log) ends the
+     * listing here rather than failing a page that was read. */
+    const char *next = next_key ? page_cursor(req, next_key) : NULL;
+    json_object_set_new(obj, "next", next ? json_string(next) : json_null());
     if (total >= 0)
         json_object_set_new(obj, "total", json_integer(total));
     http_reply_json(req, rep, 200, obj);

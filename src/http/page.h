@@ -10,8 +10,9 @@
 
 /* Cursor pagination for every list: `?limit=N&cursor=C`, replies
  * {"items":[...],"next":"C2" or null,"total":N}. A cursor is opaque to clients: the position
- * after the last item of the previous page (an id or a code), base64url-encoded with a
- * version prefix so a future format can tell old cursors apart and refuse them clearly. */
+ * after the last item of the previous page (an id or a code) and a MAC under the store's
+ * cursor key, base64url-encoded with a version prefix so a future format can tell old cursors
+ * apart and refuse them clearly. A changed or forged cursor is refused (400, "cursor"). */
 
 #define PAGE_DEFAULT_LIMIT 50
 #define PAGE_MAX_LIMIT     500
@@ -22,11 +23,12 @@ struct page {
     char after[PAGE_KEY_MAX]; /* decoded cursor; "" for the first page */
 };
 
-/* Reads `limit` and `cursor` from the query string. Bad values give BH_EINVALID naming
- * "limit" or "cursor". */
+/* Reads `limit` and `cursor` from the query string. Bad values, and a cursor whose MAC does
+ * not verify, give BH_EINVALID naming "limit" or "cursor"; a store failure its own code. */
 int page_from_request(struct http_request *req, struct page *out, struct bh_error *err);
 
-/* The cursor text for position `key` (from the request arena). */
+/* The cursor text for position `key` (from the request arena); NULL, logged, when the store
+ * cannot give the cursor key. */
 const char *page_cursor(struct http_request *req, const char *key);
 
 /* Replies 200 {"items": items, "next": cursor-or-null, "total": total (omitted when < 0)}.

@@ -60,7 +60,7 @@ static bool is_identifier(const char *s, bool lower)
     return true;
 }
 
-/* The subqueries below name their own tables sharing_m and sharing_r; a caller's alias of
+/* The subqueries below name their own tables sharing_a and sharing_r; a caller's alias of
  * the same name would capture the outer reference, so such aliases are refused. */
 void sharing_predicate(const struct principal *who, const char *record_type, const char *alias,
                        struct buf *sql)
@@ -89,10 +89,15 @@ void sharing_predicate(const struct principal *who, const char *record_type, con
     buf_printf(sql, "(%s.tlp IN ('CLEAR', 'GREEN')", alias);
     buf_printf(sql, " OR (%s.tlp IN ('AMBER', 'AMBER+STRICT') AND %s.owner_org_id = %lld)", alias,
                alias, org);
+    /* AMBER through a group: the (group, owner) pairs whose owner accepted this reader's
+     * organization (sharing_audience), not the group's members as they are now. A group's
+     * owner who adds an organization therefore widens only its own records, never another
+     * member's (docs/sharing.md, "Sharing groups"). */
     buf_printf(sql,
-               " OR (%s.tlp = 'AMBER' AND %s.sharing_group_id IN (SELECT sharing_m.group_id "
-               "FROM sharing_group_member sharing_m WHERE sharing_m.org_id = %lld))",
-               alias, alias, org);
+               " OR (%s.tlp = 'AMBER' AND (%s.sharing_group_id, %s.owner_org_id) IN (SELECT "
+               "sharing_a.group_id, sharing_a.owner_org_id FROM sharing_audience sharing_a WHERE "
+               "sharing_a.org_id = %lld))",
+               alias, alias, alias, org);
     buf_printf(sql,
                " OR (%s.tlp = 'RED' AND EXISTS (SELECT 1 FROM tlp_recipient sharing_r WHERE "
                "sharing_r.record_type = '%s' AND sharing_r.record_id = %s.id AND "
@@ -209,7 +214,11 @@ static int resolve_members(struct db *db, const char *const *codes, size_t n, in
     return rc;
 }
 
-/* Makes the members of group `group_id` the owner and `ids`. */
+/* Makes the members of group `group_id` the owner and `ids`, and brings the audience of the
+ * members' AMBER records in step: an organization that left the group reads none of them any
+ * more (narrowing is always safe), and the group's owner accepts the new members for its own
+ * records. Other members' records are not widened: each owner accepts a new member by sharing
+ * its next record with the group (docs/sharing.md). */
 static int set_members(struct db *db, int64_t group_id, int64_t owner_org_id, const int64_t *ids,
                        size_t n, struct bh_error *err)
 {
@@ -223,6 +232,17 @@ static int set_members(struct db *db, int64_t group_id, int64_t owner_org_id, co
                       "ON CONFLICT (group_id, org_id) DO NOTHING",
                       (const int64_t[]){ group_id, i == 0 ? owner_org_id : ids[i - 1] }, 2, NULL,
                       NULL, err);
+    if (rc == 0)
+        rc = run_ints(db,
+                      "DELETE FROM sharing_audience WHERE group_id = ? AND org_id NOT IN "
+                      "(SELECT org_id FROM sharing_group_member WHERE group_id = ?)",
+                      (const int64_t[]){ group_id, group_id }, 2, NULL, NULL, err);
+    if (rc == 0)
+        rc = run_ints(db,
+                      "INSERT INTO sharing_audience (group_id, owner_org_id, org_id) SELECT "
+                      "group_id, ?, org_id FROM sharing_group_member WHERE group_id = ? "
+                      "ON CONFLICT (org_id, group_id, owner_org_id) DO NOTHING",
+                      (const int64_t[]){ owner_org_id, group_id }, 2, NULL, NULL, err);
     return rc;
 }
 
@@ -364,6 +384,30 @@ static int check_owner(struct db *db, const struct principal *who, int64_t id,
     return 0;
 }
 
+/* Adding an organization to a group widens the audience of the owner's own AMBER records, so
+ * only the owner's people may do it; an admin of another organization (the secretariat) may
+ * still remove members, which only narrows. */
+static int check_additions(struct db *db, const struct principal *who, int64_t id,
+                           int64_t owner_org_id, const int64_t *ids, size_t n, struct bh_error *err)
+{
+    if (who->org_id == owner_org_id)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        bool found = false;
+        int rc =
+            run_ints(db, "SELECT 1 FROM sharing_group_member WHERE group_id = ? AND org_id = ?",
+                     (const int64_t[]){ id, ids[i] }, 2, NULL, &found, err);
+        if (rc)
+            return rc;
+        if (!found && ids[i] != owner_org_id)
+            return bh_fail(err, BH_EDENIED, "members",
+                           "only the owning organization may add members to sharing group "
+                           "%lld: a new member would read its AMBER records",
+                           (long long)id);
+    }
+    return 0;
+}
+
 /* Sets the name and the description, keeping the one that is NULL. */
 static int rename_group(struct db *db, int64_t id, const char *name, const char *description,
                         struct bh_error *err)
@@ -404,6 +448,7 @@ int sharing_group_update(struct db *db, const struct principal *who, int64_t id,
     if ((name && (rc = name_taken(db, name, id, err))) ||
         ((name || description) && (rc = rename_group(db, id, name, description, err))) ||
         (set_members_flag && ((rc = resolve_members(db, member_codes, nmembers, &ids, err)) ||
+                              (rc = check_additions(db, who, id, owner, ids, nmembers, err)) ||
                               (rc = set_members(db, id, owner, ids, nmembers, err)))))
         goto done;
     rc = audit_group(

@@ -44,7 +44,8 @@ int tlp_parse(const char *s);
  *   admin (also the command-line operator)          every row;
  *   signed-in with the record.read permission        CLEAR, GREEN, AMBER and AMBER+STRICT
  *                                                    owned by their organization, AMBER whose
- *                                                    group lists their organization, RED
+ *                                                    owner accepted their organization in the
+ *                                                    record's group (sharing_audience), RED
  *                                                    naming their account;
  *   anonymous, and roles without record.read         CLEAR only (the auditor reads the audit
  *   (the auditor)                                    log, not the members' records).
@@ -83,8 +84,12 @@ int sharing_group_create(struct db *db, const struct principal *who, const char 
                          int64_t *id_out, struct bh_error *err);
 
 /* Replaces name (NULL keeps), description (NULL keeps) and, when `set_members`, the members
- * (the owner stays a member). BH_ENOTFOUND, BH_EDENIED, BH_ECONFLICT as above. Audited as
- * group.update. */
+ * (the owner stays a member). An organization removed from the group stops reading every
+ * member's AMBER records in it at once; one added reads the group owner's records, and another
+ * member's only once that member shares a record with the group again (its acceptance). Only
+ * the owning organization may add members: an admin of another organization may rename the
+ * group or remove members (BH_EDENIED, field "members", when adding). BH_ENOTFOUND,
+ * BH_EDENIED, BH_ECONFLICT as above. Audited as group.update. */
 int sharing_group_update(struct db *db, const struct principal *who, int64_t id, const char *name,
                          const char *description, const char *const *member_codes, size_t nmembers,
                          bool set_members, struct bh_error *err);

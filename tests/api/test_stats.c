@@ -105,8 +105,8 @@ static void api_stats_public(void **state)
 
 /* api/stats-visibility: each reader counts what they may read and nothing more: the owner its
  * embargoed record and the GREEN one, another member the GREEN one, the auditor (who reads the
- * audit log, not records) the published figures plus what its own organization owns in the
- * clear. */
+ * audit log, not records) the published figures only: its organization's embargoed CLEAR
+ * record is not published yet (issue 9, defect 8). */
 static void api_stats_visibility(void **state)
 {
     (void)state;
@@ -114,7 +114,7 @@ static void api_stats_visibility(void **state)
     assert_int_equal(total_for(NULL, path), 3);
     assert_int_equal(total_for(&fra_fp, path), 5);
     assert_int_equal(total_for(&bra_fp, path), 4);
-    assert_int_equal(total_for(&fra_auditor, path), 4);
+    assert_int_equal(total_for(&fra_auditor, path), 3);
     /* A grouped count agrees: UNMISS 2020 accidents are S-4 (GREEN) and S-5 (embargoed). */
     const char *acc = "/api/v1/stats/casualties?incident_type=Accident";
     assert_int_equal(total_for(NULL, acc), 0);

@@ -49,7 +49,8 @@ static const struct {
  *   admins see everything (the secretariat);
  *   every signed-in role that reads records sees CLEAR and GREEN;
  *   OWNER's readers see AMBER and AMBER+STRICT (their organization owns them);
- *   FRIEND's readers see AMBER (their organization is in the group), not AMBER+STRICT;
+ *   FRIEND's readers see AMBER (their organization is in the group, and OWNER, who made
+ *   the group, accepted it), not AMBER+STRICT;
  *   OUTSIDER's readers see neither;
  *   RED: only OUTSIDER's focal point, who is named;
  *   the auditor reads the audit log, not records: CLEAR only, like anonymous. */
@@ -367,12 +368,85 @@ static void sharing_visibility_follows_group(void **state)
     free(owner_pred);
 }
 
+/* sharing/visibility-group-edit-widens-only-the-owner: the group's owner adding an
+ * organization opens its own AMBER record to it, never a record another member marked for
+ * the group; that member's next share accepts the new membership (docs/sharing.md). The probe
+ * table declares the audience trigger a shareable table must declare. */
+static void sharing_visibility_group_edit(void **state)
+{
+    (void)state;
+    const char *friend_record = "0190a000-0000-7000-8000-0000000000f1";
+    char sql[512];
+    test_exec(db, "CREATE TRIGGER probe_sharing_audience AFTER INSERT ON probe WHEN NEW.tlp = "
+                  "'AMBER' BEGIN INSERT OR IGNORE INTO sharing_audience (group_id, owner_org_id, "
+                  "org_id) SELECT NEW.sharing_group_id, NEW.owner_org_id, m.org_id FROM "
+                  "sharing_group_member m WHERE m.group_id = NEW.sharing_group_id; END");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO probe (id, owner_org_id, tlp, sharing_group_id, title) VALUES "
+             "('%s', %lld, 'AMBER', %lld, 'Friend record foxtrot')",
+             friend_record, (long long)org_ids[FRIEND], (long long)group_id);
+    test_exec(db, sql);
+
+    struct principal owner_coord, owner_analyst, outsider_analyst, friend_analyst;
+    principal_for(OWNER, ROLE_COORDINATOR, &owner_coord);
+    principal_for(OWNER, ROLE_ANALYST, &owner_analyst);
+    principal_for(OUTSIDER, ROLE_ANALYST, &outsider_analyst);
+    principal_for(FRIEND, ROLE_ANALYST, &friend_analyst);
+    char *outsider = where_clause(&outsider_analyst), *owner = where_clause(&owner_analyst);
+    char got[1024];
+    run("SELECT p.id FROM probe p WHERE p.id = ? AND %s", owner, friend_record, got, sizeof got);
+    assert_string_equal(got, friend_record);
+
+    struct bh_error err;
+    const char *widened[] = { "FRIEND", "OUTSIDER" };
+    must(sharing_group_update(db, &owner_coord, group_id, NULL, NULL, widened, 2, true, &err), &err,
+         "add OUTSIDER");
+    assert_true(visible(outsider, OP_GET, R_AMBER)); /* the group owner's own record */
+    for (int op = 0; op < NOPS; op++) {
+        static const char *const q[NOPS] = {
+            "SELECT p.id FROM probe p WHERE %s",
+            "SELECT p.id FROM probe p WHERE p.id = ? AND %s",
+            "SELECT p.id FROM probe p WHERE p.title LIKE '%%foxtrot%%' AND %s",
+            "SELECT count(*) FROM probe p WHERE p.id = ? AND p.tlp = 'AMBER' AND %s",
+        };
+        bool binds = op == OP_GET || op == OP_COUNT;
+        run(q[op], outsider, binds ? friend_record : NULL, got, sizeof got);
+        if (strstr(got, friend_record) || (op == OP_COUNT && strcmp(got, "0") != 0))
+            fail_msg("OUTSIDER reads FRIEND's AMBER record through %s after OWNER widened the "
+                     "group: %s",
+                     op_names[op], got);
+    }
+
+    /* FRIEND shares again with the group as it now is: it accepts OUTSIDER. */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO probe (id, owner_org_id, tlp, sharing_group_id, title) VALUES "
+             "('0190a000-0000-7000-8000-0000000000f2', %lld, 'AMBER', %lld, 'Friend golf')",
+             (long long)org_ids[FRIEND], (long long)group_id);
+    test_exec(db, sql);
+    run("SELECT p.id FROM probe p WHERE p.id = ? AND %s", outsider, friend_record, got, sizeof got);
+    assert_string_equal(got, friend_record);
+
+    /* Removing OUTSIDER closes both at once. */
+    const char *members[] = { "FRIEND" };
+    must(sharing_group_update(db, &owner_coord, group_id, NULL, NULL, members, 1, true, &err), &err,
+         "restore");
+    run("SELECT count(*) FROM probe p WHERE p.tlp = 'AMBER' AND %s", outsider, NULL, got,
+        sizeof got);
+    assert_string_equal(got, "0");
+    test_exec(db, "DELETE FROM probe WHERE id IN ('0190a000-0000-7000-8000-0000000000f1', "
+                  "'0190a000-0000-7000-8000-0000000000f2')");
+    test_exec(db, "DROP TRIGGER probe_sharing_audience");
+    free(outsider);
+    free(owner);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sharing_visibility_matrix),
         cmocka_unit_test(sharing_visibility_cli),
         cmocka_unit_test(sharing_visibility_follows_group),
+        cmocka_unit_test(sharing_visibility_group_edit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
