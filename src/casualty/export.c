@@ -224,11 +224,9 @@ int casualty_export(struct db *db, const struct principal *who, const struct cas
     if (!rc) {
         struct buf sql = BUF_INIT;
         /* The UN's rows in the UN file's order, then the members' by date. */
-        buf_printf(&sql,
-                   "SELECT " CASUALTY__COLUMNS EXTRA_COLUMNS
-                   " FROM casualty c JOIN org o ON o.id = "
-                   "c.owner_org_id%s ORDER BY c.source_row IS NULL, c.source_row, "
-                   "c.incident_date, c.id",
+        buf_puts(&sql, "SELECT " CASUALTY__COLUMNS EXTRA_COLUMNS " FROM ");
+        casualty__from(who, &sql);
+        buf_printf(&sql, "%s ORDER BY c.source_row IS NULL, c.source_row, c.incident_date, c.id",
                    buf_str(&where));
         rc = db_prepare(db, buf_str(&sql), &st, err);
         buf_cleanup(&sql);

@@ -5,12 +5,13 @@
 
 #include "casualty/casualty.h"
 
-/* The columns every reader of whole records selects, in this order, from
- * `casualty c JOIN org o ON o.id = c.owner_org_id`; casualty__row_json() reads them. */
+/* The columns every reader of whole records selects, in this order, from the tables
+ * casualty__from() names; casualty__row_json() reads them. The linked incident's id is
+ * casualty_li.id: NULL when the reader may not see that incident. */
 #define CASUALTY__COLUMNS                                                                       \
     "c.id, c.casualty_id, c.incident_date, c.mission, c.casualty_type, c.gender, "              \
     "c.nationality, c.nationality_iso3, c.nationality_m49, c.personnel_type, c.incident_type, " \
-    "c.incident_id, o.code, c.tlp, c.sharing_group_id, c.embargoed, c.released_at, "            \
+    "casualty_li.id, o.code, c.tlp, c.sharing_group_id, c.embargoed, c.released_at, "           \
     "c.released_by, c.source, c.source_updated, c.source_row, c.created_at, c.updated_at"
 
 enum {
@@ -38,6 +39,13 @@ enum {
     CASUALTY__C_CREATED_AT,
     CASUALTY__C_UPDATED_AT,
 };
+
+/* Appends the FROM list of CASUALTY__COLUMNS: `casualty c JOIN org o ...` and the linked
+ * incident as alias casualty_li when `who` may see it (incident_predicate()). A record may be
+ * shared more widely than the incident it belongs to, and the id of an incident a reader may
+ * not see tells them it exists. One LEFT JOIN on the incident's unique id, so a page of a
+ * thousand records costs one query, not a thousand. */
+void casualty__from(const struct principal *who, struct buf *sql);
 
 /* The record in the current row as JSON (a new reference). */
 json_t *casualty__row_json(struct db_stmt *st);

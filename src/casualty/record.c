@@ -347,6 +347,13 @@ static json_t *int_or_null(struct db_stmt *st, int col)
     return db_column_is_null(st, col) ? json_null() : json_integer(db_column_int(st, col));
 }
 
+void casualty__from(const struct principal *who, struct buf *sql)
+{
+    buf_puts(sql, "casualty c JOIN org o ON o.id = c.owner_org_id LEFT JOIN incident casualty_li "
+                  "ON casualty_li.id = c.incident_id AND ");
+    incident_predicate(who, "casualty_li", sql);
+}
+
 json_t *casualty__row_json(struct db_stmt *st)
 {
     json_t *o = json_object();
@@ -680,8 +687,9 @@ static int fetch(struct db *db, const struct principal *who, const char *id, jso
                  int64_t *owner_org, int *embargoed, char tlp[16], struct bh_error *err)
 {
     struct buf sql = BUF_INIT;
-    buf_puts(&sql, "SELECT " CASUALTY__COLUMNS ", c.owner_org_id FROM casualty c JOIN org o ON "
-                   "o.id = c.owner_org_id WHERE (c.id = ? OR c.casualty_id = ?) AND ");
+    buf_puts(&sql, "SELECT " CASUALTY__COLUMNS ", c.owner_org_id FROM ");
+    casualty__from(who, &sql);
+    buf_puts(&sql, " WHERE (c.id = ? OR c.casualty_id = ?) AND ");
     casualty_predicate(who, "c", &sql);
     struct db_stmt *st;
     int rc = db_prepare(db, buf_str(&sql), &st, err);
@@ -866,10 +874,9 @@ int casualty_list(struct db *db, const struct principal *who, const struct casua
     json_t *audited = json_array();
     if (!rc) {
         struct buf sql = BUF_INIT;
-        buf_printf(&sql,
-                   "SELECT " CASUALTY__COLUMNS
-                   " FROM casualty c JOIN org o ON o.id = c.owner_org_id%s",
-                   buf_str(&where));
+        buf_puts(&sql, "SELECT " CASUALTY__COLUMNS " FROM ");
+        casualty__from(who, &sql);
+        buf_puts(&sql, buf_str(&where));
         if (adate[0])
             buf_puts(&sql, " AND (c.incident_date < ? OR (c.incident_date = ? AND c.id < ?))");
         buf_puts(&sql, " ORDER BY c.incident_date DESC, c.id DESC LIMIT ?");
@@ -918,8 +925,9 @@ int casualty_list_for_incident(struct db *db, const struct principal *who, const
                                json_t *items, struct bh_error *err)
 {
     struct buf sql = BUF_INIT;
-    buf_puts(&sql, "SELECT " CASUALTY__COLUMNS " FROM casualty c JOIN org o ON "
-                   "o.id = c.owner_org_id WHERE c.incident_id = ? AND ");
+    buf_puts(&sql, "SELECT " CASUALTY__COLUMNS " FROM ");
+    casualty__from(who, &sql);
+    buf_puts(&sql, " WHERE c.incident_id = ? AND ");
     casualty_predicate(who, "c", &sql);
     buf_puts(&sql, " ORDER BY c.incident_date, c.casualty_id");
     struct db_stmt *st;

@@ -11,6 +11,7 @@
  * written as they come: new ones through the bulk writer, changed ones by an UPDATE and a
  * revision. */
 #include "incident/import.h"
+#include "incident/internal.h"
 
 #include "audit/audit.h"
 #include "base/arena.h"
@@ -770,21 +771,12 @@ static int add_revision(struct imp *m, int64_t n, struct bh_error *err)
     int64_t revision = json_integer_value(json_object_get(snap, "revision"));
     char *text = json_dumps(snap, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(snap);
-    rc = db_prepare(m->db,
-                    "INSERT INTO incident_revision (incident_n, revision, at, actor, action, "
-                    "reason, snapshot) VALUES (?, ?, ?, ?, 'import', NULL, ?)",
-                    &st, err);
-    if (!rc) {
-        db_bind_int(st, 1, n);
-        db_bind_int(st, 2, revision);
-        db_bind_text(st, 3, m->now);
-        db_bind_text(st, 4, m->who->username[0] ? m->who->username : "import");
-        db_bind_text(st, 5, text);
-        rc = db_step(st, err);
-        db_stmt_done(st);
-    }
+    /* The revision keeps the marking the import gave the record (revision.c). */
+    rc = incident__revision_insert(m->db, n, revision, m->now,
+                                   m->who->username[0] ? m->who->username : "import", "import",
+                                   NULL, text, err);
     free(text);
-    return rc < 0 ? rc : 0;
+    return rc;
 }
 
 static int update_record(struct imp *m, int64_t n, const struct incident_row *r,
@@ -992,6 +984,8 @@ static int on_csv_row(void *ctx, struct csv_row *row, struct bh_error *err)
         /* Free text keeps its spaces; codes, numbers and times do not. */
         if (f != F_NARRATIVE)
             csv_trim(row, i);
+        /* The quote our export put before a cell a spreadsheet would run (formats/csv.h). */
+        csv_unguard(row, i);
         rec.cell[f] = row->lens[i] && row->fields[i][0] ? row->fields[i] : NULL;
     }
     return handle_record(m, &rec, err);

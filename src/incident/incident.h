@@ -95,6 +95,12 @@ int incident_store_bind_values(struct db_stmt *st, int k, const struct incident_
  * sources as arrays. `n` is not included: it is the store's, not the record's. */
 json_t *incident_row_json(struct db_stmt *st, int first);
 
+/* Sets `merged_into` of a row_json item to null when `who` may not see the incident it names:
+ * a merged report must not tell its readers the id of a record they cannot open. Costs a
+ * query only for merged reports. */
+int incident_redact_links(struct db *db, const struct principal *who, json_t *item,
+                          struct bh_error *err);
+
 /* ---- record.c / workflow.c: checked writes (see their comments) ---- */
 
 /* Checks every value of `row` as a report must have it: the mission exists; occurred_at is a

@@ -38,8 +38,26 @@ void incident__loaded_cleanup(struct incident__loaded *l);
 int incident__revision_add(struct db *db, int64_t n, int64_t revision, const struct principal *who,
                            const char *action, const char *reason, struct bh_error *err);
 
+/* Inserts revision `revision` of row `n` with `snapshot` (JSON text) and the marking and
+ * status the row has now, which become the revision's own: its readers are whoever the
+ * marking let read the record at this moment (for RED, a copy of the record's recipients),
+ * whatever the record's marking becomes later. Inside the caller's transaction. */
+int incident__revision_insert(struct db *db, int64_t n, int64_t revision, const char *at,
+                              const char *actor, const char *action, const char *reason,
+                              const char *snapshot, struct bh_error *err);
+
+/* Which revisions `who` may see: the sharing predicate over the revision's own marking
+ * (record type "incident_revision"), and a revision written while the report was a draft
+ * only inside the owner organization, as incident_predicate() rules for the record. Appends
+ * a parenthesized SQL boolean over alias `alias` of incident_revision (visibility.c). */
+void incident__revision_predicate(const struct principal *who, const char *alias, struct buf *sql);
+
 /* The whole row `n` as JSON (no visibility check: for writers that already checked). */
 int incident__row_json_by_n(struct db *db, int64_t n, json_t **out, struct bh_error *err);
+
+/* Whether `who` may see the incident with id `id` (incident_predicate()). */
+int incident__visible_id(struct db *db, const struct principal *who, const char *id, bool *visible,
+                         struct bh_error *err);
 
 /* Whether an admin's read of a record with this marking (column form) is audited: RED and
  * AMBER+STRICT name their readers, so the secretariat's exception is written down. */

@@ -548,7 +548,11 @@ static void build_row(const json_t *rec, struct built *b)
 }
 
 /* The account ids of the usernames in `names` (a JSON array of strings), into `ids` (at
- * most RECIPIENTS_MAX). An unknown username is BH_EINVALID naming "recipients". */
+ * most RECIPIENTS_MAX). A report names as its RED readers the users who could read it: active
+ * accounts whose role reads records. Anyone else (no such user, a disabled account, an auditor)
+ * is refused with one message that does not say which of these it is: members cannot list
+ * users, so a different answer for "no such user" would let any reporter test names one by one
+ * (docs/incidents.md). BH_EINVALID naming "recipients". */
 static int resolve_recipients(struct db *db, const json_t *names, int64_t *ids, size_t *n,
                               struct bh_error *err)
 {
@@ -558,19 +562,24 @@ static int resolve_recipients(struct db *db, const json_t *names, int64_t *ids, 
     json_array_foreach(names, i, v)
     {
         struct db_stmt *st;
-        int rc = db_prepare(db, "SELECT id FROM account WHERE username = ?", &st, err);
+        int rc =
+            db_prepare(db, "SELECT id, role, disabled FROM account WHERE username = ?", &st, err);
         if (rc)
             return rc;
         db_bind_text(st, 1, json_string_value(v));
         rc = db_step(st, err);
-        if (rc == DB_ROW)
+        bool addressable = rc == DB_ROW && db_column_int(st, 2) == 0 &&
+                           role_can(role_parse(db_column_text(st, 1)), PERM_RECORD_READ);
+        if (addressable)
             ids[(*n)++] = db_column_int(st, 0);
         db_stmt_done(st);
         if (rc < 0)
             return rc;
-        if (rc != DB_ROW)
-            return bh_fail(err, BH_EINVALID, "recipients", "recipients[%zu]: no user '%.60s'", i,
-                           json_string_value(v));
+        if (!addressable)
+            return bh_fail(err, BH_EINVALID, "recipients",
+                           "recipients[%zu]: '%.60s' cannot be named as a reader of this report "
+                           "(give the username of an active user whose role reads records)",
+                           i, json_string_value(v));
     }
     return 0;
 }
@@ -618,8 +627,18 @@ static int set_recipients(struct db *db, const char *id, const int64_t *ids, siz
 static int decorate(struct db *db, const struct principal *who, const struct incident__loaded *l,
                     json_t *rec, struct bh_error *err)
 {
+    /* A duplicate may be read more widely than the report it went into (a merge only needs
+     * the target's readers to read the duplicate): to the others the target does not exist,
+     * so neither does its id. */
+    const char *into = json_string_value(json_object_get(rec, "merged_into"));
+    bool visible = true;
+    int rc = into ? incident__visible_id(db, who, into, &visible, err) : 0;
+    if (rc)
+        return rc;
+    if (!visible)
+        json_object_set_new(rec, "merged_into", json_null());
     json_t *cas = json_array();
-    int rc = casualty_list_for_incident(db, who, l->id, cas, err);
+    rc = casualty_list_for_incident(db, who, l->id, cas, err);
     json_object_set_new(rec, "casualty_records", cas);
     int64_t dups = 0;
     if (!rc)

@@ -3,16 +3,19 @@
  * been shared already (its endorser returned it, and must see the correction come back). A draft
  * shared as TLP:GREEN would otherwise show half-written reports, and other organizations' working
  * copies, on every member's map. */
-#include "incident/incident.h"
+#include "incident/internal.h"
 
 #include "sharing/sharing.h"
 
 #include <inttypes.h>
 
-void incident_predicate(const struct principal *who, const char *alias, struct buf *sql)
+/* The sharing predicate for `record_type` over `alias`, with the draft rule on the alias's
+ * status and owner_org_id columns: incidents and their revisions are judged alike. */
+static void with_draft_rule(const struct principal *who, const char *record_type, const char *alias,
+                            struct buf *sql)
 {
     buf_puts(sql, "(");
-    sharing_predicate(who, "incident", alias, sql);
+    sharing_predicate(who, record_type, alias, sql);
     if (!who || who->role != ROLE_ADMIN) {
         /* Aliases are constants of our own code, and sharing_predicate has vetted this one. */
         /* The unary + keeps these terms out of index selection: as index candidates the OR
@@ -24,4 +27,29 @@ void incident_predicate(const struct principal *who, const char *alias, struct b
         buf_puts(sql, ")");
     }
     buf_puts(sql, ")");
+}
+
+void incident_predicate(const struct principal *who, const char *alias, struct buf *sql)
+{
+    with_draft_rule(who, "incident", alias, sql);
+}
+
+/* A revision written while the report was a draft was its organization's working copy then,
+ * and stays so in the history. */
+void incident__revision_predicate(const struct principal *who, const char *alias, struct buf *sql)
+{
+    with_draft_rule(who, "incident_revision", alias, sql);
+}
+
+int incident_redact_links(struct db *db, const struct principal *who, json_t *item,
+                          struct bh_error *err)
+{
+    const char *target = json_string_value(json_object_get(item, "merged_into"));
+    if (!target)
+        return 0;
+    bool visible = false;
+    int rc = incident__visible_id(db, who, target, &visible, err);
+    if (rc == 0 && !visible)
+        json_object_set_new(item, "merged_into", json_null());
+    return rc;
 }

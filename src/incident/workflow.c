@@ -4,6 +4,7 @@
 #include "incident/internal.h"
 
 #include "audit/audit.h"
+#include "base/buf.h"
 #include "base/timeutil.h"
 #include "sharing/sharing.h"
 
@@ -251,6 +252,118 @@ static char *merged_sources(const json_t *into, const json_t *dup, struct bh_err
     return text;
 }
 
+/* Whether a reader `reader` may see row `n` (the incident's predicate, in which a reader is
+ * judged by organization, role and account). */
+static int row_visible_to(struct db *db, const struct principal *reader, int64_t n, bool *visible,
+                          struct bh_error *err)
+{
+    struct buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT 1 FROM incident i WHERE i.n = ? AND ");
+    incident_predicate(reader, "i", &sql);
+    struct db_stmt *st;
+    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    buf_cleanup(&sql);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, n);
+    rc = db_step(st, err);
+    db_stmt_done(st);
+    *visible = rc == DB_ROW;
+    return rc < 0 ? rc : 0;
+}
+
+/* A reader of organization `org_id` standing for all of that organization's readers: the
+ * predicate judges CLEAR to AMBER+STRICT by organization alone. */
+static void org_reader(int64_t org_id, struct principal *p)
+{
+    principal_anonymous(p);
+    p->org_id = org_id;
+    p->role = ROLE_REPORTER;
+}
+
+/* Whether every RED reader of the target `t` may also read the duplicate `d`. Admins among
+ * them read everything anyway, and a recipient whose role reads no records reads neither. */
+static int red_readers_contained(struct db *db, const struct incident__loaded *t,
+                                 const struct incident__loaded *d, bool *ok, struct bh_error *err)
+{
+    *ok = true;
+    struct db_stmt *st;
+    int rc = db_prepare(db,
+                        "SELECT a.id, a.org_id, a.role FROM tlp_recipient r JOIN account a ON "
+                        "a.id = r.account_id WHERE r.record_type = 'incident' AND r.record_id = ?",
+                        &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, t->id);
+    struct principal p;
+    while (*ok && (rc = db_step(st, err)) == DB_ROW) {
+        principal_anonymous(&p);
+        p.account_id = db_column_int(st, 0);
+        p.org_id = db_column_int(st, 1);
+        p.role = role_parse(db_column_text(st, 2));
+        if (p.role == ROLE_ADMIN || !role_can(p.role, PERM_RECORD_READ))
+            continue;
+        /* The statement stays open while another reads: SQLite allows it, and the list is
+         * one record's recipients. */
+        struct bh_error e;
+        bool visible = false;
+        int vrc = row_visible_to(db, &p, d->n, &visible, &e);
+        if (vrc) {
+            db_stmt_done(st);
+            *err = e;
+            return vrc;
+        }
+        *ok = visible;
+    }
+    db_stmt_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+static int64_t group_of(const struct incident__loaded *l)
+{
+    json_t *g = json_object_get(l->json, "sharing_group");
+    return json_is_integer(g) ? json_integer_value(g) : 0;
+}
+
+/* The rule of docs/sharing.md, "Merging records": a merge copies the duplicate's sources into
+ * the target, so every reader of the target must be a reader of the duplicate (the target's
+ * audience contained in the duplicate's). Decided from the markings:
+ *   target CLEAR            the duplicate is CLEAR;
+ *   target GREEN            the duplicate is CLEAR or GREEN;
+ *   target AMBER            those, or AMBER of the same owner and the same group: only then do
+ *                           both audiences stay equal whatever the group later becomes;
+ *   target AMBER+STRICT     those, or a duplicate the target owner's readers read now (an
+ *                           AMBER+STRICT one of the same owner, an AMBER one shared with it);
+ *   target RED              every RED reader of the target reads the duplicate now (a RED
+ *                           duplicate names each of them).
+ * A target narrower than that is fine; a wider one refuses the whole merge. */
+static int may_merge_into(struct db *db, const struct incident__loaded *d,
+                          const struct incident__loaded *t, struct bh_error *err)
+{
+    int dt = tlp_parse(d->tlp), tt = tlp_parse(t->tlp);
+    bool ok = false;
+    int rc = 0;
+    if (dt == TLP_CLEAR || (dt == TLP_GREEN && tt != TLP_CLEAR)) {
+        ok = true;
+    } else if (tt == TLP_AMBER) {
+        ok = dt == TLP_AMBER && d->owner_org_id == t->owner_org_id && group_of(d) == group_of(t);
+    } else if (tt == TLP_AMBER_STRICT) {
+        struct principal p;
+        org_reader(t->owner_org_id, &p);
+        rc = dt == TLP_RED ? 0 : row_visible_to(db, &p, d->n, &ok, err);
+    } else if (tt == TLP_RED) {
+        rc = red_readers_contained(db, t, d, &ok, err);
+    }
+    if (rc || ok)
+        return rc;
+    return bh_fail(err, BH_ECONFLICT, "into",
+                   "this report is %s and incident %s is %s: merging would show this report's "
+                   "sources to readers its marking does not name. Merge the more widely shared "
+                   "report into the more narrowly shared one instead",
+                   tlp_label((enum tlp)(dt >= 0 ? dt : TLP_RED)), t->id,
+                   tlp_label((enum tlp)(tt >= 0 ? tt : TLP_RED)));
+}
+
 int incident_merge(struct db *db, const struct principal *who, const char *id, const char *into,
                    json_t **out, struct bh_error *err)
 {
@@ -286,6 +399,8 @@ int incident_merge(struct db *db, const struct principal *who, const char *id, c
                      "incident %s is %s; a report can only be merged into a submitted, returned "
                      "or endorsed one",
                      target.id, target.status);
+    if (!rc)
+        rc = may_merge_into(db, &dup, &target, err);
     char *sources = NULL, now[40];
     now_text(now);
     if (!rc && !(sources = merged_sources(target.json, dup.json, err)))

@@ -187,6 +187,10 @@ int spatial_export(struct db *db, const struct principal *who, const struct spat
     int64_t n = 0;
     while (!o.rc && (rc = db_step(st, err)) == DB_ROW) {
         json_t *item = layer->row_json(st, 0);
+        if (layer->redact && (o.rc = layer->redact(db, who, item, err))) {
+            json_decref(item);
+            break;
+        }
         if (format == SPATIAL_GEOJSON) {
             buf_puts(&o.b, n ? ",\n" : "\n");
             geojson_feature(item, &o.b);

@@ -604,6 +604,10 @@ int spatial_list(struct db *db, const struct principal *who, const struct spatia
                 }
                 json_t *item = layer->row_json(st, 0);
                 last_n = db_column_int(st, 0);
+                if (layer->redact && (rc = layer->redact(db, who, item, err))) {
+                    json_decref(item);
+                    break;
+                }
                 if (who && who->role == ROLE_ADMIN && restricted(item))
                     json_array_append(audited, json_object_get(item, "id"));
                 json_array_append_new(items, item);

@@ -28,6 +28,10 @@ struct spatial_layer {
     const char *alias;   /* "i", "e" */
     const char *columns; /* select list read by row_json (INCIDENT_COLUMNS) */
     json_t *(*row_json)(struct db_stmt *st, int first);
+    /* Hides in one row_json item what `who` may not see of other records it links to (an
+     * incident's merged_into when the target is hidden); NULL when the layer links to none.
+     * Runs on every item of a list and an export. */
+    int (*redact)(struct db *db, const struct principal *who, json_t *item, struct bh_error *err);
     const char *rtree;          /* "incident_rtree": n, min_lon, max_lon, min_lat, max_lat */
     const char *fts;            /* "incident_fts": rowid = n */
     const char *mission_column; /* "mission"; NULL: `mission` matches the missions' host

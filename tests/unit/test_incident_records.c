@@ -408,7 +408,7 @@ static void incident_create_bad_input(void **state)
     struct counts before = counts();
     struct bh_error err;
     assert_refused(incident_create(db, &fra_rep, body, NULL, &err), &err, BH_EINVALID, "recipients",
-                   "no user 'nobody.here'");
+                   "recipients[1]: 'nobody.here' cannot be named");
     json_decref(body);
     assert_counts_equal(before, counts(), "RED to nobody");
     /* Not a JSON object at all. */
