@@ -28,8 +28,9 @@
 #define ACCOUNT_THROTTLE_FREE_FAILURES 5
 #define ACCOUNT_THROTTLE_CAP_MS        (15 * 60 * 1000LL)
 
-#define ACCOUNT_PASSWORD_MIN 12   /* characters (UTF-8 code points) */
-#define ACCOUNT_PASSWORD_MAX 1024 /* bytes */
+#define ACCOUNT_PASSWORD_MIN      12   /* characters (UTF-8 code points) */
+#define ACCOUNT_PASSWORD_DISTINCT 5    /* different characters, so "aaaaaaaaaaaa" is refused */
+#define ACCOUNT_PASSWORD_MAX      1024 /* bytes */
 
 /* A user as the API shows it (never the hash). */
 struct account_user {
@@ -53,9 +54,9 @@ struct account_token {
     char revoked_at[40];
 };
 
-/* The password policy: at least 12 characters, at most 1024 bytes, not the username, not
- * in the list of common passwords (case-insensitive). Returns 0 or BH_EINVALID with field
- * "password". */
+/* The password policy: at least 12 characters, at most 1024 bytes, at least 5 different
+ * characters, not the username, not in the list of common passwords (case-insensitive).
+ * Returns 0 or BH_EINVALID with field "password" and a message saying which rule failed. */
 int account_password_check(const char *username, const char *password, struct bh_error *err);
 
 /* Parses a role name; BH_EINVALID with field "role" listing the roles when unknown. */
@@ -119,11 +120,13 @@ struct account_sign_in {
     int retry_after_s; /* set with BH_EBUSY */
 };
 
-/* Signs in: checks throttling for the username and the client address, then the password.
- * On success creates a session (audited as session.create by the user who signed in) and
- * clears the account's failure counter. Wrong username and wrong password give the same
- * BH_EUNAUTH message; a disabled account with the right password gets BH_EUNAUTH saying it
- * is disabled. While throttled: BH_EBUSY with out->retry_after_s set, and the password is
+/* Signs in: checks throttling for the username and the client address and, in the same write
+ * transaction, counts the attempt against both as a failure; then checks the password. So
+ * parallel attempts get no more password checks than sequential ones. On success creates a
+ * session (audited as session.create by the user who signed in), clears the account's
+ * failure counter and takes the attempt back from the address's. Wrong username and wrong password
+ * give the same BH_EUNAUTH message; a disabled account with the right password gets BH_EUNAUTH
+ * saying it is disabled. While throttled: BH_EBUSY with out->retry_after_s set, and the password is
  * not even checked. Failures are logged (username and address, never the password).
  * `client_addr` may be NULL ("unknown"). */
 int account_sign_in(struct db *db, const char *username, const char *password,

@@ -31,6 +31,10 @@ void account__token_hash(const char *token, char hex[65]);
  * stored and cannot be computed without the cookie. */
 void account__csrf(const char *session_token, char out[ACCOUNT_TOKEN_MAX]);
 
+/* Whether `password` is on the built-in list of common passwords (common_passwords.c says
+ * where it comes from), ignoring case. */
+bool account__password_is_common(const char *password);
+
 /* Now as milliseconds and as RFC 3339 UTC text (seconds). */
 int64_t account__now(char text[40]);
 

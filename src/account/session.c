@@ -31,10 +31,19 @@ static int64_t lock_ms(int64_t failures)
     return ms < ACCOUNT_THROTTLE_CAP_MS ? ms : ACCOUNT_THROTTLE_CAP_MS;
 }
 
-/* Counts one failure against `key` and locks it when the count calls for it. */
-static int throttle_fail(struct db *db, const char *key, int64_t now, int64_t *failures,
-                         struct bh_error *err)
+/* What counting one attempt did to a key, so that a success can take it back. */
+struct throttle_mark {
+    int64_t failures;     /* the count with this attempt in it */
+    int64_t locked_until; /* the lock end the count set; 0 when it set none */
+};
+
+/* Counts one attempt against `key` as if it failed, and locks the key when the count calls for
+ * it. Runs inside the caller's write transaction. */
+static int throttle_count(struct db *db, const char *key, int64_t now, struct throttle_mark *m,
+                          struct bh_error *err)
 {
+    m->failures = 0;
+    m->locked_until = 0;
     int rc = account__exec(db,
                            "INSERT INTO login_attempt (throttle_key, failures, last_failure_ms, "
                            "locked_until_ms) VALUES (?, 1, ?, 0) "
@@ -43,32 +52,81 @@ static int throttle_fail(struct db *db, const char *key, int64_t now, int64_t *f
                            "ELSE login_attempt.failures + 1 END, "
                            "last_failure_ms = excluded.last_failure_ms "
                            "RETURNING failures",
-                           failures, err, ACCOUNT__TEXT(key), ACCOUNT__INT(now),
+                           &m->failures, err, ACCOUNT__TEXT(key), ACCOUNT__INT(now),
                            ACCOUNT__INT(now - THROTTLE_FORGET_MS));
     if (rc)
         return rc;
-    int64_t lock = lock_ms(*failures);
+    int64_t lock = lock_ms(m->failures);
     if (lock == 0)
         return 0;
+    m->locked_until = now + lock;
     return account__exec(db, "UPDATE login_attempt SET locked_until_ms = ? WHERE throttle_key = ?",
-                         NULL, err, ACCOUNT__INT(now + lock), ACCOUNT__TEXT(key));
+                         NULL, err, ACCOUNT__INT(m->locked_until), ACCOUNT__TEXT(key));
 }
 
-/* Records a failed sign-in against both keys, in one transaction. */
-static int record_failure(struct db *db, const char *ukey, const char *akey, int64_t now,
-                          int64_t *user_failures, int64_t *addr_failures, struct bh_error *err)
+/* The later lock end of the two keys, 0 when neither is locked. */
+static int lock_end(struct db *db, const char *ukey, const char *akey, int64_t *until,
+                    struct bh_error *err)
 {
-    int rc = db_begin(db, err);
-    if (rc)
+    *until = 0;
+    return account__exec(db,
+                         "SELECT MAX(locked_until_ms) FROM login_attempt "
+                         "WHERE throttle_key IN (?, ?)",
+                         until, err, ACCOUNT__TEXT(ukey), ACCOUNT__TEXT(akey));
+}
+
+/* Admits one sign-in attempt, or refuses it while either key is locked (*until > now, and
+ * nothing counted). An admitted attempt is counted as a failure against both keys before its
+ * password is verified, and the check and the count share one write transaction: parallel
+ * attempts then see each other's counts, so a burst gets no more password checks than a
+ * sequence would. Checking first and counting after the slow verification let every attempt
+ * of a burst pass the check before any was counted. A success takes its count back. */
+static int throttle_admit(struct db *db, const char *ukey, const char *akey, int64_t now,
+                          struct throttle_mark *u, struct throttle_mark *a, int64_t *until,
+                          struct bh_error *err)
+{
+    /* A flood against a locked key is refused on a read, without queueing for the write lock;
+     * the answer that counts is the one inside the transaction. */
+    int rc = lock_end(db, ukey, akey, until, err);
+    if (rc || *until > now)
         return rc;
-    if ((rc = throttle_fail(db, ukey, now, user_failures, err)) ||
-        (rc = throttle_fail(db, akey, now, addr_failures, err)) ||
+    if ((rc = db_begin(db, err)))
+        return rc;
+    if ((rc = lock_end(db, ukey, akey, until, err)))
+        goto fail;
+    if (*until > now) {
+        db_rollback(db);
+        return 0;
+    }
+    if ((rc = throttle_count(db, ukey, now, u, err)) ||
+        (rc = throttle_count(db, akey, now, a, err)) ||
         /* Rows of names tried once long ago would otherwise pile up forever. */
         (rc = account__exec(db, "DELETE FROM login_attempt WHERE last_failure_ms < ?", NULL, err,
                             ACCOUNT__INT(now - THROTTLE_FORGET_MS))) ||
         (rc = db_commit(db, err)))
-        db_rollback(db);
+        goto fail;
+    return 0;
+fail:
+    db_rollback(db);
     return rc;
+}
+
+/* Takes back what admitting a successful attempt counted, inside the caller's transaction:
+ * the account's counter goes (a success ends its run of failures), and the address's loses
+ * this attempt and the lock it set, unless a later attempt has locked it since. */
+static int throttle_success(struct db *db, const char *ukey, const char *akey,
+                            const struct throttle_mark *a, struct bh_error *err)
+{
+    int rc = account__exec(db, "DELETE FROM login_attempt WHERE throttle_key = ?", NULL, err,
+                           ACCOUNT__TEXT(ukey));
+    if (rc)
+        return rc;
+    return account__exec(db,
+                         "UPDATE login_attempt SET failures = MAX(failures - 1, 0), "
+                         "locked_until_ms = CASE WHEN locked_until_ms = ? THEN 0 "
+                         "ELSE locked_until_ms END WHERE throttle_key = ?",
+                         NULL, err, ACCOUNT__INT(a->locked_until ? a->locked_until : -1),
+                         ACCOUNT__TEXT(akey));
 }
 
 static const struct account__secret_kind session_kind = {
@@ -135,12 +193,9 @@ int account_sign_in(struct db *db, const char *username, const char *password,
     snprintf(ukey, sizeof ukey, "user:%s", name);
     snprintf(akey, sizeof akey, "addr:%.70s", addr);
 
-    /* The later lock end of the two keys (0 when neither is locked). */
     int64_t now = time_now_ms(), until = 0;
-    int rc = account__exec(db,
-                           "SELECT MAX(locked_until_ms) FROM login_attempt "
-                           "WHERE throttle_key IN (?, ?)",
-                           &until, err, ACCOUNT__TEXT(ukey), ACCOUNT__TEXT(akey));
+    struct throttle_mark umark = { 0 }, amark = { 0 };
+    int rc = throttle_admit(db, ukey, akey, now, &umark, &amark, &until, err);
     if (rc)
         return rc;
     if (until > now) {
@@ -163,14 +218,12 @@ int account_sign_in(struct db *db, const char *username, const char *password,
               crypto_pwhash_str_verify(found ? hash : dummy_hash, password, plen) == 0 && found;
     sodium_memzero(hash, sizeof hash);
     if (!ok) {
-        int64_t ufail = 0, afail = 0;
-        rc = record_failure(db, ukey, akey, now, &ufail, &afail, err);
+        /* Already counted when the attempt was admitted. */
         struct log_field f[] = { LOG_STR("username", name), LOG_STR("addr", addr),
                                  LOG_STR("reason", found ? "wrong password" : "unknown user"),
-                                 LOG_INT("user_failures", ufail), LOG_INT("addr_failures", afail) };
+                                 LOG_INT("user_failures", umark.failures),
+                                 LOG_INT("addr_failures", amark.failures) };
         log_event(BH_LOG_WARN, "sign-in failed", f, 5);
-        if (rc)
-            return rc;
         return bh_fail(err, BH_EUNAUTH, NULL, "username or password is wrong");
     }
     if (row.disabled) {
@@ -184,8 +237,7 @@ int account_sign_in(struct db *db, const char *username, const char *password,
     account__principal(&out->who, row.id, row.org_id, row.role, row.username, row.org_code);
     if ((rc = db_begin(db, err)))
         return rc;
-    if ((rc = account__exec(db, "DELETE FROM login_attempt WHERE throttle_key = ?", NULL, err,
-                            ACCOUNT__TEXT(ukey))) ||
+    if ((rc = throttle_success(db, ukey, akey, &amark, err)) ||
         (rc = create_session(db, &out->who, addr, out, err)) || (rc = db_commit(db, err))) {
         db_rollback(db);
         sodium_memzero(out, sizeof *out);

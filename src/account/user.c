@@ -9,33 +9,35 @@
 #include <string.h>
 #include <strings.h>
 
-/* Passwords long enough for the length rule that attackers still try first: leaked-list
- * favourites padded to 12 characters, keyboard walks, and words of this platform. Compared
- * case-insensitively, so "Password1234" is refused too. */
-static const char *const common_passwords[] = {
-    "password1234",     "password12345",  "password123456", "password123!",
-    "passwordpassword", "p@ssw0rd1234",   "p@ssword1234",   "passw0rd1234",
-    "mypassword123",    "secretpassword", "123456789012",   "1234567890123",
-    "12345678901234",   "123456789123",   "123123123123",   "987654321098",
-    "098765432109",     "111111111111",   "000000000000",   "aaaaaaaaaaaa",
-    "abcdefghijkl",     "abc123456789",   "qwertyuiop12",   "qwertyuiop123",
-    "qwertyuiopasdf",   "qwerty123456",   "qwerty1234567",  "123456qwerty",
-    "1234567890qwerty", "1q2w3e4r5t6y",   "1qaz2wsx3edc",   "1234qwerasdf",
-    "qazwsxedcrfv",     "zaq12wsxcde3",   "asdfghjkl123",   "zxcvbnm12345",
-    "iloveyou1234",     "welcome12345",   "welcome123456",  "letmein12345",
-    "letmeinplease",    "administrator",  "administrator1", "admin1234567",
-    "adminadmin123",    "changeme1234",   "football1234",   "baseball1234",
-    "monkey123456",     "dragon123456",   "sunshine1234",   "princess1234",
-    "trustno1trustno1", "superman1234",   "starwars1234",   "correcthorsebatterystaple",
-    "bluehelm1234",     "bluehelmet123",  "peacekeeping",   "peacekeeper1",
-    "peacekeepers",     "unitednations",  "unitednations1",
-};
-
 static size_t utf8_chars(const char *s)
 {
     size_t n = 0;
     for (; *s; s++)
         n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* The number of different characters (UTF-8 code points, case counted) in `s`, counted up
+ * to ACCOUNT_PASSWORD_DISTINCT: the policy needs no more. */
+static size_t distinct_chars(const char *s)
+{
+    const char *seen[ACCOUNT_PASSWORD_DISTINCT];
+    size_t seen_len[ACCOUNT_PASSWORD_DISTINCT];
+    size_t n = 0;
+    while (*s && n < ACCOUNT_PASSWORD_DISTINCT) {
+        size_t len = 1;
+        while (s[len] && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len++;
+        bool known = false;
+        for (size_t i = 0; i < n && !known; i++)
+            known = seen_len[i] == len && memcmp(seen[i], s, len) == 0;
+        if (!known) {
+            seen[n] = s;
+            seen_len[n] = len;
+            n++;
+        }
+        s += len;
+    }
     return n;
 }
 
@@ -52,12 +54,17 @@ int account_password_check(const char *username, const char *password, struct bh
         return bh_fail(err, BH_EINVALID, "password",
                        "the password has %zu characters; it needs at least %d", chars,
                        ACCOUNT_PASSWORD_MIN);
+    size_t distinct = distinct_chars(password);
+    if (distinct < ACCOUNT_PASSWORD_DISTINCT)
+        return bh_fail(err, BH_EINVALID, "password",
+                       "the password has only %zu different character%s; it needs at least %d "
+                       "(a character or two repeated is among the first guesses)",
+                       distinct, distinct == 1 ? "" : "s", ACCOUNT_PASSWORD_DISTINCT);
     if (username && strcasecmp(password, username) == 0)
         return bh_fail(err, BH_EINVALID, "password", "the password must not be the username");
-    for (size_t i = 0; i < sizeof common_passwords / sizeof common_passwords[0]; i++)
-        if (strcasecmp(password, common_passwords[i]) == 0)
-            return bh_fail(err, BH_EINVALID, "password",
-                           "the password is on the list of common passwords; choose another");
+    if (account__password_is_common(password))
+        return bh_fail(err, BH_EINVALID, "password",
+                       "the password is on the list of common passwords; choose another");
     return 0;
 }
 

@@ -12,6 +12,11 @@
 /* Wall-clock now, in ms since the epoch. */
 int64_t time_now_ms(void);
 
+/* Makes time_now_ms() return what `fn` returns (NULL: the system clock again), so a test can
+ * hold the clock still or step it instead of sleeping. Set it before other threads read the
+ * clock, not while they do. */
+void time_set_clock(int64_t (*fn)(void));
+
 /* Monotonic clock in ms, for durations and deadlines (never goes back). */
 int64_t time_mono_ms(void);
 
@@ -20,7 +25,8 @@ int64_t time_mono_us(void);
 
 /* Parses an RFC 3339 date-time ("2024-06-01T08:30:00Z", "2024-06-01T10:30:00.250+02:00"),
  * accepting 't'/' ' for 'T' and 'z' for 'Z' as RFC 3339 §5.6 allows. A leap second (:60) is
- * read as :59.999. Stores the instant in `*ms` and the offset in minutes east of UTC in
+ * refused: the instants kept are POSIX time, which has none. Stores the instant in `*ms` and the
+ * offset in minutes east of UTC in
  * `*offset_min` (may be NULL). Returns 0 or BH_EINVALID with `err` saying what is wrong. */
 int time_parse_rfc3339(const char *s, int64_t *ms, int *offset_min, struct bh_error *err);
 

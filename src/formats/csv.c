@@ -297,3 +297,73 @@ void csv_trim(struct csv_row *row, size_t i)
     row->fields[i] = s + k;
     row->lens[i] = n - k;
 }
+
+/* The characters that make a spreadsheet read a cell as a formula. */
+static bool formula_start(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* [+-]? (digits [. digits*] | . digits) ([eE] [+-]? digits)?, and nothing else: what a
+ * spreadsheet reads as a number and never as a formula. */
+static bool plain_number(const char *s, size_t len)
+{
+    size_t i = 0, digits = 0;
+    if (i < len && (s[i] == '-' || s[i] == '+'))
+        i++;
+    for (; i < len && is_digit(s[i]); i++)
+        digits++;
+    if (i < len && s[i] == '.')
+        for (i++; i < len && is_digit(s[i]); i++)
+            digits++;
+    if (digits == 0)
+        return false;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        size_t exp = 0;
+        i++;
+        if (i < len && (s[i] == '-' || s[i] == '+'))
+            i++;
+        for (; i < len && is_digit(s[i]); i++)
+            exp++;
+        if (exp == 0)
+            return false;
+    }
+    return i == len;
+}
+
+bool csv_cell_needs_guard(const char *s, size_t len)
+{
+    size_t quotes = 0;
+    while (quotes < len && s[quotes] == '\'')
+        quotes++;
+    if (quotes == len || !formula_start(s[quotes]))
+        return false;
+    /* A number only when nothing comes before its sign: '-12.5 is text that needs its quote
+     * doubled, or it would read back as -12.5. */
+    return quotes > 0 || !plain_number(s, len);
+}
+
+size_t csv_cell_guard_len(const char *s, size_t len)
+{
+    /* The writer makes this shape only by guarding, so the first quote is its guard. It never
+     * writes '-12.5 (a number goes bare), and reading it as -12.5 keeps the rule one pattern,
+     * which is what docs/formats.md tells people who write files for us. */
+    if (len < 2 || s[0] != '\'')
+        return 0;
+    size_t quotes = 1;
+    while (quotes < len && s[quotes] == '\'')
+        quotes++;
+    return quotes < len && formula_start(s[quotes]) ? 1 : 0;
+}
+
+void csv_unguard(struct csv_row *row, size_t i)
+{
+    size_t g = csv_cell_guard_len(row->fields[i], row->lens[i]);
+    row->fields[i] += g;
+    row->lens[i] -= g;
+}

@@ -1,6 +1,7 @@
 #ifndef BH_FORMATS_CSV_H
 #define BH_FORMATS_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,5 +59,28 @@ int csv_read_mem(const char *data, size_t len, const struct csv_reader_opts *opt
 /* Removes leading and trailing ASCII whitespace (space, tab, CR, LF) from field `i` in
  * place. */
 void csv_trim(struct csv_row *row, size_t i);
+
+/* Formula cells. A spreadsheet (Excel, LibreOffice, Google Sheets) takes a cell that begins
+ * with '=', '+', '-', '@', a tab or a CR for a formula, and a formula in a file someone else
+ * wrote can start programs or send the sheet's contents away (OWASP, "CSV Injection"). So
+ * every CSV this program writes guards such a cell with a single quote in front, which
+ * spreadsheets show as text, and the readers of its own files take that quote off again.
+ *
+ * The rule is a bijection, so the round trip is exact for every text: a cell matching
+ * ^'*[=+\-@\t\r] gets one more quote on the way out ("=1+1" is written '=1+1, "'=x" is
+ * written ''=x), and a cell matching ^'+[=+\-@\t\r] loses one on the way in. A plain number
+ * ("-12.5", "+3", "-1e-3") is no formula and is written as it is, so coordinates and counts
+ * stay numbers for QGIS, R and pandas (docs/formats.md). */
+
+/* Whether a writer must put a quote before the cell `s` of `len` bytes. */
+bool csv_cell_needs_guard(const char *s, size_t len);
+
+/* How many bytes at the start of the cell `s` (`len` bytes) are the guard a writer put
+ * there: 1 when the cell matches ^'+[=+\-@\t\r], else 0. */
+size_t csv_cell_guard_len(const char *s, size_t len);
+
+/* Takes the guard off field `i` in place. A reader that trims a field does it first: the
+ * guard is the first byte the writer wrote. */
+void csv_unguard(struct csv_row *row, size_t i);
 
 #endif

@@ -1,5 +1,7 @@
 #include "formats/hxl.h"
 
+#include "formats/csv.h"
+
 #include <string.h>
 
 void hxl_csv_field(struct buf *out, const char *s, bool first)
@@ -8,11 +10,16 @@ void hxl_csv_field(struct buf *out, const char *s, bool first)
         buf_putc(out, ',');
     if (!s)
         return;
-    if (!strpbrk(s, ",\"\r\n")) {
+    bool quoted = strpbrk(s, ",\"\r\n") != NULL;
+    if (quoted)
+        buf_putc(out, '"');
+    /* A cell a spreadsheet would run as a formula goes out as text (formats/csv.h). */
+    if (csv_cell_needs_guard(s, strlen(s)))
+        buf_putc(out, '\'');
+    if (!quoted) {
         buf_puts(out, s);
         return;
     }
-    buf_putc(out, '"');
     for (const char *p = s; *p; p++) {
         if (*p == '"')
             buf_putc(out, '"');

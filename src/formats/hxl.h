@@ -12,7 +12,10 @@
 
 /* Appends one field, preceded by a comma unless it is the first of its line. A field holding
  * a comma, a double quote, CR or LF is quoted, with its quotes doubled; every other field,
- * spaces included, goes as it is (the UN's "Local " keeps its space). NULL writes nothing. */
+ * spaces included, goes as it is (the UN's "Local " keeps its space). A field a spreadsheet
+ * would take for a formula gets a single quote in front (csv_cell_needs_guard(); the readers
+ * of our own files take it off with csv_unguard()). NULL writes nothing. Every CSV the
+ * program writes goes through here. */
 void hxl_csv_field(struct buf *out, const char *s, bool first);
 
 /* Ends the line. */

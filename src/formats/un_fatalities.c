@@ -127,8 +127,11 @@ int un_fatality_parse(struct csv_row *row, struct un_fatality *out, struct bh_er
     if (row->nfields != UN_FATALITIES_NCOLS)
         return bh_fail(err, BH_EINVALID, NULL, "the row has %zu fields where the header has %d",
                        row->nfields, UN_FATALITIES_NCOLS);
-    for (size_t i = 0; i < UN_FATALITIES_NCOLS; i++)
+    /* Trimmed first: the guard against formulas is the first byte our export wrote. */
+    for (size_t i = 0; i < UN_FATALITIES_NCOLS; i++) {
         csv_trim(row, i);
+        csv_unguard(row, i);
+    }
     char *const *f = row->fields;
     memset(out, 0, sizeof *out);
 

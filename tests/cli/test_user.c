@@ -102,6 +102,10 @@ static void cli_user_bad_input(void **state)
         run_in("password1234\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
                                                    "analyst", "--password-stdin", NULL }),
         2, NULL, "common passwords");
+    assert_run(
+        run_in("            \n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
+                                                   "analyst", "--password-stdin", NULL }),
+        2, NULL, "only 1 different character; it needs at least 5");
     assert_run(run_in("\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
                                               "analyst", "--password-stdin", NULL }),
                2, NULL, "empty");

@@ -89,7 +89,7 @@ static void test_account_password_policy(void **state)
     /* Characters, not bytes: eleven two-byte letters are still too short. */
     assert_int_equal(account_password_check("amina", "ééééééééééé", &err), BH_EINVALID);
     assert_contains(err.message, "has 11 characters");
-    assert_int_equal(account_password_check("amina", "éééééééééééé", &err), 0);
+    assert_int_equal(account_password_check("amina", "àéèêëîïôöùûü", &err), 0);
     assert_int_equal(account_password_check("amina", "password1234", &err), BH_EINVALID);
     assert_contains(err.message, "common passwords");
     assert_int_equal(account_password_check("amina", "QwertyUiop12", &err), BH_EINVALID);

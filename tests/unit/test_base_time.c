@@ -98,20 +98,31 @@ static void base_time_parse_separators(void **state)
     assert_parses("2024-06-01 08:30:00.5z", 1717230600500LL, 0);
 }
 
-/* base/time-parse-leap-second: Unix time has no :60, so it reads as the last ms of :59. In a
- * zone with a half-hour or 45-minute offset the local minute of a leap second is not 59. */
+/* base/time-parse-leap-second: the store keeps POSIX time, which has no :60, so a leap second
+ * is refused with a message that says so and what to write instead, never read as :59.999
+ * without a word. This holds in a zone whose local minute of a leap second is not 59 too. */
+static void assert_leap_refused(const char *s, const char *instead)
+{
+    int64_t ms = 0;
+    struct bh_error err;
+    bh_error_clear(&err);
+    assert_rejected(s);
+    assert_int_equal(time_parse_rfc3339(s, &ms, NULL, &err), BH_EINVALID);
+    assert_contains(err.message, "leap seconds (:60) are not accepted");
+    assert_contains(err.message, instead);
+}
+
 static void base_time_parse_leap_second(void **state)
 {
     (void)state;
-    assert_parses("2016-12-31T23:59:60Z", 1483228799999LL, 0);
-    assert_parses("2016-12-31T23:59:60.5Z", 1483228799999LL, 0);
-    assert_parses("2016-12-31T15:59:60-08:00", 1483228799999LL, -480);
-    assert_parses("2017-01-01T05:29:60+05:30", 1483228799999LL, 330);
-    assert_parses("2017-01-01T05:44:60+05:45", 1483228799999LL, 345);
-    /* A :60 outside the last minute of a UTC hour is not a leap second. */
-    assert_rejected("2016-12-31T23:58:60Z");
-    assert_rejected("2017-01-01T05:59:60+05:30");
+    assert_leap_refused("2016-12-31T23:59:60Z", "use 23:59:59");
+    assert_leap_refused("2016-12-31T23:59:60.5Z", "use 23:59:59");
+    assert_leap_refused("2016-12-31T15:59:60-08:00", "use 15:59:59");
+    assert_leap_refused("2017-01-01T05:29:60+05:30", "use 05:29:59");
+    assert_leap_refused("2016-12-31T23:58:60Z", "use 23:58:59");
     assert_rejected("2024-06-01T08:30:61Z");
+    /* The second before is an ordinary time. */
+    assert_parses("2016-12-31T23:59:59.999Z", 1483228799999LL, 0);
 }
 
 /* base/time-parse-rejects */
@@ -359,6 +370,21 @@ static void base_time_clocks(void **state)
     }
 }
 
+static int64_t fixed_clock(void)
+{
+    return 1483228799000LL;
+}
+
+/* base/time-set-clock: a test can hold the wall clock still, and give it back. */
+static void base_time_set_clock(void **state)
+{
+    (void)state;
+    time_set_clock(fixed_clock);
+    assert_int_equal(time_now_ms(), 1483228799000LL);
+    time_set_clock(NULL);
+    assert_true(time_now_ms() > 1704067200000LL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +394,7 @@ int main(void)
         cmocka_unit_test(base_time_parse_date),        cmocka_unit_test(base_time_format_known),
         cmocka_unit_test(base_time_format_roundtrip),  cmocka_unit_test(base_time_civil_anchors),
         cmocka_unit_test(base_time_civil_every_day),   cmocka_unit_test(base_time_clocks),
+        cmocka_unit_test(base_time_set_clock),
     };
     return cmocka_run_group_tests_name("base/time", tests, NULL, NULL);
 }
