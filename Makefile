@@ -3,12 +3,14 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
 DB         ?= var/bluehelm.db
 LISTEN     ?= 127.0.0.1:8080
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_INCIDENTS ?= 2000
 
-.PHONY: all build build-asan setup run test test-asan bench format clean
+.PHONY: all build build-asan setup run test test-asan fuzz bench format clean
 
 all: build
 
@@ -42,12 +44,20 @@ run: setup
 	fi
 	./$(BUILD)/bluehelm serve --db $(DB) --listen $(LISTEN)
 
-# Every test, then every test again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Every test, then every test again under AddressSanitizer and UndefinedBehaviorSanitizer,
+# then 10 s of the HTTP fuzzer (skipped, saying why, where clang cannot build it).
 test: setup
 	@$(MAKE) --no-print-directory build build-asan
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+	@JOBS=$(JOBS) ./tests/fuzz/run.sh $(FUZZ_BUILD) 10 || [ $$? -eq 77 ]
+
+# The HTTP fuzzer (tests/fuzz/run.sh, docs/operations.md): the real server fed arbitrary
+# requests under libFuzzer for FUZZ_SECONDS, after replaying the kept seeds and crashers.
+# Its own build directory, compiled by clang. `make test` runs the same for 10 s.
+fuzz: setup
+	JOBS=$(JOBS) ./tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # The benchmarks (bench/run, bench/incidents, docs/benchmarks.md): bluehelm against named
 # peers (sqlite3, plain SQL, GET /healthz under wrk) on a million synthetic rows, ratios
@@ -61,4 +71,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -206,6 +206,11 @@ static const struct config_key config_keys[] = {
       "server worker threads" },
     { "max_connections", "BLUEHELM_MAX_CONNECTIONS", "max-connections", "N", "512", parse_int,
       OFF(max_connections), 1, 65536, 0, "open client connections at once" },
+    /* One address holding every slot (half-open connections cost it nothing) locks everyone
+     * else out; the difference to max_connections stays free for other addresses. */
+    { "max_connections_per_ip", "BLUEHELM_MAX_CONNECTIONS_PER_IP", "max-connections-per-ip", "N",
+      "32", parse_int, OFF(max_connections_per_ip), 1, 65535, 0,
+      "open connections from one client address (less than max_connections)" },
     { "max_body", "BLUEHELM_MAX_BODY", "max-body", "BYTES", "1M", parse_size, OFF(max_body), 1024,
       1024L * 1024 * 1024, 0, "largest request body accepted (K and M suffixes)" },
     { "request_timeout", "BLUEHELM_REQUEST_TIMEOUT", "request-timeout", "SECONDS", "30", parse_int,
@@ -290,6 +295,28 @@ int config_set(struct bh_config *c, const char *key, const char *value, enum con
         return bh_fail(err, BH_EINVALID, k->name, "%s %s: %s", source_name(source), shown, why);
     }
     c->source[i] = source;
+    return 0;
+}
+
+int config_check(struct bh_config *c, struct bh_error *err)
+{
+    int i = key_index("max_connections_per_ip");
+    /* A small max_connections with the per-address limit left at its default lowers the
+     * limit to half rather than refusing every command: the reserve is what matters, and
+     * nobody asked for 32. Only a limit someone set is refused. */
+    if (c->max_connections_per_ip >= c->max_connections && c->source[i] == CONFIG_DEFAULT) {
+        /* 0 for a single connection: no reserve can exist, so no per-address limit. */
+        c->max_connections_per_ip = c->max_connections / 2;
+        return 0;
+    }
+    if (c->max_connections_per_ip >= c->max_connections) {
+        char src[CONFIG_PATH_MAX + 32];
+        config_source_describe(c, (size_t)i, src, sizeof src);
+        return bh_fail(err, BH_EINVALID, "max_connections_per_ip",
+                       "max_connections_per_ip (%d, %s) must be less than max_connections (%d), "
+                       "so that one address cannot take every connection",
+                       c->max_connections_per_ip, src, c->max_connections);
+    }
     return 0;
 }
 

@@ -22,10 +22,11 @@ struct bh_config {
     int listen_port;          /* 0 picks a free port (tests) */
     enum bh_log_level log_level;
     enum bh_log_format log_format;
-    int threads;         /* server worker threads */
-    int max_connections; /* open connections at once */
-    size_t max_body;     /* largest request body in bytes */
-    int request_timeout; /* seconds of client silence before a connection is closed */
+    int threads;                /* server worker threads */
+    int max_connections;        /* open connections at once */
+    int max_connections_per_ip; /* of those, from one client address */
+    size_t max_body;            /* largest request body in bytes */
+    int request_timeout;        /* seconds of client silence before a connection is closed */
     char iso_codes_dir[CONFIG_PATH_MAX]; /* Debian iso-codes JSON folder */
     char admin_password[256];            /* first admin's password for init --seed; secret */
     char map_tile_url[512]; /* raster tile URL template for the map; "" draws outlines only */
@@ -45,6 +46,13 @@ int config_load_file(struct bh_config *c, const char *path, struct bh_error *err
 /* Reads BLUEHELM_* variables from `envp` (a NULL-terminated "KEY=VALUE" array such as
  * `environ`). An unknown BLUEHELM_ variable is an error: it is most likely a typo. */
 int config_load_env(struct bh_config *c, char *const *envp, struct bh_error *err);
+
+/* Checks what no single key can: settings that must agree with each other (one address may
+ * not take every connection: max_connections_per_ip < max_connections). Run once every
+ * source is applied. A per-address limit left at its default is lowered to half of a small
+ * max_connections; one that was set is refused, `err` naming the key to change and where its
+ * value came from. */
+int config_check(struct bh_config *c, struct bh_error *err);
 
 /* Sets one key by its config-file name ("listen") from `source`. */
 int config_set(struct bh_config *c, const char *key, const char *value, enum config_source source,

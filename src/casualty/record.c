@@ -471,20 +471,11 @@ struct checked {
 static int incident_visible(struct db *db, const struct principal *who, const char *id,
                             struct bh_error *err)
 {
-    struct buf sql = BUF_INIT;
-    buf_puts(&sql, "SELECT 1 FROM incident i WHERE i.id = ? AND ");
-    incident_predicate(who, "i", &sql);
-    struct db_stmt *st;
-    int rc = db_prepare(db, buf_str(&sql), &st, err);
-    buf_cleanup(&sql);
+    bool visible = false;
+    int rc = incident_visible_to(db, who, id, &visible, err);
     if (rc)
         return rc;
-    db_bind_text(st, 1, id);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    if (rc < 0)
-        return rc;
-    if (rc != DB_ROW)
+    if (!visible)
         return bh_fail(err, BH_EINVALID, "incident_id", "no incident '%s'", id);
     return 0;
 }

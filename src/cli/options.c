@@ -145,6 +145,11 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_a
             goto done;
         }
     }
+    if (config_check(&out->config, &err)) {
+        cli_error("%s", err.message);
+        rc = CLI_USAGE;
+        goto done;
+    }
     log_configure(out->config.log_level, out->config.log_format);
 done:
     free(longopts);

@@ -40,6 +40,7 @@ static int run_serve(int argc, char **argv)
         .port = c->listen_port,
         .threads = c->threads,
         .max_connections = c->max_connections,
+        .max_connections_per_ip = c->max_connections_per_ip,
         .max_body = c->max_body,
         .timeout_s = c->request_timeout,
         .db_path = c->db,

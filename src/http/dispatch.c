@@ -322,22 +322,37 @@ static void finish_reply(struct http_request *req, struct http_reply *rep)
     }
 }
 
-void http_dispatch(struct http_request *req, const struct route *route, struct http_reply *rep)
+int http_dispatch_admit(struct http_request *req, const struct route *route, struct http_reply *rep,
+                        struct http_admission *adm)
 {
     char csrf[ACCOUNT_TOKEN_MAX] = "";
+    adm->admitted = 0;
     rep->status = 200;
     if (authenticate(req, route, rep, csrf))
-        return;
+        return -1;
     if (!role_can(req->who.role, route->perm)) {
         char *detail =
             arena_printf(req->arena, "the %s role may not do this (needs %s)",
                          role_name(req->who.role) ? role_name(req->who.role) : "anonymous",
                          permission_name(route->perm));
         http_reply_problem(req, rep, 403, "DENIED", detail, NULL);
-        return;
+        return -1;
     }
     if (check_csrf(req, route, rep, csrf) || check_content_type(req, route, rep))
+        return -1;
+    adm->admitted = 1;
+    return 0;
+}
+
+void http_dispatch(struct http_request *req, const struct route *route,
+                   const struct http_admission *adm, struct http_reply *rep)
+{
+    rep->status = 200;
+    if (!adm->admitted) {
+        /* A caller that skipped the checks is a bug; the route is not run unchecked. */
+        http_reply_problem(req, rep, 500, "INTERNAL", "the request was not checked", NULL);
         return;
+    }
     const char *key = http_request_header(req, "Idempotency-Key");
     if (key && (route->flags & ROUTE_IDEMPOTENT) && req->who.account_id != 0)
         run_idempotent(req, route, rep, key);

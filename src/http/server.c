@@ -9,6 +9,7 @@
 #include "http/dispatch.h"
 #include "http/request.h"
 #include "http/routes.h"
+#include "http/text.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,7 @@ struct req_state {
     struct http_request req;
     struct http_reply rep;
     const struct route *route;
+    struct http_admission admission; /* what begin_request decided from the headers */
     struct buf body;
     int64_t started_us;
     int too_large;
@@ -190,27 +193,94 @@ static size_t body_limit(const struct http_server *s, const struct route *route)
     return s->max_body;
 }
 
+/* RFC 9110's token characters: a method is one token. */
+static bool is_method(const char *m)
+{
+    size_t n = strlen(m);
+    return n > 0 && n <= 32 &&
+           strspn(m, "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "abcdefghijklmnopqrstuvwxyz") == n;
+}
+
+struct query_check {
+    struct arena *arena;
+    const char *detail; /* NULL while every argument is well-formed */
+    const char *field;
+};
+
+static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    struct query_check *q = cls;
+    if (!http_text_valid(key, key_size)) {
+        q->detail = "a query parameter's name is not UTF-8 text (or holds control characters)";
+        q->field = "query";
+        return MHD_NO;
+    }
+    if (value && !http_text_valid(value, value_size)) {
+        /* The name is valid text, so it may be quoted; the value is not. */
+        q->detail = arena_printf(q->arena,
+                                 "the query parameter '%s' is not UTF-8 text (or holds control "
+                                 "characters)",
+                                 key);
+        q->field = arena_strdup(q->arena, key);
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* Refuses a request whose method, path or query string is not well-formed UTF-8 or holds a
+ * control character, before any of it is routed, stored, logged or quoted in a reply: every
+ * later step (jansson above all) assumes text. The reply names the part at fault and never
+ * repeats its bytes. Returns 1 when a 400 was written. */
+static int refuse_bad_text(struct req_state *rs)
+{
+    struct http_request *req = &rs->req;
+    const char *detail = NULL, *field = NULL;
+    struct query_check q = { req->arena, NULL, NULL };
+    if (!is_method(req->method)) {
+        detail = "the request method is not an HTTP token";
+        field = "method";
+    } else if (!http_text_valid(req->path, strlen(req->path))) {
+        detail = "the request path is not UTF-8 text (or holds control characters)";
+        field = "path";
+    } else {
+        /* The _n form gives each argument's length, so a %00 inside one is seen too. */
+        MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, check_query_arg, &q);
+        detail = q.detail;
+        field = q.field;
+    }
+    if (!detail)
+        return 0;
+    /* The access log and the problem's "instance" get the text with the bad bytes replaced;
+     * a method that is no token is not worth quoting at all. */
+    req->path = http_text_clean(req->arena, req->path, true);
+    if (!is_method(req->method))
+        req->method = "-";
+    http_reply_problem(req, &rs->rep, 400, "INVALID", detail, field);
+    return 1;
+}
+
 /* First callback of a request: headers are in, the body is not. Everything that can be
- * refused without the body is refused here, so an oversized upload is never read. */
+ * refused without the body is refused here, so an oversized upload, or an upload by someone
+ * the route would refuse, is never read: text that is not UTF-8, then who is asking and what
+ * they may do (once: http_dispatch uses this admission), then the body's size. */
 static enum MHD_Result begin_request(struct http_server *s, struct MHD_Connection *conn,
                                      struct req_state *rs)
 {
     struct http_request *req = &rs->req;
+    if (refuse_bad_text(rs))
+        return send_reply(conn, rs, NULL);
     char allow[128] = "";
     enum route_match m = route_find(req->method, req->path, req, &rs->route, allow, sizeof allow);
     size_t limit = body_limit(s, m == ROUTE_MATCHED ? rs->route : NULL);
 
-    /* A protected route called with no credentials at all is refused before its body is
-     * read, so nobody anonymous can make the server buffer a large upload first. Credentials
-     * that are present are checked by the dispatcher once the body is in. */
-    if (m == ROUTE_MATCHED && !(rs->route->flags & ROUTE_PUBLIC) &&
-        !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION) &&
-        !MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE)) {
-        http_reply_problem(req, &rs->rep, 401, "UNAUTH",
-                           "sign in, or send an API token as `Authorization: Bearer TOKEN`", NULL);
-        http_reply_header(req, &rs->rep, "WWW-Authenticate", "Bearer realm=\"bluehelm\"");
+    /* Authentication looks the token or session up in the store (this worker thread's
+     * connection). A bad token is refused here, before the first body byte, exactly as no
+     * token at all is. */
+    if (m == ROUTE_MATCHED && http_dispatch_admit(req, rs->route, &rs->rep, &rs->admission))
         return send_reply(conn, rs, NULL);
-    }
     const char *cl =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl) {
@@ -218,10 +288,18 @@ static enum MHD_Result begin_request(struct http_server *s, struct MHD_Connectio
         errno = 0;
         unsigned long long n = strtoull(cl, &end, 10);
         if (errno || *end || n > limit) {
+            /* The header is quoted only when it is a number: anything else is not worth
+             * repeating to its sender. */
             char detail[160];
-            snprintf(detail, sizeof detail,
-                     "the request body (%s bytes) is larger than the %zu bytes accepted", cl,
-                     limit);
+            if (errno || *end || end == cl)
+                snprintf(detail, sizeof detail,
+                         "the request body is larger than the %zu bytes accepted (Content-Length "
+                         "is not a byte count)",
+                         limit);
+            else
+                snprintf(detail, sizeof detail,
+                         "the request body (%llu bytes) is larger than the %zu bytes accepted", n,
+                         limit);
             return reply_problem_now(conn, rs, 413, "TOOLARGE", detail, NULL);
         }
     }
@@ -290,7 +368,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     rs->req.body = body;
     rs->req.body_len = rs->body.len;
     buf_cleanup(&rs->body);
-    http_dispatch(&rs->req, rs->route, &rs->rep);
+    http_dispatch(&rs->req, rs->route, &rs->admission, &rs->rep);
     return send_reply(conn, rs, NULL);
 }
 
@@ -379,6 +457,11 @@ int http_server_start(struct http_server **out, const struct http_server_options
                       struct bh_error *err)
 {
     *out = NULL;
+    if (opt->max_connections_per_ip < 0 ||
+        (opt->max_connections_per_ip && opt->max_connections_per_ip >= opt->max_connections))
+        return bh_fail(err, BH_EINVALID, "max_connections_per_ip",
+                       "max_connections_per_ip (%d) must be less than max_connections (%d)",
+                       opt->max_connections_per_ip, opt->max_connections);
     struct http_server *s = xcalloc(1, sizeof *s);
     s->max_body = opt->max_body;
     s->db_path = xstrdup(opt->db_path);
@@ -402,6 +485,9 @@ int http_server_start(struct http_server **out, const struct http_server_options
         { MHD_OPTION_LISTEN_SOCKET, s->listen_fd, NULL },
         { MHD_OPTION_THREAD_POOL_SIZE, opt->threads, NULL },
         { MHD_OPTION_CONNECTION_LIMIT, opt->max_connections, NULL },
+        /* libmicrohttpd closes a connection past this count from one address as soon as it
+         * is accepted, before any byte of it is read (0 there also means no limit). */
+        { MHD_OPTION_PER_IP_CONNECTION_LIMIT, opt->max_connections_per_ip, NULL },
         { MHD_OPTION_CONNECTION_TIMEOUT, opt->timeout_s, NULL },
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s },
         { MHD_OPTION_END, 0, NULL },

@@ -15,6 +15,9 @@ struct http_server_options {
     int port;         /* 0: any free port, see http_server_port() */
     int threads;
     int max_connections;
+    /* Of those, how many one client address may hold; 0: no limit of its own. Must be less
+     * than max_connections, so other addresses always find a free slot. */
+    int max_connections_per_ip;
     size_t max_body;
     int timeout_s;
     const char *db_path;      /* each worker thread opens its own connection to it */
@@ -22,7 +25,7 @@ struct http_server_options {
 };
 
 /* Binds and starts serving. A port in use or an unknown host fails with one line in `err`
- * naming the address. */
+ * naming the address; a per-address limit not below max_connections fails naming it. */
 int http_server_start(struct http_server **out, const struct http_server_options *opt,
                       struct bh_error *err);
 

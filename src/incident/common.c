@@ -138,21 +138,3 @@ int incident__assigned(struct db *db, const struct principal *who, const char *m
     *assigned = rc == DB_ROW;
     return 0;
 }
-
-int incident__visible_id(struct db *db, const struct principal *who, const char *id, bool *visible,
-                         struct bh_error *err)
-{
-    struct buf sql = BUF_INIT;
-    buf_puts(&sql, "SELECT 1 FROM incident i WHERE i.id = ? AND ");
-    incident_predicate(who, "i", &sql);
-    struct db_stmt *st;
-    int rc = db_prepare(db, buf_str(&sql), &st, err);
-    buf_cleanup(&sql);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, id);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    *visible = rc == DB_ROW;
-    return rc < 0 ? rc : 0;
-}

@@ -95,6 +95,11 @@ int incident_store_bind_values(struct db_stmt *st, int k, const struct incident_
  * sources as arrays. `n` is not included: it is the store's, not the record's. */
 json_t *incident_row_json(struct db_stmt *st, int first);
 
+/* Whether `who` may see the incident with id `id` (incident_predicate()): the one check
+ * for a module that links to incidents. */
+int incident_visible_to(struct db *db, const struct principal *who, const char *id, bool *visible,
+                        struct bh_error *err);
+
 /* Sets `merged_into` of a row_json item to null when `who` may not see the incident it names:
  * a merged report must not tell its readers the id of a record they cannot open. Costs a
  * query only for merged reports. */

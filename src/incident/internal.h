@@ -55,10 +55,6 @@ void incident__revision_predicate(const struct principal *who, const char *alias
 /* The whole row `n` as JSON (no visibility check: for writers that already checked). */
 int incident__row_json_by_n(struct db *db, int64_t n, json_t **out, struct bh_error *err);
 
-/* Whether `who` may see the incident with id `id` (incident_predicate()). */
-int incident__visible_id(struct db *db, const struct principal *who, const char *id, bool *visible,
-                         struct bh_error *err);
-
 /* Whether an admin's read of a record with this marking (column form) is audited: RED and
  * AMBER+STRICT name their readers, so the secretariat's exception is written down. */
 bool incident__read_audited(const struct principal *who, const char *tlp);

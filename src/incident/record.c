@@ -632,7 +632,7 @@ static int decorate(struct db *db, const struct principal *who, const struct inc
      * so neither does its id. */
     const char *into = json_string_value(json_object_get(rec, "merged_into"));
     bool visible = true;
-    int rc = into ? incident__visible_id(db, who, into, &visible, err) : 0;
+    int rc = into ? incident_visible_to(db, who, into, &visible, err) : 0;
     if (rc)
         return rc;
     if (!visible)

@@ -118,7 +118,7 @@ static int hide_invisible_target(struct db *db, const struct principal *who,
 {
     const char *into = json_string_value(json_object_get(l->json, "merged_into"));
     bool visible = true;
-    int rc = into ? incident__visible_id(db, who, into, &visible, err) : 0;
+    int rc = into ? incident_visible_to(db, who, into, &visible, err) : 0;
     if (rc || visible)
         return rc;
     char reason[UUID_STR_LEN + 32];

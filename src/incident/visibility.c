@@ -41,6 +41,24 @@ void incident__revision_predicate(const struct principal *who, const char *alias
     with_draft_rule(who, "incident_revision", alias, sql);
 }
 
+int incident_visible_to(struct db *db, const struct principal *who, const char *id, bool *visible,
+                        struct bh_error *err)
+{
+    struct buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT 1 FROM incident i WHERE i.id = ? AND ");
+    incident_predicate(who, "i", &sql);
+    struct db_stmt *st;
+    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    buf_cleanup(&sql);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, id);
+    rc = db_step(st, err);
+    db_stmt_done(st);
+    *visible = rc == DB_ROW;
+    return rc < 0 ? rc : 0;
+}
+
 int incident_redact_links(struct db *db, const struct principal *who, json_t *item,
                           struct bh_error *err)
 {
@@ -48,7 +66,7 @@ int incident_redact_links(struct db *db, const struct principal *who, json_t *it
     if (!target)
         return 0;
     bool visible = false;
-    int rc = incident__visible_id(db, who, target, &visible, err);
+    int rc = incident_visible_to(db, who, target, &visible, err);
     if (rc == 0 && !visible)
         json_object_set_new(item, "merged_into", json_null());
     return rc;
