@@ -90,11 +90,17 @@ int casevac_timeline_from_json(const json_t *obj, struct casevac_timeline *out,
                            "%s must be an RFC 3339 date-time string or null", name);
         const char *s = json_string_value(v);
         struct bh_error perr;
-        if (strlen(s) > 40 || time_parse_rfc3339(s, &out->ms[i], NULL, &perr) != 0)
+        if (strlen(s) > 40)
             return bh_fail(err, BH_EINVALID, name,
                            "%s '%.40s' is not an RFC 3339 date-time with an offset "
                            "(2024-03-10T06:45:00Z)",
                            name, s);
+        /* The parser's own words say what is wrong (a leap second, a missing offset). */
+        if (time_parse_rfc3339(s, &out->ms[i], NULL, &perr) != 0)
+            return bh_fail(err, BH_EINVALID, name,
+                           "%s is not an RFC 3339 date-time with an offset "
+                           "(2024-03-10T06:45:00Z): %s",
+                           name, perr.message);
         if (finer_than_ms(s))
             return bh_fail(err, BH_EINVALID, name,
                            "%s '%.40s' is finer than a millisecond: times are kept to the "

@@ -330,6 +330,8 @@ static void casevac_parse_bad(void **state)
           NULL },
         { strcpy(cases_buf[8], body_with(NULL, NULL, long_notes)), "notes", "at most 2000" },
         { strcpy(cases_buf[9], body_with(NULL, NULL, "\"notes\":42")), "notes", NULL },
+        { strcpy(cases_buf[10], body_with("surgery_at", "\"2016-12-31T23:59:60Z\"", NULL)),
+          "surgery_at", "leap seconds (:60) are not accepted" },
         { "[]", "body", NULL },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
