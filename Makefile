@@ -45,17 +45,18 @@ run: setup
 	./$(BUILD)/bluehelm serve --db $(DB) --listen $(LISTEN)
 
 # Every test, then every test again under AddressSanitizer and UndefinedBehaviorSanitizer,
-# then 10 s of the HTTP fuzzer (skipped, saying why, where clang cannot build it).
+# then each fuzzer of tests/fuzz for 5 s (skipped, saying why, where clang cannot build them).
 test: setup
 	@$(MAKE) --no-print-directory build build-asan
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
-	@JOBS=$(JOBS) ./tests/fuzz/run.sh $(FUZZ_BUILD) 10 || [ $$? -eq 77 ]
+	@JOBS=$(JOBS) ./tests/fuzz/run.sh $(FUZZ_BUILD) 5 || [ $$? -eq 77 ]
 
-# The HTTP fuzzer (tests/fuzz/run.sh, docs/operations.md): the real server fed arbitrary
-# requests under libFuzzer for FUZZ_SECONDS, after replaying the kept seeds and crashers.
-# Its own build directory, compiled by clang. `make test` runs the same for 10 s.
+# The fuzzers (tests/fuzz/run.sh, docs/operations.md): each tests/fuzz/fuzz_NAME.c (the real
+# HTTP server fed arbitrary requests, the config reader, ...) under libFuzzer for FUZZ_SECONDS,
+# after replaying its kept seeds and crashers. Their own build directory, compiled by clang.
+# `make test` runs the same for 5 s each.
 fuzz: setup
 	JOBS=$(JOBS) ./tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 

@@ -102,26 +102,6 @@ int account__check_text(const char *s, size_t max, const char *field, const char
     return 0;
 }
 
-int account__exec_params(struct db *db, const char *sql, int64_t *first, struct bh_error *err,
-                         const struct account__param *params, size_t nparams)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < nparams; i++) {
-        if (params[i].is_text)
-            db_bind_text(st, (int)i + 1, params[i].text);
-        else
-            db_bind_int(st, (int)i + 1, params[i].num);
-    }
-    rc = db_step(st, err);
-    if (rc == DB_ROW && first)
-        *first = db_column_int(st, 0);
-    db_stmt_done(st);
-    return rc < 0 ? rc : 0;
-}
-
 int account__find(struct db *db, const char *username, struct account__row *out,
                   char hash[crypto_pwhash_STRBYTES], bool *found, struct bh_error *err)
 {
@@ -177,7 +157,7 @@ int account__audit(struct db *db, const struct principal *who, const char *actio
 static int revoke_where(struct db *db, const char *sql, int64_t account_id, const char *now,
                         int64_t *count, struct bh_error *err)
 {
-    int rc = account__exec(db, sql, NULL, err, ACCOUNT__TEXT(now), ACCOUNT__INT(account_id));
+    int rc = db_exec_params(db, sql, DB_PARAMS(DB_TEXT(now), DB_INT(account_id)), NULL, NULL, err);
     if (rc == 0 && count)
         *count = db_changes(db);
     return rc;
@@ -244,13 +224,13 @@ void account__secret_touch(struct db *db, const struct account__secret_kind *k,
     char text[40];
     time_format_rfc3339(now_ms, 0, false, text);
     struct bh_error e2;
-    if (account__exec(db, k->touch_sql, NULL, &e2, ACCOUNT__TEXT(text), ACCOUNT__INT(now_ms),
-                      ACCOUNT__INT(s->id)))
+    if (db_exec_params(db, k->touch_sql, DB_PARAMS(DB_TEXT(text), DB_INT(now_ms), DB_INT(s->id)),
+                       NULL, NULL, &e2))
         log_warn("%s refresh failed: %s", k->touch_what, e2.message);
 }
 
 int account__secret_revoke(struct db *db, const struct account__secret_kind *k, int64_t id,
                            const char *now, struct bh_error *err)
 {
-    return account__exec(db, k->revoke_sql, NULL, err, ACCOUNT__TEXT(now), ACCOUNT__INT(id));
+    return db_exec_params(db, k->revoke_sql, DB_PARAMS(DB_TEXT(now), DB_INT(id)), NULL, NULL, err);
 }

@@ -47,28 +47,6 @@ void account__principal(struct principal *p, int64_t account_id, int64_t org_id,
 int account__check_text(const char *s, size_t max, const char *field, const char *what,
                         struct bh_error *err);
 
-/* One parameter of account__exec(): ACCOUNT__TEXT(s) binds a string (NULL binds NULL),
- * ACCOUNT__INT(n) an integer. */
-struct account__param {
-    bool is_text;
-    const char *text;
-    int64_t num;
-};
-#define ACCOUNT__TEXT(s) ((struct account__param){ .is_text = true, .text = (s) })
-#define ACCOUNT__INT(n)  ((struct account__param){ .num = (n) })
-
-/* Runs `sql` with the parameters that follow it, bound in order. When the statement returns
- * a row and `first` is not NULL, *first gets that row's first column as an integer; without
- * a row *first keeps the value the caller gave it (a default). Returns 0 or a negative code.
- * Every account statement that reads at most one integer (writes, counts, RETURNING id) is
- * one call of this, instead of its own prepare, bind, step and done. */
-#define account__exec(db, sql, first, err, ...)                                      \
-    account__exec_params(                                                            \
-        (db), (sql), (first), (err), (const struct account__param[]){ __VA_ARGS__ }, \
-        sizeof((const struct account__param[]){ __VA_ARGS__ }) / sizeof(struct account__param))
-int account__exec_params(struct db *db, const char *sql, int64_t *first, struct bh_error *err,
-                         const struct account__param *params, size_t nparams);
-
 /* A user's id, role and state for the checks of a write. */
 struct account__row {
     int64_t id;

@@ -94,16 +94,17 @@ int account_missions_set(struct db *db, const struct principal *who, const char 
             json_array_append_new(after, json_string(m));
     }
     if (!rc)
-        rc = account__exec(db, "DELETE FROM account_mission WHERE account_id = ?", NULL, err,
-                           ACCOUNT__INT(row.id));
+        rc = db_exec_params(db, "DELETE FROM account_mission WHERE account_id = ?",
+                            DB_PARAMS(DB_INT(row.id)), NULL, NULL, err);
     size_t i;
     json_t *v;
     json_array_foreach(after, i, v)
     {
         if (rc)
             break;
-        rc = account__exec(db, "INSERT INTO account_mission (account_id, mission) VALUES (?, ?)",
-                           NULL, err, ACCOUNT__INT(row.id), ACCOUNT__TEXT(json_string_value(v)));
+        rc = db_exec_params(db, "INSERT INTO account_mission (account_id, mission) VALUES (?, ?)",
+                            DB_PARAMS(DB_INT(row.id), DB_TEXT(json_string_value(v))), NULL, NULL,
+                            err);
     }
     json_t *sorted = NULL;
     if (!rc)

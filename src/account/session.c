@@ -44,24 +44,24 @@ static int throttle_count(struct db *db, const char *key, int64_t now, struct th
 {
     m->failures = 0;
     m->locked_until = 0;
-    int rc = account__exec(db,
-                           "INSERT INTO login_attempt (throttle_key, failures, last_failure_ms, "
-                           "locked_until_ms) VALUES (?, 1, ?, 0) "
-                           "ON CONFLICT (throttle_key) DO UPDATE SET "
-                           "failures = CASE WHEN login_attempt.last_failure_ms < ? THEN 1 "
-                           "ELSE login_attempt.failures + 1 END, "
-                           "last_failure_ms = excluded.last_failure_ms "
-                           "RETURNING failures",
-                           &m->failures, err, ACCOUNT__TEXT(key), ACCOUNT__INT(now),
-                           ACCOUNT__INT(now - THROTTLE_FORGET_MS));
+    int rc = db_exec_params(db,
+                            "INSERT INTO login_attempt (throttle_key, failures, last_failure_ms, "
+                            "locked_until_ms) VALUES (?, 1, ?, 0) "
+                            "ON CONFLICT (throttle_key) DO UPDATE SET "
+                            "failures = CASE WHEN login_attempt.last_failure_ms < ? THEN 1 "
+                            "ELSE login_attempt.failures + 1 END, "
+                            "last_failure_ms = excluded.last_failure_ms "
+                            "RETURNING failures",
+                            DB_PARAMS(DB_TEXT(key), DB_INT(now), DB_INT(now - THROTTLE_FORGET_MS)),
+                            &m->failures, NULL, err);
     if (rc)
         return rc;
     int64_t lock = lock_ms(m->failures);
     if (lock == 0)
         return 0;
     m->locked_until = now + lock;
-    return account__exec(db, "UPDATE login_attempt SET locked_until_ms = ? WHERE throttle_key = ?",
-                         NULL, err, ACCOUNT__INT(m->locked_until), ACCOUNT__TEXT(key));
+    return db_exec_params(db, "UPDATE login_attempt SET locked_until_ms = ? WHERE throttle_key = ?",
+                          DB_PARAMS(DB_INT(m->locked_until), DB_TEXT(key)), NULL, NULL, err);
 }
 
 /* The later lock end of the two keys, 0 when neither is locked. */
@@ -69,10 +69,10 @@ static int lock_end(struct db *db, const char *ukey, const char *akey, int64_t *
                     struct bh_error *err)
 {
     *until = 0;
-    return account__exec(db,
-                         "SELECT MAX(locked_until_ms) FROM login_attempt "
-                         "WHERE throttle_key IN (?, ?)",
-                         until, err, ACCOUNT__TEXT(ukey), ACCOUNT__TEXT(akey));
+    return db_exec_params(db,
+                          "SELECT MAX(locked_until_ms) FROM login_attempt "
+                          "WHERE throttle_key IN (?, ?)",
+                          DB_PARAMS(DB_TEXT(ukey), DB_TEXT(akey)), until, NULL, err);
 }
 
 /* Admits one sign-in attempt, or refuses it while either key is locked (*until > now, and
@@ -101,8 +101,8 @@ static int throttle_admit(struct db *db, const char *ukey, const char *akey, int
     if ((rc = throttle_count(db, ukey, now, u, err)) ||
         (rc = throttle_count(db, akey, now, a, err)) ||
         /* Rows of names tried once long ago would otherwise pile up forever. */
-        (rc = account__exec(db, "DELETE FROM login_attempt WHERE last_failure_ms < ?", NULL, err,
-                            ACCOUNT__INT(now - THROTTLE_FORGET_MS))) ||
+        (rc = db_exec_params(db, "DELETE FROM login_attempt WHERE last_failure_ms < ?",
+                             DB_PARAMS(DB_INT(now - THROTTLE_FORGET_MS)), NULL, NULL, err)) ||
         (rc = db_commit(db, err)))
         goto fail;
     return 0;
@@ -111,22 +111,41 @@ fail:
     return rc;
 }
 
+/* A lock an admitted attempt set ran from its admission; once its password has proved wrong,
+ * the lock runs from that moment instead, so a slow verification (argon2 on a loaded
+ * machine) does not use up the lock before the client can try again. A later attempt's lock
+ * is left alone. A store error here only shortens a lock: it is logged, not returned. */
+static void throttle_restart_lock(struct db *db, const char *key, const struct throttle_mark *m,
+                                  int64_t admitted, int64_t failed)
+{
+    if (!m->locked_until || failed <= admitted)
+        return;
+    struct bh_error err;
+    if (db_exec_params(db,
+                       "UPDATE login_attempt SET locked_until_ms = ? WHERE throttle_key = ? AND "
+                       "locked_until_ms = ?",
+                       DB_PARAMS(DB_INT(m->locked_until + (failed - admitted)), DB_TEXT(key),
+                                 DB_INT(m->locked_until)),
+                       NULL, NULL, &err))
+        log_error("sign-in throttle: %s", err.message);
+}
+
 /* Takes back what admitting a successful attempt counted, inside the caller's transaction:
  * the account's counter goes (a success ends its run of failures), and the address's loses
  * this attempt and the lock it set, unless a later attempt has locked it since. */
 static int throttle_success(struct db *db, const char *ukey, const char *akey,
                             const struct throttle_mark *a, struct bh_error *err)
 {
-    int rc = account__exec(db, "DELETE FROM login_attempt WHERE throttle_key = ?", NULL, err,
-                           ACCOUNT__TEXT(ukey));
+    int rc = db_exec_params(db, "DELETE FROM login_attempt WHERE throttle_key = ?",
+                            DB_PARAMS(DB_TEXT(ukey)), NULL, NULL, err);
     if (rc)
         return rc;
-    return account__exec(db,
-                         "UPDATE login_attempt SET failures = MAX(failures - 1, 0), "
-                         "locked_until_ms = CASE WHEN locked_until_ms = ? THEN 0 "
-                         "ELSE locked_until_ms END WHERE throttle_key = ?",
-                         NULL, err, ACCOUNT__INT(a->locked_until ? a->locked_until : -1),
-                         ACCOUNT__TEXT(akey));
+    return db_exec_params(db,
+                          "UPDATE login_attempt SET failures = MAX(failures - 1, 0), "
+                          "locked_until_ms = CASE WHEN locked_until_ms = ? THEN 0 "
+                          "ELSE locked_until_ms END WHERE throttle_key = ?",
+                          DB_PARAMS(DB_INT(a->locked_until ? a->locked_until : -1), DB_TEXT(akey)),
+                          NULL, NULL, err);
 }
 
 static const struct account__secret_kind session_kind = {
@@ -154,14 +173,14 @@ static int create_session(struct db *db, const struct principal *who, const char
     account__csrf(out->token, out->csrf);
 
     int64_t id = 0;
-    int rc =
-        account__exec(db,
-                      "INSERT INTO session (token_hash, account_id, created_at, expires_at, "
-                      "expires_ms, last_seen_at, last_seen_ms, client_addr) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                      &id, err, ACCOUNT__TEXT(hash), ACCOUNT__INT(who->account_id),
-                      ACCOUNT__TEXT(now), ACCOUNT__TEXT(expires), ACCOUNT__INT(out->expires_ms),
-                      ACCOUNT__TEXT(now), ACCOUNT__INT(now_ms), ACCOUNT__TEXT(addr));
+    int rc = db_exec_params(db,
+                            "INSERT INTO session (token_hash, account_id, created_at, expires_at, "
+                            "expires_ms, last_seen_at, last_seen_ms, client_addr) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                            DB_PARAMS(DB_TEXT(hash), DB_INT(who->account_id), DB_TEXT(now),
+                                      DB_TEXT(expires), DB_INT(out->expires_ms), DB_TEXT(now),
+                                      DB_INT(now_ms), DB_TEXT(addr)),
+                            &id, NULL, err);
     if (rc)
         return rc;
     char idtext[24];
@@ -219,6 +238,9 @@ int account_sign_in(struct db *db, const char *username, const char *password,
     sodium_memzero(hash, sizeof hash);
     if (!ok) {
         /* Already counted when the attempt was admitted. */
+        int64_t failed = time_now_ms();
+        throttle_restart_lock(db, ukey, &umark, now, failed);
+        throttle_restart_lock(db, akey, &amark, now, failed);
         struct log_field f[] = { LOG_STR("username", name), LOG_STR("addr", addr),
                                  LOG_STR("reason", found ? "wrong password" : "unknown user"),
                                  LOG_INT("user_failures", umark.failures),

@@ -94,11 +94,12 @@ int account_token_create(struct db *db, const struct principal *who, const char 
     account__token_hash(token_out, hash);
     snprintf(prefix, sizeof prefix, "%.*s", SHOWN_CHARS, token_out);
     int64_t id = 0;
-    if ((rc = account__exec(db,
-                            "INSERT INTO api_token (account_id, name, token_hash, prefix, "
-                            "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                            &id, err, ACCOUNT__INT(owner.id), ACCOUNT__TEXT(name),
-                            ACCOUNT__TEXT(hash), ACCOUNT__TEXT(prefix), ACCOUNT__TEXT(now))))
+    if ((rc = db_exec_params(db,
+                             "INSERT INTO api_token (account_id, name, token_hash, prefix, "
+                             "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                             DB_PARAMS(DB_INT(owner.id), DB_TEXT(name), DB_TEXT(hash),
+                                       DB_TEXT(prefix), DB_TEXT(now)),
+                             &id, NULL, err)))
         goto done;
     char idtext[24];
     snprintf(idtext, sizeof idtext, "%lld", (long long)id);

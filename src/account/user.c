@@ -200,7 +200,8 @@ static int org_id_of(struct db *db, const char *code, int64_t *id, struct bh_err
     if (!code || !*code)
         return bh_fail(err, BH_EINVALID, "org", "the organization code is empty");
     *id = 0; /* ids start at 1 */
-    int rc = account__exec(db, "SELECT id FROM org WHERE code = ?", id, err, ACCOUNT__TEXT(code));
+    int rc = db_exec_params(db, "SELECT id FROM org WHERE code = ?", DB_PARAMS(DB_TEXT(code)), id,
+                            NULL, err);
     if (rc == 0 && *id == 0)
         rc = bh_fail(err, BH_EINVALID, "org",
                      "no organization has code '%s' (`bluehelm org list` shows them)", code);
@@ -248,20 +249,21 @@ int account_user_add(struct db *db, const struct principal *who, const char *use
     if ((rc = db_begin(db, err)))
         return rc;
     if ((rc = org_id_of(db, org_code, &org_id, err)) ||
-        (rc = account__exec(db, "SELECT COUNT(*) FROM account WHERE username = ?", &exists, err,
-                            ACCOUNT__TEXT(username))))
+        (rc = db_exec_params(db, "SELECT COUNT(*) FROM account WHERE username = ?",
+                             DB_PARAMS(DB_TEXT(username)), &exists, NULL, err)))
         goto done;
     if (exists) {
         rc = bh_fail(err, BH_ECONFLICT, "username", "username '%s' is taken", username);
         goto done;
     }
-    if ((rc = account__exec(db,
-                            "INSERT INTO account (username, display_name, org_id, role, "
-                            "password_hash, disabled, created_at, password_changed_at) "
-                            "VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
-                            NULL, err, ACCOUNT__TEXT(username), ACCOUNT__TEXT(display_name),
-                            ACCOUNT__INT(org_id), ACCOUNT__TEXT(role_name(role)),
-                            ACCOUNT__TEXT(hash), ACCOUNT__TEXT(now), ACCOUNT__TEXT(now))))
+    if ((rc = db_exec_params(db,
+                             "INSERT INTO account (username, display_name, org_id, role, "
+                             "password_hash, disabled, created_at, password_changed_at) "
+                             "VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+                             DB_PARAMS(DB_TEXT(username), DB_TEXT(display_name), DB_INT(org_id),
+                                       DB_TEXT(role_name(role)), DB_TEXT(hash), DB_TEXT(now),
+                                       DB_TEXT(now)),
+                             NULL, NULL, err)))
         goto done;
     rc = account__audit(db, who, "user.create", "account", username, err, "{s:s, s:s, s:s, s:s}",
                         "username", username, "display_name", display_name, "org", org_code, "role",
@@ -304,8 +306,9 @@ int account_user_update(struct db *db, const struct principal *who, const char *
     const char *field = NULL;
 
     if (ch->set_role && ch->role != row.role) {
-        if ((rc = account__exec(db, "UPDATE account SET role = ? WHERE id = ?", NULL, err,
-                                ACCOUNT__TEXT(role_name(ch->role)), ACCOUNT__INT(row.id))) ||
+        if ((rc = db_exec_params(db, "UPDATE account SET role = ? WHERE id = ?",
+                                 DB_PARAMS(DB_TEXT(role_name(ch->role)), DB_INT(row.id)), NULL,
+                                 NULL, err)) ||
             (rc = account__audit(db, who, "user.role", "account", username, err, "{s:s, s:s, s:s}",
                                  "username", username, "from", role_name(row.role), "to",
                                  role_name(ch->role))))
@@ -314,8 +317,9 @@ int account_user_update(struct db *db, const struct principal *who, const char *
     }
     if (ch->set_disabled && ch->disabled != row.disabled) {
         int64_t sessions = 0, tokens = 0;
-        if ((rc = account__exec(db, "UPDATE account SET disabled = ? WHERE id = ?", NULL, err,
-                                ACCOUNT__INT(ch->disabled ? 1 : 0), ACCOUNT__INT(row.id))))
+        if ((rc = db_exec_params(db, "UPDATE account SET disabled = ? WHERE id = ?",
+                                 DB_PARAMS(DB_INT(ch->disabled ? 1 : 0), DB_INT(row.id)), NULL,
+                                 NULL, err)))
             goto done;
         if (ch->disabled &&
             (rc = account__revoke_all(db, row.id, true, now, &sessions, &tokens, err)))
@@ -339,8 +343,9 @@ int account_user_update(struct db *db, const struct principal *who, const char *
         }
     }
     if (ch->display_name) {
-        if ((rc = account__exec(db, "UPDATE account SET display_name = ? WHERE id = ?", NULL, err,
-                                ACCOUNT__TEXT(ch->display_name), ACCOUNT__INT(row.id))) ||
+        if ((rc = db_exec_params(db, "UPDATE account SET display_name = ? WHERE id = ?",
+                                 DB_PARAMS(DB_TEXT(ch->display_name), DB_INT(row.id)), NULL, NULL,
+                                 err)) ||
             (rc = account__audit(db, who, "user.display_name", "account", username, err,
                                  "{s:s, s:s}", "username", username, "display_name",
                                  ch->display_name)))
@@ -350,11 +355,11 @@ int account_user_update(struct db *db, const struct principal *who, const char *
         int64_t sessions = 0;
         /* Whoever held a session opened with the old password (perhaps the reason for the
          * change) loses it; API tokens are separate secrets and stay. */
-        if ((rc = account__exec(db,
-                                "UPDATE account SET password_hash = ?, password_changed_at = ? "
-                                "WHERE id = ?",
-                                NULL, err, ACCOUNT__TEXT(hash), ACCOUNT__TEXT(now),
-                                ACCOUNT__INT(row.id))) ||
+        if ((rc = db_exec_params(db,
+                                 "UPDATE account SET password_hash = ?, password_changed_at = ? "
+                                 "WHERE id = ?",
+                                 DB_PARAMS(DB_TEXT(hash), DB_TEXT(now), DB_INT(row.id)), NULL, NULL,
+                                 err)) ||
             (rc = account__revoke_all(db, row.id, false, now, &sessions, NULL, err)) ||
             (rc = account__audit(db, who, "user.password", "account", username, err, "{s:s, s:I}",
                                  "username", username, "sessions_ended", (json_int_t)sessions)))

@@ -21,22 +21,18 @@ static void serve(struct http_request *req, struct http_reply *rep, const struct
     bool versioned = v && strcmp(v, a->version) == 0 && strcmp(a->name, "index.html") != 0;
     http_reply_header(req, rep, "Cache-Control",
                       versioned ? "public, max-age=31536000, immutable" : "no-cache");
-    rep->status = 200;
-    rep->content_type = a->content_type;
-    /* The reply body is only read (and copied by the server), never written, so the static
-     * bytes are handed over as they are instead of copied into the request arena. */
+    /* The reply body is only read, never written, so the static bytes are lent to the
+     * reply as they are: neither the handler nor the server copies them. */
     if (a->gzip_data) {
         http_reply_header(req, rep, "Vary", "Accept-Encoding");
         const char *ae = http_request_header(req, "Accept-Encoding");
         if (ae && http_accepts_gzip(ae)) {
             http_reply_header(req, rep, "Content-Encoding", "gzip");
-            rep->body = (char *)a->gzip_data;
-            rep->body_len = a->gzip_len;
+            http_reply_body(rep, 200, a->content_type, (char *)a->gzip_data, a->gzip_len, NULL);
             return;
         }
     }
-    rep->body = (char *)a->data;
-    rep->body_len = a->len;
+    http_reply_body(rep, 200, a->content_type, (char *)a->data, a->len, NULL);
 }
 
 void api_asset(struct http_request *req, struct http_reply *rep)
@@ -45,7 +41,7 @@ void api_asset(struct http_request *req, struct http_reply *rep)
     const struct web_asset *a = web_asset_find(name);
     if (!a) {
         char *detail = arena_printf(req->arena, "the app has no file named '%s'", name);
-        http_reply_problem(req, rep, 404, "NOTFOUND", detail, "file");
+        http_reply_problem(req, rep, BH_ENOTFOUND, detail, "file");
         return;
     }
     serve(req, rep, a);
@@ -56,7 +52,7 @@ void api_app(struct http_request *req, struct http_reply *rep)
     const struct web_asset *a = web_asset_find("index.html");
     if (!a) {
         /* The build embeds index.html or fails, so this is a broken build, not a request. */
-        http_reply_problem(req, rep, 500, "INTERNAL", "the browser app is missing from this build",
+        http_reply_problem(req, rep, BH_EINTERNAL, "the browser app is missing from this build",
                            NULL);
         return;
     }

@@ -128,11 +128,7 @@ void api_casualty_export(struct http_request *req, struct http_reply *rep)
         buf_cleanup(&out);
         return;
     }
-    rep->status = 200;
-    rep->content_type = "text/csv; charset=utf-8";
-    rep->body_len = out.len;
-    rep->body = arena_strndup(req->arena, buf_str(&out), out.len);
-    buf_cleanup(&out);
+    http_reply_buf(rep, 200, "text/csv; charset=utf-8", &out);
     http_reply_header(req, rep, "Content-Disposition",
                       fmt == CASUALTY_EXPORT_UN ? "attachment; filename=\"casualties-un.csv\""
                                                 : "attachment; filename=\"casualties-hxl.csv\"");

@@ -23,7 +23,7 @@ static int is_csv(const char *ct)
 /* A file that cannot be read as the format: the problem names where, as members "line" and
  * (when known) "column" besides the sentence, so a client can point at the place. */
 static void reply_unreadable(struct http_request *req, struct http_reply *rep,
-                             const struct casualty_import_report *r, const struct bh_error *err)
+                             const struct import_report *r, const struct bh_error *err)
 {
     json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:I}", "type", "about:blank", "title",
                           "Bad Request", "status", 400, "detail", err->message, "instance",
@@ -44,14 +44,14 @@ void api_casualty_import(struct http_request *req, struct http_reply *rep)
                                     "the body must be text/csv (the UN fatalities "
                                     "file), not %s",
                                     ct ? ct : "(no Content-Type)");
-        http_reply_problem(req, rep, 415, "UNSUPPORTED", detail, "Content-Type");
+        http_reply_problem(req, rep, BH_EUNSUPPORTED, detail, "Content-Type");
         return;
     }
     struct bh_error err;
     struct db *db;
-    struct casualty_import_report r;
-    casualty_import_report_init(&r);
-    struct casualty_import_input in = { "upload", NULL, req->body, req->body_len, 0 };
+    struct import_report r;
+    import_report_init(&r);
+    struct import_input in = { "upload", NULL, req->body, req->body_len, 0 };
     int rc = http_request_db(req, &db, &err);
     if (!rc)
         rc = casualty_import_un_fatalities(db, &req->who, &in, NULL, NULL, &r, &err);
@@ -59,5 +59,5 @@ void api_casualty_import(struct http_request *req, struct http_reply *rep)
         reply_unreadable(req, rep, &r, &err);
     else if (!api_failed(req, rep, rc, &err))
         http_reply_json(req, rep, 200, casualty_import_report_json(&r));
-    casualty_import_report_cleanup(&r);
+    import_report_cleanup(&r);
 }

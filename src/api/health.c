@@ -4,7 +4,6 @@
 #include "db/migrate.h"
 
 #include <jansson.h>
-#include <microhttpd.h>
 #include <sodium.h>
 
 /* Health reads the store's schema version through this thread's connection, so a 200 means
@@ -19,7 +18,9 @@ void api_health(struct http_request *req, struct http_reply *rep)
     if (rc == 0)
         rc = migrate_check(db, migrations_builtin, migrations_builtin_count, &version, &err);
     if (rc) {
-        http_reply_problem(req, rep, 503, bh_errname(rc), err.message, err.field);
+        /* Whatever the cause (store unreadable, at another version), the server cannot serve:
+         * 503, so a load balancer takes it out of rotation; the detail says why. */
+        http_reply_problem(req, rep, BH_EUNAVAILABLE, err.message, err.field);
         return;
     }
     http_reply_json(
@@ -31,11 +32,11 @@ void api_version(struct http_request *req, struct http_reply *rep)
 {
     /* map_tile_url rides along because the browser app reads this before drawing the map. */
     const char *tiles = http_request_map_tile_url(req);
-    http_reply_json(req, rep, 200,
-                    json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:o}", "version", BH_VERSION,
-                              "schema",
-                              migrate_latest(migrations_builtin, migrations_builtin_count),
-                              "sqlite", db_driver_version(), "libmicrohttpd", MHD_get_version(),
-                              "jansson", JANSSON_VERSION, "libsodium", sodium_version_string(),
-                              "map_tile_url", tiles ? json_string(tiles) : json_null()));
+    http_reply_json(
+        req, rep, 200,
+        json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:o}", "version", BH_VERSION, "schema",
+                  migrate_latest(migrations_builtin, migrations_builtin_count), "sqlite",
+                  db_driver_version(), "libmicrohttpd", http_library_version(), "jansson",
+                  JANSSON_VERSION, "libsodium", sodium_version_string(), "map_tile_url",
+                  tiles ? json_string(tiles) : json_null()));
 }

@@ -57,32 +57,12 @@ void api_incident_get(struct http_request *req, struct http_reply *rep)
     reply_record(req, rep, rc, &err, rec, 200);
 }
 
-/* If-Match: the revision the client read ("3", or 3). The GET reply's ETag hashes the page
- * (with its casualty records and duplicate count), which changes without the record
- * changing; the revision is what a writer means. Returns 0 with *rev (0 when absent), or a
- * failure naming the header. */
+/* If-Match: the revision the client read ("3", or 3); 0 when absent. */
 static int if_match(struct http_request *req, int64_t *rev, struct bh_error *err)
 {
-    *rev = 0;
     const char *h = http_request_header(req, "If-Match");
-    if (!h)
-        return 0;
-    char digits[24];
-    size_t len = strlen(h);
-    if (len >= 2 && h[0] == '"' && h[len - 1] == '"') {
-        h++;
-        len -= 2;
-    }
-    if (len == 0 || len >= sizeof digits)
-        goto bad;
-    memcpy(digits, h, len);
-    digits[len] = '\0';
-    if (api_parse_int(digits, 1, rev))
-        return 0;
-bad:
-    return bh_fail(err, BH_EINVALID, "If-Match",
-                   "If-Match takes the incident's revision as the record shows it (\"3\"), not "
-                   "the ETag of a page");
+    *rev = 0;
+    return h ? http_if_match_revision(h, rev, err) : 0;
 }
 
 /* PATCH /api/v1/incidents/{id}: a partial change of a draft or returned report. */
@@ -102,8 +82,8 @@ void api_incident_update(struct http_request *req, struct http_reply *rep)
     json_decref(body);
     /* A stale revision is the precondition failing (RFC 9110 §13.1.1), not a conflict. */
     if (rc == BH_ECONFLICT && strcmp(err.field, "If-Match") == 0) {
-        http_reply_problem(req, rep, 412, "CONFLICT", err.message, err.field);
-        return;
+        rc = BH_EPRECONDITION;
+        err.code = rc;
     }
     reply_record(req, rep, rc, &err, rec, 200);
 }

@@ -5,14 +5,12 @@
 #include "api/api.h"
 
 #include "api/common.h"
-#include "base/buf.h"
+#include "base/log.h"
+#include "base/mem.h"
 #include "spatial/spatial.h"
 
 #include <stdio.h>
-
-/* A file is built in memory before it is sent, so it has a ceiling; past it the reader is
- * told to narrow the filters or to use the command line, which writes any size. */
-#define FILE_MAX_ROWS 100000
+#include <stdlib.h>
 
 static const char *query(void *ctx, const char *name)
 {
@@ -43,45 +41,61 @@ static void list(struct http_request *req, struct http_reply *rep,
     page_reply(req, rep, l.items, next[0] ? next : NULL, (long long)l.total);
 }
 
-static int to_buf(void *ctx, const char *data, size_t len)
+/* A file being streamed: its own store connection (the worker thread's serves other
+ * requests between two pieces of this one) and the export reading from it. */
+struct file_stream {
+    struct db *db;
+    struct spatial_export *x;
+    const char *layer; /* for the log */
+};
+
+static void file_stream_free(void *ctx)
 {
-    buf_append(ctx, data, len);
-    return 0;
+    struct file_stream *fs = ctx;
+    spatial_export_free(fs->x);
+    db_close(fs->db);
+    free(fs);
 }
 
-/* Every match as a file; `limit` and `cursor` are the list's and are not read here. */
+static int file_stream_next(void *ctx, struct buf *out)
+{
+    struct file_stream *fs = ctx;
+    struct bh_error err;
+    int rc = spatial_export_next(fs->x, out, &err);
+    if (rc < 0)
+        log_error("export: the %s file failed after %lld rows: %s", fs->layer,
+                  (long long)spatial_export_rows(fs->x), err.message);
+    return rc == 1 ? HTTP_STREAM_END : rc;
+}
+
+/* Every match as a file, streamed as it is read: no row cap, memory constant in the number
+ * of rows. `limit` and `cursor` are the list's and are not read here. Everything that can
+ * refuse (the filters, the store) is checked, and an admin's read audited, before the first
+ * byte: after it a failure can only cut the connection. */
 static void file(struct http_request *req, struct http_reply *rep,
                  const struct spatial_layer *layer, enum spatial_format format)
 {
     struct bh_error err;
     struct spatial_filter f;
-    struct db *db;
-    int64_t total = 0;
+    struct db *db = NULL;
+    struct file_stream *fs = xcalloc(1, sizeof *fs);
+    fs->layer = layer->name;
     spatial_filter_init(&f);
     int rc = spatial_filter_read(&f, query, req, &err);
     if (!rc)
         rc = http_request_db(req, &db, &err);
     if (!rc)
-        rc = spatial_count(db, &req->who, layer, &f, &total, &err);
-    if (!rc && total > FILE_MAX_ROWS)
-        rc = bh_fail(&err, BH_ETOOLARGE, NULL,
-                     "%lld %s match; a file over HTTP holds at most %d: narrow the filters "
-                     "(bbox, from, to, mission, type) or use `bluehelm export %s`",
-                     (long long)total, layer->name, FILE_MAX_ROWS, layer->name);
-    struct buf out = BUF_INIT;
+        rc = http_request_db_own(req, &fs->db, &err);
     if (!rc)
-        rc = spatial_export(db, &req->who, layer, &f, format, to_buf, &out, NULL, &err);
+        rc = spatial_export_begin(fs->db, db, &req->who, layer, &f, format, &fs->x, &err);
     if (api_failed(req, rep, rc, &err)) {
-        buf_cleanup(&out);
+        file_stream_free(fs);
         return;
     }
     const char *ext = format == SPATIAL_GEOJSON ? "geojson" : "csv";
-    rep->status = 200;
-    rep->content_type =
-        format == SPATIAL_GEOJSON ? "application/geo+json" : "text/csv; charset=utf-8";
-    rep->body_len = out.len;
-    rep->body = arena_strndup(req->arena, buf_str(&out), out.len);
-    buf_cleanup(&out);
+    http_reply_stream(
+        rep, format == SPATIAL_GEOJSON ? "application/geo+json" : "text/csv; charset=utf-8",
+        file_stream_next, fs, file_stream_free);
     http_reply_header(req, rep, "Content-Disposition",
                       arena_printf(req->arena, "attachment; filename=\"%s.%s\"", layer->name, ext));
 }

@@ -8,27 +8,9 @@
 #include "api/common.h"
 #include "base/jsonfield.h"
 #include "base/timeutil.h"
-#include "http/dispatch.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* The session cookie's value from the Cookie header, or NULL. */
-static const char *session_cookie(struct http_request *req)
-{
-    const char *h = http_request_header(req, "Cookie");
-    const size_t nlen = strlen(HTTP_SESSION_COOKIE);
-    while (h && *h) {
-        while (*h == ' ' || *h == ';')
-            h++;
-        const char *end = strchr(h, ';');
-        size_t len = end ? (size_t)(end - h) : strlen(h);
-        if (len > nlen && strncmp(h, HTTP_SESSION_COOKIE, nlen) == 0 && h[nlen] == '=')
-            return arena_strndup(req->arena, h + nlen + 1, len - nlen - 1);
-        h = end;
-    }
-    return NULL;
-}
 
 /* {"user": {...}, "csrf_token": ..., "expires_at": ...}; csrf and expiry are null for a
  * caller who came with an API token rather than a session. */
@@ -96,7 +78,8 @@ void api_session_get(struct http_request *req, struct http_reply *rep)
     json_t *reply = NULL;
     int rc = http_request_db(req, &db, &err);
     if (!rc && req->auth == HTTP_AUTH_COOKIE)
-        rc = account_session_lookup(db, session_cookie(req), NULL, csrf, &expires_ms, &err);
+        rc = account_session_lookup(db, http_request_cookie(req, HTTP_SESSION_COOKIE), NULL, csrf,
+                                    &expires_ms, &err);
     if (!rc)
         rc = session_json(db, req->who.username, req->auth == HTTP_AUTH_COOKIE ? csrf : NULL,
                           expires_ms, &reply, &err);
@@ -109,7 +92,7 @@ void api_session_delete(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
-    const char *cookie = session_cookie(req);
+    const char *cookie = http_request_cookie(req, HTTP_SESSION_COOKIE);
     int rc = http_request_db(req, &db, &err);
     if (!rc && cookie)
         rc = account_session_revoke(db, cookie, &err);

@@ -65,9 +65,5 @@ void api_stats_casualties(struct http_request *req, struct http_reply *rep)
     struct buf out = BUF_INIT;
     casualty_stats_csv(res, &out);
     json_decref(res);
-    rep->status = 200;
-    rep->content_type = "text/csv; charset=utf-8";
-    rep->body_len = out.len;
-    rep->body = arena_strndup(req->arena, buf_str(&out), out.len);
-    buf_cleanup(&out);
+    http_reply_buf(rep, 200, "text/csv; charset=utf-8", &out);
 }

@@ -275,23 +275,6 @@ int audit_verify(struct db *db, struct audit_verify_result *out, struct bh_error
     return rc < 0 ? rc : 0;
 }
 
-/* One filter of audit_list: an SQL condition with one placeholder, and its value (NULL when
- * the filter is not used). */
-struct cond {
-    const char *sql;
-    const char *value;
-};
-
-/* Binds the values of the filters in use from parameter 1; returns the next parameter. */
-static int bind_conds(struct db_stmt *st, const struct cond *conds, size_t n)
-{
-    int idx = 1;
-    for (size_t i = 0; i < n; i++)
-        if (conds[i].value)
-            db_bind_text(st, idx++, conds[i].value);
-    return idx;
-}
-
 /* Turns a filter bound into the text compared with `at` (UTC, milliseconds, so text order is
  * time order). A date alone means the whole day: from its first instant, to its last. */
 static int bound(const char *field, const char *s, bool upper, char out[40], struct bh_error *err)
@@ -312,26 +295,29 @@ static int bound(const char *field, const char *s, bool upper, char out[40], str
     return 0;
 }
 
-/* Appends to `sql` the condition on audit_log rows that `reader` (not an admin) may see; see
- * struct audit_filter. The one placeholder is the reader's organization code. */
-static void visible_entries(const struct principal *reader, struct buf *sql)
+/* Appends to `sql` the condition on audit_log rows that `reader` (not an admin) may see, and
+ * its values to `params`; see struct audit_filter. `org_code` is the reader's organization
+ * code for the entries about no record. */
+static void visible_entries(const struct principal *reader, const char *org_code, struct buf *sql,
+                            struct db_params *params)
 {
     /* Whether a record is visible is asked as of a reader of the auditor's organization: the
      * auditor's own role reads no records (role.c), yet auditing is about them. */
     struct principal as_member = *reader;
     if (!role_can(as_member.role, PERM_RECORD_READ))
         as_member.role = ROLE_ANALYST;
-    long long org = (long long)reader->org_id;
     buf_puts(sql, "(audit_log.record_type NOT IN (");
     for (const struct audit_record_kind *k = audit_record_kinds; k->record_type; k++)
         buf_printf(sql, "%s'%s'", k == audit_record_kinds ? "" : ", ", k->record_type);
     buf_puts(sql, ") OR (audit_log.record_id IS NULL AND audit_log.org_code = ?)");
+    db_params_text(params, org_code);
     for (const struct audit_record_kind *k = audit_record_kinds; k->record_type; k++) {
         buf_printf(sql,
                    " OR (audit_log.record_type = '%s' AND EXISTS (SELECT 1 FROM %s audit_r "
-                   "WHERE audit_r.id = audit_log.record_id AND (audit_r.owner_org_id = %lld OR ",
-                   k->record_type, k->table, org);
-        k->predicate(&as_member, "audit_r", sql);
+                   "WHERE audit_r.id = audit_log.record_id AND (audit_r.owner_org_id = ? OR ",
+                   k->record_type, k->table);
+        db_params_int(params, reader->org_id);
+        k->predicate(&as_member, "audit_r", sql, params);
         buf_puts(sql, ")))");
     }
     buf_puts(sql, ")");
@@ -351,25 +337,33 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
     if (f->limit < 1)
         return bh_fail(err, BH_EINVALID, "limit", "limit %d must be at least 1", f->limit);
 
-    /* The filters in the order of the indexes' leading columns; NULL values drop out. */
-    struct buf where = BUF_INIT, sql = BUF_INIT, visible = BUF_INIT;
-    const bool restricted = f->reader && f->reader->role != ROLE_ADMIN;
-    if (restricted)
-        visible_entries(f->reader, &visible);
-    /* An organization code is never empty for a signed-in reader; "-" matches no entry, so a
-     * reader without one never sees the command-line operator's bulk entries (org ''). */
-    const char *reader_org = restricted && f->reader->org_code[0] ? f->reader->org_code : "-";
-    const struct cond conds[] = {
+    /* The filters in the order of the indexes' leading columns; NULL values drop out. Each
+     * value is appended as its placeholder is written. */
+    struct buf where = BUF_INIT, sql = BUF_INIT;
+    struct db_params params = DB_PARAMS_INIT;
+    const struct {
+        const char *sql;
+        const char *value;
+    } conds[] = {
         { "at >= ?", f->from ? from : NULL }, { "at <= ?", f->to ? to : NULL },
         { "username = ?", f->username },      { "org_code = ?", f->org_code },
         { "action = ?", f->action },          { "record_type = ?", f->record_type },
-        { "record_id = ?", f->record_id },    { buf_str(&visible), restricted ? reader_org : NULL },
+        { "record_id = ?", f->record_id },
     };
-    const size_t ncond = sizeof conds / sizeof conds[0];
     buf_puts(&where, " WHERE 1 = 1");
-    for (size_t i = 0; i < ncond; i++)
-        if (conds[i].value)
+    for (size_t i = 0; i < sizeof conds / sizeof conds[0]; i++)
+        if (conds[i].value) {
             buf_printf(&where, " AND %s", conds[i].sql);
+            db_params_text(&params, conds[i].value);
+        }
+    if (f->reader && f->reader->role != ROLE_ADMIN) {
+        /* An organization code is never empty for a signed-in reader; "-" matches no entry,
+         * so a reader without one never sees the command-line operator's bulk entries (org
+         * ''). */
+        buf_puts(&where, " AND ");
+        visible_entries(f->reader, f->reader->org_code[0] ? f->reader->org_code : "-", &where,
+                        &params);
+    }
 
     struct db_stmt *st;
     if (total) {
@@ -377,7 +371,7 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
         rc = db_prepare(db, buf_str(&sql), &st, err);
         if (rc < 0)
             goto done;
-        bind_conds(st, conds, ncond);
+        db_params_bind(st, &params);
         rc = db_step(st, err);
         *total = rc == DB_ROW ? db_column_int(st, 0) : 0;
         db_stmt_done(st);
@@ -393,7 +387,7 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
     rc = db_prepare(db, buf_str(&sql), &st, err);
     if (rc < 0)
         goto done;
-    int idx = bind_conds(st, conds, ncond);
+    int idx = db_params_bind(st, &params);
     db_bind_int(st, idx++, f->after_seq);
     db_bind_int(st, idx, (int64_t)f->limit + 1); /* one more tells whether a next page exists */
 
@@ -422,6 +416,6 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
 done:
     buf_cleanup(&where);
     buf_cleanup(&sql);
-    buf_cleanup(&visible);
+    db_params_cleanup(&params);
     return rc < 0 ? rc : 0;
 }

@@ -50,7 +50,8 @@ int audit_verify(struct db *db, struct audit_verify_result *out, struct bh_error
 struct audit_record_kind {
     const char *record_type;
     const char *table;
-    void (*predicate)(const struct principal *who, const char *alias, struct buf *sql);
+    void (*predicate)(const struct principal *who, const char *alias, struct buf *sql,
+                      struct db_params *params);
 };
 extern const struct audit_record_kind audit_record_kinds[];
 

@@ -8,11 +8,12 @@ struct err_entry {
     int code;
     int http;
     const char *name;
+    const char *title;
     const char *text;
 };
 
 static const struct err_entry err_table[] = {
-#define BH_X(name, code, http, text) { code, http, #name, text },
+#define BH_X(name, code, http, title, text) { code, http, #name, title, text },
     BH_ERRORS(BH_X)
 #undef BH_X
 };
@@ -35,6 +36,12 @@ int bh_http_status(int rc)
 {
     const struct err_entry *e = err_find(rc);
     return e ? e->http : 500;
+}
+
+const char *bh_http_title(int rc)
+{
+    const struct err_entry *e = err_find(rc);
+    return e ? e->title : "Internal Server Error";
 }
 
 const char *bh_errname(int rc)

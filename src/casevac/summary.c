@@ -75,19 +75,13 @@ int casevac_summary_set(struct casevac_summary_query *q, const char *name, const
 /* A mission named in the query must exist: a typo is an error, not an empty answer. */
 static int mission_exists(struct db *db, const char *acronym, struct bh_error *err)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, "SELECT 1 FROM mission WHERE upper(acronym) = upper(?)", &st, err);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, acronym);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    if (rc < 0)
-        return rc;
-    if (rc != DB_ROW)
+    bool found = false;
+    int rc = db_exec_params(db, "SELECT 1 FROM mission WHERE upper(acronym) = upper(?)",
+                            DB_PARAMS(DB_TEXT(acronym)), NULL, &found, err);
+    if (rc == 0 && !found)
         return bh_fail(err, BH_EINVALID, "mission", "no UN mission has the acronym '%.40s'",
                        acronym);
-    return 0;
+    return rc;
 }
 
 /* ---- one group's tally ---- */
@@ -218,35 +212,38 @@ int casevac_summary(struct db *db, const struct principal *who,
     /* Timelines are stored in UTC, so the first seven characters of injury_at are its month
      * in UTC. */
     struct buf sql = BUF_INIT;
+    struct db_params params = DB_PARAMS_INIT;
     buf_puts(&sql, "SELECT c.mission, substr(v.injury_at, 1, 7), v.injury_at, v.first_aid_at, "
                    "v.advanced_care_at, v.surgery_at, v.evac_requested_at, v.evac_launched_at, "
                    "v.evac_arrived_at FROM casevac v JOIN casualty c ON c.id = v.casualty_id "
                    "WHERE v.injury_at IS NOT NULL AND ");
-    casualty_predicate(who, "c", &sql);
+    casualty_predicate(who, "c", &sql, &params);
     if (q->nmissions) {
         buf_puts(&sql, " AND c.mission IN (SELECT m.acronym FROM mission m WHERE "
                        "upper(m.acronym) IN (");
-        for (int i = 0; i < q->nmissions; i++)
+        for (int i = 0; i < q->nmissions; i++) {
             buf_puts(&sql, i ? ", upper(?)" : "upper(?)");
+            db_params_text(&params, q->missions[i]);
+        }
         buf_puts(&sql, "))");
     }
-    if (q->from[0])
+    if (q->from[0]) {
         buf_puts(&sql, " AND substr(v.injury_at, 1, 7) >= ?");
-    if (q->to[0])
+        db_params_text(&params, q->from);
+    }
+    if (q->to[0]) {
         buf_puts(&sql, " AND substr(v.injury_at, 1, 7) <= ?");
+        db_params_text(&params, q->to);
+    }
     buf_puts(&sql, " ORDER BY c.mission, 2");
     struct db_stmt *st;
     rc = db_prepare(db, buf_str(&sql), &st, err);
     buf_cleanup(&sql);
+    if (rc == 0)
+        db_params_bind(st, &params);
+    db_params_cleanup(&params);
     if (rc)
         return rc;
-    int p = 1;
-    for (int i = 0; i < q->nmissions; i++)
-        db_bind_text(st, p++, q->missions[i]);
-    if (q->from[0])
-        db_bind_text(st, p++, q->from);
-    if (q->to[0])
-        db_bind_text(st, p++, q->to);
 
     json_t *items = json_array();
     struct tally g;

@@ -12,10 +12,11 @@ const char *const casualty_incident_types[] = {
     "Malicious Act", "Accident", "Illness", "Self-Inflicted", "To Be Determined", "Unknown", NULL,
 };
 
-void casualty_predicate(const struct principal *who, const char *alias, struct buf *sql)
+void casualty_predicate(const struct principal *who, const char *alias, struct buf *sql,
+                        struct db_params *params)
 {
     buf_putc(sql, '(');
-    sharing_predicate(who, "casualty", alias, sql);
+    sharing_predicate(who, "casualty", alias, sql, params);
     /* The embargo holds a death back until next of kin and the contributing state are told:
      * until release only the owner (the contributing state), the mission the person served
      * in, and the secretariat see the record, whatever its marking says. */
@@ -29,10 +30,11 @@ void casualty_predicate(const struct principal *who, const char *alias, struct b
         buf_printf(sql, " AND %s.embargoed = 0)", alias);
         return;
     }
-    long long org = (long long)who->org_id;
     buf_printf(sql,
-               " AND (%s.embargoed = 0 OR %s.owner_org_id = %lld OR %s.mission IN (SELECT "
-               "casualty_o.mission_acronym FROM org casualty_o WHERE casualty_o.id = %lld AND "
+               " AND (%s.embargoed = 0 OR %s.owner_org_id = ? OR %s.mission IN (SELECT "
+               "casualty_o.mission_acronym FROM org casualty_o WHERE casualty_o.id = ? AND "
                "casualty_o.mission_acronym IS NOT NULL)))",
-               alias, alias, org, alias, org);
+               alias, alias, alias);
+    db_params_int(params, who->org_id);
+    db_params_int(params, who->org_id);
 }

@@ -19,9 +19,11 @@
 
 /* Visibility of casualty rows for `who`: the sharing predicate AND the embargo rule (an
  * embargoed record is seen only by its owner organization, the organization of its mission,
- * and admins). Appends a parenthesized SQL boolean over table alias `alias` to `sql`.
+ * and admins). Appends a parenthesized SQL boolean over table alias `alias` to `sql`, and the
+ * values of its placeholders to `params` (the binding rule of sharing_predicate()).
  * Every list, statistic and export of casualties goes through this and nothing else. */
-void casualty_predicate(const struct principal *who, const char *alias, struct buf *sql);
+void casualty_predicate(const struct principal *who, const char *alias, struct buf *sql,
+                        struct db_params *params);
 
 /* The UN vocabularies, for validation and docs. NULL-terminated. */
 extern const char *const casualty_types[];

@@ -175,7 +175,7 @@ static void header(enum casualty_export_format fmt, struct buf *b)
 /* An admin exporting records the embargo or the marking keep from the secretariat in spirit
  * leaves one audit entry, written before the first byte goes out. */
 static int audit_export(struct db *db, const struct principal *who, const char *where,
-                        const struct casualty__binds *b, enum casualty_export_format fmt,
+                        const struct db_params *params, enum casualty_export_format fmt,
                         struct bh_error *err)
 {
     if (!casualty__read_audited(who, 1, NULL))
@@ -185,19 +185,11 @@ static int audit_export(struct db *db, const struct principal *who, const char *
                "SELECT count(*) FROM casualty c%s AND (c.embargoed = 1 OR c.tlp IN ('RED', "
                "'AMBER+STRICT'))",
                where);
-    struct db_stmt *st;
-    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    int64_t n = 0;
+    int rc = db_exec_params(db, buf_str(&sql), params, &n, NULL, err);
     buf_cleanup(&sql);
-    if (rc)
+    if (rc || n == 0)
         return rc;
-    casualty__bind(st, b, 1);
-    rc = db_step(st, err);
-    int64_t n = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_stmt_done(st);
-    if (rc < 0)
-        return rc;
-    if (n == 0)
-        return 0;
     json_t *summary = json_pack("{s:s, s:s, s:I}", "via", "export", "format", format_names[fmt],
                                 "records", (json_int_t)n);
     rc = casualty__audit_read(db, who, NULL, summary, err);
@@ -214,27 +206,32 @@ int casualty_export(struct db *db, const struct principal *who, const struct cas
     if (fmt < 0 || fmt >= CASUALTY_EXPORT_COUNT)
         return bh_fail(err, BH_EINVALID, "format", "unknown export format");
     struct buf where = BUF_INIT;
-    struct casualty__binds b = { .n = 0 };
+    struct db_params wp = DB_PARAMS_INIT;
     buf_puts(&where, " WHERE ");
-    casualty_predicate(who, "c", &where);
-    int rc = casualty__filter_sql(db, f, &where, &b, err);
+    casualty_predicate(who, "c", &where, &wp);
+    int rc = casualty__filter_sql(db, f, &where, &wp, err);
     if (!rc)
-        rc = audit_export(db, who, buf_str(&where), &b, fmt, err);
+        rc = audit_export(db, who, buf_str(&where), &wp, fmt, err);
     struct db_stmt *st = NULL;
     if (!rc) {
         struct buf sql = BUF_INIT;
+        struct db_params params = DB_PARAMS_INIT;
         /* The UN's rows in the UN file's order, then the members' by date. */
         buf_puts(&sql, "SELECT " CASUALTY__COLUMNS EXTRA_COLUMNS " FROM ");
-        casualty__from(who, &sql);
+        casualty__from(who, &sql, &params);
         buf_printf(&sql, "%s ORDER BY c.source_row IS NULL, c.source_row, c.incident_date, c.id",
                    buf_str(&where));
+        db_params_append(&params, &wp);
         rc = db_prepare(db, buf_str(&sql), &st, err);
         buf_cleanup(&sql);
+        if (!rc)
+            db_params_bind(st, &params);
+        db_params_cleanup(&params);
     }
     buf_cleanup(&where);
+    db_params_cleanup(&wp);
     if (rc)
         return rc;
-    casualty__bind(st, &b, 1);
     struct out o = { .b = BUF_INIT, .sink = sink, .ctx = ctx, .rc = 0 };
     header(fmt, &o.b);
     int64_t n = 0;

@@ -43,28 +43,23 @@ enum {
 /* Appends the FROM list of CASUALTY__COLUMNS: `casualty c JOIN org o ...` and the linked
  * incident as alias casualty_li when `who` may see it (incident_predicate()). A record may be
  * shared more widely than the incident it belongs to, and the id of an incident a reader may
- * not see tells them it exists. One LEFT JOIN on the incident's unique id, so a page of a
+ * not see tells them it exists. The predicate's values go to `params`, before those of the
+ * WHERE clause that follows. One LEFT JOIN on the incident's unique id, so a page of a
  * thousand records costs one query, not a thousand. */
-void casualty__from(const struct principal *who, struct buf *sql);
+void casualty__from(const struct principal *who, struct buf *sql, struct db_params *params);
 
 /* The record in the current row as JSON (a new reference). */
 json_t *casualty__row_json(struct db_stmt *st);
 
-/* Text values to bind, in the order their `?` appear. */
-#define CASUALTY__MAX_BINDS 256
-struct casualty__binds {
-    const char *v[CASUALTY__MAX_BINDS];
-    int n;
-};
+/* The most values one filter may bind: far more than a person types, and far below the
+ * driver's own limit on parameters. */
+#define CASUALTY__MAX_FILTER_VALUES 256
 
 /* Appends ` AND ...` for every filter set in `f` (over alias c) to `sql`, and their values to
- * `b`. Checks what needs the store (the missions and countries named exist): BH_EINVALID
- * naming the parameter. The values bound point into `f`. */
+ * `params` as each `?` is written. Checks what needs the store (the missions and countries
+ * named exist): BH_EINVALID naming the parameter. */
 int casualty__filter_sql(struct db *db, const struct casualty_filter *f, struct buf *sql,
-                         struct casualty__binds *b, struct bh_error *err);
-
-/* Binds `b` from parameter `first` on. */
-void casualty__bind(struct db_stmt *st, const struct casualty__binds *b, int first);
+                         struct db_params *params, struct bh_error *err);
 
 /* Whether an admin's read of a record with this embargo and marking must be audited: the
  * embargo and the two markings that name their readers exclude the secretariat in spirit,

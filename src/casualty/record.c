@@ -225,33 +225,21 @@ int casualty_filter_read(struct casualty_filter *f, const char *(*get)(void *ctx
     return 0;
 }
 
-static void add_bind(struct casualty__binds *b, const char *v)
-{
-    if (b->n < CASUALTY__MAX_BINDS)
-        b->v[b->n++] = v;
-}
-
 /* Fails naming `name` unless `sql` with `value` bound finds a row. */
 static int must_exist(struct db *db, const char *sql, const char *value, const char *name,
                       const char *what, struct bh_error *err)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, value);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    if (rc < 0)
-        return rc;
-    if (rc != DB_ROW)
+    bool found = false;
+    int rc = db_exec_params(db, sql, DB_PARAMS(DB_TEXT(value)), NULL, &found, err);
+    if (rc == 0 && !found)
         return bh_fail(err, BH_EINVALID, name, "%s '%.40s' is unknown", what, value);
-    return 0;
+    return rc;
 }
 
 int casualty__filter_sql(struct db *db, const struct casualty_filter *f, struct buf *sql,
-                         struct casualty__binds *b, struct bh_error *err)
+                         struct db_params *params, struct bh_error *err)
 {
+    const size_t first = params->n;
     if (f->ytd[0] && (f->from[0] || f->to[0]))
         return bh_fail(err, BH_EINVALID, "ytd",
                        "ytd (year to date) sets both ends of the range; give it without from "
@@ -260,18 +248,18 @@ int casualty__filter_sql(struct db *db, const struct casualty_filter *f, struct 
         return bh_fail(err, BH_EINVALID, "to", "to %s is before from %s", f->to, f->from);
     if (f->from[0]) {
         buf_puts(sql, " AND c.incident_date >= ?");
-        add_bind(b, f->from);
+        db_params_text(params, f->from);
     }
     if (f->to[0]) {
         buf_puts(sql, " AND c.incident_date <= ?");
-        add_bind(b, f->to);
+        db_params_text(params, f->to);
     }
     if (f->ytd[0]) {
         /* From 1 January of the date's year: the year is the first four characters. */
         buf_puts(sql, " AND c.incident_date >= substr(?, 1, 4) || '-01-01' AND "
                       "c.incident_date <= ?");
-        add_bind(b, f->ytd);
-        add_bind(b, f->ytd);
+        db_params_text(params, f->ytd);
+        db_params_text(params, f->ytd);
     }
     for (int k = 0; k < CASUALTY_F_LISTS; k++) {
         if (f->list[k].n == 0)
@@ -313,7 +301,7 @@ int casualty__filter_sql(struct db *db, const struct casualty_filter *f, struct 
                     continue;
                 buf_puts(sql, written++ ? ", " : "");
                 buf_puts(sql, k == CASUALTY_F_MISSION ? "upper(?)" : "?");
-                add_bind(b, v);
+                db_params_text(params, v);
             }
             buf_puts(sql, k == CASUALTY_F_MISSION ? "))" : ")");
         }
@@ -323,15 +311,9 @@ int casualty__filter_sql(struct db *db, const struct casualty_filter *f, struct 
     }
     if (f->embargoed >= 0)
         buf_printf(sql, " AND c.embargoed = %d", f->embargoed);
-    if (b->n == CASUALTY__MAX_BINDS)
+    if (params->n - first >= CASUALTY__MAX_FILTER_VALUES)
         return bh_fail(err, BH_EINVALID, NULL, "too many filter values");
     return 0;
-}
-
-void casualty__bind(struct db_stmt *st, const struct casualty__binds *b, int first)
-{
-    for (int i = 0; i < b->n; i++)
-        db_bind_text(st, first + i, b->v[i]);
 }
 
 /* ---- records as JSON ---- */
@@ -347,11 +329,11 @@ static json_t *int_or_null(struct db_stmt *st, int col)
     return db_column_is_null(st, col) ? json_null() : json_integer(db_column_int(st, col));
 }
 
-void casualty__from(const struct principal *who, struct buf *sql)
+void casualty__from(const struct principal *who, struct buf *sql, struct db_params *params)
 {
     buf_puts(sql, "casualty c JOIN org o ON o.id = c.owner_org_id LEFT JOIN incident casualty_li "
                   "ON casualty_li.id = c.incident_id AND ");
-    incident_predicate(who, "casualty_li", sql);
+    incident_predicate(who, "casualty_li", sql, params);
 }
 
 json_t *casualty__row_json(struct db_stmt *st)
@@ -678,17 +660,21 @@ static int fetch(struct db *db, const struct principal *who, const char *id, jso
                  int64_t *owner_org, int *embargoed, char tlp[16], struct bh_error *err)
 {
     struct buf sql = BUF_INIT;
+    struct db_params params = DB_PARAMS_INIT;
     buf_puts(&sql, "SELECT " CASUALTY__COLUMNS ", c.owner_org_id FROM ");
-    casualty__from(who, &sql);
+    casualty__from(who, &sql, &params);
     buf_puts(&sql, " WHERE (c.id = ? OR c.casualty_id = ?) AND ");
-    casualty_predicate(who, "c", &sql);
+    db_params_text(&params, id);
+    db_params_text(&params, id);
+    casualty_predicate(who, "c", &sql, &params);
     struct db_stmt *st;
     int rc = db_prepare(db, buf_str(&sql), &st, err);
     buf_cleanup(&sql);
+    if (rc == 0)
+        db_params_bind(st, &params);
+    db_params_cleanup(&params);
     if (rc)
         return rc;
-    db_bind_text(st, 1, id);
-    db_bind_text(st, 2, id);
     rc = db_step(st, err);
     if (rc == DB_ROW) {
         *out = casualty__row_json(st);
@@ -844,44 +830,40 @@ int casualty_list(struct db *db, const struct principal *who, const struct casua
     if (after && *after && (rc = parse_cursor(after, adate, aid, err)))
         return rc;
     struct buf where = BUF_INIT;
-    struct casualty__binds b = { .n = 0 };
+    struct db_params wp = DB_PARAMS_INIT;
     buf_puts(&where, " WHERE ");
-    casualty_predicate(who, "c", &where);
-    rc = casualty__filter_sql(db, f, &where, &b, err);
+    casualty_predicate(who, "c", &where, &wp);
+    rc = casualty__filter_sql(db, f, &where, &wp, err);
     struct db_stmt *st;
     if (!rc && total) {
         struct buf sql = BUF_INIT;
         buf_printf(&sql, "SELECT count(*) FROM casualty c%s", buf_str(&where));
-        rc = db_prepare(db, buf_str(&sql), &st, err);
+        *total = 0;
+        rc = db_exec_params(db, buf_str(&sql), &wp, total, NULL, err);
         buf_cleanup(&sql);
-        if (!rc) {
-            casualty__bind(st, &b, 1);
-            rc = db_step(st, err);
-            *total = rc == DB_ROW ? db_column_int(st, 0) : 0;
-            db_stmt_done(st);
-            rc = rc < 0 ? rc : 0;
-        }
     }
     json_t *audited = json_array();
     if (!rc) {
         struct buf sql = BUF_INIT;
+        struct db_params params = DB_PARAMS_INIT;
         buf_puts(&sql, "SELECT " CASUALTY__COLUMNS " FROM ");
-        casualty__from(who, &sql);
+        casualty__from(who, &sql, &params);
         buf_puts(&sql, buf_str(&where));
-        if (adate[0])
+        db_params_append(&params, &wp);
+        if (adate[0]) {
             buf_puts(&sql, " AND (c.incident_date < ? OR (c.incident_date = ? AND c.id < ?))");
+            db_params_text(&params, adate);
+            db_params_text(&params, adate);
+            db_params_text(&params, aid);
+        }
         buf_puts(&sql, " ORDER BY c.incident_date DESC, c.id DESC LIMIT ?");
+        db_params_int(&params, (int64_t)limit + 1);
         rc = db_prepare(db, buf_str(&sql), &st, err);
         buf_cleanup(&sql);
+        if (!rc)
+            db_params_bind(st, &params);
+        db_params_cleanup(&params);
         if (!rc) {
-            casualty__bind(st, &b, 1);
-            int p = b.n + 1;
-            if (adate[0]) {
-                db_bind_text(st, p++, adate);
-                db_bind_text(st, p++, adate);
-                db_bind_text(st, p++, aid);
-            }
-            db_bind_int(st, p, (int64_t)limit + 1);
             int n = 0;
             while ((rc = db_step(st, err)) == DB_ROW) {
                 if (n++ == limit) {
@@ -901,6 +883,7 @@ int casualty_list(struct db *db, const struct principal *who, const struct casua
         }
     }
     buf_cleanup(&where);
+    db_params_cleanup(&wp);
     if (!rc && json_array_size(audited) > 0) {
         json_t *summary = json_pack("{s:s, s:O}", "via", "list", "ids", audited);
         rc = casualty__audit_read(db, who, NULL, summary, err);
@@ -916,18 +899,22 @@ int casualty_list_for_incident(struct db *db, const struct principal *who, const
                                json_t *items, struct bh_error *err)
 {
     struct buf sql = BUF_INIT;
+    struct db_params params = DB_PARAMS_INIT;
     buf_puts(&sql, "SELECT " CASUALTY__COLUMNS " FROM ");
-    casualty__from(who, &sql);
+    casualty__from(who, &sql, &params);
     buf_puts(&sql, " WHERE c.incident_id = ? AND ");
-    casualty_predicate(who, "c", &sql);
+    db_params_text(&params, incident_id);
+    casualty_predicate(who, "c", &sql, &params);
     buf_puts(&sql, " ORDER BY c.incident_date, c.casualty_id");
     struct db_stmt *st;
     int rc = db_prepare(db, buf_str(&sql), &st, err);
     buf_cleanup(&sql);
+    if (rc == 0)
+        db_params_bind(st, &params);
+    db_params_cleanup(&params);
     if (rc)
         return rc;
     json_t *audited = json_array();
-    db_bind_text(st, 1, incident_id);
     while ((rc = db_step(st, err)) == DB_ROW) {
         if (casualty__read_audited(who, (int)db_column_int(st, CASUALTY__C_EMBARGOED),
                                    db_column_text(st, CASUALTY__C_TLP)))

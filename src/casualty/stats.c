@@ -221,7 +221,7 @@ static int add_rate(struct db *db, int kind, json_t *row, struct bh_error *err)
 }
 
 /* count(*), non-fatalities, distinct nationalities (ISO3 codes), distinct missions. */
-static int totals(struct db *db, const char *where, const struct casualty__binds *b, int64_t out[4],
+static int totals(struct db *db, const char *where, const struct db_params *params, int64_t out[4],
                   struct bh_error *err)
 {
     struct buf sql = BUF_INIT;
@@ -234,7 +234,7 @@ static int totals(struct db *db, const char *where, const struct casualty__binds
     buf_cleanup(&sql);
     if (rc)
         return rc;
-    casualty__bind(st, b, 1);
+    db_params_bind(st, params);
     rc = db_step(st, err);
     for (int i = 0; i < 4; i++)
         out[i] = rc == DB_ROW ? db_column_int(st, i) : 0; /* a NULL sum reads as 0 */
@@ -243,7 +243,7 @@ static int totals(struct db *db, const char *where, const struct casualty__binds
 }
 
 static int groups(struct db *db, const struct casualty_stats_query *q, const char *where,
-                  const struct casualty__binds *b, json_t *rows, struct bh_error *err)
+                  const struct db_params *params, json_t *rows, struct bh_error *err)
 {
     struct buf sql = BUF_INIT;
     buf_puts(&sql, "SELECT ");
@@ -267,9 +267,9 @@ static int groups(struct db *db, const struct casualty_stats_query *q, const cha
     buf_cleanup(&sql);
     if (rc)
         return rc;
-    casualty__bind(st, b, 1);
+    int next = db_params_bind(st, params);
     if (q->nby && q->top)
-        db_bind_int(st, b->n + 1, q->top);
+        db_bind_int(st, next, q->top);
     while ((rc = db_step(st, err)) == DB_ROW) {
         json_t *row = json_object();
         int col = 0;
@@ -298,17 +298,18 @@ int casualty_stats(struct db *db, const struct principal *who, const struct casu
     if (q->top < 0)
         return bh_fail(err, BH_EINVALID, "top", "top must be a positive number");
     struct buf where = BUF_INIT;
-    struct casualty__binds b = { .n = 0 };
+    struct db_params params = DB_PARAMS_INIT;
     buf_puts(&where, " WHERE ");
-    casualty_predicate(who, "c", &where);
-    int rc = casualty__filter_sql(db, &q->filter, &where, &b, err);
+    casualty_predicate(who, "c", &where, &params);
+    int rc = casualty__filter_sql(db, &q->filter, &where, &params, err);
     int64_t t[4] = { 0, 0, 0, 0 };
     json_t *rows = json_array();
     if (!rc)
-        rc = totals(db, buf_str(&where), &b, t, err);
+        rc = totals(db, buf_str(&where), &params, t, err);
     if (!rc)
-        rc = groups(db, q, buf_str(&where), &b, rows, err);
+        rc = groups(db, q, buf_str(&where), &params, rows, err);
     buf_cleanup(&where);
+    db_params_cleanup(&params);
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)

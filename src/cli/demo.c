@@ -2,7 +2,7 @@
  * demonstrations and benchmarks (src/incident/demo.h, docs/demo.md). */
 #include "cli/cli.h"
 
-#include "base/timeutil.h"
+#include "cli/import_common.h"
 #include "incident/demo.h"
 
 #include <errno.h>
@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static int run(int argc, char **argv);
 
@@ -51,22 +50,11 @@ static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     return 0;
 }
 
-struct bar {
-    int64_t last_ms;
-    int drawn;
-};
-
+/* The import commands' bar (cli/import_common.h), counting incidents against the count asked
+ * for. */
 static void on_progress(void *ctx, int64_t done, int64_t total)
 {
-    struct bar *b = ctx;
-    int64_t now = time_mono_ms();
-    if (b->drawn && now - b->last_ms < 100 && done < total)
-        return;
-    b->last_ms = now;
-    b->drawn = 1;
-    fprintf(stderr, "\rdemo: %" PRId64 " of %" PRId64 " incidents (%d%%)", done, total,
-            (int)(done * 100 / (total ? total : 1)));
-    fflush(stderr);
+    cli_progress_update(ctx, (uint64_t)done, (uint64_t)total, done);
 }
 
 static int run(int argc, char **argv)
@@ -91,17 +79,16 @@ static int run(int argc, char **argv)
         return rc;
     struct principal who;
     principal_cli(&who);
-    struct bar bar = { 0, 0 };
-    int tty = isatty(STDERR_FILENO);
+    struct cli_progress bar;
+    cli_progress_init(&bar, "demo", "incidents");
     struct incident_demo_report rep;
     struct bh_error err;
     /* Every row is checked as a report would be: it costs a few per cent of the load, and a
      * generator bug then stops the load instead of leaving bad rows on the map. */
-    rc = incident_demo_load(db, &who, (int64_t)count, seed, true, tty ? on_progress : NULL, &bar,
-                            &rep, &err);
+    rc = incident_demo_load(db, &who, (int64_t)count, seed, true, bar.tty ? on_progress : NULL,
+                            &bar, &rep, &err);
     db_close(db);
-    if (bar.drawn)
-        fputs(rc ? "\r\033[K" : "\n", stderr);
+    cli_progress_end(&bar, !rc, count, (int64_t)count);
     if (rc)
         return cli_fail(cmd, rc, &err);
     printf("%" PRId64 " synthetic incidents added (seed %" PRIu64 ")", rep.added, seed);

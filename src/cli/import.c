@@ -2,15 +2,11 @@
  * as the command-line operator (audited as cli:$USER). */
 #include "cli/cli.h"
 
-#include "base/timeutil.h"
 #include "casualty/import.h"
+#include "cli/import_common.h"
 #include "db/db.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static int run_un(int argc, char **argv);
 static int run_deployments(int argc, char **argv);
@@ -46,45 +42,8 @@ static const struct cli_command deployments_command = {
     1,
 };
 
-/* A progress bar on stderr, drawn only when stderr is a terminal (a pipe or a log file gets
- * no carriage-return noise), and at most ten times a second. */
-struct progress {
-    const char *name;
-    int64_t last_ms;
-    int drawn;
-};
-
-static void draw(struct progress *p, uint64_t done, uint64_t total, int64_t rows)
-{
-    if (total) {
-        uint64_t pct = done >= total ? 100 : done * 100 / total;
-        char bar[31];
-        size_t fill = (size_t)(pct * 30 / 100);
-        memset(bar, '#', fill);
-        memset(bar + fill, '.', 30 - fill);
-        bar[30] = '\0';
-        fprintf(stderr, "\r%s [%s] %3u%% %lld rows", p->name, bar, (unsigned)pct, (long long)rows);
-    } else {
-        fprintf(stderr, "\r%s %lld rows, %llu KiB", p->name, (long long)rows,
-                (unsigned long long)(done / 1024));
-    }
-    fflush(stderr);
-    p->drawn = 1;
-}
-
-static void on_progress(void *ctx, uint64_t done, uint64_t total, int64_t rows)
-{
-    struct progress *p = ctx;
-    int64_t now = time_mono_ms();
-    if (p->drawn && now - p->last_ms < 100)
-        return;
-    p->last_ms = now;
-    draw(p, done, total, rows);
-}
-
-typedef int (*import_fn)(struct db *, const struct principal *,
-                         const struct casualty_import_input *, casualty_import_progress, void *,
-                         struct casualty_import_report *, struct bh_error *);
+typedef int (*import_fn)(struct db *, const struct principal *, const struct import_input *,
+                         import_progress_fn, void *, struct import_report *, struct bh_error *);
 
 static int run_import(const struct cli_command *cmd, const char *what, import_fn fn, int argc,
                       char **argv)
@@ -96,52 +55,35 @@ static int run_import(const struct cli_command *cmd, const char *what, import_fn
     if (a.npositional != 1)
         return cli_usage_error(cmd, "the FILE to import is required");
     const char *path = a.positional[0];
-    struct casualty_import_input in = { path, NULL, NULL, 0, 0 };
-    if (strcmp(path, "-") == 0) {
-        in.file = stdin;
-        in.name = "stdin";
-    } else if (!(in.file = fopen(path, "rb"))) {
-        cli_error("%s: cannot open %s: %s", what, path, strerror(errno));
-        return CLI_FAILED;
-    }
-    struct stat sb;
-    if (fstat(fileno(in.file), &sb) == 0 && S_ISREG(sb.st_mode))
-        in.size = (uint64_t)sb.st_size;
-
+    struct import_input in;
+    if ((rc = cli_import_open(what, path, &in)))
+        return rc;
     struct db *db;
     if ((rc = cli_open_store(&a, 0, &db))) {
-        if (in.file != stdin)
-            fclose(in.file);
+        cli_import_close(&in);
         return rc;
     }
     struct principal who;
     principal_cli(&who);
-    struct progress bar = { in.name, 0, 0 };
-    int tty = isatty(STDERR_FILENO);
-    struct casualty_import_report rep;
-    casualty_import_report_init(&rep);
+    struct cli_progress bar;
+    cli_progress_init(&bar, in.name, "rows");
+    struct import_report rep;
+    import_report_init(&rep);
     struct bh_error err;
-    rc = fn(db, &who, &in, tty ? on_progress : NULL, &bar, &rep, &err);
-    if (tty && !rc) {
-        draw(&bar, in.size ? in.size : 0, in.size, rep.rows);
-        fputc('\n', stderr);
-    } else if (tty && bar.drawn) {
-        fputs("\r\033[K", stderr); /* clear the bar so the error stands alone */
-    }
+    rc = fn(db, &who, &in, cli_progress_fn(&bar), &bar, &rep, &err);
+    cli_progress_end(&bar, !rc, in.size, rep.rows);
     db_close(db);
-    if (in.file != stdin)
-        fclose(in.file);
+    cli_import_close(&in);
     if (rc) {
         cli_error("%s: %s", what, err.message);
-        casualty_import_report_cleanup(&rep);
+        import_report_cleanup(&rep);
         return CLI_FAILED;
     }
-    for (int64_t i = 0; i < rep.rejected; i++)
-        printf("line %ld: %s\n", rep.rejections[i].line, rep.rejections[i].reason);
+    cli_print_rejections(stdout, &rep);
     printf("%s (%s) into %s: %lld added, %lld updated, %lld unchanged, %lld rejected\n", in.name,
            rep.format, rep.table, (long long)rep.added, (long long)rep.updated,
            (long long)rep.unchanged, (long long)rep.rejected);
-    casualty_import_report_cleanup(&rep);
+    import_report_cleanup(&rep);
     return CLI_OK;
 }
 

@@ -2,10 +2,10 @@
  * as the command-line operator (audited as cli:$USER). */
 #include "cli/cli.h"
 
+#include "cli/import_common.h"
 #include "event/import.h"
 #include "sharing/sharing.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,8 +54,8 @@ const struct cli_command cli_import_acled_command = {
     1,
 };
 
-typedef int (*import_fn)(struct db *, const struct principal *, const struct event_import_input *,
-                         const struct event_import_options *, struct event_import_report *,
+typedef int (*import_fn)(struct db *, const struct principal *, const struct import_input *,
+                         const struct event_import_options *, struct import_report *,
                          struct bh_error *);
 
 static int run_import(const struct cli_command *cmd, import_fn fn, int argc, char **argv)
@@ -82,42 +82,33 @@ static int run_import(const struct cli_command *cmd, import_fn fn, int argc, cha
     opt.strict = a.values[O_STRICT] != NULL;
 
     const char *path = a.positional[0];
-    struct event_import_input in = { path, NULL, NULL, 0 };
-    if (strcmp(path, "-") == 0) {
-        in.file = stdin;
-        in.name = "stdin";
-    } else if (!(in.file = fopen(path, "rb"))) {
-        cli_error("%s: cannot open %s: %s", cmd->name, path, strerror(errno));
-        return CLI_FAILED;
-    }
+    struct import_input in;
+    if ((rc = cli_import_open(cmd->name, path, &in)))
+        return rc;
     struct db *db;
     if ((rc = cli_open_store(&a, 0, &db))) {
-        if (in.file != stdin)
-            fclose(in.file);
+        cli_import_close(&in);
         return rc;
     }
     struct principal who;
     principal_cli(&who);
-    struct event_import_report rep;
-    event_import_report_init(&rep);
+    struct import_report rep;
+    import_report_init(&rep);
     struct bh_error err;
     rc = fn(db, &who, &in, &opt, &rep, &err);
     db_close(db);
-    if (in.file != stdin)
-        fclose(in.file);
+    cli_import_close(&in);
     /* Rejected rows are listed even when --strict made them fail the import: they are what
      * the operator has to fix. */
-    for (int64_t i = 0; i < rep.rejected; i++)
-        printf("%s: %s\n", rep.rejections[i].where, rep.rejections[i].text);
+    cli_print_rejections(stdout, &rep);
     if (rc) {
-        event_import_report_cleanup(&rep);
+        import_report_cleanup(&rep);
         /* A marking or group the options asked for is a mistake on the command line. */
         bool option = strcmp(err.field, "tlp") == 0 || strcmp(err.field, "sharing_group") == 0;
         cli_error("%s: %s", cmd->name, err.message);
         return option ? cli_status(rc) : CLI_FAILED;
     }
-    for (size_t i = 0; i < rep.nwarnings; i++)
-        printf("%s: warning: %s\n", rep.warnings[i].where, rep.warnings[i].text);
+    cli_print_warnings(stdout, &rep);
     printf("%s (%s %s) into context_event: %lld added, %lld updated, %lld unchanged, %lld "
            "rejected",
            in.name, rep.source, rep.format, (long long)rep.added, (long long)rep.updated,
@@ -126,7 +117,7 @@ static int run_import(const struct cli_command *cmd, import_fn fn, int argc, cha
         printf(" (%lld rows, %lld event%s)", (long long)rep.rows, (long long)rep.events,
                rep.events == 1 ? "" : "s");
     putchar('\n');
-    event_import_report_cleanup(&rep);
+    import_report_cleanup(&rep);
     return CLI_OK;
 }
 

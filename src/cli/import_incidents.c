@@ -3,7 +3,7 @@
  * operator. src/incident/import.h has the rules. */
 #include "cli/cli.h"
 
-#include "base/timeutil.h"
+#include "cli/import_common.h"
 #include "incident/import.h"
 
 #include <errno.h>
@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 static int run(int argc, char **argv);
 
@@ -45,28 +43,6 @@ const struct cli_command cli_import_incidents_command = {
     1,
 };
 
-struct bar {
-    const char *name;
-    int64_t last_ms;
-    int drawn;
-};
-
-static void on_progress(void *ctx, uint64_t done, uint64_t total, int64_t records)
-{
-    struct bar *b = ctx;
-    int64_t now = time_mono_ms();
-    if (b->drawn && now - b->last_ms < 100)
-        return;
-    b->last_ms = now;
-    b->drawn = 1;
-    if (total)
-        fprintf(stderr, "\r%s: %3u%% %" PRId64 " records", b->name,
-                (unsigned)(done >= total ? 100 : done * 100 / total), records);
-    else
-        fprintf(stderr, "\r%s: %" PRId64 " records", b->name, records);
-    fflush(stderr);
-}
-
 static int run(int argc, char **argv)
 {
     const char *cmd = cli_import_incidents_command.name;
@@ -97,60 +73,38 @@ static int run(int argc, char **argv)
     }
 
     const char *path = a.positional[0];
-    struct incident_import_input in = { path, NULL, NULL, 0, 0 };
-    if (strcmp(path, "-") == 0) {
-        in.file = stdin;
-        in.name = "stdin";
-    } else if (!(in.file = fopen(path, "rb"))) {
-        cli_error("%s: cannot open %s: %s", cmd, path, strerror(errno));
-        return CLI_FAILED;
-    }
-    struct stat sb;
-    if (fstat(fileno(in.file), &sb) == 0 && S_ISREG(sb.st_mode))
-        in.size = (uint64_t)sb.st_size;
-
+    struct import_input in;
+    if ((rc = cli_import_open(cmd, path, &in)))
+        return rc;
     struct db *db;
     if ((rc = cli_open_store(&a, 0, &db))) {
-        if (in.file != stdin)
-            fclose(in.file);
+        cli_import_close(&in);
         return rc;
     }
     struct principal who;
     principal_cli(&who);
-    struct bar bar = { in.name, 0, 0 };
-    struct incident_import_report rep;
-    incident_import_report_init(&rep);
+    struct cli_progress bar;
+    cli_progress_init(&bar, in.name, "records");
+    struct import_report rep;
+    import_report_init(&rep);
     struct bh_error err;
-    rc = incident_import(db, &who, &in, &opt, isatty(STDERR_FILENO) ? on_progress : NULL, &bar,
-                         &rep, &err);
+    rc = incident_import(db, &who, &in, &opt, cli_progress_fn(&bar), &bar, &rep, &err);
+    cli_progress_end(&bar, !rc, in.size, rep.rows);
     db_close(db);
-    if (in.file != stdin)
-        fclose(in.file);
-    if (bar.drawn)
-        fputs("\r\033[K", stderr);
-    for (size_t i = 0; i < rep.nproblems; i++) {
-        const struct incident_import_problem *p = &rep.problems[i];
-        if (p->feature >= 0)
-            fprintf(stderr, "feature %ld (line %ld)", p->feature, p->line);
-        else
-            fprintf(stderr, "line %ld", p->line);
-        fprintf(stderr, "%s%s: %s\n", p->field[0] ? ": " : "", p->field, p->message);
-    }
-    if ((int64_t)rep.nproblems < rep.invalid)
-        fprintf(stderr, "... and %" PRId64 " more invalid records\n",
-                rep.invalid - (int64_t)rep.nproblems);
+    cli_import_close(&in);
+    cli_print_rejections(stderr, &rep);
     if (rc) {
         /* A bad --org or --tlp is the command line's fault; a bad file is the work failing. */
-        bool option = !rep.invalid && rc == BH_EINVALID &&
+        bool option = !rep.rejected && rc == BH_EINVALID &&
                       (strcmp(err.field, "org") == 0 || strcmp(err.field, "tlp") == 0);
         int status = option ? CLI_USAGE : CLI_FAILED;
         cli_error("%s: %s", cmd, err.message);
-        incident_import_report_cleanup(&rep);
+        import_report_cleanup(&rep);
         return status;
     }
     printf("%s (%s): %" PRId64 " records: %" PRId64 " added, %" PRId64 " updated, %" PRId64
            " unchanged, %" PRId64 " already in the store\n",
-           in.name, rep.format, rep.records, rep.added, rep.updated, rep.unchanged, rep.present);
-    incident_import_report_cleanup(&rep);
+           in.name, rep.format, rep.rows, rep.added, rep.updated, rep.unchanged, rep.present);
+    import_report_cleanup(&rep);
     return CLI_OK;
 }

@@ -1,6 +1,7 @@
 #ifndef BH_DB_DB_H
 #define BH_DB_DB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,19 +36,107 @@ const char *db_path(const struct db *db);
 /* Runs one or more statements that return no rows (migrations, pragmas). */
 int db_exec(struct db *db, const char *sql, struct bh_error *err);
 
+/* The most statements one connection keeps prepared. Past it, preparing a new shape finalizes
+ * the one used longest ago that nobody holds. Query shapes are bounded (values are bound, never
+ * pasted into the text, so every user shares them), and this is several times what a worker
+ * uses, so eviction happens only with unusual filter combinations. */
+#define DB_STMT_CACHE_MAX 256
+
 /* Returns a prepared statement for `sql`, from the connection's cache when it was prepared
- * before (the SQL text is the key). The statement is borrowed: hand it back with
- * db_stmt_done() before preparing the same SQL again on this connection. */
+ * before (the SQL text is the key, looked up in a hash map). The statement is borrowed: hand
+ * it back with db_stmt_done(). Preparing SQL whose statement is held prepares a second copy.
+ * Use it for SQL whose text is one of the program's shapes; text that carries values, or
+ * that runs once (a migration step, an operator's command), goes to db_prepare_once(). When
+ * every cached statement is held, the new one is not cached (db_stmt_done() finalizes it). */
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct bh_error *err);
 
-/* Resets the statement, clears its bindings and returns it to the cache. NULL is allowed. */
+/* Like db_prepare(), but the statement is never cached: SQLite is told it is short-lived
+ * (no SQLITE_PREPARE_PERSISTENT, so it may use lookaside memory) and db_stmt_done()
+ * finalizes it. One-off SQL would otherwise push the program's shapes out of the cache. */
+int db_prepare_once(struct db *db, const char *sql, struct db_stmt **out, struct bh_error *err);
+
+/* Resets the statement, clears its bindings and returns it to the cache (or finalizes a
+ * one-off). NULL is allowed. */
 void db_stmt_done(struct db_stmt *st);
+
+/* How many prepared statements the connection's cache holds, in use or idle; at most
+ * DB_STMT_CACHE_MAX. Read-only, for tests and diagnostics. */
+int db_cache_count(const struct db *db);
+
+/* Whether the cache holds a statement for `sql` (tests of the eviction order). */
+bool db_cache_holds(const struct db *db, const char *sql);
 
 /* Parameters are numbered from 1, in the order of the `?` placeholders. Text is copied. */
 int db_bind_int(struct db_stmt *st, int idx, int64_t v);
 int db_bind_double(struct db_stmt *st, int idx, double v);
 int db_bind_text(struct db_stmt *st, int idx, const char *v); /* NULL binds NULL */
 int db_bind_null(struct db_stmt *st, int idx);
+
+/* Bind values gathered while SQL text is written: whoever writes a `?` appends its value,
+ * so the values are in placeholder order however many hands (a filter, the visibility
+ * predicate, a cursor) wrote the text. An append-only list; text values are copied.
+ *
+ *     struct db_params p = DB_PARAMS_INIT;
+ *     buf_puts(&sql, "... WHERE i.mission = ? AND ");
+ *     db_params_text(&p, mission);
+ *     incident_predicate(who, "i", &sql, &p);
+ *     ... db_prepare(), db_params_bind(st, &p), db_step() ...
+ *     db_params_cleanup(&p);
+ */
+enum db_param_kind { DB_PARAM_NULL, DB_PARAM_INT, DB_PARAM_DOUBLE, DB_PARAM_TEXT };
+
+struct db_param {
+    enum db_param_kind kind;
+    int64_t i;
+    double d;
+    const char *s; /* owned (copied) in a list built by the appenders; borrowed in DB_PARAMS() */
+};
+
+struct db_params {
+    struct db_param *v;
+    size_t n, cap;
+};
+
+#define DB_PARAMS_INIT \
+    {                  \
+        0              \
+    }
+
+void db_params_int(struct db_params *p, int64_t v);
+void db_params_double(struct db_params *p, double v);
+void db_params_text(struct db_params *p, const char *v); /* copied; NULL appends NULL */
+void db_params_null(struct db_params *p);
+/* Appends copies of every value of `src` (NULL appends none): for SQL put together from
+ * pieces built apart, such as one WHERE clause used by a count and by a page with a join
+ * before it. Append `src` where its text goes in. */
+void db_params_append(struct db_params *dst, const struct db_params *src);
+/* Frees the copies and the list; the list is empty and usable again. */
+void db_params_cleanup(struct db_params *p);
+
+/* A list of values written in place, for a call that runs one statement: the texts are
+ * borrowed for the call and the list needs no cleanup.
+ *     db_exec_params(db, "DELETE FROM x WHERE a = ? AND b = ?",
+ *                    DB_PARAMS(DB_INT(a), DB_TEXT(b)), NULL, NULL, err); */
+#define DB_INT(x)    ((struct db_param){ .kind = DB_PARAM_INT, .i = (x) })
+#define DB_DOUBLE(x) ((struct db_param){ .kind = DB_PARAM_DOUBLE, .d = (x) })
+#define DB_TEXT(x)   ((struct db_param){ .kind = DB_PARAM_TEXT, .s = (x) })
+#define DB_PARAMS(...)                                                            \
+    (&(const struct db_params){ .v = (struct db_param[]){ __VA_ARGS__ },          \
+                                .n = sizeof((struct db_param[]){ __VA_ARGS__ }) / \
+                                     sizeof(struct db_param) })
+
+/* Binds every value of `p` (NULL binds none) in order from parameter 1. Returns the number
+ * of the next free parameter (p->n + 1), for a caller that binds a few more itself, or a
+ * negative code. A NULL text binds NULL. */
+int db_params_bind(struct db_stmt *st, const struct db_params *p);
+
+/* Runs `sql` (a cached shape) with `params` (may be NULL) and steps it once. *found (may be
+ * NULL) says whether it returned a row; *first (may be NULL) gets that row's first column as
+ * an integer, and keeps the caller's value (a default) when there is no row. Every statement
+ * that writes, or reads at most one integer, is one call of this instead of its own prepare,
+ * bind, step and done. */
+int db_exec_params(struct db *db, const char *sql, const struct db_params *params, int64_t *first,
+                   bool *found, struct bh_error *err);
 
 /* DB_ROW, DB_DONE, or a negative code with `err` filled (constraint failures are
  * BH_ECONFLICT, a busy store BH_EBUSY). */

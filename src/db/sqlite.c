@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,20 +16,32 @@
 /* How long a writer waits for another writer's lock before giving up with BH_EBUSY. */
 #define DB_BUSY_TIMEOUT_MS 5000
 
+/* The statement cache: a hash map from SQL text to prepared statements, with the idle ones on
+ * a list in order of use so the one used longest ago is finalized when the cache is full. A
+ * statement that is held (between db_prepare and db_stmt_done) is off that list and is never
+ * finalized under its holder. Copies of one SQL text (prepared while another copy was held)
+ * share a bucket. The cache never holds more than DB_STMT_CACHE_MAX statements, so the map has
+ * a fixed number of buckets and never grows. */
+#define DB_STMT_BUCKETS (2 * DB_STMT_CACHE_MAX)
+
 struct db_stmt {
     struct db *db;
     sqlite3_stmt *stmt;
     char *sql;
-    struct db_stmt *next; /* cache chain */
+    uint64_t hash;
+    struct db_stmt *chain;         /* next in the bucket */
+    struct db_stmt *newer, *older; /* the idle list, while not in use */
     int in_use;
-    int cached;
+    int cached; /* 0 for one-off statements, finalized when done */
 };
 
 struct db {
     sqlite3 *conn;
     char *path;
-    struct db_stmt *cache; /* every cached statement, most recently added first */
-    int depth;             /* open transactions: 1 is the BEGIN, deeper ones are savepoints */
+    struct db_stmt *buckets[DB_STMT_BUCKETS];
+    struct db_stmt *idle_newest, *idle_oldest; /* cached statements nobody holds, by last use */
+    int cached;                                /* statements in the cache, held or idle */
+    int depth; /* open transactions: 1 is the BEGIN, deeper ones are savepoints */
 };
 
 static int map_rc(int rc)
@@ -147,17 +161,24 @@ int db_open(struct db **out, const char *path, int flags, struct bh_error *err)
     return 0;
 }
 
+static void stmt_free(struct db_stmt *st)
+{
+    sqlite3_finalize(st->stmt);
+    free(st->sql);
+    free(st);
+}
+
 void db_close(struct db *db)
 {
     if (!db)
         return;
-    struct db_stmt *st = db->cache;
-    while (st) {
-        struct db_stmt *next = st->next;
-        sqlite3_finalize(st->stmt);
-        free(st->sql);
-        free(st);
-        st = next;
+    for (size_t b = 0; b < DB_STMT_BUCKETS; b++) {
+        struct db_stmt *st = db->buckets[b];
+        while (st) {
+            struct db_stmt *next = st->chain;
+            stmt_free(st);
+            st = next;
+        }
     }
     sqlite3_close(db->conn);
     free(db->path);
@@ -181,38 +202,127 @@ int db_exec(struct db *db, const char *sql, struct bh_error *err)
     return code;
 }
 
-int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct bh_error *err)
+/* FNV-1a: SQL texts are short and come from our own code, so a simple hash spreads them. */
+static uint64_t sql_hash(const char *sql)
 {
-    for (struct db_stmt *st = db->cache; st; st = st->next) {
-        if (!st->in_use && (st->sql == sql || strcmp(st->sql, sql) == 0)) {
-            st->in_use = 1;
-            *out = st;
-            return 0;
-        }
-    }
+    uint64_t h = 0xcbf29ce484222325u;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+        h = (h ^ *p) * 0x100000001b3u;
+    return h;
+}
+
+static void idle_unlink(struct db *db, struct db_stmt *st)
+{
+    if (st->newer)
+        st->newer->older = st->older;
+    else
+        db->idle_newest = st->older;
+    if (st->older)
+        st->older->newer = st->newer;
+    else
+        db->idle_oldest = st->newer;
+    st->newer = st->older = NULL;
+}
+
+static void idle_push(struct db *db, struct db_stmt *st)
+{
+    st->newer = NULL;
+    st->older = db->idle_newest;
+    if (db->idle_newest)
+        db->idle_newest->newer = st;
+    else
+        db->idle_oldest = st;
+    db->idle_newest = st;
+}
+
+/* Finalizes the idle statement used longest ago; false when every cached statement is held. */
+static bool evict_oldest(struct db *db)
+{
+    struct db_stmt *st = db->idle_oldest;
+    if (!st)
+        return false;
+    idle_unlink(db, st);
+    struct db_stmt **link = &db->buckets[st->hash % DB_STMT_BUCKETS];
+    while (*link != st)
+        link = &(*link)->chain;
+    *link = st->chain;
+    db->cached--;
+    stmt_free(st);
+    return true;
+}
+
+static int prepare_new(struct db *db, const char *sql, uint64_t hash, bool cache,
+                       struct db_stmt **out, struct bh_error *err)
+{
+    if (cache && db->cached >= DB_STMT_CACHE_MAX && !evict_oldest(db))
+        cache = false; /* every cached statement is held: this one lives until it is done */
     sqlite3_stmt *raw;
-    int rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, NULL);
+    int rc =
+        sqlite3_prepare_v3(db->conn, sql, -1, cache ? SQLITE_PREPARE_PERSISTENT : 0, &raw, NULL);
     if (rc != SQLITE_OK)
         return fail_sqlite(db, rc, err, "cannot prepare a statement");
     struct db_stmt *st = xcalloc(1, sizeof *st);
     st->db = db;
     st->stmt = raw;
     st->sql = xstrdup(sql);
+    st->hash = hash;
     st->in_use = 1;
-    st->cached = 1;
-    st->next = db->cache;
-    db->cache = st;
+    st->cached = cache;
+    if (cache) {
+        struct db_stmt **bucket = &db->buckets[hash % DB_STMT_BUCKETS];
+        st->chain = *bucket;
+        *bucket = st;
+        db->cached++;
+    }
     *out = st;
     return 0;
+}
+
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct bh_error *err)
+{
+    uint64_t hash = sql_hash(sql);
+    for (struct db_stmt *st = db->buckets[hash % DB_STMT_BUCKETS]; st; st = st->chain) {
+        if (!st->in_use && st->hash == hash && strcmp(st->sql, sql) == 0) {
+            idle_unlink(db, st);
+            st->in_use = 1;
+            *out = st;
+            return 0;
+        }
+    }
+    return prepare_new(db, sql, hash, true, out, err);
+}
+
+int db_prepare_once(struct db *db, const char *sql, struct db_stmt **out, struct bh_error *err)
+{
+    return prepare_new(db, sql, 0, false, out, err);
 }
 
 void db_stmt_done(struct db_stmt *st)
 {
     if (!st)
         return;
+    if (!st->cached) {
+        stmt_free(st);
+        return;
+    }
     sqlite3_reset(st->stmt);
     sqlite3_clear_bindings(st->stmt);
     st->in_use = 0;
+    idle_push(st->db, st);
+}
+
+int db_cache_count(const struct db *db)
+{
+    return db->cached;
+}
+
+bool db_cache_holds(const struct db *db, const char *sql)
+{
+    uint64_t hash = sql_hash(sql);
+    for (struct db_stmt *st = db->buckets[hash % DB_STMT_BUCKETS]; st; st = st->chain)
+        if (st->hash == hash && strcmp(st->sql, sql) == 0)
+            return true;
+    return false;
 }
 
 static int bind_rc(int rc)

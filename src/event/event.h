@@ -16,8 +16,10 @@
  * context_event (migration 0009), shared like any record (sharing_predicate with record type
  * "event"), re-imported in place on (source, source_id). */
 
-/* Visibility of context events: the sharing predicate with record type "event". */
-void event_predicate(const struct principal *who, const char *alias, struct buf *sql);
+/* Visibility of context events: the sharing predicate with record type "event" (its values
+ * appended to `params`, as sharing_predicate() says). */
+void event_predicate(const struct principal *who, const char *alias, struct buf *sql,
+                     struct db_params *params);
 
 /* One event's stored values. Strings are borrowed; NULL stores NULL. */
 struct event_row {

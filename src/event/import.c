@@ -3,6 +3,8 @@
 #include "event/import.h"
 
 #include "audit/audit.h"
+#include "base/arena.h"
+#include "base/hashmap.h"
 #include "base/mem.h"
 #include "base/timeutil.h"
 #include "event/country.h"
@@ -22,53 +24,15 @@ void event_import_options_init(struct event_import_options *o)
     o->tlp = TLP_GREEN;
 }
 
-void event_import_report_init(struct event_import_report *r)
-{
-    memset(r, 0, sizeof *r);
-    r->arena = arena_new(4096);
-}
-
-void event_import_report_cleanup(struct event_import_report *r)
-{
-    free(r->rejections);
-    free(r->warnings);
-    arena_free(r->arena);
-    memset(r, 0, sizeof *r);
-}
-
-static void add_note(struct event_import_report *r, struct event_import_note **list, size_t *n,
-                     size_t *cap, const char *where, const char *text)
-{
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 32;
-        *list = xrealloc(*list, *cap * sizeof **list);
-    }
-    (*list)[*n].where = arena_strdup(r->arena, where);
-    (*list)[*n].text = arena_strdup(r->arena, text);
-    (*n)++;
-}
-
-static void reject(struct event_import_report *r, const char *where, const char *text)
-{
-    size_t n = (size_t)r->rejected;
-    add_note(r, &r->rejections, &n, &r->rejections_cap, where, text);
-    r->rejected = (int64_t)n;
-}
-
-static void warn(struct event_import_report *r, const char *where, const char *text)
-{
-    add_note(r, &r->warnings, &r->nwarnings, &r->warnings_cap, where, text);
-}
-
-json_t *event_import_report_json(const struct event_import_report *r)
+json_t *event_import_report_json(const struct import_report *r)
 {
     json_t *rej = json_array(), *warnings = json_array();
-    for (int64_t i = 0; i < r->rejected; i++)
-        json_array_append_new(rej, json_pack("{s:s, s:s}", "where", r->rejections[i].where,
-                                             "reason", r->rejections[i].text));
+    for (size_t i = 0; i < r->nrejections; i++)
+        json_array_append_new(rej, json_pack("{s:s, s:s}", "where", r->rejections[i].label,
+                                             "reason", r->rejections[i].reason));
     for (size_t i = 0; i < r->nwarnings; i++)
-        json_array_append_new(warnings, json_pack("{s:s, s:s}", "where", r->warnings[i].where,
-                                                  "warning", r->warnings[i].text));
+        json_array_append_new(warnings, json_pack("{s:s, s:s}", "where", r->warnings[i].label,
+                                                  "warning", r->warnings[i].reason));
     return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o}", "source",
                      r->source ? r->source : "", "format", r->format ? r->format : "", "rows",
                      (json_int_t)r->rows, "events", (json_int_t)r->events, "added",
@@ -77,81 +41,13 @@ json_t *event_import_report_json(const struct event_import_report *r)
                      (json_int_t)r->fallback, "rejections", rej, "warnings", warnings);
 }
 
-/* ---- the keys seen in the file ---- */
-
-/* An open-addressing map from a source id to a number (a line, a feature index, or the
- * index of a pending ACLED event). Keys live in the run's arena. */
-struct keymap {
-    const char **keys;
-    long *values;
-    size_t cap, n;
-};
-
-static uint64_t hash_key(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    return h ^ (h >> 29);
-}
-
-static size_t keymap_slot(const struct keymap *m, const char *key)
-{
-    size_t i = (size_t)hash_key(key) & (m->cap - 1);
-    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
-        i = (i + 1) & (m->cap - 1);
-    return i;
-}
-
-/* The value of `key`, or -1 when absent. */
-static long keymap_get(const struct keymap *m, const char *key)
-{
-    if (!m->cap)
-        return -1;
-    size_t i = keymap_slot(m, key);
-    return m->keys[i] ? m->values[i] : -1;
-}
-
-static void keymap_put(struct keymap *m, struct arena *a, const char *key, long value)
-{
-    if ((m->n + 1) * 10 > m->cap * 7) {
-        struct keymap bigger = { NULL, NULL, m->cap ? m->cap * 2 : 1024, m->n };
-        bigger.keys = xcalloc(bigger.cap, sizeof *bigger.keys);
-        bigger.values = xcalloc(bigger.cap, sizeof *bigger.values);
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->keys[i]) {
-                size_t j = keymap_slot(&bigger, m->keys[i]);
-                bigger.keys[j] = m->keys[i];
-                bigger.values[j] = m->values[i];
-            }
-        free(m->keys);
-        free(m->values);
-        *m = bigger;
-    }
-    size_t i = keymap_slot(m, key);
-    if (!m->keys[i]) {
-        m->keys[i] = arena_strdup(a, key);
-        m->n++;
-    }
-    m->values[i] = value;
-}
-
-static void keymap_cleanup(struct keymap *m)
-{
-    free(m->keys);
-    free(m->values);
-    memset(m, 0, sizeof *m);
-}
-
 /* ---- the run both imports share ---- */
 
 struct run {
     struct db *db;
     const struct principal *who;
     const struct event_import_options *opt;
-    struct event_import_report *rep;
+    struct import_report *rep;
     int64_t owner_org_id;
     char owner_code[32];
     const char *tlp; /* column form */
@@ -159,8 +55,8 @@ struct run {
     struct event_countries *countries;
     char today[11];
     char now[40];
-    struct keymap seen;
-    struct arena *arena; /* keys and pending ACLED events */
+    struct hashmap seen; /* source id -> a line, a feature index or a pending ACLED event */
+    struct arena *arena; /* pending ACLED events */
     bool began;          /* the transaction is open: roll it back on failure */
 };
 
@@ -239,7 +135,7 @@ static int check_marking(struct run *r, const char *source, struct bh_error *err
 }
 
 static int run_begin(struct run *r, struct db *db, const struct principal *who,
-                     const struct event_import_options *opt, struct event_import_report *rep,
+                     const struct event_import_options *opt, struct import_report *rep,
                      const char *source, struct bh_error *err)
 {
     memset(r, 0, sizeof *r);
@@ -248,6 +144,7 @@ static int run_begin(struct run *r, struct db *db, const struct principal *who,
     r->opt = opt;
     r->rep = rep;
     r->arena = arena_new(64 * 1024);
+    hashmap_init(&r->seen, sizeof(long), 1024);
     rep->source = source;
     int64_t now = time_now_ms();
     time_format_rfc3339(now, 0, false, r->now);
@@ -264,14 +161,14 @@ static int run_begin(struct run *r, struct db *db, const struct principal *who,
 }
 
 /* Commits (with the audit entry) when `rc` is 0 and the strict rule holds, else rolls back. */
-static int run_end(struct run *r, int rc, const struct event_import_input *in, struct bh_error *err)
+static int run_end(struct run *r, int rc, const struct import_input *in, struct bh_error *err)
 {
-    struct event_import_report *rep = r->rep;
+    struct import_report *rep = r->rep;
     if (!rc && r->opt->strict && rep->rejected)
         rc = bh_fail(err, BH_EINVALID, "file",
                      "%lld row%s rejected, so nothing was imported (strict): the first, %s: %s",
                      (long long)rep->rejected, rep->rejected == 1 ? "" : "s",
-                     rep->rejections[0].where, rep->rejections[0].text);
+                     rep->rejections[0].label, rep->rejections[0].reason);
     if (!rc) {
         json_t *summary =
             json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}", "file",
@@ -284,18 +181,26 @@ static int run_end(struct run *r, int rc, const struct event_import_input *in, s
         rc = audit_append(r->db, r->who, "event.import", "event", NULL, summary, err);
         json_decref(summary);
     }
-    if (!rc)
-        rc = db_commit(r->db, err);
-    if (rc) {
-        if (r->began)
-            db_rollback(r->db);
-        /* Nothing was written: the counts describe a transaction that did not happen. */
-        rep->added = rep->updated = rep->unchanged = 0;
-    }
+    /* When not even the transaction began, there is nothing to end and nothing was counted. */
+    if (r->began)
+        rc = import_end(r->db, rc, rep, err);
     event_countries_free(r->countries);
-    keymap_cleanup(&r->seen);
+    hashmap_cleanup(&r->seen);
     arena_free(r->arena);
     return rc;
+}
+
+/* The number the file's key `id` maps to (see struct run), or -1 when the file had no such
+ * key yet. */
+static long seen_get(const struct run *r, const char *id)
+{
+    const long *v = hashmap_get(&r->seen, id);
+    return v ? *v : -1;
+}
+
+static void seen_put(struct run *r, const char *id, long value)
+{
+    *(long *)hashmap_put(&r->seen, id, NULL) = value;
 }
 
 /* Dates the store refuses although the source could hold them. */
@@ -373,23 +278,23 @@ static int on_ucdp(void *ctx, const struct ucdp_event *ev, const struct ucdp_whe
     char where[64];
     ucdp_where(at, where, sizeof where);
     if (!ev) {
-        reject(r->rep, where, problem->message);
+        import_reject(r->rep, at->line, at->feature, where, problem->field, "%s", problem->message);
         return 0;
     }
     struct bh_error bad;
     if (check_dates(r, "date_start", ev->date_start, "date_end", ev->date_end, &bad)) {
-        reject(r->rep, where, bad.message);
+        import_reject(r->rep, at->line, at->feature, where, bad.field, "%s", bad.message);
         return 0;
     }
-    long first = keymap_get(&r->seen, ev->id);
+    long first = seen_get(r, ev->id);
     if (first >= 0) {
         char text[160];
         snprintf(text, sizeof text, "id %.24s appears again (first at %s %ld); the first is kept",
                  ev->id, at->feature >= 0 ? "feature" : "line", first);
-        reject(r->rep, where, text);
+        import_reject(r->rep, at->line, at->feature, where, "id", "%s", text);
         return 0;
     }
-    keymap_put(&r->seen, r->arena, ev->id, at->feature >= 0 ? at->feature : at->line);
+    seen_put(r, ev->id, at->feature >= 0 ? at->feature : at->line);
 
     char occurred[40], notes_buf[4096];
     snprintf(occurred, sizeof occurred, "%sT00:00:00Z", ev->date_start);
@@ -431,9 +336,9 @@ static int on_ucdp(void *ctx, const struct ucdp_event *ev, const struct ucdp_whe
     return write_event(r, &row, err);
 }
 
-int event_import_ucdp(struct db *db, const struct principal *who,
-                      const struct event_import_input *in, const struct event_import_options *opt,
-                      struct event_import_report *rep, struct bh_error *err)
+int event_import_ucdp(struct db *db, const struct principal *who, const struct import_input *in,
+                      const struct event_import_options *opt, struct import_report *rep,
+                      struct bh_error *err)
 {
     struct run r;
     int rc = run_begin(&r, db, who, opt, rep, "ucdp", err);
@@ -502,7 +407,7 @@ static const char *acled_differs(const struct acled_event *e, const struct acled
 }
 
 static void acled_second_row(struct acled_run *a, struct acled_event *e,
-                             const struct acled_row *row, const char *where)
+                             const struct acled_row *row, long line, const char *where)
 {
     char text[320];
     const char *field = acled_differs(e, row);
@@ -529,7 +434,7 @@ static void acled_second_row(struct acled_run *a, struct acled_event *e,
         e->rows = 2;
         return;
     }
-    reject(a->base.rep, where, text);
+    import_reject(a->base.rep, line, -1, where, "event_id_cnty", "%s", text);
 }
 
 /* A rejected row takes its event with it: the rows of a monadic event are one event, and
@@ -539,11 +444,11 @@ static void acled_rejected(struct acled_run *a, const char *id, long line)
 {
     if (!id)
         return;
-    long k = keymap_get(&a->base.seen, id);
+    long k = seen_get(&a->base, id);
     if (k >= 0 && !a->events[k].dropped)
         a->events[k].dropped = line;
     else if (k == -1)
-        keymap_put(&a->base.seen, a->base.arena, id, -(line + 1));
+        seen_put(&a->base, id, -(line + 1));
 }
 
 static int on_acled(void *ctx, const struct acled_row *row, long line, const char *id,
@@ -559,28 +464,28 @@ static int on_acled(void *ctx, const struct acled_row *row, long line, const cha
     else
         snprintf(where, sizeof where, "line %ld", line);
     if (!row) {
-        reject(r->rep, where, problem->message);
+        import_reject(r->rep, line, -1, where, problem->field, "%s", problem->message);
         acled_rejected(a, id, line);
         return 0;
     }
     struct bh_error bad;
     if (check_dates(r, "event_date", row->event_date, NULL, NULL, &bad)) {
-        reject(r->rep, where, bad.message);
+        import_reject(r->rep, line, -1, where, bad.field, "%s", bad.message);
         acled_rejected(a, id, line);
         return 0;
     }
-    long k = keymap_get(&r->seen, row->event_id_cnty);
+    long k = seen_get(r, row->event_id_cnty);
     if (k < -1) {
         char text[200];
         snprintf(text, sizeof text,
                  "event_id_cnty %.32s: its row on line %ld was rejected, so this row of the same "
                  "event is too",
                  row->event_id_cnty, -k - 1);
-        reject(r->rep, where, text);
+        import_reject(r->rep, line, -1, where, "event_id_cnty", "%s", text);
         return 0;
     }
     if (k >= 0) {
-        acled_second_row(a, &a->events[k], row, where);
+        acled_second_row(a, &a->events[k], row, line, where);
         return 0;
     }
     if (a->n == a->cap) {
@@ -610,7 +515,7 @@ static int on_acled(void *ctx, const struct acled_row *row, long line, const cha
     e->fatalities = row->fatalities;
     e->line = line;
     e->rows = 1;
-    keymap_put(&r->seen, ar, e->id, (long)a->n);
+    seen_put(r, e->id, (long)a->n);
     a->n++;
     return 0;
 }
@@ -627,7 +532,7 @@ static int acled_write(struct acled_run *a, struct bh_error *err)
                      "event_id_cnty %.32s: its row on line %ld was rejected, so this row of the "
                      "same event is too",
                      e->id, e->dropped);
-            reject(r->rep, where, text);
+            import_reject(r->rep, e->line, -1, where, "event_id_cnty", "%s", text);
             continue;
         }
         const char *threat = taxonomy_from_acled(e->event_type, e->sub_event_type);
@@ -638,7 +543,7 @@ static int acled_write(struct acled_run *a, struct bh_error *err)
                      "event_type '%.60s' with sub_event_type '%.60s' is not in ACLED's codebook "
                      "as this version knows it: stored as threat type '%s'",
                      e->event_type, e->sub_event_type, threat);
-            warn(r->rep, where, text);
+            import_warn(r->rep, e->line, -1, where, "event_type", "%s", text);
             r->rep->fallback++;
         }
         char occurred[40], source_type[160];
@@ -671,9 +576,9 @@ static int acled_write(struct acled_run *a, struct bh_error *err)
     return 0;
 }
 
-int event_import_acled(struct db *db, const struct principal *who,
-                       const struct event_import_input *in, const struct event_import_options *opt,
-                       struct event_import_report *rep, struct bh_error *err)
+int event_import_acled(struct db *db, const struct principal *who, const struct import_input *in,
+                       const struct event_import_options *opt, struct import_report *rep,
+                       struct bh_error *err)
 {
     struct acled_run a = { 0 };
     int rc = run_begin(&a.base, db, who, opt, rep, "acled", err);

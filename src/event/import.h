@@ -9,9 +9,9 @@
 #include <jansson.h>
 
 #include "account/role.h"
-#include "base/arena.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "import/import.h"
 #include "sharing/sharing.h"
 
 /* Imports of conflict events recorded by others into the context layer (docs/events.md):
@@ -39,12 +39,11 @@
  * incident register uses the same bound (UN peacekeeping began in 1948). */
 #define EVENT_IMPORT_EARLIEST "1948-01-01"
 
-struct event_import_input {
-    const char *name; /* for messages and the audit entry: the file's name, or "stdin" */
-    FILE *file;       /* when not NULL, read from here; else from data/len */
-    const char *data;
-    size_t len;
-};
+/* The input and the report are the shared import types (import/import.h). A rejection's (and
+ * a warning's) label names the row as "line 12 (CAF1234)" or "feature 7 (id 36210)"; the
+ * report's source is "ucdp" or "acled", its format "geojson", "csv", "dyadic" or "monadic",
+ * its events the distinct events among the rows (fewer in ACLED's monadic layout), its
+ * fallback the events stored under a catch-all type (see the warnings). */
 
 struct event_import_options {
     enum tlp tlp;              /* TLP_GREEN unless the caller says otherwise */
@@ -56,48 +55,25 @@ struct event_import_options {
 /* Defaults: TLP:GREEN, no group, the default owner, not strict. */
 void event_import_options_init(struct event_import_options *o);
 
-/* A rejected row, or a warning about a row that was imported. */
-struct event_import_note {
-    const char *where; /* "line 12 (CAF1234)", "feature 7 (id 36210)" */
-    const char *text;  /* names the field and the value */
-};
-
-struct event_import_report {
-    const char *source; /* "ucdp" or "acled" */
-    const char *format; /* "geojson", "csv", "dyadic", "monadic" */
-    int64_t rows;       /* features or data rows read */
-    int64_t events;     /* distinct events among them (fewer in ACLED's monadic layout) */
-    int64_t added, updated, unchanged, rejected;
-    int64_t fallback; /* events stored under a catch-all type (see the warnings) */
-    struct event_import_note *rejections;
-    size_t nwarnings;
-    struct event_import_note *warnings;
-    struct arena *arena;
-    size_t rejections_cap, warnings_cap;
-};
-
-void event_import_report_init(struct event_import_report *r);
-void event_import_report_cleanup(struct event_import_report *r);
-
 /* Imports a UCDP GED file as `who`. Maps each event as docs/events.md says (source "ucdp",
  * source_id the GED id, the taxonomy's UCDP crosswalk). Returns 0 (the report says what
  * happened, rejections included), BH_EINVALID for a file that is not GED, for options that do
  * not hold (tlp, sharing_group) or, when strict, for rejected rows; BH_ENOTFOUND (field "org")
  * when the owner organization does not exist; a store failure's code. On failure nothing is
  * written and the report's added/updated/unchanged are 0. */
-int event_import_ucdp(struct db *db, const struct principal *who,
-                      const struct event_import_input *in, const struct event_import_options *opt,
-                      struct event_import_report *report, struct bh_error *err);
+int event_import_ucdp(struct db *db, const struct principal *who, const struct import_input *in,
+                      const struct event_import_options *opt, struct import_report *report,
+                      struct bh_error *err);
 
 /* Imports an ACLED CSV export as `who`, the same way. The rows of one event_id_cnty in the
  * monadic layout become one event, actor1 from its first row and actor2 from its second.
  * ACLED's terms forbid public redistribution, so TLP:CLEAR is refused (field "tlp"). */
-int event_import_acled(struct db *db, const struct principal *who,
-                       const struct event_import_input *in, const struct event_import_options *opt,
-                       struct event_import_report *report, struct bh_error *err);
+int event_import_acled(struct db *db, const struct principal *who, const struct import_input *in,
+                       const struct event_import_options *opt, struct import_report *report,
+                       struct bh_error *err);
 
 /* The report as JSON: {source, format, rows, events, added, updated, unchanged, rejected,
  * fallback, rejections:[{where,reason}], warnings:[{where,warning}]}. A new reference. */
-json_t *event_import_report_json(const struct event_import_report *r);
+json_t *event_import_report_json(const struct import_report *r);
 
 #endif

@@ -247,7 +247,8 @@ json_t *event_row_json(struct db_stmt *st, int first)
 #undef AT
 }
 
-void event_predicate(const struct principal *who, const char *alias, struct buf *sql)
+void event_predicate(const struct principal *who, const char *alias, struct buf *sql,
+                     struct db_params *params)
 {
-    sharing_predicate(who, "event", alias, sql);
+    sharing_predicate(who, "event", alias, sql, params);
 }

@@ -1,9 +1,10 @@
-/* UCDP GED reader: GeoJSON through jansson, CSV through the libcsv reader, one parser of the
- * columns for both. */
+/* UCDP GED reader: GeoJSON through the streaming reader (one feature in memory at a time),
+ * CSV through the libcsv reader, one parser of the columns for both. */
 #include "formats/ucdp.h"
 
 #include "base/timeutil.h"
 #include "formats/csv.h"
+#include "formats/geojson.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -288,7 +289,13 @@ static int deliver(const struct cells *c, long line, long feature, ucdp_event_fn
     return fn(ctx, &ev, &at, NULL, err);
 }
 
-/* ---- GeoJSON ---- */
+static void info_init(struct ucdp_read_info *info, const char *format)
+{
+    info->format = format;
+    info->events = 0;
+}
+
+/* ---- GeoJSON, read feature by feature (formats/geojson.h) ---- */
 
 /* Number texts of one feature's values, so that both forms reach the parser as text. */
 struct json_texts {
@@ -334,59 +341,71 @@ static int feature_point(const json_t *feature, struct cells *c, struct json_tex
     return 0;
 }
 
-static int read_geojson(json_t *root, ucdp_event_fn fn, void *ctx, struct ucdp_read_info *info,
-                        struct bh_error *err)
+struct geo_run {
+    ucdp_event_fn fn;
+    void *ctx;
+    struct ucdp_read_info *info;
+};
+
+static int on_feature(void *ctx, json_t *f, long index, long line, struct bh_error *err)
 {
-    const char *type = json_string_value(json_object_get(root, "type"));
-    if (!json_is_object(root) || !type || strcmp(type, "FeatureCollection") != 0)
-        return bh_fail(err, BH_EINVALID, "type",
-                       "the JSON is not a GeoJSON FeatureCollection (its \"type\" is %s)",
-                       type ? type : "missing");
-    const json_t *features = json_object_get(root, "features");
-    if (!json_is_array(features))
-        return bh_fail(err, BH_EINVALID, "features",
-                       "the FeatureCollection has no \"features\" array");
-    size_t i;
-    const json_t *f;
-    json_array_foreach(features, i, f)
-    {
-        info->events++;
-        struct cells c = { { NULL } };
-        struct json_texts t;
-        struct bh_error problem;
-        bh_error_clear(&problem);
-        const json_t *props = json_object_get(f, "properties");
-        int bad_feature = 0;
-        if (!json_is_object(f))
-            bad_feature = bh_fail(&problem, BH_EINVALID, "feature", "the feature is not an object");
-        else if (!json_is_object(props))
-            bad_feature =
-                bh_fail(&problem, BH_EINVALID, "properties", "the feature has no properties");
-        if (!bad_feature) {
-            for (int k = 0; k < NCOLS; k++)
-                if (k != C_LATITUDE && k != C_LONGITUDE)
-                    c.v[k] = json_text(json_object_get(props, col_names[k]), t.buf[k]);
-            bad_feature = feature_point(f, &c, &t, &problem);
-        }
-        int rc;
-        if (bad_feature) {
-            const char *id = c.v[C_ID];
-            struct ucdp_where at = { 0, (long)i, id && id != wrong_type && *id ? id : NULL };
-            rc = fn(ctx, NULL, &at, &problem, err);
-        } else {
-            rc = deliver(&c, 0, (long)i, fn, ctx, err);
-        }
-        if (rc)
-            return rc;
+    (void)line; /* GED's GeoJSON places an event by its feature index */
+    struct geo_run *g = ctx;
+    g->info->events++;
+    struct cells c = { { NULL } };
+    struct json_texts t;
+    struct bh_error problem;
+    bh_error_clear(&problem);
+    const json_t *props = json_object_get(f, "properties");
+    int bad_feature = 0;
+    if (!json_is_object(f))
+        bad_feature = bh_fail(&problem, BH_EINVALID, "feature", "the feature is not an object");
+    else if (!json_is_object(props))
+        bad_feature = bh_fail(&problem, BH_EINVALID, "properties", "the feature has no properties");
+    if (!bad_feature) {
+        for (int k = 0; k < NCOLS; k++)
+            if (k != C_LATITUDE && k != C_LONGITUDE)
+                c.v[k] = json_text(json_object_get(props, col_names[k]), t.buf[k]);
+        bad_feature = feature_point(f, &c, &t, &problem);
     }
-    return 0;
+    if (bad_feature) {
+        const char *id = c.v[C_ID];
+        struct ucdp_where at = { 0, index, id && id != wrong_type && *id ? id : NULL };
+        return g->fn(g->ctx, NULL, &at, &problem, err);
+    }
+    return deliver(&c, 0, index, g->fn, g->ctx, err);
 }
 
-static int json_failed(const json_error_t *je, struct bh_error *err)
+/* A file that is no FeatureCollection, in the words this reader has always used. */
+static int on_fault(void *ctx, const struct geojson_fault *f, struct bh_error *err)
 {
-    return bh_fail(err, BH_EINVALID, "file",
-                   "line %d, column %d: the GeoJSON is not valid JSON: %s", je->line, je->column,
-                   je->text);
+    (void)ctx;
+    switch (f->kind) {
+    case GEOJSON_NOT_OBJECT:
+        return bh_fail(err, BH_EINVALID, "type",
+                       "the JSON is not a GeoJSON FeatureCollection (its \"type\" is missing)");
+    case GEOJSON_NOT_COLLECTION:
+        return bh_fail(err, BH_EINVALID, "type",
+                       "the JSON is not a GeoJSON FeatureCollection (its \"type\" is %.40s)",
+                       f->detail ? f->detail : "missing");
+    case GEOJSON_NO_FEATURES:
+        return bh_fail(err, BH_EINVALID, "features",
+                       "the FeatureCollection has no \"features\" array");
+    default:
+        return bh_fail(err, BH_EINVALID, "file",
+                       "line %ld, column %ld: the GeoJSON is not valid JSON: %s", f->line,
+                       f->column, f->detail ? f->detail : "");
+    }
+}
+
+static int read_geojson(FILE *f, const char *data, size_t len, long first_line, ucdp_event_fn fn,
+                        void *ctx, struct ucdp_read_info *info, struct bh_error *err)
+{
+    info_init(info, "geojson");
+    struct geo_run g = { fn, ctx, info };
+    /* A feature that is no object is one bad event, as it was when jansson read the whole file. */
+    struct geojson_reader_opts opts = { on_feature, NULL, on_fault, &g, first_line, true };
+    return f ? geojson_read_file(f, &opts, err) : geojson_read_mem(data, len, &opts, err);
 }
 
 /* ---- CSV ---- */
@@ -450,28 +469,14 @@ static int csv_done(struct csv_run *r, int rc, struct bh_error *err)
 
 /* ---- entry points ---- */
 
-static void info_init(struct ucdp_read_info *info, const char *format)
-{
-    info->format = format;
-    info->events = 0;
-}
-
 int ucdp_read_mem(const char *data, size_t len, ucdp_event_fn fn, void *ctx,
                   struct ucdp_read_info *info, struct bh_error *err)
 {
     size_t i = 0;
     while (i < len && isspace((unsigned char)data[i]))
         i++;
-    if (i < len && (data[i] == '{' || data[i] == '[')) {
-        info_init(info, "geojson");
-        json_error_t je;
-        json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
-        if (!root)
-            return json_failed(&je, err);
-        int rc = read_geojson(root, fn, ctx, info, err);
-        json_decref(root);
-        return rc;
-    }
+    if (i < len && (data[i] == '{' || data[i] == '['))
+        return read_geojson(NULL, data, len, 1, fn, ctx, info, err);
     info_init(info, "csv");
     struct csv_run r = { fn, ctx, info, false, { 0 } };
     struct csv_reader_opts opts = { on_csv_row, NULL, &r, NULL };
@@ -481,22 +486,36 @@ int ucdp_read_mem(const char *data, size_t len, ucdp_event_fn fn, void *ctx,
 int ucdp_read_file(FILE *f, ucdp_event_fn fn, void *ctx, struct ucdp_read_info *info,
                    struct bh_error *err)
 {
-    /* The first byte tells the form ('{' or '[' is JSON). JSON may start with white space; a
-     * CSV header does not, so JSON and white space read the whole file to decide. */
+    /* The first byte that is not white space tells the form ('{' or '[' is JSON, read as it
+     * streams). A CSV header does not start with white space, so the rare file that does, and
+     * an empty one, are read whole and judged as before. */
+    char lead[256];
+    size_t nlead = 0;
+    long lines = 0;
     int ch = getc(f);
-    if (ch != EOF && ch != '{' && ch != '[' && !isspace(ch)) {
+    while (ch != EOF && isspace(ch) && nlead < sizeof lead) {
+        lead[nlead++] = (char)ch;
+        lines += ch == '\n';
+        ch = getc(f);
+    }
+    if (ch == '{' || ch == '[') {
+        ungetc(ch, f);
+        return read_geojson(f, NULL, 0, 1 + lines, fn, ctx, info, err);
+    }
+    if (ch != EOF && nlead == 0) {
         ungetc(ch, f);
         info_init(info, "csv");
         struct csv_run r = { fn, ctx, info, false, { 0 } };
         struct csv_reader_opts opts = { on_csv_row, NULL, &r, NULL };
         return csv_done(&r, csv_read_file(f, &opts, err), err);
     }
-    if (ch != EOF)
-        ungetc(ch, f);
-    size_t cap = 1 << 16, len = 0;
+    size_t cap = 1 << 16, len = nlead;
     char *data = malloc(cap);
     if (!data)
         return bh_fail(err, BH_ENOMEM, NULL, "out of memory reading the file");
+    memcpy(data, lead, nlead);
+    if (ch != EOF)
+        data[len++] = (char)ch;
     size_t n;
     while ((n = fread(data + len, 1, cap - len, f)) > 0) {
         len += n;

@@ -25,7 +25,4 @@ int http_dispatch_admit(struct http_request *req, const struct route *route, str
 void http_dispatch(struct http_request *req, const struct route *route,
                    const struct http_admission *adm, struct http_reply *rep);
 
-/* The session cookie's name. */
-#define HTTP_SESSION_COOKIE "bh_session"
-
 #endif

@@ -10,7 +10,7 @@
 
 #define CURSOR_PREFIX "v2:"
 #define CURSOR_MAC    16 /* bytes of keyed BLAKE2b appended to the position */
-#define CURSOR_KEY    32
+#define CURSOR_KEY    PAGE_CURSOR_KEY
 
 /* A cursor is the position after the last item of a page (an id, a code, a row number),
  * followed by a MAC under the store's cursor key (db_secret "cursor"). A client can neither
@@ -29,6 +29,47 @@ static void cursor_mac(const unsigned char key[CURSOR_KEY], const char *pos, siz
     crypto_generichash(mac, CURSOR_MAC, (const unsigned char *)pos, len, key, CURSOR_KEY);
 }
 
+int page_cursor_decode(const unsigned char key[PAGE_CURSOR_KEY], const char *text,
+                       char out[PAGE_KEY_MAX], struct bh_error *err)
+{
+    out[0] = '\0';
+    const size_t plen = strlen(CURSOR_PREFIX);
+    unsigned char raw[PAGE_KEY_MAX + 32];
+    size_t len = 0;
+    if (sodium_base642bin(raw, sizeof raw, text, strlen(text), NULL, &len, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        len < plen + CURSOR_MAC || memcmp(raw, CURSOR_PREFIX, plen) != 0)
+        return bh_fail(err, BH_EINVALID, "cursor",
+                       "cursor '%.40s' is not one this server issued; start again without it",
+                       text);
+    const char *pos = (const char *)raw + plen;
+    size_t pos_len = len - plen - CURSOR_MAC;
+    unsigned char mac[CURSOR_MAC];
+    cursor_mac(key, pos, pos_len, mac);
+    if (sodium_memcmp(mac, raw + plen + pos_len, CURSOR_MAC) != 0 || memchr(pos, '\0', pos_len) ||
+        pos_len >= PAGE_KEY_MAX)
+        return bh_fail(err, BH_EINVALID, "cursor",
+                       "cursor '%.40s' was changed or is damaged; start again without it", text);
+    memcpy(out, pos, pos_len);
+    out[pos_len] = '\0';
+    return 0;
+}
+
+size_t page_cursor_encode(const unsigned char key[PAGE_CURSOR_KEY], const char *pos, char *out,
+                          size_t cap)
+{
+    unsigned char raw[PAGE_KEY_MAX + 32];
+    size_t plen = strlen(CURSOR_PREFIX), klen = strnlen(pos, PAGE_KEY_MAX - 1);
+    memcpy(raw, CURSOR_PREFIX, plen);
+    memcpy(raw + plen, pos, klen);
+    cursor_mac(key, pos, klen, raw + plen + klen);
+    size_t n = plen + klen + CURSOR_MAC;
+    size_t need = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    if (cap >= need)
+        sodium_bin2base64(out, cap, raw, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return need;
+}
+
 int page_from_request(struct http_request *req, struct page *out, struct bh_error *err)
 {
     out->limit = PAGE_DEFAULT_LIMIT;
@@ -45,49 +86,26 @@ int page_from_request(struct http_request *req, struct page *out, struct bh_erro
     const char *cursor = http_request_query(req, "cursor");
     if (!cursor || !*cursor)
         return 0;
-    const size_t plen = strlen(CURSOR_PREFIX);
-    unsigned char raw[PAGE_KEY_MAX + 32];
-    size_t len = 0;
-    if (sodium_base642bin(raw, sizeof raw, cursor, strlen(cursor), NULL, &len, NULL,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-        len < plen + CURSOR_MAC || memcmp(raw, CURSOR_PREFIX, plen) != 0)
-        return bh_fail(err, BH_EINVALID, "cursor",
-                       "cursor '%.40s' is not one this server issued; start again without it",
-                       cursor);
-    const char *pos = (const char *)raw + plen;
-    size_t pos_len = len - plen - CURSOR_MAC;
-    unsigned char key[CURSOR_KEY], mac[CURSOR_MAC];
+    unsigned char key[CURSOR_KEY];
     int rc = cursor_key(req, key, err);
-    if (rc)
-        return rc;
-    cursor_mac(key, pos, pos_len, mac);
+    if (!rc)
+        rc = page_cursor_decode(key, cursor, out->after, err);
     sodium_memzero(key, sizeof key);
-    if (sodium_memcmp(mac, raw + plen + pos_len, CURSOR_MAC) != 0 || memchr(pos, '\0', pos_len) ||
-        pos_len >= PAGE_KEY_MAX)
-        return bh_fail(err, BH_EINVALID, "cursor",
-                       "cursor '%.40s' was changed or is damaged; start again without it", cursor);
-    memcpy(out->after, pos, pos_len);
-    out->after[pos_len] = '\0';
-    return 0;
+    return rc;
 }
 
 const char *page_cursor(struct http_request *req, const char *key)
 {
-    unsigned char k[CURSOR_KEY], raw[PAGE_KEY_MAX + 32];
+    unsigned char k[CURSOR_KEY];
     struct bh_error err;
-    size_t plen = strlen(CURSOR_PREFIX), klen = strnlen(key, PAGE_KEY_MAX - 1);
     if (cursor_key(req, k, &err) != 0) {
         log_error("page cursor: %s", err.message);
         return NULL;
     }
-    memcpy(raw, CURSOR_PREFIX, plen);
-    memcpy(raw + plen, key, klen);
-    cursor_mac(k, key, klen, raw + plen + klen);
-    sodium_memzero(k, sizeof k);
-    size_t n = plen + klen + CURSOR_MAC;
-    size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    size_t cap = page_cursor_encode(k, key, NULL, 0);
     char *out = arena_alloc(req->arena, cap);
-    sodium_bin2base64(out, cap, raw, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    page_cursor_encode(k, key, out, cap);
+    sodium_memzero(k, sizeof k);
     return out;
 }
 

@@ -23,6 +23,21 @@ struct page {
     char after[PAGE_KEY_MAX]; /* decoded cursor; "" for the first page */
 };
 
+/* The size of the store's cursor key (db_secret "cursor"). */
+#define PAGE_CURSOR_KEY 32
+
+/* Decodes cursor `text` under `key` into the position it was made for (`out`, NUL-ended).
+ * Text that is not a cursor of this format, and one whose MAC does not verify (changed,
+ * forged, or made under another key), is BH_EINVALID naming "cursor". Pure: no request, no
+ * store, no allocation (a fuzz target holds it to that). */
+int page_cursor_decode(const unsigned char key[PAGE_CURSOR_KEY], const char *text,
+                       char out[PAGE_KEY_MAX], struct bh_error *err);
+
+/* Encodes position `pos` (at most PAGE_KEY_MAX - 1 bytes are used) under `key` into `out`
+ * when `cap` is enough; returns the bytes needed, NUL included. */
+size_t page_cursor_encode(const unsigned char key[PAGE_CURSOR_KEY], const char *pos, char *out,
+                          size_t cap);
+
 /* Reads `limit` and `cursor` from the query string. Bad values, and a cursor whose MAC does
  * not verify, give BH_EINVALID naming "limit" or "cursor"; a store failure its own code. */
 int page_from_request(struct http_request *req, struct page *out, struct bh_error *err);

@@ -6,23 +6,61 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *status_title(int status);
-
 /* The body of last resort: no request text in it, so it is valid JSON whatever the request
- * held. `code` is one of the error table's names, never request data. */
-static void reply_fixed_problem(struct http_request *req, struct http_reply *rep, int status,
-                                const char *code)
+ * held; every part of it comes from the error table's row for `rc`. */
+static void reply_fixed_problem(struct http_request *req, struct http_reply *rep, int rc)
 {
-    rep->body = arena_printf(req->arena,
-                             "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,"
-                             "\"detail\":\"%s\",\"code\":\"%s\"}",
-                             status_title(status), status,
-                             status >= 500 ? "the server could not encode its reply"
-                                           : "the request could not be described in the reply",
-                             code);
-    rep->body_len = strlen(rep->body);
+    int status = bh_http_status(rc);
+    char *body = arena_printf(req->arena,
+                              "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,"
+                              "\"detail\":\"%s\",\"code\":\"%s\"}",
+                              bh_http_title(rc), status,
+                              status >= 500 ? "the server could not encode its reply"
+                                            : "the request could not be described in the reply",
+                              bh_errname(rc));
+    http_reply_body(rep, status, "application/problem+json", body, strlen(body), NULL);
+}
+
+void http_reply_cleanup(struct http_reply *rep)
+{
+    if (rep->body_free && rep->body)
+        rep->body_free(rep->body);
+    rep->body_free = NULL;
+    rep->body = NULL;
+    rep->body_len = 0;
+    if (rep->stream && rep->stream_free)
+        rep->stream_free(rep->stream_ctx);
+    rep->stream = NULL;
+    rep->stream_ctx = NULL;
+    rep->stream_free = NULL;
+}
+
+void http_reply_body(struct http_reply *rep, int status, const char *content_type, char *body,
+                     size_t len, void (*body_free)(void *))
+{
+    http_reply_cleanup(rep);
     rep->status = status;
-    rep->content_type = "application/problem+json";
+    rep->content_type = content_type;
+    rep->body = body;
+    rep->body_len = len;
+    rep->body_free = body_free;
+}
+
+void http_reply_buf(struct http_reply *rep, int status, const char *content_type, struct buf *b)
+{
+    size_t len = b->len;
+    http_reply_body(rep, status, content_type, buf_steal(b), len, free);
+}
+
+void http_reply_stream(struct http_reply *rep, const char *content_type, http_stream_fn producer,
+                       void *ctx, void (*free_ctx)(void *))
+{
+    http_reply_cleanup(rep);
+    rep->status = 200;
+    rep->content_type = content_type;
+    rep->stream = producer;
+    rep->stream_ctx = ctx;
+    rep->stream_free = free_ctx;
 }
 
 void http_reply_json(struct http_request *req, struct http_reply *rep, int status, json_t *json)
@@ -36,72 +74,29 @@ void http_reply_json(struct http_request *req, struct http_reply *rep, int statu
     if (!text) {
         log_error("reply: the %d reply to %s could not be encoded as JSON; sent a 500", status,
                   http_text_clean(req->arena, req->path ? req->path : "", true));
-        reply_fixed_problem(req, rep, 500, "INTERNAL");
+        reply_fixed_problem(req, rep, BH_EINTERNAL);
         return;
     }
-    size_t len = strlen(text);
-    rep->body = arena_strndup(req->arena, text, len);
-    rep->body_len = len;
-    free(text);
-    rep->status = status;
-    rep->content_type = "application/json";
+    /* jansson's string is handed to the reply as it is: the server frees it once sent. */
+    http_reply_body(rep, status, "application/json", text, strlen(text), free);
 }
 
-static const char *status_title(int status)
+void http_reply_problem(struct http_request *req, struct http_reply *rep, int rc,
+                        const char *detail, const char *field)
 {
-    switch (status) {
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 409:
-        return "Conflict";
-    case 412:
-        return "Precondition Failed";
-    case 413:
-        return "Content Too Large";
-    case 415:
-        return "Unsupported Media Type";
-    case 429:
-        return "Too Many Requests";
-    case 503:
-        return "Service Unavailable";
-    default:
-        return status >= 500 ? "Internal Server Error" : "Error";
-    }
-}
-
-/* `code` when it is an error table name (capitals and underscores), else "INTERNAL": the
- * fixed body prints it without escaping. */
-static const char *plain_code(const char *code)
-{
-    size_t n = code ? strlen(code) : 0;
-    if (n == 0 || n > 32 || strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != n)
-        return "INTERNAL";
-    return code;
-}
-
-void http_reply_problem(struct http_request *req, struct http_reply *rep, int status,
-                        const char *code, const char *detail, const char *field)
-{
-    /* RFC 9457: "about:blank" says the status is the whole meaning; `code` is our stable
-     * machine-readable name (from the error table) and `field` names what to fix. The texts
-     * may quote the request (a header, a path, a cell of an upload): bytes that are not UTF-8
-     * become U+FFFD, so jansson can always encode them and the bad bytes are never echoed. */
+    /* RFC 9457: "about:blank" says the status is the whole meaning; the code is our stable
+     * machine-readable name and `field` names what to fix. Status, title and code come from
+     * one row of the error table, so they cannot disagree. The texts may quote the request (a
+     * header, a path, a cell of an upload): bytes that are not UTF-8 become U+FFFD, so jansson
+     * can always encode them and the bad bytes are never echoed. */
     struct arena *a = req->arena;
-    json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", "about:blank", "title",
-                          status_title(status), "status", status, "detail",
-                          detail ? http_text_clean(a, detail, false) : "", "instance",
-                          req->path ? http_text_clean(a, req->path, true) : "", "code",
-                          code ? http_text_clean(a, code, false) : "");
+    int status = bh_http_status(rc);
+    json_t *p = json_pack(
+        "{s:s, s:s, s:i, s:s, s:s, s:s}", "type", "about:blank", "title", bh_http_title(rc),
+        "status", status, "detail", detail ? http_text_clean(a, detail, false) : "", "instance",
+        req->path ? http_text_clean(a, req->path, true) : "", "code", bh_errname(rc));
     if (!p) {
-        reply_fixed_problem(req, rep, status, plain_code(code));
+        reply_fixed_problem(req, rep, rc);
         return;
     }
     if (field && *field)
@@ -114,8 +109,7 @@ void http_reply_error(struct http_request *req, struct http_reply *rep, int rc,
                       const struct bh_error *err)
 {
     const char *detail = err && err->message[0] ? err->message : bh_strerror(rc);
-    http_reply_problem(req, rep, bh_http_status(rc), bh_errname(rc), detail,
-                       err ? err->field : NULL);
+    http_reply_problem(req, rep, rc, detail, err ? err->field : NULL);
 }
 
 void http_reply_header(struct http_request *req, struct http_reply *rep, const char *name,
@@ -137,8 +131,5 @@ void http_reply_header(struct http_request *req, struct http_reply *rep, const c
 
 void http_reply_empty(struct http_reply *rep, int status)
 {
-    rep->status = status;
-    rep->body = NULL;
-    rep->body_len = 0;
-    rep->content_type = NULL;
+    http_reply_body(rep, status, NULL, NULL, 0, NULL);
 }

@@ -5,9 +5,9 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/timeutil.h"
-#include "db/db.h"
 #include "http/dispatch.h"
 #include "http/request.h"
+#include "http/response.h"
 #include "http/routes.h"
 #include "http/text.h"
 
@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,70 +30,24 @@ struct http_server {
     int listen_fd;
     int port;
     size_t max_body;
-    char *db_path;
-    char *map_tile_url;
-    char *csp;            /* Content-Security-Policy of every reply */
-    atomic_int in_flight; /* requests received and not yet completed */
+    struct http_site site; /* its strings are the server's (freed by server_free) */
+    char *csp;             /* Content-Security-Policy of every reply */
+    atomic_int in_flight;  /* requests received and not yet completed */
 };
 
 /* Per-request state, from the first callback of a request to its completion. */
 struct req_state {
+    const struct http_server *server;
     struct http_request req;
     struct http_reply rep;
     const struct route *route;
     struct http_admission admission; /* what begin_request decided from the headers */
     struct buf body;
     int64_t started_us;
+    uint64_t streamed; /* bytes a streamed reply has sent so far */
     int too_large;
     int answered;
 };
-
-/* One store connection per worker thread, closed by the key's destructor when the thread
- * ends, so a stopped server leaves no connection (and no leak report) behind. */
-static pthread_key_t db_key;
-static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
-
-static void db_key_destroy(void *p)
-{
-    db_close(p);
-}
-
-static void db_key_create(void)
-{
-    if (pthread_key_create(&db_key, db_key_destroy) != 0)
-        abort();
-}
-
-int http_request_db(struct http_request *req, struct db **out, struct bh_error *err)
-{
-    struct http_server *s = req->server;
-    pthread_once(&db_key_once, db_key_create);
-    struct db *db = pthread_getspecific(db_key);
-    if (!db) {
-        int rc = db_open(&db, s->db_path, 0, err);
-        if (rc)
-            return rc;
-        pthread_setspecific(db_key, db);
-    }
-    *out = db;
-    return 0;
-}
-
-const char *http_request_map_tile_url(const struct http_request *req)
-{
-    const struct http_server *s = req->server;
-    return s->map_tile_url[0] ? s->map_tile_url : NULL;
-}
-
-const char *http_request_header(struct http_request *req, const char *name)
-{
-    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
-}
-
-const char *http_request_query(struct http_request *req, const char *name)
-{
-    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
-}
 
 /* The policy: our own origin only, and no framing. A configured tile server's origin may
  * serve images (the map's tiles); Leaflet's {s} subdomain placeholder becomes CSP's `*.`. */
@@ -146,11 +99,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req_state 
                                   const char *allow)
 {
     struct http_reply *rep = &rs->rep;
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(rep->body_len, rep->body, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r = http_response_new(rep, &rs->streamed);
     if (!r)
         return MHD_NO;
-    add_common_headers(r, rep, ((struct http_server *)rs->req.server)->csp);
+    add_common_headers(r, rep, ((const struct http_server *)rs->server)->csp);
     if (allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)rep->status, r);
@@ -159,28 +111,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req_state 
     return ret;
 }
 
-static enum MHD_Result reply_problem_now(struct MHD_Connection *conn, struct req_state *rs,
-                                         int status, const char *code, const char *detail,
-                                         const char *allow)
+static enum MHD_Result reply_problem_now(struct MHD_Connection *conn, struct req_state *rs, int rc,
+                                         const char *detail, const char *allow)
 {
-    http_reply_problem(&rs->req, &rs->rep, status, code, detail, NULL);
+    http_reply_problem(&rs->req, &rs->rep, rc, detail, NULL);
     return send_reply(conn, rs, allow);
-}
-
-/* The peer's numeric address, for throttling and logs. */
-static const char *client_address(struct arena *a, struct MHD_Connection *conn)
-{
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    char text[INET6_ADDRSTRLEN] = "unknown";
-    if (info && info->client_addr) {
-        const struct sockaddr *sa = info->client_addr;
-        if (sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof text);
-        else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text, sizeof text);
-    }
-    return arena_strdup(a, text);
 }
 
 /* The largest body `route` accepts (NULL: no route matched): the route's own when it names
@@ -208,15 +143,14 @@ struct query_check {
     const char *field;
 };
 
-static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                       size_t key_size, const char *value, size_t value_size)
+static int check_query_arg(void *cls, const char *key, size_t key_size, const char *value,
+                           size_t value_size)
 {
-    (void)kind;
     struct query_check *q = cls;
     if (!http_text_valid(key, key_size)) {
         q->detail = "a query parameter's name is not UTF-8 text (or holds control characters)";
         q->field = "query";
-        return MHD_NO;
+        return -1;
     }
     if (value && !http_text_valid(value, value_size)) {
         /* The name is valid text, so it may be quoted; the value is not. */
@@ -225,9 +159,9 @@ static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind, const
                                  "characters)",
                                  key);
         q->field = arena_strdup(q->arena, key);
-        return MHD_NO;
+        return -1;
     }
-    return MHD_YES;
+    return 0;
 }
 
 /* Refuses a request whose method, path or query string is not well-formed UTF-8 or holds a
@@ -246,8 +180,7 @@ static int refuse_bad_text(struct req_state *rs)
         detail = "the request path is not UTF-8 text (or holds control characters)";
         field = "path";
     } else {
-        /* The _n form gives each argument's length, so a %00 inside one is seen too. */
-        MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, check_query_arg, &q);
+        http_request_query_each(req, check_query_arg, &q);
         detail = q.detail;
         field = q.field;
     }
@@ -258,7 +191,7 @@ static int refuse_bad_text(struct req_state *rs)
     req->path = http_text_clean(req->arena, req->path, true);
     if (!is_method(req->method))
         req->method = "-";
-    http_reply_problem(req, &rs->rep, 400, "INVALID", detail, field);
+    http_reply_problem(req, &rs->rep, BH_EINVALID, detail, field);
     return 1;
 }
 
@@ -281,8 +214,7 @@ static enum MHD_Result begin_request(struct http_server *s, struct MHD_Connectio
      * token at all is. */
     if (m == ROUTE_MATCHED && http_dispatch_admit(req, rs->route, &rs->rep, &rs->admission))
         return send_reply(conn, rs, NULL);
-    const char *cl =
-        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *cl = http_request_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl) {
         char *end;
         errno = 0;
@@ -300,17 +232,17 @@ static enum MHD_Result begin_request(struct http_server *s, struct MHD_Connectio
                 snprintf(detail, sizeof detail,
                          "the request body (%llu bytes) is larger than the %zu bytes accepted", n,
                          limit);
-            return reply_problem_now(conn, rs, 413, "TOOLARGE", detail, NULL);
+            return reply_problem_now(conn, rs, BH_ETOOLARGE, detail, NULL);
         }
     }
     if (m == ROUTE_NO_PATH) {
         char *detail = arena_printf(req->arena, "no resource at %s", req->path);
-        return reply_problem_now(conn, rs, 404, "NOTFOUND", detail, NULL);
+        return reply_problem_now(conn, rs, BH_ENOTFOUND, detail, NULL);
     }
     if (m == ROUTE_NO_METHOD) {
         char *detail = arena_printf(req->arena, "%s is not allowed on %s (allowed: %s)",
                                     req->method, req->path, allow);
-        return reply_problem_now(conn, rs, 405, "METHOD", detail, allow);
+        return reply_problem_now(conn, rs, BH_EMETHOD, detail, allow);
     }
     return MHD_YES;
 }
@@ -331,9 +263,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rs->req.method = arena_strdup(rs->req.arena, method);
         rs->req.path = arena_strdup(rs->req.arena, url);
         rs->req.conn = conn;
-        rs->req.server = s;
-        rs->req.client_addr = client_address(rs->req.arena, conn);
-        const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+        rs->req.site = &s->site;
+        rs->server = s;
+        rs->req.client_addr = http_request_peer(&rs->req);
+        const char *proto = http_request_header(&rs->req, "X-Forwarded-Proto");
         rs->req.secure = proto && strcasecmp(proto, "https") == 0;
         buf_init(&rs->body);
         return begin_request(s, conn, rs);
@@ -356,7 +289,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     if (rs->too_large)
-        return reply_problem_now(conn, rs, 413, "TOOLARGE",
+        return reply_problem_now(conn, rs, BH_ETOOLARGE,
                                  "the request body is larger than the server accepts", NULL);
 
     /* A copy of every byte, NULs included (an uploaded file may hold them; the importer
@@ -386,7 +319,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         LOG_STR("method", rs->req.method),
         LOG_STR("path", rs->req.path),
         LOG_INT("status", status),
-        LOG_INT("bytes", (long long)rs->rep.body_len),
+        LOG_INT("bytes", (long long)(rs->streamed ? rs->streamed : rs->rep.body_len)),
         LOG_REAL("ms", ms),
         LOG_STR("user", rs->req.who.username[0] ? rs->req.who.username : "-"),
     };
@@ -394,6 +327,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_event(toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? BH_LOG_INFO : BH_LOG_WARN, "request",
               fields, sizeof fields / sizeof fields[0]);
     buf_cleanup(&rs->body);
+    http_reply_cleanup(&rs->rep);
     arena_free(rs->req.arena);
     free(rs);
     *con_cls = NULL;
@@ -453,6 +387,14 @@ static int open_listener(const char *host, int port, int *fd_out, int *port_out,
     return 0;
 }
 
+static void server_free(struct http_server *s)
+{
+    free((char *)s->site.db_path);
+    free((char *)s->site.map_tile_url);
+    free(s->csp);
+    free(s);
+}
+
 int http_server_start(struct http_server **out, const struct http_server_options *opt,
                       struct bh_error *err)
 {
@@ -464,16 +406,13 @@ int http_server_start(struct http_server **out, const struct http_server_options
                        opt->max_connections_per_ip, opt->max_connections);
     struct http_server *s = xcalloc(1, sizeof *s);
     s->max_body = opt->max_body;
-    s->db_path = xstrdup(opt->db_path);
-    s->map_tile_url = xstrdup(opt->map_tile_url ? opt->map_tile_url : "");
-    s->csp = make_csp(s->map_tile_url);
+    s->site.db_path = xstrdup(opt->db_path);
+    s->site.map_tile_url = xstrdup(opt->map_tile_url ? opt->map_tile_url : "");
+    s->csp = make_csp(s->site.map_tile_url);
     atomic_init(&s->in_flight, 0);
     int rc = open_listener(opt->host, opt->port, &s->listen_fd, &s->port, err);
     if (rc) {
-        free(s->db_path);
-        free(s->map_tile_url);
-        free(s->csp);
-        free(s);
+        server_free(s);
         return rc;
     }
     unsigned flags =
@@ -496,10 +435,7 @@ int http_server_start(struct http_server **out, const struct http_server_options
                                  MHD_OPTION_END);
     if (!s->daemon) {
         close(s->listen_fd);
-        free(s->db_path);
-        free(s->map_tile_url);
-        free(s->csp);
-        free(s);
+        server_free(s);
         return bh_fail(err, BH_EIO, "listen", "cannot start the HTTP server on %s:%d", opt->host,
                        opt->port);
     }
@@ -525,8 +461,5 @@ void http_server_stop(struct http_server *s, int drain_ms)
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
-    free(s->db_path);
-    free(s->map_tile_url);
-    free(s->csp);
-    free(s);
+    server_free(s);
 }

@@ -51,15 +51,19 @@ int incident__load(struct db *db, const struct principal *who, const char *id, c
     char canon[UUID_STR_LEN + 1];
     uuid_format(&u, canon);
     struct buf sql = BUF_INIT;
+    struct db_params params = DB_PARAMS_INIT;
     buf_puts(&sql, "SELECT " INCIDENT_COLUMNS ", i.owner_org_id, i.reporter_id FROM " INCIDENT_FROM
                    " WHERE i.id = ? AND ");
-    incident_predicate(who, "i", &sql);
+    db_params_text(&params, canon);
+    incident_predicate(who, "i", &sql, &params);
     struct db_stmt *st;
     int rc = db_prepare(db, buf_str(&sql), &st, err);
     buf_cleanup(&sql);
+    if (rc == 0)
+        db_params_bind(st, &params);
+    db_params_cleanup(&params);
     if (rc)
         return rc;
-    db_bind_text(st, 1, canon);
     rc = db_step(st, err);
     if (rc == DB_ROW)
         fill(st, out);

@@ -79,22 +79,25 @@ static int find(struct db *db, const struct principal *who, const struct inciden
                    "AND r.min_lon <= ? AND r.max_lon >= ? AND i.n <> ? AND i.mission = ? AND "
                    "i.threat_type = ? AND i.status <> 'merged' AND i.occurred_at >= ? AND "
                    "i.occurred_at <= ? AND ");
-    incident_predicate(who, "i", &sql);
+    struct db_params params = DB_PARAMS_INIT;
+    db_params_double(&params, l->latitude + dlat);
+    db_params_double(&params, l->latitude - dlat);
+    db_params_double(&params, east);
+    db_params_double(&params, west);
+    db_params_int(&params, l->n);
+    db_params_text(&params, l->mission);
+    db_params_text(&params, l->threat_type);
+    db_params_text(&params, from);
+    db_params_text(&params, to);
+    incident_predicate(who, "i", &sql, &params);
     struct db_stmt *st;
     int rc = db_prepare(db, buf_str(&sql), &st, err);
     buf_cleanup(&sql);
+    if (rc == 0)
+        db_params_bind(st, &params);
+    db_params_cleanup(&params);
     if (rc)
         return rc;
-    int k = 1;
-    db_bind_double(st, k++, l->latitude + dlat);
-    db_bind_double(st, k++, l->latitude - dlat);
-    db_bind_double(st, k++, east);
-    db_bind_double(st, k++, west);
-    db_bind_int(st, k++, l->n);
-    db_bind_text(st, k++, l->mission);
-    db_bind_text(st, k++, l->threat_type);
-    db_bind_text(st, k++, from);
-    db_bind_text(st, k++, to);
 
     struct dup *found = NULL;
     size_t n = 0, cap = 0;

@@ -49,9 +49,11 @@ struct incident_row {
 
 /* THE visibility of incidents: the sharing predicate, and a report still being written
  * (a draft) stays inside the owner organization until it is first submitted; admins see
- * every row. Appends a parenthesized SQL boolean over alias `alias`.
+ * every row. Appends a parenthesized SQL boolean over alias `alias`, and the values of its
+ * placeholders to `params` (the binding rule of sharing_predicate()).
  * Every read of incidents (get, list, count, duplicates, export, links) uses this. */
-void incident_predicate(const struct principal *who, const char *alias, struct buf *sql);
+void incident_predicate(const struct principal *who, const char *alias, struct buf *sql,
+                        struct db_params *params);
 
 /* ---- store.c: the one INSERT and the one row reader ---- */
 

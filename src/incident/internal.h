@@ -50,7 +50,8 @@ int incident__revision_insert(struct db *db, int64_t n, int64_t revision, const 
  * (record type "incident_revision"), and a revision written while the report was a draft
  * only inside the owner organization, as incident_predicate() rules for the record. Appends
  * a parenthesized SQL boolean over alias `alias` of incident_revision (visibility.c). */
-void incident__revision_predicate(const struct principal *who, const char *alias, struct buf *sql);
+void incident__revision_predicate(const struct principal *who, const char *alias, struct buf *sql,
+                                  struct db_params *params);
 
 /* The whole row `n` as JSON (no visibility check: for writers that already checked). */
 int incident__row_json_by_n(struct db *db, int64_t n, json_t **out, struct bh_error *err);

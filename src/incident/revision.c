@@ -101,11 +101,14 @@ static json_t *revision_json(struct db_stmt *st)
                      "snapshot", snap ? snap : json_object());
 }
 
-/* "SELECT <what> FROM incident_revision r WHERE r.incident_n = ? AND <visible>" into `sql`. */
-static void visible_revisions(const struct principal *who, const char *what, struct buf *sql)
+/* "SELECT <what> FROM incident_revision r WHERE r.incident_n = ? AND <visible>" into `sql`,
+ * and `n` and the predicate's values into `params`. */
+static void visible_revisions(const struct principal *who, const char *what, int64_t n,
+                              struct buf *sql, struct db_params *params)
 {
     buf_printf(sql, "SELECT %s FROM incident_revision r WHERE r.incident_n = ? AND ", what);
-    incident__revision_predicate(who, "r", sql);
+    db_params_int(params, n);
+    incident__revision_predicate(who, "r", sql, params);
 }
 
 /* A merged duplicate's revisions name the incident it went into (the snapshot's merged_into,
@@ -147,18 +150,19 @@ int incident_revisions(struct db *db, const struct principal *who, const char *i
         return rc;
     struct db_stmt *st;
     struct buf sql = BUF_INIT;
-    visible_revisions(who, "r.revision, r.at, r.actor, r.action, r.reason, r.snapshot, r.tlp",
-                      &sql);
+    struct db_params params = DB_PARAMS_INIT;
+    visible_revisions(who, "r.revision, r.at, r.actor, r.action, r.reason, r.snapshot, r.tlp", l.n,
+                      &sql, &params);
     buf_puts(&sql, " AND r.revision > ? ORDER BY r.revision LIMIT ?");
+    db_params_int(&params, after);
+    db_params_int(&params, (int64_t)limit + 1);
     rc = db_prepare(db, buf_str(&sql), &st, err);
     buf_cleanup(&sql);
     /* Snapshots are the record: an admin reading a RED one's history reads the record, and a
      * restricted revision of a record marked more widely now is the same read. */
     bool audited = incident__read_audited(who, l.tlp);
     if (!rc) {
-        db_bind_int(st, 1, l.n);
-        db_bind_int(st, 2, after);
-        db_bind_int(st, 3, (int64_t)limit + 1);
+        db_params_bind(st, &params);
         int k = 0;
         while ((rc = db_step(st, err)) == DB_ROW) {
             if (k++ == limit) {
@@ -173,17 +177,13 @@ int incident_revisions(struct db *db, const struct principal *who, const char *i
     }
     /* The total counts what the reader may see, never what the list leaves out. */
     if (!rc && total) {
-        visible_revisions(who, "count(*)", &sql);
-        rc = db_prepare(db, buf_str(&sql), &st, err);
+        db_params_cleanup(&params);
+        visible_revisions(who, "count(*)", l.n, &sql, &params);
+        *total = 0;
+        rc = db_exec_params(db, buf_str(&sql), &params, total, NULL, err);
         buf_cleanup(&sql);
-        if (!rc) {
-            db_bind_int(st, 1, l.n);
-            rc = db_step(st, err);
-            *total = rc == DB_ROW ? db_column_int(st, 0) : 0;
-            db_stmt_done(st);
-            rc = rc < 0 ? rc : 0;
-        }
     }
+    db_params_cleanup(&params);
     if (!rc && audited) {
         json_t *summary = json_pack("{s:s, s:s}", "via", "revisions", "tlp", l.tlp);
         rc = incident__audit_read(db, who, l.id, summary, err);

@@ -7,56 +7,54 @@
 
 #include "sharing/sharing.h"
 
-#include <inttypes.h>
-
 /* The sharing predicate for `record_type` over `alias`, with the draft rule on the alias's
  * status and owner_org_id columns: incidents and their revisions are judged alike. */
 static void with_draft_rule(const struct principal *who, const char *record_type, const char *alias,
-                            struct buf *sql)
+                            struct buf *sql, struct db_params *params)
 {
     buf_puts(sql, "(");
-    sharing_predicate(who, record_type, alias, sql);
+    sharing_predicate(who, record_type, alias, sql, params);
     if (!who || who->role != ROLE_ADMIN) {
         /* Aliases are constants of our own code, and sharing_predicate has vetted this one. */
         /* The unary + keeps these terms out of index selection: as index candidates the OR
          * would lead SQLite into a multi-index union over status and owner that scans far
          * more rows than the spatial, time or text index the query is built around. */
         buf_printf(sql, " AND (+%s.status <> 'draft'", alias);
-        if (who && who->org_id > 0)
-            buf_printf(sql, " OR +%s.owner_org_id = %" PRId64, alias, who->org_id);
+        if (who && who->org_id > 0) {
+            buf_printf(sql, " OR +%s.owner_org_id = ?", alias);
+            db_params_int(params, who->org_id);
+        }
         buf_puts(sql, ")");
     }
     buf_puts(sql, ")");
 }
 
-void incident_predicate(const struct principal *who, const char *alias, struct buf *sql)
+void incident_predicate(const struct principal *who, const char *alias, struct buf *sql,
+                        struct db_params *params)
 {
-    with_draft_rule(who, "incident", alias, sql);
+    with_draft_rule(who, "incident", alias, sql, params);
 }
 
 /* A revision written while the report was a draft was its organization's working copy then,
  * and stays so in the history. */
-void incident__revision_predicate(const struct principal *who, const char *alias, struct buf *sql)
+void incident__revision_predicate(const struct principal *who, const char *alias, struct buf *sql,
+                                  struct db_params *params)
 {
-    with_draft_rule(who, "incident_revision", alias, sql);
+    with_draft_rule(who, "incident_revision", alias, sql, params);
 }
 
 int incident_visible_to(struct db *db, const struct principal *who, const char *id, bool *visible,
                         struct bh_error *err)
 {
     struct buf sql = BUF_INIT;
+    struct db_params params = DB_PARAMS_INIT;
     buf_puts(&sql, "SELECT 1 FROM incident i WHERE i.id = ? AND ");
-    incident_predicate(who, "i", &sql);
-    struct db_stmt *st;
-    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    db_params_text(&params, id);
+    incident_predicate(who, "i", &sql, &params);
+    int rc = db_exec_params(db, buf_str(&sql), &params, NULL, visible, err);
     buf_cleanup(&sql);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, id);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    *visible = rc == DB_ROW;
-    return rc < 0 ? rc : 0;
+    db_params_cleanup(&params);
+    return rc;
 }
 
 int incident_redact_links(struct db *db, const struct principal *who, json_t *item,

@@ -102,22 +102,6 @@ static int finish(struct db *db, const struct principal *who, struct incident__l
     return out ? incident__reply(db, who, id, out, err) : 0;
 }
 
-/* Runs `sql` with text parameters (NULL binds NULL) and `n` last. */
-static int exec_on(struct db *db, const char *sql, const char *const *texts, int ntexts, int64_t n,
-                   struct bh_error *err)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    for (int i = 0; i < ntexts; i++)
-        db_bind_text(st, i + 1, texts[i]);
-    db_bind_int(st, ntexts + 1, n);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    return rc < 0 ? rc : 0;
-}
-
 static void now_text(char out[40])
 {
     time_format_rfc3339(time_now_ms(), 0, false, out);
@@ -140,10 +124,10 @@ int incident_submit(struct db *db, const struct principal *who, const char *id, 
     char now[40];
     now_text(now);
     if (!rc)
-        rc = exec_on(db,
-                     "UPDATE incident SET status = 'submitted', return_reason = NULL, "
-                     "revision = revision + 1, updated_at = ? WHERE n = ?",
-                     (const char *[]){ now }, 1, l.n, err);
+        rc = db_exec_params(db,
+                            "UPDATE incident SET status = 'submitted', return_reason = NULL, "
+                            "revision = revision + 1, updated_at = ? WHERE n = ?",
+                            DB_PARAMS(DB_TEXT(now), DB_INT(l.n)), NULL, NULL, err);
     json_t *summary = json_pack("{s:s, s:s}", "from", l.status, "to", "submitted");
     return finish(db, who, &l, rc, "submit", NULL, summary, out, err);
 }
@@ -165,10 +149,12 @@ int incident_endorse(struct db *db, const struct principal *who, const char *id,
     char now[40];
     now_text(now);
     if (!rc)
-        rc = exec_on(db,
-                     "UPDATE incident SET status = 'endorsed', endorsed_by = ?, endorsed_at = ?, "
-                     "revision = revision + 1, updated_at = ? WHERE n = ?",
-                     (const char *[]){ who->username, now, now }, 3, l.n, err);
+        rc = db_exec_params(
+            db,
+            "UPDATE incident SET status = 'endorsed', endorsed_by = ?, endorsed_at = ?, "
+            "revision = revision + 1, updated_at = ? WHERE n = ?",
+            DB_PARAMS(DB_TEXT(who->username), DB_TEXT(now), DB_TEXT(now), DB_INT(l.n)), NULL, NULL,
+            err);
     json_t *summary =
         json_pack("{s:s, s:s, s:s}", "from", l.status, "to", "endorsed", "mission", l.mission);
     return finish(db, who, &l, rc, "endorse", NULL, summary, out, err);
@@ -215,10 +201,10 @@ int incident_return(struct db *db, const struct principal *who, const char *id, 
     char now[40];
     now_text(now);
     if (!rc)
-        rc = exec_on(db,
-                     "UPDATE incident SET status = 'returned', return_reason = ?, "
-                     "revision = revision + 1, updated_at = ? WHERE n = ?",
-                     (const char *[]){ reason, now }, 2, l.n, err);
+        rc = db_exec_params(db,
+                            "UPDATE incident SET status = 'returned', return_reason = ?, "
+                            "revision = revision + 1, updated_at = ? WHERE n = ?",
+                            DB_PARAMS(DB_TEXT(reason), DB_TEXT(now), DB_INT(l.n)), NULL, NULL, err);
     json_t *summary =
         json_pack("{s:s, s:s, s:s}", "from", l.status, "to", "returned", "reason", reason);
     return finish(db, who, &l, rc, "return", reason, summary, out, err);
@@ -258,18 +244,14 @@ static int row_visible_to(struct db *db, const struct principal *reader, int64_t
                           struct bh_error *err)
 {
     struct buf sql = BUF_INIT;
+    struct db_params params = DB_PARAMS_INIT;
     buf_puts(&sql, "SELECT 1 FROM incident i WHERE i.n = ? AND ");
-    incident_predicate(reader, "i", &sql);
-    struct db_stmt *st;
-    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    db_params_int(&params, n);
+    incident_predicate(reader, "i", &sql, &params);
+    int rc = db_exec_params(db, buf_str(&sql), &params, NULL, visible, err);
     buf_cleanup(&sql);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, n);
-    rc = db_step(st, err);
-    db_stmt_done(st);
-    *visible = rc == DB_ROW;
-    return rc < 0 ? rc : 0;
+    db_params_cleanup(&params);
+    return rc;
 }
 
 /* A reader of organization `org_id` standing for all of that organization's readers: the
@@ -406,15 +388,17 @@ int incident_merge(struct db *db, const struct principal *who, const char *id, c
     if (!rc && !(sources = merged_sources(target.json, dup.json, err)))
         rc = err->code;
     if (!rc)
-        rc = exec_on(db,
-                     "UPDATE incident SET status = 'merged', merged_into = ?, "
-                     "revision = revision + 1, updated_at = ? WHERE n = ?",
-                     (const char *[]){ target.id, now }, 2, dup.n, err);
+        rc = db_exec_params(db,
+                            "UPDATE incident SET status = 'merged', merged_into = ?, "
+                            "revision = revision + 1, updated_at = ? WHERE n = ?",
+                            DB_PARAMS(DB_TEXT(target.id), DB_TEXT(now), DB_INT(dup.n)), NULL, NULL,
+                            err);
     if (!rc)
-        rc = exec_on(db,
-                     "UPDATE incident SET sources = ?, revision = revision + 1, updated_at = ? "
-                     "WHERE n = ?",
-                     (const char *[]){ sources, now }, 2, target.n, err);
+        rc = db_exec_params(
+            db,
+            "UPDATE incident SET sources = ?, revision = revision + 1, updated_at = ? "
+            "WHERE n = ?",
+            DB_PARAMS(DB_TEXT(sources), DB_TEXT(now), DB_INT(target.n)), NULL, NULL, err);
     free(sources);
     /* The duplicate's revision and entry first (its reason names the target), then the
      * target's (its reason names the duplicate), each with its own audit entry. */

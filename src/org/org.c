@@ -271,21 +271,6 @@ int org_get_by_id(struct db *db, int64_t id, struct org *out, struct bh_error *e
     return get_one(db, NULL, id, out, err);
 }
 
-/* Whether one row matches `sql` with one text parameter. */
-static int exists_text(struct db *db, const char *sql, const char *key, int *exists,
-                       struct bh_error *err)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    db_bind_text(st, 1, key);
-    rc = db_step(st, err);
-    *exists = rc == DB_ROW;
-    db_stmt_done(st);
-    return rc < 0 ? rc : 0;
-}
-
 static void today(char out[16])
 {
     int y, m, d;
@@ -338,7 +323,8 @@ static int validate(struct db *db, struct org *o, struct bh_error *err)
                            o->joined, now);
     }
 
-    int rc, exists = 0;
+    int rc;
+    bool exists = false;
     if (o->kind == ORG_MEMBER_STATE) {
         /* The country defaults to the code, so a bad code is named as the code. */
         const char *field = "country";
@@ -350,8 +336,8 @@ static int validate(struct db *db, struct org *o, struct bh_error *err)
                                o->code);
             memcpy(o->country, o->code, 4);
         }
-        if ((rc =
-                 exists_text(db, "SELECT 1 FROM country WHERE iso3 = ?", o->country, &exists, err)))
+        if ((rc = db_exec_params(db, "SELECT 1 FROM country WHERE iso3 = ?",
+                                 DB_PARAMS(DB_TEXT(o->country)), NULL, &exists, err)))
             return rc;
         if (!exists)
             return bh_fail(err, BH_EINVALID, field, "'%s' is not an ISO 3166 alpha-3 country code",
@@ -363,8 +349,8 @@ static int validate(struct db *db, struct org *o, struct bh_error *err)
     if (o->kind == ORG_MISSION) {
         if (!o->mission[0])
             snprintf(o->mission, sizeof o->mission, "%s", o->code);
-        if ((rc = exists_text(db, "SELECT 1 FROM mission WHERE acronym = ?", o->mission, &exists,
-                              err)))
+        if ((rc = db_exec_params(db, "SELECT 1 FROM mission WHERE acronym = ?",
+                                 DB_PARAMS(DB_TEXT(o->mission)), NULL, &exists, err)))
             return rc;
         if (!exists)
             return bh_fail(err, BH_EINVALID, "mission", "no UN mission has the acronym '%.40s'",

@@ -63,7 +63,7 @@ static bool is_identifier(const char *s, bool lower)
 /* The subqueries below name their own tables sharing_a and sharing_r; a caller's alias of
  * the same name would capture the outer reference, so such aliases are refused. */
 void sharing_predicate(const struct principal *who, const char *record_type, const char *alias,
-                       struct buf *sql)
+                       struct buf *sql, struct db_params *params)
 {
     if (!is_identifier(alias, false) || strncmp(alias, "sharing_", 8) == 0 ||
         !is_identifier(record_type, true)) {
@@ -85,10 +85,12 @@ void sharing_predicate(const struct principal *who, const char *record_type, con
         buf_printf(sql, "(%s.tlp = 'CLEAR')", alias);
         return;
     }
-    long long org = (long long)who->org_id, account = (long long)who->account_id;
+    /* The reader's organization and account are bound, never written into the text: every
+     * member then runs the same SQL, and shares its prepared statement. */
     buf_printf(sql, "(%s.tlp IN ('CLEAR', 'GREEN')", alias);
-    buf_printf(sql, " OR (%s.tlp IN ('AMBER', 'AMBER+STRICT') AND %s.owner_org_id = %lld)", alias,
-               alias, org);
+    buf_printf(sql, " OR (%s.tlp IN ('AMBER', 'AMBER+STRICT') AND %s.owner_org_id = ?)", alias,
+               alias);
+    db_params_int(params, who->org_id);
     /* AMBER through a group: the (group, owner) pairs whose owner accepted this reader's
      * organization (sharing_audience), not the group's members as they are now. A group's
      * owner who adds an organization therefore widens only its own records, never another
@@ -96,35 +98,15 @@ void sharing_predicate(const struct principal *who, const char *record_type, con
     buf_printf(sql,
                " OR (%s.tlp = 'AMBER' AND (%s.sharing_group_id, %s.owner_org_id) IN (SELECT "
                "sharing_a.group_id, sharing_a.owner_org_id FROM sharing_audience sharing_a WHERE "
-               "sharing_a.org_id = %lld))",
-               alias, alias, alias, org);
+               "sharing_a.org_id = ?))",
+               alias, alias, alias);
+    db_params_int(params, who->org_id);
     buf_printf(sql,
                " OR (%s.tlp = 'RED' AND EXISTS (SELECT 1 FROM tlp_recipient sharing_r WHERE "
                "sharing_r.record_type = '%s' AND sharing_r.record_id = %s.id AND "
-               "sharing_r.account_id = %lld)))",
-               alias, record_type, alias, account);
-}
-
-/* ---- helpers ---- */
-
-/* Runs `sql` with the integer parameters `keys` (`nkeys` of them). *found (may be NULL) says
- * whether it returned a row, and *out (may be NULL) gets that row's first column. */
-static int run_ints(struct db *db, const char *sql, const int64_t *keys, size_t nkeys, int64_t *out,
-                    bool *found, struct bh_error *err)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < nkeys; i++)
-        db_bind_int(st, (int)i + 1, keys[i]);
-    rc = db_step(st, err);
-    if (found)
-        *found = rc == DB_ROW;
-    if (rc == DB_ROW && out)
-        *out = db_column_int(st, 0);
-    db_stmt_done(st);
-    return rc < 0 ? rc : 0;
+               "sharing_r.account_id = ?)))",
+               alias, record_type, alias);
+    db_params_int(params, who->account_id);
 }
 
 int sharing_check_marking(struct db *db, const struct principal *who, enum tlp tlp,
@@ -145,15 +127,16 @@ int sharing_check_marking(struct db *db, const struct principal *who, enum tlp t
         return bh_fail(err, BH_EINVALID, "sharing_group",
                        "a TLP:AMBER record needs a sharing group: its distribution");
     bool found = false;
-    int rc = run_ints(db, "SELECT id FROM sharing_group WHERE id = ?",
-                      (const int64_t[]){ sharing_group_id }, 1, NULL, &found, err);
+    int rc = db_exec_params(db, "SELECT id FROM sharing_group WHERE id = ?",
+                            DB_PARAMS(DB_INT(sharing_group_id)), NULL, &found, err);
     if (rc)
         return rc;
     if (!found)
         return bh_fail(err, BH_EINVALID, "sharing_group", "no sharing group has the id %lld",
                        (long long)sharing_group_id);
-    if ((rc = run_ints(db, "SELECT 1 FROM sharing_group_member WHERE group_id = ? AND org_id = ?",
-                       (const int64_t[]){ sharing_group_id, who->org_id }, 2, NULL, &found, err)))
+    if ((rc = db_exec_params(
+             db, "SELECT 1 FROM sharing_group_member WHERE group_id = ? AND org_id = ?",
+             DB_PARAMS(DB_INT(sharing_group_id), DB_INT(who->org_id)), NULL, &found, err)))
         return rc;
     if (!found)
         return bh_fail(err, BH_EINVALID, "sharing_group",
@@ -222,27 +205,27 @@ static int resolve_members(struct db *db, const char *const *codes, size_t n, in
 static int set_members(struct db *db, int64_t group_id, int64_t owner_org_id, const int64_t *ids,
                        size_t n, struct bh_error *err)
 {
-    int rc = run_ints(db, "DELETE FROM sharing_group_member WHERE group_id = ?",
-                      (const int64_t[]){ group_id }, 1, NULL, NULL, err);
+    int rc = db_exec_params(db, "DELETE FROM sharing_group_member WHERE group_id = ?",
+                            DB_PARAMS(DB_INT(group_id)), NULL, NULL, err);
     /* The owner is always a member: a group that left out its own organization would let it
      * mark records AMBER that it could not read itself. */
     for (size_t i = 0; rc == 0 && i <= n; i++)
-        rc = run_ints(db,
-                      "INSERT INTO sharing_group_member (group_id, org_id) VALUES (?, ?) "
-                      "ON CONFLICT (group_id, org_id) DO NOTHING",
-                      (const int64_t[]){ group_id, i == 0 ? owner_org_id : ids[i - 1] }, 2, NULL,
-                      NULL, err);
+        rc = db_exec_params(db,
+                            "INSERT INTO sharing_group_member (group_id, org_id) VALUES (?, ?) "
+                            "ON CONFLICT (group_id, org_id) DO NOTHING",
+                            DB_PARAMS(DB_INT(group_id), DB_INT(i == 0 ? owner_org_id : ids[i - 1])),
+                            NULL, NULL, err);
     if (rc == 0)
-        rc = run_ints(db,
-                      "DELETE FROM sharing_audience WHERE group_id = ? AND org_id NOT IN "
-                      "(SELECT org_id FROM sharing_group_member WHERE group_id = ?)",
-                      (const int64_t[]){ group_id, group_id }, 2, NULL, NULL, err);
+        rc = db_exec_params(db,
+                            "DELETE FROM sharing_audience WHERE group_id = ? AND org_id NOT IN "
+                            "(SELECT org_id FROM sharing_group_member WHERE group_id = ?)",
+                            DB_PARAMS(DB_INT(group_id), DB_INT(group_id)), NULL, NULL, err);
     if (rc == 0)
-        rc = run_ints(db,
-                      "INSERT INTO sharing_audience (group_id, owner_org_id, org_id) SELECT "
-                      "group_id, ?, org_id FROM sharing_group_member WHERE group_id = ? "
-                      "ON CONFLICT (org_id, group_id, owner_org_id) DO NOTHING",
-                      (const int64_t[]){ owner_org_id, group_id }, 2, NULL, NULL, err);
+        rc = db_exec_params(db,
+                            "INSERT INTO sharing_audience (group_id, owner_org_id, org_id) SELECT "
+                            "group_id, ?, org_id FROM sharing_group_member WHERE group_id = ? "
+                            "ON CONFLICT (org_id, group_id, owner_org_id) DO NOTHING",
+                            DB_PARAMS(DB_INT(owner_org_id), DB_INT(group_id)), NULL, NULL, err);
     return rc;
 }
 
@@ -367,8 +350,8 @@ static int check_owner(struct db *db, const struct principal *who, int64_t id,
                        int64_t *owner_org_id, struct bh_error *err)
 {
     bool found = false;
-    int rc = run_ints(db, "SELECT owner_org_id FROM sharing_group WHERE id = ?",
-                      (const int64_t[]){ id }, 1, owner_org_id, &found, err);
+    int rc = db_exec_params(db, "SELECT owner_org_id FROM sharing_group WHERE id = ?",
+                            DB_PARAMS(DB_INT(id)), owner_org_id, &found, err);
     if (rc)
         return rc;
     if (!found)
@@ -394,9 +377,9 @@ static int check_additions(struct db *db, const struct principal *who, int64_t i
         return 0;
     for (size_t i = 0; i < n; i++) {
         bool found = false;
-        int rc =
-            run_ints(db, "SELECT 1 FROM sharing_group_member WHERE group_id = ? AND org_id = ?",
-                     (const int64_t[]){ id, ids[i] }, 2, NULL, &found, err);
+        int rc = db_exec_params(
+            db, "SELECT 1 FROM sharing_group_member WHERE group_id = ? AND org_id = ?",
+            DB_PARAMS(DB_INT(id), DB_INT(ids[i])), NULL, &found, err);
         if (rc)
             return rc;
         if (!found && ids[i] != owner_org_id)
@@ -474,8 +457,8 @@ int sharing_group_delete(struct db *db, const struct principal *who, int64_t id,
     if ((rc = check_owner(db, who, id, &owner, err)) ||
         (rc = sharing_group_get(db, id, &before, err)))
         goto fail;
-    rc = run_ints(db, "DELETE FROM sharing_group WHERE id = ?", (const int64_t[]){ id }, 1, NULL,
-                  NULL, err);
+    rc = db_exec_params(db, "DELETE FROM sharing_group WHERE id = ?", DB_PARAMS(DB_INT(id)), NULL,
+                        NULL, err);
     if (rc == BH_ECONFLICT) {
         rc = bh_fail(err, BH_ECONFLICT, "id",
                      "sharing group %lld is the distribution of TLP:AMBER records; change their "

@@ -37,8 +37,14 @@ int tlp_parse(const char *s);
  * the rows of table alias `alias` that `who` may see. `record_type` names the kind of record
  * for RED recipients ("incident"); it must be a lowercase identifier. Every list, get, search,
  * count, export, feed, statistic and webhook of every module builds its WHERE clause with this
- * function and nothing else. Integers from the principal are inlined (they come from our own
- * store), so the expression adds no bind parameters.
+ * function and nothing else. The expression holds `?` placeholders for the reader's
+ * organization and account, and appends their values to `params` in the order it writes them;
+ * the caller binds `params` in placeholder order, so the values of everything it wrote
+ * before the predicate must already be in `params`, and what it writes after goes after them
+ * (build the text left to right and append each value as its `?` is written). The text thus
+ * depends only on the role class (admin, reader, anonymous), never on who reads, and every
+ * reader of a list shares one prepared statement. `record_type` and `alias` are pasted, as
+ * vetted identifiers.
  *
  * Who sees what:
  *   admin (also the command-line operator)          every row;
@@ -52,7 +58,7 @@ int tlp_parse(const char *s);
  * An `alias` or `record_type` that is not a plain identifier is a programming error: the
  * function then appends a predicate that is always false (and logs it), never a true one. */
 void sharing_predicate(const struct principal *who, const char *record_type, const char *alias,
-                       struct buf *sql);
+                       struct buf *sql, struct db_params *params);
 
 /* Whether `who` may create a record owned by their organization with this marking and group:
  * AMBER needs a group (> 0) that exists and lists the owner; the other markings take no group

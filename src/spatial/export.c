@@ -4,6 +4,7 @@
  * column holds. */
 #include "spatial/internal.h"
 
+#include "base/mem.h"
 #include "formats/hxl.h"
 
 #include <inttypes.h>
@@ -11,27 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Output is collected and handed to the writer in pieces of about this size. */
-#define FLUSH_AT 65536
+/* Output is made in pieces of about this size: each spatial_export_next() call stops once
+ * its piece is this large, so a file of any size needs this much memory and one row. */
+#define PIECE_BYTES 65536
 
 /* Coordinates and other reals with 15 significant digits, as the API prints them: enough
  * for a double to come back as the same number, without 31.600000000000001. */
 #define JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
-
-struct out {
-    struct buf b;
-    int (*write)(void *ctx, const char *data, size_t len);
-    void *ctx;
-    int rc;
-};
-
-static void flush(struct out *o, bool force)
-{
-    if (o->rc || o->b.len == 0 || (!force && o->b.len < FLUSH_AT))
-        return;
-    o->rc = o->write(o->ctx, o->b.data, o->b.len);
-    buf_reset(&o->b);
-}
 
 static void put_json(struct buf *b, const json_t *j)
 {
@@ -124,9 +111,11 @@ static void csv_row(const struct spatial_layer *layer, const json_t *item, struc
 }
 
 /* An admin's file that holds RED or AMBER+STRICT records leaves one audit entry, written
- * before the first byte goes out. */
-static int audit_export(struct db *db, const struct principal *who, const struct spatial__query *q,
-                        enum spatial_format format, struct bh_error *err)
+ * through `audit_db` before the first byte goes out; the records are counted on `db`, the
+ * connection that reads the file. */
+static int audit_export(struct db *db, struct db *audit_db, const struct principal *who,
+                        const struct spatial__query *q, enum spatial_format format,
+                        struct bh_error *err)
 {
     if (!who || who->role != ROLE_ADMIN)
         return 0;
@@ -138,7 +127,7 @@ static int audit_export(struct db *db, const struct principal *who, const struct
     buf_cleanup(&sql);
     if (rc)
         return rc;
-    spatial__bind(st, q, 1);
+    db_params_bind(st, &q->params);
     rc = db_step(st, err);
     int64_t n = rc == DB_ROW ? db_column_int(st, 0) : 0;
     db_stmt_done(st);
@@ -149,9 +138,108 @@ static int audit_export(struct db *db, const struct principal *who, const struct
     json_t *summary =
         json_pack("{s:s, s:s, s:I}", "via", "export", "format",
                   format == SPATIAL_GEOJSON ? "geojson" : "csv", "records", (json_int_t)n);
-    rc = spatial__audit_read(db, who, q->layer, summary, err);
+    rc = spatial__audit_read(audit_db, who, q->layer, summary, err);
     json_decref(summary);
     return rc;
+}
+
+struct spatial_export {
+    struct db *db;
+    const struct principal *who; /* &who_copy, or NULL */
+    struct principal who_copy;   /* the stream outlives its caller's principal */
+    const struct spatial_layer *layer;
+    enum spatial_format format;
+    struct spatial__query q; /* the statement's bound text points into it: never moved */
+    struct db_stmt *st;
+    int64_t rows;
+    bool started, done;
+};
+
+int spatial_export_begin(struct db *db, struct db *audit_db, const struct principal *who,
+                         const struct spatial_layer *layer, const struct spatial_filter *f,
+                         enum spatial_format format, struct spatial_export **out,
+                         struct bh_error *err)
+{
+    *out = NULL;
+    if (format != SPATIAL_GEOJSON && format != SPATIAL_CSV)
+        return bh_fail(err, BH_EINVALID, "format", "unknown file format");
+    struct spatial_export *x = xcalloc(1, sizeof *x);
+    x->db = db;
+    if (who) {
+        x->who_copy = *who;
+        x->who = &x->who_copy;
+    }
+    x->layer = layer;
+    x->format = format;
+    int rc = spatial__query_build(db, x->who, layer, f, &x->q, err);
+    if (!rc)
+        rc = audit_export(db, audit_db, x->who, &x->q, format, err);
+    if (!rc) {
+        struct buf sql = BUF_INIT;
+        spatial__rows_sql(&x->q, f->ascending, false, false, &sql);
+        rc = db_prepare(db, buf_str(&sql), &x->st, err);
+        buf_cleanup(&sql);
+    }
+    if (rc) {
+        spatial_export_free(x);
+        return rc;
+    }
+    db_params_bind(x->st, &x->q.params);
+    *out = x;
+    return 0;
+}
+
+int spatial_export_next(struct spatial_export *x, struct buf *out, struct bh_error *err)
+{
+    if (x->done)
+        return 1;
+    size_t start = out->len;
+    if (!x->started) {
+        x->started = true;
+        if (x->format == SPATIAL_GEOJSON)
+            buf_puts(out, "{\"type\":\"FeatureCollection\",\"features\":[");
+        else
+            csv_header(x->layer, out);
+    }
+    while (out->len - start < PIECE_BYTES) {
+        int rc = db_step(x->st, err);
+        if (rc < 0)
+            return rc;
+        if (rc == DB_DONE) {
+            if (x->format == SPATIAL_GEOJSON)
+                buf_puts(out, x->rows ? "\n]}\n" : "]}\n");
+            x->done = true;
+            return 1;
+        }
+        json_t *item = x->layer->row_json(x->st, 0);
+        if (x->layer->redact && (rc = x->layer->redact(x->db, x->who, item, err))) {
+            json_decref(item);
+            return rc;
+        }
+        if (x->format == SPATIAL_GEOJSON) {
+            buf_puts(out, x->rows ? ",\n" : "\n");
+            geojson_feature(item, out);
+        } else {
+            csv_row(x->layer, item, out);
+        }
+        json_decref(item);
+        x->rows++;
+    }
+    return 0;
+}
+
+int64_t spatial_export_rows(const struct spatial_export *x)
+{
+    return x->rows;
+}
+
+void spatial_export_free(struct spatial_export *x)
+{
+    if (!x)
+        return;
+    db_stmt_done(x->st);
+    spatial__query_cleanup(&x->q);
+    free(x);
 }
 
 int spatial_export(struct db *db, const struct principal *who, const struct spatial_layer *layer,
@@ -161,59 +249,27 @@ int spatial_export(struct db *db, const struct principal *who, const struct spat
 {
     if (count)
         *count = 0;
-    if (format != SPATIAL_GEOJSON && format != SPATIAL_CSV)
-        return bh_fail(err, BH_EINVALID, "format", "unknown file format");
-    struct spatial__query q;
-    int rc = spatial__query_build(db, who, layer, f, &q, err);
-    if (!rc)
-        rc = audit_export(db, who, &q, format, err);
-    struct db_stmt *st = NULL;
-    if (!rc) {
-        struct buf sql = BUF_INIT;
-        spatial__rows_sql(&q, f->ascending, false, false, &sql);
-        rc = db_prepare(db, buf_str(&sql), &st, err);
-        buf_cleanup(&sql);
-    }
-    if (rc) {
-        spatial__query_cleanup(&q);
+    struct spatial_export *x;
+    int rc = spatial_export_begin(db, db, who, layer, f, format, &x, err);
+    if (rc)
         return rc;
-    }
-    spatial__bind(st, &q, 1);
-    struct out o = { .b = BUF_INIT, .write = write, .ctx = ctx, .rc = 0 };
-    if (format == SPATIAL_GEOJSON)
-        buf_puts(&o.b, "{\"type\":\"FeatureCollection\",\"features\":[");
-    else
-        csv_header(layer, &o.b);
-    int64_t n = 0;
-    while (!o.rc && (rc = db_step(st, err)) == DB_ROW) {
-        json_t *item = layer->row_json(st, 0);
-        if (layer->redact && (o.rc = layer->redact(db, who, item, err))) {
-            json_decref(item);
+    struct buf piece = BUF_INIT;
+    int more = 0;
+    while ((more = spatial_export_next(x, &piece, err)) >= 0) {
+        int wrc = piece.len ? write(ctx, piece.data, piece.len) : 0;
+        buf_reset(&piece);
+        if (wrc) {
+            more = bh_fail(err, wrc, NULL, "the %s file could not be written: %s", layer->name,
+                           bh_strerror(wrc));
             break;
         }
-        if (format == SPATIAL_GEOJSON) {
-            buf_puts(&o.b, n ? ",\n" : "\n");
-            geojson_feature(item, &o.b);
-        } else {
-            csv_row(layer, item, &o.b);
-        }
-        json_decref(item);
-        n++;
-        flush(&o, false);
+        if (more == 1)
+            break;
     }
-    db_stmt_done(st);
-    spatial__query_cleanup(&q);
-    if (!o.rc && rc >= 0) {
-        rc = 0;
-        if (format == SPATIAL_GEOJSON)
-            buf_puts(&o.b, n ? "\n]}\n" : "]}\n");
-        flush(&o, true);
-    }
-    if (o.rc)
-        rc = bh_fail(err, o.rc, NULL, "the %s file could not be written: %s", layer->name,
-                     bh_strerror(o.rc));
-    buf_cleanup(&o.b);
+    rc = more < 0 ? more : 0;
     if (count)
-        *count = n;
+        *count = x->rows;
+    buf_cleanup(&piece);
+    spatial_export_free(x);
     return rc;
 }

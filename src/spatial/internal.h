@@ -21,23 +21,17 @@ enum spatial__driver {
     SPATIAL__STATUS,  /* the status index */
 };
 
-struct spatial__bind {
-    char kind; /* 't' text, 'd' double, 'i' integer */
-    const char *s;
-    double d;
-    int64_t i;
-};
-
+/* The most values one query may bind: every list full, and the boxes, circle and cursor. */
 #define SPATIAL__MAX_BINDS (3 * SPATIAL_LIST_MAX + 64)
 
 struct spatial__query {
     const struct spatial_layer *layer;
-    struct buf where;       /* " WHERE (visibility) AND ...", for the rows */
-    struct buf count_where; /* the same filters, held off other indexes for the count */
-    struct spatial__bind v[SPATIAL__MAX_BINDS];
-    int n;
+    struct buf where;        /* " WHERE (visibility) AND ...", for the rows */
+    struct buf count_where;  /* the same filters, held off other indexes for the count */
+    struct db_params params; /* the values of both clauses' placeholders, in their order */
     enum spatial__driver driver;
-    /* Storage the text binds point into: the lists with NULs for commas, q as FTS5. */
+    /* The lists split at their commas (NULs), and q as FTS5, read while the SQL is written
+     * (the values bound are copies in `params`). */
     char lists[3][SPATIAL_LIST_TEXT];
     char fts[3 * SPATIAL_LIST_TEXT];
 };
@@ -49,10 +43,6 @@ int spatial__query_build(struct db *db, const struct principal *who,
                          const struct spatial_layer *layer, const struct spatial_filter *f,
                          struct spatial__query *q, struct bh_error *err);
 void spatial__query_cleanup(struct spatial__query *q);
-
-/* Binds the query's values from parameter `first` on; returns the next free parameter. The
- * two clauses have the same parameters. */
-int spatial__bind(struct db_stmt *st, const struct spatial__query *q, int first);
 
 /* "SELECT <columns> FROM <from><where>[ AND <after the cursor>] ORDER BY ...[ LIMIT ?]":
  * the rows of a page (`keyset`: three more parameters, the cursor's time twice and its row

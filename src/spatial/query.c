@@ -23,48 +23,6 @@
  * incidents: 800,000 rows through the R*Tree took 2.4 s, the whole table 0.6 s). */
 #define PROBE_SHARE 10
 
-/* ---- binds ---- */
-
-struct binds {
-    struct spatial__bind *v;
-    int n, cap;
-};
-
-static void bind_text(struct binds *b, const char *s)
-{
-    if (b->n < b->cap)
-        b->v[b->n++] = (struct spatial__bind){ .kind = 't', .s = s };
-    else
-        b->n = b->cap + 1; /* remembered as too many; see spatial__query_build */
-}
-
-static void bind_double(struct binds *b, double d)
-{
-    if (b->n < b->cap)
-        b->v[b->n++] = (struct spatial__bind){ .kind = 'd', .d = d };
-    else
-        b->n = b->cap + 1;
-}
-
-static int bind_values(struct db_stmt *st, const struct spatial__bind *v, int n, int first)
-{
-    int k = first;
-    for (int i = 0; i < n; i++, k++) {
-        if (v[i].kind == 't')
-            db_bind_text(st, k, v[i].s);
-        else if (v[i].kind == 'd')
-            db_bind_double(st, k, v[i].d);
-        else
-            db_bind_int(st, k, v[i].i);
-    }
-    return k;
-}
-
-int spatial__bind(struct db_stmt *st, const struct spatial__query *q, int first)
-{
-    return bind_values(st, q->v, q->n, first);
-}
-
 /* ---- boxes ---- */
 
 /* A box that does not cross the antimeridian: west <= east. */
@@ -138,49 +96,49 @@ static int search_boxes(const struct spatial_filter *f, struct box out[4])
  * boxes on the stored coordinates (the R*Tree holds 32-bit floats rounded outwards, so it
  * only narrows the search). */
 static void boxes_on_columns(const char *a, const struct box *b, int nb, struct buf *sql,
-                             struct binds *v)
+                             struct db_params *v)
 {
     buf_putc(sql, '(');
     for (int i = 0; i < nb; i++) {
         buf_printf(sql, "%s(%s.latitude BETWEEN ? AND ? AND %s.longitude BETWEEN ? AND ?)",
                    i ? " OR " : "", a, a);
-        bind_double(v, b[i].s);
-        bind_double(v, b[i].n);
-        bind_double(v, b[i].w);
-        bind_double(v, b[i].e);
+        db_params_double(v, b[i].s);
+        db_params_double(v, b[i].n);
+        db_params_double(v, b[i].w);
+        db_params_double(v, b[i].e);
     }
     buf_putc(sql, ')');
 }
 
 /* The R*Tree's rows overlapping the boxes (a point's box is the point, rounded outwards). */
 static void boxes_rtree_select(const char *rtree, const struct box *b, int nb, struct buf *sql,
-                               struct binds *v)
+                               struct db_params *v)
 {
     for (int i = 0; i < nb; i++) {
         buf_printf(sql,
                    "%sSELECT n FROM %s WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND "
                    "min_lat <= ?",
                    i ? " UNION ALL " : "", rtree);
-        bind_double(v, b[i].w);
-        bind_double(v, b[i].e);
-        bind_double(v, b[i].s);
-        bind_double(v, b[i].n);
+        db_params_double(v, b[i].w);
+        db_params_double(v, b[i].e);
+        db_params_double(v, b[i].s);
+        db_params_double(v, b[i].n);
     }
 }
 
 /* The great-circle distance test (haversine), exact where the boxes were a prefilter. */
 static void near_on_columns(const char *a, const struct spatial_filter *f, struct buf *sql,
-                            struct binds *v)
+                            struct db_params *v)
 {
     buf_printf(sql,
                "2 * asin(min(1, sqrt(pow(sin((radians(%s.latitude) - ?) / 2), 2) + ? * "
                "cos(radians(%s.latitude)) * pow(sin((radians(%s.longitude) - ?) / 2), 2)))) "
                "<= ?",
                a, a, a);
-    bind_double(v, f->near_lat * DEG);
-    bind_double(v, cos(f->near_lat * DEG));
-    bind_double(v, f->near_lon * DEG);
-    bind_double(v, f->near_km / EARTH_RADIUS_KM);
+    db_params_double(v, f->near_lat * DEG);
+    db_params_double(v, cos(f->near_lat * DEG));
+    db_params_double(v, f->near_lon * DEG);
+    db_params_double(v, f->near_km / EARTH_RADIUS_KM);
 }
 
 /* ---- lists and words ---- */
@@ -202,13 +160,13 @@ static int split_list(const char *list, char store[SPATIAL_LIST_TEXT])
 
 /* "(item, item)", binding the values of a split list. */
 static void in_list(const char *item, const char *store, int count, struct buf *sql,
-                    struct binds *v)
+                    struct db_params *v)
 {
     buf_putc(sql, '(');
     const char *s = store;
     for (int i = 0; i < count; i++, s += strlen(s) + 1) {
         buf_printf(sql, "%s%s", i ? ", " : "", item);
-        bind_text(v, s);
+        db_params_text(v, s);
     }
     buf_putc(sql, ')');
 }
@@ -217,16 +175,12 @@ static int check_missions(struct db *db, const char *store, int count, struct bh
 {
     const char *v = store;
     for (int i = 0; i < count; i++, v += strlen(v) + 1) {
-        struct db_stmt *st;
-        int rc = db_prepare(db, "SELECT 1 FROM mission WHERE upper(acronym) = upper(?)", &st, err);
+        bool found = false;
+        int rc = db_exec_params(db, "SELECT 1 FROM mission WHERE upper(acronym) = upper(?)",
+                                DB_PARAMS(DB_TEXT(v)), NULL, &found, err);
         if (rc)
             return rc;
-        db_bind_text(st, 1, v);
-        rc = db_step(st, err);
-        db_stmt_done(st);
-        if (rc < 0)
-            return rc;
-        if (rc != DB_ROW)
+        if (!found)
             return bh_fail(err, BH_EINVALID, "mission", "mission '%.40s' is not a known mission",
                            v);
     }
@@ -276,12 +230,10 @@ static void fts_query(const char *text, char *out, size_t cap)
 /* A filter an index can serve, as SQL that starts with its column (so that a unary + in front
  * keeps the planner off that index), with its own bound values; and how many rows the index
  * would hand over for it. */
-#define PART_BINDS (SPATIAL_LIST_MAX + 16)
 struct part {
     enum spatial__driver index;
     struct buf sql;
-    struct spatial__bind v[PART_BINDS];
-    struct binds b;
+    struct db_params params;
     int64_t rows;
 };
 
@@ -290,7 +242,7 @@ static struct part *part_new(struct part *parts, int *np, enum spatial__driver i
     struct part *p = &parts[(*np)++];
     p->index = index;
     buf_init(&p->sql);
-    p->b = (struct binds){ .v = p->v, .n = 0, .cap = PART_BINDS };
+    p->params = (struct db_params)DB_PARAMS_INIT;
     return p;
 }
 
@@ -315,7 +267,7 @@ static int probe(struct db *db, const struct spatial__query *q, struct part *p,
     buf_cleanup(&sql);
     if (rc)
         return rc;
-    db_bind_int(st, bind_values(st, p->v, p->b.n, 1), cap);
+    db_bind_int(st, db_params_bind(st, &p->params), cap);
     rc = db_step(st, err);
     p->rows = rc == DB_ROW ? db_column_int(st, 0) : cap;
     db_stmt_done(st);
@@ -358,27 +310,20 @@ static int choose_driver(struct db *db, struct spatial__query *q, struct part *p
 
 /* ---- the WHERE clause ---- */
 
-/* Appends " AND <sql>" to both clauses, its values to the query's, and a unary + in front
+/* Appends " AND <sql>" to both clauses, its values `v` to the query's, and a unary + in front
  * where its index must not be used: in the page, every index but the leading one, except
  * that the time index stays free when none leads (the page is read in time order); in the
  * count, every index but the leading one (with none leading, one pass over the table costs
  * less than a walk through any index that holds a tenth of it or more). */
 static void add(struct spatial__query *q, enum spatial__driver index, const char *sql,
-                const struct spatial__bind *v, int n)
+                const struct db_params *v)
 {
     bool in_rows = index == q->driver || (index == SPATIAL__TIME && q->driver == SPATIAL__PLAIN);
     bool in_count = index == q->driver;
     bool indexed = index != SPATIAL__PLAIN;
     buf_printf(&q->where, " AND %s%s", indexed && !in_rows ? "+" : "", sql);
     buf_printf(&q->count_where, " AND %s%s", indexed && !in_count ? "+" : "", sql);
-    struct binds b = { .v = q->v, .n = q->n, .cap = SPATIAL__MAX_BINDS };
-    for (int i = 0; i < n; i++) {
-        if (v[i].kind == 't')
-            bind_text(&b, v[i].s);
-        else
-            bind_double(&b, v[i].d);
-    }
-    q->n = b.n;
+    db_params_append(&q->params, v);
 }
 
 int spatial__query_build(struct db *db, const struct principal *who,
@@ -411,21 +356,21 @@ int spatial__query_build(struct db *db, const struct principal *who,
     struct buf rtree_select = BUF_INIT;
     if (nboxes > 0) {
         struct part *p = part_new(parts, &np, SPATIAL__RTREE);
-        boxes_rtree_select(layer->rtree, boxes, nboxes, &rtree_select, &p->b);
+        boxes_rtree_select(layer->rtree, boxes, nboxes, &rtree_select, &p->params);
         buf_printf(&p->sql, "%s.n IN (%s)", a, buf_str(&rtree_select));
     }
     if (f->from[0] || f->to[0]) {
         /* An open end is a bound no time passes, so both ends make one range. */
         struct part *p = part_new(parts, &np, SPATIAL__TIME);
         buf_printf(&p->sql, "%s.occurred_at BETWEEN ? AND ?", a);
-        bind_text(&p->b, f->from[0] ? f->from : "0000");
-        bind_text(&p->b, f->to[0] ? f->to : "9999");
+        db_params_text(&p->params, f->from[0] ? f->from : "0000");
+        db_params_text(&p->params, f->to[0] ? f->to : "9999");
     }
     if (q->fts[0]) {
         struct part *p = part_new(parts, &np, SPATIAL__FTS);
         buf_printf(&p->sql, "%s.n IN (SELECT rowid FROM %s WHERE %s MATCH ?)", a, layer->fts,
                    layer->fts);
-        bind_text(&p->b, q->fts);
+        db_params_text(&p->params, q->fts);
     }
     if (nmission) {
         /* Acronyms match without case ("unmiss"), through the mission table so the index on
@@ -435,59 +380,62 @@ int spatial__query_build(struct db *db, const struct principal *who,
         buf_printf(&p->sql, "%s.%s IN (SELECT m.%s FROM mission m WHERE upper(m.acronym) IN ", a,
                    layer->mission_column ? layer->mission_column : layer->country_column,
                    layer->mission_column ? "acronym" : "host_iso3");
-        in_list("upper(?)", q->lists[0], nmission, &p->sql, &p->b);
+        in_list("upper(?)", q->lists[0], nmission, &p->sql, &p->params);
         buf_putc(&p->sql, ')');
     }
     if (nstatus) {
         struct part *p = part_new(parts, &np, SPATIAL__STATUS);
         buf_printf(&p->sql, "%s.%s IN ", a, layer->status_column);
-        in_list("?", q->lists[2], nstatus, &p->sql, &p->b);
+        in_list("?", q->lists[2], nstatus, &p->sql, &p->params);
     }
     rc = choose_driver(db, q, parts, np, buf_str(&rtree_select), err);
     buf_cleanup(&rtree_select);
 
+    /* The predicate's values go first: its text comes first in both clauses. */
     buf_puts(&q->where, " WHERE ");
-    layer->visible(who, a, &q->where);
+    layer->visible(who, a, &q->where, &q->params);
     buf_puts(&q->count_where, buf_str(&q->where));
     for (int i = 0; !rc && i < np; i++) {
         /* The R*Tree narrows the search only when it leads; the exact test is below. */
         if (parts[i].index != SPATIAL__RTREE || q->driver == SPATIAL__RTREE)
-            add(q, parts[i].index, buf_str(&parts[i].sql), parts[i].v, parts[i].b.n);
+            add(q, parts[i].index, buf_str(&parts[i].sql), &parts[i].params);
     }
-    for (int i = 0; i < np; i++)
+    for (int i = 0; i < np; i++) {
         buf_cleanup(&parts[i].sql);
+        db_params_cleanup(&parts[i].params);
+    }
     if (rc)
         return rc;
 
     /* What no index serves, tested on each row. */
-    struct spatial__bind v[PART_BINDS];
-    struct binds b = { .v = v, .n = 0, .cap = PART_BINDS };
+    struct db_params v = DB_PARAMS_INIT;
     struct buf sql = BUF_INIT;
     if (spatial && nboxes == 0)
-        add(q, SPATIAL__PLAIN, "1 = 0", NULL, 0); /* the bbox and the circle do not meet */
+        add(q, SPATIAL__PLAIN, "1 = 0", NULL); /* the bbox and the circle do not meet */
     if (spatial && nboxes > 0 && f->has_bbox) {
         struct box bb[2];
-        boxes_on_columns(a, bb, bbox_boxes(f, bb), &sql, &b);
-        add(q, SPATIAL__PLAIN, buf_str(&sql), v, b.n);
+        boxes_on_columns(a, bb, bbox_boxes(f, bb), &sql, &v);
+        add(q, SPATIAL__PLAIN, buf_str(&sql), &v);
     }
     if (spatial && nboxes > 0 && f->has_near) {
         struct box nb[2];
         buf_reset(&sql);
-        b.n = 0;
-        boxes_on_columns(a, nb, near_boxes(f, nb), &sql, &b);
+        db_params_cleanup(&v);
+        boxes_on_columns(a, nb, near_boxes(f, nb), &sql, &v);
         buf_puts(&sql, " AND ");
-        near_on_columns(a, f, &sql, &b);
-        add(q, SPATIAL__PLAIN, buf_str(&sql), v, b.n);
+        near_on_columns(a, f, &sql, &v);
+        add(q, SPATIAL__PLAIN, buf_str(&sql), &v);
     }
     if (ntype) {
         buf_reset(&sql);
-        b.n = 0;
+        db_params_cleanup(&v);
         buf_printf(&sql, "%s.threat_type IN ", a);
-        in_list("?", q->lists[1], ntype, &sql, &b);
-        add(q, SPATIAL__PLAIN, buf_str(&sql), v, b.n);
+        in_list("?", q->lists[1], ntype, &sql, &v);
+        add(q, SPATIAL__PLAIN, buf_str(&sql), &v);
     }
     buf_cleanup(&sql);
-    if (q->n > SPATIAL__MAX_BINDS || b.n > PART_BINDS)
+    db_params_cleanup(&v);
+    if (q->params.n > SPATIAL__MAX_BINDS)
         return bh_fail(err, BH_EINVALID, NULL, "too many filter values");
     return 0;
 }
@@ -496,6 +444,7 @@ void spatial__query_cleanup(struct spatial__query *q)
 {
     buf_cleanup(&q->where);
     buf_cleanup(&q->count_where);
+    db_params_cleanup(&q->params);
 }
 
 void spatial__rows_sql(const struct spatial__query *q, bool ascending, bool keyset, bool limit,
@@ -585,7 +534,7 @@ int spatial_list(struct db *db, const struct principal *who, const struct spatia
         rc = db_prepare(db, buf_str(&sql), &st, err);
         buf_cleanup(&sql);
         if (!rc) {
-            int k = spatial__bind(st, &q, 1);
+            int k = db_params_bind(st, &q.params);
             if (ts[0]) {
                 db_bind_text(st, k++, ts);
                 db_bind_text(st, k++, ts);

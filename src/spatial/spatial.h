@@ -22,7 +22,8 @@ struct spatial_layer {
     const char *name;        /* "incidents", "events": file names and messages */
     const char *record_type; /* "incident", "event": audit entries, messages */
     /* The layer's visibility predicate (incident_predicate; sharing_predicate for events). */
-    void (*visible)(const struct principal *who, const char *alias, struct buf *sql);
+    void (*visible)(const struct principal *who, const char *alias, struct buf *sql,
+                    struct db_params *params);
     const char *table;   /* "incident", "context_event": counts need no join */
     const char *from;    /* FROM clause with the table aliased `alias` (INCIDENT_FROM) */
     const char *alias;   /* "i", "e" */
@@ -94,7 +95,7 @@ int spatial_list(struct db *db, const struct principal *who, const struct spatia
                  char next[SPATIAL_CURSOR_MAX], int64_t *total, struct bh_error *err);
 
 /* The number of matches `who` may see (the `total` of spatial_list), for a caller that must
- * know it before it asks for every row (an HTTP file has a size limit). */
+ * know it before it asks for every row. */
 int spatial_count(struct db *db, const struct principal *who, const struct spatial_layer *layer,
                   const struct spatial_filter *f, int64_t *total, struct bh_error *err);
 
@@ -107,5 +108,28 @@ int spatial_export(struct db *db, const struct principal *who, const struct spat
                    const struct spatial_filter *f, enum spatial_format format,
                    int (*write)(void *ctx, const char *data, size_t len), void *ctx, int64_t *count,
                    struct bh_error *err);
+
+/* The same file piece by piece, for a caller that sends it as it is made (an HTTP stream):
+ * memory stays constant in the number of rows. spatial_export_begin() checks the filters,
+ * writes the audit entry of an admin's read through `audit_db` (may be `db`) and prepares
+ * the rows on `db`, which must stay open, and be used by nothing else, until
+ * spatial_export_free(): its open statement keeps one snapshot of the store for the whole
+ * file. Copies `who`. On failure *out is NULL and nothing is left to free. */
+struct spatial_export;
+int spatial_export_begin(struct db *db, struct db *audit_db, const struct principal *who,
+                         const struct spatial_layer *layer, const struct spatial_filter *f,
+                         enum spatial_format format, struct spatial_export **out,
+                         struct bh_error *err);
+
+/* Appends the next piece (about 64 KiB: whole rows) to `out`. Returns 0 while more follow,
+ * 1 once the file is complete (the last piece appended), or a negative code (the file is
+ * then unfinished and must not be passed off as whole). */
+int spatial_export_next(struct spatial_export *x, struct buf *out, struct bh_error *err);
+
+/* The rows written so far. */
+int64_t spatial_export_rows(const struct spatial_export *x);
+
+/* Ends the export whether or not it was complete; NULL is allowed. Does not close `db`. */
+void spatial_export_free(struct spatial_export *x);
 
 #endif

@@ -39,14 +39,17 @@ static void query_key(const char *sql, const struct spatial__query *q, unsigned 
     crypto_generichash_state h;
     crypto_generichash_init(&h, NULL, 0, 16);
     crypto_generichash_update(&h, (const unsigned char *)sql, strlen(sql) + 1);
-    for (int i = 0; i < q->n; i++) {
-        const struct spatial__bind *b = &q->v[i];
-        crypto_generichash_update(&h, (const unsigned char *)&b->kind, 1);
-        if (b->kind == 't')
+    /* The values matter as much as the text: the reader's organization and account are among
+     * them, so two readers share a total only when they would count the same rows. */
+    for (size_t i = 0; i < q->params.n; i++) {
+        const struct db_param *b = &q->params.v[i];
+        unsigned char kind = (unsigned char)b->kind;
+        crypto_generichash_update(&h, &kind, 1);
+        if (b->kind == DB_PARAM_TEXT)
             crypto_generichash_update(&h, (const unsigned char *)b->s, strlen(b->s) + 1);
-        else if (b->kind == 'd')
+        else if (b->kind == DB_PARAM_DOUBLE)
             crypto_generichash_update(&h, (const unsigned char *)&b->d, sizeof b->d);
-        else
+        else if (b->kind == DB_PARAM_INT)
             crypto_generichash_update(&h, (const unsigned char *)&b->i, sizeof b->i);
     }
     crypto_generichash_final(&h, key, 16);
@@ -95,7 +98,7 @@ int spatial__total(struct db *db, const struct spatial__query *q, int64_t *out,
     buf_cleanup(&sql);
     if (rc)
         return rc;
-    spatial__bind(st, q, 1);
+    db_params_bind(st, &q->params);
     rc = db_step(st, err);
     *out = rc == DB_ROW ? db_column_int(st, 0) : 0;
     db_stmt_done(st);

@@ -382,11 +382,16 @@ static void assets_chunks(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(assets_find),        cmocka_unit_test(assets_index_html),
-        cmocka_unit_test(assets_app_js),      cmocka_unit_test(assets_css_and_icon),
-        cmocka_unit_test(assets_gzip),        cmocka_unit_test(assets_etag_not_modified),
-        cmocka_unit_test(assets_unknown_404), cmocka_unit_test(assets_head),
-        cmocka_unit_test(assets_budgets),     cmocka_unit_test(assets_chunks),
+        BH_TEST("assets/find", assets_find),
+        BH_TEST("assets/index-html", assets_index_html),
+        BH_TEST("assets/app-js", assets_app_js),
+        BH_TEST("assets/css-and-icon", assets_css_and_icon),
+        BH_TEST("assets/gzip", assets_gzip),
+        BH_TEST("assets/etag-not-modified", assets_etag_not_modified),
+        BH_TEST("assets/unknown-404", assets_unknown_404),
+        BH_TEST("assets/head", assets_head),
+        BH_TEST("assets/budgets", assets_budgets),
+        BH_TEST("assets/chunks", assets_chunks),
     };
     return cmocka_run_group_tests(tests, setup_server, teardown_server);
 }

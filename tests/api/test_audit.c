@@ -2,6 +2,7 @@
  * that what it serves is the chain `bluehelm audit verify` checks. The entries are written by
  * real commands (org add, user add, token create) and by signing in through the API. */
 #include "api_helpers.h"
+#include "world.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -23,13 +24,19 @@ static void token_for(const char *user, char *header, size_t size)
     test_bearer(header, size, token);
 }
 
+static const char *const orgs[] = { "NOR" };
+/* Signed in per test where a session is what is tested; the rest use tokens. */
+static const struct test_user users[] = {
+    { "olga.auditor", "NOR", "auditor", NULL, NULL },
+    { "fred.focal", "NOR", "focal_point", NULL, NULL },
+};
+static const struct test_world world = { "api_audit", PASSWORD, 0, TEST_TABLE(orgs),
+                                         TEST_TABLE(users) };
+
 static int setup(void **state)
 {
     (void)state;
-    store = test_init_store("api_audit");
-    test_add_org(store, "NOR", "member_state", "Norway");
-    test_add_user(store, "olga.auditor", "NOR", "auditor", PASSWORD);
-    test_add_user(store, "fred.focal", "NOR", "focal_point", PASSWORD);
+    store = test_world_store(&world);
     token_for("olga.auditor", auditor_auth, sizeof auditor_auth);
     token_for("fred.focal", focal_auth, sizeof focal_auth);
     test_server_start(&server, store, NULL);
@@ -234,10 +241,13 @@ static void matches_verify(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(auditor_reads),  cmocka_unit_test(others_forbidden),
-        cmocka_unit_test(filters),        cmocka_unit_test(sign_in_logged),
-        cmocka_unit_test(pages),          cmocka_unit_test(bad_filters),
-        cmocka_unit_test(matches_verify),
+        BH_TEST("api/audit-auditor-reads", auditor_reads),
+        BH_TEST("api/audit-others-forbidden", others_forbidden),
+        BH_TEST("api/audit-filters", filters),
+        BH_TEST("api/audit-sign-in-logged", sign_in_logged),
+        BH_TEST("api/audit-pages", pages),
+        BH_TEST("api/audit-bad-filters", bad_filters),
+        BH_TEST("api/audit-matches-verify", matches_verify),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,6 +6,7 @@
  * the audit log as they were, and the summary per mission and month. Casualty records are
  * made through the casualty API. */
 #include "api_helpers.h"
+#include "world.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,31 +17,22 @@
 static struct test_server server;
 static struct test_session admin, fra_fp, fra_rep, fra_analyst, unmiss_rep, bra_fp;
 
+static const char *const orgs[] = { "DPO", "FRA", "BRA", "UNMISS" };
+static const struct test_user users[] = {
+    { "secretariat", "DPO", "admin", NULL, &admin },
+    { "fra.fp", "FRA", "focal_point", NULL, &fra_fp },
+    { "fra.rep", "FRA", "reporter", NULL, &fra_rep },
+    { "fra.analyst", "FRA", "analyst", NULL, &fra_analyst },
+    { "unmiss.rep", "UNMISS", "reporter", NULL, &unmiss_rep },
+    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp },
+};
+static const struct test_world world = { "api_casevac", PASSWORD, 0, TEST_TABLE(orgs),
+                                         TEST_TABLE(users) };
+
 static int setup(void **state)
 {
     (void)state;
-    char *store = test_init_store("api_casevac");
-    const char *orgs[][3] = { { "DPO", "un_entity", "Department of Peace Operations" },
-                              { "FRA", "member_state", "France" },
-                              { "BRA", "member_state", "Brazil" },
-                              { "UNMISS", "mission", "UN Mission in South Sudan" } };
-    for (size_t i = 0; i < sizeof orgs / sizeof orgs[0]; i++)
-        test_add_org(store, orgs[i][0], orgs[i][1], orgs[i][2]);
-    const char *users[][3] = {
-        { "secretariat", "DPO", "admin" },      { "fra.fp", "FRA", "focal_point" },
-        { "fra.rep", "FRA", "reporter" },       { "fra.analyst", "FRA", "analyst" },
-        { "unmiss.rep", "UNMISS", "reporter" }, { "bra.fp", "BRA", "focal_point" },
-    };
-    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
-        test_add_user(store, users[i][0], users[i][1], users[i][2], PASSWORD);
-    test_server_start(&server, store, NULL);
-    free(store);
-    test_sign_in(server.port, "secretariat", PASSWORD, &admin, NULL);
-    test_sign_in(server.port, "fra.fp", PASSWORD, &fra_fp, NULL);
-    test_sign_in(server.port, "fra.rep", PASSWORD, &fra_rep, NULL);
-    test_sign_in(server.port, "fra.analyst", PASSWORD, &fra_analyst, NULL);
-    test_sign_in(server.port, "unmiss.rep", PASSWORD, &unmiss_rep, NULL);
-    test_sign_in(server.port, "bra.fp", PASSWORD, &bra_fp, NULL);
+    free(test_world_serve(&world, &server, NULL));
     return 0;
 }
 
@@ -493,10 +485,10 @@ static void api_casevac_stats(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(api_casevac_roundtrip),
-        cmocka_unit_test(api_casevac_who),
-        cmocka_unit_test(api_casevac_bad_input),
-        cmocka_unit_test(api_casevac_stats),
+        BH_TEST("api/casevac-roundtrip", api_casevac_roundtrip),
+        BH_TEST("api/casevac-who", api_casevac_who),
+        BH_TEST("api/casevac-bad-input", api_casevac_bad_input),
+        BH_TEST("api/casevac-stats", api_casevac_stats),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

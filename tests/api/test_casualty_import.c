@@ -239,10 +239,10 @@ static void import_large_body(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(import_upload),
-        cmocka_unit_test(import_unreadable),
-        cmocka_unit_test(import_refusals),
-        cmocka_unit_test(import_large_body),
+        BH_TEST("api/casualty-import-upload", import_upload),
+        BH_TEST("api/casualty-import-unreadable-400", import_unreadable),
+        BH_TEST("api/casualty-import-refusals", import_refusals),
+        BH_TEST("api/casualty-import-large-body", import_large_body),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -162,6 +162,9 @@ static void api_idempotent_retry(void **state)
     const char *other = "{\"code\":\"KEN\",\"kind\":\"member_state\",\"name\":\"Kenya\"}";
     post_json("/api/v1/orgs", "Idempotency-Key: add-ghana-1\r\n", other, &again);
     assert_problem(&again, 422, "Idempotency-Key");
+    /* The 422 row of the error table, not CONFLICT (409). */
+    assert_contains(again.body, "\"title\":\"Unprocessable Content\"");
+    assert_contains(again.body, "\"code\":\"UNPROCESSABLE\"");
     assert_int_equal(org_total(), before + 1);
     test_response_free(&again);
     /* Without a key, the retry is a second create, refused as a conflict: still one Ghana. */
@@ -366,18 +369,19 @@ static void api_gzip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(api_protected_route_needs_credentials),
-        cmocka_unit_test(api_forged_token_refused),
-        cmocka_unit_test(api_forged_cookie),
-        cmocka_unit_test(api_json_content_type_required),
-        cmocka_unit_test(api_anonymous_upload_refused_before_body),
-        cmocka_unit_test(api_etag_not_modified),
-        cmocka_unit_test(api_gzip),
-        cmocka_unit_test(api_idempotent_retry),
-        cmocka_unit_test(api_idempotent_token_not_stored),
-        cmocka_unit_test(api_bad_json_names_field),
-        cmocka_unit_test(api_pagination),
-        cmocka_unit_test(api_csrf_required_for_cookie_writes),
+        BH_TEST("api/protected-route-needs-credentials", api_protected_route_needs_credentials),
+        BH_TEST("api/forged-token-refused", api_forged_token_refused),
+        BH_TEST("api/forged-cookie", api_forged_cookie),
+        BH_TEST("api/json-content-type-required", api_json_content_type_required),
+        BH_TEST("api/anonymous-upload-refused-before-body",
+                api_anonymous_upload_refused_before_body),
+        BH_TEST("api/etag-not-modified", api_etag_not_modified),
+        BH_TEST("api/gzip", api_gzip),
+        BH_TEST("api/idempotent-retry", api_idempotent_retry),
+        BH_TEST("api/idempotent-token-not-stored", api_idempotent_token_not_stored),
+        BH_TEST("api/bad-json-names-field", api_bad_json_names_field),
+        BH_TEST("api/pagination", api_pagination),
+        BH_TEST("api/csrf-required-for-cookie-writes", api_csrf_required_for_cookie_writes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,6 +2,7 @@
  * server restart, but cannot forge a position it was not given (another row number, another
  * code) nor replay the old unsigned format. */
 #include "api_helpers.h"
+#include "world.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -15,17 +16,15 @@ static struct test_server server;
 static struct test_session admin;
 static char *store;
 
+static const char *const orgs[] = { "DPO", "BRA", "CHN", "FRA", "IDN", "RWA" };
+static const struct test_user users[] = { { "secretariat", "DPO", "admin", NULL, &admin } };
+static const struct test_world world = { "api_cursor", PASSWORD, 0, TEST_TABLE(orgs),
+                                         TEST_TABLE(users) };
+
 static int setup(void **state)
 {
     (void)state;
-    store = test_init_store("api_cursor");
-    test_add_org(store, "DPO", "un_entity", "Department of Peace Operations");
-    const char *codes[] = { "BRA", "CHN", "FRA", "IDN", "RWA" };
-    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
-        test_add_org(store, codes[i], "member_state", codes[i]);
-    test_add_user(store, "secretariat", "DPO", "admin", PASSWORD);
-    test_server_start(&server, store, NULL);
-    test_sign_in(server.port, "secretariat", PASSWORD, &admin, NULL);
+    store = test_world_serve(&world, &server, NULL);
     return 0;
 }
 
@@ -108,7 +107,7 @@ static void api_cursor_signed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(api_cursor_signed),
+        BH_TEST("api/cursor-signed", api_cursor_signed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,6 +2,7 @@
  * admins change or delete (403 for the others: the directory is no secret); unknown members
  * fail naming the code and write nothing. */
 #include "api_helpers.h"
+#include "world.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -22,29 +23,20 @@ static void call(const struct test_session *u, const char *method, const char *p
     test_call(server.port, u ? u->headers : NULL, method, path, body, r);
 }
 
+static const char *const orgs[] = { "DPO", "CHN", "BRA", "IDN", "RWA" };
+static const struct test_user users[] = {
+    { "secretariat", "DPO", "admin", NULL, &admin },
+    { "chn.coord", "CHN", "coordinator", NULL, &chn_coord },
+    { "bra.coord", "BRA", "coordinator", NULL, &bra_coord },
+    { "chn.fp", "CHN", "focal_point", NULL, &chn_fp },
+};
+static const struct test_world world = { "api_groups", PASSWORD, 0, TEST_TABLE(orgs),
+                                         TEST_TABLE(users) };
+
 static int setup(void **state)
 {
     (void)state;
-    char *store = test_init_store("api_groups");
-    const char *orgs[][3] = { { "DPO", "un_entity", "Department of Peace Operations" },
-                              { "CHN", "member_state", "China" },
-                              { "BRA", "member_state", "Brazil" },
-                              { "IDN", "member_state", "Indonesia" },
-                              { "RWA", "member_state", "Rwanda" } };
-    for (size_t i = 0; i < sizeof orgs / sizeof orgs[0]; i++)
-        test_add_org(store, orgs[i][0], orgs[i][1], orgs[i][2]);
-    const char *users[][3] = { { "secretariat", "DPO", "admin" },
-                               { "chn.coord", "CHN", "coordinator" },
-                               { "bra.coord", "BRA", "coordinator" },
-                               { "chn.fp", "CHN", "focal_point" } };
-    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
-        test_add_user(store, users[i][0], users[i][1], users[i][2], PASSWORD);
-    test_server_start(&server, store, NULL);
-    free(store);
-    test_sign_in(server.port, "secretariat", PASSWORD, &admin, NULL);
-    test_sign_in(server.port, "chn.coord", PASSWORD, &chn_coord, NULL);
-    test_sign_in(server.port, "bra.coord", PASSWORD, &bra_coord, NULL);
-    test_sign_in(server.port, "chn.fp", PASSWORD, &chn_fp, NULL);
+    free(test_world_serve(&world, &server, NULL));
     return 0;
 }
 
@@ -233,8 +225,8 @@ static void api_groups_list_pages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(api_groups_lifecycle),
-        cmocka_unit_test(api_groups_list_pages),
+        BH_TEST("api/groups-lifecycle", api_groups_lifecycle),
+        BH_TEST("api/groups-list-pages", api_groups_list_pages),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -278,12 +278,12 @@ static void http_per_ip_limit_below_max(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(http_non_utf8_request_refused),
-        cmocka_unit_test(http_utf8_query_accepted),
-        cmocka_unit_test(http_non_utf8_header_quoted_cleanly),
-        cmocka_unit_test(http_bad_token_refused_before_body),
-        cmocka_unit_test(http_per_ip_connection_limit),
-        cmocka_unit_test(http_per_ip_limit_below_max),
+        BH_TEST("http/non-utf8-request-refused", http_non_utf8_request_refused),
+        BH_TEST("http/utf8-query-accepted", http_utf8_query_accepted),
+        BH_TEST("http/non-utf8-header-quoted-cleanly", http_non_utf8_header_quoted_cleanly),
+        BH_TEST("http/bad-token-refused-before-body", http_bad_token_refused_before_body),
+        BH_TEST("http/per-ip-connection-limit", http_per_ip_connection_limit),
+        BH_TEST("http/per-ip-limit-below-max", http_per_ip_limit_below_max),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

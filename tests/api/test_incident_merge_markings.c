@@ -7,6 +7,7 @@
  * everything) holds the duplicate's source afterwards. Expectations are written by hand from
  * docs/sharing.md, "Merging records". */
 #include "api_helpers.h"
+#include "world.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,32 +40,23 @@ static long long make_group(const char *name, const char *members)
     return id;
 }
 
+static const char *const orgs[] = { "DPO", "BRA", "FRA" };
+static const struct test_user users[] = {
+    { "secretariat", "DPO", "admin", "MINUSMA", &admin },
+    { "bra.rep", "BRA", "reporter", NULL, &bra_rep },
+    { "bra.coord", "BRA", "coordinator", NULL, &bra_coord },
+    { "bra.end", "BRA", "endorser", "MINUSMA", &bra_end },
+    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp },
+    { "fra.rep", "FRA", "reporter", NULL, &fra_rep },
+    { "fra.end", "FRA", "endorser", "MINUSMA", &fra_end },
+};
+static const struct test_world world = { "api_incident_merge_markings", PASSWORD, 0,
+                                         TEST_TABLE(orgs), TEST_TABLE(users) };
+
 static int setup(void **state)
 {
     (void)state;
-    store = test_init_store("api_incident_merge_markings");
-    test_add_org(store, "DPO", "un_entity", "Department of Peace Operations");
-    test_add_org(store, "BRA", "member_state", "Brazil");
-    test_add_org(store, "FRA", "member_state", "France");
-    const char *users[][4] = {
-        { "secretariat", "DPO", "admin", "MINUSMA" }, { "bra.rep", "BRA", "reporter", NULL },
-        { "bra.coord", "BRA", "coordinator", NULL },  { "bra.end", "BRA", "endorser", "MINUSMA" },
-        { "bra.fp", "BRA", "focal_point", NULL },     { "fra.rep", "FRA", "reporter", NULL },
-        { "fra.end", "FRA", "endorser", "MINUSMA" },
-    };
-    struct test_session *s[] = {
-        &admin, &bra_rep, &bra_coord, &bra_end, &bra_fp, &fra_rep, &fra_end
-    };
-    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
-        test_add_user(store, users[i][0], users[i][1], users[i][2], PASSWORD);
-        if (users[i][3])
-            test_cli_ok(store, NULL,
-                        (const char *[]){ "user", "missions", users[i][0], users[i][3], NULL },
-                        NULL);
-    }
-    test_server_start(&server, store, NULL);
-    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
-        test_sign_in(server.port, users[i][0], PASSWORD, s[i], NULL);
+    store = test_world_serve(&world, &server, NULL);
     g1 = make_group("Brazil and France", "[\"FRA\"]");
     g2 = make_group("Brazil alone", "[]");
     return 0;
@@ -266,8 +258,8 @@ static void merge_audiences(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(merge_markings_5x5),
-        cmocka_unit_test(merge_audiences),
+        BH_TEST("merge/markings-5x5", merge_markings_5x5),
+        BH_TEST("merge/audiences", merge_audiences),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,6 +6,7 @@
  * likely duplicates and merging, linked casualty records as the embargo allows, and the
  * missions of a user (PUT, the user JSON, the session). */
 #include "api_helpers.h"
+#include "world.h"
 
 #include "base/timeutil.h"
 #include "db/db.h"
@@ -22,38 +23,25 @@ static struct db *db; /* read-only, for row counts */
 static struct test_session admin, fra_rep, fra_end, fra_officer, fra_analyst, bra_fp, bra_end,
     car_end;
 
+static const char *const orgs[] = { "DPO", "FRA", "BRA" };
+static const struct test_user users[] = {
+    { "secretariat", "DPO", "admin", NULL, &admin },
+    { "fra.rep", "FRA", "reporter", NULL, &fra_rep },
+    { "fra.end", "FRA", "endorser", "MINUSMA", &fra_end },
+    { "fra.officer", "FRA", "endorser", "MINUSMA,MINUSCA", &fra_officer },
+    { "fra.analyst", "FRA", "analyst", NULL, &fra_analyst },
+    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp },
+    { "bra.end", "BRA", "endorser", "MINUSMA", &bra_end },
+    { "car.end", "BRA", "endorser", "MINUSCA", &car_end },
+};
+static const struct test_world world = { "api_incidents", PASSWORD, 0, TEST_TABLE(orgs),
+                                         TEST_TABLE(users) };
+
 static int setup(void **state)
 {
     (void)state;
-    store = test_init_store("api_incidents");
-    const char *orgs[][3] = { { "DPO", "un_entity", "Department of Peace Operations" },
-                              { "FRA", "member_state", "France" },
-                              { "BRA", "member_state", "Brazil" } };
-    for (size_t i = 0; i < sizeof orgs / sizeof orgs[0]; i++)
-        test_add_org(store, orgs[i][0], orgs[i][1], orgs[i][2]);
-    const char *users[][4] = {
-        { "secretariat", "DPO", "admin", NULL },
-        { "fra.rep", "FRA", "reporter", NULL },
-        { "fra.end", "FRA", "endorser", "MINUSMA" },
-        { "fra.officer", "FRA", "endorser", "MINUSMA,MINUSCA" },
-        { "fra.analyst", "FRA", "analyst", NULL },
-        { "bra.fp", "BRA", "focal_point", NULL },
-        { "bra.end", "BRA", "endorser", "MINUSMA" },
-        { "car.end", "BRA", "endorser", "MINUSCA" },
-    };
-    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
-        test_add_user(store, users[i][0], users[i][1], users[i][2], PASSWORD);
-        if (users[i][3])
-            test_cli_ok(store, NULL,
-                        (const char *[]){ "user", "missions", users[i][0], users[i][3], NULL },
-                        NULL);
-    }
-    test_server_start(&server, store, NULL);
+    store = test_world_serve(&world, &server, NULL);
     db = test_db_open(store, DB_OPEN_READONLY);
-    struct test_session *s[] = { &admin,       &fra_rep, &fra_end, &fra_officer,
-                                 &fra_analyst, &bra_fp,  &bra_end, &car_end };
-    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
-        test_sign_in(server.port, users[i][0], PASSWORD, s[i], NULL);
     return 0;
 }
 
@@ -373,6 +361,8 @@ static void api_incidents_workflow(void **state)
     test_call(server.port, headers, "PATCH", path, "{\"place_name\":\"Menaka\"}", &r);
     assert_problem(&r, 412, "If-Match");
     assert_contains(r.body, "\"title\":\"Precondition Failed\"");
+    /* Its code is the table's 412 row, not CONFLICT (409). */
+    assert_contains(r.body, "\"code\":\"PRECONDITION\"");
     test_response_free(&r);
     snprintf(headers, sizeof headers, "%sIf-Match: W/\"abc\"\r\n", fra_rep.headers);
     test_call(server.port, headers, "PATCH", path, "{\"place_name\":\"Menaka\"}", &r);
@@ -604,9 +594,11 @@ static void api_user_missions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(api_incidents_create),     cmocka_unit_test(api_incidents_workflow),
-        cmocka_unit_test(api_incidents_duplicates), cmocka_unit_test(api_incidents_casualty_links),
-        cmocka_unit_test(api_user_missions),
+        BH_TEST("api/incidents-create", api_incidents_create),
+        BH_TEST("api/incidents-workflow", api_incidents_workflow),
+        BH_TEST("api/incidents-duplicates", api_incidents_duplicates),
+        BH_TEST("api/incidents-casualty-links", api_incidents_casualty_links),
+        BH_TEST("api/user-missions", api_user_missions),
     };
     return cmocka_run_group_tests_name("api/incidents", tests, setup, teardown);
 }

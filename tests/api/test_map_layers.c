@@ -5,6 +5,7 @@
  * bad one. The rows are written into the store before the server starts, straight through
  * incident_store_insert() and event_store_upsert(). */
 #include "api_helpers.h"
+#include "world.h"
 
 #include "db/db.h"
 #include "event/event.h"
@@ -18,12 +19,6 @@
 
 static struct test_server server;
 static struct test_session admin, fra, bra, reporter;
-
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
 
 /* Incidents, newest first: a Gao cluster (FRA's, one of them BRA's AMBER+STRICT), Juba. */
 static const struct {
@@ -98,24 +93,24 @@ static void fill(const char *store)
     db_close(db);
 }
 
+static const char *const orgs[] = { "DPO", "FRA", "BRA" };
+static const struct test_user users[] = {
+    { "secretariat", "DPO", "admin", NULL, &admin },
+    { "fra.analyst", "FRA", "analyst", NULL, &fra },
+    { "bra.analyst", "BRA", "analyst", NULL, &bra },
+    { "fra.reporter", "FRA", "reporter", NULL, &reporter },
+};
+static const struct test_world world = { "api_map_layers", PASSWORD, 0, TEST_TABLE(orgs),
+                                         TEST_TABLE(users) };
+
 static int setup(void **state)
 {
     (void)state;
-    char *store = test_init_store("api_map_layers");
-    test_add_org(store, "DPO", "un_entity", "Department of Peace Operations");
-    test_add_org(store, "FRA", "member_state", "France");
-    test_add_org(store, "BRA", "member_state", "Brazil");
-    test_add_user(store, "secretariat", "DPO", "admin", PASSWORD);
-    test_add_user(store, "fra.analyst", "FRA", "analyst", PASSWORD);
-    test_add_user(store, "bra.analyst", "BRA", "analyst", PASSWORD);
-    test_add_user(store, "fra.reporter", "FRA", "reporter", PASSWORD);
+    char *store = test_world_store(&world);
     fill(store);
     test_server_start(&server, store, NULL);
     free(store);
-    test_sign_in(server.port, "secretariat", PASSWORD, &admin, NULL);
-    test_sign_in(server.port, "fra.analyst", PASSWORD, &fra, NULL);
-    test_sign_in(server.port, "bra.analyst", PASSWORD, &bra, NULL);
-    test_sign_in(server.port, "fra.reporter", PASSWORD, &reporter, NULL);
+    test_world_sign_in(&world, server.port);
     return 0;
 }
 
@@ -412,9 +407,12 @@ static void api_map_layers_files(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(api_map_layers_access),  cmocka_unit_test(api_map_layers_list),
-        cmocka_unit_test(api_map_layers_pages),   cmocka_unit_test(api_map_layers_bad),
-        cmocka_unit_test(api_map_layers_sharing), cmocka_unit_test(api_map_layers_files),
+        BH_TEST("api/map-layers-access", api_map_layers_access),
+        BH_TEST("api/map-layers-list", api_map_layers_list),
+        BH_TEST("api/map-layers-pages", api_map_layers_pages),
+        BH_TEST("api/map-layers-bad", api_map_layers_bad),
+        BH_TEST("api/map-layers-sharing", api_map_layers_sharing),
+        BH_TEST("api/map-layers-files", api_map_layers_files),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -317,14 +317,14 @@ static void missing_route_fails(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_route_documented),
-        cmocka_unit_test(no_extra_operations),
-        cmocka_unit_test(version),
-        cmocka_unit_test(operations_match_table),
-        cmocka_unit_test(refs_resolve),
-        cmocka_unit_test(components),
-        cmocka_unit_test(served_is_docs_file),
-        cmocka_unit_test(missing_route_fails),
+        BH_TEST("openapi/every-route-documented", every_route_documented),
+        BH_TEST("openapi/no-undocumented-extras", no_extra_operations),
+        BH_TEST("openapi/version", version),
+        BH_TEST("openapi/operations-match-table", operations_match_table),
+        BH_TEST("openapi/refs-resolve", refs_resolve),
+        BH_TEST("openapi/components", components),
+        BH_TEST("openapi/served-is-docs-file", served_is_docs_file),
+        BH_TEST("openapi/missing-route-fails", missing_route_fails),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -220,9 +220,9 @@ static void api_orgs_create(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(api_orgs_list),
-        cmocka_unit_test(api_orgs_get),
-        cmocka_unit_test(api_orgs_create),
+        BH_TEST("api/orgs-list", api_orgs_list),
+        BH_TEST("api/orgs-get", api_orgs_get),
+        BH_TEST("api/orgs-create", api_orgs_create),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

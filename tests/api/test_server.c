@@ -234,18 +234,18 @@ static void api_port_in_use(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(api_healthz),
-        cmocka_unit_test(api_version),
-        cmocka_unit_test(api_not_found_problem_json),
-        cmocka_unit_test(api_body_too_large_413),
-        cmocka_unit_test(api_method_not_allowed),
-        cmocka_unit_test(api_security_headers),
-        cmocka_unit_test(api_head_request),
-        cmocka_unit_test(api_access_log),
-        cmocka_unit_test(api_sigterm_clean_shutdown),
-        cmocka_unit_test(api_sigint_clean_shutdown),
-        cmocka_unit_test(api_port_in_use),
-        cmocka_unit_test(api_map_tile_url),
+        BH_TEST("api/healthz", api_healthz),
+        BH_TEST("api/version", api_version),
+        BH_TEST("api/not-found-problem-json", api_not_found_problem_json),
+        BH_TEST("api/body-too-large-413", api_body_too_large_413),
+        BH_TEST("api/method-not-allowed", api_method_not_allowed),
+        BH_TEST("api/security-headers", api_security_headers),
+        BH_TEST("api/head-request", api_head_request),
+        BH_TEST("api/access-log", api_access_log),
+        BH_TEST("api/sigterm-clean-shutdown", api_sigterm_clean_shutdown),
+        BH_TEST("api/sigint-clean-shutdown", api_sigint_clean_shutdown),
+        BH_TEST("api/port-in-use", api_port_in_use),
+        BH_TEST("api/map-tile-url", api_map_tile_url),
     };
     return cmocka_run_group_tests(tests, setup_server, teardown_server);
 }

@@ -429,12 +429,12 @@ static void api_session_throttled(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(api_session_sign_in),
-        cmocka_unit_test(api_session_wrong_credentials),
-        cmocka_unit_test(api_session_csrf_and_sign_out),
-        cmocka_unit_test(api_tokens_own),
-        cmocka_unit_test(api_users_admin),
-        cmocka_unit_test(api_session_throttled),
+        BH_TEST("api/session-sign-in", api_session_sign_in),
+        BH_TEST("api/session-wrong-credentials", api_session_wrong_credentials),
+        BH_TEST("api/session-csrf-and-sign-out", api_session_csrf_and_sign_out),
+        BH_TEST("api/tokens-own", api_tokens_own),
+        BH_TEST("api/users-admin", api_users_admin),
+        BH_TEST("api/session-throttled", api_session_throttled),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,6 +7,7 @@
  *     about another organization's embargoed casualty or AMBER+STRICT report;
  *   - an auditor counts in the public statistics what an anonymous reader counts. */
 #include "api_helpers.h"
+#include "world.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -19,35 +20,24 @@ static struct test_server server;
 static struct test_session admin, chn_coord, chn_fp, bra_fp, bra_end, fra_analyst, fra_auditor,
     bra_auditor;
 
+static const char *const orgs[] = { "DPO", "CHN", "BRA", "FRA" };
+static const struct test_user users[] = {
+    { "secretariat", "DPO", "admin", NULL, &admin },
+    { "chn.coord", "CHN", "coordinator", NULL, &chn_coord },
+    { "chn.fp", "CHN", "focal_point", NULL, &chn_fp },
+    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp },
+    { "bra.end", "BRA", "endorser", "MINUSMA", &bra_end },
+    { "fra.analyst", "FRA", "analyst", NULL, &fra_analyst },
+    { "fra.auditor", "FRA", "auditor", NULL, &fra_auditor },
+    { "bra.auditor", "BRA", "auditor", NULL, &bra_auditor },
+};
+static const struct test_world world = { "api_sharing_audience", PASSWORD, 0, TEST_TABLE(orgs),
+                                         TEST_TABLE(users) };
+
 static int setup(void **state)
 {
     (void)state;
-    char *store = test_init_store("api_sharing_audience");
-    const char *orgs[][3] = { { "DPO", "un_entity", "Department of Peace Operations" },
-                              { "CHN", "member_state", "China" },
-                              { "BRA", "member_state", "Brazil" },
-                              { "FRA", "member_state", "France" } };
-    for (size_t i = 0; i < sizeof orgs / sizeof orgs[0]; i++)
-        test_add_org(store, orgs[i][0], orgs[i][1], orgs[i][2]);
-    const char *users[][4] = {
-        { "secretariat", "DPO", "admin", NULL },     { "chn.coord", "CHN", "coordinator", NULL },
-        { "chn.fp", "CHN", "focal_point", NULL },    { "bra.fp", "BRA", "focal_point", NULL },
-        { "bra.end", "BRA", "endorser", "MINUSMA" }, { "fra.analyst", "FRA", "analyst", NULL },
-        { "fra.auditor", "FRA", "auditor", NULL },   { "bra.auditor", "BRA", "auditor", NULL },
-    };
-    struct test_session *s[] = { &admin,   &chn_coord,   &chn_fp,      &bra_fp,
-                                 &bra_end, &fra_analyst, &fra_auditor, &bra_auditor };
-    for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
-        test_add_user(store, users[i][0], users[i][1], users[i][2], PASSWORD);
-        if (users[i][3])
-            test_cli_ok(store, NULL,
-                        (const char *[]){ "user", "missions", users[i][0], users[i][3], NULL },
-                        NULL);
-    }
-    test_server_start(&server, store, NULL);
-    free(store);
-    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
-        test_sign_in(server.port, users[i][0], PASSWORD, s[i], NULL);
+    free(test_world_serve(&world, &server, NULL));
     return 0;
 }
 
@@ -249,9 +239,9 @@ static void api_sharing_audience_auditor_stats(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(api_sharing_audience_group_edits),
-        cmocka_unit_test(api_sharing_audience_audit_reads),
-        cmocka_unit_test(api_sharing_audience_auditor_stats),
+        BH_TEST("api/sharing-audience-group-edits", api_sharing_audience_group_edits),
+        BH_TEST("api/sharing-audience-audit-reads", api_sharing_audience_audit_reads),
+        BH_TEST("api/sharing-audience-auditor-stats", api_sharing_audience_auditor_stats),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

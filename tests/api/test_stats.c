@@ -3,6 +3,7 @@
  * never a record the caller could not read; the JSON and CSV replies; bad parameters named;
  * the ETag. */
 #include "api_helpers.h"
+#include "world.h"
 
 #include "db/db.h"
 
@@ -17,16 +18,19 @@ static struct test_session fra_fp, bra_fp, fra_auditor;
 
 /* Three released TLP:CLEAR UN records (owner DPO), a released TLP:GREEN record of FRA, and an
  * embargoed TLP:CLEAR record of FRA. */
+static const char *const orgs[] = { "DPO", "FRA", "BRA" };
+static const struct test_user users[] = {
+    { "fra.fp", "FRA", "focal_point", NULL, &fra_fp },
+    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp },
+    { "fra.auditor", "FRA", "auditor", NULL, &fra_auditor },
+};
+static const struct test_world world = { "api_stats", PASSWORD, 0, TEST_TABLE(orgs),
+                                         TEST_TABLE(users) };
+
 static int setup(void **state)
 {
     (void)state;
-    char *store = test_init_store("api_stats");
-    test_add_org(store, "DPO", "un_entity", "Department of Peace Operations");
-    test_add_org(store, "FRA", "member_state", "France");
-    test_add_org(store, "BRA", "member_state", "Brazil");
-    test_add_user(store, "fra.fp", "FRA", "focal_point", PASSWORD);
-    test_add_user(store, "bra.fp", "BRA", "focal_point", PASSWORD);
-    test_add_user(store, "fra.auditor", "FRA", "auditor", PASSWORD);
+    char *store = test_world_store(&world);
     struct db *h = test_db_open(store, 0);
     test_exec(h, "INSERT INTO casualty (id, casualty_id, incident_date, mission, casualty_type, "
                  "gender, nationality, nationality_iso3, personnel_type, incident_type, "
@@ -50,9 +54,7 @@ static int setup(void **state)
     db_close(h);
     test_server_start(&server, store, NULL);
     free(store);
-    test_sign_in(server.port, "fra.fp", PASSWORD, &fra_fp, NULL);
-    test_sign_in(server.port, "bra.fp", PASSWORD, &bra_fp, NULL);
-    test_sign_in(server.port, "fra.auditor", PASSWORD, &fra_auditor, NULL);
+    test_world_sign_in(&world, server.port);
     return 0;
 }
 
@@ -175,10 +177,10 @@ static void api_stats_bad_parameters(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(api_stats_public),
-        cmocka_unit_test(api_stats_visibility),
-        cmocka_unit_test(api_stats_csv),
-        cmocka_unit_test(api_stats_bad_parameters),
+        BH_TEST("api/stats-public", api_stats_public),
+        BH_TEST("api/stats-visibility", api_stats_visibility),
+        BH_TEST("api/stats-csv", api_stats_csv),
+        BH_TEST("api/stats-bad-parameters", api_stats_bad_parameters),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -121,9 +121,9 @@ static void taxonomy_signed_in_same(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(taxonomy_public),
-        cmocka_unit_test(taxonomy_cacheable),
-        cmocka_unit_test(taxonomy_signed_in_same),
+        BH_TEST("api/taxonomy-public", taxonomy_public),
+        BH_TEST("api/taxonomy-cacheable", taxonomy_cacheable),
+        BH_TEST("api/taxonomy-signed-in-same", taxonomy_signed_in_same),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

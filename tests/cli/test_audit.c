@@ -241,10 +241,14 @@ static void usage(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(verify_intact),      cmocka_unit_test(verify_empty),
-        cmocka_unit_test(verify_changed_row), cmocka_unit_test(triggers_block_shell),
-        cmocka_unit_test(verify_deleted_row), cmocka_unit_test(verify_swapped_rows),
-        cmocka_unit_test(list_entries),       cmocka_unit_test(usage),
+        BH_TEST("cli/audit-verify-intact", verify_intact),
+        BH_TEST("cli/audit-verify-empty", verify_empty),
+        BH_TEST("cli/audit-verify-changed-row", verify_changed_row),
+        BH_TEST("cli/audit-triggers-block-sqlite3", triggers_block_shell),
+        BH_TEST("cli/audit-verify-deleted-row", verify_deleted_row),
+        BH_TEST("cli/audit-verify-swapped-rows", verify_swapped_rows),
+        BH_TEST("cli/audit-list", list_entries),
+        BH_TEST("cli/audit-usage", usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

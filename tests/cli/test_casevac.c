@@ -11,12 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 /* A casualty of `who` in `mission` on `date` with the timeline `json`. */
 static void timeline(struct db *db, const struct principal *who, const char *mission,
                      const char *date, const char *json)
@@ -148,8 +142,8 @@ static void cli_casevac_summary_mistakes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cli_casevac_summary),
-        cmocka_unit_test(cli_casevac_summary_mistakes),
+        BH_TEST("cli/casevac-summary", cli_casevac_summary),
+        BH_TEST("cli/casevac-summary-mistakes", cli_casevac_summary_mistakes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -258,17 +258,17 @@ static void cli_serve_missing_store(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cli_version),
-        cmocka_unit_test(cli_help_lists_commands),
-        cmocka_unit_test(cli_unknown_command),
-        cmocka_unit_test(cli_unknown_option),
-        cmocka_unit_test(cli_config_precedence),
-        cmocka_unit_test(cli_config_masks_secrets),
-        cmocka_unit_test(cli_config_bad_values),
-        cmocka_unit_test(cli_init_creates_then_up_to_date),
-        cmocka_unit_test(cli_init_refuses_bad_stores),
-        cmocka_unit_test(cli_init_bad_iso_codes_leaves_nothing),
-        cmocka_unit_test(cli_serve_missing_store),
+        BH_TEST("cli/version", cli_version),
+        BH_TEST("cli/help-lists-commands", cli_help_lists_commands),
+        BH_TEST("cli/unknown-command", cli_unknown_command),
+        BH_TEST("cli/unknown-option", cli_unknown_option),
+        BH_TEST("cli/config-precedence", cli_config_precedence),
+        BH_TEST("cli/config-masks-secrets", cli_config_masks_secrets),
+        BH_TEST("cli/config-bad-values", cli_config_bad_values),
+        BH_TEST("cli/init-creates-then-up-to-date", cli_init_creates_then_up_to_date),
+        BH_TEST("cli/init-refuses-bad-stores", cli_init_refuses_bad_stores),
+        BH_TEST("cli/init-bad-iso-codes-leaves-nothing", cli_init_bad_iso_codes_leaves_nothing),
+        BH_TEST("cli/serve-missing-store", cli_serve_missing_store),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

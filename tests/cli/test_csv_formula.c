@@ -276,9 +276,9 @@ static void cli_import_incidents_leap_second(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cli_csv_formula_casualty_round_trip),
-        cmocka_unit_test(cli_csv_formula_incident_round_trip),
-        cmocka_unit_test(cli_import_incidents_leap_second),
+        BH_TEST("cli/csv-formula-casualty-round-trip", cli_csv_formula_casualty_round_trip),
+        BH_TEST("cli/csv-formula-incident-round-trip", cli_csv_formula_incident_round_trip),
+        BH_TEST("cli/import-incidents-leap-second", cli_import_incidents_leap_second),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

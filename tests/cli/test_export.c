@@ -176,9 +176,9 @@ static void cli_export_casualties_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cli_export_casualties_formats),
-        cmocka_unit_test(cli_export_casualties_published),
-        cmocka_unit_test(cli_export_casualties_errors),
+        BH_TEST("cli/export-casualties-formats", cli_export_casualties_formats),
+        BH_TEST("cli/export-casualties-published", cli_export_casualties_published),
+        BH_TEST("cli/export-casualties-errors", cli_export_casualties_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

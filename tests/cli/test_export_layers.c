@@ -13,12 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 /* FRA's incidents around Gao and Juba, one of them RED, one CLEAR; and one UCDP event. */
 static char *small_store(const char *name)
 {
@@ -221,9 +215,9 @@ static void cli_export_layers_mistakes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cli_export_layers_formats),
-        cmocka_unit_test(cli_export_layers_output),
-        cmocka_unit_test(cli_export_layers_mistakes),
+        BH_TEST("cli/export-layers-formats", cli_export_layers_formats),
+        BH_TEST("cli/export-layers-output", cli_export_layers_output),
+        BH_TEST("cli/export-layers-mistakes", cli_export_layers_mistakes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

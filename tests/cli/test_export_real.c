@@ -137,7 +137,7 @@ static void cli_export_round_trip_real(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cli_export_round_trip_real),
+        BH_TEST("cli/export-round-trip-real", cli_export_round_trip_real),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -404,9 +404,12 @@ static void import_deployments(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(import_real_file), cmocka_unit_test(import_again_and_modified),
-        cmocka_unit_test(import_bad_input), cmocka_unit_test(import_stdin),
-        cmocka_unit_test(import_progress),  cmocka_unit_test(import_deployments),
+        BH_TEST("cli/import-un-real-file", import_real_file),
+        BH_TEST("cli/import-un-idempotent-and-modified", import_again_and_modified),
+        BH_TEST("cli/import-bad-input", import_bad_input),
+        BH_TEST("cli/import-stdin", import_stdin),
+        BH_TEST("cli/import-progress-on-terminal", import_progress),
+        BH_TEST("cli/import-deployments-real-files", import_deployments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -395,13 +395,13 @@ static void events_marking(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(ucdp_csv_matches_geojson),
-        cmocka_unit_test(ucdp_bad_rows),
-        cmocka_unit_test(ucdp_not_ged),
-        cmocka_unit_test(acled_dyadic_monadic),
-        cmocka_unit_test(acled_bad_rows),
-        cmocka_unit_test(acled_monadic_bad_row),
-        cmocka_unit_test(events_marking),
+        BH_TEST("cli/import-ucdp-csv-matches-geojson", ucdp_csv_matches_geojson),
+        BH_TEST("cli/import-ucdp-bad-rows", ucdp_bad_rows),
+        BH_TEST("cli/import-ucdp-not-ged", ucdp_not_ged),
+        BH_TEST("cli/import-acled-dyadic-monadic", acled_dyadic_monadic),
+        BH_TEST("cli/import-acled-bad-rows", acled_bad_rows),
+        BH_TEST("cli/import-acled-monadic-bad-row", acled_monadic_bad_row),
+        BH_TEST("cli/import-events-marking", events_marking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

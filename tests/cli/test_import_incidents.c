@@ -344,11 +344,11 @@ static void cli_demo_make_run(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cli_import_incidents_csv),
-        cmocka_unit_test(cli_import_incidents_geojson),
-        cmocka_unit_test(cli_import_incidents_bad),
-        cmocka_unit_test(cli_import_incidents_roundtrip),
-        cmocka_unit_test(cli_demo_make_run),
+        BH_TEST("cli/import-incidents-csv", cli_import_incidents_csv),
+        BH_TEST("cli/import-incidents-geojson", cli_import_incidents_geojson),
+        BH_TEST("cli/import-incidents-bad", cli_import_incidents_bad),
+        BH_TEST("cli/import-incidents-roundtrip", cli_import_incidents_roundtrip),
+        BH_TEST("cli/demo-make-run", cli_demo_make_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -128,7 +128,7 @@ static void ucdp_real_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(ucdp_real_file),
+        BH_TEST("cli/import-ucdp-real-file", ucdp_real_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

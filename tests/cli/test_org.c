@@ -168,10 +168,10 @@ static void cli_org_seed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cli_org_add_list),
-        cmocka_unit_test(cli_org_add_errors),
-        cmocka_unit_test(cli_org_help),
-        cmocka_unit_test(cli_org_seed),
+        BH_TEST("cli/org-add-list", cli_org_add_list),
+        BH_TEST("cli/org-add-errors", cli_org_add_errors),
+        BH_TEST("cli/org-help", cli_org_help),
+        BH_TEST("cli/org-seed", cli_org_seed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,9 +140,9 @@ static void cli_stats_casualties_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cli_stats_casualties_formats),
-        cmocka_unit_test(cli_stats_casualties_published),
-        cmocka_unit_test(cli_stats_casualties_errors),
+        BH_TEST("cli/stats-casualties-formats", cli_stats_casualties_formats),
+        BH_TEST("cli/stats-casualties-published", cli_stats_casualties_published),
+        BH_TEST("cli/stats-casualties-errors", cli_stats_casualties_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -197,7 +197,7 @@ static void cli_stats_casualties_real_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cli_stats_casualties_real_file),
+        BH_TEST("cli/stats-casualties-real-file", cli_stats_casualties_real_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -251,10 +251,10 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cli_user_add_password_stdin),
-        cmocka_unit_test(cli_user_bad_input),
-        cmocka_unit_test(cli_user_passwd_disable_enable),
-        cmocka_unit_test(cli_token_create_last_line),
+        BH_TEST("cli/user-add-password-stdin", cli_user_add_password_stdin),
+        BH_TEST("cli/user-bad-input", cli_user_bad_input),
+        BH_TEST("cli/user-passwd-disable-enable", cli_user_passwd_disable_enable),
+        BH_TEST("cli/token-create-last-line", cli_token_create_last_line),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

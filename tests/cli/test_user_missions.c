@@ -76,7 +76,7 @@ static void cli_user_missions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(cli_user_missions),
+        BH_TEST("cli/user-missions", cli_user_missions),
     };
     return cmocka_run_group_tests_name("cli/user_missions", tests, NULL, NULL);
 }

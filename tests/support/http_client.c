@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -145,6 +146,31 @@ static void send_all(int fd, const char *data, size_t len)
     }
 }
 
+/* Decodes a chunked body in place (a streamed reply: the server's files). A body without its
+ * last, empty chunk was cut off: the test fails rather than read a short file as whole. */
+static void dechunk(struct test_response *resp)
+{
+    const char *in = resp->body, *stop = resp->body + resp->body_len;
+    size_t out = 0;
+    for (;;) {
+        char *line_end;
+        unsigned long n = strtoul(in, &line_end, 16);
+        const char *data = strstr(line_end, "\r\n");
+        if (line_end == in || !data || data > stop)
+            fail_msg("chunked reply cut off after %zu bytes (no last chunk)", out);
+        data += 2;
+        if (n == 0)
+            break;
+        if ((size_t)(stop - data) < n + 2)
+            fail_msg("chunked reply cut off inside a chunk after %zu bytes", out);
+        memmove(resp->body + out, data, n);
+        out += n;
+        in = data + n + 2;
+    }
+    resp->body_len = out;
+    resp->body[out] = '\0';
+}
+
 void test_http(int port, const char *method, const char *path, const char *headers,
                const char *body, size_t body_len, struct test_response *resp)
 {
@@ -198,6 +224,9 @@ void test_http(int port, const char *method, const char *path, const char *heade
     memcpy(resp->body, end + 4, resp->body_len);
     resp->body[resp->body_len] = '\0';
     free(raw);
+    const char *te = test_response_header(resp, "transfer-encoding");
+    if (te && strcasecmp(te, "chunked") == 0)
+        dechunk(resp);
 }
 
 const char *test_response_header(const struct test_response *resp, const char *name)

@@ -1,6 +1,9 @@
 #include "support.h"
 
+#include "account/account.h"
+#include "account/missions.h"
 #include "audit/audit.h"
+#include "base/err.h"
 #include "db/db.h"
 #include "db/migrate.h"
 
@@ -22,6 +25,13 @@ void test_fail_at(const char *file, int line, const char *fmt, ...)
     va_end(ap);
     print_error("ERROR: %s\n", msg);
     _fail(file, line);
+}
+
+void test_must(int rc, const struct bh_error *err, const char *what, const char *file, int line)
+{
+    if (rc)
+        test_fail_at(file, line, "%s: %s (%s, field %s)", what, err->message, bh_errname(rc),
+                     err->field);
 }
 
 static void remove_tree(const char *path)
@@ -505,4 +515,33 @@ int64_t test_store_int(const char *path, const char *sql)
     int64_t v = test_query_int(db, sql);
     db_close(db);
     return v;
+}
+
+void test_principal(struct principal *p, int64_t account_id, int64_t org_id, const char *org_code,
+                    enum role role, const char *username_fmt, ...)
+{
+    memset(p, 0, sizeof *p);
+    p->account_id = account_id;
+    p->org_id = org_id;
+    p->role = role;
+    va_list ap;
+    va_start(ap, username_fmt);
+    vsnprintf(p->username, sizeof p->username, username_fmt, ap);
+    va_end(ap);
+    snprintf(p->org_code, sizeof p->org_code, "%s", org_code);
+}
+
+void test_user_principal(struct db *db, const char *username, int64_t org_id, const char *org_code,
+                         enum role role, const char *mission, const char *password,
+                         struct principal *p)
+{
+    struct bh_error err;
+    struct principal cli;
+    principal_cli(&cli);
+    struct account_user u;
+    must(account_user_add(db, &cli, username, NULL, org_code, role, password, &u, &err), &err,
+         username);
+    test_principal(p, u.id, org_id, org_code, role, "%s", username);
+    if (mission)
+        must(account_missions_set(db, &cli, username, &mission, 1, NULL, &err), &err, "missions");
 }

@@ -16,6 +16,8 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "account/role.h"
+
 /* The exit status CTest reads as "skipped" (SKIP_RETURN_CODE in tests/CMakeLists.txt). */
 #define TEST_SKIP 77
 
@@ -42,6 +44,28 @@ void test_fail_at(const char *file, int line, const char *fmt, ...)
         if (!s_ || strncmp(s_, prefix_, strlen(prefix_)) != 0)                                \
             fail_msg("expected to start with \"%s\", got:\n%s", prefix_, s_ ? s_ : "(null)"); \
     } while (0)
+
+/* A test's stable name (`casualty/import-quirk-m49-float`, docs/architecture.md "Tests") and
+ * its function, as one row of cmocka's table: cmocka prints the name on every RUN, OK and
+ * FAILED line, so a failure names what broke rather than a C identifier. */
+#define BH_TEST(path, fn)                                                            \
+    {                                                                                \
+        .name = (path), .test_func = (fn), .setup_func = NULL, .teardown_func = NULL \
+    }
+
+/* The same with a setup and a teardown run around this one test. */
+#define BH_TEST_SETUP_TEARDOWN(path, fn, setup, teardown)                                     \
+    {                                                                                         \
+        .name = (path), .test_func = (fn), .setup_func = (setup), .teardown_func = (teardown) \
+    }
+
+struct bh_error;
+
+/* Fails unless `rc` is 0: a step the test builds on (making a user, a record) went wrong, so
+ * nothing after it means anything. Prints `what`, the error's message, its code's name and
+ * its field, at the caller's line. */
+#define must(rc, err, what) test_must((rc), (err), (what), __FILE__, __LINE__)
+void test_must(int rc, const struct bh_error *err, const char *what, const char *file, int line);
 
 /* A fresh, empty directory for one test, under the build tree: BH_TEST_TMP/<name>.
  * Returned string is static to the call and overwritten by the next call. */
@@ -171,6 +195,20 @@ void test_exec(struct db *db, const char *sql);
 /* Runs `sql` on a store and returns the first column of the first row (-1 when there is no
  * row); fails the test, printing SQLite's message, when the query fails. */
 int64_t test_query_int(struct db *db, const char *sql);
+
+/* Fills `p` as a signed-in user would be: account `account_id`, organization `org_id`
+ * (`org_code`), `role`, and the username `username_fmt` formats. No store is touched: for
+ * tests that need a principal, not an account. */
+void test_principal(struct principal *p, int64_t account_id, int64_t org_id, const char *org_code,
+                    enum role role, const char *username_fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* Adds the user `username` of organization `org_code` (id `org_id`) with `role` and `password`
+ * through the account module, as the CLI operator; gives it `mission` (an acronym; NULL:
+ * none); and fills `p` as that user signed in. Fails the test when a step fails. */
+void test_user_principal(struct db *db, const char *username, int64_t org_id, const char *org_code,
+                         enum role role, const char *mission, const char *password,
+                         struct principal *p);
 
 /* Appends one audit entry in its own transaction, the way every write does; `summary_json`
  * may be NULL. Fails the test when it cannot. */

@@ -181,9 +181,10 @@ static void account_password_distinct_and_common(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(account_sign_in_throttle_parallel),
-        cmocka_unit_test(account_sign_in_success_uncounted),
-        cmocka_unit_test(account_password_distinct_and_common),
+        BH_TEST("account/sign-in-throttle-parallel", account_sign_in_throttle_parallel),
+        BH_TEST("account/sign-in-success-takes-back-its-count", account_sign_in_success_uncounted),
+        BH_TEST("account/password-policy-distinct-and-common",
+                account_password_distinct_and_common),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

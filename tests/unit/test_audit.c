@@ -17,11 +17,7 @@
 
 static void someone(struct principal *p, int64_t account, const char *user, const char *org)
 {
-    memset(p, 0, sizeof *p);
-    p->account_id = account;
-    p->role = ROLE_ADMIN;
-    snprintf(p->username, sizeof p->username, "%s", user);
-    snprintf(p->org_code, sizeof p->org_code, "%s", org);
+    test_principal(p, account, 0, org, ROLE_ADMIN, "%s", user);
 }
 
 /* Five entries by three actors: two org creates by the CLI, a user create and update by an
@@ -463,19 +459,19 @@ static void list_bad_dates(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(append_outside_transaction),
-        cmocka_unit_test(append_rolls_back),
-        cmocka_unit_test(append_fields),
-        cmocka_unit_test(hash_format),
-        cmocka_unit_test(store_refuses_changes),
-        cmocka_unit_test(verify_intact),
-        cmocka_unit_test(verify_changed),
-        cmocka_unit_test(verify_deleted),
-        cmocka_unit_test(verify_renumbered),
-        cmocka_unit_test(verify_swapped),
-        cmocka_unit_test(verify_forged),
-        cmocka_unit_test(list_filters),
-        cmocka_unit_test(list_bad_dates),
+        BH_TEST("audit/append-outside-transaction", append_outside_transaction),
+        BH_TEST("audit/append-rolls-back-with-the-write", append_rolls_back),
+        BH_TEST("audit/append-fields", append_fields),
+        BH_TEST("audit/hash-format", hash_format),
+        BH_TEST("audit/store-refuses-update-and-delete", store_refuses_changes),
+        BH_TEST("audit/verify-intact", verify_intact),
+        BH_TEST("audit/verify-changed", verify_changed),
+        BH_TEST("audit/verify-deleted-middle", verify_deleted),
+        BH_TEST("audit/verify-renumbered", verify_renumbered),
+        BH_TEST("audit/verify-swapped", verify_swapped),
+        BH_TEST("audit/verify-forged", verify_forged),
+        BH_TEST("audit/list-filters", list_filters),
+        BH_TEST("audit/list-bad-dates", list_bad_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -158,9 +158,11 @@ static void base_arena_reset(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(base_arena_alignment), cmocka_unit_test(base_arena_many_blocks),
-        cmocka_unit_test(base_arena_huge),      cmocka_unit_test(base_arena_printf),
-        cmocka_unit_test(base_arena_reset),
+        BH_TEST("base/arena-alignment", base_arena_alignment),
+        BH_TEST("base/arena-many-blocks", base_arena_many_blocks),
+        BH_TEST("base/arena-huge", base_arena_huge),
+        BH_TEST("base/arena-printf", base_arena_printf),
+        BH_TEST("base/arena-reset", base_arena_reset),
     };
     return cmocka_run_group_tests_name("base/arena", tests, NULL, NULL);
 }

@@ -222,14 +222,14 @@ static void base_buf_steal(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(base_buf_empty),
-        cmocka_unit_test(base_buf_empty_printf),
-        cmocka_unit_test(base_buf_append_growth),
-        cmocka_unit_test(base_buf_printf_growth),
-        cmocka_unit_test(base_buf_append_binary),
-        cmocka_unit_test(base_buf_json_escape),
-        cmocka_unit_test(base_buf_json_escape_roundtrip),
-        cmocka_unit_test(base_buf_steal),
+        BH_TEST("base/buf-empty", base_buf_empty),
+        BH_TEST("base/buf-empty-printf", base_buf_empty_printf),
+        BH_TEST("base/buf-append-growth", base_buf_append_growth),
+        BH_TEST("base/buf-printf-growth", base_buf_printf_growth),
+        BH_TEST("base/buf-append-binary", base_buf_append_binary),
+        BH_TEST("base/buf-json-escape", base_buf_json_escape),
+        BH_TEST("base/buf-json-escape-roundtrip", base_buf_json_escape_roundtrip),
+        BH_TEST("base/buf-steal", base_buf_steal),
     };
     return cmocka_run_group_tests_name("base/buf", tests, NULL, NULL);
 }

@@ -568,22 +568,22 @@ static void base_config_print(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(base_config_defaults),
-        cmocka_unit_test(base_config_keys),
-        cmocka_unit_test(base_config_precedence),
-        cmocka_unit_test(base_config_file_bad_port),
-        cmocka_unit_test(base_config_file_unknown_key),
-        cmocka_unit_test(base_config_file_malformed),
-        cmocka_unit_test(base_config_file_syntax),
-        cmocka_unit_test(base_config_file_long_line),
-        cmocka_unit_test(base_config_env_errors),
-        cmocka_unit_test(base_config_flag_errors),
-        cmocka_unit_test(base_config_size_suffixes),
-        cmocka_unit_test(base_config_int_ranges),
-        cmocka_unit_test(base_config_listen),
-        cmocka_unit_test(base_config_map_tile_url),
-        cmocka_unit_test(base_config_mask_secret),
-        cmocka_unit_test(base_config_print),
+        BH_TEST("base/config-defaults", base_config_defaults),
+        BH_TEST("base/config-keys", base_config_keys),
+        BH_TEST("base/config-precedence", base_config_precedence),
+        BH_TEST("base/config-file-bad-port", base_config_file_bad_port),
+        BH_TEST("base/config-file-unknown-key", base_config_file_unknown_key),
+        BH_TEST("base/config-file-malformed", base_config_file_malformed),
+        BH_TEST("base/config-file-syntax", base_config_file_syntax),
+        BH_TEST("base/config-file-long-line", base_config_file_long_line),
+        BH_TEST("base/config-env-errors", base_config_env_errors),
+        BH_TEST("base/config-flag-errors", base_config_flag_errors),
+        BH_TEST("base/config-size-suffixes", base_config_size_suffixes),
+        BH_TEST("base/config-int-ranges", base_config_int_ranges),
+        BH_TEST("base/config-listen", base_config_listen),
+        BH_TEST("base/config-map-tile-url", base_config_map_tile_url),
+        BH_TEST("base/config-mask-secret", base_config_mask_secret),
+        BH_TEST("base/config-print", base_config_print),
     };
     return cmocka_run_group_tests_name("base/config", tests, NULL, NULL);
 }

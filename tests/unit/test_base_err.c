@@ -31,6 +31,9 @@ static const struct expected_code expected[] = {
     { BH_EUNSUPPORTED, 415, "UNSUPPORTED", "unsupported media type" },
     { BH_EINTERNAL, 500, "INTERNAL", "internal error" },
     { BH_ETHROTTLED, 429, "THROTTLED", "too many attempts, wait before retrying" },
+    { BH_EPRECONDITION, 412, "PRECONDITION", "a precondition of the request failed" },
+    { BH_EUNPROCESSABLE, 422, "UNPROCESSABLE", "the request cannot be processed" },
+    { BH_EUNAVAILABLE, 503, "UNAVAILABLE", "service unavailable" },
 };
 
 #define NEXPECTED (sizeof expected / sizeof expected[0])
@@ -63,7 +66,7 @@ static void base_err_table_consistent(void **state)
         const char *name;
         const char *text;
     } table[] = {
-#define BH_X(name, code, http, text) { code, http, #name, text },
+#define BH_X(name, code, http, title, text) { code, http, #name, text },
         BH_ERRORS(BH_X)
 #undef BH_X
     };
@@ -94,12 +97,38 @@ static void base_err_table_consistent(void **state)
 static void base_err_unknown_code(void **state)
 {
     (void)state;
-    const int unknown[] = { 1, 7, -16, -99, 12345, -2147483647 - 1 };
+    const int unknown[] = { 1, 7, -64, -99, 12345, -2147483647 - 1 };
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         assert_int_equal(bh_http_status(unknown[i]), 500);
         assert_string_equal(bh_strerror(unknown[i]), "unknown error");
         assert_string_equal(bh_errname(unknown[i]), "UNKNOWN");
     }
+}
+
+/* base/err-http-titles: a problem reply's title comes from the table's row, so a 412 and a
+ * 422 are no longer labelled Conflict, and codes sharing a status share its title. */
+static void base_err_http_titles(void **state)
+{
+    (void)state;
+    assert_string_equal(bh_http_title(BH_EPRECONDITION), "Precondition Failed");
+    assert_string_equal(bh_http_title(BH_EUNPROCESSABLE), "Unprocessable Content");
+    assert_string_equal(bh_http_title(BH_ECONFLICT), "Conflict");
+    assert_string_equal(bh_http_title(BH_ENOTFOUND), "Not Found");
+    assert_string_equal(bh_http_title(BH_EUNAVAILABLE), "Service Unavailable");
+    assert_string_equal(bh_http_title(-64), "Internal Server Error");
+    static const struct {
+        int code, http;
+        const char *title;
+    } rows[] = {
+#define BH_X(name, code, http, title, text) { code, http, title },
+        BH_ERRORS(BH_X)
+#undef BH_X
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        for (size_t j = 0; j < sizeof rows / sizeof rows[0]; j++)
+            if (rows[i].http == rows[j].http && strcmp(rows[i].title, rows[j].title) != 0)
+                fail_msg("status %d is titled both \"%s\" and \"%s\"", rows[i].http, rows[i].title,
+                         rows[j].title);
 }
 
 /* base/err-fail-fills */
@@ -147,7 +176,7 @@ static void base_err_fail_truncates(void **state)
     } s;
     memset(&s, 0, sizeof s);
     memset(s.guard, 'G', sizeof s.guard);
-    char longfield[200], longmsg[1000];
+    char longfield[200], longmsg[2000];
     memset(longfield, 'f', sizeof longfield - 1);
     longfield[sizeof longfield - 1] = '\0';
     memset(longmsg, 'm', sizeof longmsg - 1);
@@ -163,9 +192,13 @@ static void base_err_fail_truncates(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(base_err_known_codes),   cmocka_unit_test(base_err_table_consistent),
-        cmocka_unit_test(base_err_unknown_code),  cmocka_unit_test(base_err_fail_fills),
-        cmocka_unit_test(base_err_fail_null_err), cmocka_unit_test(base_err_fail_truncates),
+        BH_TEST("base/err-known-codes", base_err_known_codes),
+        BH_TEST("base/err-table-consistent", base_err_table_consistent),
+        BH_TEST("base/err-unknown-code", base_err_unknown_code),
+        BH_TEST("base/err-http-titles", base_err_http_titles),
+        BH_TEST("base/err-fail-fills", base_err_fail_fills),
+        BH_TEST("base/err-fail-null-err", base_err_fail_null_err),
+        BH_TEST("base/err-fail-truncates", base_err_fail_truncates),
     };
     return cmocka_run_group_tests_name("base/err", tests, NULL, NULL);
 }

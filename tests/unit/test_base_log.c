@@ -296,11 +296,15 @@ static void base_log_parse_names(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, capture_setup, capture_teardown)
+#define T(name, fn) BH_TEST_SETUP_TEARDOWN(name, fn, capture_setup, capture_teardown)
     const struct CMUnitTest tests[] = {
-        T(base_log_text_fields),    T(base_log_text_levels),      T(base_log_json_fields),
-        T(base_log_json_nonfinite), T(base_log_newline_one_line), T(base_log_level_filter),
-        T(base_log_parse_names),
+        T("base/log-text-fields", base_log_text_fields),
+        T("base/log-text-levels", base_log_text_levels),
+        T("base/log-json-fields", base_log_json_fields),
+        T("base/log-json-nonfinite", base_log_json_nonfinite),
+        T("base/log-newline-one-line", base_log_newline_one_line),
+        T("base/log-level-filter", base_log_level_filter),
+        T("base/log-parse-names", base_log_parse_names),
     };
 #undef T
     return cmocka_run_group_tests_name("base/log", tests, NULL, NULL);

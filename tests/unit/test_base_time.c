@@ -388,13 +388,19 @@ static void base_time_set_clock(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(base_time_parse_utc),         cmocka_unit_test(base_time_parse_offset),
-        cmocka_unit_test(base_time_parse_fraction),    cmocka_unit_test(base_time_parse_separators),
-        cmocka_unit_test(base_time_parse_leap_second), cmocka_unit_test(base_time_parse_rejects),
-        cmocka_unit_test(base_time_parse_date),        cmocka_unit_test(base_time_format_known),
-        cmocka_unit_test(base_time_format_roundtrip),  cmocka_unit_test(base_time_civil_anchors),
-        cmocka_unit_test(base_time_civil_every_day),   cmocka_unit_test(base_time_clocks),
-        cmocka_unit_test(base_time_set_clock),
+        BH_TEST("base/time-parse-utc", base_time_parse_utc),
+        BH_TEST("base/time-parse-offset", base_time_parse_offset),
+        BH_TEST("base/time-parse-fraction", base_time_parse_fraction),
+        BH_TEST("base/time-parse-separators", base_time_parse_separators),
+        BH_TEST("base/time-parse-leap-second", base_time_parse_leap_second),
+        BH_TEST("base/time-parse-rejects", base_time_parse_rejects),
+        BH_TEST("base/time-parse-date", base_time_parse_date),
+        BH_TEST("base/time-format-known", base_time_format_known),
+        BH_TEST("base/time-format-roundtrip", base_time_format_roundtrip),
+        BH_TEST("base/time-civil-anchors", base_time_civil_anchors),
+        BH_TEST("base/time-civil-every-day", base_time_civil_every_day),
+        BH_TEST("base/time-clocks", base_time_clocks),
+        BH_TEST("base/time-set-clock", base_time_set_clock),
     };
     return cmocka_run_group_tests_name("base/time", tests, NULL, NULL);
 }

@@ -182,9 +182,12 @@ static void base_uuid_parse_rejects(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(base_uuid_v7_from_known),   cmocka_unit_test(base_uuid_v7_time),
-        cmocka_unit_test(base_uuid_v7_layout),       cmocka_unit_test(base_uuid_v7_monotonic),
-        cmocka_unit_test(base_uuid_parse_roundtrip), cmocka_unit_test(base_uuid_parse_rejects),
+        BH_TEST("base/uuid-v7-from-known", base_uuid_v7_from_known),
+        BH_TEST("base/uuid-v7-time", base_uuid_v7_time),
+        BH_TEST("base/uuid-v7-layout", base_uuid_v7_layout),
+        BH_TEST("base/uuid-v7-monotonic", base_uuid_v7_monotonic),
+        BH_TEST("base/uuid-parse-roundtrip", base_uuid_parse_roundtrip),
+        BH_TEST("base/uuid-parse-rejects", base_uuid_parse_rejects),
     };
     return cmocka_run_group_tests_name("base/uuid", tests, NULL, NULL);
 }

@@ -406,14 +406,14 @@ static void casevac_check(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(casevac_boundary_first_aid),
-        cmocka_unit_test(casevac_boundary_60_120),
-        cmocka_unit_test(casevac_missing_times),
-        cmocka_unit_test(casevac_all_met),
-        cmocka_unit_test(casevac_evacuation_json_shape),
-        cmocka_unit_test(casevac_parse_ok),
-        cmocka_unit_test(casevac_parse_bad),
-        cmocka_unit_test(casevac_check),
+        BH_TEST("casevac/boundary-first-aid", casevac_boundary_first_aid),
+        BH_TEST("casevac/boundary-60-120", casevac_boundary_60_120),
+        BH_TEST("casevac/missing-times", casevac_missing_times),
+        BH_TEST("casevac/all-met", casevac_all_met),
+        BH_TEST("casevac/evacuation-json", casevac_evacuation_json_shape),
+        BH_TEST("casevac/parse", casevac_parse_ok),
+        BH_TEST("casevac/parse-bad", casevac_parse_bad),
+        BH_TEST("casevac/check", casevac_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,20 +31,10 @@ static const struct {
 };
 static int64_t org_id[NORGS];
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 static void user(int org, enum role role, struct principal *p)
 {
-    memset(p, 0, sizeof *p);
-    p->account_id = 100 + org * 100 + (int64_t)role;
-    p->org_id = org_id[org];
-    p->role = role;
-    snprintf(p->username, sizeof p->username, "%s.%s", orgs[org].code, role_name(role));
-    snprintf(p->org_code, sizeof p->org_code, "%s", orgs[org].code);
+    test_principal(p, 100 + org * 100 + (int64_t)role, org_id[org], orgs[org].code, role, "%s.%s",
+                   orgs[org].code, role_name(role));
 }
 
 /* A new GREEN casualty record of `who` in `mission` on `date`; its UUID goes to `id`. */
@@ -444,8 +434,8 @@ static void casevac_summary_counts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(casevac_store_put_get),
-        cmocka_unit_test(casevac_summary_counts),
+        BH_TEST("casevac/store-put-get", casevac_store_put_get),
+        BH_TEST("casevac/summary", casevac_summary_counts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

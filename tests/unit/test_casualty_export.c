@@ -19,12 +19,6 @@ static struct db *db;
 static int64_t dpo, fra;
 static char member_id[40], member_cid[32], member_updated[16];
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 static int64_t add_org(const char *code, enum org_kind kind)
 {
     struct principal cli;
@@ -290,10 +284,10 @@ static void casualty_export_sink_fails(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(casualty_export_un_columns),
-        cmocka_unit_test(casualty_export_hxl),
-        cmocka_unit_test(casualty_export_json),
-        cmocka_unit_test(casualty_export_sink_fails),
+        BH_TEST("casualty/export-un-columns", casualty_export_un_columns),
+        BH_TEST("casualty/export-hxl", casualty_export_hxl),
+        BH_TEST("casualty/export-json", casualty_export_json),
+        BH_TEST("casualty/export-sink-fails", casualty_export_sink_fails),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -33,20 +33,10 @@ static const char *const incidents[] = { STRICT_INCIDENT, DRAFT_INCIDENT, OPEN_I
 
 static struct principal fra_fp, bra_analyst, admin;
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 static void user(int org, enum role role, int64_t account, struct principal *p)
 {
-    memset(p, 0, sizeof *p);
-    p->account_id = account;
-    p->org_id = org_id[org];
-    p->role = role;
-    snprintf(p->username, sizeof p->username, "%s.%s", org_codes[org], role_name(role));
-    snprintf(p->org_code, sizeof p->org_code, "%s", org_codes[org]);
+    test_principal(p, account, org_id[org], org_codes[org], role, "%s.%s", org_codes[org],
+                   role_name(role));
 }
 
 static int setup(void **state)
@@ -237,8 +227,8 @@ static void incident_link_follows(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(incident_link_hidden),
-        cmocka_unit_test(incident_link_follows),
+        BH_TEST("casualty/incident-link-hidden", incident_link_hidden),
+        BH_TEST("casualty/incident-link-follows", incident_link_follows),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

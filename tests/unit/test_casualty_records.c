@@ -35,21 +35,11 @@ static const struct {
 static int64_t org_id[NORGS];
 static int64_t group_id; /* FRA's group {FRA, GHA} */
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 /* A user of `org` with `role`; account ids are org*100 + role so a number says whose it is. */
 static void user(int org, enum role role, struct principal *p)
 {
-    memset(p, 0, sizeof *p);
-    p->account_id = 100 + org * 100 + (int64_t)role;
-    p->org_id = org_id[org];
-    p->role = role;
-    snprintf(p->username, sizeof p->username, "%s.%s", orgs[org].code, role_name(role));
-    snprintf(p->org_code, sizeof p->org_code, "%s", orgs[org].code);
+    test_principal(p, 100 + org * 100 + (int64_t)role, org_id[org], orgs[org].code, role, "%s.%s",
+                   orgs[org].code, role_name(role));
 }
 
 #define LINKED_INCIDENT "0190a000-0000-7000-8000-0000000000aa"
@@ -773,12 +763,12 @@ static void casualty_list_filters_pages(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(casualty_create_validation),
-        cmocka_unit_test(casualty_create_stored),
-        cmocka_unit_test(casualty_embargo_matrix),
-        cmocka_unit_test(casualty_release_rules),
-        cmocka_unit_test(casualty_admin_reads_audited),
-        cmocka_unit_test(casualty_list_filters_pages),
+        BH_TEST("casualty/create-validation", casualty_create_validation),
+        BH_TEST("casualty/create-stored", casualty_create_stored),
+        BH_TEST("casualty/embargo-matrix", casualty_embargo_matrix),
+        BH_TEST("casualty/release-rules", casualty_release_rules),
+        BH_TEST("casualty/admin-reads-audited", casualty_admin_reads_audited),
+        BH_TEST("casualty/list-filters-pages", casualty_list_filters_pages),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

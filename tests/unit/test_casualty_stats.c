@@ -37,12 +37,6 @@ static const struct {
 };
 #define NROWS (sizeof rows / sizeof rows[0])
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -415,15 +409,15 @@ static void formats_hxl_csv(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(stats_by_year_incident_type),
-        cmocka_unit_test(stats_each_dimension),
-        cmocka_unit_test(stats_nationality),
-        cmocka_unit_test(stats_top_distinct_ytd),
-        cmocka_unit_test(stats_rates),
-        cmocka_unit_test(stats_bad_parameters),
-        cmocka_unit_test(stats_csv_hxl),
-        cmocka_unit_test(stats_table),
-        cmocka_unit_test(formats_hxl_csv),
+        BH_TEST("stats/by-year-incident-type", stats_by_year_incident_type),
+        BH_TEST("stats/each-dimension", stats_each_dimension),
+        BH_TEST("stats/nationality", stats_nationality),
+        BH_TEST("stats/top-distinct-ytd", stats_top_distinct_ytd),
+        BH_TEST("stats/rates", stats_rates),
+        BH_TEST("stats/bad-parameters", stats_bad_parameters),
+        BH_TEST("stats/csv-hxl", stats_csv_hxl),
+        BH_TEST("stats/table", stats_table),
+        BH_TEST("formats/hxl-csv", formats_hxl_csv),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

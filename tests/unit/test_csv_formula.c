@@ -192,9 +192,9 @@ static void csv_formula_file_round_trip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(csv_formula_guard),
-        cmocka_unit_test(csv_formula_bijection),
-        cmocka_unit_test(csv_formula_file_round_trip),
+        BH_TEST("csv/formula-guard", csv_formula_guard),
+        BH_TEST("csv/formula-bijection", csv_formula_bijection),
+        BH_TEST("csv/formula-file-round-trip", csv_formula_file_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -366,22 +366,22 @@ static void migrate_older_store_needs_init(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(db_open_missing_without_create),
-        cmocka_unit_test(db_open_directory),
-        cmocka_unit_test(db_open_not_sqlite),
-        cmocka_unit_test(db_open_foreign_sqlite),
-        cmocka_unit_test(db_open_corrupt),
-        cmocka_unit_test(db_statement_cache),
-        cmocka_unit_test(db_bind_step_column),
-        cmocka_unit_test(db_constraint_is_conflict),
-        cmocka_unit_test(db_transaction_rollback),
-        cmocka_unit_test(migrate_from_empty),
-        cmocka_unit_test(migrate_idempotent),
-        cmocka_unit_test(migrate_newer_version_refused),
-        cmocka_unit_test(migrate_failing_migration_rolls_back),
-        cmocka_unit_test(migrate_first_run_failure_leaves_empty),
-        cmocka_unit_test(migrate_gap_refused),
-        cmocka_unit_test(migrate_older_store_needs_init),
+        BH_TEST("db/open-missing-without-create", db_open_missing_without_create),
+        BH_TEST("db/open-directory", db_open_directory),
+        BH_TEST("db/open-not-sqlite", db_open_not_sqlite),
+        BH_TEST("db/open-foreign-sqlite", db_open_foreign_sqlite),
+        BH_TEST("db/open-corrupt", db_open_corrupt),
+        BH_TEST("db/statement-cache", db_statement_cache),
+        BH_TEST("db/bind-step-column", db_bind_step_column),
+        BH_TEST("db/constraint-is-conflict", db_constraint_is_conflict),
+        BH_TEST("db/transaction-rollback", db_transaction_rollback),
+        BH_TEST("migrate/from-empty", migrate_from_empty),
+        BH_TEST("migrate/idempotent", migrate_idempotent),
+        BH_TEST("migrate/newer-version-refused", migrate_newer_version_refused),
+        BH_TEST("migrate/failing-migration-rolls-back", migrate_failing_migration_rolls_back),
+        BH_TEST("migrate/first-run-failure-leaves-empty", migrate_first_run_failure_leaves_empty),
+        BH_TEST("migrate/gap-refused", migrate_gap_refused),
+        BH_TEST("migrate/older-store-needs-init", migrate_older_store_needs_init),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

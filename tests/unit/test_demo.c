@@ -22,12 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 /* A migrated store with the reference data and the launch group of organizations. */
 static struct db *seeded(const char *name)
 {
@@ -315,9 +309,11 @@ static void demo_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(demo_deterministic), cmocka_unit_test(demo_idempotent),
-        cmocka_unit_test(demo_valid_rows),    cmocka_unit_test(demo_distributions),
-        cmocka_unit_test(demo_refused),
+        BH_TEST("demo/deterministic", demo_deterministic),
+        BH_TEST("demo/idempotent", demo_idempotent),
+        BH_TEST("demo/valid-rows", demo_valid_rows),
+        BH_TEST("demo/distributions", demo_distributions),
+        BH_TEST("demo/refused", demo_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

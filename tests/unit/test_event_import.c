@@ -22,12 +22,6 @@
 static struct db *db;
 static int64_t dpo_id;
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s", what, err->message);
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -170,7 +164,7 @@ static void acled_dates(void **state)
 
 struct seen {
     int events, problems;
-    char last[512];
+    char last[1280]; /* room for a whole bh_error */
 };
 
 static int on_ucdp(void *ctx, const struct ucdp_event *ev, const struct ucdp_where *at,
@@ -277,17 +271,17 @@ static void import_nested_rollback(void **state)
                       "15.6,1\n"
                       "CEN2,2023-01-16,Battles,Armed clash,B,Central African Republic,95,"
                       "15.6,1\n";
-    struct event_import_input in = { "memory", NULL, csv, strlen(csv) };
+    struct import_input in = { "memory", NULL, csv, strlen(csv), 0 };
     struct event_import_options opt;
     event_import_options_init(&opt);
     opt.strict = true;
-    struct event_import_report rep;
-    event_import_report_init(&rep);
+    struct import_report rep;
+    import_report_init(&rep);
     assert_int_equal(event_import_acled(db, &cli, &in, &opt, &rep, &err), BH_EINVALID);
     assert_contains(err.message, "1 row rejected, so nothing was imported (strict)");
     assert_contains(err.message, "line 3 (CEN2): latitude 95 is outside -90..90");
     assert_int_equal(rep.added, 0);
-    event_import_report_cleanup(&rep);
+    import_report_cleanup(&rep);
     assert_true(db_in_transaction(db));
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM context_event WHERE source = "
                                         "'acled'"),
@@ -295,7 +289,7 @@ static void import_nested_rollback(void **state)
 
     /* Not strict: the good row goes in, in the same outer transaction. */
     opt.strict = false;
-    event_import_report_init(&rep);
+    import_report_init(&rep);
     must(event_import_acled(db, &cli, &in, &opt, &rep, &err), &err, "import");
     assert_int_equal(rep.added, 1);
     assert_int_equal(rep.rejected, 1);
@@ -306,7 +300,7 @@ static void import_nested_rollback(void **state)
                             json_array_get(json_object_get(j, "rejections"), 0), "where")),
                         "line 3 (CEN2)");
     json_decref(j);
-    event_import_report_cleanup(&rep);
+    import_report_cleanup(&rep);
     must(db_commit(db, &err), &err, "commit");
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM context_event"), before + 2);
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM audit_log WHERE action = "
@@ -317,12 +311,12 @@ static void import_nested_rollback(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(store_upsert_inserted),
-        cmocka_unit_test(store_compare),
-        cmocka_unit_test(acled_dates),
-        cmocka_unit_test(ucdp_forms),
-        cmocka_unit_test(countries),
-        cmocka_unit_test(import_nested_rollback),
+        BH_TEST("event/store-upsert-inserted", store_upsert_inserted),
+        BH_TEST("event/store-compare", store_compare),
+        BH_TEST("formats/acled-dates", acled_dates),
+        BH_TEST("formats/ucdp-forms", ucdp_forms),
+        BH_TEST("event/countries", countries),
+        BH_TEST("event/import-nested-rollback", import_nested_rollback),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

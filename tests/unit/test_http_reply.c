@@ -26,6 +26,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
+    http_reply_cleanup(&f->rep);
     arena_free(f->req.arena);
     free(f);
     return 0;
@@ -102,7 +103,7 @@ static void http_problem_non_utf8(void **state)
 {
     struct fixture *f = *state;
     f->req.path = "/\xff";
-    http_reply_problem(&f->req, &f->rep, 404, "NOTFOUND", "no resource at /\xff", "x\xfe");
+    http_reply_problem(&f->req, &f->rep, BH_ENOTFOUND, "no resource at /\xff", "x\xfe");
     assert_int_equal(f->rep.status, 404);
     assert_string_equal(f->rep.content_type, "application/problem+json");
     json_t *j = reply_json(&f->rep);
@@ -144,11 +145,12 @@ static void http_reply_header_overflow(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(http_text_check_rules),
-        cmocka_unit_test_setup_teardown(http_text_clean_replaces, setup, teardown),
-        cmocka_unit_test_setup_teardown(http_problem_non_utf8, setup, teardown),
-        cmocka_unit_test_setup_teardown(http_reply_json_null, setup, teardown),
-        cmocka_unit_test_setup_teardown(http_reply_header_overflow, setup, teardown),
+        BH_TEST("http/text-check", http_text_check_rules),
+        BH_TEST_SETUP_TEARDOWN("http/text-clean", http_text_clean_replaces, setup, teardown),
+        BH_TEST_SETUP_TEARDOWN("http/problem-non-utf8", http_problem_non_utf8, setup, teardown),
+        BH_TEST_SETUP_TEARDOWN("http/reply-json-null", http_reply_json_null, setup, teardown),
+        BH_TEST_SETUP_TEARDOWN("http/reply-header-overflow", http_reply_header_overflow, setup,
+                               teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

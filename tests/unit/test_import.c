@@ -37,7 +37,7 @@ static struct db *store(const char *name, bool publisher)
 }
 
 /* Imports the file at `path` as the command-line operator. */
-static int import_path(struct db *db, const char *path, struct casualty_import_report *r,
+static int import_path(struct db *db, const char *path, struct import_report *r,
                        struct bh_error *err)
 {
     FILE *f = fopen(path, "rb");
@@ -45,8 +45,8 @@ static int import_path(struct db *db, const char *path, struct casualty_import_r
         fail_msg("cannot open %s", path);
     struct principal cli;
     principal_cli(&cli);
-    struct casualty_import_input in = { path, f, NULL, 0, 0 };
-    casualty_import_report_init(r);
+    struct import_input in = { path, f, NULL, 0, 0 };
+    import_report_init(r);
     memset(err, 0, sizeof *err);
     int rc = casualty_import_un_fatalities(db, &cli, &in, NULL, NULL, r, err);
     fclose(f);
@@ -59,7 +59,7 @@ static int import_path(struct db *db, const char *path, struct casualty_import_r
 static void import_ok_at(struct db *db, const char *path, int64_t added, int64_t updated,
                          int64_t unchanged, int64_t rejected, const char *file, int line)
 {
-    struct casualty_import_report r;
+    struct import_report r;
     struct bh_error err;
     int rc = import_path(db, path, &r, &err);
     if (rc)
@@ -77,7 +77,7 @@ static void import_ok_at(struct db *db, const char *path, int64_t added, int64_t
                      (long long)rejected, (long long)r.added, (long long)r.updated,
                      (long long)r.unchanged, (long long)r.rejected, first);
     }
-    casualty_import_report_cleanup(&r);
+    import_report_cleanup(&r);
 }
 
 /* The first column of the first row of `sql` as text ("NULL" for SQL NULL, "(no row)"), in a
@@ -295,7 +295,7 @@ static void quirk_duplicate_id(void **state)
 {
     (void)state;
     struct db *db = store("import_dup", true);
-    struct casualty_import_report r;
+    struct import_report r;
     struct bh_error err;
     assert_int_equal(import_path(db, FIXTURES "quirk_duplicate_casualty_id.csv", &r, &err), 0);
     assert_int_equal(r.added, 2);
@@ -304,7 +304,7 @@ static void quirk_duplicate_id(void **state)
     assert_string_equal(r.rejections[0].reason,
                         "casualty_id 'UNMIK-2003-05-03589' appears again (first on line 2); the "
                         "first is kept");
-    casualty_import_report_cleanup(&r);
+    import_report_cleanup(&r);
     assert_string_equal(qtext(db, "SELECT nationality_iso3 FROM casualty WHERE casualty_id = "
                                   "'UNMIK-2003-05-03589'"),
                         "MNE");
@@ -319,7 +319,7 @@ static void bad_date(void **state)
 {
     (void)state;
     struct db *db = store("import_bad_date", true);
-    struct casualty_import_report r;
+    struct import_report r;
     struct bh_error err;
     assert_int_equal(import_path(db, FIXTURES "bad_date.csv", &r, &err), 0);
     assert_int_equal(r.added, 1);
@@ -329,7 +329,7 @@ static void bad_date(void **state)
                         "incident_date '2021-02-29' is not a date (YYYY-MM-DD)");
     assert_int_equal(r.rejections[1].line, 4);
     assert_contains(r.rejections[1].reason, "'03/04/2021'");
-    casualty_import_report_cleanup(&r);
+    import_report_cleanup(&r);
     assert_string_equal(qtext(db, "SELECT incident_date FROM casualty"), "2020-02-29");
     db_close(db);
 }
@@ -341,7 +341,7 @@ static void bad_vocabulary(void **state)
 {
     (void)state;
     struct db *db = store("import_bad_vocab", true);
-    struct casualty_import_report r;
+    struct import_report r;
     struct bh_error err;
     assert_int_equal(import_path(db, FIXTURES "bad_vocabulary.csv", &r, &err), 0);
     assert_int_equal(r.added, 2);
@@ -364,7 +364,7 @@ static void bad_vocabulary(void **state)
         assert_int_equal(r.rejections[i].line, want[i].line);
         assert_contains(r.rejections[i].reason, want[i].says);
     }
-    casualty_import_report_cleanup(&r);
+    import_report_cleanup(&r);
     assert_string_equal(qtext(db, "SELECT group_concat(casualty_id, ' ') FROM (SELECT "
                                   "casualty_id FROM casualty ORDER BY casualty_id)"),
                         "MINUSMA-2019-01-00031 MINUSMA-2019-01-00041");
@@ -398,7 +398,7 @@ static void bad_file_changes_nothing(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char path[512];
         snprintf(path, sizeof path, FIXTURES "%s", bad[i].file);
-        struct casualty_import_report r;
+        struct import_report r;
         struct bh_error err;
         int rc = import_path(db, path, &r, &err);
         if (rc != BH_EINVALID || !strstr(err.message, bad[i].says))
@@ -408,7 +408,7 @@ static void bad_file_changes_nothing(void **state)
             fail_msg("%s: at %ld:%ld, expected %ld:%ld", bad[i].file, r.where.line, r.where.column,
                      bad[i].line, bad[i].column);
         assert_int_equal(r.added + r.updated + r.unchanged, 0);
-        casualty_import_report_cleanup(&r);
+        import_report_cleanup(&r);
         assert_int_equal(count(db, "casualty"), rows);
         assert_int_equal(count(db, "audit_log"), audits);
         assert_string_equal(qtext(db, "SELECT incident_type FROM casualty WHERE casualty_id = "
@@ -503,12 +503,12 @@ static void missing_publisher(void **state)
 {
     (void)state;
     struct db *db = store("import_no_dpo", false);
-    struct casualty_import_report r;
+    struct import_report r;
     struct bh_error err;
     assert_int_equal(import_path(db, FIXTURES "valid_small.csv", &r, &err), BH_ENOTFOUND);
     assert_contains(err.message, "DPO");
     assert_contains(err.message, "bluehelm init --seed");
-    casualty_import_report_cleanup(&r);
+    import_report_cleanup(&r);
     assert_int_equal(count(db, "casualty"), 0);
     assert_int_equal(count(db, "audit_log"), 0);
     db_close(db);
@@ -537,9 +537,9 @@ static void from_memory(void **state)
     struct db *db = store("import_mem", true);
     size_t len;
     char *text = test_read_file(FIXTURES "bad_vocabulary.csv", &len);
-    struct casualty_import_input in = { "upload", NULL, text, len, 0 };
-    struct casualty_import_report r;
-    casualty_import_report_init(&r);
+    struct import_input in = { "upload", NULL, text, len, 0 };
+    struct import_report r;
+    import_report_init(&r);
     struct principal cli;
     principal_cli(&cli);
     struct progress_seen p = { 0, 0, 0, 0 };
@@ -561,7 +561,7 @@ static void from_memory(void **state)
     assert_int_equal(json_integer_value(json_object_get(j, "rows")), 11);
     assert_string_equal(json_string_value(json_object_get(j, "format")), "un-fatalities");
     json_decref(j);
-    casualty_import_report_cleanup(&r);
+    import_report_cleanup(&r);
     assert_string_equal(qtext(db, "SELECT json_extract(summary, '$.file') FROM audit_log ORDER "
                                   "BY seq DESC"),
                         "upload");
@@ -645,15 +645,24 @@ static void bulk_indexes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(import_valid),       cmocka_unit_test(quirk_m49_float),
-        cmocka_unit_test(quirk_local_space),  cmocka_unit_test(quirk_missing_codes),
-        cmocka_unit_test(quirk_non_ascii),    cmocka_unit_test(quirk_historic_codes),
-        cmocka_unit_test(quirk_id_mismatch),  cmocka_unit_test(quirk_empty_gender),
-        cmocka_unit_test(quirk_duplicate_id), cmocka_unit_test(bad_date),
-        cmocka_unit_test(bad_vocabulary),     cmocka_unit_test(bad_file_changes_nothing),
-        cmocka_unit_test(idempotent),         cmocka_unit_test(modified_copy),
-        cmocka_unit_test(supersedes_member),  cmocka_unit_test(missing_publisher),
-        cmocka_unit_test(from_memory),        cmocka_unit_test(bulk_indexes),
+        BH_TEST("casualty/import-valid", import_valid),
+        BH_TEST("casualty/import-quirk-m49-float", quirk_m49_float),
+        BH_TEST("casualty/import-quirk-local-trailing-space", quirk_local_space),
+        BH_TEST("casualty/import-quirk-missing-codes", quirk_missing_codes),
+        BH_TEST("casualty/import-quirk-non-ascii", quirk_non_ascii),
+        BH_TEST("casualty/import-quirk-historic-codes", quirk_historic_codes),
+        BH_TEST("casualty/import-quirk-casualty-id-mismatch", quirk_id_mismatch),
+        BH_TEST("casualty/import-quirk-empty-gender", quirk_empty_gender),
+        BH_TEST("casualty/import-quirk-duplicate-casualty-id", quirk_duplicate_id),
+        BH_TEST("casualty/import-bad-date", bad_date),
+        BH_TEST("casualty/import-bad-vocabulary", bad_vocabulary),
+        BH_TEST("casualty/import-bad-file-changes-nothing", bad_file_changes_nothing),
+        BH_TEST("casualty/import-idempotent", idempotent),
+        BH_TEST("casualty/import-modified-copy", modified_copy),
+        BH_TEST("casualty/import-supersedes-member-record", supersedes_member),
+        BH_TEST("casualty/import-missing-publisher", missing_publisher),
+        BH_TEST("casualty/import-from-memory", from_memory),
+        BH_TEST("casualty/import-bulk-indexes", bulk_indexes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

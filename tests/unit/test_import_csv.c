@@ -503,13 +503,20 @@ static void deploy_counts(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(csv_line_numbers), cmocka_unit_test(csv_bom_skipped),
-        cmocka_unit_test(csv_spaces),       cmocka_unit_test(csv_stray_quote),
-        cmocka_unit_test(csv_unterminated), cmocka_unit_test(csv_binary_refused),
-        cmocka_unit_test(csv_utf8_checked), cmocka_unit_test(csv_callback_stops),
-        cmocka_unit_test(csv_blocks),       cmocka_unit_test(un_header),
-        cmocka_unit_test(un_parse_quirks),  cmocka_unit_test(un_parse_refuses),
-        cmocka_unit_test(deploy_header),    cmocka_unit_test(deploy_counts),
+        BH_TEST("csv/line-numbers", csv_line_numbers),
+        BH_TEST("csv/bom-skipped", csv_bom_skipped),
+        BH_TEST("csv/spaces", csv_spaces),
+        BH_TEST("csv/stray-quote-line-column", csv_stray_quote),
+        BH_TEST("csv/unterminated-quote", csv_unterminated),
+        BH_TEST("csv/binary-refused", csv_binary_refused),
+        BH_TEST("csv/utf8-checked", csv_utf8_checked),
+        BH_TEST("csv/callback-stops-read", csv_callback_stops),
+        BH_TEST("csv/blocks-file-and-memory", csv_blocks),
+        BH_TEST("un/header", un_header),
+        BH_TEST("un/parse-quirks", un_parse_quirks),
+        BH_TEST("un/parse-refuses", un_parse_refuses),
+        BH_TEST("deploy/header-recognized", deploy_header),
+        BH_TEST("deploy/counts", deploy_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,7 @@
 
 #define FIXTURES BH_TEST_DATA "/deployments/"
 
-static int import_path(struct db *db, const char *path, struct casualty_import_report *r,
+static int import_path(struct db *db, const char *path, struct import_report *r,
                        struct bh_error *err)
 {
     FILE *f = fopen(path, "rb");
@@ -21,8 +21,8 @@ static int import_path(struct db *db, const char *path, struct casualty_import_r
         fail_msg("cannot open %s", path);
     struct principal cli;
     principal_cli(&cli);
-    struct casualty_import_input in = { path, f, NULL, 0, 0 };
-    casualty_import_report_init(r);
+    struct import_input in = { path, f, NULL, 0, 0 };
+    import_report_init(r);
     memset(err, 0, sizeof *err);
     int rc = casualty_import_deployments(db, &cli, &in, NULL, NULL, r, err);
     fclose(f);
@@ -32,7 +32,7 @@ static int import_path(struct db *db, const char *path, struct casualty_import_r
 static void expect(struct db *db, const char *path, const char *table, int64_t added,
                    int64_t updated, int64_t unchanged, int64_t rejected)
 {
-    struct casualty_import_report r;
+    struct import_report r;
     struct bh_error err;
     int rc = import_path(db, path, &r, &err);
     if (rc)
@@ -45,7 +45,7 @@ static void expect(struct db *db, const char *path, const char *table, int64_t a
                  path, (long long)added, (long long)updated, (long long)unchanged,
                  (long long)rejected, (long long)r.added, (long long)r.updated,
                  (long long)r.unchanged, (long long)r.rejected);
-    casualty_import_report_cleanup(&r);
+    import_report_cleanup(&r);
 }
 
 static const char *qtext(struct db *db, const char *sql)
@@ -106,7 +106,7 @@ static void ipi_bad_rows(void **state)
 {
     (void)state;
     struct db *db = test_db_migrated("deploy_ipi_bad", NULL);
-    struct casualty_import_report r;
+    struct import_report r;
     struct bh_error err;
     assert_int_equal(import_path(db, FIXTURES "ipi_monthly_bad_rows.csv", &r, &err), 0);
     assert_int_equal(r.added, 2);
@@ -124,7 +124,7 @@ static void ipi_bad_rows(void **state)
         assert_int_equal(r.rejections[i].line, want[i].line);
         assert_contains(r.rejections[i].reason, want[i].says);
     }
-    casualty_import_report_cleanup(&r);
+    import_report_cleanup(&r);
     assert_string_equal(qtext(db, MONTHLY),
                         "UNMISS 2016-12 12000 1300 NA 13300; MINUSMA 2017-03 10868 1719 NA 12587");
     db_close(db);
@@ -136,7 +136,7 @@ static void owid_yearly(void **state)
 {
     (void)state;
     struct db *db = test_db_migrated("deploy_owid", NULL);
-    struct casualty_import_report r;
+    struct import_report r;
     struct bh_error err;
     assert_int_equal(import_path(db, FIXTURES "owid_yearly_small.csv", &r, &err), 0);
     assert_string_equal(r.format, "owid-yearly");
@@ -144,7 +144,7 @@ static void owid_yearly(void **state)
     assert_int_equal(r.rejected, 1);
     assert_int_equal(r.rejections[0].line, 6);
     assert_contains(r.rejections[0].reason, "Entity 'France': only World totals are read");
-    casualty_import_report_cleanup(&r);
+    import_report_cleanup(&r);
     assert_string_equal(
         qtext(db, "SELECT group_concat(year || ' ' || missions || ' ' || total || ' ' || "
                   "troops || ' ' || ifnull(police, 'NULL') || ' ' || observers, '; ') FROM "
@@ -174,13 +174,13 @@ static void bad_file(void **state)
         { BH_TEST_DATA "/un_fatalities/valid_small.csv", "not a deployments file we read" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct casualty_import_report r;
+        struct import_report r;
         struct bh_error err;
         int rc = import_path(db, bad[i].path, &r, &err);
         if (rc != BH_EINVALID || !strstr(err.message, bad[i].says) || r.where.line != 1)
             fail_msg("%s: rc %d line %ld \"%s\"", bad[i].path, rc, r.where.line, err.message);
         assert_prefix(err.message, strstr(bad[i].says, "empty") ? "" : "line 1");
-        casualty_import_report_cleanup(&r);
+        import_report_cleanup(&r);
         assert_int_equal(test_query_int(db, "SELECT count(*) FROM deployment_monthly"), 4);
         assert_int_equal(test_query_int(db, "SELECT count(*) FROM deployment_yearly"), 0);
         assert_int_equal(test_query_int(db, "SELECT count(*) FROM audit_log"), audits);
@@ -191,10 +191,10 @@ static void bad_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(ipi_monthly),
-        cmocka_unit_test(ipi_bad_rows),
-        cmocka_unit_test(owid_yearly),
-        cmocka_unit_test(bad_file),
+        BH_TEST("deployments/import-ipi-monthly", ipi_monthly),
+        BH_TEST("deployments/import-ipi-bad-rows", ipi_bad_rows),
+        BH_TEST("deployments/import-owid-yearly", owid_yearly),
+        BH_TEST("deployments/import-bad-file-changes-nothing", bad_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,12 +21,6 @@
 static struct db *db;
 static struct principal reporter;
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 static void add_user(const char *username, const char *org, enum role role, struct principal *p)
 {
     struct bh_error err;
@@ -114,7 +108,7 @@ static int name_reader(const char *name, char *msg, size_t cap)
 static void recipients_no_oracle(void **state)
 {
     (void)state;
-    char unknown[512], disabled[512], auditor[512];
+    char unknown[1200], disabled[1200], auditor[1200];
     int64_t before = rows();
     assert_int_equal(name_reader("nobody.here", unknown, sizeof unknown), BH_EINVALID);
     assert_int_equal(name_reader("bra.gone", disabled, sizeof disabled), BH_EINVALID);
@@ -123,7 +117,7 @@ static void recipients_no_oracle(void **state)
     assert_prefix(unknown, "recipients|recipients[0]: 'NAME' ");
     assert_string_equal(disabled, unknown);
     assert_string_equal(auditor, unknown);
-    char ok[512];
+    char ok[1200];
     assert_int_equal(name_reader("bra.fp", ok, sizeof ok), 0);
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM tlp_recipient t JOIN account a ON "
                                         "a.id = t.account_id WHERE t.record_type = 'incident' "
@@ -134,7 +128,7 @@ static void recipients_no_oracle(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(recipients_no_oracle),
+        BH_TEST("incident/recipients-no-oracle", recipients_no_oracle),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -36,31 +36,10 @@ static int64_t org_id[NORGS];
 static struct principal fra_rep, fra_end, fra_officer, fra_minusca, fra_nomission, fra_analyst,
     bra_fp, bra_end, admin;
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 static void person(const char *username, int org, enum role role, const char *missions,
                    struct principal *p)
 {
-    struct bh_error err;
-    struct principal cli;
-    principal_cli(&cli);
-    struct account_user u;
-    must(account_user_add(db, &cli, username, NULL, org_codes[org], role, PASSWORD, &u, &err), &err,
-         username);
-    memset(p, 0, sizeof *p);
-    p->account_id = u.id;
-    p->org_id = org_id[org];
-    p->role = role;
-    snprintf(p->username, sizeof p->username, "%s", username);
-    snprintf(p->org_code, sizeof p->org_code, "%s", org_codes[org]);
-    if (missions) {
-        const char *list[2] = { missions, NULL };
-        must(account_missions_set(db, &cli, username, list, 1, NULL, &err), &err, "missions");
-    }
+    test_user_principal(db, username, org_id[org], org_codes[org], role, missions, PASSWORD, p);
 }
 
 static int setup(void **state)
@@ -920,16 +899,16 @@ static void incident_haversine(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(incident_validate_bad_values),
-        cmocka_unit_test(incident_create_report),
-        cmocka_unit_test(incident_create_bad_input),
-        cmocka_unit_test(incident_workflow_permissions),
-        cmocka_unit_test(incident_update_partial),
-        cmocka_unit_test(incident_revisions_numbered),
-        cmocka_unit_test(incident_duplicates_thresholds),
-        cmocka_unit_test(incident_merge_duplicate),
-        cmocka_unit_test(incident_red_recipients),
-        cmocka_unit_test(incident_haversine),
+        BH_TEST("incident/validate-bad-values", incident_validate_bad_values),
+        BH_TEST("incident/create-report", incident_create_report),
+        BH_TEST("incident/create-bad-input", incident_create_bad_input),
+        BH_TEST("incident/workflow-permissions", incident_workflow_permissions),
+        BH_TEST("incident/update-partial", incident_update_partial),
+        BH_TEST("incident/revisions", incident_revisions_numbered),
+        BH_TEST("incident/duplicates-thresholds", incident_duplicates_thresholds),
+        BH_TEST("incident/merge", incident_merge_duplicate),
+        BH_TEST("incident/red-recipients", incident_red_recipients),
+        BH_TEST("incident/haversine", incident_haversine),
     };
     return cmocka_run_group_tests_name("incident", tests, setup, teardown);
 }

@@ -424,14 +424,14 @@ int main(void)
 {
     test_require_path(TEST_ISO_DIR "/iso_3166-1.json", "Debian's iso-codes");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(org_validation_names_field),
-        cmocka_unit_test(org_add_get_roundtrip),
-        cmocka_unit_test(org_add_denied),
-        cmocka_unit_test(org_list_filters_and_pages),
-        cmocka_unit_test(org_seed_launch_group),
-        cmocka_unit_test(org_seed_keeps_existing),
-        cmocka_unit_test(org_seed_needs_refdata),
-        cmocka_unit_test(org_roles_list_parse),
+        BH_TEST("org/validation-names-field", org_validation_names_field),
+        BH_TEST("org/add-get-roundtrip", org_add_get_roundtrip),
+        BH_TEST("org/add-denied-for-non-admin", org_add_denied),
+        BH_TEST("org/list-filters-and-pages", org_list_filters_and_pages),
+        BH_TEST("org/seed-launch-group", org_seed_launch_group),
+        BH_TEST("org/seed-keeps-existing", org_seed_keeps_existing),
+        BH_TEST("org/seed-needs-reference-data", org_seed_needs_refdata),
+        BH_TEST("org/roles-list-parse", org_roles_list_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,9 +97,9 @@ int main(void)
 {
     test_require_path(TEST_ISO_DIR "/iso_3166-1.json", "Debian's iso-codes package");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(refdata_load_countries_and_missions),
-        cmocka_unit_test(refdata_load_idempotent),
-        cmocka_unit_test(refdata_load_failure_writes_nothing),
+        BH_TEST("refdata/load-countries-and-missions", refdata_load_countries_and_missions),
+        BH_TEST("refdata/load-idempotent", refdata_load_idempotent),
+        BH_TEST("refdata/load-failure-writes-nothing", refdata_load_failure_writes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

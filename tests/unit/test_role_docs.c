@@ -95,8 +95,8 @@ static void role_parse_and_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(role_docs_table_matches_code),
-        cmocka_unit_test(role_parse_and_names),
+        BH_TEST("role/docs-table-matches-code", role_docs_table_matches_code),
+        BH_TEST("role/parse-and-names", role_parse_and_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

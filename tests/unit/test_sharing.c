@@ -36,16 +36,11 @@ static struct db *store(const char *name)
 static void person(struct db *db, const char *org, enum role role, int64_t account,
                    struct principal *p)
 {
-    memset(p, 0, sizeof *p);
     struct org o;
     struct bh_error err;
     if (org_get(db, org, &o, &err))
         fail_msg("%s", err.message);
-    p->account_id = account;
-    p->org_id = o.id;
-    p->role = role;
-    snprintf(p->username, sizeof p->username, "%s-%lld", org, (long long)account);
-    snprintf(p->org_code, sizeof p->org_code, "%s", org);
+    test_principal(p, account, o.id, org, role, "%s-%lld", org, (long long)account);
 }
 
 static char *group_text(struct db *db, int64_t id)
@@ -98,19 +93,50 @@ static void sharing_predicate_bad_identifiers(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct buf b = BUF_INIT;
-        sharing_predicate(&admin, bad[i][0], bad[i][1], &b);
+        sharing_predicate(&admin, bad[i][0], bad[i][1], &b, NULL);
         assert_string_equal(buf_str(&b), "(1 = 0)");
         buf_cleanup(&b);
     }
     struct buf b = BUF_INIT;
-    sharing_predicate(&admin, "incident", "i", &b);
+    sharing_predicate(&admin, "incident", "i", &b, NULL);
     assert_string_equal(buf_str(&b), "(1 = 1)");
     buf_reset(&b);
     struct principal anon;
     principal_anonymous(&anon);
-    sharing_predicate(&anon, "incident", "inc", &b);
+    sharing_predicate(&anon, "incident", "inc", &b, NULL);
     assert_string_equal(buf_str(&b), "(inc.tlp = 'CLEAR')");
     buf_cleanup(&b);
+}
+
+/* sharing/predicate-binds-reader: two members of different organizations get the same SQL
+ * text, and their organization and account as bound values, in placeholder order. */
+static void sharing_predicate_binds_reader(void **state)
+{
+    (void)state;
+    struct principal a = { .account_id = 11, .org_id = 3, .role = ROLE_ANALYST };
+    struct principal b = { .account_id = 42, .org_id = 9, .role = ROLE_REPORTER };
+    struct buf sa = BUF_INIT, sb = BUF_INIT;
+    struct db_params pa = DB_PARAMS_INIT, pb = DB_PARAMS_INIT;
+    sharing_predicate(&a, "incident", "i", &sa, &pa);
+    sharing_predicate(&b, "incident", "i", &sb, &pb);
+    assert_string_equal(buf_str(&sa), buf_str(&sb));
+    assert_null(strstr(buf_str(&sa), "42"));
+    const char *q = buf_str(&sb);
+    size_t marks = 0;
+    for (; *q; q++)
+        marks += *q == '?';
+    assert_int_equal(marks, 3);
+    assert_int_equal(pb.n, 3);
+    const int64_t want[3] = { 9, 9, 42 }; /* owner org, audience org, RED recipient */
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(pb.v[i].kind, DB_PARAM_INT);
+        assert_int_equal(pb.v[i].i, want[i]);
+    }
+    assert_int_equal(pa.v[2].i, 11);
+    buf_cleanup(&sa);
+    buf_cleanup(&sb);
+    db_params_cleanup(&pa);
+    db_params_cleanup(&pb);
 }
 
 /* sharing/group-create-owner-member */
@@ -348,13 +374,14 @@ static void sharing_check_marking_rules(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(sharing_tlp_labels),
-        cmocka_unit_test(sharing_predicate_bad_identifiers),
-        cmocka_unit_test(sharing_group_create_owner_member),
-        cmocka_unit_test(sharing_group_unknown_member),
-        cmocka_unit_test(sharing_group_who_may_change),
-        cmocka_unit_test(sharing_group_list_pages),
-        cmocka_unit_test(sharing_check_marking_rules),
+        BH_TEST("sharing/tlp-labels", sharing_tlp_labels),
+        BH_TEST("sharing/predicate-refuses-bad-identifiers", sharing_predicate_bad_identifiers),
+        BH_TEST("sharing/predicate-binds-reader", sharing_predicate_binds_reader),
+        BH_TEST("sharing/group-create-owner-member", sharing_group_create_owner_member),
+        BH_TEST("sharing/group-unknown-member-writes-nothing", sharing_group_unknown_member),
+        BH_TEST("sharing/group-who-may-change", sharing_group_who_may_change),
+        BH_TEST("sharing/group-list-pages", sharing_group_list_pages),
+        BH_TEST("sharing/check-marking", sharing_check_marking_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,24 +93,15 @@ static struct db *db;
 static int64_t org_ids[NORGS];
 static int64_t group_id;
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s)", what, err->message, bh_errname(rc));
-}
-
 static void principal_for(int org, enum role role, struct principal *p)
 {
-    memset(p, 0, sizeof *p);
     if (org < 0) {
+        memset(p, 0, sizeof *p);
         principal_anonymous(p);
         return;
     }
-    p->account_id = ACCOUNT(org, role);
-    p->org_id = org_ids[org];
-    p->role = role;
-    snprintf(p->username, sizeof p->username, "%s.%s", org_codes[org], role_name(role));
-    snprintf(p->org_code, sizeof p->org_code, "%s", org_codes[org]);
+    test_principal(p, ACCOUNT(org, role), org_ids[org], org_codes[org], role, "%s.%s",
+                   org_codes[org], role_name(role));
 }
 
 static int setup(void **state)
@@ -210,24 +201,45 @@ static int teardown(void **state)
 enum op { OP_LIST, OP_GET, OP_SEARCH, OP_COUNT, NOPS };
 static const char *const op_names[NOPS] = { "list", "get", "search", "count" };
 
-static char *where_clause(const struct principal *who)
+/* The predicate for one principal: its SQL text and the values of its placeholders. */
+struct pred {
+    char *sql;
+    struct db_params params;
+};
+
+static struct pred *where_clause(const struct principal *who)
 {
+    struct pred *p = calloc(1, sizeof *p);
     struct buf b = BUF_INIT;
-    sharing_predicate(who, "probe", "p", &b);
-    return buf_steal(&b);
+    sharing_predicate(who, "probe", "p", &b, &p->params);
+    p->sql = buf_steal(&b);
+    return p;
 }
 
-/* Runs `sql` (with the predicate pasted in) binding `arg` when not NULL; returns the rows'
- * first columns joined by spaces (ids, or the count). */
-static void run(const char *sql_fmt, const char *pred, const char *arg, char *out, size_t cap)
+static void pred_free(struct pred *p)
+{
+    free(p->sql);
+    db_params_cleanup(&p->params);
+    free(p);
+}
+
+/* Runs `sql` (with the predicate pasted in) binding `arg` when not NULL, then the predicate's
+ * values (its text comes after the `?` of `arg`); returns the rows' first columns joined by
+ * spaces (ids, or the count). */
+static void run(const char *sql_fmt, const struct pred *pred, const char *arg, char *out,
+                size_t cap)
 {
     char sql[4096];
-    snprintf(sql, sizeof sql, sql_fmt, pred);
+    snprintf(sql, sizeof sql, sql_fmt, pred->sql);
     struct db_stmt *st;
     struct bh_error err;
     must(db_prepare(db, sql, &st, &err), &err, sql);
+    struct db_params params = DB_PARAMS_INIT;
     if (arg)
-        db_bind_text(st, 1, arg);
+        db_params_text(&params, arg);
+    db_params_append(&params, &pred->params);
+    db_params_bind(st, &params);
+    db_params_cleanup(&params);
     int rc;
     size_t used = 0;
     out[0] = '\0';
@@ -243,7 +255,7 @@ static void run(const char *sql_fmt, const char *pred, const char *arg, char *ou
 }
 
 /* Whether the principal sees record `r` through `op`. */
-static bool visible(const char *pred, enum op op, int r)
+static bool visible(const struct pred *pred, enum op op, int r)
 {
     char got[1024], pattern[64];
     switch (op) {
@@ -286,7 +298,7 @@ static void sharing_visibility_matrix(void **state)
     for (size_t i = 0; i < NPRINCIPALS; i++) {
         struct principal who;
         principal_for(expected[i].org, expected[i].role, &who);
-        char *pred = where_clause(&who);
+        struct pred *pred = where_clause(&who);
         int want_total = 0;
         for (int r = 0; r < NRECORDS; r++) {
             bool want = expected[i].sees[r] == 'y';
@@ -313,7 +325,7 @@ static void sharing_visibility_matrix(void **state)
             snprintf(want, sizeof want, "%d", want_total);
             mismatch(i, &who, "(all)", "count(*)", want, got);
         }
-        free(pred);
+        pred_free(pred);
     }
     assert_int_equal(cells, (int)NPRINCIPALS * (NRECORDS * NOPS + 1));
     if (failures)
@@ -327,16 +339,16 @@ static void sharing_visibility_cli(void **state)
     (void)state;
     struct principal cli;
     principal_cli(&cli);
-    char *pred = where_clause(&cli);
+    struct pred *pred = where_clause(&cli);
     char got[64];
     run("SELECT count(*) FROM probe p WHERE %s", pred, NULL, got, sizeof got);
     assert_string_equal(got, "5");
-    free(pred);
+    pred_free(pred);
     /* And a NULL principal is anonymous. */
     pred = where_clause(NULL);
     run("SELECT count(*) FROM probe p WHERE %s", pred, NULL, got, sizeof got);
     assert_string_equal(got, "1");
-    free(pred);
+    pred_free(pred);
 }
 
 /* sharing/visibility-follows-group-changes: removing FRIEND from the group closes the AMBER
@@ -349,14 +361,14 @@ static void sharing_visibility_follows_group(void **state)
     principal_for(OWNER, ROLE_COORDINATOR, &owner_coord);
     principal_for(FRIEND, ROLE_ANALYST, &friend_analyst);
     struct bh_error err;
-    char *pred = where_clause(&friend_analyst);
+    struct pred *pred = where_clause(&friend_analyst);
     assert_true(visible(pred, OP_GET, R_AMBER));
     must(sharing_group_update(db, &owner_coord, group_id, NULL, NULL, NULL, 0, true, &err), &err,
          "update");
     assert_false(visible(pred, OP_GET, R_AMBER));
     assert_false(visible(pred, OP_LIST, R_AMBER));
     /* The owner stays a member and still sees it. */
-    char *owner_pred = where_clause(&owner_coord);
+    struct pred *owner_pred = where_clause(&owner_coord);
     assert_true(visible(owner_pred, OP_GET, R_AMBER));
     const char *members[] = { "FRIEND" };
     must(sharing_group_update(db, &owner_coord, group_id, NULL, NULL, members, 1, true, &err), &err,
@@ -364,8 +376,8 @@ static void sharing_visibility_follows_group(void **state)
     assert_true(visible(pred, OP_GET, R_AMBER));
     assert_int_equal(sharing_group_delete(db, &owner_coord, group_id, &err), BH_ECONFLICT);
     assert_string_equal(err.field, "id");
-    free(pred);
-    free(owner_pred);
+    pred_free(pred);
+    pred_free(owner_pred);
 }
 
 /* sharing/visibility-group-edit-widens-only-the-owner: the group's owner adding an
@@ -392,7 +404,7 @@ static void sharing_visibility_group_edit(void **state)
     principal_for(OWNER, ROLE_ANALYST, &owner_analyst);
     principal_for(OUTSIDER, ROLE_ANALYST, &outsider_analyst);
     principal_for(FRIEND, ROLE_ANALYST, &friend_analyst);
-    char *outsider = where_clause(&outsider_analyst), *owner = where_clause(&owner_analyst);
+    struct pred *outsider = where_clause(&outsider_analyst), *owner = where_clause(&owner_analyst);
     char got[1024];
     run("SELECT p.id FROM probe p WHERE p.id = ? AND %s", owner, friend_record, got, sizeof got);
     assert_string_equal(got, friend_record);
@@ -436,17 +448,18 @@ static void sharing_visibility_group_edit(void **state)
     test_exec(db, "DELETE FROM probe WHERE id IN ('0190a000-0000-7000-8000-0000000000f1', "
                   "'0190a000-0000-7000-8000-0000000000f2')");
     test_exec(db, "DROP TRIGGER probe_sharing_audience");
-    free(outsider);
-    free(owner);
+    pred_free(outsider);
+    pred_free(owner);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(sharing_visibility_matrix),
-        cmocka_unit_test(sharing_visibility_cli),
-        cmocka_unit_test(sharing_visibility_follows_group),
-        cmocka_unit_test(sharing_visibility_group_edit),
+        BH_TEST("sharing/visibility-matrix", sharing_visibility_matrix),
+        BH_TEST("sharing/visibility-cli-operator", sharing_visibility_cli),
+        BH_TEST("sharing/visibility-follows-group-changes", sharing_visibility_follows_group),
+        BH_TEST("sharing/visibility-group-edit-widens-only-the-owner",
+                sharing_visibility_group_edit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

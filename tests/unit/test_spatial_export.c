@@ -23,12 +23,6 @@ static struct db *db;
 static struct principal admin, member;
 static int64_t fra, bra;
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 static int64_t add_org(const char *code)
 {
     struct principal cli;
@@ -431,10 +425,10 @@ static void spatial_export_failures_and_audit(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(spatial_geojson),
-        cmocka_unit_test(spatial_csv),
-        cmocka_unit_test(spatial_hxl_columns),
-        cmocka_unit_test(spatial_export_failures_and_audit),
+        BH_TEST("spatial/geojson", spatial_geojson),
+        BH_TEST("spatial/csv", spatial_csv),
+        BH_TEST("spatial/hxl-columns", spatial_hxl_columns),
+        BH_TEST("spatial/export-failures-and-audit", spatial_export_failures_and_audit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

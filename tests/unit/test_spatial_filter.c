@@ -163,9 +163,9 @@ static void spatial_filter_read_all(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(spatial_filter_good),
-        cmocka_unit_test(spatial_filter_bad),
-        cmocka_unit_test(spatial_filter_read_all),
+        BH_TEST("spatial/filter-good", spatial_filter_good),
+        BH_TEST("spatial/filter-bad", spatial_filter_bad),
+        BH_TEST("spatial/filter-read-all", spatial_filter_read_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

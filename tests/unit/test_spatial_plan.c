@@ -23,12 +23,6 @@ static struct principal admin, member;
 
 #define ROWS 30000
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -270,10 +264,10 @@ static void spatial_plan_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(spatial_plan_rtree),
-        cmocka_unit_test(spatial_plan_time),
-        cmocka_unit_test(spatial_plan_wide),
-        cmocka_unit_test(spatial_plan_text),
+        BH_TEST("spatial/plan-rtree", spatial_plan_rtree),
+        BH_TEST("spatial/plan-time", spatial_plan_time),
+        BH_TEST("spatial/plan-wide", spatial_plan_wide),
+        BH_TEST("spatial/plan-text", spatial_plan_text),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

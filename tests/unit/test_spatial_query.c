@@ -30,20 +30,10 @@ static const char *const org_codes[NORGS] = { "FRA", "BRA", "GHA", "DPO" };
 static int64_t org_id[NORGS];
 static int64_t group_id; /* FRA's sharing group: FRA, GHA */
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 static void user(int org, enum role role, struct principal *p)
 {
-    memset(p, 0, sizeof *p);
-    p->account_id = 100 + org * 10 + (int64_t)role;
-    p->org_id = org_id[org];
-    p->role = role;
-    snprintf(p->username, sizeof p->username, "%s.%s", org_codes[org], role_name(role));
-    snprintf(p->org_code, sizeof p->org_code, "%s", org_codes[org]);
+    test_principal(p, 100 + org * 10 + (int64_t)role, org_id[org], org_codes[org], role, "%s.%s",
+                   org_codes[org], role_name(role));
 }
 
 /* ---- the fixture ---- */
@@ -636,16 +626,16 @@ static void spatial_totals_follow_changes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(spatial_bbox),
-        cmocka_unit_test(spatial_near),
-        cmocka_unit_test(spatial_time),
-        cmocka_unit_test(spatial_type_status_mission),
-        cmocka_unit_test(spatial_q),
-        cmocka_unit_test(spatial_sort),
-        cmocka_unit_test(spatial_pages),
-        cmocka_unit_test(spatial_sharing),
-        cmocka_unit_test(spatial_admin_audited),
-        cmocka_unit_test(spatial_totals_follow_changes),
+        BH_TEST("spatial/bbox", spatial_bbox),
+        BH_TEST("spatial/near", spatial_near),
+        BH_TEST("spatial/time", spatial_time),
+        BH_TEST("spatial/type-status-mission", spatial_type_status_mission),
+        BH_TEST("spatial/q", spatial_q),
+        BH_TEST("spatial/sort", spatial_sort),
+        BH_TEST("spatial/pages", spatial_pages),
+        BH_TEST("spatial/sharing", spatial_sharing),
+        BH_TEST("spatial/admin-audited", spatial_admin_audited),
+        BH_TEST("spatial/totals-follow-changes", spatial_totals_follow_changes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -282,14 +282,14 @@ static void taxonomy_json_shape(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(threats_well_formed),
-        cmocka_unit_test(known_values),
-        cmocka_unit_test(ucdp_crosswalk),
-        cmocka_unit_test(acled_crosswalk_codebook),
-        cmocka_unit_test(acled_crosswalk_fallbacks),
-        cmocka_unit_test(vocabularies),
-        cmocka_unit_test(known_groups),
-        cmocka_unit_test(taxonomy_json_shape),
+        BH_TEST("taxonomy/threats-well-formed", threats_well_formed),
+        BH_TEST("taxonomy/known-values", known_values),
+        BH_TEST("taxonomy/ucdp-crosswalk", ucdp_crosswalk),
+        BH_TEST("taxonomy/acled-crosswalk-codebook", acled_crosswalk_codebook),
+        BH_TEST("taxonomy/acled-crosswalk-fallbacks", acled_crosswalk_fallbacks),
+        BH_TEST("taxonomy/vocabularies", vocabularies),
+        BH_TEST("taxonomy/known-groups", known_groups),
+        BH_TEST("taxonomy/json", taxonomy_json_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

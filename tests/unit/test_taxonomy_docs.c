@@ -182,9 +182,9 @@ static void docs_vocabularies(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(docs_threat_types),
-        cmocka_unit_test(docs_crosswalks),
-        cmocka_unit_test(docs_vocabularies),
+        BH_TEST("taxonomy/docs-threat-types", docs_threat_types),
+        BH_TEST("taxonomy/docs-crosswalks", docs_crosswalks),
+        BH_TEST("taxonomy/docs-vocabularies", docs_vocabularies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,31 +41,10 @@ static const char *const reader_names[NREADERS] = { "owner-org reader (BRA analy
                                                     "anonymous" };
 static struct principal readers[NREADERS];
 
-static void must(int rc, const struct bh_error *err, const char *what)
-{
-    if (rc)
-        fail_msg("%s: %s (%s, field %s)", what, err->message, bh_errname(rc), err->field);
-}
-
 static void person(struct db *d, const char *username, int org, enum role role, const char *mission,
                    struct principal *p)
 {
-    struct bh_error err;
-    struct principal cli;
-    principal_cli(&cli);
-    struct account_user u;
-    must(account_user_add(d, &cli, username, NULL, org_codes[org], role, PASSWORD, &u, &err), &err,
-         username);
-    memset(p, 0, sizeof *p);
-    p->account_id = u.id;
-    p->org_id = org_id[org];
-    p->role = role;
-    snprintf(p->username, sizeof p->username, "%s", username);
-    snprintf(p->org_code, sizeof p->org_code, "%s", org_codes[org]);
-    if (mission) {
-        const char *list[1] = { mission };
-        must(account_missions_set(d, &cli, username, list, 1, NULL, &err), &err, "missions");
-    }
+    test_user_principal(d, username, org_id[org], org_codes[org], role, mission, PASSWORD, p);
 }
 
 static void add_orgs(struct db *d)
@@ -558,10 +537,10 @@ static void history_backfill(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(history_downgrade),
-        cmocka_unit_test(history_drafts),
-        cmocka_unit_test(history_merge),
-        cmocka_unit_test(history_backfill),
+        BH_TEST("history/downgrade", history_downgrade),
+        BH_TEST("history/drafts-stay-home", history_drafts),
+        BH_TEST("history/merge", history_merge),
+        BH_TEST("history/backfill", history_backfill),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
