@@ -5,9 +5,9 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* The missions a user works for (table account_mission). An endorser endorses, returns and
  * merges the reports of these missions only (docs/incidents.md); for other roles the list

@@ -7,6 +7,7 @@
 #include "account/missions.h"
 #include "api/common.h"
 #include "base/jsonfield.h"
+#include "casualty/casualty.h"
 #include "incident/report.h"
 
 #include <stdio.h>
@@ -17,10 +18,28 @@ static const char *path_id(struct http_request *req)
     return req->nparams ? req->params[0] : "";
 }
 
-/* The reply of every call that changes or reads one incident. */
+/* The reply of every call that changes or reads one incident: the record with the casualty
+ * records linked to it that the reader may see. "An incident with its casualties" is composed
+ * here, above both registers, so that neither includes the other. An admin's view of
+ * restricted casualty records among them is audited (casualty.read) by the casualty module. */
 static void reply_record(struct http_request *req, struct http_reply *rep, int rc,
                          const struct bh_error *err, json_t *rec, int status)
 {
+    struct bh_error cas_err;
+    if (rc == 0) {
+        struct db *db;
+        json_t *cas = json_array();
+        int crc = http_request_db(req, &db, &cas_err);
+        if (crc == 0)
+            crc = casualty_list_for_incident(
+                db, &req->who, json_string_value(json_object_get(rec, "id")), cas, &cas_err);
+        json_object_set_new(rec, "casualty_records", cas);
+        if (crc) {
+            json_decref(rec);
+            rc = crc;
+            err = &cas_err;
+        }
+    }
     if (api_failed(req, rep, rc, err))
         return;
     http_reply_json(req, rep, status, rec);

@@ -298,8 +298,8 @@ static int bound(const char *field, const char *s, bool upper, char out[40], str
 /* Appends to `sql` the condition on audit_log rows that `reader` (not an admin) may see, and
  * its values to `params`; see struct audit_filter. `org_code` is the reader's organization
  * code for the entries about no record. */
-static void visible_entries(const struct principal *reader, const char *org_code, struct buf *sql,
-                            struct db_params *params)
+static void visible_entries(const struct principal *reader, const struct audit_record_kind *kinds,
+                            const char *org_code, struct buf *sql, struct db_params *params)
 {
     /* Whether a record is visible is asked as of a reader of the auditor's organization: the
      * auditor's own role reads no records (role.c), yet auditing is about them. */
@@ -307,11 +307,11 @@ static void visible_entries(const struct principal *reader, const char *org_code
     if (!role_can(as_member.role, PERM_RECORD_READ))
         as_member.role = ROLE_ANALYST;
     buf_puts(sql, "(audit_log.record_type NOT IN (");
-    for (const struct audit_record_kind *k = audit_record_kinds; k->record_type; k++)
-        buf_printf(sql, "%s'%s'", k == audit_record_kinds ? "" : ", ", k->record_type);
+    for (const struct audit_record_kind *k = kinds; k->record_type; k++)
+        buf_printf(sql, "%s'%s'", k == kinds ? "" : ", ", k->record_type);
     buf_puts(sql, ") OR (audit_log.record_id IS NULL AND audit_log.org_code = ?)");
     db_params_text(params, org_code);
-    for (const struct audit_record_kind *k = audit_record_kinds; k->record_type; k++) {
+    for (const struct audit_record_kind *k = kinds; k->record_type; k++) {
         buf_printf(sql,
                    " OR (audit_log.record_type = '%s' AND EXISTS (SELECT 1 FROM %s audit_r "
                    "WHERE audit_r.id = audit_log.record_id AND (audit_r.owner_org_id = ? OR ",
@@ -336,6 +336,10 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
         return rc;
     if (f->limit < 1)
         return bh_fail(err, BH_EINVALID, "limit", "limit %d must be at least 1", f->limit);
+    if (f->reader && f->reader->role != ROLE_ADMIN && !f->kinds)
+        return bh_fail(err, BH_EINTERNAL, NULL,
+                       "the audit log is read by a non-admin without the record kinds that "
+                       "decide what they may see");
 
     /* The filters in the order of the indexes' leading columns; NULL values drop out. Each
      * value is appended as its placeholder is written. */
@@ -361,8 +365,8 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
          * so a reader without one never sees the command-line operator's bulk entries (org
          * ''). */
         buf_puts(&where, " AND ");
-        visible_entries(f->reader, f->reader->org_code[0] ? f->reader->org_code : "-", &where,
-                        &params);
+        visible_entries(f->reader, f->kinds, f->reader->org_code[0] ? f->reader->org_code : "-",
+                        &where, &params);
     }
 
     struct db_stmt *st;

@@ -6,10 +6,10 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* The audit log: every write (who, organization, when, action, record type and id, a summary
  * of the change) is appended in the same transaction as the write. The log is append-only
@@ -45,26 +45,29 @@ int audit_verify(struct db *db, struct audit_verify_result *out, struct bh_error
 
 /* A kind of record whose audit entries follow the record's visibility: entries with this
  * `record_type` name a row of `table` by its `id` column, and `predicate` (the capability's
- * visibility predicate) says who may see that row. The list ends with a NULL record_type;
- * it lives in record_kinds.c, one line per capability. */
+ * visibility predicate) says who may see that row. A list of them ends with a NULL
+ * record_type. The audit log sits below the capabilities and names none of them: the list is
+ * handed in by the caller (the API's registry, one line per capability, in api/audit.c). */
 struct audit_record_kind {
     const char *record_type;
     const char *table;
     void (*predicate)(const struct principal *who, const char *alias, struct buf *sql,
                       struct db_params *params);
 };
-extern const struct audit_record_kind audit_record_kinds[];
 
 /* Filters of audit_list; NULL fields do not filter. Bad dates give BH_EINVALID naming
  * "from" or "to". */
 struct audit_filter {
     /* Who reads. NULL or an admin (the store's own administrators, the command-line
-     * operator): every entry. Anyone else (an auditor) sees entries about a record of an
-     * audit_record_kinds kind only when the record is their organization's or one they
+     * operator): every entry. Anyone else (an auditor) sees entries about a record of a
+     * kind in `kinds` only when the record is their organization's or one they
      * could read as a member of their organization, and entries about a bulk operation on
      * such records (no record id) only when their organization did it. Entries are left
      * out, not redacted: an entry's time alone tells that something happened. */
     const struct principal *reader;
+    /* The record kinds whose entries follow their record (required for a reader who is not
+     * an admin: without it audit_list refuses, rather than show every entry). */
+    const struct audit_record_kind *kinds;
     const char *from; /* RFC 3339 or YYYY-MM-DD, inclusive; NULL for no bound */
     const char *to;
     const char *username;

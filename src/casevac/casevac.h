@@ -6,9 +6,9 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* The CASEVAC timeline of a casualty record: when each step of the chain of care happened,
  * and its compliance with the UN's 10-1-2 casualty response guideline (first aid within 10

@@ -7,10 +7,10 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* The casualty register: one record per person (no names), in the UN fatalities dataset's
  * vocabulary, owned by the contributing state and embargoed until released (next of kin and

@@ -4,10 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "account/role.h"
 #include "base/err.h"
 #include "casualty/casualty.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* Export of the records a reader may see (through casualty_predicate()):
  *   un    the UN fatalities file's own columns and conventions (m49 as "250.0", an empty

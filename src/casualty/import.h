@@ -7,10 +7,10 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/err.h"
 #include "db/db.h"
 #include "import/import.h"
+#include "principal/principal.h"
 
 /* Imports of published data into the casualty register: the UN peacekeeping fatalities
  * file, and the deployment figures that casualty rates divide by. docs/formats.md describes

@@ -6,11 +6,11 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "casualty/casualty.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* Casualty statistics: counts grouped by any of the dimensions below, over the records the
  * reader may see (casualty_predicate() is in the WHERE of every count), with the filters of

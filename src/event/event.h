@@ -6,10 +6,10 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* Context events: conflict events recorded by others (UCDP GED, ACLED), a map layer beside
  * the incident register, never counted as incidents against peacekeepers. Stored in table

@@ -8,10 +8,10 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/err.h"
 #include "db/db.h"
 #include "import/import.h"
+#include "principal/principal.h"
 #include "sharing/sharing.h"
 
 /* Imports of conflict events recorded by others into the context layer (docs/events.md):

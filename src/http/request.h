@@ -6,11 +6,11 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* What an api/ handler sees of a request and how it answers. Everything allocated for the
  * request comes from `arena` and is released in one go when the request completes. */

@@ -4,9 +4,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "account/role.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* Demo data: a synthetic incident history around the headquarters of real UN missions, for
  * demonstrations, the map and the benchmarks. Every row says what it is: synthetic = 1,

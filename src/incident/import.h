@@ -8,12 +8,12 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/err.h"
 #include "db/db.h"
 #include "import/import.h"
 #include "incident/bulk.h"
 #include "incident/incident.h"
+#include "principal/principal.h"
 
 /* Incidents from files (CSV, GeoJSON). docs/demo.md (its part on `bluehelm import incidents`)
  * describes the files and the rules. The bulk writer that imports and demo data share is

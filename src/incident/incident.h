@@ -6,10 +6,10 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* The incident register: what happened to peacekeepers, where and when, reported by a
  * mission, endorsed by an endorser of that mission, shared under a TLP marking. Every read

@@ -7,7 +7,6 @@
 #include "audit/audit.h"
 #include "base/buf.h"
 #include "base/timeutil.h"
-#include "casualty/casualty.h"
 #include "sharing/sharing.h"
 #include "taxonomy/taxonomy.h"
 
@@ -621,9 +620,9 @@ static int set_recipients(struct db *db, const char *id, const int64_t *ids, siz
     return 0;
 }
 
-/* The record as a writer's reply and a reader's page show it: incident JSON, its linked
- * casualty records the reader may see, and how many likely duplicates there are. An admin's
- * view of restricted casualty records is audited (casualty.read), as casualty_get() does. */
+/* The record as a writer's reply and a reader's page show it: incident JSON and how many
+ * likely duplicates there are. The casualty records linked to it are composed above both
+ * registers, by the API (api/incidents.c), so neither register includes the other. */
 static int decorate(struct db *db, const struct principal *who, const struct incident__loaded *l,
                     json_t *rec, struct bh_error *err)
 {
@@ -637,12 +636,8 @@ static int decorate(struct db *db, const struct principal *who, const struct inc
         return rc;
     if (!visible)
         json_object_set_new(rec, "merged_into", json_null());
-    json_t *cas = json_array();
-    rc = casualty_list_for_incident(db, who, l->id, cas, err);
-    json_object_set_new(rec, "casualty_records", cas);
     int64_t dups = 0;
-    if (!rc)
-        rc = incident__duplicate_count(db, who, l, &dups, err);
+    rc = incident__duplicate_count(db, who, l, &dups, err);
     json_object_set_new(rec, "duplicate_candidates", json_integer(dups));
     return rc;
 }

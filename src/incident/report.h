@@ -6,9 +6,9 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* Members' reports and their workflow (docs/incidents.md):
  *

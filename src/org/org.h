@@ -6,9 +6,9 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* Organizations: member states, regional organizations, UN entities and missions, their
  * standing in the Group of Friends and their contributor roles. Every account belongs to one

@@ -6,10 +6,10 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* The sharing model. Every shareable record carries a TLP 2.0 marking that is also its
  * distribution:

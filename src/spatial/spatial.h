@@ -6,10 +6,10 @@
 
 #include <jansson.h>
 
-#include "account/role.h"
 #include "base/buf.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 /* Map layers and their queries. Incidents and context events are both "layers": rows with a
  * point, a time, a threat type, an R*Tree and an FTS5 index keyed by an integer `n`. One
@@ -46,7 +46,9 @@ struct spatial_layer {
     } * csv;
 };
 
-extern const struct spatial_layer spatial_incidents; /* defined in layers.c */
+/* The layers, each defined by the module that owns it (incident/layer.c, event/layer.c); this
+ * list is the one place that names them, one line each. */
+extern const struct spatial_layer spatial_incidents;
 extern const struct spatial_layer spatial_events;
 
 /* The filters both layers take, named as the API's query parameters:

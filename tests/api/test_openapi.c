@@ -3,8 +3,8 @@
  * table is read from the linked core (http_routes), the document from the real server. */
 #include "api_helpers.h"
 
-#include "account/role.h"
 #include "http/routes.h"
+#include "principal/principal.h"
 
 #include <ctype.h>
 #include <jansson.h>

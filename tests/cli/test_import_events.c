@@ -5,8 +5,8 @@
  * GED file is cli/import_ucdp_real's. */
 #include "support.h"
 
-#include "account/role.h"
 #include "db/db.h"
+#include "principal/principal.h"
 #include "sharing/sharing.h"
 
 #include <stdio.h>

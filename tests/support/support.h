@@ -16,7 +16,7 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "account/role.h"
+#include "principal/principal.h"
 
 /* The exit status CTest reads as "skipped" (SKIP_RETURN_CODE in tests/CMakeLists.txt). */
 #define TEST_SKIP 77

@@ -6,7 +6,6 @@
  * without member states are refused with nothing written. */
 #include "support.h"
 
-#include "account/role.h"
 #include "base/buf.h"
 #include "base/timeutil.h"
 #include "db/db.h"
@@ -14,6 +13,7 @@
 #include "incident/incident.h"
 #include "incident/report.h"
 #include "org/org.h"
+#include "principal/principal.h"
 #include "refdata/refdata.h"
 #include "taxonomy/taxonomy.h"
 

@@ -5,7 +5,6 @@
  * fails inside a caller's transaction rolling back only its own part. */
 #include "support.h"
 
-#include "account/role.h"
 #include "db/db.h"
 #include "event/country.h"
 #include "event/event.h"
@@ -13,6 +12,7 @@
 #include "formats/acled.h"
 #include "formats/ucdp.h"
 #include "org/org.h"
+#include "principal/principal.h"
 #include "refdata/refdata.h"
 
 #include <stdio.h>

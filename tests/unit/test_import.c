@@ -4,9 +4,9 @@
  * copy, and the bulk path that rebuilds the indexes. */
 #include "support.h"
 
-#include "account/role.h"
 #include "casualty/import.h"
 #include "db/db.h"
+#include "principal/principal.h"
 #include "refdata/refdata.h"
 
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * their own, re-imports that change nothing, files of another layout that change nothing. */
 #include "support.h"
 
-#include "account/role.h"
 #include "casualty/import.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
-/* The permissions table in docs/architecture.md must say exactly what src/account/role.c
+/* The permissions table in docs/architecture.md must say exactly what src/principal/principal.c
  * enforces: people decide who gets which role from the docs. */
 #include "support.h"
 
-#include "account/role.h"
+#include "principal/principal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "account/role.h"
+#include "principal/principal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

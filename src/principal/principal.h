@@ -1,11 +1,11 @@
-#ifndef BH_ACCOUNT_ROLE_H
-#define BH_ACCOUNT_ROLE_H
+#ifndef BH_PRINCIPAL_PRINCIPAL_H
+#define BH_PRINCIPAL_PRINCIPAL_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 /* Roles, permissions and the principal (who is asking). The permissions of every role are
- * one table (role.c) and one table in docs/architecture.md; the HTTP dispatcher and the CLI
+ * one table (principal.c) and one table in docs/architecture.md; the HTTP dispatcher and the CLI
  * check them in one place, so no handler decides on its own who may do what. */
 
 enum role {
