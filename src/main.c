@@ -18,21 +18,12 @@ static const struct cli_command help_command = {
     1,
 };
 
-/* In the order `bluehelm --help` lists them. */
+/* The registry's commands (CLI_COMMANDS in cli/cli.h), then help. */
 /* clang-format off */
 static const struct cli_command *const commands[] = {
-    &cli_init_command,
-    &cli_serve_command,
-    &cli_config_command,
-    &cli_org_command,
-    &cli_user_command,
-    &cli_token_command,
-    &cli_audit_command,
-    &cli_stats_command,
-    &cli_export_command,
-    &cli_import_command,
-    &cli_demo_command,
-    &cli_casevac_command,
+#define CLI_LIST_COMMAND(name) &cli_##name##_command,
+    CLI_COMMANDS(CLI_LIST_COMMAND)
+#undef CLI_LIST_COMMAND
     &help_command,
 };
 /* clang-format on */

@@ -4,6 +4,7 @@
  * the first costs one revalidated request for index.html (the dispatcher's ETag gives 304);
  * and every text file goes out gzip-compressed to clients that take it. */
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "http/encoding.h"
 #include "web/asset.h"
@@ -35,7 +36,7 @@ static void serve(struct http_request *req, struct http_reply *rep, const struct
     http_reply_body(rep, 200, a->content_type, (char *)a->data, a->len, NULL);
 }
 
-void api_asset(struct http_request *req, struct http_reply *rep)
+static void api_asset(struct http_request *req, struct http_reply *rep)
 {
     const char *name = req->params[0];
     const struct web_asset *a = web_asset_find(name);
@@ -47,7 +48,7 @@ void api_asset(struct http_request *req, struct http_reply *rep)
     serve(req, rep, a);
 }
 
-void api_app(struct http_request *req, struct http_reply *rep)
+static void api_app(struct http_request *req, struct http_reply *rep)
 {
     const struct web_asset *a = web_asset_find("index.html");
     if (!a) {
@@ -58,3 +59,11 @@ void api_app(struct http_request *req, struct http_reply *rep)
     }
     serve(req, rep, a);
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_assets_routes[] = {
+    { "GET", "/", api_app, ROUTE_PUBLIC, PERM_NONE, 0, "The browser app" },
+    { "GET", "/assets/{file}", api_asset, ROUTE_PUBLIC, PERM_NONE, 0, "Browser app assets" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

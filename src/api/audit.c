@@ -1,4 +1,5 @@
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "api/common.h"
 #include "audit/audit.h"
@@ -22,7 +23,7 @@ static const struct audit_record_kind record_kinds[] = {
 
 /* GET /api/v1/audit: the log for auditors and administrators (PERM_AUDIT_READ, checked by the
  * dispatcher). Filters are query parameters; the cursor is the last sequence number seen. */
-void api_audit_list(struct http_request *req, struct http_reply *rep)
+static void api_audit_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct api_list l;
@@ -48,3 +49,10 @@ void api_audit_list(struct http_request *req, struct http_reply *rep)
         rc = audit_list(db, &f, l.items, &l.more, &l.total, &err);
     api_list_reply(req, rep, rc, &err, &l, "seq");
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_audit_routes[] = {
+    { "GET", "/api/v1/audit", api_audit_list, 0, PERM_AUDIT_READ, 0, "The audit log, filtered" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

@@ -3,6 +3,7 @@
  * timeline is exactly as visible as its casualty record: 404 for whoever may not see the
  * record, never 403. */
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "api/common.h"
 #include "casevac/casevac.h"
@@ -13,7 +14,7 @@ static const char *path_id(struct http_request *req)
 }
 
 /* GET /api/v1/casualties/{id}/casevac: by the record's id or casualty_id. */
-void api_casevac_get(struct http_request *req, struct http_reply *rep)
+static void api_casevac_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -27,7 +28,7 @@ void api_casevac_get(struct http_request *req, struct http_reply *rep)
 }
 
 /* PUT /api/v1/casualties/{id}/casevac: replaces the whole timeline. */
-void api_casevac_put(struct http_request *req, struct http_reply *rep)
+static void api_casevac_put(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db = NULL;
@@ -49,7 +50,7 @@ void api_casevac_put(struct http_request *req, struct http_reply *rep)
 }
 
 /* GET /api/v1/stats/casevac?mission=A,B&from=YYYY-MM&to=YYYY-MM */
-void api_stats_casevac(struct http_request *req, struct http_reply *rep)
+static void api_stats_casevac(struct http_request *req, struct http_reply *rep)
 {
     static const char *const params[] = { "mission", "from", "to", NULL };
     struct bh_error err;
@@ -71,3 +72,15 @@ void api_stats_casevac(struct http_request *req, struct http_reply *rep)
         return;
     http_reply_json(req, rep, 200, out);
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_casevac_routes[] = {
+    { "GET", "/api/v1/casualties/{id}/casevac", api_casevac_get, 0, PERM_RECORD_READ, 0,
+      "A casualty's CASEVAC timeline and its 10-1-2 compliance" },
+    { "PUT", "/api/v1/casualties/{id}/casevac", api_casevac_put, ROUTE_JSON, PERM_RECORD_WRITE, 0,
+      "Record or correct a casualty's CASEVAC timeline" },
+    { "GET", "/api/v1/stats/casevac", api_stats_casevac, 0, PERM_RECORD_READ, 0,
+      "10-1-2 compliance per mission and month" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

@@ -2,6 +2,7 @@
  * is casualty_predicate()'s decision, made in the module; a record someone may not see is a
  * 404 for them, never a 403. */
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "api/common.h"
 #include "base/buf.h"
@@ -22,7 +23,7 @@ static const char *path_id(struct http_request *req)
 }
 
 /* GET /api/v1/casualties: the records the caller may see, newest incident first. */
-void api_casualty_list(struct http_request *req, struct http_reply *rep)
+static void api_casualty_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct api_list l;
@@ -46,7 +47,7 @@ void api_casualty_list(struct http_request *req, struct http_reply *rep)
 }
 
 /* POST /api/v1/casualties: a member's record, embargoed until released. */
-void api_casualty_create(struct http_request *req, struct http_reply *rep)
+static void api_casualty_create(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db = NULL;
@@ -69,7 +70,7 @@ void api_casualty_create(struct http_request *req, struct http_reply *rep)
 }
 
 /* GET /api/v1/casualties/{id}: by id or casualty_id. */
-void api_casualty_get(struct http_request *req, struct http_reply *rep)
+static void api_casualty_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -83,7 +84,7 @@ void api_casualty_get(struct http_request *req, struct http_reply *rep)
 }
 
 /* POST /api/v1/casualties/{id}/release: lifts the embargo. */
-void api_casualty_release(struct http_request *req, struct http_reply *rep)
+static void api_casualty_release(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -103,7 +104,7 @@ static int to_buf(void *ctx, const char *data, size_t len)
 }
 
 /* GET /api/v1/casualties.csv?format=un|hxl: the records the caller may see, as a file. */
-void api_casualty_export(struct http_request *req, struct http_reply *rep)
+static void api_casualty_export(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct casualty_filter f;
@@ -133,3 +134,19 @@ void api_casualty_export(struct http_request *req, struct http_reply *rep)
                       fmt == CASUALTY_EXPORT_UN ? "attachment; filename=\"casualties-un.csv\""
                                                 : "attachment; filename=\"casualties-hxl.csv\"");
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_casualties_routes[] = {
+    { "GET", "/api/v1/casualties", api_casualty_list, 0, PERM_RECORD_READ, 0,
+      "List casualty records the caller may see" },
+    { "POST", "/api/v1/casualties", api_casualty_create, ROUTE_JSON | ROUTE_IDEMPOTENT,
+      PERM_RECORD_WRITE, 0, "Create a casualty record (embargoed until released)" },
+    { "GET", "/api/v1/casualties.csv", api_casualty_export, 0, PERM_RECORD_EXPORT, 0,
+      "Export casualty records as CSV: the UN's columns or HXL" },
+    { "GET", "/api/v1/casualties/{id}", api_casualty_get, 0, PERM_RECORD_READ, 0,
+      "One casualty record" },
+    { "POST", "/api/v1/casualties/{id}/release", api_casualty_release, 0, PERM_RECORD_WRITE, 0,
+      "Release a casualty record from its embargo" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

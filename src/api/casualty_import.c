@@ -1,6 +1,7 @@
 /* POST /api/v1/casualties/import: the UN fatalities file uploaded as text/csv, imported as the
  * signed-in admin (data.import). The body is the file; the reply is what the import did. */
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "api/common.h"
 #include "casualty/import.h"
@@ -36,7 +37,7 @@ static void reply_unreadable(struct http_request *req, struct http_reply *rep,
     rep->content_type = "application/problem+json";
 }
 
-void api_casualty_import(struct http_request *req, struct http_reply *rep)
+static void api_casualty_import(struct http_request *req, struct http_reply *rep)
 {
     const char *ct = http_request_header(req, "Content-Type");
     if (!is_csv(ct)) {
@@ -61,3 +62,11 @@ void api_casualty_import(struct http_request *req, struct http_reply *rep)
         http_reply_json(req, rep, 200, casualty_import_report_json(&r));
     import_report_cleanup(&r);
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_casualty_import_routes[] = {
+    { "POST", "/api/v1/casualties/import", api_casualty_import, 0, PERM_DATA_IMPORT, 64u << 20,
+      "Import the UN peacekeeping fatalities file (text/csv)" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

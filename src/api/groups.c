@@ -2,6 +2,7 @@
  * (directory.read); coordinators and admins create them (group.write), and only the owning
  * organization's coordinators and admins change or delete one (the module decides). */
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "api/common.h"
 #include "base/jsonfield.h"
@@ -57,7 +58,7 @@ static void reply_group(struct http_request *req, struct http_reply *rep, int rc
     http_reply_json(req, rep, status, g);
 }
 
-void api_group_list(struct http_request *req, struct http_reply *rep)
+static void api_group_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct api_list l;
@@ -74,7 +75,7 @@ void api_group_list(struct http_request *req, struct http_reply *rep)
     api_list_reply(req, rep, rc, &err, &l, "id");
 }
 
-void api_group_create(struct http_request *req, struct http_reply *rep)
+static void api_group_create(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db = NULL;
@@ -90,7 +91,7 @@ void api_group_create(struct http_request *req, struct http_reply *rep)
     reply_group(req, rep, rc, &err, db, id, 201);
 }
 
-void api_group_get(struct http_request *req, struct http_reply *rep)
+static void api_group_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db = NULL;
@@ -101,7 +102,7 @@ void api_group_get(struct http_request *req, struct http_reply *rep)
     reply_group(req, rep, rc, &err, db, id, 200);
 }
 
-void api_group_update(struct http_request *req, struct http_reply *rep)
+static void api_group_update(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db = NULL;
@@ -119,7 +120,7 @@ void api_group_update(struct http_request *req, struct http_reply *rep)
     reply_group(req, rep, rc, &err, db, id, 200);
 }
 
-void api_group_delete(struct http_request *req, struct http_reply *rep)
+static void api_group_delete(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -133,3 +134,17 @@ void api_group_delete(struct http_request *req, struct http_reply *rep)
         return;
     http_reply_empty(rep, 204);
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_groups_routes[] = {
+    { "GET", "/api/v1/groups", api_group_list, 0, PERM_DIRECTORY_READ, 0, "List sharing groups" },
+    { "POST", "/api/v1/groups", api_group_create, ROUTE_JSON | ROUTE_IDEMPOTENT, PERM_GROUP_WRITE,
+      0, "Create a sharing group" },
+    { "GET", "/api/v1/groups/{id}", api_group_get, 0, PERM_DIRECTORY_READ, 0, "One sharing group" },
+    { "PATCH", "/api/v1/groups/{id}", api_group_update, ROUTE_JSON, PERM_GROUP_WRITE, 0,
+      "Rename a sharing group or change its members" },
+    { "DELETE", "/api/v1/groups/{id}", api_group_delete, 0, PERM_GROUP_WRITE, 0,
+      "Delete a sharing group" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

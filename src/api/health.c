@@ -1,4 +1,5 @@
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "db/db.h"
 #include "db/migrate.h"
@@ -9,7 +10,7 @@
 /* Health reads the store's schema version through this thread's connection, so a 200 means
  * the store is open, readable and at the version this binary expects, not only that the
  * process is alive. */
-void api_health(struct http_request *req, struct http_reply *rep)
+static void api_health(struct http_request *req, struct http_reply *rep)
 {
     struct db *db;
     struct bh_error err;
@@ -28,7 +29,7 @@ void api_health(struct http_request *req, struct http_reply *rep)
         json_pack("{s:s, s:s, s:i}", "status", "ok", "version", BH_VERSION, "schema", version));
 }
 
-void api_version(struct http_request *req, struct http_reply *rep)
+static void api_version(struct http_request *req, struct http_reply *rep)
 {
     /* map_tile_url rides along because the browser app reads this before drawing the map. */
     const char *tiles = http_request_map_tile_url(req);
@@ -40,3 +41,13 @@ void api_version(struct http_request *req, struct http_reply *rep)
                   JANSSON_VERSION, "libsodium", sodium_version_string(), "map_tile_url",
                   tiles ? json_string(tiles) : json_null()));
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_health_routes[] = {
+    { "GET", "/healthz", api_health, ROUTE_PUBLIC, PERM_NONE, 0,
+      "Liveness and readiness: status, version and store schema" },
+    { "GET", "/api/v1/version", api_version, ROUTE_PUBLIC, PERM_NONE, 0,
+      "Build data: version, schema, library versions" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

@@ -2,6 +2,7 @@
  * and the missions an endorser works for. Who sees which record is sharing_predicate()'s
  * decision, made in the module; a record someone may not see is a 404 for them, never a 403. */
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "account/account.h"
 #include "account/missions.h"
@@ -46,7 +47,7 @@ static void reply_record(struct http_request *req, struct http_reply *rep, int r
 }
 
 /* POST /api/v1/incidents: a draft, or a submitted report with "submit": true. */
-void api_incident_create(struct http_request *req, struct http_reply *rep)
+static void api_incident_create(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db = NULL;
@@ -65,7 +66,7 @@ void api_incident_create(struct http_request *req, struct http_reply *rep)
 }
 
 /* GET /api/v1/incidents/{id} */
-void api_incident_get(struct http_request *req, struct http_reply *rep)
+static void api_incident_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -85,7 +86,7 @@ static int if_match(struct http_request *req, int64_t *rev, struct bh_error *err
 }
 
 /* PATCH /api/v1/incidents/{id}: a partial change of a draft or returned report. */
-void api_incident_update(struct http_request *req, struct http_reply *rep)
+static void api_incident_update(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db = NULL;
@@ -108,7 +109,7 @@ void api_incident_update(struct http_request *req, struct http_reply *rep)
 }
 
 /* POST /api/v1/incidents/{id}/submit */
-void api_incident_submit(struct http_request *req, struct http_reply *rep)
+static void api_incident_submit(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -120,7 +121,7 @@ void api_incident_submit(struct http_request *req, struct http_reply *rep)
 }
 
 /* POST /api/v1/incidents/{id}/endorse */
-void api_incident_endorse(struct http_request *req, struct http_reply *rep)
+static void api_incident_endorse(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -132,7 +133,7 @@ void api_incident_endorse(struct http_request *req, struct http_reply *rep)
 }
 
 /* POST /api/v1/incidents/{id}/return {"reason": "..."} */
-void api_incident_return(struct http_request *req, struct http_reply *rep)
+static void api_incident_return(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = { "reason", NULL };
     struct bh_error err;
@@ -151,7 +152,7 @@ void api_incident_return(struct http_request *req, struct http_reply *rep)
 }
 
 /* POST /api/v1/incidents/{id}/merge {"into": "<id>"}: replies with the target. */
-void api_incident_merge(struct http_request *req, struct http_reply *rep)
+static void api_incident_merge(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = { "into", NULL };
     struct bh_error err;
@@ -170,7 +171,7 @@ void api_incident_merge(struct http_request *req, struct http_reply *rep)
 }
 
 /* GET /api/v1/incidents/{id}/revisions: oldest first; the cursor is a revision number. */
-void api_incident_revisions(struct http_request *req, struct http_reply *rep)
+static void api_incident_revisions(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct api_list l;
@@ -189,7 +190,7 @@ void api_incident_revisions(struct http_request *req, struct http_reply *rep)
 }
 
 /* GET /api/v1/incidents/{id}/duplicates: every likely duplicate in one page, nearest first. */
-void api_incident_duplicates(struct http_request *req, struct http_reply *rep)
+static void api_incident_duplicates(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -206,7 +207,7 @@ void api_incident_duplicates(struct http_request *req, struct http_reply *rep)
 
 /* PUT /api/v1/users/{username}/missions {"missions": ["MINUSMA", ...]}: replaces the set and
  * replies with the user. */
-void api_user_missions_set(struct http_request *req, struct http_reply *rep)
+static void api_user_missions_set(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = { "missions", NULL };
     struct bh_error err;
@@ -236,3 +237,30 @@ void api_user_missions_set(struct http_request *req, struct http_reply *rep)
     }
     http_reply_json(req, rep, 200, user);
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_incidents_routes[] = {
+    { "POST", "/api/v1/incidents", api_incident_create, ROUTE_JSON | ROUTE_IDEMPOTENT,
+      PERM_RECORD_WRITE, 0, "Report an incident (a draft, or submitted at once)" },
+    { "GET", "/api/v1/incidents/{id}", api_incident_get, 0, PERM_RECORD_READ, 0,
+      "One incident with its linked casualty records" },
+    { "PATCH", "/api/v1/incidents/{id}", api_incident_update, ROUTE_JSON, PERM_RECORD_WRITE, 0,
+      "Change a draft or returned report (a new revision)" },
+    { "POST", "/api/v1/incidents/{id}/submit", api_incident_submit, 0, PERM_RECORD_WRITE, 0,
+      "Submit a report for endorsement" },
+    { "POST", "/api/v1/incidents/{id}/endorse", api_incident_endorse, 0, PERM_RECORD_ENDORSE, 0,
+      "Endorse a submitted report (an endorser of its mission, not its reporter)" },
+    { "POST", "/api/v1/incidents/{id}/return", api_incident_return, ROUTE_JSON, PERM_RECORD_ENDORSE,
+      0, "Return a submitted report to its reporter with a reason" },
+    { "POST", "/api/v1/incidents/{id}/merge", api_incident_merge, ROUTE_JSON, PERM_RECORD_ENDORSE,
+      0, "Merge a duplicate report into another incident" },
+    { "GET", "/api/v1/incidents/{id}/revisions", api_incident_revisions, 0, PERM_RECORD_READ, 0,
+      "Every revision of an incident" },
+    { "GET", "/api/v1/incidents/{id}/duplicates", api_incident_duplicates, 0, PERM_RECORD_READ, 0,
+      "Likely duplicates: same mission and threat type, a few km and hours apart" },
+    { "PUT", "/api/v1/users/{username}/missions", api_user_missions_set, ROUTE_JSON,
+      PERM_USER_ADMIN, 0,
+      "Set the missions a user works for (endorsers endorse those missions' reports)" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

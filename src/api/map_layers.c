@@ -3,6 +3,7 @@
  * module, so the list, its total and the files always agree about what matched and who may
  * see it. */
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "api/common.h"
 #include "base/log.h"
@@ -101,37 +102,55 @@ static void file(struct http_request *req, struct http_reply *rep,
 }
 
 /* GET /api/v1/incidents */
-void api_incident_list(struct http_request *req, struct http_reply *rep)
+static void api_incident_list(struct http_request *req, struct http_reply *rep)
 {
     list(req, rep, &spatial_incidents);
 }
 
 /* GET /api/v1/incidents.geojson */
-void api_incident_geojson(struct http_request *req, struct http_reply *rep)
+static void api_incident_geojson(struct http_request *req, struct http_reply *rep)
 {
     file(req, rep, &spatial_incidents, SPATIAL_GEOJSON);
 }
 
 /* GET /api/v1/incidents.csv */
-void api_incident_csv(struct http_request *req, struct http_reply *rep)
+static void api_incident_csv(struct http_request *req, struct http_reply *rep)
 {
     file(req, rep, &spatial_incidents, SPATIAL_CSV);
 }
 
 /* GET /api/v1/events */
-void api_event_list(struct http_request *req, struct http_reply *rep)
+static void api_event_list(struct http_request *req, struct http_reply *rep)
 {
     list(req, rep, &spatial_events);
 }
 
 /* GET /api/v1/events.geojson */
-void api_event_geojson(struct http_request *req, struct http_reply *rep)
+static void api_event_geojson(struct http_request *req, struct http_reply *rep)
 {
     file(req, rep, &spatial_events, SPATIAL_GEOJSON);
 }
 
 /* GET /api/v1/events.csv */
-void api_event_csv(struct http_request *req, struct http_reply *rep)
+static void api_event_csv(struct http_request *req, struct http_reply *rep)
 {
     file(req, rep, &spatial_events, SPATIAL_CSV);
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_map_layers_routes[] = {
+    { "GET", "/api/v1/incidents", api_incident_list, 0, PERM_RECORD_READ, 0,
+      "List incidents the caller may see: bbox, near, from, to, mission, type, status, q" },
+    { "GET", "/api/v1/incidents.geojson", api_incident_geojson, 0, PERM_RECORD_EXPORT, 0,
+      "The same matches as GeoJSON (RFC 7946)" },
+    { "GET", "/api/v1/incidents.csv", api_incident_csv, 0, PERM_RECORD_EXPORT, 0,
+      "The same matches as CSV with HXL hashtags" },
+    { "GET", "/api/v1/events", api_event_list, 0, PERM_RECORD_READ, 0,
+      "List context events: the incident filters except status" },
+    { "GET", "/api/v1/events.geojson", api_event_geojson, 0, PERM_RECORD_EXPORT, 0,
+      "The same matches as GeoJSON (RFC 7946)" },
+    { "GET", "/api/v1/events.csv", api_event_csv, 0, PERM_RECORD_EXPORT, 0,
+      "The same matches as CSV with HXL hashtags" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

@@ -1,6 +1,7 @@
 /* The member directory: organizations with their standing and contributor roles. Every
  * signed-in user reads it (directory.read); admins add organizations (org.write). */
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "api/common.h"
 #include "org/org.h"
@@ -20,7 +21,7 @@ static int query_enum(struct http_request *req, const char *name, int (*parse)(c
     return 0;
 }
 
-void api_org_list(struct http_request *req, struct http_reply *rep)
+static void api_org_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct api_list l;
@@ -39,7 +40,7 @@ void api_org_list(struct http_request *req, struct http_reply *rep)
     api_list_reply(req, rep, rc, &err, &l, "code");
 }
 
-void api_org_get(struct http_request *req, struct http_reply *rep)
+static void api_org_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -52,7 +53,7 @@ void api_org_get(struct http_request *req, struct http_reply *rep)
     http_reply_json(req, rep, 200, org_to_json(&o));
 }
 
-void api_org_create(struct http_request *req, struct http_reply *rep)
+static void api_org_create(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -72,3 +73,13 @@ void api_org_create(struct http_request *req, struct http_reply *rep)
     http_reply_header(req, rep, "Location", arena_printf(req->arena, "/api/v1/orgs/%s", o.code));
     http_reply_json(req, rep, 201, org_to_json(&o));
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_orgs_routes[] = {
+    { "GET", "/api/v1/orgs", api_org_list, 0, PERM_DIRECTORY_READ, 0, "The member directory" },
+    { "POST", "/api/v1/orgs", api_org_create, ROUTE_JSON | ROUTE_IDEMPOTENT, PERM_ORG_WRITE, 0,
+      "Add an organization" },
+    { "GET", "/api/v1/orgs/{code}", api_org_get, 0, PERM_DIRECTORY_READ, 0, "One organization" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

@@ -2,6 +2,7 @@
  * cannot read it) and SameSite=Strict (other sites' pages do not send it); writes made with
  * it also need the CSRF token, which only the sign-in and session replies carry. */
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "account/account.h"
 #include "account/missions.h"
@@ -36,7 +37,7 @@ static int session_json(struct db *db, const char *username, const char *csrf, i
     return 0;
 }
 
-void api_session_create(struct http_request *req, struct http_reply *rep)
+static void api_session_create(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = { "username", "password", NULL };
     struct bh_error err;
@@ -69,7 +70,7 @@ void api_session_create(struct http_request *req, struct http_reply *rep)
     http_reply_json(req, rep, 201, reply);
 }
 
-void api_session_get(struct http_request *req, struct http_reply *rep)
+static void api_session_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -88,7 +89,7 @@ void api_session_get(struct http_request *req, struct http_reply *rep)
     http_reply_json(req, rep, 200, reply);
 }
 
-void api_session_delete(struct http_request *req, struct http_reply *rep)
+static void api_session_delete(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -107,3 +108,14 @@ void api_session_delete(struct http_request *req, struct http_reply *rep)
                                    HTTP_SESSION_COOKIE, req->secure ? "; Secure" : ""));
     http_reply_empty(rep, 204);
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_session_routes[] = {
+    { "POST", "/api/v1/session", api_session_create, ROUTE_PUBLIC | ROUTE_JSON | ROUTE_NO_CSRF,
+      PERM_NONE, 4096, "Sign in with username and password; sets the session cookie" },
+    { "GET", "/api/v1/session", api_session_get, 0, PERM_NONE, 0,
+      "The signed-in user, permissions and CSRF token" },
+    { "DELETE", "/api/v1/session", api_session_delete, 0, PERM_NONE, 0, "Sign out" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

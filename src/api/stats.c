@@ -2,6 +2,7 @@
  * published ones (released, TLP:CLEAR), which is what casualty_predicate() lets the anonymous
  * principal count; a signed-in member counts whatever they may read. */
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "api/common.h"
 #include "base/buf.h"
@@ -29,7 +30,7 @@ static int flag(struct http_request *req, const char *name, bool *out, struct bh
 }
 
 /* GET /api/v1/stats/casualties?by=year,incident_type&from=...&to=... */
-void api_stats_casualties(struct http_request *req, struct http_reply *rep)
+static void api_stats_casualties(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct casualty_stats_query q;
@@ -67,3 +68,12 @@ void api_stats_casualties(struct http_request *req, struct http_reply *rep)
     json_decref(res);
     http_reply_buf(rep, 200, "text/csv; charset=utf-8", &out);
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_stats_routes[] = {
+    { "GET", "/api/v1/stats/casualties", api_stats_casualties, ROUTE_PUBLIC, PERM_NONE, 0,
+      "Casualty counts grouped by year, mission, nationality, type ...; public figures for "
+      "anonymous callers" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

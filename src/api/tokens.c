@@ -1,6 +1,7 @@
 /* The signed-in user's API tokens (token.own). A token of someone else is answered 404, as
  * if it did not exist. */
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "account/account.h"
 #include "api/common.h"
@@ -8,7 +9,7 @@
 
 #include <string.h>
 
-void api_token_list(struct http_request *req, struct http_reply *rep)
+static void api_token_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -23,7 +24,7 @@ void api_token_list(struct http_request *req, struct http_reply *rep)
     http_reply_json(req, rep, 200, json_pack("{s:o}", "items", items));
 }
 
-void api_token_create(struct http_request *req, struct http_reply *rep)
+static void api_token_create(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = { "name", NULL };
     struct bh_error err;
@@ -53,7 +54,7 @@ void api_token_create(struct http_request *req, struct http_reply *rep)
     rep->secret_field = "token";
 }
 
-void api_token_delete(struct http_request *req, struct http_reply *rep)
+static void api_token_delete(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db;
@@ -71,3 +72,14 @@ void api_token_delete(struct http_request *req, struct http_reply *rep)
         return;
     http_reply_empty(rep, 204);
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_tokens_routes[] = {
+    { "GET", "/api/v1/tokens", api_token_list, 0, PERM_TOKEN_OWN, 0, "List my API tokens" },
+    { "POST", "/api/v1/tokens", api_token_create, ROUTE_JSON | ROUTE_IDEMPOTENT, PERM_TOKEN_OWN, 0,
+      "Create an API token (its text is shown once)" },
+    { "DELETE", "/api/v1/tokens/{id}", api_token_delete, 0, PERM_TOKEN_OWN, 0,
+      "Revoke one of my API tokens" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

@@ -1,12 +1,13 @@
 /* User administration (user.admin): list, create, read and change users. */
 #include "api/api.h"
+#include "http/routes.h"
 
 #include "account/account.h"
 #include "account/missions.h"
 #include "api/common.h"
 #include "base/jsonfield.h"
 
-void api_user_list(struct http_request *req, struct http_reply *rep)
+static void api_user_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct api_list l;
@@ -52,7 +53,7 @@ static void reply_user(struct http_request *req, struct http_reply *rep, struct 
     http_reply_json(req, rep, status, j);
 }
 
-void api_user_create(struct http_request *req, struct http_reply *rep)
+static void api_user_create(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = {
         "username", "password", "org", "role", "display_name", NULL
@@ -87,7 +88,7 @@ void api_user_create(struct http_request *req, struct http_reply *rep)
     reply_user(req, rep, db, &u, 201);
 }
 
-void api_user_get(struct http_request *req, struct http_reply *rep)
+static void api_user_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct db *db = NULL;
@@ -100,7 +101,7 @@ void api_user_get(struct http_request *req, struct http_reply *rep)
     reply_user(req, rep, db, &u, 200);
 }
 
-void api_user_update(struct http_request *req, struct http_reply *rep)
+static void api_user_update(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = { "role", "disabled", "password", "display_name", NULL };
     struct bh_error err;
@@ -128,3 +129,15 @@ void api_user_update(struct http_request *req, struct http_reply *rep)
         return;
     reply_user(req, rep, db, &u, 200);
 }
+
+/* This capability's endpoints, one row each (collected, one line per capability, in
+ * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
+const struct route api_users_routes[] = {
+    { "GET", "/api/v1/users", api_user_list, 0, PERM_USER_ADMIN, 0, "List users" },
+    { "POST", "/api/v1/users", api_user_create, ROUTE_JSON | ROUTE_IDEMPOTENT, PERM_USER_ADMIN, 0,
+      "Create a user" },
+    { "GET", "/api/v1/users/{username}", api_user_get, 0, PERM_USER_ADMIN, 0, "One user" },
+    { "PATCH", "/api/v1/users/{username}", api_user_update, ROUTE_JSON, PERM_USER_ADMIN, 0,
+      "Change a user's role, password or disabled state" },
+    { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
+};

@@ -122,19 +122,26 @@ int cli_status(int rc);
 /* Prints `bluehelm CMD: MESSAGE` (err's) to stderr and returns cli_status(rc). */
 int cli_fail(const char *cmd, int rc, const struct bh_error *err);
 
-/* The commands, defined in their own files. */
-extern const struct cli_command cli_init_command;
-extern const struct cli_command cli_serve_command;
-extern const struct cli_command cli_config_command;
-extern const struct cli_command cli_audit_command;
-extern const struct cli_command cli_org_command;
-extern const struct cli_command cli_user_command;
-extern const struct cli_command cli_token_command;
-extern const struct cli_command cli_stats_command;
-extern const struct cli_command cli_export_command;
-extern const struct cli_command cli_import_command;
-extern const struct cli_command cli_demo_command;
-extern const struct cli_command cli_casevac_command;
+/* The registry of top-level commands, each defined in its own file as cli_<name>_command:
+ * one line per command, in the order `bluehelm --help` lists them. A capability adds its
+ * file and one line here. */
+#define CLI_COMMANDS(X) \
+    X(init)             \
+    X(serve)            \
+    X(config)           \
+    X(org)              \
+    X(user)             \
+    X(token)            \
+    X(audit)            \
+    X(stats)            \
+    X(export)           \
+    X(import)           \
+    X(demo)             \
+    X(casevac)
+
+#define CLI_DECLARE_COMMAND(name) extern const struct cli_command cli_##name##_command;
+CLI_COMMANDS(CLI_DECLARE_COMMAND)
+#undef CLI_DECLARE_COMMAND
 
 /* Subcommands defined beside the modules they drive (import_events.c, import_incidents.c,
  * export_layers.c) and listed in their groups' tables (import.c, export.c). */

@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include "api/api.h"
 #include "base/log.h"
 #include "db/db.h"
 #include "http/server.h"
@@ -45,6 +46,7 @@ static int run_serve(int argc, char **argv)
         .timeout_s = c->request_timeout,
         .db_path = c->db,
         .map_tile_url = c->map_tile_url,
+        .routes = api_routes,
     };
     struct http_server *server;
     struct bh_error err;

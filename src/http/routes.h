@@ -5,7 +5,7 @@
 
 #include "http/request.h"
 
-/* The route table: every endpoint of the API is one row. The dispatcher checks method, path
+/* Route tables: every endpoint of the API is one row. The dispatcher checks method, path
  * and body size once, so no handler repeats those checks. */
 
 typedef void (*http_handler)(struct http_request *req, struct http_reply *rep);
@@ -27,8 +27,9 @@ struct route {
     const char *summary;  /* one line, for the API reference */
 };
 
-extern const struct route http_routes[];
-extern const size_t http_routes_count;
+/* A route table is an array of rows ended by a row with a NULL method; the server searches a
+ * NULL-terminated list of tables (the API's api_routes), so each capability declares its own
+ * table next to its handlers and http/ names none of them. */
 
 enum route_match {
     ROUTE_MATCHED,
@@ -36,10 +37,11 @@ enum route_match {
     ROUTE_NO_METHOD, /* 405: the path exists with other methods */
 };
 
-/* Finds the route for `method` and `path`; on a match fills req->params from the {name}
+/* Finds the route for `method` and `path` in `tables`; on a match fills req->params from the {name}
  * segments (copies in req->arena) and sets `*out`. On ROUTE_NO_METHOD, `allow` (when not
  * NULL, at least 64 bytes) receives the Allow header value. */
-enum route_match route_find(const char *method, const char *path, struct http_request *req,
-                            const struct route **out, char *allow, size_t allow_len);
+enum route_match route_find(const struct route *const *tables, const char *method, const char *path,
+                            struct http_request *req, const struct route **out, char *allow,
+                            size_t allow_len);
 
 #endif

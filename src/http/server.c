@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 struct http_server {
+    const struct route *const *routes; /* the API's tables (options.routes) */
     struct MHD_Daemon *daemon;
     int listen_fd;
     int port;
@@ -206,7 +207,8 @@ static enum MHD_Result begin_request(struct http_server *s, struct MHD_Connectio
     if (refuse_bad_text(rs))
         return send_reply(conn, rs, NULL);
     char allow[128] = "";
-    enum route_match m = route_find(req->method, req->path, req, &rs->route, allow, sizeof allow);
+    enum route_match m =
+        route_find(s->routes, req->method, req->path, req, &rs->route, allow, sizeof allow);
     size_t limit = body_limit(s, m == ROUTE_MATCHED ? rs->route : NULL);
 
     /* Authentication looks the token or session up in the store (this worker thread's
@@ -406,6 +408,7 @@ int http_server_start(struct http_server **out, const struct http_server_options
                        opt->max_connections_per_ip, opt->max_connections);
     struct http_server *s = xcalloc(1, sizeof *s);
     s->max_body = opt->max_body;
+    s->routes = opt->routes;
     s->site.db_path = xstrdup(opt->db_path);
     s->site.map_tile_url = xstrdup(opt->map_tile_url ? opt->map_tile_url : "");
     s->csp = make_csp(s->site.map_tile_url);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "http/routes.h"
 
 /* The HTTP server: libmicrohttpd with an internal thread pool, connection and body limits,
  * timeouts against slow clients, an access-log line per request. */
@@ -22,6 +23,9 @@ struct http_server_options {
     int timeout_s;
     const char *db_path;      /* each worker thread opens its own connection to it */
     const char *map_tile_url; /* told to the browser app by /api/v1/version; "" or NULL: none */
+    /* The route tables to serve, NULL-terminated (api_routes); borrowed for the server's
+     * life. */
+    const struct route *const *routes;
 };
 
 /* Binds and starts serving. A port in use or an unknown host fails with one line in `err`

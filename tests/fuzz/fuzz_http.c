@@ -14,6 +14,7 @@
  * Run by tests/fuzz/run.sh (`make test`: the kept seeds and crashers once, then 10 s of
  * fuzzing; `make fuzz`: 300 s). */
 #include "account/account.h"
+#include "api/api.h"
 #include "base/log.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -122,6 +123,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         .timeout_s = 30,
         .db_path = store,
         .map_tile_url = "",
+        .routes = api_routes,
     };
     struct bh_error err;
     check(http_server_start(&server, &opt, &err), &err, "start the server");

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Writes the seed corpus of fuzz_http: one request per row of the route table
-# (src/http/routes.c), with an admin's token ("@TOKEN@", which the target replaces) and a small
+# (the api/*.c route tables), with an admin's token ("@TOKEN@", which the target replaces) and a small
 # body of the kind the route takes, so fuzzing starts from every handler rather than from the
 # router's 404. Run it after adding a route and check in what changed:
 #   tests/fuzz/seeds.sh > /dev/null    (writes tests/fuzz/corpus/http/route-*)
@@ -20,7 +20,7 @@ sample() {
     esac
 }
 
-grep -o '{ "[A-Z]*", "/[^"]*"' src/http/routes.c | sed 's/^{ "\([A-Z]*\)", "\([^"]*\)"$/\1 \2/' |
+grep -ho '{ "[A-Z]*", "/[^"]*"' src/api/*.c | sed 's/^{ "\([A-Z]*\)", "\([^"]*\)"$/\1 \2/' |
 while read -r method pattern; do
     path=$pattern
     for seg in $(echo "$pattern" | grep -o '{[a-z_]*}' || true); do
