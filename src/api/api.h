@@ -28,6 +28,7 @@
     X(map_layers)           \
     X(incidents)            \
     X(taxonomy)             \
+    X(vocabulary)           \
     X(casevac)              \
     X(assets)
 

@@ -27,7 +27,6 @@ static void api_audit_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct api_list l;
-    struct db *db;
     int rc = api_list_begin(req, &l, &err);
     struct audit_filter f = {
         .reader = &req->who,
@@ -44,9 +43,7 @@ static void api_audit_list(struct http_request *req, struct http_reply *rep)
     if (!rc && l.page.after[0] && !api_parse_int(l.page.after, 0, &f.after_seq))
         rc = bh_fail(&err, BH_EINVALID, "cursor", "cursor is not an audit log position");
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = audit_list(db, &f, l.items, &l.more, &l.total, &err);
+        rc = audit_list(req->db, &f, l.items, &l.more, &l.total, &err);
     api_list_reply(req, rep, rc, &err, &l, "seq");
 }
 

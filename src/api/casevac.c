@@ -17,11 +17,8 @@ static const char *path_id(struct http_request *req)
 static void api_casevac_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     json_t *out = NULL;
-    int rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = casevac_get(db, &req->who, path_id(req), &out, &err);
+    int rc = casevac_get(req->db, &req->who, path_id(req), &out, &err);
     if (api_failed(req, rep, rc, &err))
         return;
     http_reply_json(req, rep, 200, out);
@@ -31,7 +28,6 @@ static void api_casevac_get(struct http_request *req, struct http_reply *rep)
 static void api_casevac_put(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db = NULL;
     json_t *body = NULL, *out = NULL;
     /* The timeline holds its notes inline (8 KB): the request's arena keeps that off the
      * stack. */
@@ -41,9 +37,7 @@ static void api_casevac_put(struct http_request *req, struct http_reply *rep)
         rc = casevac_timeline_from_json(body, t, &err);
     json_decref(body);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = casevac_put(db, &req->who, path_id(req), t, &out, &err);
+        rc = casevac_put(req->db, &req->who, path_id(req), t, &out, &err);
     if (api_failed(req, rep, rc, &err))
         return;
     http_reply_json(req, rep, 200, out);
@@ -54,7 +48,6 @@ static void api_stats_casevac(struct http_request *req, struct http_reply *rep)
 {
     static const char *const params[] = { "mission", "from", "to", NULL };
     struct bh_error err;
-    struct db *db;
     struct casevac_summary_query q;
     json_t *out = NULL;
     int rc = 0;
@@ -65,9 +58,7 @@ static void api_stats_casevac(struct http_request *req, struct http_reply *rep)
             rc = casevac_summary_set(&q, *p, v, &err);
     }
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = casevac_summary(db, &req->who, &q, &out, &err);
+        rc = casevac_summary(req->db, &req->who, &q, &out, &err);
     if (api_failed(req, rep, rc, &err))
         return;
     http_reply_json(req, rep, 200, out);

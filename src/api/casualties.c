@@ -28,17 +28,14 @@ static void api_casualty_list(struct http_request *req, struct http_reply *rep)
     struct bh_error err;
     struct api_list l;
     struct casualty_filter f;
-    struct db *db;
     char next[CASUALTY_CURSOR_MAX] = "";
     casualty_filter_init(&f);
     int rc = api_list_begin(req, &l, &err);
     if (!rc)
         rc = casualty_filter_read(&f, query, req, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = casualty_list(db, &req->who, &f, l.page.after, l.page.limit, l.items, next, &l.total,
-                           &err);
+        rc = casualty_list(req->db, &req->who, &f, l.page.after, l.page.limit, l.items, next,
+                           &l.total, &err);
     if (api_failed(req, rep, rc, &err)) {
         json_decref(l.items);
         return;
@@ -50,16 +47,13 @@ static void api_casualty_list(struct http_request *req, struct http_reply *rep)
 static void api_casualty_create(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db = NULL;
     json_t *body = NULL, *rec = NULL;
     struct casualty_new in;
     int rc = api_json_body(req, NULL, &body, &err);
     if (!rc)
         rc = casualty_new_from_json(body, &in, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = casualty_create(db, &req->who, &in, &rec, &err);
+        rc = casualty_create(req->db, &req->who, &in, &rec, &err);
     json_decref(body);
     if (api_failed(req, rep, rc, &err))
         return;
@@ -73,11 +67,8 @@ static void api_casualty_create(struct http_request *req, struct http_reply *rep
 static void api_casualty_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     json_t *rec = NULL;
-    int rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = casualty_get(db, &req->who, path_id(req), &rec, &err);
+    int rc = casualty_get(req->db, &req->who, path_id(req), &rec, &err);
     if (api_failed(req, rep, rc, &err))
         return;
     http_reply_json(req, rep, 200, rec);
@@ -87,11 +78,8 @@ static void api_casualty_get(struct http_request *req, struct http_reply *rep)
 static void api_casualty_release(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     json_t *rec = NULL;
-    int rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = casualty_release(db, &req->who, path_id(req), &rec, &err);
+    int rc = casualty_release(req->db, &req->who, path_id(req), &rec, &err);
     if (api_failed(req, rep, rc, &err))
         return;
     http_reply_json(req, rep, 200, rec);
@@ -108,7 +96,6 @@ static void api_casualty_export(struct http_request *req, struct http_reply *rep
 {
     struct bh_error err;
     struct casualty_filter f;
-    struct db *db;
     const char *format = http_request_query(req, "format");
     int fmt = casualty_export_format_parse(format ? format : "un");
     int rc = 0;
@@ -119,11 +106,9 @@ static void api_casualty_export(struct http_request *req, struct http_reply *rep
                      format);
     if (!rc)
         rc = casualty_filter_read(&f, query, req, &err);
-    if (!rc)
-        rc = http_request_db(req, &db, &err);
     struct buf out = BUF_INIT;
     if (!rc)
-        rc = casualty_export(db, &req->who, &f, (enum casualty_export_format)fmt, to_buf, &out,
+        rc = casualty_export(req->db, &req->who, &f, (enum casualty_export_format)fmt, to_buf, &out,
                              NULL, &err);
     if (api_failed(req, rep, rc, &err)) {
         buf_cleanup(&out);

@@ -49,13 +49,10 @@ static void api_casualty_import(struct http_request *req, struct http_reply *rep
         return;
     }
     struct bh_error err;
-    struct db *db;
     struct import_report r;
     import_report_init(&r);
     struct import_input in = { "upload", NULL, req->body, req->body_len, 0 };
-    int rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = casualty_import_un_fatalities(db, &req->who, &in, NULL, NULL, &r, &err);
+    int rc = casualty_import_un_fatalities(req->db, &req->who, &in, NULL, NULL, &r, &err);
     if (rc == BH_EINVALID && r.where.line > 0)
         reply_unreadable(req, rep, &r, &err);
     else if (!api_failed(req, rep, rc, &err))

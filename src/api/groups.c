@@ -45,11 +45,11 @@ static int parse_body(struct http_request *req, bool create, struct group_body *
 
 /* Answers a create, a read or an update: the problem for `rc`, else the group as stored. */
 static void reply_group(struct http_request *req, struct http_reply *rep, int rc,
-                        struct bh_error *err, struct db *db, int64_t id, int status)
+                        struct bh_error *err, int64_t id, int status)
 {
     json_t *g = NULL;
     if (!rc)
-        rc = sharing_group_get(db, id, &g, err);
+        rc = sharing_group_get(req->db, id, &g, err);
     if (api_failed(req, rep, rc, err))
         return;
     if (status == 201)
@@ -62,74 +62,59 @@ static void api_group_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct api_list l;
-    struct db *db;
     int64_t after = 0;
     int rc = api_list_begin(req, &l, &err);
     if (!rc && l.page.after[0] && !api_parse_int(l.page.after, 0, &after))
         rc = bh_fail(&err, BH_EINVALID, "cursor",
                      "cursor is not one this list issued; start again without it");
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = sharing_group_list(db, after, l.page.limit, l.items, &l.more, &l.total, &err);
+        rc = sharing_group_list(req->db, after, l.page.limit, l.items, &l.more, &l.total, &err);
     api_list_reply(req, rep, rc, &err, &l, "id");
 }
 
 static void api_group_create(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db = NULL;
     struct group_body b;
     int64_t id = 0;
     int rc = parse_body(req, true, &b, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = sharing_group_create(db, &req->who, b.name, b.description, b.members, b.nmembers, &id,
-                                  &err);
+        rc = sharing_group_create(req->db, &req->who, b.name, b.description, b.members, b.nmembers,
+                                  &id, &err);
     json_decref(b.json);
-    reply_group(req, rep, rc, &err, db, id, 201);
+    reply_group(req, rep, rc, &err, id, 201);
 }
 
 static void api_group_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db = NULL;
     int64_t id = 0;
     int rc = path_id(req, &id, &err);
-    if (!rc)
-        rc = http_request_db(req, &db, &err);
-    reply_group(req, rep, rc, &err, db, id, 200);
+    reply_group(req, rep, rc, &err, id, 200);
 }
 
 static void api_group_update(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db = NULL;
     struct group_body b = { 0 };
     int64_t id = 0;
     int rc = path_id(req, &id, &err);
     if (!rc)
         rc = parse_body(req, false, &b, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = sharing_group_update(db, &req->who, id, b.name, b.description, b.members, b.nmembers,
-                                  b.has_members, &err);
+        rc = sharing_group_update(req->db, &req->who, id, b.name, b.description, b.members,
+                                  b.nmembers, b.has_members, &err);
     json_decref(b.json);
-    reply_group(req, rep, rc, &err, db, id, 200);
+    reply_group(req, rep, rc, &err, id, 200);
 }
 
 static void api_group_delete(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     int64_t id;
     int rc = path_id(req, &id, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = sharing_group_delete(db, &req->who, id, &err);
+        rc = sharing_group_delete(req->db, &req->who, id, &err);
     if (api_failed(req, rep, rc, &err))
         return;
     http_reply_empty(rep, 204);

@@ -9,15 +9,13 @@
 
 /* Health reads the store's schema version through this thread's connection, so a 200 means
  * the store is open, readable and at the version this binary expects, not only that the
- * process is alive. */
+ * process is alive. A store that cannot be opened at all is the dispatcher's 503, before
+ * this runs. */
 static void api_health(struct http_request *req, struct http_reply *rep)
 {
-    struct db *db;
     struct bh_error err;
     int version = 0;
-    int rc = http_request_db(req, &db, &err);
-    if (rc == 0)
-        rc = migrate_check(db, migrations_builtin, migrations_builtin_count, &version, &err);
+    int rc = migrate_check(req->db, migrations_builtin, migrations_builtin_count, &version, &err);
     if (rc) {
         /* Whatever the cause (store unreadable, at another version), the server cannot serve:
          * 503, so a load balancer takes it out of rotation; the detail says why. */

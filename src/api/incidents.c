@@ -28,12 +28,9 @@ static void reply_record(struct http_request *req, struct http_reply *rep, int r
 {
     struct bh_error cas_err;
     if (rc == 0) {
-        struct db *db;
         json_t *cas = json_array();
-        int crc = http_request_db(req, &db, &cas_err);
-        if (crc == 0)
-            crc = casualty_list_for_incident(
-                db, &req->who, json_string_value(json_object_get(rec, "id")), cas, &cas_err);
+        int crc = casualty_list_for_incident(
+            req->db, &req->who, json_string_value(json_object_get(rec, "id")), cas, &cas_err);
         json_object_set_new(rec, "casualty_records", cas);
         if (crc) {
             json_decref(rec);
@@ -50,13 +47,10 @@ static void reply_record(struct http_request *req, struct http_reply *rep, int r
 static void api_incident_create(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db = NULL;
     json_t *body = NULL, *rec = NULL;
     int rc = api_json_body(req, NULL, &body, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = incident_create(db, &req->who, body, &rec, &err);
+        rc = incident_create(req->db, &req->who, body, &rec, &err);
     json_decref(body);
     if (!rc)
         http_reply_header(req, rep, "Location",
@@ -69,11 +63,8 @@ static void api_incident_create(struct http_request *req, struct http_reply *rep
 static void api_incident_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     json_t *rec = NULL;
-    int rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = incident_get(db, &req->who, path_id(req), &rec, &err);
+    int rc = incident_get(req->db, &req->who, path_id(req), &rec, &err);
     reply_record(req, rep, rc, &err, rec, 200);
 }
 
@@ -89,16 +80,13 @@ static int if_match(struct http_request *req, int64_t *rev, struct bh_error *err
 static void api_incident_update(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db = NULL;
     json_t *body = NULL, *rec = NULL;
     int64_t rev = 0;
     int rc = if_match(req, &rev, &err);
     if (!rc)
         rc = api_json_body(req, NULL, &body, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = incident_update(db, &req->who, path_id(req), body, rev, &rec, &err);
+        rc = incident_update(req->db, &req->who, path_id(req), body, rev, &rec, &err);
     json_decref(body);
     /* A stale revision is the precondition failing (RFC 9110 §13.1.1), not a conflict. */
     if (rc == BH_ECONFLICT && strcmp(err.field, "If-Match") == 0) {
@@ -112,11 +100,8 @@ static void api_incident_update(struct http_request *req, struct http_reply *rep
 static void api_incident_submit(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     json_t *rec = NULL;
-    int rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = incident_submit(db, &req->who, path_id(req), &rec, &err);
+    int rc = incident_submit(req->db, &req->who, path_id(req), &rec, &err);
     reply_record(req, rep, rc, &err, rec, 200);
 }
 
@@ -124,11 +109,8 @@ static void api_incident_submit(struct http_request *req, struct http_reply *rep
 static void api_incident_endorse(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     json_t *rec = NULL;
-    int rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = incident_endorse(db, &req->who, path_id(req), &rec, &err);
+    int rc = incident_endorse(req->db, &req->who, path_id(req), &rec, &err);
     reply_record(req, rep, rc, &err, rec, 200);
 }
 
@@ -137,16 +119,13 @@ static void api_incident_return(struct http_request *req, struct http_reply *rep
 {
     static const char *const known[] = { "reason", NULL };
     struct bh_error err;
-    struct db *db = NULL;
     json_t *body = NULL, *rec = NULL;
     const char *reason = NULL;
     int rc = api_json_body(req, known, &body, &err);
     if (!rc)
         rc = jsonfield_string(body, "reason", true, 0, &reason, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = incident_return(db, &req->who, path_id(req), reason, &rec, &err);
+        rc = incident_return(req->db, &req->who, path_id(req), reason, &rec, &err);
     json_decref(body);
     reply_record(req, rep, rc, &err, rec, 200);
 }
@@ -156,16 +135,13 @@ static void api_incident_merge(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = { "into", NULL };
     struct bh_error err;
-    struct db *db = NULL;
     json_t *body = NULL, *rec = NULL;
     const char *into = NULL;
     int rc = api_json_body(req, known, &body, &err);
     if (!rc)
         rc = jsonfield_string(body, "into", true, 64, &into, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = incident_merge(db, &req->who, path_id(req), into, &rec, &err);
+        rc = incident_merge(req->db, &req->who, path_id(req), into, &rec, &err);
     json_decref(body);
     reply_record(req, rep, rc, &err, rec, 200);
 }
@@ -175,17 +151,14 @@ static void api_incident_revisions(struct http_request *req, struct http_reply *
 {
     struct bh_error err;
     struct api_list l;
-    struct db *db;
     int64_t after = 0;
     int rc = api_list_begin(req, &l, &err);
     if (!rc && l.page.after[0] && !api_parse_int(l.page.after, 0, &after))
         rc = bh_fail(&err, BH_EINVALID, "cursor",
                      "cursor is not a position in this list; start again without it");
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = incident_revisions(db, &req->who, path_id(req), after, l.page.limit, l.items, &l.more,
-                                &l.total, &err);
+        rc = incident_revisions(req->db, &req->who, path_id(req), after, l.page.limit, l.items,
+                                &l.more, &l.total, &err);
     api_list_reply(req, rep, rc, &err, &l, "revision");
 }
 
@@ -193,11 +166,8 @@ static void api_incident_revisions(struct http_request *req, struct http_reply *
 static void api_incident_duplicates(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     json_t *items = json_array();
-    int rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = incident_duplicates(db, &req->who, path_id(req), items, &err);
+    int rc = incident_duplicates(req->db, &req->who, path_id(req), items, &err);
     if (api_failed(req, rep, rc, &err)) {
         json_decref(items);
         return;
@@ -211,7 +181,6 @@ static void api_user_missions_set(struct http_request *req, struct http_reply *r
 {
     static const char *const known[] = { "missions", NULL };
     struct bh_error err;
-    struct db *db = NULL;
     json_t *body = NULL, *user = NULL;
     const char *missions[ACCOUNT_MISSIONS_MAX];
     size_t n = 0;
@@ -221,15 +190,13 @@ static void api_user_missions_set(struct http_request *req, struct http_reply *r
         rc = jsonfield_strings(body, "missions", true, missions, ACCOUNT_MISSIONS_MAX, &n, NULL,
                                &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = account_missions_set(db, &req->who, path_id(req), missions, n, NULL, &err);
+        rc = account_missions_set(req->db, &req->who, path_id(req), missions, n, NULL, &err);
     json_decref(body);
     if (!rc)
-        rc = account_user_get(db, path_id(req), &u, &err);
+        rc = account_user_get(req->db, path_id(req), &u, &err);
     if (!rc) {
         user = account_user_json(&u);
-        rc = account_missions_attach(db, user, &err);
+        rc = account_missions_attach(req->db, user, &err);
     }
     if (api_failed(req, rep, rc, &err)) {
         json_decref(user);

@@ -24,16 +24,13 @@ static void list(struct http_request *req, struct http_reply *rep,
     struct bh_error err;
     struct api_list l;
     struct spatial_filter f;
-    struct db *db;
     char next[SPATIAL_CURSOR_MAX] = "";
     spatial_filter_init(&f);
     int rc = api_list_begin(req, &l, &err);
     if (!rc)
         rc = spatial_filter_read(&f, query, req, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = spatial_list(db, &req->who, layer, &f, l.page.after, l.page.limit, l.items, next,
+        rc = spatial_list(req->db, &req->who, layer, &f, l.page.after, l.page.limit, l.items, next,
                           &l.total, &err);
     if (api_failed(req, rep, rc, &err)) {
         json_decref(l.items);
@@ -78,17 +75,14 @@ static void file(struct http_request *req, struct http_reply *rep,
 {
     struct bh_error err;
     struct spatial_filter f;
-    struct db *db = NULL;
     struct file_stream *fs = xcalloc(1, sizeof *fs);
     fs->layer = layer->name;
     spatial_filter_init(&f);
     int rc = spatial_filter_read(&f, query, req, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
         rc = http_request_db_own(req, &fs->db, &err);
     if (!rc)
-        rc = spatial_export_begin(fs->db, db, &req->who, layer, &f, format, &fs->x, &err);
+        rc = spatial_export_begin(fs->db, req->db, &req->who, layer, &f, format, &fs->x, &err);
     if (api_failed(req, rep, rc, &err)) {
         file_stream_free(fs);
         return;

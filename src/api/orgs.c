@@ -25,7 +25,6 @@ static void api_org_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct api_list l;
-    struct db *db;
     int kind, standing;
     int rc = api_list_begin(req, &l, &err);
     if (!rc)
@@ -33,21 +32,16 @@ static void api_org_list(struct http_request *req, struct http_reply *rep)
     if (!rc)
         rc = query_enum(req, "standing", org_standing_parse, &standing, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = org_list(db, l.page.after, l.page.limit, kind, standing, l.items, &l.more, &l.total,
-                      &err);
+        rc = org_list(req->db, l.page.after, l.page.limit, kind, standing, l.items, &l.more,
+                      &l.total, &err);
     api_list_reply(req, rep, rc, &err, &l, "code");
 }
 
 static void api_org_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     struct org o;
-    int rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = org_get(db, req->params[0], &o, &err);
+    int rc = org_get(req->db, req->params[0], &o, &err);
     if (api_failed(req, rep, rc, &err))
         return;
     http_reply_json(req, rep, 200, org_to_json(&o));
@@ -56,7 +50,6 @@ static void api_org_get(struct http_request *req, struct http_reply *rep)
 static void api_org_create(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     struct org o;
     json_t *body = NULL;
     /* org_from_json() knows the fields of an organization and refuses the others. */
@@ -65,9 +58,7 @@ static void api_org_create(struct http_request *req, struct http_reply *rep)
         rc = org_from_json(body, &o, &err);
     json_decref(body);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = org_add(db, &req->who, &o, &err);
+        rc = org_add(req->db, &req->who, &o, &err);
     if (api_failed(req, rep, rc, &err))
         return;
     http_reply_header(req, rep, "Location", arena_printf(req->arena, "/api/v1/orgs/%s", o.code));

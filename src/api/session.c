@@ -41,7 +41,6 @@ static void api_session_create(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = { "username", "password", NULL };
     struct bh_error err;
-    struct db *db;
     json_t *body = NULL, *reply = NULL;
     const char *username = NULL, *password = NULL;
     struct account_sign_in s;
@@ -52,15 +51,13 @@ static void api_session_create(struct http_request *req, struct http_reply *rep)
     if (!rc)
         rc = jsonfield_string(body, "password", true, ACCOUNT_PASSWORD_MAX, &password, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = account_sign_in(db, username, password, req->client_addr, &s, &err);
+        rc = account_sign_in(req->db, username, password, req->client_addr, &s, &err);
     json_decref(body);
     /* Throttled (429): the wait goes in Retry-After, for scripts and for the sign-in page. */
     if (rc == BH_ETHROTTLED)
         http_reply_header(req, rep, "Retry-After", arena_printf(req->arena, "%d", s.retry_after_s));
     if (!rc)
-        rc = session_json(db, s.who.username, s.csrf, s.expires_ms, &reply, &err);
+        rc = session_json(req->db, s.who.username, s.csrf, s.expires_ms, &reply, &err);
     if (api_failed(req, rep, rc, &err))
         return;
     http_reply_header(req, rep, "Set-Cookie",
@@ -73,16 +70,15 @@ static void api_session_create(struct http_request *req, struct http_reply *rep)
 static void api_session_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     char csrf[ACCOUNT_TOKEN_MAX] = "";
     int64_t expires_ms = 0;
     json_t *reply = NULL;
-    int rc = http_request_db(req, &db, &err);
-    if (!rc && req->auth == HTTP_AUTH_COOKIE)
-        rc = account_session_lookup(db, http_request_cookie(req, HTTP_SESSION_COOKIE), NULL, csrf,
-                                    &expires_ms, &err);
+    int rc = 0;
+    if (req->auth == HTTP_AUTH_COOKIE)
+        rc = account_session_lookup(req->db, http_request_cookie(req, HTTP_SESSION_COOKIE), NULL,
+                                    csrf, &expires_ms, &err);
     if (!rc)
-        rc = session_json(db, req->who.username, req->auth == HTTP_AUTH_COOKIE ? csrf : NULL,
+        rc = session_json(req->db, req->who.username, req->auth == HTTP_AUTH_COOKIE ? csrf : NULL,
                           expires_ms, &reply, &err);
     if (api_failed(req, rep, rc, &err))
         return;
@@ -92,11 +88,10 @@ static void api_session_get(struct http_request *req, struct http_reply *rep)
 static void api_session_delete(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     const char *cookie = http_request_cookie(req, HTTP_SESSION_COOKIE);
-    int rc = http_request_db(req, &db, &err);
-    if (!rc && cookie)
-        rc = account_session_revoke(db, cookie, &err);
+    int rc = 0;
+    if (cookie)
+        rc = account_session_revoke(req->db, cookie, &err);
     /* An unknown or already ended session is signed out already. */
     if (rc && rc != BH_EUNAUTH) {
         http_reply_error(req, rep, rc, &err);

@@ -34,7 +34,6 @@ static void api_stats_casualties(struct http_request *req, struct http_reply *re
 {
     struct bh_error err;
     struct casualty_stats_query q;
-    struct db *db;
     casualty_stats_init(&q);
     const char *top = http_request_query(req, "top");
     const char *format = http_request_query(req, "format");
@@ -52,11 +51,9 @@ static void api_stats_casualties(struct http_request *req, struct http_reply *re
         rc = flag(req, "rate", &q.rate, &err);
     if (!rc)
         rc = flag(req, "distinct", &q.distinct, &err);
-    if (!rc)
-        rc = http_request_db(req, &db, &err);
     json_t *res = NULL;
     if (!rc)
-        rc = casualty_stats(db, &req->who, &q, &res, &err);
+        rc = casualty_stats(req->db, &req->who, &q, &res, &err);
     if (api_failed(req, rep, rc, &err))
         return;
     if (!csv) {

@@ -12,11 +12,8 @@
 static void api_token_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     json_t *items = json_array();
-    int rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = account_token_list(db, req->who.username, items, &err);
+    int rc = account_token_list(req->db, req->who.username, items, &err);
     if (api_failed(req, rep, rc, &err)) {
         json_decref(items);
         return;
@@ -28,7 +25,6 @@ static void api_token_create(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = { "name", NULL };
     struct bh_error err;
-    struct db *db;
     json_t *body = NULL;
     const char *name = NULL;
     char token[ACCOUNT_TOKEN_MAX];
@@ -37,9 +33,7 @@ static void api_token_create(struct http_request *req, struct http_reply *rep)
     if (!rc)
         rc = jsonfield_string(body, "name", true, 100, &name, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = account_token_create(db, &req->who, req->who.username, name, token, &t, &err);
+        rc = account_token_create(req->db, &req->who, req->who.username, name, token, &t, &err);
     json_decref(body);
     if (api_failed(req, rep, rc, &err))
         return;
@@ -57,7 +51,6 @@ static void api_token_create(struct http_request *req, struct http_reply *rep)
 static void api_token_delete(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db;
     const char *text = req->params[0];
     int64_t id;
     int rc = 0;
@@ -65,9 +58,7 @@ static void api_token_delete(struct http_request *req, struct http_reply *rep)
     if (!api_parse_int(text, 1, &id))
         rc = bh_fail(&err, BH_ENOTFOUND, "id", "no API token %.40s", text);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = account_token_revoke(db, &req->who, req->who.username, id, &err);
+        rc = account_token_revoke(req->db, &req->who, req->who.username, id, &err);
     if (api_failed(req, rep, rc, &err))
         return;
     http_reply_empty(rep, 204);

@@ -11,18 +11,16 @@ static void api_user_list(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     struct api_list l;
-    struct db *db = NULL;
     int rc = api_list_begin(req, &l, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = account_user_list(db, l.page.after, l.page.limit, l.items, &l.more, &l.total, &err);
+        rc = account_user_list(req->db, l.page.after, l.page.limit, l.items, &l.more, &l.total,
+                               &err);
     size_t i;
     json_t *u;
     json_array_foreach(l.items, i, u)
     {
         if (!rc)
-            rc = account_missions_attach(db, u, &err);
+            rc = account_missions_attach(req->db, u, &err);
     }
     api_list_reply(req, rep, rc, &err, &l, "username");
 }
@@ -40,12 +38,12 @@ static int role_field(const json_t *body, bool required, bool *present, enum rol
 }
 
 /* The user JSON with the missions they work for (docs/incidents.md). */
-static void reply_user(struct http_request *req, struct http_reply *rep, struct db *db,
+static void reply_user(struct http_request *req, struct http_reply *rep,
                        const struct account_user *u, int status)
 {
     struct bh_error err;
     json_t *j = account_user_json(u);
-    int rc = account_missions_attach(db, j, &err);
+    int rc = account_missions_attach(req->db, j, &err);
     if (api_failed(req, rep, rc, &err)) {
         json_decref(j);
         return;
@@ -59,7 +57,6 @@ static void api_user_create(struct http_request *req, struct http_reply *rep)
         "username", "password", "org", "role", "display_name", NULL
     };
     struct bh_error err;
-    struct db *db = NULL;
     json_t *body = NULL;
     const char *username = NULL, *password = NULL, *org = NULL, *display_name = NULL;
     enum role role = ROLE_NONE;
@@ -77,35 +74,30 @@ static void api_user_create(struct http_request *req, struct http_reply *rep)
     if (!rc)
         rc = jsonfield_string(body, "display_name", false, 127, &display_name, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = account_user_add(db, &req->who, username, display_name, org, role, password, &u, &err);
+        rc = account_user_add(req->db, &req->who, username, display_name, org, role, password, &u,
+                              &err);
     json_decref(body);
     if (api_failed(req, rep, rc, &err))
         return;
     http_reply_header(req, rep, "Location",
                       arena_printf(req->arena, "/api/v1/users/%s", u.username));
-    reply_user(req, rep, db, &u, 201);
+    reply_user(req, rep, &u, 201);
 }
 
 static void api_user_get(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
-    struct db *db = NULL;
     struct account_user u;
-    int rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = account_user_get(db, req->params[0], &u, &err);
+    int rc = account_user_get(req->db, req->params[0], &u, &err);
     if (api_failed(req, rep, rc, &err))
         return;
-    reply_user(req, rep, db, &u, 200);
+    reply_user(req, rep, &u, 200);
 }
 
 static void api_user_update(struct http_request *req, struct http_reply *rep)
 {
     static const char *const known[] = { "role", "disabled", "password", "display_name", NULL };
     struct bh_error err;
-    struct db *db = NULL;
     json_t *body = NULL;
     struct account_user_change ch = { 0 };
     struct account_user u;
@@ -121,13 +113,11 @@ static void api_user_update(struct http_request *req, struct http_reply *rep)
     if (!rc)
         rc = jsonfield_string(body, "display_name", false, 127, &ch.display_name, &err);
     if (!rc)
-        rc = http_request_db(req, &db, &err);
-    if (!rc)
-        rc = account_user_update(db, &req->who, req->params[0], &ch, &u, &err);
+        rc = account_user_update(req->db, &req->who, req->params[0], &ch, &u, &err);
     json_decref(body);
     if (api_failed(req, rep, rc, &err))
         return;
-    reply_user(req, rep, db, &u, 200);
+    reply_user(req, rep, &u, 200);
 }
 
 /* This capability's endpoints, one row each (collected, one line per capability, in

@@ -423,3 +423,28 @@ done:
     db_params_cleanup(&params);
     return rc < 0 ? rc : 0;
 }
+
+bool audit_read_needed(const struct principal *who, const char *tlp)
+{
+    if (!who || who->role != ROLE_ADMIN || !tlp)
+        return false;
+    if (strncmp(tlp, "TLP:", 4) == 0)
+        tlp += 4;
+    return strcmp(tlp, "RED") == 0 || strcmp(tlp, "AMBER+STRICT") == 0;
+}
+
+int audit_read(struct db *db, const struct principal *who, const char *record_type,
+               const char *record_id, const json_t *summary, struct bh_error *err)
+{
+    char action[64];
+    snprintf(action, sizeof action, "%s.read", record_type);
+    int rc = db_begin(db, err);
+    if (rc)
+        return rc;
+    rc = audit_append(db, who, action, record_type, record_id, summary, err);
+    if (!rc)
+        rc = db_commit(db, err);
+    if (rc)
+        db_rollback(db);
+    return rc;
+}

@@ -25,6 +25,16 @@ int audit_append(struct db *db, const struct principal *who, const char *action,
                  const char *record_type, const char *record_id, const json_t *summary,
                  struct bh_error *err);
 
+/* Whether `who` reading a record marked `tlp` ("RED" or "TLP:RED", ...) must be written to
+ * the log: the secretariat (admins) sees every record, and its reads of RED and
+ * AMBER+STRICT ones are accounted for so that the owners can see the exception used. */
+bool audit_read_needed(const struct principal *who, const char *tlp);
+
+/* Appends "<record_type>.read" for `record_id` (NULL for a list or an export) with `summary`
+ * (borrowed), in a transaction of its own: a read opens none. */
+int audit_read(struct db *db, const struct principal *who, const char *record_type,
+               const char *record_id, const json_t *summary, struct bh_error *err);
+
 /* The result of a verification: ok, or the first row that breaks the chain. */
 struct audit_verify_result {
     bool ok;

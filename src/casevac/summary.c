@@ -5,6 +5,7 @@
 #include "casevac/casevac.h"
 
 #include "base/buf.h"
+#include "base/list.h"
 #include "base/mem.h"
 #include "base/timeutil.h"
 #include "casualty/casualty.h"
@@ -44,15 +45,9 @@ int casevac_summary_set(struct casevac_summary_query *q, const char *name, const
     if (strcmp(name, "mission") != 0)
         return bh_fail(err, BH_EINVALID, name, "unknown parameter '%.40s'", name);
     q->nmissions = 0;
-    const char *p = value;
-    do {
-        const char *comma = strchr(p, ',');
-        const char *end = comma ? comma : p + strlen(p);
-        while (p < end && *p == ' ')
-            p++;
-        while (end > p && end[-1] == ' ')
-            end--;
-        size_t len = (size_t)(end - p);
+    const char *rest = value, *p;
+    size_t len;
+    while (list_next(&rest, &p, &len)) {
         if (len == 0)
             return bh_fail(err, BH_EINVALID, "mission", "mission has an empty value");
         if (len >= sizeof q->missions[0])
@@ -67,8 +62,7 @@ int casevac_summary_set(struct casevac_summary_query *q, const char *name, const
         memcpy(q->missions[q->nmissions], p, len);
         q->missions[q->nmissions][len] = '\0';
         q->nmissions++;
-        p = comma ? comma + 1 : NULL;
-    } while (p);
+    }
     return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "audit/audit.h"
 #include "base/jsonfield.h"
+#include "base/list.h"
 #include "base/timeutil.h"
 #include "base/uuid.h"
 #include "incident/incident.h"
@@ -195,19 +196,13 @@ int casualty_filter_set(struct casualty_filter *f, const char *name, const char 
             continue;
         f->list[k].n = 0;
         memset(f->list[k].text, 0, sizeof f->list[k].text);
-        const char *p = value;
-        do {
-            const char *comma = strchr(p, ',');
-            const char *end = comma ? comma : p + strlen(p);
-            while (p < end && *p == ' ')
-                p++;
-            while (end > p && end[-1] == ' ')
-                end--;
-            int rc = add_value(f, k, p, (size_t)(end - p), err);
+        const char *p = value, *item;
+        size_t len;
+        while (list_next(&p, &item, &len)) {
+            int rc = add_value(f, k, item, len, err);
             if (rc)
                 return rc;
-            p = comma ? comma + 1 : NULL;
-        } while (p);
+        }
         return 0;
     }
     return bh_fail(err, BH_EINVALID, name, "unknown filter '%.40s'", name);
@@ -368,25 +363,16 @@ json_t *casualty__row_json(struct db_stmt *st)
 
 /* ---- admin reads ---- */
 
+/* An embargoed death is as restricted as a RED record until it is released. */
 bool casualty__read_audited(const struct principal *who, int embargoed, const char *tlp)
 {
-    if (!who || who->role != ROLE_ADMIN)
-        return false;
-    return embargoed || (tlp && (strcmp(tlp, "RED") == 0 || strcmp(tlp, "AMBER+STRICT") == 0));
+    return audit_read_needed(who, embargoed ? "RED" : tlp);
 }
 
 int casualty__audit_read(struct db *db, const struct principal *who, const char *record_id,
                          const json_t *summary, struct bh_error *err)
 {
-    int rc = db_begin(db, err);
-    if (rc)
-        return rc;
-    rc = audit_append(db, who, "casualty.read", "casualty", record_id, summary, err);
-    if (!rc)
-        rc = db_commit(db, err);
-    if (rc)
-        db_rollback(db);
-    return rc;
+    return audit_read(db, who, "casualty", record_id, summary, err);
 }
 
 /* ---- create ---- */

@@ -23,6 +23,22 @@ static void reply_unauthorized(struct http_request *req, struct http_reply *rep,
     http_reply_header(req, rep, "WWW-Authenticate", "Bearer realm=\"bluehelm\"");
 }
 
+/* Hands the request this worker thread's store connection as req->db, so authentication, the
+ * idempotency table and the handler share one connection and no handler repeats the failure
+ * path. A store that cannot be opened leaves the server unable to serve anything: 503 (as
+ * /healthz says for the same cause, so a load balancer takes the server out of rotation) with
+ * the cause in the detail. Returns 0 to go on, -1 when a reply was written. */
+static int bind_store(struct http_request *req, struct http_reply *rep)
+{
+    struct bh_error err;
+    int rc = http_request_db(req, &req->db, &err);
+    if (rc == 0)
+        return 0;
+    req->db = NULL;
+    http_reply_problem(req, rep, BH_EUNAVAILABLE, err.message, err.field);
+    return -1;
+}
+
 /* Fills req->who from an `Authorization: Bearer` token or the session cookie. Returns 0 to go
  * on, -1 when a reply was written. Bad credentials on a public route are not an error: the
  * request goes on as anonymous (a stale cookie must not lock anyone out of signing in). */
@@ -41,13 +57,9 @@ static int authenticate(struct http_request *req, const struct route *route, str
                            "sign in, or send an API token as `Authorization: Bearer TOKEN`", NULL);
         return -1;
     }
-    struct db *db;
+    struct db *db = req->db;
     struct bh_error err;
-    int rc = http_request_db(req, &db, &err);
-    if (rc) {
-        http_reply_error(req, rep, rc, &err);
-        return -1;
-    }
+    int rc;
     if (authz) {
         if (strncasecmp(authz, "Bearer ", 7) != 0) {
             reply_unauthorized(req, rep, "the Authorization header must be `Bearer TOKEN`",
@@ -182,7 +194,7 @@ int http_dispatch_admit(struct http_request *req, const struct route *route, str
     char csrf[ACCOUNT_TOKEN_MAX] = "";
     adm->admitted = 0;
     rep->status = 200;
-    if (authenticate(req, route, rep, csrf))
+    if (bind_store(req, rep) || authenticate(req, route, rep, csrf))
         return -1;
     if (!role_can(req->who.role, route->perm)) {
         char *detail =
@@ -207,6 +219,11 @@ void http_dispatch(struct http_request *req, const struct route *route,
         http_reply_problem(req, rep, BH_EINTERNAL, "the request was not checked", NULL);
         return;
     }
+    /* Fetched again, not kept from admission: the handler must use the connection of the
+     * thread it runs on (libmicrohttpd keeps a connection on one pool thread, so this is the
+     * same one, but nothing here depends on that). */
+    if (bind_store(req, rep))
+        return;
     const char *key = http_request_header(req, "Idempotency-Key");
     if (key && (route->flags & ROUTE_IDEMPOTENT) && req->who.account_id != 0)
         http_idempotency_run(req, route->handler, rep, key);

@@ -47,6 +47,11 @@ struct http_request {
     enum http_auth auth;
     const char *client_addr; /* numeric address of the peer */
     int secure;              /* the client reached us over TLS (X-Forwarded-Proto: https) */
+    /* This worker thread's store connection, opened by the dispatcher before the handler
+     * runs (a store that cannot be opened is the dispatcher's 503, never the handler's), so
+     * a handler only uses it. A reply that streams reads through a connection of its own
+     * (http_request_db_own). */
+    struct db *db;
 };
 
 struct http_header {
@@ -119,7 +124,8 @@ const char *http_cookie_find(const char *header, const char *name, size_t *len);
 int http_if_match_revision(const char *header, int64_t *rev, struct bh_error *err);
 
 /* This worker thread's store connection, opened on first use and kept for the life of the
- * thread (one connection per thread; statements stay prepared between requests). */
+ * thread (one connection per thread; statements stay prepared between requests). The
+ * dispatcher calls it and hands the result to the handler as req->db; handlers do not. */
 int http_request_db(struct http_request *req, struct db **out, struct bh_error *err);
 
 /* A new read-only connection to the store for a reply that streams (http_reply_stream):

@@ -103,23 +103,13 @@ int incident__row_json_by_n(struct db *db, int64_t n, json_t **out, struct bh_er
 
 bool incident__read_audited(const struct principal *who, const char *tlp)
 {
-    if (!who || who->role != ROLE_ADMIN)
-        return false;
-    return tlp && (strcmp(tlp, "RED") == 0 || strcmp(tlp, "AMBER+STRICT") == 0);
+    return audit_read_needed(who, tlp);
 }
 
 int incident__audit_read(struct db *db, const struct principal *who, const char *record_id,
                          const json_t *summary, struct bh_error *err)
 {
-    int rc = db_begin(db, err);
-    if (rc)
-        return rc;
-    rc = audit_append(db, who, "incident.read", "incident", record_id, summary, err);
-    if (!rc)
-        rc = db_commit(db, err);
-    if (rc)
-        db_rollback(db);
-    return rc;
+    return audit_read(db, who, "incident", record_id, summary, err);
 }
 
 int incident__assigned(struct db *db, const struct principal *who, const char *mission,

@@ -83,4 +83,60 @@ int incident__may_change(const struct principal *who, const struct incident__loa
 int incident__assigned(struct db *db, const struct principal *who, const char *mission,
                        bool *assigned, struct bh_error *err);
 
+/* ---- workflow.c: the workflow as one table ---- */
+
+/* A report's statuses, in the order messages list them. */
+enum incident__status {
+    INCIDENT_STATUS_DRAFT,
+    INCIDENT_STATUS_SUBMITTED,
+    INCIDENT_STATUS_RETURNED,
+    INCIDENT_STATUS_ENDORSED,
+    INCIDENT_STATUS_MERGED,
+    INCIDENT_STATUS_COUNT
+};
+
+/* The steps of the workflow; a change (PATCH) is one, though it keeps the status. */
+enum incident__step {
+    INCIDENT_STEP_CHANGE,
+    INCIDENT_STEP_SUBMIT,
+    INCIDENT_STEP_ENDORSE,
+    INCIDENT_STEP_RETURN,
+    INCIDENT_STEP_MERGE,
+    INCIDENT_STEP_COUNT
+};
+
+/* Who may take a step. */
+enum incident__who {
+    INCIDENT_WHO_OWNER,          /* record.write in the owner organization, or an admin */
+    INCIDENT_WHO_ENDORSER,       /* record.endorse and assigned to the incident's mission */
+    INCIDENT_WHO_OTHER_ENDORSER, /* the same, and not the incident's reporter */
+};
+
+/* One row of the table: the step's verb ("submit", also its revision and audit action), its
+ * past participle for messages ("submitted"), the statuses it goes from (bits of enum
+ * incident__status), the status it goes to (NULL: unchanged), who may take it, and for a
+ * step into another report (a merge) the statuses that report may have (0: no target). */
+struct incident__step_row {
+    const char *name;
+    const char *done;
+    unsigned from;
+    const char *to;
+    enum incident__who who;
+    unsigned into;
+};
+
+const struct incident__step_row *incident__step(enum incident__step step);
+const char *incident__status_name(enum incident__status s);
+/* The enum incident__status of `name`, or -1. */
+int incident__status_parse(const char *name);
+/* Whether `status` (a name) is in the set `statuses`. */
+bool incident__step_allows(unsigned statuses, const char *status);
+
+/* The one check every step makes, inside its transaction: whether `who` may take `step` on
+ * `l` (BH_EDENIED naming `id`, `mission` or `reporter`), then whether `l`'s status allows it
+ * (BH_ECONFLICT on `status`: "the report is draft; only a submitted report can be
+ * endorsed"). */
+int incident__step_check(struct db *db, const struct principal *who, enum incident__step step,
+                         const struct incident__loaded *l, struct bh_error *err);
+
 #endif

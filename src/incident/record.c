@@ -848,10 +848,7 @@ int incident_update(struct db *db, const struct principal *who, const char *id, 
     memset(&b, 0, sizeof b);
     rc = incident__load(db, who, id, "id", &l, err);
     if (!rc)
-        rc = incident__may_change(who, &l, "change", err);
-    if (!rc && strcmp(l.status, "draft") != 0 && strcmp(l.status, "returned") != 0)
-        rc = bh_fail(err, BH_ECONFLICT, "status",
-                     "the report is %s; only a draft or returned report can be changed", l.status);
+        rc = incident__step_check(db, who, INCIDENT_STEP_CHANGE, &l, err);
     if (!rc && if_revision > 0 && if_revision != l.revision)
         rc = bh_fail(err, BH_ECONFLICT, "If-Match",
                      "the report is at revision %lld, not %lld: someone changed it since you "

@@ -68,11 +68,100 @@ static int may_judge(struct db *db, const struct principal *who, const struct in
     return 0;
 }
 
-static int wrong_state(const struct incident__loaded *l, const char *what, const char *allowed,
-                       struct bh_error *err)
+/* The workflow, one row a step: from which statuses it goes, to which, and who may take it.
+ * Every step calls incident__step_check() with its row, so the rules live here once and
+ * docs/incidents.md's table is checked against this one (unit/incident_workflow). The
+ * statuses are listed in the order the messages name them ("submitted, returned or
+ * endorsed"). */
+static const char *const status_names[INCIDENT_STATUS_COUNT] = {
+    "draft", "submitted", "returned", "endorsed", "merged",
+};
+
+#define FROM(s)  (1u << INCIDENT_STATUS_##s)
+#define TO(step) (steps[INCIDENT_STEP_##step].to)
+
+static const struct incident__step_row steps[INCIDENT_STEP_COUNT] = {
+    [INCIDENT_STEP_CHANGE] = { "change", "changed", FROM(DRAFT) | FROM(RETURNED), NULL,
+                               INCIDENT_WHO_OWNER, 0 },
+    [INCIDENT_STEP_SUBMIT] = { "submit", "submitted", FROM(DRAFT) | FROM(RETURNED), "submitted",
+                               INCIDENT_WHO_OWNER, 0 },
+    [INCIDENT_STEP_ENDORSE] = { "endorse", "endorsed", FROM(SUBMITTED), "endorsed",
+                                INCIDENT_WHO_OTHER_ENDORSER, 0 },
+    [INCIDENT_STEP_RETURN] = { "return", "returned", FROM(SUBMITTED), "returned",
+                               INCIDENT_WHO_ENDORSER, 0 },
+    [INCIDENT_STEP_MERGE] = { "merge", "merged", FROM(SUBMITTED) | FROM(RETURNED) | FROM(ENDORSED),
+                              "merged", INCIDENT_WHO_ENDORSER,
+                              FROM(SUBMITTED) | FROM(RETURNED) | FROM(ENDORSED) },
+};
+
+const struct incident__step_row *incident__step(enum incident__step step)
 {
+    return (unsigned)step < INCIDENT_STEP_COUNT ? &steps[step] : NULL;
+}
+
+const char *incident__status_name(enum incident__status s)
+{
+    return (unsigned)s < INCIDENT_STATUS_COUNT ? status_names[s] : NULL;
+}
+
+int incident__status_parse(const char *name)
+{
+    for (int i = 0; name && i < INCIDENT_STATUS_COUNT; i++)
+        if (strcmp(status_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+bool incident__step_allows(unsigned statuses, const char *status)
+{
+    int s = incident__status_parse(status);
+    return s >= 0 && (statuses & (1u << s));
+}
+
+/* "submitted, returned or endorsed": the statuses of a set as a message names them. */
+static void statuses_text(unsigned statuses, char *out, size_t cap)
+{
+    int total = 0, done = 0;
+    for (int i = 0; i < INCIDENT_STATUS_COUNT; i++)
+        total += (statuses >> i) & 1;
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < INCIDENT_STATUS_COUNT && used < cap; i++) {
+        if (!(statuses & (1u << i)))
+            continue;
+        const char *sep = done == 0 ? "" : done == total - 1 ? " or " : ", ";
+        int k = snprintf(out + used, cap - used, "%s%s", sep, status_names[i]);
+        used += k > 0 ? (size_t)k : 0;
+        done++;
+    }
+}
+
+int incident__step_check(struct db *db, const struct principal *who, enum incident__step step,
+                         const struct incident__loaded *l, struct bh_error *err)
+{
+    const struct incident__step_row *row = &steps[step];
+    int rc = row->who == INCIDENT_WHO_OWNER
+                 ? incident__may_change(who, l, row->name, err)
+                 : may_judge(db, who, l, row->name, row->who == INCIDENT_WHO_OTHER_ENDORSER, err);
+    if (rc || incident__step_allows(row->from, l->status))
+        return rc;
+    char allowed[96];
+    statuses_text(row->from, allowed, sizeof allowed);
     return bh_fail(err, BH_ECONFLICT, "status", "the report is %s; only a %s report can be %s",
-                   l->status, allowed, what);
+                   l->status, allowed, row->done);
+}
+
+/* Whether a step with a target (a merge) may go into `t`, by the row's `into` statuses. */
+static int step_into_check(enum incident__step step, const struct incident__loaded *t,
+                           struct bh_error *err)
+{
+    if (incident__step_allows(steps[step].into, t->status))
+        return 0;
+    char allowed[96];
+    statuses_text(steps[step].into, allowed, sizeof allowed);
+    return bh_fail(err, BH_ECONFLICT, "into",
+                   "incident %s is %s; a report can only be %s into a %s one", t->id, t->status,
+                   steps[step].done, allowed);
 }
 
 /* Writes the revision and the audit entry of a change to `l` already made, commits, and
@@ -118,17 +207,16 @@ int incident_submit(struct db *db, const struct principal *who, const char *id, 
     struct incident__loaded l;
     rc = incident__load(db, who, id, "id", &l, err);
     if (!rc)
-        rc = incident__may_change(who, &l, "submit", err);
-    if (!rc && strcmp(l.status, "draft") != 0 && strcmp(l.status, "returned") != 0)
-        rc = wrong_state(&l, "submitted", "draft or returned", err);
+        rc = incident__step_check(db, who, INCIDENT_STEP_SUBMIT, &l, err);
     char now[40];
     now_text(now);
     if (!rc)
         rc = db_exec_params(db,
-                            "UPDATE incident SET status = 'submitted', return_reason = NULL, "
+                            "UPDATE incident SET status = ?, return_reason = NULL, "
                             "revision = revision + 1, updated_at = ? WHERE n = ?",
-                            DB_PARAMS(DB_TEXT(now), DB_INT(l.n)), NULL, NULL, err);
-    json_t *summary = json_pack("{s:s, s:s}", "from", l.status, "to", "submitted");
+                            DB_PARAMS(DB_TEXT(TO(SUBMIT)), DB_TEXT(now), DB_INT(l.n)), NULL, NULL,
+                            err);
+    json_t *summary = json_pack("{s:s, s:s}", "from", l.status, "to", TO(SUBMIT));
     return finish(db, who, &l, rc, "submit", NULL, summary, out, err);
 }
 
@@ -143,20 +231,18 @@ int incident_endorse(struct db *db, const struct principal *who, const char *id,
     struct incident__loaded l;
     rc = incident__load(db, who, id, "id", &l, err);
     if (!rc)
-        rc = may_judge(db, who, &l, "endorse", true, err);
-    if (!rc && strcmp(l.status, "submitted") != 0)
-        rc = wrong_state(&l, "endorsed", "submitted", err);
+        rc = incident__step_check(db, who, INCIDENT_STEP_ENDORSE, &l, err);
     char now[40];
     now_text(now);
     if (!rc)
-        rc = db_exec_params(
-            db,
-            "UPDATE incident SET status = 'endorsed', endorsed_by = ?, endorsed_at = ?, "
-            "revision = revision + 1, updated_at = ? WHERE n = ?",
-            DB_PARAMS(DB_TEXT(who->username), DB_TEXT(now), DB_TEXT(now), DB_INT(l.n)), NULL, NULL,
-            err);
+        rc = db_exec_params(db,
+                            "UPDATE incident SET status = ?, endorsed_by = ?, endorsed_at = ?, "
+                            "revision = revision + 1, updated_at = ? WHERE n = ?",
+                            DB_PARAMS(DB_TEXT(TO(ENDORSE)), DB_TEXT(who->username), DB_TEXT(now),
+                                      DB_TEXT(now), DB_INT(l.n)),
+                            NULL, NULL, err);
     json_t *summary =
-        json_pack("{s:s, s:s, s:s}", "from", l.status, "to", "endorsed", "mission", l.mission);
+        json_pack("{s:s, s:s, s:s}", "from", l.status, "to", TO(ENDORSE), "mission", l.mission);
     return finish(db, who, &l, rc, "endorse", NULL, summary, out, err);
 }
 
@@ -195,18 +281,18 @@ int incident_return(struct db *db, const struct principal *who, const char *id, 
     struct incident__loaded l;
     rc = incident__load(db, who, id, "id", &l, err);
     if (!rc)
-        rc = may_judge(db, who, &l, "return", false, err);
-    if (!rc && strcmp(l.status, "submitted") != 0)
-        rc = wrong_state(&l, "returned", "submitted", err);
+        rc = incident__step_check(db, who, INCIDENT_STEP_RETURN, &l, err);
     char now[40];
     now_text(now);
     if (!rc)
-        rc = db_exec_params(db,
-                            "UPDATE incident SET status = 'returned', return_reason = ?, "
-                            "revision = revision + 1, updated_at = ? WHERE n = ?",
-                            DB_PARAMS(DB_TEXT(reason), DB_TEXT(now), DB_INT(l.n)), NULL, NULL, err);
+        rc = db_exec_params(
+            db,
+            "UPDATE incident SET status = ?, return_reason = ?, "
+            "revision = revision + 1, updated_at = ? WHERE n = ?",
+            DB_PARAMS(DB_TEXT(TO(RETURN)), DB_TEXT(reason), DB_TEXT(now), DB_INT(l.n)), NULL, NULL,
+            err);
     json_t *summary =
-        json_pack("{s:s, s:s, s:s}", "from", l.status, "to", "returned", "reason", reason);
+        json_pack("{s:s, s:s, s:s}", "from", l.status, "to", TO(RETURN), "reason", reason);
     return finish(db, who, &l, rc, "return", reason, summary, out, err);
 }
 
@@ -361,7 +447,7 @@ int incident_merge(struct db *db, const struct principal *who, const char *id, c
     memset(&target, 0, sizeof target);
     rc = incident__load(db, who, id, "id", &dup, err);
     if (!rc)
-        rc = may_judge(db, who, &dup, "merge", false, err);
+        rc = incident__step_check(db, who, INCIDENT_STEP_MERGE, &dup, err);
     if (!rc)
         rc = incident__load(db, who, into, "into", &target, err);
     if (!rc && target.n == dup.n)
@@ -371,16 +457,8 @@ int incident_merge(struct db *db, const struct principal *who, const char *id, c
                      "incident %s is of mission %s, this one of %s: only reports of one mission "
                      "are merged",
                      target.id, target.mission, dup.mission);
-    if (!rc && (strcmp(dup.status, "draft") == 0 || strcmp(dup.status, "merged") == 0))
-        rc = bh_fail(err, BH_ECONFLICT, "status",
-                     "the report is %s; only a submitted, returned or endorsed report can be "
-                     "merged",
-                     dup.status);
-    if (!rc && (strcmp(target.status, "draft") == 0 || strcmp(target.status, "merged") == 0))
-        rc = bh_fail(err, BH_ECONFLICT, "into",
-                     "incident %s is %s; a report can only be merged into a submitted, returned "
-                     "or endorsed one",
-                     target.id, target.status);
+    if (!rc)
+        rc = step_into_check(INCIDENT_STEP_MERGE, &target, err);
     if (!rc)
         rc = may_merge_into(db, &dup, &target, err);
     char *sources = NULL, now[40];
@@ -388,11 +466,12 @@ int incident_merge(struct db *db, const struct principal *who, const char *id, c
     if (!rc && !(sources = merged_sources(target.json, dup.json, err)))
         rc = err->code;
     if (!rc)
-        rc = db_exec_params(db,
-                            "UPDATE incident SET status = 'merged', merged_into = ?, "
-                            "revision = revision + 1, updated_at = ? WHERE n = ?",
-                            DB_PARAMS(DB_TEXT(target.id), DB_TEXT(now), DB_INT(dup.n)), NULL, NULL,
-                            err);
+        rc = db_exec_params(
+            db,
+            "UPDATE incident SET status = ?, merged_into = ?, "
+            "revision = revision + 1, updated_at = ? WHERE n = ?",
+            DB_PARAMS(DB_TEXT(TO(MERGE)), DB_TEXT(target.id), DB_TEXT(now), DB_INT(dup.n)), NULL,
+            NULL, err);
     if (!rc)
         rc = db_exec_params(
             db,
@@ -408,7 +487,7 @@ int incident_merge(struct db *db, const struct principal *who, const char *id, c
         rc = incident__revision_add(db, dup.n, dup.revision + 1, who, "merge", reason, err);
     if (!rc) {
         json_t *summary =
-            json_pack("{s:s, s:s, s:s, s:I}", "from", dup.status, "to", "merged", "merged_into",
+            json_pack("{s:s, s:s, s:s, s:I}", "from", dup.status, "to", TO(MERGE), "merged_into",
                       target.id, "revision", (json_int_t)(dup.revision + 1));
         rc = audit_append(db, who, "incident.merge", "incident", dup.id, summary, err);
         json_decref(summary);

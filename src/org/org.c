@@ -27,6 +27,30 @@ static const char *const standing_names[STANDING_COUNT] = {
 static const char *const role_names[] = { "tcc", "pcc", "financial", "host" };
 #define NROLES (sizeof role_names / sizeof role_names[0])
 
+/* The words shown for the codes above, kept beside them so the browser need not keep a copy
+ * (it reads them from GET /api/v1/vocabulary). */
+static const char *const kind_labels[ORG_KIND_COUNT] = {
+    [ORG_MEMBER_STATE] = "Member state",
+    [ORG_REGIONAL_ORG] = "Regional organization",
+    [ORG_UN_ENTITY] = "UN entity",
+    [ORG_MISSION] = "Mission",
+};
+
+static const char *const standing_labels[STANDING_COUNT] = {
+    [STANDING_CO_CHAIR] = "Co-chair",
+    [STANDING_MEMBER] = "Member",
+    [STANDING_OBSERVER] = "Observer",
+    [STANDING_NONE] = "None (not in the group)",
+};
+
+/* In bit order, as role_names: a short label for tables, a long one for titles and forms. */
+static const char *const role_labels[NROLES][2] = {
+    { "Troops", "Troop-contributing" },
+    { "Police", "Police-contributing" },
+    { "Financial", "Financial contributor" },
+    { "Host", "Hosts a mission" },
+};
+
 const char *org_kind_name(enum org_kind k)
 {
     return (k >= 0 && k < ORG_KIND_COUNT) ? kind_names[k] : NULL;
@@ -42,6 +66,24 @@ const char *org_role_name(unsigned role_bit)
     for (size_t i = 0; i < NROLES; i++)
         if (role_bit == 1u << i)
             return role_names[i];
+    return NULL;
+}
+
+const char *org_kind_label(enum org_kind k)
+{
+    return (k >= 0 && k < ORG_KIND_COUNT) ? kind_labels[k] : NULL;
+}
+
+const char *org_standing_label(enum org_standing s)
+{
+    return (s >= 0 && s < STANDING_COUNT) ? standing_labels[s] : NULL;
+}
+
+const char *org_role_label(unsigned role_bit, bool long_form)
+{
+    for (size_t i = 0; i < NROLES; i++)
+        if (role_bit == 1u << i)
+            return role_labels[i][long_form ? 1 : 0];
     return NULL;
 }
 

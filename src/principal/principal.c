@@ -30,6 +30,38 @@ static const char *const permission_names[PERM_COUNT] = {
     [PERM_DATA_IMPORT] = "data.import",
 };
 
+/* The words people read for each role and permission, kept beside the codes so that a new role
+ * or permission is named once: the browser takes them from GET /api/v1/vocabulary rather than
+ * keeping a copy of its own. */
+static const struct {
+    const char *label; /* "Focal point" */
+    const char *who;   /* who holds it, for the form that gives the role */
+} role_words[ROLE_COUNT] = {
+    [ROLE_NONE] = { NULL, NULL },
+    [ROLE_ADMIN] = { "Admin", "platform secretariat" },
+    [ROLE_COORDINATOR] = { "Coordinator", "co-chairs' focal points" },
+    [ROLE_FOCAL_POINT] = { "Focal point", "members' representatives" },
+    [ROLE_REPORTER] = { "Reporter", "mission field reporters" },
+    [ROLE_ENDORSER] = { "Endorser", "mission JOC/JMAC officers, who endorse reports" },
+    [ROLE_ANALYST] = { "Analyst", "analysts: read and export" },
+    [ROLE_AUDITOR] = { "Auditor", "auditors: read the audit log" },
+};
+
+static const char *const permission_labels[PERM_COUNT] = {
+    [PERM_NONE] = "No permission needed",
+    [PERM_DIRECTORY_READ] = "See organizations and sharing groups",
+    [PERM_ORG_WRITE] = "Add and change organizations",
+    [PERM_USER_ADMIN] = "Add, change and disable users",
+    [PERM_GROUP_WRITE] = "Create and change sharing groups",
+    [PERM_TOKEN_OWN] = "Manage your own API tokens",
+    [PERM_AUDIT_READ] = "Read the audit log",
+    [PERM_RECORD_READ] = "Read records shared with you",
+    [PERM_RECORD_WRITE] = "Create and edit your organization's records",
+    [PERM_RECORD_ENDORSE] = "Endorse or return reports",
+    [PERM_RECORD_EXPORT] = "Export in bulk",
+    [PERM_DATA_IMPORT] = "Import published data (UN fatalities, deployments)",
+};
+
 #define P(x) (1u << (x))
 
 /* The one table of who may do what. Keep docs/architecture.md's table in step with it; a test
@@ -70,6 +102,21 @@ enum role role_parse(const char *name)
 const char *permission_name(enum permission p)
 {
     return (p >= 0 && p < PERM_COUNT) ? permission_names[p] : "unknown";
+}
+
+const char *role_label(enum role r)
+{
+    return (r > ROLE_NONE && r < ROLE_COUNT) ? role_words[r].label : NULL;
+}
+
+const char *role_who(enum role r)
+{
+    return (r > ROLE_NONE && r < ROLE_COUNT) ? role_words[r].who : NULL;
+}
+
+const char *permission_label(enum permission p)
+{
+    return (p >= 0 && p < PERM_COUNT) ? permission_labels[p] : NULL;
 }
 
 bool role_can(enum role r, enum permission p)

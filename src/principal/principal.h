@@ -56,6 +56,14 @@ enum role role_parse(const char *name);
 /* "org.write", ...: the stable names used in the API and the docs. */
 const char *permission_name(enum permission p);
 
+/* The words shown for a role ("Focal point") and who holds it ("members' representatives");
+ * NULL for ROLE_NONE or out of range. */
+const char *role_label(enum role r);
+const char *role_who(enum role r);
+
+/* The sentence shown for a permission ("Export in bulk"); NULL when out of range. */
+const char *permission_label(enum permission p);
+
 /* Whether `r` holds `p`. PERM_NONE is held by everyone. */
 bool role_can(enum role r, enum permission p);
 

@@ -3,6 +3,7 @@
  * it is wrong, so a person can fix the URL without reading the code. */
 #include "spatial/spatial.h"
 
+#include "base/list.h"
 #include "base/timeutil.h"
 #include "taxonomy/taxonomy.h"
 
@@ -159,14 +160,9 @@ static int set_list(const char *name, const char *value, char out[SPATIAL_LIST_T
     char text[SPATIAL_LIST_TEXT] = "";
     size_t used = 0;
     int n = 0;
-    for (const char *p = value; p;) {
-        const char *comma = strchr(p, ',');
-        const char *end = comma ? comma : p + strlen(p);
-        while (p < end && *p == ' ')
-            p++;
-        while (end > p && end[-1] == ' ')
-            end--;
-        size_t len = (size_t)(end - p);
+    const char *rest = value, *p;
+    size_t len;
+    while (list_next(&rest, &p, &len)) {
         if (len == 0)
             return bh_fail(err, BH_EINVALID, name, "%s '%.80s' has an empty value", name, value);
         if (++n > SPATIAL_LIST_MAX || used + len + 1 >= sizeof text)
@@ -182,7 +178,6 @@ static int set_list(const char *name, const char *value, char out[SPATIAL_LIST_T
             text[used++] = ',';
         memcpy(text + used, one, len + 1);
         used += len;
-        p = comma ? comma + 1 : NULL;
     }
     memcpy(out, text, used + 1);
     return 0;

@@ -468,23 +468,7 @@ void spatial__rows_sql(const struct spatial__query *q, bool ascending, bool keys
 int spatial__audit_read(struct db *db, const struct principal *who,
                         const struct spatial_layer *layer, json_t *summary, struct bh_error *err)
 {
-    char action[64];
-    snprintf(action, sizeof action, "%s.read", layer->record_type);
-    int rc = db_begin(db, err);
-    if (rc)
-        return rc;
-    rc = audit_append(db, who, action, layer->record_type, NULL, summary, err);
-    if (!rc)
-        rc = db_commit(db, err);
-    if (rc)
-        db_rollback(db);
-    return rc;
-}
-
-static bool restricted(json_t *item)
-{
-    const char *t = json_string_value(json_object_get(item, "tlp"));
-    return t && (strcmp(t, "TLP:RED") == 0 || strcmp(t, "TLP:AMBER+STRICT") == 0);
+    return audit_read(db, who, layer->record_type, NULL, summary, err);
 }
 
 /* ---- the cursor: "d:<occurred_at>/<n>" (or "a:" when oldest first) ---- */
@@ -557,7 +541,7 @@ int spatial_list(struct db *db, const struct principal *who, const struct spatia
                     json_decref(item);
                     break;
                 }
-                if (who && who->role == ROLE_ADMIN && restricted(item))
+                if (audit_read_needed(who, json_string_value(json_object_get(item, "tlp"))))
                     json_array_append(audited, json_object_get(item, "id"));
                 json_array_append_new(items, item);
             }

@@ -545,3 +545,24 @@ void test_user_principal(struct db *db, const char *username, int64_t org_id, co
     if (mission)
         must(account_missions_set(db, &cli, username, &mission, 1, NULL, &err), &err, "missions");
 }
+
+int test_md_cells(char *line, char **cells, int max)
+{
+    int n = 0;
+    char *p = strchr(line, '|');
+    while (p && n < max) {
+        char *next = strchr(p + 1, '|');
+        if (!next)
+            break;
+        *next = '\0';
+        char *c = p + 1;
+        while (*c == ' ')
+            c++;
+        char *e = c + strlen(c);
+        while (e > c && e[-1] == ' ')
+            *--e = '\0';
+        cells[n++] = c;
+        p = next;
+    }
+    return n;
+}

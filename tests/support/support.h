@@ -81,6 +81,10 @@ char *test_store_path(const char *name);
 /* Whole file into a heap string (NUL-terminated); NULL when it cannot be read. */
 char *test_read_file(const char *path, size_t *len);
 
+/* Splits one row of a Markdown table ("| a | b |") in place into at most `max` cells without
+ * their surrounding spaces; returns how many. The docs tests compare such tables with code. */
+int test_md_cells(char *line, char **cells, int max);
+
 /* Writes `text` to `path`, replacing it; fails the test when it cannot. */
 void test_write_file(const char *path, const char *text);
 

@@ -8,28 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Splits a Markdown table row "| a | b |" into trimmed cells; returns the count. */
-static int split_row(char *line, char **cells, int max)
-{
-    int n = 0;
-    char *p = strchr(line, '|');
-    while (p && n < max) {
-        char *next = strchr(p + 1, '|');
-        if (!next)
-            break;
-        *next = '\0';
-        char *c = p + 1;
-        while (*c == ' ')
-            c++;
-        char *e = c + strlen(c);
-        while (e > c && e[-1] == ' ')
-            *--e = '\0';
-        cells[n++] = c;
-        p = next;
-    }
-    return n;
-}
-
 /* role/docs-table-matches-code */
 static void role_docs_table_matches_code(void **state)
 {
@@ -40,7 +18,7 @@ static void role_docs_table_matches_code(void **state)
     assert_non_null(start);
     char *cells[16];
     char *line = strtok(start, "\n");
-    int ncols = split_row(line, cells, 16);
+    int ncols = test_md_cells(line, cells, 16);
     assert_int_equal(ncols, ROLE_COUNT); /* "permission" + one column per role */
     enum role cols[16];
     for (int i = 1; i < ncols; i++) {
@@ -51,7 +29,7 @@ static void role_docs_table_matches_code(void **state)
     strtok(NULL, "\n"); /* the |---| line */
     int rows = 0;
     while ((line = strtok(NULL, "\n")) && line[0] == '|') {
-        int n = split_row(line, cells, 16);
+        int n = test_md_cells(line, cells, 16);
         assert_int_equal(n, ncols);
         int perm = -1;
         for (int p = 1; p < PERM_COUNT; p++)

@@ -11,28 +11,6 @@
 
 #define MAX_CELLS 8
 
-/* Splits a Markdown table row "| a | b |" into trimmed cells (in place); returns the count. */
-static int split_row(char *line, char **cells, int max)
-{
-    int n = 0;
-    char *p = strchr(line, '|');
-    while (p && n < max) {
-        char *next = strchr(p + 1, '|');
-        if (!next)
-            break;
-        *next = '\0';
-        char *c = p + 1;
-        while (*c == ' ')
-            c++;
-        char *e = c + strlen(c);
-        while (e > c && e[-1] == ' ')
-            *--e = '\0';
-        cells[n++] = c;
-        p = next;
-    }
-    return n;
-}
-
 /* A table of the page: its rows after the header and the |---| line, cells split. */
 struct table {
     char *text; /* a copy of the page, cut into rows */
@@ -62,7 +40,7 @@ static void read_table(const char *page, const char *after, const char *header, 
     if (!line || strncmp(line, "|---", 4) != 0)
         fail_msg("table '%s' has no |---| line", header);
     while ((line = strtok(NULL, "\n")) && line[0] == '|' && t->nrows < 128) {
-        t->ncells[t->nrows] = split_row(line, t->rows[t->nrows], MAX_CELLS);
+        t->ncells[t->nrows] = test_md_cells(line, t->rows[t->nrows], MAX_CELLS);
         t->nrows++;
     }
 }

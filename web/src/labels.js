@@ -1,61 +1,43 @@
-// The words the app shows for the API's codes, and small formatters.
+// The words the app shows for the API's codes, and small formatters. The words are not kept
+// here: the server keeps them beside the codes (src/principal, src/org) and serves them at
+// GET /api/v1/vocabulary, which loadVocabulary() reads once into the tables below, so a new
+// role or permission is named in one place. Until then (the sign-in page) label() shows codes.
+import { api } from './api.js';
 
-export const KINDS = {
-  member_state: 'Member state',
-  regional_org: 'Regional organization',
-  un_entity: 'UN entity',
-  mission: 'Mission',
-};
-
-export const STANDINGS = {
-  co_chair: 'Co-chair',
-  member: 'Member',
-  observer: 'Observer',
-  none: 'None (not in the group)',
-};
-
+export const KINDS = {};
+export const STANDINGS = {};
 // Contributor roles: short label for the table, long one for the title and forms.
-export const ORG_ROLES = {
-  tcc: ['Troops', 'Troop-contributing'],
-  pcc: ['Police', 'Police-contributing'],
-  financial: ['Financial', 'Financial contributor'],
-  host: ['Host', 'Hosts a mission'],
-};
-
-export const ROLES = {
-  admin: 'Admin',
-  coordinator: 'Coordinator',
-  focal_point: 'Focal point',
-  reporter: 'Reporter',
-  endorser: 'Endorser',
-  analyst: 'Analyst',
-  auditor: 'Auditor',
-};
-
+export const ORG_ROLES = {};
+export const ROLES = {};
 // Who holds each role, for the form that gives it.
-export const ROLE_WHO = {
-  admin: 'platform secretariat',
-  coordinator: "co-chairs' focal points",
-  focal_point: "members' representatives",
-  reporter: 'mission field reporters',
-  endorser: 'mission JOC/JMAC officers, who endorse reports',
-  analyst: 'analysts: read and export',
-  auditor: 'auditors: read the audit log',
-};
+export const ROLE_WHO = {};
+export const PERMISSIONS = {};
 
-export const PERMISSIONS = {
-  'directory.read': 'See organizations and sharing groups',
-  'org.write': 'Add and change organizations',
-  'user.admin': 'Add, change and disable users',
-  'group.write': 'Create and change sharing groups',
-  'token.own': 'Manage your own API tokens',
-  'audit.read': 'Read the audit log',
-  'record.read': 'Read records shared with you',
-  'record.write': "Create and edit your organization's records",
-  'record.endorse': 'Endorse or return reports',
-  'record.export': 'Export in bulk',
-  'data.import': 'Import published data (UN fatalities, deployments)',
-};
+let loaded = null;
+
+// Fetches the words once and fills the tables in place (pages hold references to them). A
+// failed fetch is forgotten, so the next call tries again.
+export function loadVocabulary() {
+  if (!loaded) {
+    loaded = api('GET', '/api/v1/vocabulary').then(
+      (v) => {
+        for (const [code, r] of Object.entries(v.roles)) {
+          ROLES[code] = r.label;
+          ROLE_WHO[code] = r.who;
+        }
+        Object.assign(PERMISSIONS, v.permissions);
+        Object.assign(KINDS, v.org_kinds);
+        Object.assign(STANDINGS, v.standings);
+        Object.assign(ORG_ROLES, v.org_roles);
+      },
+      (e) => {
+        loaded = null;
+        throw e;
+      },
+    );
+  }
+  return loaded;
+}
 
 export function label(table, code) {
   const v = table[code];

@@ -6,7 +6,7 @@
 // own, fetched when the page first opens (see lazy() below).
 import { api, ApiError, onSessionLost } from './api.js';
 import { clear, fill, h, iconUrl } from './dom.js';
-import { label, ROLES } from './labels.js';
+import { label, loadVocabulary, ROLES } from './labels.js';
 import { renderAdminGroups } from './pages/admin_groups.js';
 import { renderAdminOrgs } from './pages/admin_orgs.js';
 import { renderAdminUsers } from './pages/admin_users.js';
@@ -348,7 +348,10 @@ function showSignIn(notice) {
   document.title = 'Sign in · Bluehelm';
   renderSignIn(
     root,
-    (data) => {
+    async (data) => {
+      // Asked for at boot, and again here if that failed; without them the pages show codes,
+      // which beats no page.
+      await loadVocabulary().catch(() => {});
       setSession(data);
       buildShell();
       route(true);
@@ -378,8 +381,12 @@ onSessionLost(() => {
 window.addEventListener('hashchange', () => route(true));
 
 async function boot() {
+  // The words for the codes, asked for beside the session so neither waits on the other; the
+  // sign-in page needs none of them and does not wait for them.
+  const words = loadVocabulary().catch(() => {});
   try {
     const data = await api('GET', '/api/v1/session', undefined, { quiet401: true });
+    await words;
     setSession(data);
     buildShell();
     route(false);

@@ -66,12 +66,14 @@ export function standingBadge(code) {
 }
 
 export function orgRoleTags(roles) {
-  const list = (roles || []).filter((r) => ORG_ROLES[r]);
+  const list = roles || [];
   if (!list.length) return h('span', { class: 'muted' }, '—');
+  // A code without words (the vocabulary did not arrive) is shown as it is.
+  const words = (r) => ORG_ROLES[r] || [r, r];
   return h(
     'span',
     { class: 'tags' },
-    list.map((r) => h('span', { class: 'tag', title: ORG_ROLES[r][1] }, ORG_ROLES[r][0])),
+    list.map((r) => h('span', { class: 'tag', title: words(r)[1] }, words(r)[0])),
   );
 }
 
