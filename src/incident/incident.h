@@ -80,6 +80,16 @@ int incident_store_insert(struct db *db, const struct incident_row *row, int64_t
  * of a row, shared by the single INSERT and the bulk writer (import.c). */
 int incident_store_bind_values(struct db_stmt *st, int k, const struct incident_row *r);
 
+/* The report's own content, mission to sources in the order of INCIDENT_CONTENT_COLUMNS (the
+ * part of a row a member edits), with the defaults of absent lists and narrative; returns the
+ * next parameter. incident_store_bind_values() and the PATCH's UPDATE both bind through it,
+ * so the two cannot drift apart. */
+#define INCIDENT_CONTENT_COLUMNS                                                      \
+    "mission, occurred_at, occurred_precision, reported_at, latitude, longitude, "    \
+    "location_precision, place_name, admin1, admin2, threat_type, target, activity, " \
+    "perpetrator, perpetrator_groups, killed, injured, missing, abducted, narrative, sources"
+int incident_store_bind_content(struct db_stmt *st, int k, const struct incident_row *r);
+
 /* The columns every reader of whole incidents selects, in this order, from
  * `incident i JOIN org o ON o.id = i.owner_org_id`; incident_row_json() reads them. */
 #define INCIDENT_COLUMNS                                                                     \

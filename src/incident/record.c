@@ -881,39 +881,23 @@ int incident_update(struct db *db, const struct principal *who, const char *id, 
     }
     if (!rc && json_array_size(changed) > 0) {
         struct db_stmt *st;
-        rc = db_prepare(db,
-                        "UPDATE incident SET mission = ?, occurred_at = ?, occurred_precision = ?, "
-                        "reported_at = ?, latitude = ?, longitude = ?, location_precision = ?, "
-                        "place_name = ?, admin1 = ?, admin2 = ?, threat_type = ?, target = ?, "
-                        "activity = ?, perpetrator = ?, perpetrator_groups = ?, killed = ?, "
-                        "injured = ?, missing = ?, abducted = ?, narrative = ?, sources = ?, "
-                        "tlp = ?, sharing_group_id = ?, revision = revision + 1, updated_at = ? "
-                        "WHERE n = ?",
-                        &st, err);
+        /* The content columns as "col = ?" pairs, in INCIDENT_CONTENT_COLUMNS's order; the
+         * text is the same every time, so the statement cache keeps one statement. */
+        struct buf sql = BUF_INIT;
+        buf_puts(&sql, "UPDATE incident SET ");
+        for (const char *c = INCIDENT_CONTENT_COLUMNS; *c;) {
+            size_t len = strcspn(c, ",");
+            buf_printf(&sql, "%.*s = ?, ", (int)len, c);
+            c += len;
+            c += strspn(c, ", ");
+        }
+        buf_puts(&sql, "tlp = ?, sharing_group_id = ?, revision = revision + 1, updated_at = ? "
+                       "WHERE n = ?");
+        rc = db_prepare(db, buf_str(&sql), &st, err);
+        buf_cleanup(&sql);
         if (!rc) {
             const struct incident_row *r = &b.row;
-            int k = 1;
-            db_bind_text(st, k++, r->mission);
-            db_bind_text(st, k++, r->occurred_at);
-            db_bind_text(st, k++, r->occurred_precision);
-            db_bind_text(st, k++, r->reported_at);
-            db_bind_double(st, k++, r->latitude);
-            db_bind_double(st, k++, r->longitude);
-            db_bind_text(st, k++, r->location_precision);
-            db_bind_text(st, k++, r->place_name);
-            db_bind_text(st, k++, r->admin1);
-            db_bind_text(st, k++, r->admin2);
-            db_bind_text(st, k++, r->threat_type);
-            db_bind_text(st, k++, r->target);
-            db_bind_text(st, k++, r->activity);
-            db_bind_text(st, k++, r->perpetrator);
-            db_bind_text(st, k++, r->perpetrator_groups);
-            db_bind_int(st, k++, r->killed);
-            db_bind_int(st, k++, r->injured);
-            db_bind_int(st, k++, r->missing);
-            db_bind_int(st, k++, r->abducted);
-            db_bind_text(st, k++, r->narrative ? r->narrative : "");
-            db_bind_text(st, k++, r->sources);
+            int k = incident_store_bind_content(st, 1, r);
             db_bind_text(st, k++, r->tlp);
             if (r->sharing_group_id)
                 db_bind_int(st, k++, r->sharing_group_id);

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-int incident_store_bind_values(struct db_stmt *st, int k, const struct incident_row *r)
+int incident_store_bind_content(struct db_stmt *st, int k, const struct incident_row *r)
 {
     db_bind_text(st, k++, r->mission);
     db_bind_text(st, k++, r->occurred_at);
@@ -31,6 +31,12 @@ int incident_store_bind_values(struct db_stmt *st, int k, const struct incident_
     db_bind_int(st, k++, r->abducted);
     db_bind_text(st, k++, r->narrative ? r->narrative : "");
     db_bind_text(st, k++, r->sources ? r->sources : "[]");
+    return k;
+}
+
+int incident_store_bind_values(struct db_stmt *st, int k, const struct incident_row *r)
+{
+    k = incident_store_bind_content(st, k, r);
     db_bind_text(st, k++, r->status);
     db_bind_text(st, k++, r->return_reason);
     db_bind_text(st, k++, r->endorsed_by);
