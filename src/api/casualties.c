@@ -6,9 +6,12 @@
 
 #include "api/common.h"
 #include "base/buf.h"
+#include "base/log.h"
+#include "base/mem.h"
 #include "casualty/casualty.h"
 #include "casualty/export.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The query string as casualty_filter_read() asks for it. */
@@ -85,13 +88,36 @@ static void api_casualty_release(struct http_request *req, struct http_reply *re
     http_reply_json(req, rep, 200, rec);
 }
 
-static int to_buf(void *ctx, const char *data, size_t len)
+/* An export being streamed: its own store connection (the worker thread's serves other
+ * requests between two pieces of this one) and the export reading from it. */
+struct export_stream {
+    struct db *db;
+    struct casualty_export *x;
+};
+
+static void export_stream_free(void *ctx)
 {
-    buf_append(ctx, data, len);
-    return 0;
+    struct export_stream *es = ctx;
+    casualty_export_free(es->x);
+    db_close(es->db);
+    free(es);
 }
 
-/* GET /api/v1/casualties.csv?format=un|hxl: the records the caller may see, as a file. */
+static int export_stream_next(void *ctx, struct buf *out)
+{
+    struct export_stream *es = ctx;
+    struct bh_error err;
+    int rc = casualty_export_next(es->x, out, &err);
+    if (rc < 0)
+        log_error("export: the casualty file failed after %lld rows: %s",
+                  (long long)casualty_export_rows(es->x), err.message);
+    return rc == 1 ? HTTP_STREAM_END : rc;
+}
+
+/* GET /api/v1/casualties.csv?format=un|hxl: the records the caller may see, as a file,
+ * streamed as it is read (no row cap, memory constant in the number of records). The
+ * format, the filters and the store are checked, and an admin's read audited, before the
+ * first byte: after it a failure can only cut the connection. */
 static void api_casualty_export(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
@@ -106,15 +132,17 @@ static void api_casualty_export(struct http_request *req, struct http_reply *rep
                      format);
     if (!rc)
         rc = casualty_filter_read(&f, query, req, &err);
-    struct buf out = BUF_INIT;
+    struct export_stream *es = xcalloc(1, sizeof *es);
     if (!rc)
-        rc = casualty_export(req->db, &req->who, &f, (enum casualty_export_format)fmt, to_buf, &out,
-                             NULL, &err);
+        rc = http_request_db_own(req, &es->db, &err);
+    if (!rc)
+        rc = casualty_export_begin(es->db, req->db, &req->who, &f, (enum casualty_export_format)fmt,
+                                   &es->x, &err);
     if (api_failed(req, rep, rc, &err)) {
-        buf_cleanup(&out);
+        export_stream_free(es);
         return;
     }
-    http_reply_buf(rep, 200, "text/csv; charset=utf-8", &out);
+    http_reply_stream(rep, "text/csv; charset=utf-8", export_stream_next, es, export_stream_free);
     http_reply_header(req, rep, "Content-Disposition",
                       fmt == CASUALTY_EXPORT_UN ? "attachment; filename=\"casualties-un.csv\""
                                                 : "attachment; filename=\"casualties-hxl.csv\"");

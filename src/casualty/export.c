@@ -2,6 +2,7 @@
  * reader may see: the rows come from one SELECT whose WHERE is casualty_predicate(). */
 #include "casualty/export.h"
 
+#include "base/mem.h"
 #include "casualty/internal.h"
 #include "formats/hxl.h"
 #include "formats/un_fatalities.h"
@@ -47,23 +48,9 @@ static const struct {
 };
 #define HXL_NCOLS (sizeof hxl_columns / sizeof hxl_columns[0])
 
-/* Output collected in a buffer and handed to the sink in pieces of about this size. */
-#define FLUSH_AT 65536
-
-struct out {
-    struct buf b;
-    casualty_export_sink sink;
-    void *ctx;
-    int rc;
-};
-
-static void flush(struct out *o, bool force)
-{
-    if (o->rc || (!force && o->b.len < FLUSH_AT) || o->b.len == 0)
-        return;
-    o->rc = o->sink(o->ctx, o->b.data, o->b.len);
-    buf_reset(&o->b);
-}
+/* Output is made in pieces of about this size: each casualty_export_next() call stops once
+ * its piece is this large, so an export of any size needs this much memory and one row. */
+#define PIECE_BYTES 65536
 
 static const char *text(struct db_stmt *st, int col)
 {
@@ -173,10 +160,12 @@ static void header(enum casualty_export_format fmt, struct buf *b)
 }
 
 /* An admin exporting records the embargo or the marking keep from the secretariat in spirit
- * leaves one audit entry, written before the first byte goes out. */
-static int audit_export(struct db *db, const struct principal *who, const char *where,
-                        const struct db_params *params, enum casualty_export_format fmt,
-                        struct bh_error *err)
+ * leaves one audit entry, written through `audit_db` before the first byte goes out; the
+ * records are counted on `db`, the connection that reads the export (a stream's own
+ * read-only one, which cannot write the entry). */
+static int audit_export(struct db *db, struct db *audit_db, const struct principal *who,
+                        const char *where, const struct db_params *params,
+                        enum casualty_export_format fmt, struct bh_error *err)
 {
     if (!casualty__read_audited(who, 1, NULL))
         return 0;
@@ -192,9 +181,107 @@ static int audit_export(struct db *db, const struct principal *who, const char *
         return rc;
     json_t *summary = json_pack("{s:s, s:s, s:I}", "via", "export", "format", format_names[fmt],
                                 "records", (json_int_t)n);
-    rc = casualty__audit_read(db, who, NULL, summary, err);
+    rc = casualty__audit_read(audit_db, who, NULL, summary, err);
     json_decref(summary);
     return rc;
+}
+
+struct casualty_export {
+    enum casualty_export_format fmt;
+    struct db_params params; /* the statement binds its text from here: kept until the end */
+    struct db_stmt *st;
+    int64_t rows;
+    bool started, done;
+};
+
+int casualty_export_begin(struct db *db, struct db *audit_db, const struct principal *who,
+                          const struct casualty_filter *f, enum casualty_export_format fmt,
+                          struct casualty_export **out, struct bh_error *err)
+{
+    *out = NULL;
+    if (fmt < 0 || fmt >= CASUALTY_EXPORT_COUNT)
+        return bh_fail(err, BH_EINVALID, "format", "unknown export format");
+    struct casualty_export *x = xcalloc(1, sizeof *x);
+    x->fmt = fmt;
+    struct buf where = BUF_INIT;
+    struct db_params wp = DB_PARAMS_INIT;
+    buf_puts(&where, " WHERE ");
+    casualty_predicate(who, "c", &where, &wp);
+    int rc = casualty__filter_sql(db, f, &where, &wp, err);
+    if (!rc)
+        rc = audit_export(db, audit_db, who, buf_str(&where), &wp, fmt, err);
+    if (!rc) {
+        struct buf sql = BUF_INIT;
+        /* The UN's rows in the UN file's order, then the members' by date. */
+        buf_puts(&sql, "SELECT " CASUALTY__COLUMNS EXTRA_COLUMNS " FROM ");
+        casualty__from(who, &sql, &x->params);
+        buf_printf(&sql, "%s ORDER BY c.source_row IS NULL, c.source_row, c.incident_date, c.id",
+                   buf_str(&where));
+        db_params_append(&x->params, &wp);
+        rc = db_prepare(db, buf_str(&sql), &x->st, err);
+        buf_cleanup(&sql);
+    }
+    buf_cleanup(&where);
+    db_params_cleanup(&wp);
+    if (rc) {
+        casualty_export_free(x);
+        return rc;
+    }
+    db_params_bind(x->st, &x->params);
+    *out = x;
+    return 0;
+}
+
+int casualty_export_next(struct casualty_export *x, struct buf *out, struct bh_error *err)
+{
+    if (x->done)
+        return 1;
+    size_t start = out->len;
+    if (!x->started) {
+        x->started = true;
+        header(x->fmt, out);
+    }
+    while (out->len - start < PIECE_BYTES) {
+        int rc = db_step(x->st, err);
+        if (rc < 0)
+            return rc;
+        if (rc == DB_DONE) {
+            if (x->fmt == CASUALTY_EXPORT_JSON)
+                buf_puts(out, x->rows ? "\n]\n" : "]\n");
+            x->done = true;
+            return 1;
+        }
+        if (x->fmt == CASUALTY_EXPORT_UN) {
+            un_row(x->st, out);
+        } else if (x->fmt == CASUALTY_EXPORT_HXL) {
+            hxl_row(x->st, out);
+        } else {
+            json_t *rec = casualty__row_json(x->st);
+            char *s = json_dumps(rec, JSON_COMPACT);
+            json_decref(rec);
+            if (!s)
+                abort(); /* jansson fails only on out-of-memory here */
+            buf_puts(out, x->rows ? ",\n" : "\n");
+            buf_puts(out, s);
+            free(s);
+        }
+        x->rows++;
+    }
+    return 0;
+}
+
+int64_t casualty_export_rows(const struct casualty_export *x)
+{
+    return x->rows;
+}
+
+void casualty_export_free(struct casualty_export *x)
+{
+    if (!x)
+        return;
+    db_stmt_done(x->st);
+    db_params_cleanup(&x->params);
+    free(x);
 }
 
 int casualty_export(struct db *db, const struct principal *who, const struct casualty_filter *f,
@@ -203,67 +290,25 @@ int casualty_export(struct db *db, const struct principal *who, const struct cas
 {
     if (rows)
         *rows = 0;
-    if (fmt < 0 || fmt >= CASUALTY_EXPORT_COUNT)
-        return bh_fail(err, BH_EINVALID, "format", "unknown export format");
-    struct buf where = BUF_INIT;
-    struct db_params wp = DB_PARAMS_INIT;
-    buf_puts(&where, " WHERE ");
-    casualty_predicate(who, "c", &where, &wp);
-    int rc = casualty__filter_sql(db, f, &where, &wp, err);
-    if (!rc)
-        rc = audit_export(db, who, buf_str(&where), &wp, fmt, err);
-    struct db_stmt *st = NULL;
-    if (!rc) {
-        struct buf sql = BUF_INIT;
-        struct db_params params = DB_PARAMS_INIT;
-        /* The UN's rows in the UN file's order, then the members' by date. */
-        buf_puts(&sql, "SELECT " CASUALTY__COLUMNS EXTRA_COLUMNS " FROM ");
-        casualty__from(who, &sql, &params);
-        buf_printf(&sql, "%s ORDER BY c.source_row IS NULL, c.source_row, c.incident_date, c.id",
-                   buf_str(&where));
-        db_params_append(&params, &wp);
-        rc = db_prepare(db, buf_str(&sql), &st, err);
-        buf_cleanup(&sql);
-        if (!rc)
-            db_params_bind(st, &params);
-        db_params_cleanup(&params);
-    }
-    buf_cleanup(&where);
-    db_params_cleanup(&wp);
+    struct casualty_export *x;
+    int rc = casualty_export_begin(db, db, who, f, fmt, &x, err);
     if (rc)
         return rc;
-    struct out o = { .b = BUF_INIT, .sink = sink, .ctx = ctx, .rc = 0 };
-    header(fmt, &o.b);
-    int64_t n = 0;
-    while (!o.rc && (rc = db_step(st, err)) == DB_ROW) {
-        if (fmt == CASUALTY_EXPORT_UN) {
-            un_row(st, &o.b);
-        } else if (fmt == CASUALTY_EXPORT_HXL) {
-            hxl_row(st, &o.b);
-        } else {
-            json_t *rec = casualty__row_json(st);
-            char *s = json_dumps(rec, JSON_COMPACT);
-            json_decref(rec);
-            if (!s)
-                abort(); /* jansson fails only on out-of-memory here */
-            buf_puts(&o.b, n ? ",\n" : "\n");
-            buf_puts(&o.b, s);
-            free(s);
+    struct buf piece = BUF_INIT;
+    int more;
+    while ((more = casualty_export_next(x, &piece, err)) >= 0) {
+        int wrc = piece.len ? sink(ctx, piece.data, piece.len) : 0;
+        buf_reset(&piece);
+        if (wrc) {
+            more = bh_fail(err, wrc, NULL, "the export could not be written: %s", bh_strerror(wrc));
+            break;
         }
-        n++;
-        flush(&o, false);
+        if (more == 1)
+            break;
     }
-    db_stmt_done(st);
-    if (!o.rc && rc >= 0) {
-        rc = 0;
-        if (fmt == CASUALTY_EXPORT_JSON)
-            buf_puts(&o.b, n ? "\n]\n" : "]\n");
-        flush(&o, true);
-    }
-    if (o.rc)
-        rc = bh_fail(err, o.rc, NULL, "the export could not be written: %s", bh_strerror(o.rc));
-    buf_cleanup(&o.b);
     if (rows)
-        *rows = n;
-    return rc;
+        *rows = x->rows;
+    buf_cleanup(&piece);
+    casualty_export_free(x);
+    return more < 0 ? more : 0;
 }

@@ -123,19 +123,15 @@ int incident_bulk_add(struct incident_bulk *b, const struct incident_row *r, str
     struct db_stmt *st;
     rc = db_prepare(b->db,
                     "INSERT INTO incident_stage (" INCIDENT_WRITE_COLUMNS
-                    ") VALUES (?, ?, ?, ?, ?, ?, ?, "
-                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                    "?, ?, ?, ?)",
+                    ") VALUES (" INCIDENT_WRITE_PARAMS ")",
                     &st, err);
     if (rc)
         return rc;
-    int k = 1;
-    db_bind_text(st, k++, id);
-    k = incident_store_bind_values(st, k, r);
-    db_bind_text(st, k++, r->source);
-    db_bind_text(st, k++, r->source_ref);
-    db_bind_text(st, k++, r->created_at ? r->created_at : b->now);
-    db_bind_text(st, k++, r->updated_at ? r->updated_at : b->now);
+    struct incident_row w = *r;
+    w.id = id;
+    w.created_at = r->created_at ? r->created_at : b->now;
+    w.updated_at = r->updated_at ? r->updated_at : b->now;
+    incident_store_bind_row(st, 1, &w);
     rc = db_step(st, err);
     db_stmt_done(st);
     if (rc < 0)

@@ -10,9 +10,7 @@
 #include <string.h>
 
 /* The columns load() reads after INCIDENT_COLUMNS. */
-enum { L_OWNER_ORG_ID = 38, L_REPORTER_ID };
-enum { L_N = 0, L_ID = 1, L_MISSION = 2, L_OCCURRED_AT = 3, L_LATITUDE = 6, L_LONGITUDE = 7 };
-enum { L_THREAT = 12, L_STATUS = 23, L_REPORTER = 30, L_TLP = 31, L_REVISION = 33 };
+enum { L_OWNER_ORG_ID = INCIDENT_NCOLUMNS, L_REPORTER_ID };
 
 static void copy(char *dst, size_t cap, const char *src)
 {
@@ -21,17 +19,17 @@ static void copy(char *dst, size_t cap, const char *src)
 
 static void fill(struct db_stmt *st, struct incident__loaded *out)
 {
-    out->n = db_column_int(st, L_N);
-    copy(out->id, sizeof out->id, db_column_text(st, L_ID));
-    copy(out->mission, sizeof out->mission, db_column_text(st, L_MISSION));
-    copy(out->occurred_at, sizeof out->occurred_at, db_column_text(st, L_OCCURRED_AT));
-    out->latitude = db_column_double(st, L_LATITUDE);
-    out->longitude = db_column_double(st, L_LONGITUDE);
-    copy(out->threat_type, sizeof out->threat_type, db_column_text(st, L_THREAT));
-    copy(out->status, sizeof out->status, db_column_text(st, L_STATUS));
-    copy(out->reporter, sizeof out->reporter, db_column_text(st, L_REPORTER));
-    copy(out->tlp, sizeof out->tlp, db_column_text(st, L_TLP));
-    out->revision = db_column_int(st, L_REVISION);
+    out->n = db_column_int(st, INCIDENT_C_n);
+    copy(out->id, sizeof out->id, db_column_text(st, INCIDENT_C_id));
+    copy(out->mission, sizeof out->mission, db_column_text(st, INCIDENT_C_mission));
+    copy(out->occurred_at, sizeof out->occurred_at, db_column_text(st, INCIDENT_C_occurred_at));
+    out->latitude = db_column_double(st, INCIDENT_C_latitude);
+    out->longitude = db_column_double(st, INCIDENT_C_longitude);
+    copy(out->threat_type, sizeof out->threat_type, db_column_text(st, INCIDENT_C_threat_type));
+    copy(out->status, sizeof out->status, db_column_text(st, INCIDENT_C_status));
+    copy(out->reporter, sizeof out->reporter, db_column_text(st, INCIDENT_C_reporter));
+    copy(out->tlp, sizeof out->tlp, db_column_text(st, INCIDENT_C_tlp));
+    out->revision = db_column_int(st, INCIDENT_C_revision);
     out->owner_org_id = db_column_int(st, L_OWNER_ORG_ID);
     out->reporter_id = db_column_is_null(st, L_REPORTER_ID) ? 0 : db_column_int(st, L_REPORTER_ID);
     out->json = incident_row_json(st, 0);

@@ -13,18 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const incident__import_fields[NFIELDS] = {
-    "id",          "mission",     "occurred_at", "occurred_precision",
-    "reported_at", "latitude",    "longitude",   "location_precision",
-    "place_name",  "admin1",      "admin2",      "threat_type",
-    "target",      "activity",    "perpetrator", "perpetrator_groups",
-    "killed",      "injured",     "missing",     "abducted",
-    "narrative",   "sources",     "status",      "return_reason",
-    "endorsed_by", "endorsed_at", "merged_into", "synthetic",
-    "owner",       "reporter",    "tlp",         "sharing_group",
-    "revision",    "source",      "source_ref",  "created_at",
-    "updated_at",
-};
+/* The fields are the record's JSON keys, in the order of the column table (columns.h): the
+ * enum of import_internal.h follows it, which these checks hold to. */
+#define KEY(col, kind, key, hxl, role) INCIDENT_ROLE(RECORD, role, key, )
+
+const char *const incident__import_fields[NFIELDS] = { INCIDENT_COLUMNS_TABLE(KEY) };
+
+_Static_assert(NFIELDS == INCIDENT_NCOLUMNS - 1, "one import field per column of the record");
+_Static_assert(F_ID == INCIDENT_C_id - 1 && F_MISSION == INCIDENT_C_mission - 1 &&
+                   F_SOURCES == INCIDENT_C_sources - 1 && F_OWNER == INCIDENT_C_owner_org_id - 1 &&
+                   F_SHARING_GROUP == INCIDENT_C_sharing_group_id - 1 &&
+                   F_UPDATED_AT == INCIDENT_C_updated_at - 1,
+               "enum field in the order of the column table");
 
 const enum field incident__import_required[5] = { F_MISSION, F_OCCURRED_AT, F_LATITUDE, F_LONGITUDE,
                                                   F_THREAT_TYPE };

@@ -82,13 +82,8 @@ static int load_orgs(struct imp *m, struct bh_error *err)
 /* ---- writing one record ---- */
 
 static const char update_sql[] =
-    "UPDATE incident SET mission = ?, occurred_at = ?, occurred_precision = ?, reported_at = ?, "
-    "latitude = ?, longitude = ?, location_precision = ?, place_name = ?, admin1 = ?, "
-    "admin2 = ?, threat_type = ?, target = ?, activity = ?, perpetrator = ?, "
-    "perpetrator_groups = ?, killed = ?, injured = ?, missing = ?, abducted = ?, narrative = ?, "
-    "sources = ?, status = ?, return_reason = ?, endorsed_by = ?, endorsed_at = ?, "
-    "merged_into = ?, synthetic = ?, owner_org_id = ?, reporter_id = ?, reporter = ?, tlp = ?, "
-    "sharing_group_id = ?, revision = revision + 1, updated_at = ? WHERE n = ?";
+    "UPDATE incident SET " INCIDENT_VALUES_ASSIGN "revision = revision + 1, updated_at = ? "
+    "WHERE n = ?";
 
 /* Appends the record as it now is to incident_revision, numbered by its revision column. */
 static int add_revision(struct imp *m, int64_t n, struct bh_error *err)

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "incident/columns.h"
 #include "principal/principal.h"
 
 /* The incident register: what happened to peacekeepers, where and when, reported by a
@@ -65,41 +66,21 @@ void incident_predicate(const struct principal *who, const char *alias, struct b
 int incident_store_insert(struct db *db, const struct incident_row *row, int64_t *n_out,
                           char *id_out, struct bh_error *err);
 
-/* The columns a writer sets, in the order of incident_store_insert()'s INSERT: id, then the
- * values incident_store_bind_values() binds, then source, source_ref, created_at,
- * updated_at. */
-#define INCIDENT_WRITE_COLUMNS                                                                  \
-    "id, mission, occurred_at, occurred_precision, reported_at, latitude, longitude, "          \
-    "location_precision, place_name, admin1, admin2, threat_type, target, activity, "           \
-    "perpetrator, perpetrator_groups, killed, injured, missing, abducted, narrative, sources, " \
-    "status, return_reason, endorsed_by, endorsed_at, merged_into, synthetic, owner_org_id, "   \
-    "reporter_id, reporter, tlp, sharing_group_id, source, source_ref, created_at, updated_at"
-
-/* Binds the values of `r` from mission to sharing_group_id, in the order of
- * INCIDENT_WRITE_COLUMNS, from parameter `k` on; returns the next parameter. The one binding
- * of a row, shared by the single INSERT and the bulk writer (import.c). */
+/* Binds the values of `r` from mission to sharing_group_id (the CONTENT, STATE and WONLY
+ * columns of columns.h), from parameter `k` on; returns the next parameter. The binding of a
+ * row shared by the whole-row UPDATE of the import (INCIDENT_VALUES_ASSIGN). */
 int incident_store_bind_values(struct db_stmt *st, int k, const struct incident_row *r);
 
 /* The report's own content, mission to sources in the order of INCIDENT_CONTENT_COLUMNS (the
  * part of a row a member edits), with the defaults of absent lists and narrative; returns the
  * next parameter. incident_store_bind_values() and the PATCH's UPDATE both bind through it,
  * so the two cannot drift apart. */
-#define INCIDENT_CONTENT_COLUMNS                                                      \
-    "mission, occurred_at, occurred_precision, reported_at, latitude, longitude, "    \
-    "location_precision, place_name, admin1, admin2, threat_type, target, activity, " \
-    "perpetrator, perpetrator_groups, killed, injured, missing, abducted, narrative, sources"
 int incident_store_bind_content(struct db_stmt *st, int k, const struct incident_row *r);
 
-/* The columns every reader of whole incidents selects, in this order, from
- * `incident i JOIN org o ON o.id = i.owner_org_id`; incident_row_json() reads them. */
-#define INCIDENT_COLUMNS                                                                     \
-    "i.n, i.id, i.mission, i.occurred_at, i.occurred_precision, i.reported_at, i.latitude, " \
-    "i.longitude, i.location_precision, i.place_name, i.admin1, i.admin2, i.threat_type, "   \
-    "i.target, i.activity, i.perpetrator, i.perpetrator_groups, i.killed, i.injured, "       \
-    "i.missing, i.abducted, i.narrative, i.sources, i.status, i.return_reason, "             \
-    "i.endorsed_by, i.endorsed_at, i.merged_into, i.synthetic, o.code, i.reporter, i.tlp, "  \
-    "i.sharing_group_id, i.revision, i.source, i.source_ref, i.created_at, i.updated_at"
-#define INCIDENT_FROM "incident i JOIN org o ON o.id = i.owner_org_id"
+/* Binds every column of INCIDENT_WRITE_COLUMNS from `r` as it is, id and times included,
+ * from parameter `k` on; returns the next parameter. The one binding of the INSERTs (the
+ * single one above and the bulk writer's); callers fill id and the times first. */
+int incident_store_bind_row(struct db_stmt *st, int k, const struct incident_row *r);
 
 /* The incident in the current row (INCIDENT_COLUMNS from column `first` on) as JSON, a new
  * reference: a flat object whose keys are the column names, except owner (the organization

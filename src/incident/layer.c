@@ -10,45 +10,11 @@
 #include "incident/incident.h"
 #include "spatial/spatial.h"
 
+/* The file columns are the record's keys, with the hashtags of columns.h. */
+#define CSV(col, kind, key, hxl, role) INCIDENT_ROLE(RECORD, role, { key, hxl, key }, )
+
 static const struct spatial_csv_column incident_csv[] = {
-    { "id", "#event+id", "id" },
-    { "mission", "#x_mission", "mission" },
-    { "occurred_at", "#date+occurred", "occurred_at" },
-    { "occurred_precision", "#meta+precision+time", "occurred_precision" },
-    { "reported_at", "#date+reported", "reported_at" },
-    { "latitude", "#geo+lat", "latitude" },
-    { "longitude", "#geo+lon", "longitude" },
-    { "location_precision", "#geo+precision", "location_precision" },
-    { "place_name", "#loc+name", "place_name" },
-    { "admin1", "#adm1+name", "admin1" },
-    { "admin2", "#adm2+name", "admin2" },
-    { "threat_type", "#event+type", "threat_type" },
-    { "target", "#x_target+type", "target" },
-    { "activity", "#x_activity+type", "activity" },
-    { "perpetrator", "#group+name+perpetrator", "perpetrator" },
-    { "perpetrator_groups", "#group+code+perpetrator", "perpetrator_groups" },
-    { "killed", "#affected+killed", "killed" },
-    { "injured", "#affected+injured", "injured" },
-    { "missing", "#affected+missing", "missing" },
-    { "abducted", "#affected+abducted", "abducted" },
-    { "narrative", "#description", "narrative" },
-    { "sources", "#meta+source+ref", "sources" },
-    { "status", "#status", "status" },
-    { "return_reason", "#status+reason", "return_reason" },
-    { "endorsed_by", "#meta+endorser", "endorsed_by" },
-    { "endorsed_at", "#date+endorsed", "endorsed_at" },
-    { "merged_into", "#meta+merged_into", "merged_into" },
-    { "synthetic", "#meta+synthetic", "synthetic" },
-    { "owner", "#org+code+owner", "owner" },
-    { "reporter", "#meta+reporter", "reporter" },
-    { "tlp", "#x_tlp", "tlp" },
-    { "sharing_group", "#meta+sharing_group", "sharing_group" },
-    { "revision", "#meta+revision", "revision" },
-    { "source", "#meta+origin", "source" },
-    { "source_ref", "#meta+origin+ref", "source_ref" },
-    { "created_at", "#date+created", "created_at" },
-    { "updated_at", "#date+updated", "updated_at" },
-    { NULL, NULL, NULL },
+    INCIDENT_COLUMNS_TABLE(CSV){ NULL, NULL, NULL },
 };
 
 const struct spatial_layer spatial_incidents = {

@@ -8,52 +8,80 @@
 
 #include <stdio.h>
 
+/* How each kind of columns.h binds a value of struct incident_row. */
+static void bind_text(struct db_stmt *st, int k, const char *v)
+{
+    db_bind_text(st, k, v);
+}
+
+static void bind_text_empty(struct db_stmt *st, int k, const char *v)
+{
+    db_bind_text(st, k, v ? v : "");
+}
+
+static void bind_array(struct db_stmt *st, int k, const char *v)
+{
+    db_bind_text(st, k, v ? v : "[]");
+}
+
+static void bind_real(struct db_stmt *st, int k, double v)
+{
+    db_bind_double(st, k, v);
+}
+
+static void bind_int(struct db_stmt *st, int k, int64_t v)
+{
+    db_bind_int(st, k, v);
+}
+
+static void bind_bool(struct db_stmt *st, int k, bool v)
+{
+    db_bind_int(st, k, v ? 1 : 0);
+}
+
+static void bind_ref(struct db_stmt *st, int k, int64_t v)
+{
+    if (v)
+        db_bind_int(st, k, v);
+    else
+        db_bind_null(st, k);
+}
+
+#define BIND_TEXT       bind_text
+#define BIND_TEXT_EMPTY bind_text_empty
+#define BIND_ARRAY      bind_array
+#define BIND_REAL       bind_real
+#define BIND_INT        bind_int
+#define BIND_BOOL       bind_bool
+#define BIND_REF        bind_ref
+#define BIND_ORG        bind_int
+#define BIND_TLP        bind_text
+#define BIND(col, kind) BIND_##kind(st, k++, r->col);
+
+/* Which roles each binder binds (INCIDENT_ROLE, columns.h). */
+#define CONTENT(col, kind, key, hxl, role) INCIDENT_ROLE(CONTENT, role, BIND(col, kind))
+#define STATE(col, kind, key, hxl, role)   INCIDENT_ROLE(STATE, role, BIND(col, kind))
+#define KEY(col, kind, key, hxl, role)     INCIDENT_ROLE(KEY, role, BIND(col, kind))
+#define TRAIL(col, kind, key, hxl, role)   INCIDENT_ROLE(TRAIL, role, BIND(col, kind))
+
 int incident_store_bind_content(struct db_stmt *st, int k, const struct incident_row *r)
 {
-    db_bind_text(st, k++, r->mission);
-    db_bind_text(st, k++, r->occurred_at);
-    db_bind_text(st, k++, r->occurred_precision);
-    db_bind_text(st, k++, r->reported_at);
-    db_bind_double(st, k++, r->latitude);
-    db_bind_double(st, k++, r->longitude);
-    db_bind_text(st, k++, r->location_precision);
-    db_bind_text(st, k++, r->place_name);
-    db_bind_text(st, k++, r->admin1);
-    db_bind_text(st, k++, r->admin2);
-    db_bind_text(st, k++, r->threat_type);
-    db_bind_text(st, k++, r->target);
-    db_bind_text(st, k++, r->activity);
-    db_bind_text(st, k++, r->perpetrator);
-    db_bind_text(st, k++, r->perpetrator_groups ? r->perpetrator_groups : "[]");
-    db_bind_int(st, k++, r->killed);
-    db_bind_int(st, k++, r->injured);
-    db_bind_int(st, k++, r->missing);
-    db_bind_int(st, k++, r->abducted);
-    db_bind_text(st, k++, r->narrative ? r->narrative : "");
-    db_bind_text(st, k++, r->sources ? r->sources : "[]");
+    INCIDENT_COLUMNS_TABLE(CONTENT)
     return k;
 }
 
 int incident_store_bind_values(struct db_stmt *st, int k, const struct incident_row *r)
 {
     k = incident_store_bind_content(st, k, r);
-    db_bind_text(st, k++, r->status);
-    db_bind_text(st, k++, r->return_reason);
-    db_bind_text(st, k++, r->endorsed_by);
-    db_bind_text(st, k++, r->endorsed_at);
-    db_bind_text(st, k++, r->merged_into);
-    db_bind_int(st, k++, r->synthetic ? 1 : 0);
-    db_bind_int(st, k++, r->owner_org_id);
-    if (r->reporter_id)
-        db_bind_int(st, k++, r->reporter_id);
-    else
-        db_bind_null(st, k++);
-    db_bind_text(st, k++, r->reporter);
-    db_bind_text(st, k++, r->tlp);
-    if (r->sharing_group_id)
-        db_bind_int(st, k++, r->sharing_group_id);
-    else
-        db_bind_null(st, k++);
+    INCIDENT_COLUMNS_TABLE(STATE)
+    return k;
+}
+
+int incident_store_bind_row(struct db_stmt *st, int k, const struct incident_row *r)
+{
+    INCIDENT_COLUMNS_TABLE(KEY)
+    k = incident_store_bind_values(st, k, r);
+    INCIDENT_COLUMNS_TABLE(TRAIL)
     return k;
 }
 
@@ -61,9 +89,7 @@ int incident_store_insert(struct db *db, const struct incident_row *r, int64_t *
                           struct bh_error *err)
 {
     static const char sql[] =
-        "INSERT INTO incident (" INCIDENT_WRITE_COLUMNS
-        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "INSERT INTO incident (" INCIDENT_WRITE_COLUMNS ") VALUES (" INCIDENT_WRITE_PARAMS ")";
     char id[UUID_STR_LEN + 1], now[40];
     const char *created = r->created_at, *updated = r->updated_at;
     if (!created || !updated) {
@@ -82,13 +108,11 @@ int incident_store_insert(struct db *db, const struct incident_row *r, int64_t *
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
         return rc;
-    int k = 1;
-    db_bind_text(st, k++, id);
-    k = incident_store_bind_values(st, k, r);
-    db_bind_text(st, k++, r->source);
-    db_bind_text(st, k++, r->source_ref);
-    db_bind_text(st, k++, created);
-    db_bind_text(st, k++, updated);
+    struct incident_row w = *r;
+    w.id = id;
+    w.created_at = created;
+    w.updated_at = updated;
+    incident_store_bind_row(st, 1, &w);
     rc = db_step(st, err);
     db_stmt_done(st);
     if (rc < 0)
@@ -99,47 +123,6 @@ int incident_store_insert(struct db *db, const struct incident_row *r, int64_t *
         snprintf(id_out, UUID_STR_LEN + 1, "%s", id);
     return 0;
 }
-
-enum {
-    C_N,
-    C_ID,
-    C_MISSION,
-    C_OCCURRED_AT,
-    C_OCCURRED_PRECISION,
-    C_REPORTED_AT,
-    C_LATITUDE,
-    C_LONGITUDE,
-    C_LOCATION_PRECISION,
-    C_PLACE_NAME,
-    C_ADMIN1,
-    C_ADMIN2,
-    C_THREAT_TYPE,
-    C_TARGET,
-    C_ACTIVITY,
-    C_PERPETRATOR,
-    C_PERPETRATOR_GROUPS,
-    C_KILLED,
-    C_INJURED,
-    C_MISSING,
-    C_ABDUCTED,
-    C_NARRATIVE,
-    C_SOURCES,
-    C_STATUS,
-    C_RETURN_REASON,
-    C_ENDORSED_BY,
-    C_ENDORSED_AT,
-    C_MERGED_INTO,
-    C_SYNTHETIC,
-    C_OWNER,
-    C_REPORTER,
-    C_TLP,
-    C_GROUP,
-    C_REVISION,
-    C_SOURCE,
-    C_SOURCE_REF,
-    C_CREATED_AT,
-    C_UPDATED_AT,
-};
 
 static json_t *text_at(struct db_stmt *st, int col)
 {
@@ -159,51 +142,50 @@ static json_t *array_at(struct db_stmt *st, int col)
     return a;
 }
 
+/* How each kind of columns.h reads as JSON. */
+static json_t *real_at(struct db_stmt *st, int col)
+{
+    return json_real(db_column_double(st, col));
+}
+
+static json_t *int_at(struct db_stmt *st, int col)
+{
+    return json_integer(db_column_int(st, col));
+}
+
+static json_t *bool_at(struct db_stmt *st, int col)
+{
+    return json_boolean(db_column_int(st, col));
+}
+
+static json_t *ref_at(struct db_stmt *st, int col)
+{
+    return db_column_is_null(st, col) ? json_null() : json_integer(db_column_int(st, col));
+}
+
+static json_t *tlp_at(struct db_stmt *st, int col)
+{
+    int t = tlp_parse(db_column_text(st, col));
+    return json_string(t >= 0 ? tlp_label((enum tlp)t) : "?");
+}
+
+#define READ_TEXT           text_at
+#define READ_TEXT_EMPTY     text_at
+#define READ_ARRAY          array_at
+#define READ_REAL           real_at
+#define READ_INT            int_at
+#define READ_BOOL           bool_at
+#define READ_REF            ref_at
+#define READ_ORG            text_at
+#define READ_TLP            tlp_at
+#define SET(col, kind, key) json_object_set_new(o, key, READ_##kind(st, first + INCIDENT_C_##col));
+
+/* Every column of the select list is in the record, but the row key. */
+#define JSON(col, kind, key, hxl, role) INCIDENT_ROLE(RECORD, role, SET(col, kind, key))
+
 json_t *incident_row_json(struct db_stmt *st, int first)
 {
-#define AT(c) (first + (c))
     json_t *o = json_object();
-    int t = tlp_parse(db_column_text(st, AT(C_TLP)));
-    json_object_set_new(o, "id", text_at(st, AT(C_ID)));
-    json_object_set_new(o, "mission", text_at(st, AT(C_MISSION)));
-    json_object_set_new(o, "occurred_at", text_at(st, AT(C_OCCURRED_AT)));
-    json_object_set_new(o, "occurred_precision", text_at(st, AT(C_OCCURRED_PRECISION)));
-    json_object_set_new(o, "reported_at", text_at(st, AT(C_REPORTED_AT)));
-    json_object_set_new(o, "latitude", json_real(db_column_double(st, AT(C_LATITUDE))));
-    json_object_set_new(o, "longitude", json_real(db_column_double(st, AT(C_LONGITUDE))));
-    json_object_set_new(o, "location_precision", text_at(st, AT(C_LOCATION_PRECISION)));
-    json_object_set_new(o, "place_name", text_at(st, AT(C_PLACE_NAME)));
-    json_object_set_new(o, "admin1", text_at(st, AT(C_ADMIN1)));
-    json_object_set_new(o, "admin2", text_at(st, AT(C_ADMIN2)));
-    json_object_set_new(o, "threat_type", text_at(st, AT(C_THREAT_TYPE)));
-    json_object_set_new(o, "target", text_at(st, AT(C_TARGET)));
-    json_object_set_new(o, "activity", text_at(st, AT(C_ACTIVITY)));
-    json_object_set_new(o, "perpetrator", text_at(st, AT(C_PERPETRATOR)));
-    json_object_set_new(o, "perpetrator_groups", array_at(st, AT(C_PERPETRATOR_GROUPS)));
-    json_object_set_new(o, "killed", json_integer(db_column_int(st, AT(C_KILLED))));
-    json_object_set_new(o, "injured", json_integer(db_column_int(st, AT(C_INJURED))));
-    json_object_set_new(o, "missing", json_integer(db_column_int(st, AT(C_MISSING))));
-    json_object_set_new(o, "abducted", json_integer(db_column_int(st, AT(C_ABDUCTED))));
-    json_object_set_new(o, "narrative", text_at(st, AT(C_NARRATIVE)));
-    json_object_set_new(o, "sources", array_at(st, AT(C_SOURCES)));
-    json_object_set_new(o, "status", text_at(st, AT(C_STATUS)));
-    json_object_set_new(o, "return_reason", text_at(st, AT(C_RETURN_REASON)));
-    json_object_set_new(o, "endorsed_by", text_at(st, AT(C_ENDORSED_BY)));
-    json_object_set_new(o, "endorsed_at", text_at(st, AT(C_ENDORSED_AT)));
-    json_object_set_new(o, "merged_into", text_at(st, AT(C_MERGED_INTO)));
-    json_object_set_new(o, "synthetic", json_boolean(db_column_int(st, AT(C_SYNTHETIC))));
-    json_object_set_new(o, "owner", text_at(st, AT(C_OWNER)));
-    json_object_set_new(o, "reporter", text_at(st, AT(C_REPORTER)));
-    json_object_set_new(o, "tlp", json_string(t >= 0 ? tlp_label((enum tlp)t) : "?"));
-    json_object_set_new(o, "sharing_group",
-                        db_column_is_null(st, AT(C_GROUP))
-                            ? json_null()
-                            : json_integer(db_column_int(st, AT(C_GROUP))));
-    json_object_set_new(o, "revision", json_integer(db_column_int(st, AT(C_REVISION))));
-    json_object_set_new(o, "source", text_at(st, AT(C_SOURCE)));
-    json_object_set_new(o, "source_ref", text_at(st, AT(C_SOURCE_REF)));
-    json_object_set_new(o, "created_at", text_at(st, AT(C_CREATED_AT)));
-    json_object_set_new(o, "updated_at", text_at(st, AT(C_UPDATED_AT)));
+    INCIDENT_COLUMNS_TABLE(JSON)
     return o;
-#undef AT
 }

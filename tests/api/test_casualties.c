@@ -342,12 +342,37 @@ static void api_casualties_export(void **state)
     test_response_free(&r);
 }
 
+/* api/casualties-export-streams: the file is streamed (chunked, no Content-Length), reads
+ * through a connection of its own, and an admin's export of an embargoed record still leaves
+ * its casualty.read entry, written before the first byte; the caller's filters hold. */
+static void api_casualties_export_streams(void **state)
+{
+    (void)state;
+    char id[40];
+    const char *audit = "/api/v1/audit?action=casualty.read";
+    create(&fra_fp, body("2021-03-03", "TLP:GREEN", "Illness"), id);
+    long long before = total_of(&admin, audit);
+    struct test_response r;
+    call(&admin, "GET", "/api/v1/casualties.csv?format=hxl&from=2021-03-03&to=2021-03-03", NULL,
+         &r);
+    assert_int_equal(r.status, 200);
+    assert_header(&r, "transfer-encoding", "chunked");
+    assert_null(test_response_header(&r, "content-length"));
+    assert_header(&r, "content-disposition", "attachment; filename=\"casualties-hxl.csv\"");
+    assert_int_equal(test_count_lines(r.body), 3);
+    assert_contains(r.body, ",2021-03-03,UNMISS,Fatality,M,FRA,France,250,Military,Illness,"
+                            "TLP:GREEN,true,");
+    test_response_free(&r);
+    assert_int_equal(total_of(&admin, audit), before + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         BH_TEST("api/casualties-create", api_casualties_create),
         BH_TEST("api/casualties-embargo-release", api_casualties_embargo_release),
         BH_TEST("api/casualties-admin-read-audited", api_casualties_admin_read_audited),
+        BH_TEST("api/casualties-export-streams", api_casualties_export_streams),
         BH_TEST("api/casualties-list-pages", api_casualties_list_pages),
         BH_TEST("api/casualties-export", api_casualties_export),
     };
