@@ -136,6 +136,7 @@ int http_if_match_revision(const char *header, int64_t *rev, struct bh_error *er
  * ends, so a stopped server leaves no connection (and no leak report) behind. */
 static pthread_key_t db_key;
 static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
+static int db_key_error; /* pthread_key_create's failure, answered to every request */
 
 static void db_key_destroy(void *p)
 {
@@ -144,13 +145,18 @@ static void db_key_destroy(void *p)
 
 static void db_key_create(void)
 {
-    if (pthread_key_create(&db_key, db_key_destroy) != 0)
-        abort();
+    db_key_error = pthread_key_create(&db_key, db_key_destroy);
 }
 
 int http_request_db(struct http_request *req, struct db **out, struct bh_error *err)
 {
     pthread_once(&db_key_once, db_key_create);
+    /* The process is out of thread-specific keys: a 503 for the request, not an abort of
+     * every other client's. */
+    if (db_key_error)
+        return bh_fail(err, BH_EUNAVAILABLE, "db",
+                       "the server cannot keep a store connection per thread: %s",
+                       strerror(db_key_error));
     struct db *db = pthread_getspecific(db_key);
     if (!db) {
         int rc = db_open(&db, req->site->db_path, 0, err);
