@@ -29,12 +29,14 @@ build: $(BUILD)/CMakeCache.txt
 build-asan: $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# Creates the store on first run and upgrades it after a pull; serves until Ctrl-C. A store
+# Builds only what it serves (the binary with its web bundle, not the test programs), then
+# creates the store on first run and upgrades it after a pull; serves until Ctrl-C. A store
 # made by this run also gets DEMO_INCIDENTS synthetic incidents (`bluehelm demo`, marked
 # synthetic; docs/demo.md) so the map has something to show; an existing store never does.
 # DEMO_INCIDENTS=0 makes a store without them.
 run: setup
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target bluehelm
 	@new=; [ -e "$(DB)" ] || new=1; \
 	echo "./$(BUILD)/bluehelm init --seed --db $(DB) --listen $(LISTEN)"; \
 	./$(BUILD)/bluehelm init --seed --db $(DB) --listen $(LISTEN) || exit 1; \
@@ -61,12 +63,15 @@ fuzz: setup
 	JOBS=$(JOBS) ./tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # The benchmarks (bench/run, bench/incidents, docs/benchmarks.md): bluehelm against named
-# peers (sqlite3, plain SQL, GET /healthz under wrk) on a million synthetic rows, ratios
-# printed; slow is reported, not failed.
-bench: setup
+# peers (sqlite3, nginx serving the same bytes under wrk) on a million synthetic rows; slow is
+# reported, not failed. bench/report writes the one report, $(BUILD)/bench/report.md and
+# report.json, and refreshes the checked-in bench/report.md and bench/report.json.
+bench:
+	@./scripts/setup bench
 	@$(MAKE) --no-print-directory build
 	BUILD=$(BUILD) ./bench/run
 	BUILD=$(BUILD) ./bench/incidents
+	BUILD=$(BUILD) BENCH_REPORT_DIR=bench ./bench/report
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

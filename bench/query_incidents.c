@@ -15,11 +15,11 @@
  *   matches MEAN MAX
  *   mismatches N
  * and exits 1 when the two sides' totals differ for any query. Links bluehelm_core. */
-#include "account/role.h"
 #include "base/buf.h"
 #include "base/timeutil.h"
 #include "db/db.h"
 #include "incident/incident.h"
+#include "principal/principal.h"
 #include "spatial/spatial.h"
 
 #include <inttypes.h>
@@ -91,8 +91,9 @@ int main(int argc, char **argv)
         die("the store has no incidents", &err);
 
     struct buf peer = BUF_INIT;
+    struct db_params pred = DB_PARAMS_INIT;
     buf_puts(&peer, "SELECT count(*) FROM incident i WHERE ");
-    incident_predicate(&who, "i", &peer);
+    incident_predicate(&who, "i", &peer, &pred);
     buf_puts(&peer, " AND i.longitude BETWEEN ? AND ? AND i.latitude BETWEEN ? AND ? AND "
                     "i.occurred_at >= ? AND i.occurred_at <= ?");
 
@@ -153,16 +154,19 @@ int main(int argc, char **argv)
                 json_decref(items);
                 ts[q] = (double)(time_mono_us() - t0) / 1e6;
             } else {
+                struct db_params p = DB_PARAMS_INIT;
+                db_params_append(&p, &pred);
+                db_params_double(&p, w);
+                db_params_double(&p, e);
+                db_params_double(&p, s);
+                db_params_double(&p, n);
+                db_params_text(&p, from);
+                db_params_text(&p, to);
                 if (db_prepare(db, buf_str(&peer), &st, &err))
                     die("peer", &err);
-                db_bind_double(st, 1, w);
-                db_bind_double(st, 2, e);
-                db_bind_double(st, 3, s);
-                db_bind_double(st, 4, n);
-                db_bind_text(st, 5, from);
-                db_bind_text(st, 6, to);
-                if (db_step(st, &err) != DB_ROW)
+                if (db_params_bind(st, &p) <= 0 || db_step(st, &err) != DB_ROW)
                     die("peer", &err);
+                db_params_cleanup(&p);
                 total_p = db_column_int(st, 0);
                 db_stmt_done(st);
                 tp[q] = (double)(time_mono_us() - t0) / 1e6;
@@ -184,6 +188,7 @@ int main(int argc, char **argv)
     free(ts);
     free(tp);
     buf_cleanup(&peer);
+    db_params_cleanup(&pred);
     db_close(db);
     return mismatches ? 1 : 0;
 }
