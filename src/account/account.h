@@ -107,8 +107,9 @@ int account_user_set_disabled(struct db *db, const struct principal *who, const 
 int account_user_set_role(struct db *db, const struct principal *who, const char *username,
                           enum role role, struct bh_error *err);
 
-/* The JSON form of a user: username, display_name, org, role, disabled, created_at and
- * permissions (the names of every permission the role holds). */
+/* The JSON form of a user: username, display_name, org, role, disabled, created_at. Its
+ * "permissions" are added by the API (api_permissions_attach(), api/api.h), which alone sees
+ * every capability's permissions. */
 json_t *account_user_json(const struct account_user *u);
 
 /* What a successful sign-in gives, and how long to wait after a throttled one. */

@@ -185,14 +185,10 @@ int account_user_list(struct db *db, const char *after_username, int limit, json
 
 json_t *account_user_json(const struct account_user *u)
 {
-    json_t *perms = json_array();
-    for (int p = PERM_NONE + 1; p < PERM_COUNT; p++)
-        if (role_can(u->role, (enum permission)p))
-            json_array_append_new(perms, json_string(permission_name((enum permission)p)));
     const char *role = role_name(u->role);
-    return json_pack("{s:s, s:s, s:s, s:s?, s:b, s:s, s:o}", "username", u->username,
-                     "display_name", u->display_name, "org", u->org_code, "role", role, "disabled",
-                     u->disabled, "created_at", u->created_at, "permissions", perms);
+    return json_pack("{s:s, s:s, s:s, s:s?, s:b, s:s}", "username", u->username, "display_name",
+                     u->display_name, "org", u->org_code, "role", role, "disabled", u->disabled,
+                     "created_at", u->created_at);
 }
 
 static int org_id_of(struct db *db, const char *code, int64_t *id, struct bh_error *err)

@@ -39,4 +39,29 @@ API_ROUTE_TABLES(API_DECLARE_TABLE)
 /* Every table of the registry, NULL-terminated: what `serve` hands the HTTP server. */
 extern const struct route *const api_routes[];
 
+/* The permissions, one line per table: the platform's (principal_permissions, principal.c)
+ * and each capability's own, which its module defines and exports as <name>_permissions
+ * (NULL-terminated), e.g. X(alert) for alert_permissions in src/alert/alert.c. Everything that
+ * lists permissions walks this registry: GET /api/v1/vocabulary, a user's "permissions",
+ * unit/role_docs against docs/architecture.md's table. A route row or a module check names the
+ * permission object itself; unit/role_docs fails on a route whose permission is not listed
+ * here. The order is the order of a user's "permissions". */
+/* clang-format off */
+#define API_PERMISSION_TABLES(X) \
+    X(principal)
+/* clang-format on */
+
+#define API_DECLARE_PERMISSIONS(name) extern const struct permission *const name##_permissions[];
+API_PERMISSION_TABLES(API_DECLARE_PERMISSIONS)
+#undef API_DECLARE_PERMISSIONS
+
+/* Every table of API_PERMISSION_TABLES, NULL-terminated: a registry for permission_next() and
+ * permission_find() (principal.h). */
+extern const struct permission *const *const api_permissions[];
+
+/* Sets "permissions" in the user JSON `user` (account_user_json()) from its "role": the names
+ * of every permission of the registry the role holds, in registry order. account/ sits below
+ * the registry and cannot list a capability's permissions, so the API adds them. */
+void api_permissions_attach(json_t *user);
+
 #endif

@@ -71,7 +71,7 @@ const struct route api_casevac_routes[] = {
       "A casualty's CASEVAC timeline and its 10-1-2 compliance" },
     { "PUT", "/api/v1/casualties/{id}/casevac", api_casevac_put, ROUTE_JSON, PERM_RECORD_WRITE, 0,
       "Record or correct a casualty's CASEVAC timeline" },
-    { "GET", "/api/v1/stats/casevac", api_stats_casevac, 0, PERM_RECORD_READ, 0,
+    { "GET", "/api/v1/stats/casevac", api_stats_casevac, ROUTE_EXPENSIVE, PERM_RECORD_READ, 0,
       "10-1-2 compliance per mission and month" },
     { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
 };

@@ -1,6 +1,6 @@
 /* The casualty register over HTTP: list, create, read, release, export. Who sees which record
- * is casualty_predicate()'s decision, made in the module; a record someone may not see is a
- * 404 for them, never a 403. */
+ * (and which possible double entries: both rows) is casualty_predicate()'s decision, made in the
+ * module; a record someone may not see is a 404 for them, never a 403. */
 #include "api/api.h"
 #include "http/routes.h"
 
@@ -43,7 +43,7 @@ static void api_casualty_list(struct http_request *req, struct http_reply *rep)
         json_decref(l.items);
         return;
     }
-    page_reply(req, rep, l.items, next[0] ? next : NULL, (long long)l.total);
+    page_reply(req, rep, l.items, next[0] ? next : NULL, (long long)l.total, true);
 }
 
 /* POST /api/v1/casualties: a member's record, embargoed until released. */
@@ -83,6 +83,40 @@ static void api_casualty_release(struct http_request *req, struct http_reply *re
     struct bh_error err;
     json_t *rec = NULL;
     int rc = casualty_release(req->db, &req->who, path_id(req), &rec, &err);
+    if (api_failed(req, rep, rc, &err))
+        return;
+    http_reply_json(req, rep, 200, rec);
+}
+
+/* GET /api/v1/casualties/conflicts: possible double entries, the records that share a
+ * casualty_id, when the caller may see at least two of them. */
+static void api_casualty_conflicts(struct http_request *req, struct http_reply *rep)
+{
+    struct bh_error err;
+    json_t *items = json_array();
+    int rc = casualty_conflicts(req->db, &req->who, items, &err);
+    if (api_failed(req, rep, rc, &err)) {
+        json_decref(items);
+        return;
+    }
+    http_reply_json(
+        req, rep, 200,
+        json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)json_array_size(items)));
+}
+
+/* POST /api/v1/casualties/{id}/duplicate-of {"of": "<id>"}: an admin marks the record as
+ * the duplicate of another with the same casualty_id ({"of": null} clears it). */
+static void api_casualty_duplicate_of(struct http_request *req, struct http_reply *rep)
+{
+    struct bh_error err;
+    json_t *body = NULL, *rec = NULL;
+    const char *of = NULL;
+    int rc = api_json_body(req, NULL, &body, &err);
+    if (!rc)
+        rc = casualty_duplicate_from_json(body, &of, &err);
+    if (!rc)
+        rc = casualty_mark_duplicate(req->db, &req->who, path_id(req), of, &rec, &err);
+    json_decref(body);
     if (api_failed(req, rep, rc, &err))
         return;
     http_reply_json(req, rep, 200, rec);
@@ -155,11 +189,15 @@ const struct route api_casualties_routes[] = {
       "List casualty records the caller may see" },
     { "POST", "/api/v1/casualties", api_casualty_create, ROUTE_JSON | ROUTE_IDEMPOTENT,
       PERM_RECORD_WRITE, 0, "Create a casualty record (embargoed until released)" },
-    { "GET", "/api/v1/casualties.csv", api_casualty_export, 0, PERM_RECORD_EXPORT, 0,
+    { "GET", "/api/v1/casualties.csv", api_casualty_export, ROUTE_EXPENSIVE, PERM_RECORD_EXPORT, 0,
       "Export casualty records as CSV: the UN's columns or HXL" },
+    { "GET", "/api/v1/casualties/conflicts", api_casualty_conflicts, 0, PERM_RECORD_READ, 0,
+      "Possible double entries: records that share a casualty_id" },
     { "GET", "/api/v1/casualties/{id}", api_casualty_get, 0, PERM_RECORD_READ, 0,
       "One casualty record" },
     { "POST", "/api/v1/casualties/{id}/release", api_casualty_release, 0, PERM_RECORD_WRITE, 0,
       "Release a casualty record from its embargo" },
+    { "POST", "/api/v1/casualties/{id}/duplicate-of", api_casualty_duplicate_of, ROUTE_JSON,
+      PERM_RECORD_WRITE, 0, "Mark a casualty record as the duplicate of another (admins)" },
     { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
 };

@@ -59,5 +59,5 @@ void api_list_reply(struct http_request *req, struct http_reply *rep, int rc,
         next = arena_strdup(req->arena, json_string_value(last));
     else if (l->more && json_is_integer(last))
         next = arena_printf(req->arena, "%" JSON_INTEGER_FORMAT, json_integer_value(last));
-    page_reply(req, rep, l->items, next, (long long)l->total);
+    page_reply(req, rep, l->items, next, (long long)l->total, true);
 }

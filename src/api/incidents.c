@@ -172,7 +172,7 @@ static void api_incident_duplicates(struct http_request *req, struct http_reply 
         json_decref(items);
         return;
     }
-    page_reply(req, rep, items, NULL, (long long)json_array_size(items));
+    page_reply(req, rep, items, NULL, (long long)json_array_size(items), true);
 }
 
 /* PUT /api/v1/users/{username}/missions {"missions": ["MINUSMA", ...]}: replaces the set and
@@ -196,6 +196,7 @@ static void api_user_missions_set(struct http_request *req, struct http_reply *r
         rc = account_user_get(req->db, path_id(req), &u, &err);
     if (!rc) {
         user = account_user_json(&u);
+        api_permissions_attach(user);
         rc = account_missions_attach(req->db, user, &err);
     }
     if (api_failed(req, rep, rc, &err)) {

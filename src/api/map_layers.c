@@ -36,7 +36,10 @@ static void list(struct http_request *req, struct http_reply *rep,
         json_decref(l.items);
         return;
     }
-    page_reply(req, rep, l.items, next[0] ? next : NULL, (long long)l.total);
+    /* Past the bound the total says "at least SPATIAL_TOTAL_BOUND" (spatial/total.c). */
+    bool exact = l.total <= SPATIAL_TOTAL_BOUND;
+    page_reply(req, rep, l.items, next[0] ? next : NULL,
+               (long long)(exact ? l.total : SPATIAL_TOTAL_BOUND), exact);
 }
 
 /* A file being streamed: its own store connection (the worker thread's serves other
@@ -131,20 +134,68 @@ static void api_event_csv(struct http_request *req, struct http_reply *rep)
     file(req, rep, &spatial_events, SPATIAL_CSV);
 }
 
+/* Counts per grid cell of every match (spatial_grid): the map's bubbles at low zoom. The
+ * list's filters, and `cell` (degrees) or `zoom` (the web map's, which picks the cell); with
+ * neither, the cell of zoom 2. */
+static void grid(struct http_request *req, struct http_reply *rep,
+                 const struct spatial_layer *layer)
+{
+    struct bh_error err;
+    struct spatial_filter f;
+    spatial_filter_init(&f);
+    double cell = spatial_grid_cell_for_zoom(2);
+    const char *cell_text = http_request_query(req, "cell");
+    const char *zoom_text = http_request_query(req, "zoom");
+    int64_t zoom = 0;
+    int rc = spatial_filter_read(&f, query, req, &err);
+    if (!rc && cell_text)
+        rc = spatial_grid_cell_parse(cell_text, &cell, &err);
+    else if (!rc && zoom_text) {
+        if (api_parse_int(zoom_text, 0, &zoom) && zoom <= SPATIAL_GRID_ZOOM_MAX)
+            cell = spatial_grid_cell_for_zoom((int)zoom);
+        else
+            rc = bh_fail(&err, BH_EINVALID, "zoom", "zoom must be a whole number from 0 to %d",
+                         SPATIAL_GRID_ZOOM_MAX);
+    }
+    json_t *reply = NULL;
+    if (!rc)
+        rc = spatial_grid(req->db, &req->who, layer, &f, cell, &reply, &err);
+    if (api_failed(req, rep, rc, &err))
+        return;
+    http_reply_json(req, rep, 200, reply);
+}
+
+/* GET /api/v1/incidents/grid */
+static void api_incident_grid(struct http_request *req, struct http_reply *rep)
+{
+    grid(req, rep, &spatial_incidents);
+}
+
+/* GET /api/v1/events/grid */
+static void api_event_grid(struct http_request *req, struct http_reply *rep)
+{
+    grid(req, rep, &spatial_events);
+}
+
 /* This capability's endpoints, one row each (collected, one line per capability, in
  * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
 const struct route api_map_layers_routes[] = {
     { "GET", "/api/v1/incidents", api_incident_list, 0, PERM_RECORD_READ, 0,
       "List incidents the caller may see: bbox, near, from, to, mission, type, status, q" },
-    { "GET", "/api/v1/incidents.geojson", api_incident_geojson, 0, PERM_RECORD_EXPORT, 0,
-      "The same matches as GeoJSON (RFC 7946)" },
-    { "GET", "/api/v1/incidents.csv", api_incident_csv, 0, PERM_RECORD_EXPORT, 0,
+    { "GET", "/api/v1/incidents/grid", api_incident_grid, ROUTE_EXPENSIVE, PERM_RECORD_READ, 0,
+      "Counts per grid cell of the incidents the caller may see: the list's filters, cell or "
+      "zoom" },
+    { "GET", "/api/v1/incidents.geojson", api_incident_geojson, ROUTE_EXPENSIVE, PERM_RECORD_EXPORT,
+      0, "The same matches as GeoJSON (RFC 7946)" },
+    { "GET", "/api/v1/incidents.csv", api_incident_csv, ROUTE_EXPENSIVE, PERM_RECORD_EXPORT, 0,
       "The same matches as CSV with HXL hashtags" },
     { "GET", "/api/v1/events", api_event_list, 0, PERM_RECORD_READ, 0,
       "List context events: the incident filters except status" },
-    { "GET", "/api/v1/events.geojson", api_event_geojson, 0, PERM_RECORD_EXPORT, 0,
+    { "GET", "/api/v1/events/grid", api_event_grid, ROUTE_EXPENSIVE, PERM_RECORD_READ, 0,
+      "Counts per grid cell of context events: the list's filters, cell or zoom" },
+    { "GET", "/api/v1/events.geojson", api_event_geojson, ROUTE_EXPENSIVE, PERM_RECORD_EXPORT, 0,
       "The same matches as GeoJSON (RFC 7946)" },
-    { "GET", "/api/v1/events.csv", api_event_csv, 0, PERM_RECORD_EXPORT, 0,
+    { "GET", "/api/v1/events.csv", api_event_csv, ROUTE_EXPENSIVE, PERM_RECORD_EXPORT, 0,
       "The same matches as CSV with HXL hashtags" },
     { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
 };

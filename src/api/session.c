@@ -23,6 +23,7 @@ static int session_json(struct db *db, const char *username, const char *csrf, i
     if (rc)
         return rc;
     json_t *user = account_user_json(&u);
+    api_permissions_attach(user);
     /* The missions the user works for: the app shows an endorser the queue of those. */
     if ((rc = account_missions_attach(db, user, err))) {
         json_decref(user);

@@ -19,6 +19,7 @@ static void api_user_list(struct http_request *req, struct http_reply *rep)
     json_t *u;
     json_array_foreach(l.items, i, u)
     {
+        api_permissions_attach(u);
         if (!rc)
             rc = account_missions_attach(req->db, u, &err);
     }
@@ -37,12 +38,13 @@ static int role_field(const json_t *body, bool required, bool *present, enum rol
     return account_role_parse(v, out, err);
 }
 
-/* The user JSON with the missions they work for (docs/incidents.md). */
+/* The user JSON with their permissions and the missions they work for (docs/incidents.md). */
 static void reply_user(struct http_request *req, struct http_reply *rep,
                        const struct account_user *u, int status)
 {
     struct bh_error err;
     json_t *j = account_user_json(u);
+    api_permissions_attach(j);
     int rc = account_missions_attach(req->db, j, &err);
     if (api_failed(req, rep, rc, &err)) {
         json_decref(j);

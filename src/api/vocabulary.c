@@ -1,6 +1,7 @@
 /* GET /api/v1/vocabulary: the words the browser shows for the codes of roles, permissions,
  * organization kinds, standings and contributor roles. The words live in C beside the codes
- * (principal.c, org.c), so a new role or permission is named once; the app reads them here
+ * (principal.c, org.c, a capability's own permissions in its module), so a new role or
+ * permission is named once; the app reads them here
  * instead of keeping a copy. Public, like the taxonomy: the sign-in page may want them before
  * anyone signs in, and they describe no record. */
 #include "api/api.h"
@@ -20,11 +21,12 @@ static json_t *vocabulary_json(void)
         json_object_set_new(roles, role_name((enum role)r),
                             json_pack("{s:s, s:s}", "label", role_label((enum role)r), "who",
                                       role_who((enum role)r)));
-    /* PERM_NONE is no permission anyone is given, so the app has nothing to show for it. */
+    /* Every permission of the registry (api.h), the platform's and each capability's; PERM_NONE
+     * is no permission anyone is given, so the app has nothing to show for it. */
     json_t *perms = json_object();
-    for (int p = PERM_NONE + 1; p < PERM_COUNT; p++)
-        json_object_set_new(perms, permission_name((enum permission)p),
-                            json_string(permission_label((enum permission)p)));
+    for (const struct permission *p = permission_next(api_permissions, NULL); p;
+         p = permission_next(api_permissions, p))
+        json_object_set_new(perms, p->name, json_string(p->label));
     json_t *kinds = json_object();
     for (int k = 0; k < ORG_KIND_COUNT; k++)
         json_object_set_new(kinds, org_kind_name((enum org_kind)k),

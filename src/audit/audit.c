@@ -101,6 +101,11 @@ static int chain_head(struct db *db, int64_t *seq, char hash[HASH_HEX_LEN + 1],
     return rc < 0 ? rc : 0;
 }
 
+int audit_latest(struct db *db, int64_t *seq, struct bh_error *err)
+{
+    return db_query_int(db, "SELECT coalesce(max(seq), 0) FROM audit_log", 0, seq, err);
+}
+
 int audit_append(struct db *db, const struct principal *who, const char *action,
                  const char *record_type, const char *record_id, const json_t *summary,
                  struct bh_error *err)

@@ -21,6 +21,12 @@
  * never contain secrets (passwords, tokens); NULL stores {}. `record_id` may be NULL. Outside
  * a transaction: BH_EINTERNAL, nothing written. The hash and its serialization are described
  * in docs/audit.md. */
+/* The seq of the newest entry (0 for none): the store's generation. Every write of the
+ * platform appends an entry in its own transaction, so this number changes with every change
+ * committed, from the API as from the command line; the caches of counts (public statistics,
+ * map grids) key on it and so are never older than the store. One indexed read. */
+int audit_latest(struct db *db, int64_t *seq, struct bh_error *err);
+
 int audit_append(struct db *db, const struct principal *who, const char *action,
                  const char *record_type, const char *record_id, const json_t *summary,
                  struct bh_error *err);

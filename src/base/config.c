@@ -215,6 +215,18 @@ static const struct config_key config_keys[] = {
       1024L * 1024 * 1024, 0, "largest request body accepted (K and M suffixes)" },
     { "request_timeout", "BLUEHELM_REQUEST_TIMEOUT", "request-timeout", "SECONDS", "30", parse_int,
       OFF(request_timeout), 1, 3600, 0, "seconds a silent client keeps its connection" },
+    /* Long enough for any statistic or page a person waits for; a query that needs more is
+     * one to narrow, not one to let hold a worker thread (db_set_deadline). */
+    { "request_budget", "BLUEHELM_REQUEST_BUDGET", "request-budget", "MS", "10000", parse_int,
+      OFF(request_budget_ms), 0, 3600000, 0,
+      "milliseconds of store work one request may take (0: no limit; files stream unbounded)" },
+    /* The public statistics are open to anyone; a visitor's pages ask a few a minute. */
+    { "anonymous_rate", "BLUEHELM_ANONYMOUS_RATE", "anonymous-rate", "N", "120", parse_int,
+      OFF(anonymous_per_minute), 0, 1000000, 0,
+      "statistics and files per minute from one address when not signed in (0: no limit)" },
+    { "anonymous_burst", "BLUEHELM_ANONYMOUS_BURST", "anonymous-burst", "N", "30", parse_int,
+      OFF(anonymous_burst), 1, 1000000, 0,
+      "of those, how many may come at once before the rate applies" },
     /* No flag: a password on the command line would show in `ps` and shell history. */
     { "admin_password", "BLUEHELM_ADMIN_PASSWORD", NULL, "PASSWORD", "", parse_text,
       OFF(admin_password), 0, 0, 1,

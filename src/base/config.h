@@ -27,12 +27,15 @@ struct bh_config {
     int max_connections_per_ip; /* of those, from one client address */
     size_t max_body;            /* largest request body in bytes */
     int request_timeout;        /* seconds of client silence before a connection is closed */
+    int request_budget_ms;      /* store time one request may take; 0: unbounded */
+    int anonymous_per_minute;   /* expensive requests per address when not signed in */
+    int anonymous_burst;        /* the bucket's size for those */
     char iso_codes_dir[CONFIG_PATH_MAX]; /* Debian iso-codes JSON folder */
     char admin_password[256];            /* first admin's password for init --seed; secret */
     char map_tile_url[512]; /* raster tile URL template for the map; "" draws outlines only */
 
     /* Where each key's value came from, indexed like the table; and the file name. */
-    enum config_source source[16];
+    enum config_source source[32];
     char file[CONFIG_PATH_MAX];
 };
 

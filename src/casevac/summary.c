@@ -231,11 +231,8 @@ int casevac_summary(struct db *db, const struct principal *who,
     }
     buf_puts(&sql, " ORDER BY c.mission, 2");
     struct db_stmt *st;
-    rc = db_prepare(db, buf_str(&sql), &st, err);
+    rc = db_prepare_bound(db, buf_str(&sql), &params, &st, err);
     buf_cleanup(&sql);
-    if (rc == 0)
-        db_params_bind(st, &params);
-    db_params_cleanup(&params);
     if (rc)
         return rc;
 

@@ -62,8 +62,9 @@ int casualty_create(struct db *db, const struct principal *who, const struct cas
                     json_t **out, struct bh_error *err);
 
 /* The record with id (UUID) or casualty_id `id`, as JSON (a new reference in *out), when
- * `who` may see it; else BH_ENOTFOUND, exactly as if it did not exist. An admin's read of an
- * embargoed, RED or AMBER+STRICT record is audited (casualty.read). */
+ * `who` may see it; else BH_ENOTFOUND, exactly as if it did not exist. A casualty_id that
+ * names more than one record the reader may see is BH_ECONFLICT (give the id). An admin's read of
+ * an embargoed, RED or AMBER+STRICT record is audited (casualty.read). */
 int casualty_get(struct db *db, const struct principal *who, const char *id, json_t **out,
                  struct bh_error *err);
 
@@ -73,6 +74,30 @@ int casualty_get(struct db *db, const struct principal *who, const char *id, jso
  * casualty.release. *out (may be NULL) receives the record as JSON. */
 int casualty_release(struct db *db, const struct principal *who, const char *id, json_t **out,
                      struct bh_error *err);
+
+/* ---- Possible double entries (duplicate.c) ---- */
+
+/* The records that share a casualty_id with another record (the UN's file lists a few
+ * persons twice), computed when asked: one JSON object per casualty_id,
+ * {"casualty_id", "records": [record, ...], "resolved": true when all but one are marked as
+ * duplicates}, appended to `items` by casualty_id. A casualty_id is listed only when `who`
+ * may see at least two of its records, and only those (casualty_predicate() on both sides).
+ * An admin's view of embargoed, RED or AMBER+STRICT records is audited (casualty.read). */
+int casualty_conflicts(struct db *db, const struct principal *who, json_t *items,
+                       struct bh_error *err);
+
+/* Marks record `id` (a UUID) as the duplicate of record `of` (a UUID with the same
+ * casualty_id; NULL clears the mark): counts of distinct persons leave it out, and its JSON
+ * says "duplicate_of". Admins only (BH_EDENIED). An unknown `id` is BH_ENOTFOUND naming "id";
+ * an unknown `of`, `of` equal to `id`, or a record with another casualty_id is BH_EINVALID
+ * naming "of"; `of` itself marked, or `id` the record others repeat, is BH_ECONFLICT.
+ * Marking again the same way writes nothing; a change is audited as
+ * casualty.mark_duplicate. *out (may be NULL) receives the record as JSON. */
+int casualty_mark_duplicate(struct db *db, const struct principal *who, const char *id,
+                            const char *of, json_t **out, struct bh_error *err);
+
+/* Reads the body {"of": "<id>"} (or {"of": null}) strictly; *of borrows from `obj`. */
+int casualty_duplicate_from_json(const json_t *obj, const char **of, struct bh_error *err);
 
 /* Filters shared by the list, the statistics and the export. Each is named as the API's query
  * parameter (the CLI's option is the same name with '-' for '_'):

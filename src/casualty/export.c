@@ -26,27 +26,12 @@ int casualty_export_format_parse(const char *s)
     return -1;
 }
 
-/* The HXL export: our field names on the header line, the hashtags under them. The marking
- * and the embargo travel with the rows, as TLP asks of whoever passes information on. */
-static const struct {
-    const char *name;
-    const char *tag;
-} hxl_columns[] = {
-    { "casualty_id", "#x_casualty+id" },
-    { "incident_date", "#date+occurred" },
-    { "mission", "#x_mission" },
-    { "casualty_type", "#impact+type" },
-    { "gender", "#x_gender" },
-    { "nationality", "#country+code+v_iso3" },
-    { "nationality_name", "#country+name" },
-    { "m49", "#country+code+v_m49" },
-    { "personnel_type", "#x_personnel+type" },
-    { "incident_type", "#cause+type" },
-    { "tlp", "#x_tlp" },
-    { "embargoed", "#x_embargoed" },
-    { "last_update", "#date+updated" },
-};
-#define HXL_NCOLS (sizeof hxl_columns / sizeof hxl_columns[0])
+/* The HXL export: our field names on the header line, the hashtags under them: the columns
+ * of the record that have a hashtag in the column table (columns.h), then the date of the
+ * last change. The marking and the embargo travel with the rows, as TLP asks of whoever
+ * passes information on. */
+#define HXL_LAST_UPDATE     "last_update"
+#define HXL_LAST_UPDATE_TAG "#date+updated"
 
 /* Output is made in pieces of about this size: each casualty_export_next() call stops once
  * its piece is this large, so an export of any size needs this much memory and one row. */
@@ -61,15 +46,11 @@ static const char *text(struct db_stmt *st, int col)
 /* The date of the last change: the UN's last_update for its rows, ours for the others. */
 static void last_update(struct db_stmt *st, char out[11])
 {
-    const char *s = db_column_text(st, CASUALTY__C_SOURCE_UPDATED);
+    const char *s = db_column_text(st, CASUALTY__C_source_updated);
     if (!s)
-        s = text(st, CASUALTY__C_UPDATED_AT);
+        s = text(st, CASUALTY__C_updated_at);
     snprintf(out, 11, "%s", s);
 }
-
-/* Two more columns after CASUALTY__COLUMNS: the UN file's own nationality cells. */
-#define EXTRA_COLUMNS ", c.source_nationality, c.source_iso3"
-enum { C_SOURCE_NATIONALITY = CASUALTY__C_UPDATED_AT + 1, C_SOURCE_ISO3 };
 
 /* A cell as the UN file wrote it when the import kept it, else as we store it. */
 static const char *as_written(struct db_stmt *st, int source_col, int col)
@@ -78,34 +59,38 @@ static const char *as_written(struct db_stmt *st, int source_col, int col)
     return s ? s : text(st, col);
 }
 
+/* The UN file's columns are the UN's (formats/un_fatalities.h): its order, and its own
+ * convention for each cell, so they are mapped here cell by cell rather than generated from
+ * the column table. */
 static void un_row(struct db_stmt *st, struct buf *b)
 {
     char id[24] = "", m49[32] = "", updated[11];
-    if (!db_column_is_null(st, CASUALTY__C_SOURCE_ROW))
-        snprintf(id, sizeof id, "%lld", (long long)db_column_int(st, CASUALTY__C_SOURCE_ROW));
+    if (!db_column_is_null(st, CASUALTY__C_source_row))
+        snprintf(id, sizeof id, "%lld", (long long)db_column_int(st, CASUALTY__C_source_row));
     /* The UN writes M49 codes as floats ("250.0"), and so do we in its columns. */
-    if (!db_column_is_null(st, CASUALTY__C_M49))
-        snprintf(m49, sizeof m49, "%lld.0", (long long)db_column_int(st, CASUALTY__C_M49));
-    const char *gender = text(st, CASUALTY__C_GENDER);
-    const char *personnel = text(st, CASUALTY__C_PERSONNEL);
+    if (!db_column_is_null(st, CASUALTY__C_nationality_m49))
+        snprintf(m49, sizeof m49, "%lld.0",
+                 (long long)db_column_int(st, CASUALTY__C_nationality_m49));
+    const char *gender = text(st, CASUALTY__C_gender);
+    const char *personnel = text(st, CASUALTY__C_personnel_type);
     last_update(st, updated);
     const char *fields[UN_FATALITIES_NCOLS] = {
         id,
-        text(st, CASUALTY__C_DATE),
-        text(st, CASUALTY__C_CASUALTY_ID),
-        text(st, CASUALTY__C_MISSION),
-        text(st, CASUALTY__C_TYPE),
+        text(st, CASUALTY__C_incident_date),
+        text(st, CASUALTY__C_casualty_id),
+        text(st, CASUALTY__C_mission),
+        text(st, CASUALTY__C_casualty_type),
         /* Not recorded is an empty cell in the UN file. */
         strcmp(gender, "U") == 0 ? "" : gender,
         /* The name and the code as the file wrote them: the import may have found a code for
          * "Türkiye" and named an empty cell "Unknown". */
-        as_written(st, C_SOURCE_NATIONALITY, CASUALTY__C_NATIONALITY),
+        as_written(st, CASUALTY__C_source_nationality, CASUALTY__C_nationality),
         /* The UN file spells this one type with a trailing space on every row; the importer
          * trims it, and the export puts it back so the rows compare equal. */
         strcmp(personnel, "Local") == 0 ? "Local " : personnel,
-        text(st, CASUALTY__C_INCIDENT_TYPE),
+        text(st, CASUALTY__C_incident_type),
         m49,
-        as_written(st, C_SOURCE_ISO3, CASUALTY__C_ISO3),
+        as_written(st, CASUALTY__C_source_iso3, CASUALTY__C_nationality_iso3),
         updated,
     };
     for (size_t i = 0; i < UN_FATALITIES_NCOLS; i++)
@@ -115,29 +100,30 @@ static void un_row(struct db_stmt *st, struct buf *b)
 
 static void hxl_row(struct db_stmt *st, struct buf *b)
 {
-    char m49[32] = "", updated[11];
-    if (!db_column_is_null(st, CASUALTY__C_M49))
-        snprintf(m49, sizeof m49, "%lld", (long long)db_column_int(st, CASUALTY__C_M49));
-    const char *gender = text(st, CASUALTY__C_GENDER);
-    int t = tlp_parse(text(st, CASUALTY__C_TLP));
+    char tmp[32], updated[11];
+    bool first = true;
+    for (const struct casualty__hxl_column *c = casualty__hxl_columns; c->name; c++) {
+        if (!*c->tag)
+            continue;
+        hxl_csv_field(b, casualty__hxl_cell(st, c, tmp), first);
+        first = false;
+    }
     last_update(st, updated);
-    const char *fields[HXL_NCOLS] = {
-        text(st, CASUALTY__C_CASUALTY_ID),
-        text(st, CASUALTY__C_DATE),
-        text(st, CASUALTY__C_MISSION),
-        text(st, CASUALTY__C_TYPE),
-        strcmp(gender, "U") == 0 ? "" : gender,
-        text(st, CASUALTY__C_ISO3),
-        text(st, CASUALTY__C_NATIONALITY),
-        m49,
-        text(st, CASUALTY__C_PERSONNEL),
-        text(st, CASUALTY__C_INCIDENT_TYPE),
-        t >= 0 ? tlp_label((enum tlp)t) : "",
-        db_column_int(st, CASUALTY__C_EMBARGOED) ? "true" : "false",
-        updated,
-    };
-    for (size_t i = 0; i < HXL_NCOLS; i++)
-        hxl_csv_field(b, fields[i], i == 0);
+    hxl_csv_field(b, updated, first);
+    hxl_csv_end_row(b);
+}
+
+/* The HXL header's line of names (`tags` false) or of hashtags. */
+static void hxl_header(struct buf *b, bool tags)
+{
+    bool first = true;
+    for (const struct casualty__hxl_column *c = casualty__hxl_columns; c->name; c++) {
+        if (!*c->tag)
+            continue;
+        hxl_csv_field(b, tags ? c->tag : c->name, first);
+        first = false;
+    }
+    hxl_csv_field(b, tags ? HXL_LAST_UPDATE_TAG : HXL_LAST_UPDATE, first);
     hxl_csv_end_row(b);
 }
 
@@ -148,12 +134,8 @@ static void header(enum casualty_export_format fmt, struct buf *b)
             hxl_csv_field(b, un_fatalities_columns[i], i == 0);
         hxl_csv_end_row(b);
     } else if (fmt == CASUALTY_EXPORT_HXL) {
-        for (size_t i = 0; i < HXL_NCOLS; i++)
-            hxl_csv_field(b, hxl_columns[i].name, i == 0);
-        hxl_csv_end_row(b);
-        for (size_t i = 0; i < HXL_NCOLS; i++)
-            hxl_csv_field(b, hxl_columns[i].tag, i == 0);
-        hxl_csv_end_row(b);
+        hxl_header(b, false);
+        hxl_header(b, true);
     } else {
         buf_putc(b, '[');
     }
@@ -213,7 +195,7 @@ int casualty_export_begin(struct db *db, struct db *audit_db, const struct princ
     if (!rc) {
         struct buf sql = BUF_INIT;
         /* The UN's rows in the UN file's order, then the members' by date. */
-        buf_puts(&sql, "SELECT " CASUALTY__COLUMNS EXTRA_COLUMNS " FROM ");
+        buf_puts(&sql, "SELECT " CASUALTY__COLUMNS CASUALTY__FILE_COLUMNS " FROM ");
         casualty__from(who, &sql, &x->params);
         buf_printf(&sql, "%s ORDER BY c.source_row IS NULL, c.source_row, c.incident_date, c.id",
                    buf_str(&where));

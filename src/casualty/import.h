@@ -34,13 +34,18 @@
  * `table` says which table was written and `where` the place of a failure of the whole file
  * when the text is at fault. */
 
-/* Imports the UN fatalities file as `who`. Records are keyed by casualty_id: a new one is
- * added, one whose values differ is updated, the same is left alone. They are written as the
- * UN published them: source "un", released (released_by CASUALTY_UN_RELEASED_BY), TLP:CLEAR,
- * owned by the member-state organization of the nationality's ISO3 code when there is one,
- * else by CASUALTY_UN_PUBLISHER_ORG, which must exist (BH_ENOTFOUND otherwise). Audited as
- * casualty.import. A failure of the whole file is BH_EINVALID with err naming the line (and
- * report->where set); a store failure is its code. `progress` may be NULL. */
+/* Imports the UN fatalities file as `who`. Records are keyed by the file's own row `id`
+ * (stored as source_row), not by casualty_id, which the UN repeats for a few persons listed
+ * twice (rows that share one are listed by casualty_conflicts()): a new id is added, one
+ * whose values differ (its casualty_id among them) is updated, the same is left alone; a row
+ * without an id, or with one an earlier line of the file gave, is rejected. A new id whose
+ * casualty_id is a member's record's becomes that record (the UN's now), once. Rows are
+ * written as the UN published them: source "un", released (released_by
+ * CASUALTY_UN_RELEASED_BY), TLP:CLEAR, owned by the member-state organization of the
+ * nationality's ISO3 code when there is one, else by CASUALTY_UN_PUBLISHER_ORG, which must
+ * exist (BH_ENOTFOUND otherwise). Audited as casualty.import. A failure of the whole file is
+ * BH_EINVALID with err naming the line (and report->where set); a store failure is its code.
+ * `progress` may be NULL. */
 int casualty_import_un_fatalities(struct db *db, const struct principal *who,
                                   const struct import_input *in, import_progress_fn progress,
                                   void *progress_ctx, struct import_report *report,

@@ -1,44 +1,53 @@
 #ifndef BH_CASUALTY_INTERNAL_H
 #define BH_CASUALTY_INTERNAL_H
 
-/* What record.c, stats.c and export.c share and nobody else uses. */
+/* What record.c, store.c, stats.c, export.c and import.c share and nobody else uses. */
 
 #include "casualty/casualty.h"
+#include "casualty/columns.h"
 
-/* The columns every reader of whole records selects, in this order, from the tables
- * casualty__from() names; casualty__row_json() reads them. The linked incident's id is
- * casualty_li.id: NULL when the reader may not see that incident. */
-#define CASUALTY__COLUMNS                                                                       \
-    "c.id, c.casualty_id, c.incident_date, c.mission, c.casualty_type, c.gender, "              \
-    "c.nationality, c.nationality_iso3, c.nationality_m49, c.personnel_type, c.incident_type, " \
-    "casualty_li.id, o.code, c.tlp, c.sharing_group_id, c.embargoed, c.released_at, "           \
-    "c.released_by, c.source, c.source_updated, c.source_row, c.created_at, c.updated_at"
-
-enum {
-    CASUALTY__C_ID,
-    CASUALTY__C_CASUALTY_ID,
-    CASUALTY__C_DATE,
-    CASUALTY__C_MISSION,
-    CASUALTY__C_TYPE,
-    CASUALTY__C_GENDER,
-    CASUALTY__C_NATIONALITY,
-    CASUALTY__C_ISO3,
-    CASUALTY__C_M49,
-    CASUALTY__C_PERSONNEL,
-    CASUALTY__C_INCIDENT_TYPE,
-    CASUALTY__C_INCIDENT_ID,
-    CASUALTY__C_OWNER,
-    CASUALTY__C_TLP,
-    CASUALTY__C_GROUP,
-    CASUALTY__C_EMBARGOED,
-    CASUALTY__C_RELEASED_AT,
-    CASUALTY__C_RELEASED_BY,
-    CASUALTY__C_SOURCE,
-    CASUALTY__C_SOURCE_UPDATED,
-    CASUALTY__C_SOURCE_ROW,
-    CASUALTY__C_CREATED_AT,
-    CASUALTY__C_UPDATED_AT,
+/* One record's stored values, a field per column of the column table (columns.h). Strings
+ * are borrowed; NULL stores NULL. */
+struct casualty_row {
+    const char *id;          /* UUIDv7 */
+    const char *casualty_id; /* the UN's key, or ours ("BH-...") */
+    const char *incident_date;
+    const char *mission;
+    const char *casualty_type;
+    const char *gender; /* "M", "F", "U" */
+    const char *nationality_iso3;
+    const char *nationality;
+    int64_t nationality_m49; /* -1 stores NULL */
+    const char *personnel_type;
+    const char *incident_type;
+    const char *incident_id;
+    int64_t owner_org_id;
+    const char *tlp;          /* bare column form: "GREEN" */
+    int64_t sharing_group_id; /* 0 stores NULL */
+    int64_t embargoed;        /* 0 or 1 */
+    const char *released_at, *released_by;
+    const char *source; /* "un" or "member" */
+    const char *source_updated;
+    int64_t source_row;       /* -1 stores NULL; the key of a UN row */
+    const char *duplicate_of; /* the record this one repeats, as an admin marked it; NULL */
+    const char *created_at, *updated_at;
+    const char *source_nationality, *source_iso3;
 };
+
+/* Binds every column of `r` (CASUALTY__WRITE_COLUMNS) from parameter `k` on; returns the next
+ * parameter. Every INSERT of a record binds through it. */
+int casualty__bind_insert(struct db_stmt *st, int k, const struct casualty_row *r);
+
+/* Binds what the re-import's UPDATE sets (CASUALTY__UPDATE_ASSIGN) from `k` on; returns the
+ * next parameter. */
+int casualty__bind_update(struct db_stmt *st, int k, const struct casualty_row *r);
+
+/* Reads the columns CASUALTY__COMPARED_COLUMNS selects, from column `first` on, into `r`
+ * (borrowing the statement's strings, valid until the next step), and leaves the others. */
+void casualty__read_compared(struct db_stmt *st, int first, struct casualty_row *r);
+
+/* A 64-bit hash of the compared columns of `r`: equal rows hash equal. */
+uint64_t casualty__fingerprint(const struct casualty_row *r);
 
 /* Appends the FROM list of CASUALTY__COLUMNS: `casualty c JOIN org o ...` and the linked
  * incident as alias casualty_li when `who` may see it (incident_predicate()). A record may be
@@ -48,8 +57,25 @@ enum {
  * thousand records costs one query, not a thousand. */
 void casualty__from(const struct principal *who, struct buf *sql, struct db_params *params);
 
-/* The record in the current row as JSON (a new reference). */
+/* The record in the current row (CASUALTY__COLUMNS from column 0) as JSON keyed as the
+ * column table says (a new reference). */
 json_t *casualty__row_json(struct db_stmt *st);
+
+/* The HXL export's columns: every column of the record, in the table's order, with its key
+ * and its hashtag; the export writes those whose hashtag is not "". NULL-terminated (name
+ * NULL). */
+struct casualty__hxl_column {
+    const char *name, *tag;
+    int col;  /* of CASUALTY__COLUMNS */
+    int kind; /* enum casualty__kind (store.c) */
+};
+extern const struct casualty__hxl_column casualty__hxl_columns[];
+
+/* The cell of `c` in the current row as the HXL export writes it: NULL is an empty cell, and
+ * so is GENDER's "U" (not recorded); OPT its number, BOOL true or false, TLP its label ("" for
+ * a marking it does not know). `tmp` (32 bytes) holds a number. */
+const char *casualty__hxl_cell(struct db_stmt *st, const struct casualty__hxl_column *c,
+                               char tmp[32]);
 
 /* The most values one filter may bind: far more than a person types, and far below the
  * driver's own limit on parameters. */

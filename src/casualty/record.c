@@ -313,52 +313,11 @@ int casualty__filter_sql(struct db *db, const struct casualty_filter *f, struct 
 
 /* ---- records as JSON ---- */
 
-static json_t *text_or_null(struct db_stmt *st, int col)
-{
-    const char *s = db_column_text(st, col);
-    return s ? json_string(s) : json_null();
-}
-
-static json_t *int_or_null(struct db_stmt *st, int col)
-{
-    return db_column_is_null(st, col) ? json_null() : json_integer(db_column_int(st, col));
-}
-
 void casualty__from(const struct principal *who, struct buf *sql, struct db_params *params)
 {
     buf_puts(sql, "casualty c JOIN org o ON o.id = c.owner_org_id LEFT JOIN incident casualty_li "
                   "ON casualty_li.id = c.incident_id AND ");
     incident_predicate(who, "casualty_li", sql, params);
-}
-
-json_t *casualty__row_json(struct db_stmt *st)
-{
-    json_t *o = json_object();
-    int t = tlp_parse(db_column_text(st, CASUALTY__C_TLP));
-    json_object_set_new(o, "id", text_or_null(st, CASUALTY__C_ID));
-    json_object_set_new(o, "casualty_id", text_or_null(st, CASUALTY__C_CASUALTY_ID));
-    json_object_set_new(o, "incident_date", text_or_null(st, CASUALTY__C_DATE));
-    json_object_set_new(o, "mission", text_or_null(st, CASUALTY__C_MISSION));
-    json_object_set_new(o, "casualty_type", text_or_null(st, CASUALTY__C_TYPE));
-    json_object_set_new(o, "gender", text_or_null(st, CASUALTY__C_GENDER));
-    json_object_set_new(o, "nationality", text_or_null(st, CASUALTY__C_ISO3));
-    json_object_set_new(o, "nationality_name", text_or_null(st, CASUALTY__C_NATIONALITY));
-    json_object_set_new(o, "m49", int_or_null(st, CASUALTY__C_M49));
-    json_object_set_new(o, "personnel_type", text_or_null(st, CASUALTY__C_PERSONNEL));
-    json_object_set_new(o, "incident_type", text_or_null(st, CASUALTY__C_INCIDENT_TYPE));
-    json_object_set_new(o, "incident_id", text_or_null(st, CASUALTY__C_INCIDENT_ID));
-    json_object_set_new(o, "owner", text_or_null(st, CASUALTY__C_OWNER));
-    json_object_set_new(o, "tlp", json_string(t >= 0 ? tlp_label((enum tlp)t) : "?"));
-    json_object_set_new(o, "sharing_group", int_or_null(st, CASUALTY__C_GROUP));
-    json_object_set_new(o, "embargoed", json_boolean(db_column_int(st, CASUALTY__C_EMBARGOED)));
-    json_object_set_new(o, "released_at", text_or_null(st, CASUALTY__C_RELEASED_AT));
-    json_object_set_new(o, "released_by", text_or_null(st, CASUALTY__C_RELEASED_BY));
-    json_object_set_new(o, "source", text_or_null(st, CASUALTY__C_SOURCE));
-    json_object_set_new(o, "source_updated", text_or_null(st, CASUALTY__C_SOURCE_UPDATED));
-    json_object_set_new(o, "source_row", int_or_null(st, CASUALTY__C_SOURCE_ROW));
-    json_object_set_new(o, "created_at", text_or_null(st, CASUALTY__C_CREATED_AT));
-    json_object_set_new(o, "updated_at", text_or_null(st, CASUALTY__C_UPDATED_AT));
-    return o;
 }
 
 /* ---- admin reads ---- */
@@ -565,37 +524,35 @@ int casualty_create(struct db *db, const struct principal *who, const struct cas
     if ((rc = db_begin(db, err)))
         return rc;
     struct db_stmt *st;
+    /* A member's record: embargoed until its owner releases it. */
+    struct casualty_row row = {
+        .id = id,
+        .casualty_id = casualty_id,
+        .incident_date = c.date,
+        .mission = c.mission,
+        .casualty_type = c.casualty_type,
+        .gender = c.gender,
+        .nationality_iso3 = c.iso3[0] ? c.iso3 : NULL,
+        .nationality = c.nationality,
+        .nationality_m49 = c.m49,
+        .personnel_type = c.personnel_type,
+        .incident_type = c.incident_type,
+        .incident_id = c.incident_id[0] ? c.incident_id : NULL,
+        .owner_org_id = who->org_id,
+        .tlp = tlp_column_value(c.tlp),
+        .sharing_group_id = c.tlp == TLP_AMBER ? in->sharing_group : 0,
+        .embargoed = 1,
+        .source = "member",
+        .source_row = -1,
+        .created_at = now,
+        .updated_at = now,
+    };
     rc = db_prepare(db,
-                    "INSERT INTO casualty (id, casualty_id, incident_date, mission, casualty_type, "
-                    "gender, nationality, nationality_iso3, nationality_m49, personnel_type, "
-                    "incident_type, incident_id, owner_org_id, tlp, sharing_group_id, embargoed, "
-                    "source, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'member', ?, ?)",
+                    "INSERT INTO casualty (" CASUALTY__WRITE_COLUMNS
+                    ") VALUES (" CASUALTY__WRITE_PARAMS ")",
                     &st, err);
     if (!rc) {
-        db_bind_text(st, 1, id);
-        db_bind_text(st, 2, casualty_id);
-        db_bind_text(st, 3, c.date);
-        db_bind_text(st, 4, c.mission);
-        db_bind_text(st, 5, c.casualty_type);
-        db_bind_text(st, 6, c.gender);
-        db_bind_text(st, 7, c.nationality);
-        db_bind_text(st, 8, c.iso3[0] ? c.iso3 : NULL);
-        if (c.m49 >= 0)
-            db_bind_int(st, 9, c.m49);
-        else
-            db_bind_null(st, 9);
-        db_bind_text(st, 10, c.personnel_type);
-        db_bind_text(st, 11, c.incident_type);
-        db_bind_text(st, 12, c.incident_id[0] ? c.incident_id : NULL);
-        db_bind_int(st, 13, who->org_id);
-        db_bind_text(st, 14, tlp_column_value(c.tlp));
-        if (c.tlp == TLP_AMBER)
-            db_bind_int(st, 15, in->sharing_group);
-        else
-            db_bind_null(st, 15);
-        db_bind_text(st, 16, now);
-        db_bind_text(st, 17, now);
+        casualty__bind_insert(st, 1, &row);
         rc = db_step(st, err);
         db_stmt_done(st);
         rc = rc < 0 ? rc : 0;
@@ -638,7 +595,7 @@ int casualty_create(struct db *db, const struct principal *who, const struct cas
 /* ---- get ---- */
 
 /* The column fetch() selects after CASUALTY__COLUMNS: release compares ids, not codes. */
-enum { C_OWNER_ORG_ID = CASUALTY__C_UPDATED_AT + 1 };
+enum { C_OWNER_ORG_ID = CASUALTY__NCOLUMNS };
 
 /* Reads the record `id` (UUID or casualty_id) as `who` sees it. *out is a new reference;
  * `embargoed` and `tlp` (16 bytes) say what the record is. BH_ENOTFOUND when invisible. */
@@ -653,27 +610,41 @@ static int fetch(struct db *db, const struct principal *who, const char *id, jso
     db_params_text(&params, id);
     db_params_text(&params, id);
     casualty_predicate(who, "c", &sql, &params);
+    /* The record of that id first; a casualty_id may name two (a possible double entry). */
+    buf_puts(&sql, " ORDER BY c.id = ? DESC LIMIT 2");
+    db_params_text(&params, id);
     struct db_stmt *st;
-    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    int rc = db_prepare_bound(db, buf_str(&sql), &params, &st, err);
     buf_cleanup(&sql);
-    if (rc == 0)
-        db_params_bind(st, &params);
-    db_params_cleanup(&params);
     if (rc)
         return rc;
     rc = db_step(st, err);
+    bool by_id = false;
     if (rc == DB_ROW) {
         *out = casualty__row_json(st);
-        *embargoed = (int)db_column_int(st, CASUALTY__C_EMBARGOED);
-        snprintf(tlp, 16, "%s", db_column_text(st, CASUALTY__C_TLP));
+        *embargoed = (int)db_column_int(st, CASUALTY__C_embargoed);
+        snprintf(tlp, 16, "%s", db_column_text(st, CASUALTY__C_tlp));
         if (owner_org)
             *owner_org = db_column_int(st, C_OWNER_ORG_ID);
+        by_id = strcmp(db_column_text(st, CASUALTY__C_id), id) == 0;
     }
+    int second = rc == DB_ROW && !by_id ? db_step(st, err) : 0;
     db_stmt_done(st);
-    if (rc < 0)
-        return rc;
+    if (rc < 0 || second < 0) {
+        json_decref(*out);
+        *out = NULL;
+        return rc < 0 ? rc : second;
+    }
     if (rc != DB_ROW)
         return bh_fail(err, BH_ENOTFOUND, "id", "no casualty record '%.40s'", id);
+    if (second == DB_ROW) {
+        json_decref(*out);
+        *out = NULL;
+        return bh_fail(err, BH_ECONFLICT, "id",
+                       "casualty_id '%.40s' names more than one record (a possible double "
+                       "entry: `bluehelm casualty conflicts`); give the record's id",
+                       id);
+    }
     return 0;
 }
 
@@ -844,11 +815,8 @@ int casualty_list(struct db *db, const struct principal *who, const struct casua
         }
         buf_puts(&sql, " ORDER BY c.incident_date DESC, c.id DESC LIMIT ?");
         db_params_int(&params, (int64_t)limit + 1);
-        rc = db_prepare(db, buf_str(&sql), &st, err);
+        rc = db_prepare_bound(db, buf_str(&sql), &params, &st, err);
         buf_cleanup(&sql);
-        if (!rc)
-            db_params_bind(st, &params);
-        db_params_cleanup(&params);
         if (!rc) {
             int n = 0;
             while ((rc = db_step(st, err)) == DB_ROW) {
@@ -859,9 +827,9 @@ int casualty_list(struct db *db, const struct principal *who, const struct casua
                              json_string_value(json_object_get(last, "id")));
                     break;
                 }
-                if (casualty__read_audited(who, (int)db_column_int(st, CASUALTY__C_EMBARGOED),
-                                           db_column_text(st, CASUALTY__C_TLP)))
-                    json_array_append_new(audited, json_string(db_column_text(st, CASUALTY__C_ID)));
+                if (casualty__read_audited(who, (int)db_column_int(st, CASUALTY__C_embargoed),
+                                           db_column_text(st, CASUALTY__C_tlp)))
+                    json_array_append_new(audited, json_string(db_column_text(st, CASUALTY__C_id)));
                 json_array_append_new(items, casualty__row_json(st));
             }
             db_stmt_done(st);
@@ -893,18 +861,15 @@ int casualty_list_for_incident(struct db *db, const struct principal *who, const
     casualty_predicate(who, "c", &sql, &params);
     buf_puts(&sql, " ORDER BY c.incident_date, c.casualty_id");
     struct db_stmt *st;
-    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    int rc = db_prepare_bound(db, buf_str(&sql), &params, &st, err);
     buf_cleanup(&sql);
-    if (rc == 0)
-        db_params_bind(st, &params);
-    db_params_cleanup(&params);
     if (rc)
         return rc;
     json_t *audited = json_array();
     while ((rc = db_step(st, err)) == DB_ROW) {
-        if (casualty__read_audited(who, (int)db_column_int(st, CASUALTY__C_EMBARGOED),
-                                   db_column_text(st, CASUALTY__C_TLP)))
-            json_array_append_new(audited, json_string(db_column_text(st, CASUALTY__C_ID)));
+        if (casualty__read_audited(who, (int)db_column_int(st, CASUALTY__C_embargoed),
+                                   db_column_text(st, CASUALTY__C_tlp)))
+            json_array_append_new(audited, json_string(db_column_text(st, CASUALTY__C_id)));
         json_array_append_new(items, casualty__row_json(st));
     }
     db_stmt_done(st);

@@ -1,9 +1,13 @@
 /* Casualty statistics. One GROUP BY over the records the reader may see: casualty_predicate()
  * is in the WHERE of every count, so an embargoed or restricted record is never counted for
- * someone who could not read it (an aggregate is a read, one number at a time). */
+ * someone who could not read it (an aggregate is a read, one number at a time). The records
+ * are summed from a tally (casualty/tally.h) when one keeps what the query needs: the
+ * predicate and the filters then stand in the WHERE of each tally row read, as they would
+ * of the records it counts (source_sql()). With `raw` the records are counted: the oracle. */
 #include "casualty/stats.h"
 
 #include "casualty/internal.h"
+#include "casualty/tally.h"
 #include "formats/hxl.h"
 
 #include <stdio.h>
@@ -220,71 +224,316 @@ static int add_rate(struct db *db, int kind, json_t *row, struct bh_error *err)
     return 0;
 }
 
-/* count(*), non-fatalities, distinct nationalities (ISO3 codes), distinct missions. */
-static int totals(struct db *db, const char *where, const struct db_params *params, int64_t out[4],
-                  struct bh_error *err)
+/* What a count counts: rows, as the UN publishes them; or, with persons, distinct persons
+ * (casualty_id), leaving out the records an admin marked as duplicates. */
+#define COUNT_ROWS    "count(*)"
+#define COUNT_PERSONS "count(DISTINCT CASE WHEN c.duplicate_of IS NULL THEN c.casualty_id END)"
+
+/* ---- where the counts come from ---- */
+
+/* What each dimension and each list filter needs of a tally (the year every tally has). */
+static const unsigned dim_needs[CASUALTY_DIM_COUNT] = {
+    [CASUALTY_DIM_YEAR] = 0,
+    [CASUALTY_DIM_MONTH] = TALLY_MONTH,
+    [CASUALTY_DIM_MISSION] = TALLY_MISSION,
+    [CASUALTY_DIM_NATIONALITY] = TALLY_NATIONALITY,
+    [CASUALTY_DIM_PERSONNEL_TYPE] = TALLY_PERSONNEL_TYPE,
+    [CASUALTY_DIM_INCIDENT_TYPE] = TALLY_INCIDENT_TYPE,
+    [CASUALTY_DIM_GENDER] = TALLY_GENDER,
+    [CASUALTY_DIM_CASUALTY_TYPE] = TALLY_CASUALTY_TYPE,
+};
+
+static const unsigned list_needs[CASUALTY_F_LISTS] = {
+    [CASUALTY_F_MISSION] = TALLY_MISSION,
+    [CASUALTY_F_NATIONALITY] = TALLY_NATIONALITY,
+    [CASUALTY_F_CASUALTY_TYPE] = TALLY_CASUALTY_TYPE,
+    [CASUALTY_F_PERSONNEL_TYPE] = TALLY_PERSONNEL_TYPE,
+    [CASUALTY_F_INCIDENT_TYPE] = TALLY_INCIDENT_TYPE,
+    [CASUALTY_F_GENDER] = TALLY_GENDER,
+};
+
+/* The smallest tally that keeps `need` and every list filter of `q`; NULL: the records (the
+ * oracle, and a count of persons, which no tally can sum). The dates need nothing: the
+ * periods a tally cannot split are counted from the records. */
+static const struct casualty_tally_cube *cube_for(const struct casualty_stats_query *q,
+                                                  unsigned need)
 {
-    struct buf sql = BUF_INIT;
-    buf_printf(&sql,
-               "SELECT count(*), sum(CASE WHEN c.casualty_type = 'Fatality' THEN 0 ELSE 1 END), "
-               "count(DISTINCT c.nationality_iso3), count(DISTINCT c.mission) FROM casualty c%s",
-               where);
-    struct db_stmt *st;
-    int rc = db_prepare(db, buf_str(&sql), &st, err);
-    buf_cleanup(&sql);
-    if (rc)
-        return rc;
-    db_params_bind(st, params);
-    rc = db_step(st, err);
-    for (int i = 0; i < 4; i++)
-        out[i] = rc == DB_ROW ? db_column_int(st, i) : 0; /* a NULL sum reads as 0 */
-    db_stmt_done(st);
-    return rc < 0 ? rc : 0;
+    if (q->raw || q->persons)
+        return NULL;
+    for (int k = 0; k < CASUALTY_F_LISTS; k++)
+        if (q->filter.list[k].n)
+            need |= list_needs[k];
+    for (int i = 0; i < casualty_tally_ncubes; i++)
+        if ((casualty_tally_cubes[i].answers & need) == need)
+            return &casualty_tally_cubes[i];
+    return NULL;
 }
 
-static int groups(struct db *db, const struct casualty_stats_query *q, const char *where,
-                  const struct db_params *params, json_t *rows, struct bh_error *err)
+static unsigned group_needs(const struct casualty_stats_query *q)
+{
+    unsigned need = 0;
+    for (int i = 0; i < q->nby; i++)
+        need |= dim_needs[q->by[i]];
+    return need;
+}
+
+const char *casualty_stats_plan(const struct casualty_stats_query *q)
+{
+    const struct casualty_tally_cube *c = cube_for(q, group_needs(q));
+    return c ? c->table : "casualty";
+}
+
+/* Days in a month of the Gregorian calendar. */
+static int month_days(int y, int m)
+{
+    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[(m - 1) % 12];
+}
+
+/* The first day of the period after the one holding the date `d` (YYYY-MM-DD); "" past the
+ * year 9999. */
+static void next_period(bool month, const char *d, char out[11])
+{
+    int y = atoi(d), m = atoi(d + 5);
+    if (month && m < 12)
+        m++;
+    else
+        y++, m = 1;
+    if (y > 9999)
+        out[0] = '\0';
+    else
+        snprintf(out, 11, "%04u-%02u-01", (unsigned)y % 10000u, (unsigned)m % 100u);
+}
+
+/* The first day of the period holding `d`. */
+static void period_start(bool month, const char *d, char out[11])
+{
+    memcpy(out, d, 10);
+    memcpy(out + (month ? 7 : 4), month ? "-01" : "-01-01", month ? 3 : 6);
+    out[10] = '\0';
+}
+
+/* The first day of the first period that starts on or after the date `d`. */
+static void period_ceil(bool month, const char *d, char out[11])
+{
+    period_start(month, d, out);
+    if (strcmp(out, d) != 0)
+        next_period(month, d, out);
+}
+
+/* The first day of the period holding the day after `d`: every period starting before it
+ * ends on or before `d`. "" when there is no such day (after 9999-12-31). */
+static void period_after(bool month, const char *d, char out[11])
+{
+    int y = atoi(d), m = atoi(d + 5), day = atoi(d + 8);
+    bool last = day >= month_days(y, m) && (month || m == 12);
+    if (last)
+        next_period(month, d, out);
+    else
+        period_start(month, d, out);
+}
+
+/* One SELECT of the union (`first` or after a UNION ALL): `cols` and `n` from `table` c,
+ * where the reader's predicate and `filter` hold, and `extra`, with the values `a` and `b`
+ * for its ?s when given. */
+static void branch(struct buf *sql, struct db_params *params, bool first, const char *cols,
+                   const char *n, const char *table, const struct buf *pred,
+                   const struct db_params *pred_params, const struct buf *filter,
+                   const struct db_params *filter_params, const char *extra, const char *a,
+                   const char *b)
+{
+    buf_printf(sql, "%sSELECT %s, %s AS n FROM %s c WHERE %s%s%s", first ? "" : " UNION ALL ", cols,
+               n, table, buf_str(pred), buf_str(filter), extra);
+    db_params_append(params, pred_params);
+    db_params_append(params, filter_params);
+    if (a)
+        db_params_text(params, a);
+    if (b)
+        db_params_text(params, b);
+}
+
+/* Appends the FROM (and WHERE) of a count over the records `who` may see that match `q`'s
+ * filter: the records themselves when `cube` is NULL; else, as alias c with a count c.n per
+ * row, the union of the tally's rows for the whole periods within the dates, the records of
+ * the partial periods at either end, and the RED records (never tallied). The predicate and
+ * the filter are in each part, so a tally row is counted exactly when the records it counts
+ * would be: they agree on every column both read. */
+static int source_sql(struct db *db, const struct principal *who,
+                      const struct casualty_stats_query *q, const struct casualty_tally_cube *cube,
+                      struct buf *sql, struct db_params *params, struct bh_error *err)
+{
+    struct buf pred = BUF_INIT, filter = BUF_INIT, whole = BUF_INIT;
+    struct db_params pp = DB_PARAMS_INIT, fp = DB_PARAMS_INIT, wp = DB_PARAMS_INIT;
+    casualty_predicate(who, "c", &pred, &pp);
+    int rc = casualty__filter_sql(db, &q->filter, &filter, &fp, err);
+    if (!rc && !cube) {
+        buf_printf(sql, " FROM casualty c WHERE %s%s", buf_str(&pred), buf_str(&filter));
+        db_params_append(params, &pp);
+        db_params_append(params, &fp);
+    }
+    if (!rc && cube) {
+        /* The tally's filter: the lists and the embargo; the dates as whole periods. */
+        struct casualty_filter f = q->filter;
+        f.from[0] = f.to[0] = f.ytd[0] = '\0';
+        rc = casualty__filter_sql(db, &f, &whole, &wp, err);
+        char lo[11] = "", hi[11] = "", w0[11] = "", w1[11] = "";
+        if (q->filter.ytd[0]) {
+            snprintf(lo, sizeof lo, "%.4s-01-01", q->filter.ytd);
+            memcpy(hi, q->filter.ytd, sizeof hi);
+        } else {
+            memcpy(lo, q->filter.from, sizeof lo);
+            memcpy(hi, q->filter.to, sizeof hi);
+        }
+        if (lo[0])
+            period_ceil(cube->month, lo, w0);
+        if (hi[0])
+            period_after(cube->month, hi, w1);
+        /* The tally answers for [w0, w1): none when a date has no whole period after
+         * (w0 "") or the two ends meet. Then the records are counted. */
+        bool tally = !(lo[0] && !w0[0]) && !(w0[0] && w1[0] && strcmp(w0, w1) >= 0);
+        struct buf cols = BUF_INIT;
+        buf_puts(&cols, "c.incident_date AS incident_date");
+        for (int i = 0; cube->columns[i]; i++)
+            buf_printf(&cols, ", c.%s AS %s", cube->columns[i], cube->columns[i]);
+        const char *cs = buf_str(&cols);
+        struct buf u = BUF_INIT;
+        struct db_params up = DB_PARAMS_INIT;
+        if (!rc && tally) {
+            const char *ext = w0[0] && w1[0] ? " AND c.incident_date >= ? AND c.incident_date < ?"
+                              : w0[0]        ? " AND c.incident_date >= ?"
+                              : w1[0]        ? " AND c.incident_date < ?"
+                                             : "";
+            branch(&u, &up, true, cs, "c.n", cube->table, &pred, &pp, &whole, &wp, ext,
+                   w0[0] ? w0 : (w1[0] ? w1 : NULL), w0[0] && w1[0] ? w1 : NULL);
+            if (lo[0] && strcmp(lo, w0) < 0)
+                branch(&u, &up, false, cs, "1", "casualty", &pred, &pp, &filter, &fp,
+                       " AND c.tlp <> 'RED' AND c.incident_date < ?", w0, NULL);
+            if (hi[0] && w1[0] && strcmp(w1, hi) <= 0)
+                branch(&u, &up, false, cs, "1", "casualty", &pred, &pp, &filter, &fp,
+                       " AND c.tlp <> 'RED' AND c.incident_date >= ?", w1, NULL);
+        } else if (!rc) {
+            branch(&u, &up, true, cs, "1", "casualty", &pred, &pp, &filter, &fp,
+                   " AND c.tlp <> 'RED'", NULL, NULL);
+        }
+        if (!rc) {
+            branch(&u, &up, false, cs, "1", "casualty", &pred, &pp, &filter, &fp,
+                   " AND c.tlp = 'RED'", NULL, NULL);
+            buf_printf(sql, " FROM (%s) c", buf_str(&u));
+            db_params_append(params, &up);
+        }
+        buf_cleanup(&cols);
+        buf_cleanup(&u);
+        db_params_cleanup(&up);
+    }
+    buf_cleanup(&pred);
+    buf_cleanup(&filter);
+    buf_cleanup(&whole);
+    db_params_cleanup(&pp);
+    db_params_cleanup(&fp);
+    db_params_cleanup(&wp);
+    return rc;
+}
+
+/* What a group counts: the records (or persons), or the sum of the tally rows' counts. */
+static const char *count_expr(const struct casualty_stats_query *q,
+                              const struct casualty_tally_cube *cube)
+{
+    return cube ? "sum(c.n)" : q->persons ? COUNT_PERSONS : COUNT_ROWS;
+}
+
+/* Runs `SELECT <what> <source>` for one row of `nout` integers (a NULL sum reads as 0).
+ * `what` is a format taking the count expression, then what one row counts. */
+static int one_row(struct db *db, const struct principal *who, const struct casualty_stats_query *q,
+                   const struct casualty_tally_cube *cube, const char *what, int64_t *out, int nout,
+                   struct bh_error *err)
 {
     struct buf sql = BUF_INIT;
+    struct db_params params = DB_PARAMS_INIT;
+    buf_puts(&sql, "SELECT ");
+    buf_printf(&sql, what, count_expr(q, cube), cube ? "c.n" : "1");
+    int rc = source_sql(db, who, q, cube, &sql, &params, err);
+    struct db_stmt *st = NULL;
+    if (!rc)
+        rc = db_prepare(db, buf_str(&sql), &st, err);
+    buf_cleanup(&sql);
+    if (!rc) {
+        db_params_bind(st, &params);
+        rc = db_step(st, err);
+        for (int i = 0; i < nout; i++)
+            out[i] = rc == DB_ROW ? db_column_int(st, i) : 0;
+        db_stmt_done(st);
+        rc = rc < 0 ? rc : 0;
+    }
+    db_params_cleanup(&params);
+    return rc;
+}
+
+/* The count, the non-fatalities, and when asked the distinct nationalities (ISO3 codes) and
+ * missions, which only the tally by nationality keeps together. */
+static int totals(struct db *db, const struct principal *who, const struct casualty_stats_query *q,
+                  int64_t out[4], struct bh_error *err)
+{
+    int rc =
+        one_row(db, who, q, cube_for(q, TALLY_CASUALTY_TYPE),
+                "%s, sum(CASE WHEN c.casualty_type = 'Fatality' THEN 0 ELSE %s END)", out, 2, err);
+    if (!rc && q->distinct)
+        rc = one_row(db, who, q, cube_for(q, TALLY_NATIONALITY | TALLY_MISSION),
+                     "count(DISTINCT c.nationality_iso3), count(DISTINCT c.mission)%.0s%.0s",
+                     out + 2, 2, err);
+    return rc;
+}
+
+static int groups(struct db *db, const struct principal *who, const struct casualty_stats_query *q,
+                  json_t *rows, struct bh_error *err)
+{
+    const struct casualty_tally_cube *cube = cube_for(q, group_needs(q));
+    const char *count = count_expr(q, cube);
+    struct buf sql = BUF_INIT;
+    struct db_params params = DB_PARAMS_INIT;
     buf_puts(&sql, "SELECT ");
     for (int i = 0; i < q->nby; i++)
         buf_printf(&sql, "%s, ", dims[q->by[i]].select);
-    buf_printf(&sql, "count(*) FROM casualty c%s", where);
+    buf_puts(&sql, count);
+    int rc = source_sql(db, who, q, cube, &sql, &params, err);
     if (q->nby) {
         buf_puts(&sql, " GROUP BY ");
         for (int i = 0; i < q->nby; i++)
             buf_printf(&sql, "%s%s", i ? ", " : "", dims[q->by[i]].group);
         buf_puts(&sql, " ORDER BY ");
         if (q->top)
-            buf_puts(&sql, "count(*) DESC, ");
+            buf_printf(&sql, "%s DESC, ", count);
         for (int i = 0; i < q->nby; i++)
             buf_printf(&sql, "%s%s", i ? ", " : "", dims[q->by[i]].order);
-        if (q->top)
+        if (q->top) {
             buf_puts(&sql, " LIMIT ?");
-    }
-    struct db_stmt *st;
-    int rc = db_prepare(db, buf_str(&sql), &st, err);
-    buf_cleanup(&sql);
-    if (rc)
-        return rc;
-    int next = db_params_bind(st, params);
-    if (q->nby && q->top)
-        db_bind_int(st, next, q->top);
-    while ((rc = db_step(st, err)) == DB_ROW) {
-        json_t *row = json_object();
-        int col = 0;
-        for (int i = 0; i < q->nby; i++) {
-            const struct dim *d = &dims[q->by[i]];
-            for (int k = 0; k < 2 && d->columns[k]; k++, col++) {
-                const char *v = db_column_text(st, col);
-                json_object_set_new(row, d->columns[k], v ? json_string(v) : json_null());
-            }
+            db_params_int(&params, q->top);
         }
-        json_object_set_new(row, "count", json_integer(db_column_int(st, col)));
-        json_array_append_new(rows, row);
     }
-    db_stmt_done(st);
-    return rc < 0 ? rc : 0;
+    struct db_stmt *st = NULL;
+    if (!rc)
+        rc = db_prepare(db, buf_str(&sql), &st, err);
+    buf_cleanup(&sql);
+    if (!rc) {
+        db_params_bind(st, &params);
+        while ((rc = db_step(st, err)) == DB_ROW) {
+            json_t *row = json_object();
+            int col = 0;
+            for (int i = 0; i < q->nby; i++) {
+                const struct dim *d = &dims[q->by[i]];
+                for (int k = 0; k < 2 && d->columns[k]; k++, col++) {
+                    const char *v = db_column_text(st, col);
+                    json_object_set_new(row, d->columns[k], v ? json_string(v) : json_null());
+                }
+            }
+            json_object_set_new(row, "count", json_integer(db_column_int(st, col)));
+            json_array_append_new(rows, row);
+        }
+        db_stmt_done(st);
+        rc = rc < 0 ? rc : 0;
+    }
+    db_params_cleanup(&params);
+    return rc;
 }
 
 int casualty_stats(struct db *db, const struct principal *who, const struct casualty_stats_query *q,
@@ -297,19 +546,11 @@ int casualty_stats(struct db *db, const struct principal *who, const struct casu
                        "rates per 1,000 deployed need the grouping by=year or by=mission,year");
     if (q->top < 0)
         return bh_fail(err, BH_EINVALID, "top", "top must be a positive number");
-    struct buf where = BUF_INIT;
-    struct db_params params = DB_PARAMS_INIT;
-    buf_puts(&where, " WHERE ");
-    casualty_predicate(who, "c", &where, &params);
-    int rc = casualty__filter_sql(db, &q->filter, &where, &params, err);
     int64_t t[4] = { 0, 0, 0, 0 };
     json_t *rows = json_array();
+    int rc = totals(db, who, q, t, err);
     if (!rc)
-        rc = totals(db, buf_str(&where), &params, t, err);
-    if (!rc)
-        rc = groups(db, q, buf_str(&where), &params, rows, err);
-    buf_cleanup(&where);
-    db_params_cleanup(&params);
+        rc = groups(db, who, q, rows, err);
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)

@@ -39,6 +39,10 @@ struct casualty_stats_query {
     int64_t top;   /* 0: every group; N: the N largest */
     bool rate;     /* rates per 1,000 deployed: by year, or by mission and year */
     bool distinct; /* distinct nationalities and missions */
+    bool persons;  /* count distinct persons (casualty_id), not rows: marked duplicates out */
+    /* The test oracle: count the records themselves, never the tallies (casualty/tally.h).
+     * The CLI and the API never set it; unit/casualty_tally compares both ways. */
+    bool raw;
 };
 
 void casualty_stats_init(struct casualty_stats_query *q);
@@ -59,6 +63,11 @@ int casualty_stats_parse_by(struct casualty_stats_query *q, const char *list, st
  * those outside the top N. BH_EINVALID names the parameter at fault ("rate", "mission"). */
 int casualty_stats(struct db *db, const struct principal *who, const struct casualty_stats_query *q,
                    json_t **out, struct bh_error *err);
+
+/* Where casualty_stats() counts the groups of `q` from: the table of the tally it sums
+ * ("casualty_tally_month", ...), or "casualty" when no tally keeps every dimension and filter
+ * the query names (or `raw` is set) and the records are counted one by one. */
+const char *casualty_stats_plan(const struct casualty_stats_query *q);
 
 /* The reply as CSV: a header line, the HXL hashtag line, one line per row. */
 void casualty_stats_csv(const json_t *result, struct buf *out);

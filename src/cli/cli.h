@@ -62,6 +62,19 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A command's options as a module's filters read them (casualty_filter_read,
+ * spatial_filter_read take a get(ctx, name) function): filter `incident_type` is option
+ * --incident-type. Pass a struct cli_option_values as the context. */
+struct cli_option_values {
+    const struct cli_option *options;
+    const struct cli_args *args;
+};
+const char *cli_option_value(void *ctx, const char *name);
+
+/* A module's error: one about an option's value (BH_EINVALID naming a field) is printed as
+ * `bluehelm CMD: --incident-type: MESSAGE` and is CLI_USAGE; any other is cli_fail's. */
+int cli_option_fail(const char *cmd, int rc, const struct bh_error *err);
+
 /* A command made of subcommands (`bluehelm user add NAME ...`): the group's own entry in the
  * command table and its subcommands, named "GROUP SUB", whose `run` gets argv from SUB on.
  * The texts and flags say how a call that names no subcommand is answered; they keep the
@@ -137,7 +150,8 @@ int cli_fail(const char *cmd, int rc, const struct bh_error *err);
     X(export)           \
     X(import)           \
     X(demo)             \
-    X(casevac)
+    X(casevac)          \
+    X(casualty)
 
 #define CLI_DECLARE_COMMAND(name) extern const struct cli_command cli_##name##_command;
 CLI_COMMANDS(CLI_DECLARE_COMMAND)

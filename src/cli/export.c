@@ -62,25 +62,6 @@ static const struct cli_command casualties_command = {
     0,
 };
 
-struct option_values {
-    const struct cli_option *options;
-    const struct cli_args *args;
-};
-
-static const char *option_value(void *ctx, const char *name)
-{
-    const struct option_values *ov = ctx;
-    for (int i = 0; ov->options[i].name; i++) {
-        const char *o = ov->options[i].name;
-        size_t k = 0;
-        while (o[k] && name[k] && (o[k] == name[k] || (o[k] == '-' && name[k] == '_')))
-            k++;
-        if (!o[k] && !name[k])
-            return ov->args->values[i];
-    }
-    return NULL;
-}
-
 static int to_file(void *ctx, const char *data, size_t len)
 {
     return fwrite(data, 1, len, ctx) == len ? 0 : BH_EIO;
@@ -102,16 +83,9 @@ static int run_casualties(int argc, char **argv)
     struct casualty_filter f;
     struct bh_error err;
     casualty_filter_init(&f);
-    struct option_values ov = { casualties_options, &a };
-    if ((rc = casualty_filter_read(&f, option_value, &ov, &err))) {
-        char opt[64];
-        snprintf(opt, sizeof opt, "%s", err.field);
-        for (char *p = opt; *p; p++)
-            if (*p == '_')
-                *p = '-';
-        fprintf(stderr, "bluehelm %s: --%s: %s\n", cmd, opt, err.message);
-        return CLI_USAGE;
-    }
+    struct cli_option_values ov = { casualties_options, &a };
+    if ((rc = casualty_filter_read(&f, cli_option_value, &ov, &err)))
+        return cli_option_fail(cmd, rc, &err);
     struct db *db;
     if ((rc = cli_open_store(&a, 0, &db)))
         return rc;
@@ -131,13 +105,8 @@ static int run_casualties(int argc, char **argv)
                          &err);
     db_close(db);
     rc = cli_output_close(&out, rc, &err);
-    if (rc) {
-        if (rc == BH_EINVALID && err.field[0]) {
-            fprintf(stderr, "bluehelm %s: --%s: %s\n", cmd, err.field, err.message);
-            return CLI_USAGE;
-        }
-        return cli_fail(cmd, rc, &err);
-    }
+    if (rc)
+        return cli_option_fail(cmd, rc, &err);
     if (path)
         printf("exported %" PRId64 " casualty records (%s) to %s\n", rows, format, path);
     return CLI_OK;

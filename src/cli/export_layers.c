@@ -61,25 +61,9 @@ const struct cli_command cli_export_events_command = {
     0,
 };
 
-static const char *option_value(void *ctx, const char *name)
-{
-    const struct cli_args *a = ctx;
-    for (int i = O_FIRST_FILTER; options[i].name; i++)
-        if (strcmp(options[i].name, name) == 0)
-            return a->values[i];
-    return NULL;
-}
-
 static int to_file(void *ctx, const char *data, size_t len)
 {
     return fwrite(data, 1, len, ctx) == len ? 0 : BH_EIO;
-}
-
-/* A value the module refused names its option, as the rest of the command line does. */
-static int usage_fail(const char *cmd, const struct bh_error *err)
-{
-    fprintf(stderr, "bluehelm %s: --%s: %s\n", cmd, err->field, err->message);
-    return CLI_USAGE;
 }
 
 static int run(const struct cli_command *command, const struct spatial_layer *layer, int argc,
@@ -101,8 +85,9 @@ static int run(const struct cli_command *command, const struct spatial_layer *la
     struct spatial_filter f;
     struct bh_error err;
     spatial_filter_init(&f);
-    if ((rc = spatial_filter_read(&f, option_value, &a, &err)))
-        return usage_fail(cmd, &err);
+    struct cli_option_values ov = { options, &a };
+    if ((rc = spatial_filter_read(&f, cli_option_value, &ov, &err)))
+        return cli_option_fail(cmd, rc, &err);
     struct db *db;
     if ((rc = cli_open_store(&a, 0, &db)))
         return rc;
@@ -121,11 +106,8 @@ static int run(const struct cli_command *command, const struct spatial_layer *la
     rc = spatial_export(db, &who, layer, &f, fmt, to_file, out.fp, &rows, &err);
     db_close(db);
     rc = cli_output_close(&out, rc, &err);
-    if (rc) {
-        if (rc == BH_EINVALID && err.field[0])
-            return usage_fail(cmd, &err);
-        return cli_fail(cmd, rc, &err);
-    }
+    if (rc)
+        return cli_option_fail(cmd, rc, &err);
     if (path)
         printf("exported %" PRId64 " %s (%s) to %s\n", rows, layer->name, format, path);
     return CLI_OK;

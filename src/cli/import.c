@@ -17,7 +17,7 @@ static const struct cli_command un_command = {
     "import the UN peacekeeping fatalities file",
     "FILE",
     "Imports the UN's peacekeeping fatalities CSV (DPPADPOSS-FATALITIES.csv; `-` reads stdin)\n"
-    "into the casualty register in one transaction. Records are keyed by casualty_id: new\n"
+    "into the casualty register in one transaction. Records are keyed by the file's id: new\n"
     "ones are added, changed ones updated, the same ones left alone, so importing a newer\n"
     "file is safe. A row with a value outside the UN vocabulary, an unknown mission or a bad\n"
     "date is rejected and listed with its line; the rest are imported. A file that is not\n"

@@ -34,6 +34,33 @@ int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
     return CLI_USAGE;
 }
 
+const char *cli_option_value(void *ctx, const char *name)
+{
+    const struct cli_option_values *ov = ctx;
+    for (int i = 0; ov->options[i].name; i++) {
+        const char *o = ov->options[i].name;
+        size_t k = 0;
+        while (o[k] && name[k] && (o[k] == name[k] || (o[k] == '-' && name[k] == '_')))
+            k++;
+        if (!o[k] && !name[k])
+            return ov->args->values[i];
+    }
+    return NULL;
+}
+
+int cli_option_fail(const char *cmd, int rc, const struct bh_error *err)
+{
+    if (rc != BH_EINVALID || !err->field[0])
+        return cli_fail(cmd, rc, err);
+    char opt[64];
+    snprintf(opt, sizeof opt, "%s", err->field);
+    for (char *p = opt; *p; p++)
+        if (*p == '_')
+            *p = '-';
+    fprintf(stderr, "bluehelm %s: --%s: %s\n", cmd, opt, err->message);
+    return CLI_USAGE;
+}
+
 static size_t count_options(const struct cli_option *o)
 {
     size_t n = 0;

@@ -32,6 +32,7 @@ static const struct cli_option casualties_options[] = {
     { "incident-type", "LIST", "only these incident types" },
     { "gender", "LIST", "only these: M, F, U" },
     { "published", NULL, "count only what is published (released, TLP:CLEAR)" },
+    { "persons", NULL, "count distinct persons (casualty_id), not rows as the UN does" },
     { NULL, NULL, NULL },
 };
 enum {
@@ -50,6 +51,7 @@ enum {
     O_INCIDENT_TYPE,
     O_GENDER,
     O_PUBLISHED,
+    O_PERSONS,
 };
 
 static const struct cli_command casualties_command = {
@@ -65,42 +67,6 @@ static const struct cli_command casualties_command = {
     casualties_options,
     0,
 };
-
-/* The option values as casualty_filter_read() asks for them: filter `incident_type` is
- * option --incident-type. */
-struct option_values {
-    const struct cli_option *options;
-    const struct cli_args *args;
-};
-
-static const char *option_value(void *ctx, const char *name)
-{
-    const struct option_values *ov = ctx;
-    for (int i = 0; ov->options[i].name; i++) {
-        const char *o = ov->options[i].name;
-        size_t k = 0;
-        while (o[k] && name[k] && (o[k] == name[k] || (o[k] == '-' && name[k] == '_')))
-            k++;
-        if (!o[k] && !name[k])
-            return ov->args->values[i];
-    }
-    return NULL;
-}
-
-/* A module's error about one option, named as the option. */
-static int option_fail(const char *cmd, int rc, const struct bh_error *err)
-{
-    if (rc == BH_EINVALID && err->field[0]) {
-        char opt[64];
-        snprintf(opt, sizeof opt, "%s", err->field);
-        for (char *p = opt; *p; p++)
-            if (*p == '_')
-                *p = '-';
-        fprintf(stderr, "bluehelm %s: --%s: %s\n", cmd, opt, err->message);
-        return CLI_USAGE;
-    }
-    return cli_fail(cmd, rc, err);
-}
 
 static int run_casualties(int argc, char **argv)
 {
@@ -130,10 +96,11 @@ static int run_casualties(int argc, char **argv)
     }
     q.rate = a.values[O_RATE] != NULL;
     q.distinct = a.values[O_DISTINCT] != NULL;
-    struct option_values ov = { casualties_options, &a };
+    q.persons = a.values[O_PERSONS] != NULL;
+    struct cli_option_values ov = { casualties_options, &a };
     if ((rc = casualty_stats_parse_by(&q, a.values[O_BY], &err)) ||
-        (rc = casualty_filter_read(&q.filter, option_value, &ov, &err)))
-        return option_fail(cmd, rc, &err);
+        (rc = casualty_filter_read(&q.filter, cli_option_value, &ov, &err)))
+        return cli_option_fail(cmd, rc, &err);
 
     struct db *db;
     if ((rc = cli_open_store(&a, DB_OPEN_READONLY, &db)))
@@ -147,7 +114,7 @@ static int run_casualties(int argc, char **argv)
     rc = casualty_stats(db, &who, &q, &res, &err);
     db_close(db);
     if (rc)
-        return option_fail(cmd, rc, &err);
+        return cli_option_fail(cmd, rc, &err);
     struct buf out = BUF_INIT;
     if (strcmp(format, "csv") == 0) {
         casualty_stats_csv(res, &out);

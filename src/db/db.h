@@ -31,6 +31,12 @@ int db_open(struct db **out, const char *path, int flags, struct bh_error *err);
 /* Finalizes cached statements and closes; NULL is allowed. */
 void db_close(struct db *db);
 
+/* A time budget: once time_mono_us() passes `deadline_us`, the statement running stops and
+ * db_step gives BH_EUNAVAILABLE saying the request ran past its time budget, so one
+ * expensive query cannot hold a worker (and the store's readers) for minutes. 0 lifts it. A
+ * server sets it per request (http/dispatch.c); the command line never does. */
+void db_set_deadline(struct db *db, int64_t deadline_us);
+
 const char *db_path(const struct db *db);
 
 /* Runs one or more statements that return no rows (migrations, pragmas). */
@@ -129,6 +135,11 @@ void db_params_cleanup(struct db_params *p);
  * of the next free parameter (p->n + 1), for a caller that binds a few more itself, or a
  * negative code. A NULL text binds NULL. */
 int db_params_bind(struct db_stmt *st, const struct db_params *p);
+
+/* Prepares `sql` (db_prepare) and binds `params` to it, then releases `params` whatever
+ * happens: the usual end of a query built with its values. */
+int db_prepare_bound(struct db *db, const char *sql, struct db_params *params, struct db_stmt **out,
+                     struct bh_error *err);
 
 /* Runs `sql` (a cached shape) with `params` (may be NULL) and steps it once. *found (may be
  * NULL) says whether it returned a row; *first (may be NULL) gets that row's first column as

@@ -107,3 +107,13 @@ int db_exec_params(struct db *db, const char *sql, const struct db_params *param
     db_stmt_done(st);
     return rc < 0 ? rc : 0;
 }
+
+int db_prepare_bound(struct db *db, const char *sql, struct db_params *params, struct db_stmt **out,
+                     struct bh_error *err)
+{
+    int rc = db_prepare(db, sql, out, err);
+    if (rc == 0)
+        db_params_bind(*out, params);
+    db_params_cleanup(params);
+    return rc;
+}

@@ -2,6 +2,7 @@
 #include "db/db.h"
 
 #include "base/mem.h"
+#include "base/timeutil.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -41,8 +42,14 @@ struct db {
     struct db_stmt *buckets[DB_STMT_BUCKETS];
     struct db_stmt *idle_newest, *idle_oldest; /* cached statements nobody holds, by last use */
     int cached;                                /* statements in the cache, held or idle */
-    int depth; /* open transactions: 1 is the BEGIN, deeper ones are savepoints */
+    int depth;           /* open transactions: 1 is the BEGIN, deeper ones are savepoints */
+    int64_t deadline_us; /* time_mono_us() past which statements stop; 0: none */
 };
+
+/* How many virtual-machine instructions SQLite runs between two looks at the deadline: about
+ * a tenth of a millisecond of work, so a statement stops soon after its time is up and a
+ * statement within its time pays almost nothing for the look. */
+#define DB_DEADLINE_STEPS 2000
 
 static int map_rc(int rc)
 {
@@ -56,6 +63,8 @@ static int map_rc(int rc)
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         return BH_EBUSY;
+    case SQLITE_INTERRUPT:
+        return BH_EUNAVAILABLE;
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_READONLY:
@@ -159,6 +168,21 @@ int db_open(struct db **out, const char *path, int flags, struct bh_error *err)
     }
     *out = db;
     return 0;
+}
+
+static int deadline_passed(void *ctx)
+{
+    const struct db *db = ctx;
+    return db->deadline_us && time_mono_us() > db->deadline_us;
+}
+
+void db_set_deadline(struct db *db, int64_t deadline_us)
+{
+    db->deadline_us = deadline_us > 0 ? deadline_us : 0;
+    if (db->deadline_us)
+        sqlite3_progress_handler(db->conn, DB_DEADLINE_STEPS, deadline_passed, db);
+    else
+        sqlite3_progress_handler(db->conn, 0, NULL, NULL);
 }
 
 static void stmt_free(struct db_stmt *st)
@@ -363,6 +387,10 @@ int db_step(struct db_stmt *st, struct bh_error *err)
         return DB_ROW;
     if (rc == SQLITE_DONE)
         return DB_DONE;
+    if (rc == SQLITE_INTERRUPT && st->db->deadline_us)
+        return bh_fail(err, BH_EUNAVAILABLE, NULL,
+                       "the request ran past its time budget (request_budget); narrow the "
+                       "filters, or try again when the server is less busy");
     return fail_sqlite(st->db, sqlite3_extended_errcode(st->db->conn), err, "statement failed");
 }
 

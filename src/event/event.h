@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "db/db.h"
+#include "event/columns.h"
 #include "principal/principal.h"
 
 /* Context events: conflict events recorded by others (UCDP GED, ACLED), a map layer beside
@@ -62,19 +63,9 @@ enum event_stored { EVENT_ABSENT, EVENT_SAME, EVENT_DIFFERENT };
 int event_store_compare(struct db *db, const struct event_row *row, enum event_stored *out,
                         struct bh_error *err);
 
-/* The columns every reader of whole events selects, in this order, from EVENT_FROM;
- * event_row_json() reads them. */
-#define EVENT_COLUMNS                                                                          \
-    "e.n, e.id, e.source, e.source_id, e.occurred_at, e.date_end, e.date_precision, "          \
-    "e.latitude, e.longitude, e.geo_precision, e.country, e.country_iso3, e.admin1, "          \
-    "e.admin2, e.place_name, e.threat_type, e.source_type, e.actor1, e.actor2, e.fatalities, " \
-    "e.fatalities_low, e.fatalities_high, e.notes, o.code, e.tlp, e.sharing_group_id, "        \
-    "e.imported_at"
-#define EVENT_FROM "context_event e JOIN org o ON o.id = e.owner_org_id"
-
-/* The event in the current row (EVENT_COLUMNS from column `first` on) as a flat JSON
- * object keyed by column name (owner: organization code; tlp: "TLP:GREEN"); a new
- * reference. */
+/* The event in the current row (EVENT_COLUMNS of columns.h from column `first` on) as a flat
+ * JSON object keyed as the column table says (owner: organization code; tlp: "TLP:GREEN"); a
+ * new reference. */
 json_t *event_row_json(struct db_stmt *st, int first);
 
 #endif

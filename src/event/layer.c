@@ -10,34 +10,11 @@
 #include "event/event.h"
 #include "spatial/spatial.h"
 
+/* The file columns are the event's keys, with the hashtags of columns.h. */
+#define CSV(col, kind, key, hxl, role) { key, hxl, key },
+
 static const struct spatial_csv_column event_csv[] = {
-    { "id", "#event+id", "id" },
-    { "source", "#meta+source", "source" },
-    { "source_id", "#event+code", "source_id" },
-    { "occurred_at", "#date+occurred", "occurred_at" },
-    { "date_end", "#date+end", "date_end" },
-    { "date_precision", "#meta+precision+time", "date_precision" },
-    { "latitude", "#geo+lat", "latitude" },
-    { "longitude", "#geo+lon", "longitude" },
-    { "geo_precision", "#geo+precision", "geo_precision" },
-    { "country", "#country+name", "country" },
-    { "country_iso3", "#country+code", "country_iso3" },
-    { "admin1", "#adm1+name", "admin1" },
-    { "admin2", "#adm2+name", "admin2" },
-    { "place_name", "#loc+name", "place_name" },
-    { "threat_type", "#event+type", "threat_type" },
-    { "source_type", "#meta+source_type", "source_type" },
-    { "actor1", "#group+name+first", "actor1" },
-    { "actor2", "#group+name+second", "actor2" },
-    { "fatalities", "#affected+killed", "fatalities" },
-    { "fatalities_low", "#affected+killed+min", "fatalities_low" },
-    { "fatalities_high", "#affected+killed+max", "fatalities_high" },
-    { "notes", "#description", "notes" },
-    { "owner", "#org+code+owner", "owner" },
-    { "tlp", "#x_tlp", "tlp" },
-    { "sharing_group", "#meta+sharing_group", "sharing_group" },
-    { "imported_at", "#date+imported", "imported_at" },
-    { NULL, NULL, NULL },
+    EVENT_COLUMNS_TABLE(CSV){ NULL, NULL, NULL },
 };
 
 const struct spatial_layer spatial_events = {

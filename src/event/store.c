@@ -1,4 +1,6 @@
-/* The context_event table's one write (an upsert on the source's key) and one row reader. */
+/* The context_event table's one write (an upsert on the source's key), its comparison with
+ * what an import would write, and one row reader, all generated from the column table
+ * (columns.h). */
 #include "event/event.h"
 
 #include "base/timeutil.h"
@@ -7,7 +9,16 @@
 #include <stdio.h>
 #include <string.h>
 
-static void bind_int_or_null(struct db_stmt *st, int k, int64_t v, bool present)
+/* How each kind of columns.h binds a value of struct event_row. */
+static void bind_int0(struct db_stmt *st, int k, int64_t v)
+{
+    if (v)
+        db_bind_int(st, k, v);
+    else
+        db_bind_null(st, k);
+}
+
+static void bind_range(struct db_stmt *st, int k, int64_t v, bool present)
 {
     if (present)
         db_bind_int(st, k, v);
@@ -15,35 +26,50 @@ static void bind_int_or_null(struct db_stmt *st, int k, int64_t v, bool present)
         db_bind_null(st, k);
 }
 
+/* The id is the source's key ("ucdp:36210"), so a re-import names the same record; without
+ * the key there is no id (NULL, which the table refuses). */
+static void bind_key(struct db_stmt *st, int k, const struct event_row *r)
+{
+    if (!r->source || !r->source_id) {
+        db_bind_null(st, k);
+        return;
+    }
+    struct buf id = BUF_INIT;
+    buf_printf(&id, "%s:%s", r->source, r->source_id);
+    db_bind_text(st, k, buf_str(&id));
+    buf_cleanup(&id);
+}
+
+#define BIND_KEY(st, k, r, col)         bind_key(st, k, r)
+#define BIND_TEXT(st, k, r, col)        db_bind_text(st, k, r->col)
+#define BIND_INT(st, k, r, col)         db_bind_int(st, k, r->col)
+#define BIND_INT0(st, k, r, col)        bind_int0(st, k, r->col)
+#define BIND_RANGE(st, k, r, col)       bind_range(st, k, r->col, r->has_low_high)
+#define BIND_REAL(st, k, r, col)        db_bind_double(st, k, r->col)
+#define BIND_ORG(st, k, r, col)         db_bind_int(st, k, r->col)
+#define BIND_TLP(st, k, r, col)         db_bind_text(st, k, r->col)
+#define BIND(col, kind, key, hxl, role) BIND_##kind(st, k++, r, col);
+
+/* Every column of EVENT_WRITE_COLUMNS, from parameter `k` on; returns the next parameter. */
+static int bind_row(struct db_stmt *st, int k, const struct event_row *r)
+{
+    EVENT_COLUMNS_TABLE(BIND)
+    return k;
+}
+
 int event_store_upsert(struct db *db, const struct event_row *r, bool *inserted,
                        struct bh_error *err)
 {
-    /* The id is the source's key, so a re-import names the same record. The row key `n` is
-     * kept by ON CONFLICT DO UPDATE (an INSERT OR REPLACE would delete and renumber it). */
+    /* The row key `n` is kept by ON CONFLICT DO UPDATE (an INSERT OR REPLACE would delete and
+     * renumber it), and so are the id and the owner. */
     static const char sql[] =
-        "INSERT INTO context_event (id, source, source_id, occurred_at, date_end, "
-        "date_precision, latitude, longitude, geo_precision, country, country_iso3, admin1, "
-        "admin2, place_name, threat_type, source_type, actor1, actor2, fatalities, "
-        "fatalities_low, fatalities_high, notes, owner_org_id, tlp, sharing_group_id, "
-        "imported_at) VALUES (?1 || ':' || ?2, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) "
-        "ON CONFLICT (source, source_id) DO UPDATE SET occurred_at = excluded.occurred_at, "
-        "date_end = excluded.date_end, date_precision = excluded.date_precision, "
-        "latitude = excluded.latitude, longitude = excluded.longitude, "
-        "geo_precision = excluded.geo_precision, country = excluded.country, "
-        "country_iso3 = excluded.country_iso3, admin1 = excluded.admin1, "
-        "admin2 = excluded.admin2, place_name = excluded.place_name, "
-        "threat_type = excluded.threat_type, source_type = excluded.source_type, "
-        "actor1 = excluded.actor1, actor2 = excluded.actor2, "
-        "fatalities = excluded.fatalities, fatalities_low = excluded.fatalities_low, "
-        "fatalities_high = excluded.fatalities_high, notes = excluded.notes, "
-        "tlp = excluded.tlp, sharing_group_id = excluded.sharing_group_id, "
-        "imported_at = excluded.imported_at";
+        "INSERT INTO context_event (" EVENT_WRITE_COLUMNS ") VALUES (" EVENT_WRITE_PARAMS ") "
+        "ON CONFLICT (source, source_id) DO UPDATE SET " EVENT_CHANGED_ASSIGN;
     char now[40];
-    const char *imported = r->imported_at;
-    if (!imported) {
+    struct event_row w = *r;
+    if (!w.imported_at) {
         time_format_rfc3339(time_now_ms(), 0, false, now);
-        imported = now;
+        w.imported_at = now;
     }
     /* Whether the key is stored decides `inserted`. (Comparing the last inserted row key before
      * and after is not enough: it is the connection's, so a row inserted earlier into another
@@ -56,31 +82,7 @@ int event_store_upsert(struct db *db, const struct event_row *r, bool *inserted,
     rc = db_prepare(db, sql, &st, err);
     if (rc)
         return rc;
-    db_bind_text(st, 1, r->source);
-    db_bind_text(st, 2, r->source_id);
-    db_bind_text(st, 3, r->occurred_at);
-    db_bind_text(st, 4, r->date_end);
-    bind_int_or_null(st, 5, r->date_precision, r->date_precision != 0);
-    db_bind_double(st, 6, r->latitude);
-    db_bind_double(st, 7, r->longitude);
-    bind_int_or_null(st, 8, r->geo_precision, r->geo_precision != 0);
-    db_bind_text(st, 9, r->country);
-    db_bind_text(st, 10, r->country_iso3);
-    db_bind_text(st, 11, r->admin1);
-    db_bind_text(st, 12, r->admin2);
-    db_bind_text(st, 13, r->place_name);
-    db_bind_text(st, 14, r->threat_type);
-    db_bind_text(st, 15, r->source_type);
-    db_bind_text(st, 16, r->actor1);
-    db_bind_text(st, 17, r->actor2);
-    db_bind_int(st, 18, r->fatalities);
-    bind_int_or_null(st, 19, r->fatalities_low, r->has_low_high);
-    bind_int_or_null(st, 20, r->fatalities_high, r->has_low_high);
-    db_bind_text(st, 21, r->notes);
-    db_bind_int(st, 22, r->owner_org_id);
-    db_bind_text(st, 23, r->tlp);
-    bind_int_or_null(st, 24, r->sharing_group_id, r->sharing_group_id != 0);
-    db_bind_text(st, 25, imported);
+    bind_row(st, 1, &w);
     rc = db_step(st, err);
     db_stmt_done(st);
     if (rc < 0)
@@ -120,15 +122,29 @@ static bool same_int(struct db_stmt *st, int col, int64_t v, bool present)
     return present && db_column_int(st, col) == v;
 }
 
+/* How each kind of columns.h compares the stored value in column `c` with the row's.
+ * Coordinates compare exactly: the same text in the file parses to the same double, and
+ * SQLite keeps the 8 bytes as they were written. */
+#define SAME_TEXT(st, c, r, col)  same_text(db_column_text(st, c), r->col)
+#define SAME_INT(st, c, r, col)   same_int(st, c, r->col, true)
+#define SAME_INT0(st, c, r, col)  same_int(st, c, r->col, r->col != 0)
+#define SAME_RANGE(st, c, r, col) same_int(st, c, r->col, r->has_low_high)
+#define SAME_REAL(st, c, r, col)  (db_column_double(st, c) == r->col)
+#define SAME_TLP(st, c, r, col)   SAME_TEXT(st, c, r, col)
+#define SAME_(col, kind)          same = same && SAME_##kind(st, c, r, col), c++;
+#define SAME_ID(col, kind)
+#define SAME_SOURCE(col, kind)
+#define SAME_VALUE1(col, kind) SAME_(col, kind)
+#define SAME_VALUE(col, kind)  SAME_(col, kind)
+#define SAME_OWNER(col, kind)
+#define SAME_STAMP(col, kind)
+#define SAME(col, kind, key, hxl, role) SAME_##role(col, kind)
+
 int event_store_compare(struct db *db, const struct event_row *r, enum event_stored *out,
                         struct bh_error *err)
 {
-    /* Every column the upsert writes but imported_at, in the upsert's order. */
     static const char sql[] =
-        "SELECT occurred_at, date_end, date_precision, latitude, longitude, geo_precision, "
-        "country, country_iso3, admin1, admin2, place_name, threat_type, source_type, actor1, "
-        "actor2, fatalities, fatalities_low, fatalities_high, notes, tlp, sharing_group_id "
-        "FROM context_event WHERE source = ? AND source_id = ?";
+        "SELECT " EVENT_COMPARED_COLUMNS " FROM context_event WHERE source = ? AND source_id = ?";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -145,61 +161,13 @@ int event_store_compare(struct db *db, const struct event_row *r, enum event_sto
         *out = EVENT_ABSENT;
         return 0;
     }
-    /* Coordinates compare exactly: the same text in the file parses to the same double, and
-     * SQLite keeps the 8 bytes as they were written. */
-    bool same =
-        same_text(db_column_text(st, 0), r->occurred_at) &&
-        same_text(db_column_text(st, 1), r->date_end) &&
-        same_int(st, 2, r->date_precision, r->date_precision != 0) &&
-        db_column_double(st, 3) == r->latitude && db_column_double(st, 4) == r->longitude &&
-        same_int(st, 5, r->geo_precision, r->geo_precision != 0) &&
-        same_text(db_column_text(st, 6), r->country) &&
-        same_text(db_column_text(st, 7), r->country_iso3) &&
-        same_text(db_column_text(st, 8), r->admin1) &&
-        same_text(db_column_text(st, 9), r->admin2) &&
-        same_text(db_column_text(st, 10), r->place_name) &&
-        same_text(db_column_text(st, 11), r->threat_type) &&
-        same_text(db_column_text(st, 12), r->source_type) &&
-        same_text(db_column_text(st, 13), r->actor1) &&
-        same_text(db_column_text(st, 14), r->actor2) && same_int(st, 15, r->fatalities, true) &&
-        same_int(st, 16, r->fatalities_low, r->has_low_high) &&
-        same_int(st, 17, r->fatalities_high, r->has_low_high) &&
-        same_text(db_column_text(st, 18), r->notes) && same_text(db_column_text(st, 19), r->tlp) &&
-        same_int(st, 20, r->sharing_group_id, r->sharing_group_id != 0);
+    bool same = true;
+    int c = 0;
+    EVENT_COLUMNS_TABLE(SAME)
     db_stmt_done(st);
     *out = same ? EVENT_SAME : EVENT_DIFFERENT;
     return 0;
 }
-
-enum {
-    C_N,
-    C_ID,
-    C_SOURCE,
-    C_SOURCE_ID,
-    C_OCCURRED_AT,
-    C_DATE_END,
-    C_DATE_PRECISION,
-    C_LATITUDE,
-    C_LONGITUDE,
-    C_GEO_PRECISION,
-    C_COUNTRY,
-    C_COUNTRY_ISO3,
-    C_ADMIN1,
-    C_ADMIN2,
-    C_PLACE_NAME,
-    C_THREAT_TYPE,
-    C_SOURCE_TYPE,
-    C_ACTOR1,
-    C_ACTOR2,
-    C_FATALITIES,
-    C_FATALITIES_LOW,
-    C_FATALITIES_HIGH,
-    C_NOTES,
-    C_OWNER,
-    C_TLP,
-    C_GROUP,
-    C_IMPORTED_AT,
-};
 
 static json_t *text_at(struct db_stmt *st, int col)
 {
@@ -207,44 +175,44 @@ static json_t *text_at(struct db_stmt *st, int col)
     return s ? json_string(s) : json_null();
 }
 
+/* How each kind of columns.h reads as JSON. */
 static json_t *int_at(struct db_stmt *st, int col)
+{
+    return json_integer(db_column_int(st, col));
+}
+
+static json_t *int_or_null_at(struct db_stmt *st, int col)
 {
     return db_column_is_null(st, col) ? json_null() : json_integer(db_column_int(st, col));
 }
 
+static json_t *real_at(struct db_stmt *st, int col)
+{
+    return json_real(db_column_double(st, col));
+}
+
+static json_t *tlp_at(struct db_stmt *st, int col)
+{
+    int t = tlp_parse(db_column_text(st, col));
+    return json_string(t >= 0 ? tlp_label((enum tlp)t) : "?");
+}
+
+#define READ_KEY   text_at
+#define READ_TEXT  text_at
+#define READ_INT   int_at
+#define READ_INT0  int_or_null_at
+#define READ_RANGE int_or_null_at
+#define READ_REAL  real_at
+#define READ_ORG   text_at
+#define READ_TLP   tlp_at
+#define JSON(col, kind, key, hxl, role) \
+    json_object_set_new(o, key, READ_##kind(st, first + EVENT_C_##col));
+
 json_t *event_row_json(struct db_stmt *st, int first)
 {
-#define AT(c) (first + (c))
     json_t *o = json_object();
-    int t = tlp_parse(db_column_text(st, AT(C_TLP)));
-    json_object_set_new(o, "id", text_at(st, AT(C_ID)));
-    json_object_set_new(o, "source", text_at(st, AT(C_SOURCE)));
-    json_object_set_new(o, "source_id", text_at(st, AT(C_SOURCE_ID)));
-    json_object_set_new(o, "occurred_at", text_at(st, AT(C_OCCURRED_AT)));
-    json_object_set_new(o, "date_end", text_at(st, AT(C_DATE_END)));
-    json_object_set_new(o, "date_precision", int_at(st, AT(C_DATE_PRECISION)));
-    json_object_set_new(o, "latitude", json_real(db_column_double(st, AT(C_LATITUDE))));
-    json_object_set_new(o, "longitude", json_real(db_column_double(st, AT(C_LONGITUDE))));
-    json_object_set_new(o, "geo_precision", int_at(st, AT(C_GEO_PRECISION)));
-    json_object_set_new(o, "country", text_at(st, AT(C_COUNTRY)));
-    json_object_set_new(o, "country_iso3", text_at(st, AT(C_COUNTRY_ISO3)));
-    json_object_set_new(o, "admin1", text_at(st, AT(C_ADMIN1)));
-    json_object_set_new(o, "admin2", text_at(st, AT(C_ADMIN2)));
-    json_object_set_new(o, "place_name", text_at(st, AT(C_PLACE_NAME)));
-    json_object_set_new(o, "threat_type", text_at(st, AT(C_THREAT_TYPE)));
-    json_object_set_new(o, "source_type", text_at(st, AT(C_SOURCE_TYPE)));
-    json_object_set_new(o, "actor1", text_at(st, AT(C_ACTOR1)));
-    json_object_set_new(o, "actor2", text_at(st, AT(C_ACTOR2)));
-    json_object_set_new(o, "fatalities", json_integer(db_column_int(st, AT(C_FATALITIES))));
-    json_object_set_new(o, "fatalities_low", int_at(st, AT(C_FATALITIES_LOW)));
-    json_object_set_new(o, "fatalities_high", int_at(st, AT(C_FATALITIES_HIGH)));
-    json_object_set_new(o, "notes", text_at(st, AT(C_NOTES)));
-    json_object_set_new(o, "owner", text_at(st, AT(C_OWNER)));
-    json_object_set_new(o, "tlp", json_string(t >= 0 ? tlp_label((enum tlp)t) : "?"));
-    json_object_set_new(o, "sharing_group", int_at(st, AT(C_GROUP)));
-    json_object_set_new(o, "imported_at", text_at(st, AT(C_IMPORTED_AT)));
+    EVENT_COLUMNS_TABLE(JSON)
     return o;
-#undef AT
 }
 
 void event_predicate(const struct principal *who, const char *alias, struct buf *sql,

@@ -1,7 +1,9 @@
 #include "http/dispatch.h"
 
 #include "account/account.h"
+#include "base/timeutil.h"
 #include "http/encoding.h"
+#include "http/guard.h"
 #include "http/idempotency.h"
 
 #include <sodium.h>
@@ -188,6 +190,39 @@ static void finish_reply(struct http_request *req, struct http_reply *rep)
     }
 }
 
+/* An expensive route (http/guard.h): an anonymous reader's rate per address (429), then a
+ * running slot (503), both with Retry-After. Returns 0 to go on, -1 when a reply was written.
+ * Signed-in readers skip the rate: they are known, and their sessions have their own limits. */
+static int guard_expensive(struct http_request *req, const struct route *route,
+                           struct http_reply *rep, struct http_admission *adm)
+{
+    struct http_guard *g = req->site ? req->site->guard : NULL;
+    if (!g || !(route->flags & ROUTE_EXPENSIVE))
+        return 0;
+    if (req->who.account_id == 0 && !req->who.is_cli) {
+        int wait = http_guard_rate(g, req->client_addr, time_mono_ms());
+        if (wait > 0) {
+            char *detail = arena_printf(req->arena,
+                                        "too many statistics and file requests from this "
+                                        "address; try again in %d s, or sign in",
+                                        wait);
+            http_reply_problem(req, rep, BH_ETHROTTLED, detail, NULL);
+            http_reply_header(req, rep, "Retry-After", arena_printf(req->arena, "%d", wait));
+            return -1;
+        }
+    }
+    if (!http_guard_enter(g)) {
+        http_reply_problem(req, rep, BH_EUNAVAILABLE,
+                           "the server is busy with other statistics and files; try again in a "
+                           "moment",
+                           NULL);
+        http_reply_header(req, rep, "Retry-After", "1");
+        return -1;
+    }
+    adm->holds_slot = 1;
+    return 0;
+}
+
 int http_dispatch_admit(struct http_request *req, const struct route *route, struct http_reply *rep,
                         struct http_admission *adm)
 {
@@ -204,10 +239,18 @@ int http_dispatch_admit(struct http_request *req, const struct route *route, str
         http_reply_problem(req, rep, BH_EDENIED, detail, NULL);
         return -1;
     }
-    if (check_csrf(req, route, rep, csrf) || check_content_type(req, route, rep))
+    if (check_csrf(req, route, rep, csrf) || check_content_type(req, route, rep) ||
+        guard_expensive(req, route, rep, adm))
         return -1;
     adm->admitted = 1;
     return 0;
+}
+
+void http_dispatch_release(struct http_request *req, struct http_admission *adm)
+{
+    if (adm->holds_slot && req->site && req->site->guard)
+        http_guard_leave(req->site->guard);
+    adm->holds_slot = 0;
 }
 
 void http_dispatch(struct http_request *req, const struct route *route,
@@ -224,10 +267,15 @@ void http_dispatch(struct http_request *req, const struct route *route,
      * same one, but nothing here depends on that). */
     if (bind_store(req, rep))
         return;
+    /* The handler's statements share one time budget; a streamed reply reads through its own
+     * connection, which has none (a file of any size must be able to finish). */
+    if (req->site && req->site->request_budget_ms > 0)
+        db_set_deadline(req->db, time_mono_us() + (int64_t)req->site->request_budget_ms * 1000);
     const char *key = http_request_header(req, "Idempotency-Key");
     if (key && (route->flags & ROUTE_IDEMPOTENT) && req->who.account_id != 0)
         http_idempotency_run(req, route->handler, rep, key);
     else
         route->handler(req, rep);
+    db_set_deadline(req->db, 0);
     finish_reply(req, rep);
 }

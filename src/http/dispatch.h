@@ -9,6 +9,7 @@
  * the request (req->who, req->auth). */
 struct http_admission {
     int admitted;
+    int holds_slot; /* took one of the guard's running slots: http_dispatch_release gives it back */
 };
 
 /* Every check a request passes from its headers alone, run before any byte of its body is
@@ -19,6 +20,10 @@ struct http_admission {
  * when the refusal (401, 403, 415, or the store's failure) was written to `rep`. */
 int http_dispatch_admit(struct http_request *req, const struct route *route, struct http_reply *rep,
                         struct http_admission *adm);
+
+/* Gives back what admission took (the expensive route's running slot) once the request is
+ * complete, its streamed body included. Safe to call for any admission, once. */
+void http_dispatch_release(struct http_request *req, struct http_admission *adm);
 
 /* Runs one admitted route once its body is in: Idempotency-Key replay, the handler, and
  * ETag / If-None-Match on successful GETs. It never authenticates again. */

@@ -110,7 +110,7 @@ const char *page_cursor(struct http_request *req, const char *key)
 }
 
 void page_reply(struct http_request *req, struct http_reply *rep, json_t *items,
-                const char *next_key, long long total)
+                const char *next_key, long long total, bool exact)
 {
     json_t *obj = json_object();
     json_object_set_new(obj, "items", items);
@@ -118,7 +118,9 @@ void page_reply(struct http_request *req, struct http_reply *rep, json_t *items,
      * listing here rather than failing a page that was read. */
     const char *next = next_key ? page_cursor(req, next_key) : NULL;
     json_object_set_new(obj, "next", next ? json_string(next) : json_null());
-    if (total >= 0)
+    if (total >= 0) {
         json_object_set_new(obj, "total", json_integer(total));
+        json_object_set_new(obj, "total_exact", json_boolean(exact));
+    }
     http_reply_json(req, rep, 200, obj);
 }

@@ -46,9 +46,11 @@ int page_from_request(struct http_request *req, struct page *out, struct bh_erro
  * cannot give the cursor key. */
 const char *page_cursor(struct http_request *req, const char *key);
 
-/* Replies 200 {"items": items, "next": cursor-or-null, "total": total (omitted when < 0)}.
- * Steals `items`. `next_key` NULL means this is the last page. */
+/* Replies 200 {"items": items, "next": cursor-or-null, "total": total, "total_exact": bool}
+ * (the two totals omitted when total < 0). `exact` false says `total` is a lower bound: the
+ * lists of the map layers stop counting past a bound rather than count a million rows per
+ * request (spatial/total.c). Steals `items`. `next_key` NULL means this is the last page. */
 void page_reply(struct http_request *req, struct http_reply *rep, json_t *items,
-                const char *next_key, long long total);
+                const char *next_key, long long total, bool exact);
 
 #endif

@@ -109,6 +109,15 @@ void http_reply_error(struct http_request *req, struct http_reply *rep, int rc,
                       const struct bh_error *err)
 {
     const char *detail = err && err->message[0] ? err->message : bh_strerror(rc);
+    /* A failure of the server itself (the store, the disk, memory) is the operator's to read,
+     * in the log: its message names files and statements that are nobody else's business.
+     * The client learns that it failed and where to look. */
+    if (rc == BH_ESTORE || rc == BH_EIO || rc == BH_EINTERNAL || rc == BH_ENOMEM ||
+        rc == BH_EVERSION) {
+        log_error("%s %s: %s", req->method ? req->method : "?",
+                  http_text_clean(req->arena, req->path ? req->path : "", true), detail);
+        detail = "the server could not complete the request; the cause is in its log";
+    }
     http_reply_problem(req, rep, rc, detail, err ? err->field : NULL);
 }
 

@@ -25,6 +25,8 @@
 struct http_site {
     const char *db_path;      /* the store; each worker thread opens its own connection */
     const char *map_tile_url; /* "" when none is configured */
+    struct http_guard *guard; /* ROUTE_EXPENSIVE requests' rate and slots (http/guard.h) */
+    int request_budget_ms;    /* a handler's store time; 0: unbounded (db_set_deadline) */
 };
 
 /* How the request was authenticated. */

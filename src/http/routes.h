@@ -15,6 +15,9 @@ enum route_flags {
     ROUTE_JSON = 1 << 1,       /* body must be application/json */
     ROUTE_IDEMPOTENT = 1 << 2, /* POST honouring Idempotency-Key: a retry replays the reply */
     ROUTE_NO_CSRF = 1 << 3,    /* cookie writes without a CSRF token (sign-in itself) */
+    /* Reads many rows (statistics, files): rate-limited per address for anonymous readers,
+     * and never run on every worker thread at once (http/guard.h). */
+    ROUTE_EXPENSIVE = 1 << 4,
 };
 
 struct route {
@@ -22,9 +25,9 @@ struct route {
     const char *pattern; /* "/api/v1/orgs/{code}": {name} matches one segment */
     http_handler handler;
     unsigned flags;
-    enum permission perm; /* checked after authentication; PERM_NONE for none */
-    size_t max_body;      /* 0: the server-wide limit */
-    const char *summary;  /* one line, for the API reference */
+    const struct permission *perm; /* checked after authentication; PERM_NONE (NULL): none */
+    size_t max_body;               /* 0: the server-wide limit */
+    const char *summary;           /* one line, for the API reference */
 };
 
 /* A route table is an array of rows ended by a row with a NULL method; the server searches a

@@ -6,6 +6,7 @@
 #include "base/mem.h"
 #include "base/timeutil.h"
 #include "http/dispatch.h"
+#include "http/guard.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/routes.h"
@@ -315,6 +316,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct req_state *rs = *con_cls;
     if (!rs)
         return;
+    http_dispatch_release(&rs->req, &rs->admission);
     double ms = (double)(time_mono_us() - rs->started_us) / 1000.0;
     int status = rs->answered ? rs->rep.status : 0;
     struct log_field fields[] = {
@@ -394,6 +396,7 @@ static void server_free(struct http_server *s)
     free((char *)s->site.db_path);
     free((char *)s->site.map_tile_url);
     free(s->csp);
+    http_guard_free(s->site.guard);
     free(s);
 }
 
@@ -412,6 +415,9 @@ int http_server_start(struct http_server **out, const struct http_server_options
     s->site.db_path = xstrdup(opt->db_path);
     s->site.map_tile_url = xstrdup(opt->map_tile_url ? opt->map_tile_url : "");
     s->csp = make_csp(s->site.map_tile_url);
+    s->site.request_budget_ms = opt->request_budget_ms;
+    s->site.guard = http_guard_new(opt->anonymous_per_minute, opt->anonymous_burst,
+                                   opt->threads > 1 ? opt->threads - 1 : 1);
     atomic_init(&s->in_flight, 0);
     int rc = open_listener(opt->host, opt->port, &s->listen_fd, &s->port, err);
     if (rc) {

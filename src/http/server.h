@@ -23,6 +23,12 @@ struct http_server_options {
     int timeout_s;
     const char *db_path;      /* each worker thread opens its own connection to it */
     const char *map_tile_url; /* told to the browser app by /api/v1/version; "" or NULL: none */
+    /* Store time one handler may spend (db_set_deadline); 0: unbounded. */
+    int request_budget_ms;
+    /* Anonymous readers' statistics and files per minute per address, and the burst a bucket
+     * holds (http/guard.h); 0 per minute: no rate. Expensive requests never run on more than
+     * threads - 1 worker threads at once (all of them when there is only one). */
+    int anonymous_per_minute, anonymous_burst;
     /* The route tables to serve, NULL-terminated (api_routes); borrowed for the server's
      * life. */
     const struct route *const *routes;

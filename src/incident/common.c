@@ -55,11 +55,8 @@ int incident__load(struct db *db, const struct principal *who, const char *id, c
     db_params_text(&params, canon);
     incident_predicate(who, "i", &sql, &params);
     struct db_stmt *st;
-    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    int rc = db_prepare_bound(db, buf_str(&sql), &params, &st, err);
     buf_cleanup(&sql);
-    if (rc == 0)
-        db_params_bind(st, &params);
-    db_params_cleanup(&params);
     if (rc)
         return rc;
     rc = db_step(st, err);

@@ -91,11 +91,8 @@ static int find(struct db *db, const struct principal *who, const struct inciden
     db_params_text(&params, to);
     incident_predicate(who, "i", &sql, &params);
     struct db_stmt *st;
-    int rc = db_prepare(db, buf_str(&sql), &st, err);
+    int rc = db_prepare_bound(db, buf_str(&sql), &params, &st, err);
     buf_cleanup(&sql);
-    if (rc == 0)
-        db_params_bind(st, &params);
-    db_params_cleanup(&params);
     if (rc)
         return rc;
 

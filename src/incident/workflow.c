@@ -191,9 +191,18 @@ static int finish(struct db *db, const struct principal *who, struct incident__l
     return out ? incident__reply(db, who, id, out, err) : 0;
 }
 
-static void now_text(char out[40])
+/* The first part of every step, inside the caller's transaction: the report as stored, the
+ * step's rules (incident__step_check) and the time the step is stamped with. `l` is for
+ * finish() whatever this returns. */
+static int step_start(struct db *db, const struct principal *who, const char *id,
+                      enum incident__step step, struct incident__loaded *l, char now[40],
+                      struct bh_error *err)
 {
-    time_format_rfc3339(time_now_ms(), 0, false, out);
+    time_format_rfc3339(time_now_ms(), 0, false, now);
+    int rc = incident__load(db, who, id, "id", l, err);
+    if (!rc)
+        rc = incident__step_check(db, who, step, l, err);
+    return rc;
 }
 
 int incident_submit(struct db *db, const struct principal *who, const char *id, json_t **out,
@@ -205,11 +214,8 @@ int incident_submit(struct db *db, const struct principal *who, const char *id, 
     if (rc)
         return rc;
     struct incident__loaded l;
-    rc = incident__load(db, who, id, "id", &l, err);
-    if (!rc)
-        rc = incident__step_check(db, who, INCIDENT_STEP_SUBMIT, &l, err);
     char now[40];
-    now_text(now);
+    rc = step_start(db, who, id, INCIDENT_STEP_SUBMIT, &l, now, err);
     if (!rc)
         rc = db_exec_params(db,
                             "UPDATE incident SET status = ?, return_reason = NULL, "
@@ -229,11 +235,8 @@ int incident_endorse(struct db *db, const struct principal *who, const char *id,
     if (rc)
         return rc;
     struct incident__loaded l;
-    rc = incident__load(db, who, id, "id", &l, err);
-    if (!rc)
-        rc = incident__step_check(db, who, INCIDENT_STEP_ENDORSE, &l, err);
     char now[40];
-    now_text(now);
+    rc = step_start(db, who, id, INCIDENT_STEP_ENDORSE, &l, now, err);
     if (!rc)
         rc = db_exec_params(db,
                             "UPDATE incident SET status = ?, endorsed_by = ?, endorsed_at = ?, "
@@ -279,11 +282,8 @@ int incident_return(struct db *db, const struct principal *who, const char *id, 
     if (rc)
         return rc;
     struct incident__loaded l;
-    rc = incident__load(db, who, id, "id", &l, err);
-    if (!rc)
-        rc = incident__step_check(db, who, INCIDENT_STEP_RETURN, &l, err);
     char now[40];
-    now_text(now);
+    rc = step_start(db, who, id, INCIDENT_STEP_RETURN, &l, now, err);
     if (!rc)
         rc = db_exec_params(
             db,
@@ -462,7 +462,7 @@ int incident_merge(struct db *db, const struct principal *who, const char *id, c
     if (!rc)
         rc = may_merge_into(db, &dup, &target, err);
     char *sources = NULL, now[40];
-    now_text(now);
+    time_format_rfc3339(time_now_ms(), 0, false, now);
     if (!rc && !(sources = merged_sources(target.json, dup.json, err)))
         rc = err->code;
     if (!rc)

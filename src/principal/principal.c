@@ -15,24 +15,8 @@ static const char *const role_names[ROLE_COUNT] = {
     [ROLE_AUDITOR] = "auditor",
 };
 
-static const char *const permission_names[PERM_COUNT] = {
-    [PERM_NONE] = "none",
-    [PERM_DIRECTORY_READ] = "directory.read",
-    [PERM_ORG_WRITE] = "org.write",
-    [PERM_USER_ADMIN] = "user.admin",
-    [PERM_GROUP_WRITE] = "group.write",
-    [PERM_TOKEN_OWN] = "token.own",
-    [PERM_AUDIT_READ] = "audit.read",
-    [PERM_RECORD_READ] = "record.read",
-    [PERM_RECORD_WRITE] = "record.write",
-    [PERM_RECORD_ENDORSE] = "record.endorse",
-    [PERM_RECORD_EXPORT] = "record.export",
-    [PERM_DATA_IMPORT] = "data.import",
-};
-
-/* The words people read for each role and permission, kept beside the codes so that a new role
- * or permission is named once: the browser takes them from GET /api/v1/vocabulary rather than
- * keeping a copy of its own. */
+/* The words people read for each role, kept beside the codes so that a new role is named once: the
+ * browser takes them from GET /api/v1/vocabulary rather than keeping a copy of its own. */
 static const struct {
     const char *label; /* "Focal point" */
     const char *who;   /* who holds it, for the form that gives the role */
@@ -47,44 +31,78 @@ static const struct {
     [ROLE_AUDITOR] = { "Auditor", "auditors: read the audit log" },
 };
 
-static const char *const permission_labels[PERM_COUNT] = {
-    [PERM_NONE] = "No permission needed",
-    [PERM_DIRECTORY_READ] = "See organizations and sharing groups",
-    [PERM_ORG_WRITE] = "Add and change organizations",
-    [PERM_USER_ADMIN] = "Add, change and disable users",
-    [PERM_GROUP_WRITE] = "Create and change sharing groups",
-    [PERM_TOKEN_OWN] = "Manage your own API tokens",
-    [PERM_AUDIT_READ] = "Read the audit log",
-    [PERM_RECORD_READ] = "Read records shared with you",
-    [PERM_RECORD_WRITE] = "Create and edit your organization's records",
-    [PERM_RECORD_ENDORSE] = "Endorse or return reports",
-    [PERM_RECORD_EXPORT] = "Export in bulk",
-    [PERM_DATA_IMPORT] = "Import published data (UN fatalities, deployments)",
+/* The platform-wide permissions: who may do what, each with the words the browser shows for it
+ * (GET /api/v1/vocabulary), so a permission is named once. docs/architecture.md's table says the
+ * same (unit/role_docs compares). A capability's own permissions sit in its module and reach the
+ * registry by one line of API_PERMISSION_TABLES (api/api.h). The auditor reads the log and
+ * nothing else that is restricted: an auditor who could also write records would audit their
+ * own work. */
+#define EVERY_ROLE ROLES(ADMIN, COORDINATOR, FOCAL_POINT, REPORTER, ENDORSER, ANALYST, AUDITOR)
+
+const struct permission perm_directory_read = {
+    .name = "directory.read",
+    .label = "See organizations and sharing groups",
+    .roles = EVERY_ROLE,
+};
+const struct permission perm_org_write = {
+    .name = "org.write",
+    .label = "Add and change organizations",
+    .roles = ROLES(ADMIN),
+};
+const struct permission perm_user_admin = {
+    .name = "user.admin",
+    .label = "Add, change and disable users",
+    .roles = ROLES(ADMIN),
+};
+const struct permission perm_group_write = {
+    .name = "group.write",
+    .label = "Create and change sharing groups",
+    .roles = ROLES(ADMIN, COORDINATOR),
+};
+const struct permission perm_token_own = {
+    .name = "token.own",
+    .label = "Manage your own API tokens",
+    .roles = EVERY_ROLE,
+};
+const struct permission perm_audit_read = {
+    .name = "audit.read",
+    .label = "Read the audit log",
+    .roles = ROLES(ADMIN, AUDITOR),
+};
+const struct permission perm_record_read = {
+    .name = "record.read",
+    .label = "Read records shared with you",
+    .roles = ROLES(ADMIN, COORDINATOR, FOCAL_POINT, REPORTER, ENDORSER, ANALYST),
+};
+const struct permission perm_record_write = {
+    .name = "record.write",
+    .label = "Create and edit your organization's records",
+    .roles = ROLES(ADMIN, COORDINATOR, FOCAL_POINT, REPORTER, ENDORSER),
+};
+const struct permission perm_record_endorse = {
+    .name = "record.endorse",
+    .label = "Endorse or return reports",
+    .roles = ROLES(ADMIN, ENDORSER),
+};
+const struct permission perm_record_export = {
+    .name = "record.export",
+    .label = "Export in bulk",
+    .roles = ROLES(ADMIN, COORDINATOR, FOCAL_POINT, ANALYST),
+};
+const struct permission perm_data_import = {
+    .name = "data.import",
+    .label = "Import published data (UN fatalities, deployments)",
+    .roles = ROLES(ADMIN),
 };
 
-#define P(x) (1u << (x))
-
-/* The one table of who may do what. Keep docs/architecture.md's table in step with it; a test
- * compares the two. The auditor reads the log and nothing else that is restricted: an
- * auditor who could also write records would audit their own work. */
-static const unsigned role_permissions[ROLE_COUNT] = {
-    [ROLE_NONE] = 0,
-    [ROLE_ADMIN] = P(PERM_DIRECTORY_READ) | P(PERM_ORG_WRITE) | P(PERM_USER_ADMIN) |
-                   P(PERM_GROUP_WRITE) | P(PERM_TOKEN_OWN) | P(PERM_AUDIT_READ) |
-                   P(PERM_RECORD_READ) | P(PERM_RECORD_WRITE) | P(PERM_RECORD_ENDORSE) |
-                   P(PERM_RECORD_EXPORT) | P(PERM_DATA_IMPORT),
-    [ROLE_COORDINATOR] = P(PERM_DIRECTORY_READ) | P(PERM_GROUP_WRITE) | P(PERM_TOKEN_OWN) |
-                         P(PERM_RECORD_READ) | P(PERM_RECORD_WRITE) | P(PERM_RECORD_EXPORT),
-    [ROLE_FOCAL_POINT] = P(PERM_DIRECTORY_READ) | P(PERM_TOKEN_OWN) | P(PERM_RECORD_READ) |
-                         P(PERM_RECORD_WRITE) | P(PERM_RECORD_EXPORT),
-    [ROLE_REPORTER] =
-        P(PERM_DIRECTORY_READ) | P(PERM_TOKEN_OWN) | P(PERM_RECORD_READ) | P(PERM_RECORD_WRITE),
-    [ROLE_ENDORSER] = P(PERM_DIRECTORY_READ) | P(PERM_TOKEN_OWN) | P(PERM_RECORD_READ) |
-                      P(PERM_RECORD_WRITE) | P(PERM_RECORD_ENDORSE),
-    [ROLE_ANALYST] =
-        P(PERM_DIRECTORY_READ) | P(PERM_TOKEN_OWN) | P(PERM_RECORD_READ) | P(PERM_RECORD_EXPORT),
-    [ROLE_AUDITOR] = P(PERM_DIRECTORY_READ) | P(PERM_TOKEN_OWN) | P(PERM_AUDIT_READ),
+/* In the order the API lists them (a user's "permissions"). */
+const struct permission *const principal_permissions[] = {
+    &perm_directory_read, &perm_org_write,     &perm_user_admin,  &perm_group_write,
+    &perm_token_own,      &perm_audit_read,    &perm_record_read, &perm_record_write,
+    &perm_record_endorse, &perm_record_export, &perm_data_import, NULL,
 };
+
+_Static_assert(ROLE_COUNT <= 32, "a permission's roles are the bits of an unsigned");
 
 const char *role_name(enum role r)
 {
@@ -99,11 +117,6 @@ enum role role_parse(const char *name)
     return ROLE_NONE;
 }
 
-const char *permission_name(enum permission p)
-{
-    return (p >= 0 && p < PERM_COUNT) ? permission_names[p] : "unknown";
-}
-
 const char *role_label(enum role r)
 {
     return (r > ROLE_NONE && r < ROLE_COUNT) ? role_words[r].label : NULL;
@@ -114,18 +127,46 @@ const char *role_who(enum role r)
     return (r > ROLE_NONE && r < ROLE_COUNT) ? role_words[r].who : NULL;
 }
 
-const char *permission_label(enum permission p)
+const char *permission_name(const struct permission *p)
 {
-    return (p >= 0 && p < PERM_COUNT) ? permission_labels[p] : NULL;
+    return p ? p->name : "none";
 }
 
-bool role_can(enum role r, enum permission p)
+const char *permission_label(const struct permission *p)
 {
-    if (p == PERM_NONE)
+    return p ? p->label : "No permission needed";
+}
+
+bool role_can(enum role r, const struct permission *p)
+{
+    if (!p)
         return true;
-    if (r <= ROLE_NONE || r >= ROLE_COUNT || p < 0 || p >= PERM_COUNT)
+    if (r <= ROLE_NONE || r >= ROLE_COUNT)
         return false;
-    return (role_permissions[r] & P(p)) != 0;
+    return (p->roles & (1u << r)) != 0;
+}
+
+const struct permission *permission_next(const struct permission *const *const *registry,
+                                         const struct permission *prev)
+{
+    bool take = prev == NULL;
+    for (size_t t = 0; registry[t]; t++)
+        for (size_t i = 0; registry[t][i]; i++) {
+            if (take)
+                return registry[t][i];
+            take = registry[t][i] == prev;
+        }
+    return NULL;
+}
+
+const struct permission *permission_find(const struct permission *const *const *registry,
+                                         const char *name)
+{
+    for (const struct permission *p = permission_next(registry, NULL); p && name;
+         p = permission_next(registry, p))
+        if (strcmp(p->name, name) == 0)
+            return p;
+    return NULL;
 }
 
 void principal_anonymous(struct principal *p)

@@ -50,8 +50,14 @@ void spatial__query_cleanup(struct spatial__query *q);
 void spatial__rows_sql(const struct spatial__query *q, bool ascending, bool keyset, bool limit,
                        struct buf *sql);
 
-/* The number of matches, remembered per connection until the store changes (total.c): a
- * reader walking the pages of a large result asks the same count once per page. */
+/* A 16-byte key for a query's answer: `salt` (may be NULL), the SQL text and the bound
+ * values (total.c). Two readers get the same key only when they would count the same rows. */
+void spatial__query_key(const char *salt, const char *sql, const struct spatial__query *q,
+                        unsigned char key[16]);
+
+/* The number of matches up to SPATIAL_TOTAL_BOUND + 1, remembered per connection until the
+ * store changes (total.c): a reader walking the pages of a large result asks the same count
+ * once per page. */
 int spatial__total(struct db *db, const struct spatial__query *q, int64_t *out,
                    struct bh_error *err);
 

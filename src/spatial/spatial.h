@@ -86,20 +86,48 @@ int spatial_filter_set(struct spatial_filter *f, const char *name, const char *v
 int spatial_filter_read(struct spatial_filter *f, const char *(*get)(void *ctx, const char *name),
                         void *ctx, struct bh_error *err);
 
+/* Totals are exact up to this many matches; past it a total is SPATIAL_TOTAL_BOUND + 1,
+ * meaning "more than SPATIAL_TOTAL_BOUND" (total.c says why). */
+#define SPATIAL_TOTAL_BOUND 10000
+
 /* One page for `who`: up to `limit` row_json objects appended to `items`, after `after` (a
  * position this function made; "" or NULL from the start); `next` (SPATIAL_CURSOR_MAX bytes)
  * receives the position after the last item when more follow, else "". *total (may be NULL)
- * counts every match `who` may see. A filter that does not apply to the layer (status on
- * events) or names an unknown mission is BH_EINVALID naming it. */
+ * counts the matches `who` may see, up to SPATIAL_TOTAL_BOUND + 1. A filter that does not apply to
+ * the layer (status on events) or names an unknown mission is BH_EINVALID naming it. */
 #define SPATIAL_CURSOR_MAX 96
 int spatial_list(struct db *db, const struct principal *who, const struct spatial_layer *layer,
                  const struct spatial_filter *f, const char *after, int limit, json_t *items,
                  char next[SPATIAL_CURSOR_MAX], int64_t *total, struct bh_error *err);
 
-/* The number of matches `who` may see (the `total` of spatial_list), for a caller that must
- * know it before it asks for every row. */
+/* The number of matches `who` may see (the `total` of spatial_list, bounded as it is), for a
+ * caller that must know it before it asks for every row. */
 int spatial_count(struct db *db, const struct principal *who, const struct spatial_layer *layer,
                   const struct spatial_filter *f, int64_t *total, struct bh_error *err);
+
+/* Counts per grid cell, for a map at low zoom: every match `who` may see under `f` (the
+ * filters and sharing rule of spatial_list), grouped in cells of `cell` degrees aligned to
+ * multiples of `cell` from -180 (longitude) and -90 (latitude). *out (new reference) is
+ *   {"cell": deg, "cells": [{"lat", "lon" (the cell's centre), "count", "lat_mean",
+ *    "lon_mean" (where its points are)}, ...], "total": n, "capped": bool}
+ * with the fullest cells first; "total" counts every match (exact, no bound), which is the
+ * sum of the cells unless "capped" says that cells past SPATIAL_GRID_MAX_CELLS were left out.
+ * A cell outside SPATIAL_GRID_CELL_MIN..MAX is BH_EINVALID naming "cell". Replies are kept
+ * process-wide until the store's next audit entry (grid.c). */
+#define SPATIAL_GRID_CELL_MIN  0.01
+#define SPATIAL_GRID_CELL_MAX  45.0
+#define SPATIAL_GRID_MAX_CELLS 5000
+#define SPATIAL_GRID_ZOOM_MAX  20
+int spatial_grid(struct db *db, const struct principal *who, const struct spatial_layer *layer,
+                 const struct spatial_filter *f, double cell, json_t **out, struct bh_error *err);
+
+/* The cell for a web map's zoom level (0..SPATIAL_GRID_ZOOM_MAX): about 64 pixels of the map,
+ * 360 / 2^(zoom + 2) degrees, within SPATIAL_GRID_CELL_MIN..MAX. */
+double spatial_grid_cell_for_zoom(int zoom);
+
+/* Reads a cell size from text: BH_EINVALID naming "cell" unless it is a number within
+ * SPATIAL_GRID_CELL_MIN..MAX. */
+int spatial_grid_cell_parse(const char *text, double *cell, struct bh_error *err);
 
 /* Every match, as a file: GeoJSON (RFC 7946 FeatureCollection, Point geometry
  * [lon, lat], the row's other keys as properties) or CSV with the HXL hashtag row under the

@@ -1,7 +1,11 @@
-/* The `total` of a list: count(*) over the same WHERE as the page. SQLite counts by visiting
- * every match, which at a million incidents is half a second for a list without filters, and
- * a reader walking the pages (the map loads 500 at a time) asks the same count once per
- * page. So each thread keeps the last few totals with what they were counted against:
+/* The `total` of a list: count(*) over the same WHERE as the page, up to a bound. SQLite counts
+ * by visiting every match, which at a million incidents is half a second for a list without
+ * filters: a first page that costs that much is a first page nobody waits for, and a few
+ * readers keep both cores busy. So the count stops at SPATIAL_TOTAL_BOUND + 1 matches (a few
+ * milliseconds at most) and the reply says "more than 10,000" rather than a number it could
+ * only give slowly. A reader walking the pages (the map loads 500 at a time) asks the same
+ * count once per page, so each thread also keeps the last few totals with what they were
+ * counted against:
  *
  *   - the connection: a random mark in its temp schema (PRAGMA temp.user_version), which no
  *     other connection can see and which is gone when it closes, so a new connection that
@@ -30,17 +34,20 @@ static _Thread_local unsigned cache_next;
 
 static void count_sql(const struct spatial__query *q, struct buf *sql)
 {
-    buf_printf(sql, "SELECT count(*) FROM %s %s%s", q->layer->table, q->layer->alias,
-               buf_str(&q->count_where));
+    buf_printf(sql, "SELECT count(*) FROM (SELECT 1 FROM %s %s%s LIMIT %d)", q->layer->table,
+               q->layer->alias, buf_str(&q->count_where), SPATIAL_TOTAL_BOUND + 1);
 }
 
-static void query_key(const char *sql, const struct spatial__query *q, unsigned char key[16])
+void spatial__query_key(const char *salt, const char *sql, const struct spatial__query *q,
+                        unsigned char key[16])
 {
     crypto_generichash_state h;
     crypto_generichash_init(&h, NULL, 0, 16);
+    if (salt)
+        crypto_generichash_update(&h, (const unsigned char *)salt, strlen(salt) + 1);
     crypto_generichash_update(&h, (const unsigned char *)sql, strlen(sql) + 1);
     /* The values matter as much as the text: the reader's organization and account are among
-     * them, so two readers share a total only when they would count the same rows. */
+     * them, so two readers share an entry only when they would count the same rows. */
     for (size_t i = 0; i < q->params.n; i++) {
         const struct db_param *b = &q->params.v[i];
         unsigned char kind = (unsigned char)b->kind;
@@ -76,7 +83,7 @@ int spatial__total(struct db *db, const struct spatial__query *q, int64_t *out,
     struct buf sql = BUF_INIT;
     count_sql(q, &sql);
     unsigned char key[16];
-    query_key(buf_str(&sql), q, key);
+    spatial__query_key(NULL, buf_str(&sql), q, key);
     int64_t mark = 0, version = 0, changes = 0;
     int rc = connection_mark(db, &mark, err);
     if (!rc)

@@ -16,29 +16,22 @@ static char *store;
 static char auditor_auth[256]; /* "Authorization: Bearer ...\r\n" */
 static char focal_auth[256];
 
-/* An API token of `user`, made with the CLI, as an Authorization line. */
-static void token_for(const char *user, char *header, size_t size)
-{
-    char token[ACCOUNT_TOKEN_MAX];
-    test_create_token(store, user, NULL, token, sizeof token);
-    test_bearer(header, size, token);
-}
-
 static const char *const orgs[] = { "NOR" };
 /* Signed in per test where a session is what is tested; the rest use tokens. */
 static const struct test_user users[] = {
-    { "olga.auditor", "NOR", "auditor", NULL, NULL },
-    { "fred.focal", "NOR", "focal_point", NULL, NULL },
+    { "olga.auditor", "NOR", "auditor", NULL, NULL, NULL, NULL },
+    { "fred.focal", "NOR", "focal_point", NULL, NULL, NULL, NULL },
 };
-static const struct test_world world = { "api_audit", PASSWORD, 0, TEST_TABLE(orgs),
-                                         TEST_TABLE(users) };
+static const struct test_world world = {
+    .name = "api_audit", .password = PASSWORD, TEST_ORGS(orgs), TEST_USERS(users)
+};
 
 static int setup(void **state)
 {
     (void)state;
     store = test_world_store(&world);
-    token_for("olga.auditor", auditor_auth, sizeof auditor_auth);
-    token_for("fred.focal", focal_auth, sizeof focal_auth);
+    test_bearer_for(store, "olga.auditor", NULL, auditor_auth, sizeof auditor_auth);
+    test_bearer_for(store, "fred.focal", NULL, focal_auth, sizeof focal_auth);
     test_server_start(&server, store, NULL);
     return 0;
 }

@@ -15,39 +15,12 @@
 #define PASSWORD "Gao supply route 2017"
 
 static struct test_server server;
-static struct test_session admin, fra_fp, fra_rep, fra_analyst, unmiss_rep, bra_fp;
+/* The register's signed-in users (world.h). */
+static struct test_register_cast *const cast = &test_register;
 
-static const char *const orgs[] = { "DPO", "FRA", "BRA", "UNMISS" };
-static const struct test_user users[] = {
-    { "secretariat", "DPO", "admin", NULL, &admin },
-    { "fra.fp", "FRA", "focal_point", NULL, &fra_fp },
-    { "fra.rep", "FRA", "reporter", NULL, &fra_rep },
-    { "fra.analyst", "FRA", "analyst", NULL, &fra_analyst },
-    { "unmiss.rep", "UNMISS", "reporter", NULL, &unmiss_rep },
-    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp },
-};
-static const struct test_world world = { "api_casevac", PASSWORD, 0, TEST_TABLE(orgs),
-                                         TEST_TABLE(users) };
-
-static int setup(void **state)
-{
-    (void)state;
-    free(test_world_serve(&world, &server, NULL));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    test_server_shutdown(&server);
-    return 0;
-}
-
-static void call(const struct test_session *u, const char *method, const char *path,
-                 const char *body, struct test_response *r)
-{
-    test_call(server.port, u ? u->headers : NULL, method, path, body, r);
-}
+static const struct test_world world = { .name = "api_casevac",
+                                         .password = PASSWORD,
+                                         .base = &test_register_world };
 
 /* A new GREEN casualty record of `u` in `mission` on `date`; its id and casualty_id go to
  * `id` and `ref`. */
@@ -61,7 +34,7 @@ static void casualty(const struct test_session *u, const char *mission, const ch
              "\"incident_type\":\"Malicious Act\",\"tlp\":\"TLP:GREEN\"}",
              date, mission);
     struct test_response r;
-    call(u, "POST", "/api/v1/casualties", body, &r);
+    test_world_call(u, "POST", "/api/v1/casualties", body, &r);
     if (r.status != 201)
         fail_msg("create casualty: expected 201, got %d: %s", r.status, r.body);
     json_t *j = body_json(&r);
@@ -79,23 +52,13 @@ static const char *casevac_path(const char *id)
     return p;
 }
 
-static int status_of(const struct test_session *u, const char *method, const char *path,
-                     const char *body)
-{
-    struct test_response r;
-    call(u, method, path, body, &r);
-    int s = r.status;
-    test_response_free(&r);
-    return s;
-}
-
 /* Entries of the audit log with action casevac.update (for `id` when not NULL). */
 static long long audits(const char *id)
 {
     char path[200];
     snprintf(path, sizeof path, "/api/v1/audit?action=casevac.update%s%s", id ? "&record_id=" : "",
              id ? id : "");
-    json_t *j = test_get_json(server.port, admin.headers, path, 200);
+    json_t *j = test_get_json(server.port, cast->admin.headers, path, 200);
     long long t = json_integer_value(json_object_get(j, "total"));
     json_decref(j);
     return t;
@@ -126,8 +89,8 @@ static void api_casevac_roundtrip(void **state)
 {
     (void)state;
     char id[40], ref[32];
-    casualty(&fra_rep, "UNMISS", "2024-03-10", id, ref);
-    json_t *empty = test_get_json(server.port, fra_fp.headers, casevac_path(id), 200);
+    casualty(&cast->fra_rep, "UNMISS", "2024-03-10", id, ref);
+    json_t *empty = test_get_json(server.port, cast->fra_fp.headers, casevac_path(id), 200);
     assert_string_equal(json_string_value(json_object_get(empty, "casualty_id")), id);
     assert_string_equal(json_string_value(json_object_get(empty, "casualty_ref")), ref);
     assert_string_equal(json_string_value(json_object_get(empty, "mission")), "UNMISS");
@@ -139,7 +102,7 @@ static void api_casevac_roundtrip(void **state)
     assert_int_equal(audits(id), 0);
 
     struct test_response r;
-    call(&fra_rep, "PUT", casevac_path(id), TIMELINE, &r);
+    test_world_call(&cast->fra_rep, "PUT", casevac_path(id), TIMELINE, &r);
     assert_int_equal(r.status, 200);
     json_t *put = body_json(&r);
     test_response_free(&r);
@@ -162,16 +125,16 @@ static void api_casevac_roundtrip(void **state)
     assert_string_equal(c, "{\"launch_to_arrival_minutes\":24,\"request_to_launch_minutes\":17}");
     free(c);
 
-    json_t *got = test_get_json(server.port, fra_analyst.headers, casevac_path(id), 200);
+    json_t *got = test_get_json(server.port, cast->fra_analyst.headers, casevac_path(id), 200);
     assert_true(json_equal(got, put));
     json_decref(got);
-    got = test_get_json(server.port, unmiss_rep.headers, casevac_path(ref), 200);
+    got = test_get_json(server.port, cast->unmiss_rep.headers, casevac_path(ref), 200);
     assert_true(json_equal(got, put));
     json_decref(got);
     assert_int_equal(audits(id), 1);
 
     /* A retried PUT: 200, the same timeline, no second entry. */
-    call(&fra_rep, "PUT", casevac_path(ref), TIMELINE, &r);
+    test_world_call(&cast->fra_rep, "PUT", casevac_path(ref), TIMELINE, &r);
     assert_int_equal(r.status, 200);
     got = body_json(&r);
     assert_true(json_equal(got, put));
@@ -186,7 +149,7 @@ static void api_casevac_roundtrip(void **state)
     char body2[1024];
     replace(body2, sizeof body2, body, "09:10:00+03:00", "09:10:00.001+03:00");
     snprintf(body, sizeof body, "%s", body2);
-    call(&fra_fp, "PUT", casevac_path(id), body, &r);
+    test_world_call(&cast->fra_fp, "PUT", casevac_path(id), body, &r);
     assert_int_equal(r.status, 200);
     got = body_json(&r);
     test_response_free(&r);
@@ -206,7 +169,7 @@ static void api_casevac_roundtrip(void **state)
 
     char path[256];
     snprintf(path, sizeof path, "/api/v1/audit?action=casevac.update&record_id=%s", id);
-    json_t *log = test_get_json(server.port, admin.headers, path, 200);
+    json_t *log = test_get_json(server.port, cast->admin.headers, path, 200);
     json_t *items = json_object_get(log, "items");
     assert_int_equal(json_array_size(items), 2);
     json_t *first = json_object_get(json_array_get(items, 0), "summary");
@@ -233,43 +196,44 @@ static void api_casevac_who(void **state)
 {
     (void)state;
     char id[40], ref[32];
-    casualty(&fra_fp, "UNMISS", "2024-03-10", id, ref);
+    casualty(&cast->fra_fp, "UNMISS", "2024-03-10", id, ref);
     const char *path = casevac_path(id);
     struct test_response r, none;
-    call(&bra_fp, "GET", path, NULL, &r);
-    call(&bra_fp, "GET", casevac_path("0190aaaa-0000-7000-8000-000000000000"), NULL, &none);
+    test_world_call(&cast->bra_fp, "GET", path, NULL, &r);
+    test_world_call(&cast->bra_fp, "GET", casevac_path("0190aaaa-0000-7000-8000-000000000000"),
+                    NULL, &none);
     assert_problem(&r, 404, "id");
     assert_problem(&none, 404, "id");
     test_response_free(&r);
     test_response_free(&none);
-    call(&bra_fp, "PUT", path, TIMELINE, &r);
+    test_world_call(&cast->bra_fp, "PUT", path, TIMELINE, &r);
     assert_problem(&r, 404, "id");
     test_response_free(&r);
-    call(&bra_fp, "PUT", casevac_path(ref), TIMELINE, &r);
+    test_world_call(&cast->bra_fp, "PUT", casevac_path(ref), TIMELINE, &r);
     assert_problem(&r, 404, "id");
     test_response_free(&r);
 
-    assert_int_equal(status_of(&unmiss_rep, "GET", path, NULL), 200);
-    call(&unmiss_rep, "PUT", path, TIMELINE, &r);
+    assert_int_equal(test_world_status(&cast->unmiss_rep, "GET", path, NULL), 200);
+    test_world_call(&cast->unmiss_rep, "PUT", path, TIMELINE, &r);
     assert_problem(&r, 403, "id");
     test_response_free(&r);
-    call(&fra_analyst, "PUT", path, TIMELINE, &r);
+    test_world_call(&cast->fra_analyst, "PUT", path, TIMELINE, &r);
     assert_problem(&r, 403, NULL);
     test_response_free(&r);
-    assert_int_equal(status_of(NULL, "GET", path, NULL), 401);
-    assert_int_equal(status_of(NULL, "PUT", path, TIMELINE), 401);
+    assert_int_equal(test_world_status(NULL, "GET", path, NULL), 401);
+    assert_int_equal(test_world_status(NULL, "PUT", path, TIMELINE), 401);
     assert_int_equal(audits(id), 0);
 
     char release[160];
     snprintf(release, sizeof release, "/api/v1/casualties/%s/release", id);
-    assert_int_equal(status_of(&fra_fp, "POST", release, NULL), 200);
-    assert_int_equal(status_of(&bra_fp, "GET", path, NULL), 200);
-    call(&bra_fp, "PUT", path, TIMELINE, &r);
+    assert_int_equal(test_world_status(&cast->fra_fp, "POST", release, NULL), 200);
+    assert_int_equal(test_world_status(&cast->bra_fp, "GET", path, NULL), 200);
+    test_world_call(&cast->bra_fp, "PUT", path, TIMELINE, &r);
     assert_problem(&r, 403, "id");
     test_response_free(&r);
     assert_int_equal(audits(id), 0);
 
-    call(&admin, "PUT", path, TIMELINE, &r);
+    test_world_call(&cast->admin, "PUT", path, TIMELINE, &r);
     assert_int_equal(r.status, 200);
     test_response_free(&r);
     assert_int_equal(audits(id), 1);
@@ -281,13 +245,13 @@ static void api_casevac_bad_input(void **state)
 {
     (void)state;
     char id[40];
-    casualty(&fra_fp, "UNMISS", "2024-03-10", id, NULL);
+    casualty(&cast->fra_fp, "UNMISS", "2024-03-10", id, NULL);
     const char *path = casevac_path(id);
     struct test_response r;
-    call(&fra_fp, "PUT", path, TIMELINE, &r);
+    test_world_call(&cast->fra_fp, "PUT", path, TIMELINE, &r);
     assert_int_equal(r.status, 200);
     test_response_free(&r);
-    json_t *before = test_get_json(server.port, fra_fp.headers, path, 200);
+    json_t *before = test_get_json(server.port, cast->fra_fp.headers, path, 200);
     long long entries = audits(NULL);
 
     /* A long note: 2,001 characters. */
@@ -318,7 +282,7 @@ static void api_casevac_bad_input(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char body[1024];
         replace(body, sizeof body, TIMELINE, cases[i].from, cases[i].to);
-        call(&fra_fp, "PUT", path, body, &r);
+        test_world_call(&cast->fra_fp, "PUT", path, body, &r);
         if (r.status != 400)
             fail_msg("case %zu (%s): expected 400, got %d: %s", i, body, r.status, r.body);
         assert_problem(&r, 400, cases[i].field);
@@ -336,11 +300,11 @@ static void api_casevac_bad_input(void **state)
         { long_notes, "notes" },
     };
     for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++) {
-        call(&fra_fp, "PUT", path, whole[i].body, &r);
+        test_world_call(&cast->fra_fp, "PUT", path, whole[i].body, &r);
         assert_problem(&r, 400, whole[i].field);
         test_response_free(&r);
     }
-    json_t *after = test_get_json(server.port, fra_fp.headers, path, 200);
+    json_t *after = test_get_json(server.port, cast->fra_fp.headers, path, 200);
     if (!json_equal(before, after)) {
         char *a = json_dumps(before, JSON_SORT_KEYS), *b = json_dumps(after, JSON_SORT_KEYS);
         fail_msg("the timeline changed:\n%s\n%s", a, b);
@@ -398,10 +362,10 @@ static void api_casevac_stats(void **state)
 {
     (void)state;
     char a[40], b[40], c[40], d[40];
-    casualty(&fra_fp, "MINUSMA", "2017-05-31", a, NULL);
-    casualty(&fra_fp, "MINUSMA", "2017-06-01", b, NULL);
-    casualty(&fra_fp, "MINUSMA", "2017-06-02", c, NULL);
-    casualty(&bra_fp, "MINUSMA", "2017-06-03", d, NULL);
+    casualty(&cast->fra_fp, "MINUSMA", "2017-05-31", a, NULL);
+    casualty(&cast->fra_fp, "MINUSMA", "2017-06-01", b, NULL);
+    casualty(&cast->fra_fp, "MINUSMA", "2017-06-02", c, NULL);
+    casualty(&cast->bra_fp, "MINUSMA", "2017-06-03", d, NULL);
     struct test_response r;
     /* a: 2017-06-01T00:30+02:00 is 31 May in UTC: month 2017-05. */
     char bufs[4][512];
@@ -416,7 +380,8 @@ static void api_casevac_stats(void **state)
                    "\"2017-06-03T10:30:00Z\"", "\"2017-06-03T11:30:00Z\"") },
     };
     for (size_t i = 0; i < 4; i++) {
-        call(i == 3 ? &bra_fp : &fra_fp, "PUT", casevac_path(bodies[i][0]), bodies[i][1], &r);
+        test_world_call(i == 3 ? &cast->bra_fp : &cast->fra_fp, "PUT", casevac_path(bodies[i][0]),
+                        bodies[i][1], &r);
         if (r.status != 200)
             fail_msg("timeline %zu: %d %s", i, r.status, r.body);
         test_response_free(&r);
@@ -424,7 +389,7 @@ static void api_casevac_stats(void **state)
 
     json_t *doc;
     json_t *it =
-        stats_item(&fra_fp, "/api/v1/stats/casevac?mission=minusma&from=2017-01&to=2017-12",
+        stats_item(&cast->fra_fp, "/api/v1/stats/casevac?mission=minusma&from=2017-01&to=2017-12",
                    "MINUSMA", "2017-06", &doc);
     assert_non_null(it);
     assert_int_equal(json_array_size(json_object_get(doc, "items")), 2);
@@ -443,7 +408,7 @@ static void api_casevac_stats(void **state)
     assert_true(json_is_null(json_object_get(it, "median_request_to_launch_minutes")));
     json_decref(doc);
 
-    it = stats_item(&fra_fp, "/api/v1/stats/casevac?mission=MINUSMA&to=2017-05", "MINUSMA",
+    it = stats_item(&cast->fra_fp, "/api/v1/stats/casevac?mission=MINUSMA&to=2017-05", "MINUSMA",
                     "2017-05", &doc);
     assert_non_null(it);
     assert_int_equal(json_array_size(json_object_get(doc, "items")), 1);
@@ -454,13 +419,15 @@ static void api_casevac_stats(void **state)
     json_decref(doc);
 
     /* BRA sees its own record only: one, all met. The admin sees all four. */
-    it = stats_item(&bra_fp, "/api/v1/stats/casevac?mission=MINUSMA", "MINUSMA", "2017-06", &doc);
+    it = stats_item(&cast->bra_fp, "/api/v1/stats/casevac?mission=MINUSMA", "MINUSMA", "2017-06",
+                    &doc);
     assert_non_null(it);
     assert_int_equal(json_array_size(json_object_get(doc, "items")), 1);
     assert_int_equal(json_integer_value(json_object_get(it, "casualties")), 1);
     assert_counts(it, "all_met", 1, 0, 0);
     json_decref(doc);
-    it = stats_item(&admin, "/api/v1/stats/casevac?mission=MINUSMA", "MINUSMA", "2017-06", &doc);
+    it = stats_item(&cast->admin, "/api/v1/stats/casevac?mission=MINUSMA", "MINUSMA", "2017-06",
+                    &doc);
     assert_int_equal(json_integer_value(json_object_get(it, "casualties")), 3);
     assert_counts(it, "first_aid", 2, 1, 0);
     json_decref(doc);
@@ -475,11 +442,11 @@ static void api_casevac_stats(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char path[256];
         snprintf(path, sizeof path, "/api/v1/stats/casevac?%s", bad[i].query);
-        call(&fra_fp, "GET", path, NULL, &r);
+        test_world_call(&cast->fra_fp, "GET", path, NULL, &r);
         assert_problem(&r, 400, bad[i].field);
         test_response_free(&r);
     }
-    assert_int_equal(status_of(NULL, "GET", "/api/v1/stats/casevac", NULL), 401);
+    assert_int_equal(test_world_status(NULL, "GET", "/api/v1/stats/casevac", NULL), 401);
 }
 
 int main(void)
@@ -490,5 +457,6 @@ int main(void)
         BH_TEST("api/casevac-bad-input", api_casevac_bad_input),
         BH_TEST("api/casevac-stats", api_casevac_stats),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    test_world_use(&world, &server);
+    return cmocka_run_group_tests(tests, test_world_setup, test_world_teardown);
 }

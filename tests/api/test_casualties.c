@@ -13,40 +13,16 @@
 #define PASSWORD "Bunia patrol base 2023"
 
 static struct test_server server;
-static struct test_session admin, fra_fp, fra_rep, fra_analyst, unmiss_rep, bra_fp, bra_analyst;
+/* The register's signed-in users (world.h). */
+static struct test_register_cast *const cast = &test_register;
+static struct test_session bra_analyst;
 
-static const char *const orgs[] = { "DPO", "FRA", "BRA", "UNMISS" };
 static const struct test_user users[] = {
-    { "secretariat", "DPO", "admin", NULL, &admin },
-    { "fra.fp", "FRA", "focal_point", NULL, &fra_fp },
-    { "fra.rep", "FRA", "reporter", NULL, &fra_rep },
-    { "fra.analyst", "FRA", "analyst", NULL, &fra_analyst },
-    { "unmiss.rep", "UNMISS", "reporter", NULL, &unmiss_rep },
-    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp },
-    { "bra.analyst", "BRA", "analyst", NULL, &bra_analyst },
+    { "bra.analyst", "BRA", "analyst", NULL, &bra_analyst, NULL, NULL },
 };
-static const struct test_world world = { "api_casualties", PASSWORD, 0, TEST_TABLE(orgs),
-                                         TEST_TABLE(users) };
-
-static int setup(void **state)
-{
-    (void)state;
-    free(test_world_serve(&world, &server, NULL));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    test_server_shutdown(&server);
-    return 0;
-}
-
-static void call(const struct test_session *u, const char *method, const char *path,
-                 const char *body, struct test_response *r)
-{
-    test_call(server.port, u ? u->headers : NULL, method, path, body, r);
-}
+static const struct test_world world = {
+    .name = "api_casualties", .password = PASSWORD, TEST_USERS(users), .base = &test_register_world
+};
 
 /* A record's body: date, marking, incident type. */
 static const char *body(const char *date, const char *tlp, const char *incident_type)
@@ -64,22 +40,13 @@ static const char *body(const char *date, const char *tlp, const char *incident_
 static void create(const struct test_session *u, const char *json, char id[40])
 {
     struct test_response r;
-    call(u, "POST", "/api/v1/casualties", json, &r);
+    test_world_call(u, "POST", "/api/v1/casualties", json, &r);
     if (r.status != 201)
         fail_msg("create: expected 201, got %d: %s", r.status, r.body);
     json_t *j = body_json(&r);
     snprintf(id, 40, "%s", json_string_value(json_object_get(j, "id")));
     json_decref(j);
     test_response_free(&r);
-}
-
-static int status_of(const struct test_session *u, const char *method, const char *path)
-{
-    struct test_response r;
-    call(u, method, path, NULL, &r);
-    int s = r.status;
-    test_response_free(&r);
-    return s;
 }
 
 static long long total_of(const struct test_session *u, const char *path)
@@ -97,7 +64,8 @@ static void api_casualties_create(void **state)
 {
     (void)state;
     struct test_response r;
-    call(&fra_rep, "POST", "/api/v1/casualties", body("2024-11-02", "TLP:GREEN", "Accident"), &r);
+    test_world_call(&cast->fra_rep, "POST", "/api/v1/casualties",
+                    body("2024-11-02", "TLP:GREEN", "Accident"), &r);
     assert_int_equal(r.status, 201);
     json_t *j = body_json(&r);
     char location[96];
@@ -133,21 +101,23 @@ static void api_casualties_create(void **state)
         { "[1]", "body" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        call(&fra_fp, "POST", "/api/v1/casualties", bad[i].json, &r);
+        test_world_call(&cast->fra_fp, "POST", "/api/v1/casualties", bad[i].json, &r);
         assert_problem(&r, 400, bad[i].field);
         test_response_free(&r);
     }
-    call(&fra_analyst, "POST", "/api/v1/casualties", body("2024-11-02", "TLP:GREEN", "Accident"),
-         &r);
+    test_world_call(&cast->fra_analyst, "POST", "/api/v1/casualties",
+                    body("2024-11-02", "TLP:GREEN", "Accident"), &r);
     assert_problem(&r, 403, NULL);
     test_response_free(&r);
-    call(NULL, "POST", "/api/v1/casualties", body("2024-11-02", "TLP:GREEN", "Accident"), &r);
+    test_world_call(NULL, "POST", "/api/v1/casualties", body("2024-11-02", "TLP:GREEN", "Accident"),
+                    &r);
     assert_int_equal(r.status, 401);
     test_response_free(&r);
 
-    long long before = total_of(&fra_fp, "/api/v1/casualties");
+    long long before = total_of(&cast->fra_fp, "/api/v1/casualties");
     char headers[512];
-    snprintf(headers, sizeof headers, "%sIdempotency-Key: casualty-create-1\r\n", fra_fp.headers);
+    snprintf(headers, sizeof headers, "%sIdempotency-Key: casualty-create-1\r\n",
+             cast->fra_fp.headers);
     struct test_response r2;
     test_call(server.port, headers, "POST", "/api/v1/casualties",
               body("2024-11-03", "TLP:GREEN", "Illness"), &r);
@@ -159,7 +129,7 @@ static void api_casualties_create(void **state)
     assert_header(&r2, "idempotent-replayed", "true");
     test_response_free(&r);
     test_response_free(&r2);
-    assert_int_equal(total_of(&fra_fp, "/api/v1/casualties"), before + 1);
+    assert_int_equal(total_of(&cast->fra_fp, "/api/v1/casualties"), before + 1);
 }
 
 /* api/casualties-embargo-release: who sees an embargoed record (the owner, the mission, the
@@ -170,68 +140,69 @@ static void api_casualties_embargo_release(void **state)
 {
     (void)state;
     char green[40], clear[40], path[128], release[160];
-    create(&fra_fp, body("2023-05-05", "TLP:GREEN", "Malicious Act"), green);
-    create(&fra_fp, body("2023-05-06", "TLP:CLEAR", "Malicious Act"), clear);
+    create(&cast->fra_fp, body("2023-05-05", "TLP:GREEN", "Malicious Act"), green);
+    create(&cast->fra_fp, body("2023-05-06", "TLP:CLEAR", "Malicious Act"), clear);
     snprintf(path, sizeof path, "/api/v1/casualties/%s", green);
     snprintf(release, sizeof release, "/api/v1/casualties/%s/release", green);
 
-    assert_int_equal(status_of(&fra_fp, "GET", path), 200);
-    assert_int_equal(status_of(&fra_analyst, "GET", path), 200);
-    assert_int_equal(status_of(&unmiss_rep, "GET", path), 200);
-    assert_int_equal(status_of(&admin, "GET", path), 200);
+    assert_int_equal(test_world_status(&cast->fra_fp, "GET", path, NULL), 200);
+    assert_int_equal(test_world_status(&cast->fra_analyst, "GET", path, NULL), 200);
+    assert_int_equal(test_world_status(&cast->unmiss_rep, "GET", path, NULL), 200);
+    assert_int_equal(test_world_status(&cast->admin, "GET", path, NULL), 200);
     struct test_response r, none;
-    call(&bra_fp, "GET", path, NULL, &r);
-    call(&bra_fp, "GET", "/api/v1/casualties/0190aaaa-0000-7000-8000-000000000000", NULL, &none);
+    test_world_call(&cast->bra_fp, "GET", path, NULL, &r);
+    test_world_call(&cast->bra_fp, "GET", "/api/v1/casualties/0190aaaa-0000-7000-8000-000000000000",
+                    NULL, &none);
     assert_problem(&r, 404, "id");
     assert_problem(&none, 404, "id");
     test_response_free(&r);
     test_response_free(&none);
-    assert_int_equal(status_of(NULL, "GET", path), 401);
-    assert_int_equal(status_of(NULL, "GET", "/api/v1/casualties"), 401);
+    assert_int_equal(test_world_status(NULL, "GET", path, NULL), 401);
+    assert_int_equal(test_world_status(NULL, "GET", "/api/v1/casualties", NULL), 401);
 
     /* Lists and public figures leave it out for those who may not see it. */
     const char *may = "/api/v1/casualties?from=2023-05-05&to=2023-05-06";
-    assert_int_equal(total_of(&fra_fp, may), 2);
-    assert_int_equal(total_of(&unmiss_rep, may), 2);
-    assert_int_equal(total_of(&bra_fp, may), 0);
+    assert_int_equal(total_of(&cast->fra_fp, may), 2);
+    assert_int_equal(total_of(&cast->unmiss_rep, may), 2);
+    assert_int_equal(total_of(&cast->bra_fp, may), 0);
     const char *stats = "/api/v1/stats/casualties?from=2023-05-05&to=2023-05-06";
     assert_int_equal(total_of(NULL, stats), 0);
-    assert_int_equal(total_of(&bra_fp, stats), 0);
-    assert_int_equal(total_of(&fra_fp, stats), 2);
+    assert_int_equal(total_of(&cast->bra_fp, stats), 0);
+    assert_int_equal(total_of(&cast->fra_fp, stats), 2);
 
     /* Release: invisible 404, visible but not allowed 403, the owner's focal point 200. */
-    call(&bra_fp, "POST", release, NULL, &r);
+    test_world_call(&cast->bra_fp, "POST", release, NULL, &r);
     assert_problem(&r, 404, "id");
     test_response_free(&r);
-    call(&unmiss_rep, "POST", release, NULL, &r);
+    test_world_call(&cast->unmiss_rep, "POST", release, NULL, &r);
     assert_problem(&r, 403, "id");
     test_response_free(&r);
-    call(&fra_rep, "POST", release, NULL, &r);
+    test_world_call(&cast->fra_rep, "POST", release, NULL, &r);
     assert_problem(&r, 403, "id");
     test_response_free(&r);
-    call(&fra_analyst, "POST", release, NULL, &r);
+    test_world_call(&cast->fra_analyst, "POST", release, NULL, &r);
     assert_problem(&r, 403, NULL); /* no record.write at all: the dispatcher's refusal */
     test_response_free(&r);
-    call(&fra_fp, "POST", release, NULL, &r);
+    test_world_call(&cast->fra_fp, "POST", release, NULL, &r);
     assert_int_equal(r.status, 200);
     json_t *j = body_json(&r);
     assert_true(json_is_false(json_object_get(j, "embargoed")));
     assert_string_equal(json_string_value(json_object_get(j, "released_by")), "fra.fp");
     json_decref(j);
     test_response_free(&r);
-    call(&fra_fp, "POST", release, NULL, &r);
+    test_world_call(&cast->fra_fp, "POST", release, NULL, &r);
     assert_problem(&r, 409, "id");
     test_response_free(&r);
 
     /* GREEN and released: every member; still not the public figures. */
-    assert_int_equal(status_of(&bra_fp, "GET", path), 200);
-    assert_int_equal(total_of(&bra_fp, may), 1);
+    assert_int_equal(test_world_status(&cast->bra_fp, "GET", path, NULL), 200);
+    assert_int_equal(total_of(&cast->bra_fp, may), 1);
     assert_int_equal(total_of(NULL, stats), 0);
     /* The admin releases the CLEAR one: now it is a published figure. */
     snprintf(release, sizeof release, "/api/v1/casualties/%s/release", clear);
-    assert_int_equal(status_of(&admin, "POST", release), 200);
+    assert_int_equal(test_world_status(&cast->admin, "POST", release, NULL), 200);
     assert_int_equal(total_of(NULL, stats), 1);
-    assert_int_equal(total_of(&bra_fp, stats), 2);
+    assert_int_equal(total_of(&cast->bra_fp, stats), 2);
 }
 
 /* api/casualties-admin-read-audited: the admin's read of an embargoed record is in the audit
@@ -240,13 +211,13 @@ static void api_casualties_admin_read_audited(void **state)
 {
     (void)state;
     char id[40], path[128], audit[200];
-    create(&fra_fp, body("2022-01-01", "TLP:GREEN", "Illness"), id);
+    create(&cast->fra_fp, body("2022-01-01", "TLP:GREEN", "Illness"), id);
     snprintf(path, sizeof path, "/api/v1/casualties/%s", id);
     snprintf(audit, sizeof audit, "/api/v1/audit?action=casualty.read&record_id=%s", id);
-    assert_int_equal(status_of(&fra_fp, "GET", path), 200);
-    assert_int_equal(total_of(&admin, audit), 0);
-    assert_int_equal(status_of(&admin, "GET", path), 200);
-    json_t *j = test_get_json(server.port, admin.headers, audit, 200);
+    assert_int_equal(test_world_status(&cast->fra_fp, "GET", path, NULL), 200);
+    assert_int_equal(total_of(&cast->admin, audit), 0);
+    assert_int_equal(test_world_status(&cast->admin, "GET", path, NULL), 200);
+    json_t *j = test_get_json(server.port, cast->admin.headers, audit, 200);
     assert_int_equal(json_integer_value(json_object_get(j, "total")), 1);
     json_t *e = json_array_get(json_object_get(j, "items"), 0);
     assert_string_equal(json_string_value(json_object_get(e, "user")), "secretariat");
@@ -259,11 +230,11 @@ static void api_casualties_list_pages(void **state)
 {
     (void)state;
     char ids[3][40];
-    create(&fra_fp, body("2021-01-03", "TLP:GREEN", "Accident"), ids[0]);
-    create(&fra_fp, body("2021-01-01", "TLP:GREEN", "Illness"), ids[1]);
-    create(&fra_fp, body("2021-01-02", "TLP:GREEN", "Accident"), ids[2]);
+    create(&cast->fra_fp, body("2021-01-03", "TLP:GREEN", "Accident"), ids[0]);
+    create(&cast->fra_fp, body("2021-01-01", "TLP:GREEN", "Illness"), ids[1]);
+    create(&cast->fra_fp, body("2021-01-02", "TLP:GREEN", "Accident"), ids[2]);
     const char *base = "/api/v1/casualties?from=2021-01-01&to=2021-01-31&limit=2";
-    json_t *p1 = test_get_json(server.port, fra_fp.headers, base, 200);
+    json_t *p1 = test_get_json(server.port, cast->fra_fp.headers, base, 200);
     assert_int_equal(json_integer_value(json_object_get(p1, "total")), 3);
     json_t *items = json_object_get(p1, "items");
     assert_int_equal(json_array_size(items), 2);
@@ -273,7 +244,7 @@ static void api_casualties_list_pages(void **state)
     assert_non_null(next);
     char path[512];
     snprintf(path, sizeof path, "%s&cursor=%s", base, next);
-    json_t *p2 = test_get_json(server.port, fra_fp.headers, path, 200);
+    json_t *p2 = test_get_json(server.port, cast->fra_fp.headers, path, 200);
     items = json_object_get(p2, "items");
     assert_int_equal(json_array_size(items), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "id")), ids[1]);
@@ -281,8 +252,8 @@ static void api_casualties_list_pages(void **state)
     json_decref(p1);
     json_decref(p2);
 
-    assert_int_equal(total_of(&fra_fp, "/api/v1/casualties?ytd=2021-01-31&incident_type=Accident"),
-                     2);
+    assert_int_equal(
+        total_of(&cast->fra_fp, "/api/v1/casualties?ytd=2021-01-31&incident_type=Accident"), 2);
     static const struct {
         const char *query, *field;
     } bad[] = {
@@ -295,7 +266,7 @@ static void api_casualties_list_pages(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct test_response r;
         snprintf(path, sizeof path, "/api/v1/casualties?%s", bad[i].query);
-        call(&fra_fp, "GET", path, NULL, &r);
+        test_world_call(&cast->fra_fp, "GET", path, NULL, &r);
         assert_problem(&r, 400, bad[i].field);
         test_response_free(&r);
     }
@@ -307,9 +278,10 @@ static void api_casualties_export(void **state)
 {
     (void)state;
     char id[40];
-    create(&fra_fp, body("2020-07-07", "TLP:GREEN", "Accident"), id);
+    create(&cast->fra_fp, body("2020-07-07", "TLP:GREEN", "Accident"), id);
     struct test_response r;
-    call(&fra_analyst, "GET", "/api/v1/casualties.csv?from=2020-07-07&to=2020-07-07", NULL, &r);
+    test_world_call(&cast->fra_analyst, "GET",
+                    "/api/v1/casualties.csv?from=2020-07-07&to=2020-07-07", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_header(&r, "content-type", "text/csv; charset=utf-8");
     assert_header(&r, "content-disposition", "attachment; filename=\"casualties-un.csv\"");
@@ -321,23 +293,24 @@ static void api_casualties_export(void **state)
     test_response_free(&r);
 
     /* BRA's analyst may export, but does not see the embargoed record. */
-    call(&bra_analyst, "GET", "/api/v1/casualties.csv?from=2020-07-07&to=2020-07-07", NULL, &r);
+    test_world_call(&bra_analyst, "GET", "/api/v1/casualties.csv?from=2020-07-07&to=2020-07-07",
+                    NULL, &r);
     assert_int_equal(r.status, 200);
     assert_int_equal(test_count_lines(r.body), 1);
     test_response_free(&r);
 
-    call(&fra_analyst, "GET", "/api/v1/casualties.csv?format=hxl&from=2020-07-07&to=2020-07-07",
-         NULL, &r);
+    test_world_call(&cast->fra_analyst, "GET",
+                    "/api/v1/casualties.csv?format=hxl&from=2020-07-07&to=2020-07-07", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_contains(r.body, "\n#x_casualty+id,#date+occurred,#x_mission,#impact+type,");
     assert_contains(r.body, ",TLP:GREEN,true,");
     assert_int_equal(test_count_lines(r.body), 3);
     test_response_free(&r);
 
-    call(&fra_analyst, "GET", "/api/v1/casualties.csv?format=json", NULL, &r);
+    test_world_call(&cast->fra_analyst, "GET", "/api/v1/casualties.csv?format=json", NULL, &r);
     assert_problem(&r, 400, "format");
     test_response_free(&r);
-    call(&fra_rep, "GET", "/api/v1/casualties.csv", NULL, &r);
+    test_world_call(&cast->fra_rep, "GET", "/api/v1/casualties.csv", NULL, &r);
     assert_problem(&r, 403, NULL);
     test_response_free(&r);
 }
@@ -350,11 +323,11 @@ static void api_casualties_export_streams(void **state)
     (void)state;
     char id[40];
     const char *audit = "/api/v1/audit?action=casualty.read";
-    create(&fra_fp, body("2021-03-03", "TLP:GREEN", "Illness"), id);
-    long long before = total_of(&admin, audit);
+    create(&cast->fra_fp, body("2021-03-03", "TLP:GREEN", "Illness"), id);
+    long long before = total_of(&cast->admin, audit);
     struct test_response r;
-    call(&admin, "GET", "/api/v1/casualties.csv?format=hxl&from=2021-03-03&to=2021-03-03", NULL,
-         &r);
+    test_world_call(&cast->admin, "GET",
+                    "/api/v1/casualties.csv?format=hxl&from=2021-03-03&to=2021-03-03", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_header(&r, "transfer-encoding", "chunked");
     assert_null(test_response_header(&r, "content-length"));
@@ -363,7 +336,7 @@ static void api_casualties_export_streams(void **state)
     assert_contains(r.body, ",2021-03-03,UNMISS,Fatality,M,FRA,France,250,Military,Illness,"
                             "TLP:GREEN,true,");
     test_response_free(&r);
-    assert_int_equal(total_of(&admin, audit), before + 1);
+    assert_int_equal(total_of(&cast->admin, audit), before + 1);
 }
 
 int main(void)
@@ -376,5 +349,6 @@ int main(void)
         BH_TEST("api/casualties-list-pages", api_casualties_list_pages),
         BH_TEST("api/casualties-export", api_casualties_export),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    test_world_use(&world, &server);
+    return cmocka_run_group_tests(tests, test_world_setup, test_world_teardown);
 }

@@ -3,6 +3,7 @@
  * not the format is a 400 problem naming the line (and column); only data.import may; the
  * body may be larger than the server-wide limit, up to the route's own. */
 #include "api_helpers.h"
+#include "world.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -19,18 +20,23 @@ static char *store;
 static struct test_session admin, focal;
 static char admin_bearer[256];
 
+/* The launch group with its admin, and Rwanda's focal point. */
+static const struct test_user users[] = {
+    { "rwa.fp", "RWA", "focal_point", NULL, &focal, NULL, NULL },
+};
+static const struct test_world world = {
+    .name = "api_casualty_import", .password = PASSWORD, .seeded = 1, TEST_USERS(users)
+};
+
 static int setup(void **state)
 {
     (void)state;
-    store = test_init_seeded_store("api_casualty_import", PASSWORD);
-    test_add_user(store, "rwa.fp", "RWA", "focal_point", PASSWORD);
-    char token[128];
-    test_create_token(store, "admin", "import script", token, sizeof token);
-    test_bearer(admin_bearer, sizeof admin_bearer, token);
+    store = test_world_store(&world);
+    test_bearer_for(store, "admin", "import script", admin_bearer, sizeof admin_bearer);
     /* A server-wide limit of 1 MiB (the default) shows the route's own limit at work. */
     test_server_start(&server, store, (const char *[]){ "--max-body", "1M", NULL });
     test_sign_in(server.port, "admin", PASSWORD, &admin, NULL);
-    test_sign_in(server.port, "rwa.fp", PASSWORD, &focal, NULL);
+    test_world_sign_in(&world, server.port);
     return 0;
 }
 

@@ -17,9 +17,11 @@ static struct test_session admin;
 static char *store;
 
 static const char *const orgs[] = { "DPO", "BRA", "CHN", "FRA", "IDN", "RWA" };
-static const struct test_user users[] = { { "secretariat", "DPO", "admin", NULL, &admin } };
-static const struct test_world world = { "api_cursor", PASSWORD, 0, TEST_TABLE(orgs),
-                                         TEST_TABLE(users) };
+static const struct test_user users[] = { { "secretariat", "DPO", "admin", NULL, &admin, NULL,
+                                            NULL } };
+static const struct test_world world = {
+    .name = "api_cursor", .password = PASSWORD, TEST_ORGS(orgs), TEST_USERS(users)
+};
 
 static int setup(void **state)
 {

@@ -45,9 +45,7 @@ static int setup(void **state)
     snprintf(n, sizeof n, "%d", INCIDENTS);
     test_cli_ok(store, NULL, (const char *const[]){ "demo", "--incidents", n, "--seed", "7", NULL },
                 NULL);
-    char token[ACCOUNT_TOKEN_MAX];
-    test_create_token(store, "admin", NULL, token, sizeof token);
-    test_bearer(bearer, sizeof bearer, token);
+    test_bearer_for(store, "admin", NULL, bearer, sizeof bearer);
     test_server_start(&server, store, NULL);
     free(store);
     return 0;

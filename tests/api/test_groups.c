@@ -16,36 +16,16 @@ static struct test_server server;
 /* The signed-in users. */
 static struct test_session admin, chn_coord, bra_coord, chn_fp;
 
-/* Sends a request as `u` (NULL: nobody); JSON bodies get their content type. */
-static void call(const struct test_session *u, const char *method, const char *path,
-                 const char *body, struct test_response *r)
-{
-    test_call(server.port, u ? u->headers : NULL, method, path, body, r);
-}
-
 static const char *const orgs[] = { "DPO", "CHN", "BRA", "IDN", "RWA" };
 static const struct test_user users[] = {
-    { "secretariat", "DPO", "admin", NULL, &admin },
-    { "chn.coord", "CHN", "coordinator", NULL, &chn_coord },
-    { "bra.coord", "BRA", "coordinator", NULL, &bra_coord },
-    { "chn.fp", "CHN", "focal_point", NULL, &chn_fp },
+    { "secretariat", "DPO", "admin", NULL, &admin, NULL, NULL },
+    { "chn.coord", "CHN", "coordinator", NULL, &chn_coord, NULL, NULL },
+    { "bra.coord", "BRA", "coordinator", NULL, &bra_coord, NULL, NULL },
+    { "chn.fp", "CHN", "focal_point", NULL, &chn_fp, NULL, NULL },
 };
-static const struct test_world world = { "api_groups", PASSWORD, 0, TEST_TABLE(orgs),
-                                         TEST_TABLE(users) };
-
-static int setup(void **state)
-{
-    (void)state;
-    free(test_world_serve(&world, &server, NULL));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    test_server_shutdown(&server);
-    return 0;
-}
+static const struct test_world world = {
+    .name = "api_groups", .password = PASSWORD, TEST_ORGS(orgs), TEST_USERS(users)
+};
 
 static long long group_total(void)
 {
@@ -72,30 +52,31 @@ static void api_groups_lifecycle(void **state)
     long long before = group_total();
 
     /* A focal point may not create a group. */
-    call(&chn_fp, "POST", "/api/v1/groups", "{\"name\":\"FP group\"}", &r);
+    test_world_call(&chn_fp, "POST", "/api/v1/groups", "{\"name\":\"FP group\"}", &r);
     assert_problem(&r, 403, NULL);
     test_response_free(&r);
 
     /* An unknown member fails naming the code, and nothing is written. */
-    call(&chn_coord, "POST", "/api/v1/groups",
-         "{\"name\":\"Sahel\",\"members\":[\"BRA\",\"ATLANTIS\"]}", &r);
+    test_world_call(&chn_coord, "POST", "/api/v1/groups",
+                    "{\"name\":\"Sahel\",\"members\":[\"BRA\",\"ATLANTIS\"]}", &r);
     assert_problem(&r, 400, "members");
     assert_non_null(strstr(r.body, "ATLANTIS"));
     test_response_free(&r);
     assert_int_equal(group_total(), before);
 
-    call(&chn_coord, "POST", "/api/v1/groups", "{\"name\":\"Sahel\",\"wat\":1}", &r);
+    test_world_call(&chn_coord, "POST", "/api/v1/groups", "{\"name\":\"Sahel\",\"wat\":1}", &r);
     assert_problem(&r, 400, "wat");
     test_response_free(&r);
-    call(&chn_coord, "POST", "/api/v1/groups", "{\"description\":\"no name\"}", &r);
+    test_world_call(&chn_coord, "POST", "/api/v1/groups", "{\"description\":\"no name\"}", &r);
     assert_problem(&r, 400, "name");
     test_response_free(&r);
 
     /* Created: the creator's organization owns it and is a member. */
-    call(&chn_coord, "POST", "/api/v1/groups",
-         "{\"name\":\"Sahel IED cell\",\"description\":\"IED incidents\",\"members\":[\"RWA\","
-         "\"BRA\"]}",
-         &r);
+    test_world_call(
+        &chn_coord, "POST", "/api/v1/groups",
+        "{\"name\":\"Sahel IED cell\",\"description\":\"IED incidents\",\"members\":[\"RWA\","
+        "\"BRA\"]}",
+        &r);
     if (r.status != 201)
         fail_msg("expected 201, got %d: %s", r.status, r.body);
     json_t *j = body_json(&r);
@@ -114,38 +95,38 @@ static void api_groups_lifecycle(void **state)
     test_response_free(&r);
     assert_int_equal(group_total(), before + 1);
 
-    call(&bra_coord, "POST", "/api/v1/groups", "{\"name\":\"Sahel IED cell\"}", &r);
+    test_world_call(&bra_coord, "POST", "/api/v1/groups", "{\"name\":\"Sahel IED cell\"}", &r);
     assert_problem(&r, 409, "name");
     test_response_free(&r);
 
     /* Everyone signed in reads it. */
-    call(&chn_fp, "GET", location, NULL, &r);
+    test_world_call(&chn_fp, "GET", location, NULL, &r);
     assert_int_equal(r.status, 200);
     text = group_text(&r);
     assert_string_equal(text, expect);
     free(text);
     test_response_free(&r);
-    call(&chn_fp, "GET", "/api/v1/groups/99999", NULL, &r);
+    test_world_call(&chn_fp, "GET", "/api/v1/groups/99999", NULL, &r);
     assert_problem(&r, 404, "id");
     test_response_free(&r);
-    call(&chn_fp, "GET", "/api/v1/groups/abc", NULL, &r);
+    test_world_call(&chn_fp, "GET", "/api/v1/groups/abc", NULL, &r);
     assert_problem(&r, 404, "id");
     test_response_free(&r);
 
     /* A member's coordinator who does not own it may not change or delete it; nor may the
      * owner's focal point. */
-    call(&bra_coord, "PATCH", location, "{\"name\":\"Taken over\"}", &r);
+    test_world_call(&bra_coord, "PATCH", location, "{\"name\":\"Taken over\"}", &r);
     assert_problem(&r, 403, NULL);
     test_response_free(&r);
-    call(&chn_fp, "PATCH", location, "{\"name\":\"Taken over\"}", &r);
+    test_world_call(&chn_fp, "PATCH", location, "{\"name\":\"Taken over\"}", &r);
     assert_problem(&r, 403, NULL);
     test_response_free(&r);
-    call(&bra_coord, "DELETE", location, NULL, &r);
+    test_world_call(&bra_coord, "DELETE", location, NULL, &r);
     assert_problem(&r, 403, NULL);
     test_response_free(&r);
 
     /* The owner's coordinator changes the members; the owner stays in. */
-    call(&chn_coord, "PATCH", location, "{\"members\":[\"IDN\"]}", &r);
+    test_world_call(&chn_coord, "PATCH", location, "{\"members\":[\"IDN\"]}", &r);
     assert_int_equal(r.status, 200);
     text = group_text(&r);
     snprintf(expect, sizeof expect,
@@ -155,12 +136,13 @@ static void api_groups_lifecycle(void **state)
     assert_string_equal(text, expect);
     free(text);
     test_response_free(&r);
-    call(&chn_coord, "PATCH", location, "{\"members\":[\"IDN\",\"NOPE\"],\"name\":\"x\"}", &r);
+    test_world_call(&chn_coord, "PATCH", location,
+                    "{\"members\":[\"IDN\",\"NOPE\"],\"name\":\"x\"}", &r);
     assert_problem(&r, 400, "members");
     test_response_free(&r);
 
     /* An admin renames it. */
-    call(&admin, "PATCH", location, "{\"name\":\"Sahel IED working cell\"}", &r);
+    test_world_call(&admin, "PATCH", location, "{\"name\":\"Sahel IED working cell\"}", &r);
     assert_int_equal(r.status, 200);
     j = body_json(&r);
     assert_string_equal(json_string_value(json_object_get(j, "name")), "Sahel IED working cell");
@@ -169,13 +151,13 @@ static void api_groups_lifecycle(void **state)
     test_response_free(&r);
 
     /* The owner's coordinator deletes it. */
-    call(&chn_coord, "DELETE", location, NULL, &r);
+    test_world_call(&chn_coord, "DELETE", location, NULL, &r);
     assert_int_equal(r.status, 204);
     test_response_free(&r);
-    call(&chn_fp, "GET", location, NULL, &r);
+    test_world_call(&chn_fp, "GET", location, NULL, &r);
     assert_problem(&r, 404, "id");
     test_response_free(&r);
-    call(&chn_coord, "DELETE", location, NULL, &r);
+    test_world_call(&chn_coord, "DELETE", location, NULL, &r);
     assert_problem(&r, 404, "id");
     test_response_free(&r);
     assert_int_equal(group_total(), before);
@@ -189,7 +171,7 @@ static void api_groups_list_pages(void **state)
     for (int i = 0; i < 5; i++) {
         char body[64];
         snprintf(body, sizeof body, "{\"name\":\"Page group %d\"}", i);
-        call(&bra_coord, "POST", "/api/v1/groups", body, &r);
+        test_world_call(&bra_coord, "POST", "/api/v1/groups", body, &r);
         assert_int_equal(r.status, 201);
         test_response_free(&r);
     }
@@ -217,7 +199,7 @@ static void api_groups_list_pages(void **state)
     }
     assert_int_equal(seen, 5);
     assert_int_equal(pages, 3);
-    call(&chn_fp, "GET", "/api/v1/groups?cursor=zzz", NULL, &r);
+    test_world_call(&chn_fp, "GET", "/api/v1/groups?cursor=zzz", NULL, &r);
     assert_problem(&r, 400, "cursor");
     test_response_free(&r);
 }
@@ -228,5 +210,6 @@ int main(void)
         BH_TEST("api/groups-lifecycle", api_groups_lifecycle),
         BH_TEST("api/groups-list-pages", api_groups_list_pages),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    test_world_use(&world, &server);
+    return cmocka_run_group_tests(tests, test_world_setup, test_world_teardown);
 }

@@ -3,6 +3,9 @@
  * credentials are checked before any byte of a body is read; and one address cannot take
  * every connection. */
 #include "api_helpers.h"
+#include "world.h"
+
+#include "db/db.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,14 +25,19 @@ static struct test_server server;
 static char *store;
 static char focal_bearer[256];
 
+/* The launch group with its admin, and Rwanda's focal point, who signs in with a token. */
+static const struct test_user users[] = {
+    { "rwa.fp", "RWA", "focal_point", NULL, NULL, NULL, NULL },
+};
+static const struct test_world world = {
+    .name = "api_http_hardening", .password = PASSWORD, .seeded = 1, TEST_USERS(users)
+};
+
 static int setup(void **state)
 {
     (void)state;
-    store = test_init_seeded_store("api_http_hardening", PASSWORD);
-    test_add_user(store, "rwa.fp", "RWA", "focal_point", PASSWORD);
-    char token[128];
-    test_create_token(store, "rwa.fp", "script", token, sizeof token);
-    test_bearer(focal_bearer, sizeof focal_bearer, token);
+    store = test_world_store(&world);
+    test_bearer_for(store, "rwa.fp", "script", focal_bearer, sizeof focal_bearer);
     test_server_start(&server, store, NULL);
     return 0;
 }
@@ -275,6 +283,34 @@ static void http_per_ip_limit_below_max(void **state)
                NULL);
 }
 
+/* http/server-failure-hides-internals: when the store fails under a request (here a table
+ * renamed away under the running server), the client gets a 500 that says the cause is in the
+ * log, not the store's path or the failing SQL; the log has them, and the server goes on. */
+static void http_server_failure_hides_internals(void **state)
+{
+    (void)state;
+    struct test_world w = world;
+    w.name = "api_http_failure";
+    char *broken = test_world_store(&w);
+    struct test_server s;
+    test_server_start(&s, broken, NULL);
+    struct db *h = test_db_open(broken, 0);
+    test_exec(h, "ALTER TABLE casualty RENAME TO casualty_gone");
+    db_close(h);
+    struct test_response r;
+    test_http(s.port, "GET", "/api/v1/stats/casualties?by=year", NULL, NULL, 0, &r);
+    assert_problem(&r, 500, NULL);
+    assert_non_null(strstr(r.body, "the cause is in its log"));
+    assert_null(strstr(r.body, broken));
+    assert_null(strstr(r.body, "no such table"));
+    test_response_free(&r);
+    assert_alive(s.port);
+    test_server_read_log(&s);
+    assert_non_null(strstr(s.log, "no such table"));
+    test_server_shutdown(&s);
+    free(broken);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +320,7 @@ int main(void)
         BH_TEST("http/bad-token-refused-before-body", http_bad_token_refused_before_body),
         BH_TEST("http/per-ip-connection-limit", http_per_ip_connection_limit),
         BH_TEST("http/per-ip-limit-below-max", http_per_ip_limit_below_max),
+        BH_TEST("http/server-failure-hides-internals", http_server_failure_hides_internals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

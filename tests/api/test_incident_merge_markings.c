@@ -42,16 +42,17 @@ static long long make_group(const char *name, const char *members)
 
 static const char *const orgs[] = { "DPO", "BRA", "FRA" };
 static const struct test_user users[] = {
-    { "secretariat", "DPO", "admin", "MINUSMA", &admin },
-    { "bra.rep", "BRA", "reporter", NULL, &bra_rep },
-    { "bra.coord", "BRA", "coordinator", NULL, &bra_coord },
-    { "bra.end", "BRA", "endorser", "MINUSMA", &bra_end },
-    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp },
-    { "fra.rep", "FRA", "reporter", NULL, &fra_rep },
-    { "fra.end", "FRA", "endorser", "MINUSMA", &fra_end },
+    { "secretariat", "DPO", "admin", "MINUSMA", &admin, NULL, NULL },
+    { "bra.rep", "BRA", "reporter", NULL, &bra_rep, NULL, NULL },
+    { "bra.coord", "BRA", "coordinator", NULL, &bra_coord, NULL, NULL },
+    { "bra.end", "BRA", "endorser", "MINUSMA", &bra_end, NULL, NULL },
+    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp, NULL, NULL },
+    { "fra.rep", "FRA", "reporter", NULL, &fra_rep, NULL, NULL },
+    { "fra.end", "FRA", "endorser", "MINUSMA", &fra_end, NULL, NULL },
 };
-static const struct test_world world = { "api_incident_merge_markings", PASSWORD, 0,
-                                         TEST_TABLE(orgs), TEST_TABLE(users) };
+static const struct test_world world = {
+    .name = "api_incident_merge_markings", .password = PASSWORD, TEST_ORGS(orgs), TEST_USERS(users)
+};
 
 static int setup(void **state)
 {

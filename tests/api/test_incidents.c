@@ -25,17 +25,18 @@ static struct test_session admin, fra_rep, fra_end, fra_officer, fra_analyst, br
 
 static const char *const orgs[] = { "DPO", "FRA", "BRA" };
 static const struct test_user users[] = {
-    { "secretariat", "DPO", "admin", NULL, &admin },
-    { "fra.rep", "FRA", "reporter", NULL, &fra_rep },
-    { "fra.end", "FRA", "endorser", "MINUSMA", &fra_end },
-    { "fra.officer", "FRA", "endorser", "MINUSMA,MINUSCA", &fra_officer },
-    { "fra.analyst", "FRA", "analyst", NULL, &fra_analyst },
-    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp },
-    { "bra.end", "BRA", "endorser", "MINUSMA", &bra_end },
-    { "car.end", "BRA", "endorser", "MINUSCA", &car_end },
+    { "secretariat", "DPO", "admin", NULL, &admin, NULL, NULL },
+    { "fra.rep", "FRA", "reporter", NULL, &fra_rep, NULL, NULL },
+    { "fra.end", "FRA", "endorser", "MINUSMA", &fra_end, NULL, NULL },
+    { "fra.officer", "FRA", "endorser", "MINUSMA,MINUSCA", &fra_officer, NULL, NULL },
+    { "fra.analyst", "FRA", "analyst", NULL, &fra_analyst, NULL, NULL },
+    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp, NULL, NULL },
+    { "bra.end", "BRA", "endorser", "MINUSMA", &bra_end, NULL, NULL },
+    { "car.end", "BRA", "endorser", "MINUSCA", &car_end, NULL, NULL },
 };
-static const struct test_world world = { "api_incidents", PASSWORD, 0, TEST_TABLE(orgs),
-                                         TEST_TABLE(users) };
+static const struct test_world world = {
+    .name = "api_incidents", .password = PASSWORD, TEST_ORGS(orgs), TEST_USERS(users)
+};
 
 static int setup(void **state)
 {
@@ -52,12 +53,6 @@ static int teardown(void **state)
     test_server_shutdown(&server);
     free(store);
     return 0;
-}
-
-static void call(const struct test_session *u, const char *method, const char *path,
-                 const char *body, struct test_response *r)
-{
-    test_call(server.port, u ? u->headers : NULL, method, path, body, r);
 }
 
 static const char *str(const json_t *o, const char *key)
@@ -84,7 +79,7 @@ static const char *create(const struct test_session *u, const char *body)
 {
     static char id[40];
     struct test_response r;
-    call(u, "POST", "/api/v1/incidents", body, &r);
+    test_world_call(u, "POST", "/api/v1/incidents", body, &r);
     if (r.status != 201)
         fail_msg("create: expected 201, got %d: %s", r.status, r.body);
     json_t *j = body_json(&r);
@@ -92,16 +87,6 @@ static const char *create(const struct test_session *u, const char *body)
     json_decref(j);
     test_response_free(&r);
     return id;
-}
-
-static int status_of(const struct test_session *u, const char *method, const char *path,
-                     const char *body)
-{
-    struct test_response r;
-    call(u, method, path, body, &r);
-    int s = r.status;
-    test_response_free(&r);
-    return s;
 }
 
 /* POSTs /api/v1/incidents/ID/ACTION with `body` (may be NULL) and checks the status, and the
@@ -114,7 +99,7 @@ static json_t *act_at(const struct test_session *u, const char *id, const char *
     char path[160];
     snprintf(path, sizeof path, "/api/v1/incidents/%s/%s", id, action);
     struct test_response r;
-    call(u, "POST", path, body ? body : "{}", &r);
+    test_world_call(u, "POST", path, body ? body : "{}", &r);
     if (r.status != status)
         fail_msg("line %d: %s %s: expected %d, got %d: %s", line, u->headers, path, status,
                  r.status, r.body);
@@ -160,8 +145,8 @@ static void api_incidents_create(void **state)
     (void)state;
     struct test_response r;
     struct counts before = counts();
-    call(&fra_rep, "POST", "/api/v1/incidents",
-         report("MINUSMA", "ambush", 15.75, 2.55, "2024-02-10T06:15:00Z", ""), &r);
+    test_world_call(&fra_rep, "POST", "/api/v1/incidents",
+                    report("MINUSMA", "ambush", 15.75, 2.55, "2024-02-10T06:15:00Z", ""), &r);
     assert_int_equal(r.status, 201);
     json_t *j = body_json(&r);
     char location[96];
@@ -235,16 +220,16 @@ static void api_incidents_create(void **state)
             memmove(dflt, dflt + strlen("\"activity\":\"patrolling\","),
                     strlen(dflt + strlen("\"activity\":\"patrolling\",")) + 1);
         }
-        call(&fra_rep, "POST", "/api/v1/incidents", body, &r);
+        test_world_call(&fra_rep, "POST", "/api/v1/incidents", body, &r);
         assert_problem(&r, 400, bad[i].field);
         test_response_free(&r);
     }
-    call(&fra_analyst, "POST", "/api/v1/incidents",
-         report("MINUSMA", "ambush", 15.7, 2.5, "2024-02-10T06:15:00Z", ""), &r);
+    test_world_call(&fra_analyst, "POST", "/api/v1/incidents",
+                    report("MINUSMA", "ambush", 15.7, 2.5, "2024-02-10T06:15:00Z", ""), &r);
     assert_problem(&r, 403, NULL);
     test_response_free(&r);
-    call(NULL, "POST", "/api/v1/incidents",
-         report("MINUSMA", "ambush", 15.7, 2.5, "2024-02-10T06:15:00Z", ""), &r);
+    test_world_call(NULL, "POST", "/api/v1/incidents",
+                    report("MINUSMA", "ambush", 15.7, 2.5, "2024-02-10T06:15:00Z", ""), &r);
     assert_int_equal(r.status, 401);
     test_response_free(&r);
     assert_unchanged(before, "refused reports");
@@ -287,38 +272,39 @@ static void api_incidents_workflow(void **state)
     struct counts before = counts();
     json_decref(act(&fra_end, id, "endorse", NULL, 409, "status"));
     /* A draft is FRA's own until submitted: for another member it does not exist yet. */
-    assert_int_equal(status_of(&bra_fp, "GET", path, NULL), 404);
+    assert_int_equal(test_world_status(&bra_fp, "GET", path, NULL), 404);
     struct test_response r;
-    call(&bra_fp, "PATCH", path, "{\"place_name\":\"Menaka\"}", &r);
+    test_world_call(&bra_fp, "PATCH", path, "{\"place_name\":\"Menaka\"}", &r);
     assert_problem(&r, 404, "id");
     test_response_free(&r);
     json_decref(act(&bra_fp, id, "submit", NULL, 404, "id"));
     /* Submitted, the GREEN report is theirs to read, not to change. */
     char officers_path[128];
     snprintf(officers_path, sizeof officers_path, "/api/v1/incidents/%s", officers);
-    assert_int_equal(status_of(&bra_fp, "GET", officers_path, NULL), 200);
-    call(&bra_fp, "PATCH", officers_path, "{\"place_name\":\"Menaka\"}", &r);
+    assert_int_equal(test_world_status(&bra_fp, "GET", officers_path, NULL), 200);
+    test_world_call(&bra_fp, "PATCH", officers_path, "{\"place_name\":\"Menaka\"}", &r);
     assert_problem(&r, 403, "id");
     assert_contains(r.body, "(FRA)");
     test_response_free(&r);
     /* A record the caller may not see is a 404, as one that does not exist. */
     char hidden_path[128];
     snprintf(hidden_path, sizeof hidden_path, "/api/v1/incidents/%s", hidden);
-    call(&bra_fp, "GET", hidden_path, NULL, &r);
+    test_world_call(&bra_fp, "GET", hidden_path, NULL, &r);
     assert_problem(&r, 404, "id");
     test_response_free(&r);
-    call(&bra_fp, "GET", "/api/v1/incidents/0190a000-0000-7000-8000-00000000dead", NULL, &r);
+    test_world_call(&bra_fp, "GET", "/api/v1/incidents/0190a000-0000-7000-8000-00000000dead", NULL,
+                    &r);
     assert_problem(&r, 404, "id");
     test_response_free(&r);
-    call(&bra_fp, "PATCH", hidden_path, "{\"place_name\":\"Menaka\"}", &r);
+    test_world_call(&bra_fp, "PATCH", hidden_path, "{\"place_name\":\"Menaka\"}", &r);
     assert_problem(&r, 404, "id");
     test_response_free(&r);
     json_decref(act(&bra_end, hidden, "endorse", NULL, 404, "id"));
     char rev_path[160];
     snprintf(rev_path, sizeof rev_path, "%s/revisions", hidden_path);
-    assert_int_equal(status_of(&bra_fp, "GET", rev_path, NULL), 404);
+    assert_int_equal(test_world_status(&bra_fp, "GET", rev_path, NULL), 404);
     snprintf(rev_path, sizeof rev_path, "%s/duplicates", hidden_path);
-    assert_int_equal(status_of(&bra_fp, "GET", rev_path, NULL), 404);
+    assert_int_equal(test_world_status(&bra_fp, "GET", rev_path, NULL), 404);
     assert_unchanged(before, "refusals before submission");
 
     json_decref(act(&fra_rep, id, "submit", NULL, 200, NULL));
@@ -328,18 +314,18 @@ static void api_incidents_workflow(void **state)
     /* An endorser of another mission: 403 naming the mission. */
     char endorse_path[160];
     snprintf(endorse_path, sizeof endorse_path, "%s/endorse", path);
-    call(&car_end, "POST", endorse_path, NULL, &r);
+    test_world_call(&car_end, "POST", endorse_path, NULL, &r);
     assert_problem(&r, 403, "mission");
     assert_contains(r.body, "not an endorser of mission MINUSMA (your missions: MINUSCA)");
     test_response_free(&r);
     /* The reporter endorsing their own report, though an endorser of its mission. */
     snprintf(endorse_path, sizeof endorse_path, "/api/v1/incidents/%s/endorse", officers);
-    call(&fra_officer, "POST", endorse_path, NULL, &r);
+    test_world_call(&fra_officer, "POST", endorse_path, NULL, &r);
     assert_problem(&r, 403, "reporter");
     assert_contains(r.body, "you reported this incident");
     test_response_free(&r);
     /* Submitted: no changes; return needs a reason. */
-    call(&fra_rep, "PATCH", path, "{\"place_name\":\"Menaka\"}", &r);
+    test_world_call(&fra_rep, "PATCH", path, "{\"place_name\":\"Menaka\"}", &r);
     assert_problem(&r, 409, "status");
     assert_contains(r.body, "the report is submitted");
     test_response_free(&r);
@@ -491,7 +477,7 @@ static void api_incidents_casualty_links(void **state)
              "\"incident_id\":\"%s\"}",
              id);
     struct test_response r;
-    call(&fra_rep, "POST", "/api/v1/casualties", body, &r);
+    test_world_call(&fra_rep, "POST", "/api/v1/casualties", body, &r);
     assert_int_equal(r.status, 201);
     json_t *cas = body_json(&r);
     test_response_free(&r);
@@ -516,8 +502,8 @@ static void api_user_missions(void **state)
     (void)state;
     struct test_response r;
     struct counts before = counts();
-    call(&admin, "PUT", "/api/v1/users/fra.end/missions",
-         "{\"missions\":[\"minusca\",\"MINUSMA\",\"MINUSCA\"]}", &r);
+    test_world_call(&admin, "PUT", "/api/v1/users/fra.end/missions",
+                    "{\"missions\":[\"minusca\",\"MINUSMA\",\"MINUSCA\"]}", &r);
     assert_int_equal(r.status, 200);
     json_t *j = body_json(&r);
     char *m = json_dumps(json_object_get(j, "missions"), JSON_COMPACT);
@@ -533,18 +519,20 @@ static void api_user_missions(void **state)
                      1);
 
     before = counts();
-    call(&admin, "PUT", "/api/v1/users/fra.end/missions",
-         "{\"missions\":[\"MINUSMA\",\"ATLANTIS\"]}", &r);
+    test_world_call(&admin, "PUT", "/api/v1/users/fra.end/missions",
+                    "{\"missions\":[\"MINUSMA\",\"ATLANTIS\"]}", &r);
     assert_problem(&r, 400, "missions");
     assert_contains(r.body, "ATLANTIS");
     test_response_free(&r);
-    call(&admin, "PUT", "/api/v1/users/nobody/missions", "{\"missions\":[]}", &r);
+    test_world_call(&admin, "PUT", "/api/v1/users/nobody/missions", "{\"missions\":[]}", &r);
     assert_problem(&r, 404, "username");
     test_response_free(&r);
-    call(&admin, "PUT", "/api/v1/users/fra.end/missions", "{\"mission\":[\"MINUSMA\"]}", &r);
+    test_world_call(&admin, "PUT", "/api/v1/users/fra.end/missions", "{\"mission\":[\"MINUSMA\"]}",
+                    &r);
     assert_problem(&r, 400, "mission");
     test_response_free(&r);
-    call(&fra_end, "PUT", "/api/v1/users/fra.end/missions", "{\"missions\":[\"MINUSMA\"]}", &r);
+    test_world_call(&fra_end, "PUT", "/api/v1/users/fra.end/missions",
+                    "{\"missions\":[\"MINUSMA\"]}", &r);
     assert_problem(&r, 403, NULL);
     test_response_free(&r);
     assert_unchanged(before, "refused mission changes");
@@ -581,13 +569,14 @@ static void api_user_missions(void **state)
     assert_true(seen);
     json_decref(j);
     /* Clearing. */
-    call(&admin, "PUT", "/api/v1/users/fra.end/missions", "{\"missions\":[]}", &r);
+    test_world_call(&admin, "PUT", "/api/v1/users/fra.end/missions", "{\"missions\":[]}", &r);
     assert_int_equal(r.status, 200);
     test_response_free(&r);
     assert_int_equal(test_query_int(db, "SELECT count(*) FROM account_mission m JOIN account a ON "
                                         "a.id = m.account_id WHERE a.username = 'fra.end'"),
                      0);
-    call(&admin, "PUT", "/api/v1/users/fra.end/missions", "{\"missions\":[\"MINUSMA\"]}", &r);
+    test_world_call(&admin, "PUT", "/api/v1/users/fra.end/missions", "{\"missions\":[\"MINUSMA\"]}",
+                    &r);
     test_response_free(&r);
 }
 
@@ -600,5 +589,6 @@ int main(void)
         BH_TEST("api/incidents-casualty-links", api_incidents_casualty_links),
         BH_TEST("api/user-missions", api_user_missions),
     };
+    test_world_use(&world, &server);
     return cmocka_run_group_tests_name("api/incidents", tests, setup, teardown);
 }

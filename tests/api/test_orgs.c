@@ -1,6 +1,7 @@
 /* The member directory over HTTP: the real server, real sign-ins, real CSRF. GET lists with
  * filters and cursor pages, GET one, POST by an admin; everyone else is refused. */
 #include "api_helpers.h"
+#include "world.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -14,43 +15,16 @@ static struct test_server server;
 /* The signed-in users. */
 static struct test_session admin, focal;
 
-/* Sends a request as `u` (NULL: nobody); JSON bodies get their content type. */
-static void call(const struct test_session *u, const char *method, const char *path,
-                 const char *body, struct test_response *r)
-{
-    test_call(server.port, u ? u->headers : NULL, method, path, body, r);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    char *store = test_init_store("api_orgs");
-    test_add_org(store, "DPO", "un_entity", "Department of Peace Operations");
-    test_cli_ok(store, NULL,
-                (const char *[]){ "org", "add", "CHN", "--kind", "member_state", "--name", "China",
-                                  "--standing", "co_chair", "--roles", "tcc,pcc,financial",
-                                  "--joined", "2021-04-27", NULL },
-                NULL);
-    test_cli_ok(store, NULL,
-                (const char *[]){ "org", "add", "BRA", "--kind", "member_state", "--name", "Brazil",
-                                  "--standing", "co_chair", NULL },
-                NULL);
-    test_add_org(store, "UNMISS", "mission", "United Nations Mission in South Sudan");
-    test_add_user(store, "secretariat", "DPO", "admin", PASSWORD);
-    test_add_user(store, "chn.fp", "CHN", "focal_point", PASSWORD);
-    test_server_start(&server, store, NULL);
-    free(store);
-    test_sign_in(server.port, "secretariat", PASSWORD, &admin, NULL);
-    test_sign_in(server.port, "chn.fp", PASSWORD, &focal, NULL);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    test_server_shutdown(&server);
-    return 0;
-}
+/* China and Brazil as the catalog has them: co-chairs, China with its roles and the day it
+ * joined. */
+static const char *const orgs[] = { "DPO", "CHN", "BRA", "UNMISS" };
+static const struct test_user users[] = {
+    { "secretariat", "DPO", "admin", NULL, &admin, NULL, NULL },
+    { "chn.fp", "CHN", "focal_point", NULL, &focal, NULL, NULL },
+};
+static const struct test_world world = {
+    .name = "api_orgs", .password = PASSWORD, TEST_ORGS(orgs), TEST_USERS(users)
+};
 
 /* Codes of a list reply's items, joined by spaces. */
 static void codes(json_t *reply, char *out, size_t cap)
@@ -115,13 +89,13 @@ static void api_orgs_list(void **state)
     assert_string_equal(got, "UNMISS");
     json_decref(j);
 
-    call(&focal, "GET", "/api/v1/orgs?kind=navy", NULL, &r);
+    test_world_call(&focal, "GET", "/api/v1/orgs?kind=navy", NULL, &r);
     assert_problem(&r, 400, "kind");
     test_response_free(&r);
-    call(&focal, "GET", "/api/v1/orgs?standing=chair", NULL, &r);
+    test_world_call(&focal, "GET", "/api/v1/orgs?standing=chair", NULL, &r);
     assert_problem(&r, 400, "standing");
     test_response_free(&r);
-    call(&focal, "GET", "/api/v1/orgs?cursor=garbage", NULL, &r);
+    test_world_call(&focal, "GET", "/api/v1/orgs?cursor=garbage", NULL, &r);
     assert_problem(&r, 400, "cursor");
     test_response_free(&r);
 }
@@ -136,10 +110,10 @@ static void api_orgs_get(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "mission")), "UNMISS");
     assert_string_equal(json_string_value(json_object_get(j, "standing")), "none");
     json_decref(j);
-    call(&focal, "GET", "/api/v1/orgs/ATLANTIS", NULL, &r);
+    test_world_call(&focal, "GET", "/api/v1/orgs/ATLANTIS", NULL, &r);
     assert_problem(&r, 404, "code");
     test_response_free(&r);
-    call(NULL, "GET", "/api/v1/orgs/CHN", NULL, &r);
+    test_world_call(NULL, "GET", "/api/v1/orgs/CHN", NULL, &r);
     assert_problem(&r, 401, NULL);
     test_response_free(&r);
 }
@@ -153,11 +127,11 @@ static void api_orgs_create(void **state)
     struct test_response r;
 
     /* A focal point may read the directory but not add to it. */
-    call(&focal, "POST", "/api/v1/orgs", nor, &r);
+    test_world_call(&focal, "POST", "/api/v1/orgs", nor, &r);
     assert_problem(&r, 403, NULL);
     test_response_free(&r);
 
-    call(&admin, "POST", "/api/v1/orgs", nor, &r);
+    test_world_call(&admin, "POST", "/api/v1/orgs", nor, &r);
     if (r.status != 201)
         fail_msg("expected 201, got %d: %s", r.status, r.body);
     assert_header(&r, "location", "/api/v1/orgs/NOR");
@@ -168,11 +142,11 @@ static void api_orgs_create(void **state)
     json_decref(j);
     test_response_free(&r);
 
-    call(&focal, "GET", "/api/v1/orgs/NOR", NULL, &r);
+    test_world_call(&focal, "GET", "/api/v1/orgs/NOR", NULL, &r);
     assert_int_equal(r.status, 200);
     test_response_free(&r);
 
-    call(&admin, "POST", "/api/v1/orgs", nor, &r);
+    test_world_call(&admin, "POST", "/api/v1/orgs", nor, &r);
     assert_problem(&r, 409, "code");
     test_response_free(&r);
 
@@ -194,7 +168,7 @@ static void api_orgs_create(void **state)
         { "{\"code\":\"SWE\",\"code\":\"FIN\",\"kind\":\"member_state\",\"name\":\"S\"}", "body" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        call(&admin, "POST", "/api/v1/orgs", bad[i].body, &r);
+        test_world_call(&admin, "POST", "/api/v1/orgs", bad[i].body, &r);
         assert_problem(&r, 400, bad[i].field);
         test_response_free(&r);
     }
@@ -212,7 +186,7 @@ static void api_orgs_create(void **state)
     test_call(server.port, no_csrf, "POST", "/api/v1/orgs", fin, &r);
     assert_int_equal(r.status, 403);
     test_response_free(&r);
-    call(&focal, "GET", "/api/v1/orgs/FIN", NULL, &r);
+    test_world_call(&focal, "GET", "/api/v1/orgs/FIN", NULL, &r);
     assert_int_equal(r.status, 404);
     test_response_free(&r);
 }
@@ -224,5 +198,6 @@ int main(void)
         BH_TEST("api/orgs-get", api_orgs_get),
         BH_TEST("api/orgs-create", api_orgs_create),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    test_world_use(&world, &server);
+    return cmocka_run_group_tests(tests, test_world_setup, test_world_teardown);
 }

@@ -2,6 +2,7 @@
  * cookies as a browser gets them, Bearer tokens as a script sends them, throttling with
  * Retry-After. */
 #include "api_helpers.h"
+#include "world.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -17,19 +18,20 @@ static struct test_server server;
 static char *store;
 static char admin_token[ACCOUNT_TOKEN_MAX]; /* omar's API token, made with the CLI */
 
-/* A store with two organizations and three users, and a server on it. */
+/* Two organizations and three users, each with a password of their own. */
+static const char *const orgs[] = { "RWA", "DPO" };
+static const struct test_user users[] = {
+    { "amina", "RWA", "focal_point", NULL, NULL, PW_AMINA, "Amina Diallo" },
+    { "omar", "DPO", "admin", NULL, NULL, PW_OMAR, NULL },
+    { "tess", "RWA", "reporter", NULL, NULL, PW_TESS, NULL },
+};
+
+/* The world in store `name`, omar's API token, and a server on it. */
 static void start(const char *name)
 {
+    const struct test_world world = { .name = name, TEST_ORGS(orgs), TEST_USERS(users) };
     free(store);
-    store = test_init_store(name);
-    test_add_org(store, "RWA", "member_state", "Rwanda");
-    test_add_org(store, "DPO", "un_entity", "Department of Peace Operations");
-    test_cli_ok(store, PW_AMINA "\n",
-                (const char *[]){ "user", "add", "amina", "--org", "RWA", "--role", "focal_point",
-                                  "--password-stdin", "--display-name", "Amina Diallo", NULL },
-                NULL);
-    test_add_user(store, "omar", "DPO", "admin", PW_OMAR);
-    test_add_user(store, "tess", "RWA", "reporter", PW_TESS);
+    store = test_world_store(&world);
     test_create_token(store, "omar", "tests", admin_token, sizeof admin_token);
     test_server_start(&server, store, NULL);
 }

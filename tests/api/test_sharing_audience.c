@@ -22,37 +22,18 @@ static struct test_session admin, chn_coord, chn_fp, bra_fp, bra_end, fra_analys
 
 static const char *const orgs[] = { "DPO", "CHN", "BRA", "FRA" };
 static const struct test_user users[] = {
-    { "secretariat", "DPO", "admin", NULL, &admin },
-    { "chn.coord", "CHN", "coordinator", NULL, &chn_coord },
-    { "chn.fp", "CHN", "focal_point", NULL, &chn_fp },
-    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp },
-    { "bra.end", "BRA", "endorser", "MINUSMA", &bra_end },
-    { "fra.analyst", "FRA", "analyst", NULL, &fra_analyst },
-    { "fra.auditor", "FRA", "auditor", NULL, &fra_auditor },
-    { "bra.auditor", "BRA", "auditor", NULL, &bra_auditor },
+    { "secretariat", "DPO", "admin", NULL, &admin, NULL, NULL },
+    { "chn.coord", "CHN", "coordinator", NULL, &chn_coord, NULL, NULL },
+    { "chn.fp", "CHN", "focal_point", NULL, &chn_fp, NULL, NULL },
+    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp, NULL, NULL },
+    { "bra.end", "BRA", "endorser", "MINUSMA", &bra_end, NULL, NULL },
+    { "fra.analyst", "FRA", "analyst", NULL, &fra_analyst, NULL, NULL },
+    { "fra.auditor", "FRA", "auditor", NULL, &fra_auditor, NULL, NULL },
+    { "bra.auditor", "BRA", "auditor", NULL, &bra_auditor, NULL, NULL },
 };
-static const struct test_world world = { "api_sharing_audience", PASSWORD, 0, TEST_TABLE(orgs),
-                                         TEST_TABLE(users) };
-
-static int setup(void **state)
-{
-    (void)state;
-    free(test_world_serve(&world, &server, NULL));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    test_server_shutdown(&server);
-    return 0;
-}
-
-static void call(const struct test_session *u, const char *method, const char *path,
-                 const char *body, struct test_response *r)
-{
-    test_call(server.port, u ? u->headers : NULL, method, path, body, r);
-}
+static const struct test_world world = {
+    .name = "api_sharing_audience", .password = PASSWORD, TEST_ORGS(orgs), TEST_USERS(users)
+};
 
 /* Sends a write and fails unless it answers `status`; returns the body's "id" as text (an
  * integer id printed) in `id` when there is one. */
@@ -62,7 +43,7 @@ static void write_ok_at(const struct test_session *u, const char *method, const 
                         const char *body, int status, char id[64], int line)
 {
     struct test_response r;
-    call(u, method, path, body, &r);
+    test_world_call(u, method, path, body, &r);
     if (r.status != status)
         fail_msg("line %d: %s %s: expected %d, got %d: %s", line, method, path, status, r.status,
                  r.body);
@@ -98,7 +79,7 @@ static int read_status(const struct test_session *u, const char *id)
     char path[128];
     snprintf(path, sizeof path, "/api/v1/incidents/%s", id);
     struct test_response r;
-    call(u, "GET", path, NULL, &r);
+    test_world_call(u, "GET", path, NULL, &r);
     int status = r.status;
     test_response_free(&r);
     return status;
@@ -147,7 +128,7 @@ static void api_sharing_audience_group_edits(void **state)
 
     /* An admin of another organization may remove a member (narrowing), not add one. */
     struct test_response r;
-    call(&admin, "PATCH", group_path, "{\"members\":[\"BRA\",\"FRA\",\"DPO\"]}", &r);
+    test_world_call(&admin, "PATCH", group_path, "{\"members\":[\"BRA\",\"FRA\",\"DPO\"]}", &r);
     assert_problem(&r, 403, "members");
     test_response_free(&r);
     write_ok(&admin, "PATCH", group_path, "{\"members\":[\"BRA\"]}", 200, NULL);
@@ -243,5 +224,6 @@ int main(void)
         BH_TEST("api/sharing-audience-audit-reads", api_sharing_audience_audit_reads),
         BH_TEST("api/sharing-audience-auditor-stats", api_sharing_audience_auditor_stats),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    test_world_use(&world, &server);
+    return cmocka_run_group_tests(tests, test_world_setup, test_world_teardown);
 }

@@ -20,12 +20,13 @@ static struct test_session fra_fp, bra_fp, fra_auditor;
  * embargoed TLP:CLEAR record of FRA. */
 static const char *const orgs[] = { "DPO", "FRA", "BRA" };
 static const struct test_user users[] = {
-    { "fra.fp", "FRA", "focal_point", NULL, &fra_fp },
-    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp },
-    { "fra.auditor", "FRA", "auditor", NULL, &fra_auditor },
+    { "fra.fp", "FRA", "focal_point", NULL, &fra_fp, NULL, NULL },
+    { "bra.fp", "BRA", "focal_point", NULL, &bra_fp, NULL, NULL },
+    { "fra.auditor", "FRA", "auditor", NULL, &fra_auditor, NULL, NULL },
 };
-static const struct test_world world = { "api_stats", PASSWORD, 0, TEST_TABLE(orgs),
-                                         TEST_TABLE(users) };
+static const struct test_world world = {
+    .name = "api_stats", .password = PASSWORD, TEST_ORGS(orgs), TEST_USERS(users)
+};
 
 static int setup(void **state)
 {

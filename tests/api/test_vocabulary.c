@@ -1,9 +1,11 @@
-/* GET /api/v1/vocabulary against the real server: public, every role and permission of
- * src/principal and every organization kind, standing and contributor role of src/org has its
- * words (so the browser, which keeps no copy, never shows a bare code), with the values the
- * app showed before it read them from here; cacheable (ETag / 304). */
+/* GET /api/v1/vocabulary against the real server: public, every role of src/principal, every
+ * permission of the registry (src/api/api.h) and every organization kind, standing and
+ * contributor role of src/org has its words (so the browser, which keeps no copy, never shows a
+ * bare code), with the values the app showed before it read them from here; cacheable (ETag /
+ * 304). */
 #include "api_helpers.h"
 
+#include "api/api.h"
 #include "org/org.h"
 #include "principal/principal.h"
 
@@ -76,13 +78,17 @@ static void vocabulary_every_code(void **state)
             !*str2(roles, role_name((enum role)r), "who"))
             fail_msg("role %s has no label or no who", role_name((enum role)r));
     }
+    /* Every permission of the registry (api.h: the platform's and each capability's). */
     json_t *perms = json_object_get(j, "permissions");
-    assert_int_equal(json_object_size(perms), PERM_COUNT - 1);
-    for (int p = PERM_NONE + 1; p < PERM_COUNT; p++) {
-        const char *l = json_string_value(json_object_get(perms, permission_name(p)));
-        if (!l || !*l)
-            fail_msg("permission %s has no label", permission_name(p));
+    size_t nperms = 0;
+    for (const struct permission *p = permission_next(api_permissions, NULL); p;
+         p = permission_next(api_permissions, p), nperms++) {
+        const char *l = json_string_value(json_object_get(perms, p->name));
+        if (!l || strcmp(l, p->label) != 0)
+            fail_msg("permission %s has not its label", p->name);
     }
+    assert_true(nperms >= 11);
+    assert_int_equal(json_object_size(perms), nperms);
     assert_int_equal(json_object_size(json_object_get(j, "org_kinds")), ORG_KIND_COUNT);
     assert_int_equal(json_object_size(json_object_get(j, "standings")), STANDING_COUNT);
     for (int s = 0; s < STANDING_COUNT; s++)

@@ -2,6 +2,7 @@
  * through the module (casualty_create, casevac_put) as a member's user: the table and the
  * API's JSON, the filters, and the mistakes it names with exit status 2. */
 #include "support.h"
+#include "world.h"
 
 #include "casevac/casevac.h"
 #include "casualty/casualty.h"
@@ -51,9 +52,15 @@ static char *store;
 static int setup(void **state)
 {
     (void)state;
-    store = test_init_store("cli_casevac");
-    test_add_org(store, "FRA", "member_state", "France");
-    test_add_user(store, "fra.fp", "FRA", "focal_point", "Tessalit convoy 2016");
+    static const char *const orgs[] = { "FRA" };
+    static const struct test_user users[] = {
+        { "fra.fp", "FRA", "focal_point", NULL, NULL, NULL, NULL },
+    };
+    static const struct test_world world = { .name = "cli_casevac",
+                                             .password = "Tessalit convoy 2016",
+                                             TEST_ORGS(orgs),
+                                             TEST_USERS(users) };
+    store = test_world_store(&world);
     struct db *db = test_db_open(store, 0);
     struct principal fp;
     memset(&fp, 0, sizeof fp);

@@ -4,6 +4,7 @@
  * (the casualty UN-format export through `import un-fatalities`, the incidents CSV through
  * `import incidents`). A leap second in an imported incident is named, not rounded. */
 #include "support.h"
+#include "world.h"
 
 #include "db/db.h"
 
@@ -24,8 +25,7 @@ static const char *const tricky_ids[] = {
  * nationality "=HYPERLINK(...)" or "-7", inserted as they are. */
 static char *casualty_store(const char *name)
 {
-    char *db = test_init_store(name);
-    test_add_org(db, "DPO", "un_entity", "Department of Peace Operations");
+    char *db = test_world_orgs(name, (const char *const[]){ "DPO", NULL });
     struct db *h = test_db_open(db, 0);
     for (size_t i = 0; i < NTRICKY; i++) {
         char sql[1024], id[8];
@@ -123,8 +123,7 @@ static void cli_csv_formula_casualty_round_trip(void **state)
     assert_contains(text_a, ",\"'\rx\",");
     assert_no_bare_formula(text_a);
 
-    char *b = test_init_store("cli_csv_formula_cas_b");
-    test_add_org(b, "DPO", "un_entity", "Department of Peace Operations");
+    char *b = test_world_orgs("cli_csv_formula_cas_b", (const char *const[]){ "DPO", NULL });
     char *out;
     test_cli_ok(b, NULL, (const char *[]){ "import", "un-fatalities", file_a, NULL }, &out);
     char want_out[64];

@@ -3,6 +3,7 @@
  * holds embargoed records) and what --published exports, and the mistakes it names. (The
  * round trip of the real UN file is cli/export_real.) */
 #include "support.h"
+#include "world.h"
 
 #include "db/db.h"
 
@@ -15,8 +16,7 @@
 /* DPO, two released TLP:CLEAR UN records and an embargoed TLP:CLEAR member record. */
 static char *small_store(const char *name)
 {
-    char *db = test_init_store(name);
-    test_add_org(db, "DPO", "un_entity", "Department of Peace Operations");
+    char *db = test_world_orgs(name, (const char *const[]){ "DPO", NULL });
     struct db *h = test_db_open(db, 0);
     test_exec(h, "INSERT INTO casualty (id, casualty_id, incident_date, mission, casualty_type, "
                  "gender, nationality, nationality_iso3, nationality_m49, personnel_type, "

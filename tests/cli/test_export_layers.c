@@ -3,6 +3,7 @@
  * API, what the operator exports (audited when it holds RED or AMBER+STRICT records) and
  * what --published exports, and the mistakes it names without touching an existing file. */
 #include "support.h"
+#include "world.h"
 
 #include "db/db.h"
 #include "event/event.h"
@@ -16,55 +17,21 @@
 /* FRA's incidents around Gao and Juba, one of them RED, one CLEAR; and one UCDP event. */
 static char *small_store(const char *name)
 {
-    char *db = test_init_store(name);
-    test_add_org(db, "FRA", "member_state", "France");
+    char *db = test_world_orgs(name, (const char *const[]){ "FRA", NULL });
     struct db *h = test_db_open(db, 0);
     struct bh_error err;
-    int64_t fra = test_query_int(h, "SELECT id FROM org WHERE code = 'FRA'");
-    static const struct {
-        const char *id, *mission, *when;
-        double lat, lon;
-        const char *tlp, *narrative;
-    } rows[] = {
-        { "juba", "UNMISS", "2024-06-01T08:00:00Z", 4.85, 31.6, "GREEN", "Ambush, \"Juba\"." },
-        { "gao-red", "MINUSMA", "2024-05-01T08:00:00Z", 16.3, -0.1, "RED", "Named recipients." },
-        { "gao", "MINUSMA", "2024-04-01T08:00:00Z", 16.27, -0.04, "CLEAR", "IED on the road." },
+    static const struct test_incident rows[] = {
+        { "juba", "UNMISS", "2024-06-01T08:00:00Z", 4.85, 31.6, "Ambush, \"Juba\".", "FRA", "GREEN",
+          NULL },
+        { "gao-red", "MINUSMA", "2024-05-01T08:00:00Z", 16.3, -0.1, "Named recipients.", "FRA",
+          "RED", NULL },
+        { "gao", "MINUSMA", "2024-04-01T08:00:00Z", 16.27, -0.04, "IED on the road.", "FRA",
+          "CLEAR", NULL },
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        struct incident_row r = {
-            .id = rows[i].id,
-            .mission = rows[i].mission,
-            .occurred_at = rows[i].when,
-            .occurred_precision = "exact",
-            .reported_at = rows[i].when,
-            .latitude = rows[i].lat,
-            .longitude = rows[i].lon,
-            .location_precision = "exact",
-            .threat_type = "ied",
-            .target = "convoy",
-            .activity = "patrolling",
-            .narrative = rows[i].narrative,
-            .status = "endorsed",
-            .owner_org_id = fra,
-            .reporter = "fixture",
-            .tlp = rows[i].tlp,
-            .source = "member",
-        };
-        must(incident_store_insert(h, &r, NULL, NULL, &err), &err, rows[i].id);
-    }
-    struct event_row e = {
-        .source = "ucdp",
-        .source_id = "501",
-        .occurred_at = "2023-07-01T00:00:00Z",
-        .latitude = 16.5,
-        .longitude = -0.2,
-        .country_iso3 = "MLI",
-        .threat_type = "ied",
-        .source_type = "1",
-        .fatalities = 4,
-        .owner_org_id = fra,
-        .tlp = "CLEAR",
-    };
+    test_insert_incidents(h, rows, sizeof rows / sizeof rows[0]);
+    struct event_row e;
+    test_gao_event(h, "CLEAR", &e);
+    e.fatalities = 4;
     must(event_store_upsert(h, &e, NULL, &err), &err, "event");
     db_close(h);
     return db;

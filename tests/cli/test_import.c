@@ -55,13 +55,13 @@ static void same_lines(const char *what, const char *got, const char *want)
     fail_msg("%s differ at:\n  bluehelm: %.80s\n  sqlite3:  %.80s", what, g, w);
 }
 
-/* The rows the import keeps: the first of each casualty_id (the file lists six people
- * twice), as the sqlite3 shell picks them. */
-#define KEPT "raw WHERE rowid IN (SELECT min(rowid) FROM raw GROUP BY casualty_id)"
+/* The rows the import keeps: every one, the six persons the file lists twice under one
+ * casualty_id among them (the import is keyed on the file's id). */
+#define KEPT "raw"
 
-/* cli/import-un-real-file: the UN's file, every group by year and by incident type (and both
- * together) equal to the sqlite3 shell's count of the raw CSV; the rejected rows are exactly
- * the repeated casualty_ids, on the lines sqlite3 finds them. */
+/* cli/import-un-real-file: the UN's file, every row, every group by year and by incident type
+ * (and both together) equal to the sqlite3 shell's count of the raw CSV; nothing rejected,
+ * and the records that share a casualty_id are exactly the rows sqlite3 finds sharing one. */
 static void import_real_file(void **state)
 {
     (void)state;
@@ -79,31 +79,31 @@ static void import_real_file(void **state)
     char *kept = sqlite3_query(raw, "SELECT count(*) FROM " KEPT);
     /* The path is the checkout's, of any length: no fixed-size buffer. */
     const char *summary =
-        " (un-fatalities) into casualty: 4423 added, 0 updated, 0 unchanged, 6 rejected";
+        " (un-fatalities) into casualty: 4429 added, 0 updated, 0 unchanged, 0 rejected";
     size_t n = strlen(UN_FILE) + strlen(summary) + 1;
     char *want_last = malloc(n);
     snprintf(want_last, n, "%s%s", UN_FILE, summary);
     assert_string_equal(test_last_line(r.out), want_last);
     free(want_last);
-    assert_string_equal(kept, "4423\n");
+    assert_string_equal(kept, "4429\n");
+    assert_null(strstr(r.out, "line ")); /* no row rejected */
 
-    /* The rejected lines: the header is line 1, raw's rowid 1 is line 2. */
-    char *dup_lines = sqlite3_query(raw, "SELECT group_concat(rowid + 1, ' ') FROM (SELECT rowid "
-                                         "FROM raw WHERE rowid NOT IN (SELECT min(rowid) FROM raw "
-                                         "GROUP BY casualty_id) ORDER BY rowid)");
-    char got_lines[256] = "";
-    for (const char *p = r.out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-        if (strncmp(p, "line ", 5) != 0)
-            continue;
-        long line = strtol(p + 5, NULL, 10);
-        snprintf(got_lines + strlen(got_lines), sizeof got_lines - strlen(got_lines), "%s%ld",
-                 got_lines[0] ? " " : "", line);
-        const char *says = strstr(p, "appears again");
-        assert_true(says && says < strchr(p, '\n'));
-    }
-    strcat(got_lines, "\n");
-    assert_string_equal(got_lines, dup_lines);
-    assert_string_equal(dup_lines, "1900 1903 2076 2079 2144 2186\n");
+    /* The records that share a casualty_id, by the file's id: the rows sqlite3 finds. */
+    char *dup_ids = sqlite3_query(raw, "SELECT group_concat(id, ' ') FROM (SELECT id FROM raw "
+                                       "WHERE casualty_id IN (SELECT casualty_id FROM raw GROUP "
+                                       "BY casualty_id HAVING count(*) > 1) ORDER BY rowid)");
+    char *ours_ids = test_store_rows(db, 1,
+                                     "SELECT group_concat(source_row, ' ') FROM (SELECT "
+                                     "source_row FROM casualty WHERE casualty_id IN (SELECT "
+                                     "casualty_id FROM casualty GROUP BY casualty_id HAVING "
+                                     "count(*) > 1) ORDER BY source_row)",
+                                     "");
+    assert_string_equal(ours_ids, dup_ids);
+    int words = 1;
+    for (const char *p = dup_ids; *p; p++)
+        words += *p == ' ';
+    assert_int_equal(words, 12); /* six casualty_ids, two rows each */
+    free(ours_ids);
 
     static const struct {
         const char *what;
@@ -139,11 +139,11 @@ static void import_real_file(void **state)
     assert_int_equal(test_store_int(db,
                                     "SELECT count(*) FROM casualty WHERE source = 'un' AND "
                                     "embargoed = 0 AND tlp = 'CLEAR' AND released_at IS NOT NULL"),
-                     4423);
+                     4429);
     assert_int_equal(test_store_int(db, "SELECT count(*) FROM audit_log WHERE action = "
                                         "'casualty.import' AND username LIKE 'cli:%'"),
                      1);
-    free(dup_lines);
+    free(dup_ids);
     free(kept);
     free(total);
     free(raw);
@@ -151,9 +151,9 @@ static void import_real_file(void **state)
     free(db);
 }
 
-/* cli/import-un-idempotent-and-modified: the same file again is 0 added, 0 updated, 4423
- * unchanged, the row count unchanged; a copy with one row changed and one added is 1 updated,
- * 1 added. */
+/* cli/import-un-idempotent-and-modified: the same file again is 0 added, 0 updated, 4429
+ * unchanged, the row count unchanged; a copy with one row changed and one added is 1 updated
+ * (found by its id), 1 added. */
 static void import_again_and_modified(void **state)
 {
     (void)state;
@@ -165,9 +165,9 @@ static void import_again_and_modified(void **state)
     test_run_free(&r);
     r = test_cli(args);
     assert_status(r, 0);
-    assert_contains(r.out, "into casualty: 0 added, 0 updated, 4423 unchanged, 6 rejected\n");
+    assert_contains(r.out, "into casualty: 0 added, 0 updated, 4429 unchanged, 0 rejected\n");
     test_run_free(&r);
-    assert_int_equal(test_store_int(db, "SELECT count(*) FROM casualty"), 4423);
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM casualty"), 4429);
 
     /* One row changed (its incident type), one row added. */
     size_t len;
@@ -191,9 +191,9 @@ static void import_again_and_modified(void **state)
     test_write_file(path, copy);
     r = test_cli((const char *[]){ "import", "un-fatalities", path, "--db", db, NULL });
     assert_status(r, 0);
-    assert_contains(r.out, "into casualty: 1 added, 1 updated, 4422 unchanged, 6 rejected\n");
+    assert_contains(r.out, "into casualty: 1 added, 1 updated, 4428 unchanged, 0 rejected\n");
     test_run_free(&r);
-    assert_int_equal(test_store_int(db, "SELECT count(*) FROM casualty"), 4424);
+    assert_int_equal(test_store_int(db, "SELECT count(*) FROM casualty"), 4430);
     char *v = test_store_rows(db, 2,
                               "SELECT incident_type, source_updated FROM casualty WHERE "
                               "casualty_id = 'UNTSO-1948-07-02408'",
@@ -297,15 +297,7 @@ static char *run_on_terminal(const char *const *args, int *status)
         dup2(null, 1);
         dup2(slave, 2);
         close(master);
-        size_t n = 0;
-        while (args[n])
-            n++;
-        char **argv = calloc(n + 2, sizeof *argv);
-        argv[0] = (char *)BH_BINARY;
-        for (size_t i = 0; i < n; i++)
-            argv[i + 1] = (char *)args[i];
-        execv(BH_BINARY, argv);
-        _exit(127);
+        test_exec_bluehelm(args);
     }
     close(slave);
     size_t cap = 65536, n = 0;

@@ -19,30 +19,6 @@
 #define ACLED_DIR BH_TEST_DATA "/acled/"
 #define PASSWORD  "Bangui convoy 2014 escort"
 
-static struct test_run import(const char *db, const char *source, const char *file,
-                              const char *opt1, const char *opt2)
-{
-    const char *args[10] = { "import", source, file, "--db", db };
-    int n = 5;
-    if (opt1)
-        args[n++] = opt1;
-    if (opt2)
-        args[n++] = opt2;
-    args[n] = NULL;
-    return test_cli(args);
-}
-
-#define EVENTS  "SELECT count(*) FROM context_event"
-#define IMPORTS "SELECT count(*) FROM audit_log WHERE action = 'event.import'"
-/* Every stored column but the row key and the time of import, in key order. */
-#define ALL_COLS 25
-#define DUMP                                                                                    \
-    "SELECT e.id, e.source, e.source_id, e.occurred_at, e.date_end, e.date_precision, "         \
-    "e.latitude, e.longitude, e.geo_precision, e.country, e.country_iso3, e.admin1, e.admin2, " \
-    "e.place_name, e.threat_type, e.source_type, e.actor1, e.actor2, e.fatalities, "            \
-    "e.fatalities_low, e.fatalities_high, e.notes, o.code, e.tlp, e.sharing_group_id "          \
-    "FROM context_event e JOIN org o ON o.id = e.owner_org_id ORDER BY e.id"
-
 /* cli/import-ucdp-csv-matches-geojson: five real events written as GED CSV (a source_original
  * with a line break, quoted sources with commas, "2014-06-28 00:00:00.000" dates) store the
  * same values as the same events from the GeoJSON: importing the GeoJSON afterwards finds them
@@ -51,7 +27,7 @@ static void ucdp_csv_matches_geojson(void **state)
 {
     (void)state;
     char *db = test_init_seeded_store("events_ucdp_csv", PASSWORD);
-    struct test_run r = import(db, "ucdp", UCDP_DIR "ged_sample.csv", NULL, NULL);
+    struct test_run r = test_cli_import(db, "ucdp", UCDP_DIR "ged_sample.csv", NULL, NULL);
     assert_status(r, 0);
     assert_contains(r.out, "(ucdp csv) into context_event: 5 added, 0 updated, 0 unchanged");
     test_run_free(&r);
@@ -73,7 +49,7 @@ static void ucdp_csv_matches_geojson(void **state)
              "Ouaka province|20-20-20|Civilians\n");
     free(got);
     if (access(UCDP_FILE, R_OK) == 0) {
-        r = import(db, "ucdp", UCDP_FILE, NULL, NULL);
+        r = test_cli_import(db, "ucdp", UCDP_FILE, NULL, NULL);
         assert_status(r, 0);
         assert_contains(r.out, "1843 added, 0 updated, 5 unchanged, 0 rejected");
         test_run_free(&r);
@@ -88,15 +64,15 @@ static void ucdp_bad_rows(void **state)
 {
     (void)state;
     char *db = test_init_seeded_store("events_ucdp_bad", PASSWORD);
-    struct test_run r = import(db, "ucdp", UCDP_DIR "ged_bad.csv", "--strict", NULL);
+    struct test_run r = test_cli_import(db, "ucdp", UCDP_DIR "ged_bad.csv", "--strict", NULL);
     assert_status(r, 1);
     assert_contains(r.out, "line 3 (id 29591): latitude 95 is outside -90..90");
     assert_contains(r.err, "9 rows rejected, so nothing was imported (strict)");
     test_run_free(&r);
-    assert_int_equal(test_store_int(db, EVENTS), 0);
-    assert_int_equal(test_store_int(db, IMPORTS), 0);
+    assert_int_equal(test_store_int(db, TEST_EVENT_COUNT), 0);
+    assert_int_equal(test_store_int(db, TEST_EVENT_IMPORTS), 0);
 
-    r = import(db, "ucdp", UCDP_DIR "ged_bad.csv", NULL, NULL);
+    r = test_cli_import(db, "ucdp", UCDP_DIR "ged_bad.csv", NULL, NULL);
     assert_status(r, 0);
     const char *want[] = {
         "line 3 (id 29591): latitude 95 is outside -90..90\n",
@@ -119,7 +95,7 @@ static void ucdp_bad_rows(void **state)
     assert_string_equal(got, "ucdp:36210\n");
     free(got);
 
-    r = import(db, "ucdp", UCDP_DIR "ged_bad.geojson", NULL, NULL);
+    r = test_cli_import(db, "ucdp", UCDP_DIR "ged_bad.geojson", NULL, NULL);
     assert_status(r, 0);
     const char *want_geo[] = {
         "feature 1 (id 29591): geometry is missing (a GED feature is a Point)\n",
@@ -133,8 +109,8 @@ static void ucdp_bad_rows(void **state)
     for (size_t i = 0; i < sizeof want_geo / sizeof want_geo[0]; i++)
         assert_contains(r.out, want_geo[i]);
     test_run_free(&r);
-    assert_int_equal(test_store_int(db, EVENTS), 1);
-    assert_int_equal(test_store_int(db, IMPORTS), 2);
+    assert_int_equal(test_store_int(db, TEST_EVENT_COUNT), 1);
+    assert_int_equal(test_store_int(db, TEST_EVENT_IMPORTS), 2);
     free(db);
 }
 
@@ -154,13 +130,13 @@ static void ucdp_not_ged(void **state)
         { ACLED_DIR "dyadic.csv", "the header has no column 'id'" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct test_run r = import(db, "ucdp", cases[i].file, NULL, NULL);
+        struct test_run r = test_cli_import(db, "ucdp", cases[i].file, NULL, NULL);
         assert_run(r, 1, NULL, cases[i].err);
     }
-    struct test_run r = import(db, "ucdp", UCDP_DIR "no such file.csv", NULL, NULL);
+    struct test_run r = test_cli_import(db, "ucdp", UCDP_DIR "no such file.csv", NULL, NULL);
     assert_run(r, 1, NULL, "cannot open");
-    assert_int_equal(test_store_int(db, EVENTS), 0);
-    assert_int_equal(test_store_int(db, IMPORTS), 0);
+    assert_int_equal(test_store_int(db, TEST_EVENT_COUNT), 0);
+    assert_int_equal(test_store_int(db, TEST_EVENT_IMPORTS), 0);
     free(db);
 }
 
@@ -174,24 +150,24 @@ static void acled_dyadic_monadic(void **state)
     char *dyadic = test_init_seeded_store("events_acled_dyadic", PASSWORD);
     char *monadic = test_init_seeded_store("events_acled_monadic", PASSWORD);
     char *api = test_init_seeded_store("events_acled_api", PASSWORD);
-    struct test_run r = import(dyadic, "acled", ACLED_DIR "dyadic.csv", NULL, NULL);
+    struct test_run r = test_cli_import(dyadic, "acled", ACLED_DIR "dyadic.csv", NULL, NULL);
     assert_status(r, 0);
     assert_contains(r.out, "(acled dyadic) into context_event: 7 added, 0 updated, 0 unchanged, "
                            "0 rejected\n");
     test_run_free(&r);
-    r = import(monadic, "acled", ACLED_DIR "monadic.csv", NULL, NULL);
+    r = test_cli_import(monadic, "acled", ACLED_DIR "monadic.csv", NULL, NULL);
     assert_status(r, 0);
     assert_contains(r.out, "(acled monadic) into context_event: 7 added, 0 updated, 0 unchanged, "
                            "0 rejected (13 rows, 7 events)\n");
     test_run_free(&r);
-    r = import(api, "acled", ACLED_DIR "monadic_api.csv", NULL, NULL);
+    r = test_cli_import(api, "acled", ACLED_DIR "monadic_api.csv", NULL, NULL);
     assert_status(r, 0);
     assert_contains(r.out, "7 added, 0 updated, 0 unchanged, 0 rejected (13 rows, 7 events)");
     test_run_free(&r);
 
-    char *a = test_store_rows(dyadic, ALL_COLS, DUMP, "∅");
-    char *b = test_store_rows(monadic, ALL_COLS, DUMP, "∅");
-    char *c = test_store_rows(api, ALL_COLS, DUMP, "∅");
+    char *a = test_store_rows(dyadic, TEST_EVENT_COLS, TEST_EVENT_DUMP, "∅");
+    char *b = test_store_rows(monadic, TEST_EVENT_COLS, TEST_EVENT_DUMP, "∅");
+    char *c = test_store_rows(api, TEST_EVENT_COLS, TEST_EVENT_DUMP, "∅");
     assert_string_equal(b, a);
     assert_string_equal(c, a);
     free(a);
@@ -228,16 +204,16 @@ static void acled_dyadic_monadic(void **state)
     free(got);
 
     /* Each layout over another: the same events, unchanged. */
-    r = import(dyadic, "acled", ACLED_DIR "monadic.csv", NULL, NULL);
+    r = test_cli_import(dyadic, "acled", ACLED_DIR "monadic.csv", NULL, NULL);
     assert_status(r, 0);
     assert_contains(r.out, "0 added, 0 updated, 7 unchanged, 0 rejected");
     test_run_free(&r);
-    r = import(monadic, "acled", ACLED_DIR "dyadic.csv", NULL, NULL);
+    r = test_cli_import(monadic, "acled", ACLED_DIR "dyadic.csv", NULL, NULL);
     assert_status(r, 0);
     assert_contains(r.out, "0 added, 0 updated, 7 unchanged, 0 rejected");
     test_run_free(&r);
-    assert_int_equal(test_store_int(dyadic, EVENTS), 7);
-    assert_int_equal(test_store_int(dyadic, IMPORTS), 2);
+    assert_int_equal(test_store_int(dyadic, TEST_EVENT_COUNT), 7);
+    assert_int_equal(test_store_int(dyadic, TEST_EVENT_IMPORTS), 2);
     free(dyadic);
     free(monadic);
     free(api);
@@ -250,7 +226,7 @@ static void acled_bad_rows(void **state)
 {
     (void)state;
     char *db = test_init_seeded_store("events_acled_bad", PASSWORD);
-    struct test_run r = import(db, "acled", ACLED_DIR "bad.csv", NULL, NULL);
+    struct test_run r = test_cli_import(db, "acled", ACLED_DIR "bad.csv", NULL, NULL);
     assert_status(r, 0);
     const char *want[] = {
         "line 3 (CEN10090): latitude 95 is outside -90..90\n",
@@ -283,12 +259,12 @@ static void acled_bad_rows(void **state)
                                         "WHERE action = 'event.import'"),
                      2);
 
-    r = import(db, "acled", ACLED_DIR "no_fatalities.csv", NULL, NULL);
+    r = test_cli_import(db, "acled", ACLED_DIR "no_fatalities.csv", NULL, NULL);
     assert_run(r, 1, NULL, "line 1: the header has no column 'fatalities'");
-    r = import(db, "acled", UCDP_DIR "ged_sample.csv", NULL, NULL);
+    r = test_cli_import(db, "acled", UCDP_DIR "ged_sample.csv", NULL, NULL);
     assert_run(r, 1, NULL, "the header has no column 'event_id_cnty'");
-    assert_int_equal(test_store_int(db, EVENTS), 3);
-    assert_int_equal(test_store_int(db, IMPORTS), 1);
+    assert_int_equal(test_store_int(db, TEST_EVENT_COUNT), 3);
+    assert_int_equal(test_store_int(db, TEST_EVENT_IMPORTS), 1);
     free(db);
 }
 
@@ -298,7 +274,7 @@ static void acled_monadic_bad_row(void **state)
 {
     (void)state;
     char *db = test_init_seeded_store("events_acled_monadic_bad", PASSWORD);
-    struct test_run r = import(db, "acled", ACLED_DIR "monadic_bad.csv", NULL, NULL);
+    struct test_run r = test_cli_import(db, "acled", ACLED_DIR "monadic_bad.csv", NULL, NULL);
     assert_status(r, 0);
     const char *want[] = {
         "line 4 (CEN10002): latitude 95 is outside -90..90\n",
@@ -326,22 +302,22 @@ static void events_marking(void **state)
 {
     (void)state;
     char *db = test_init_seeded_store("events_marking", PASSWORD);
-    struct test_run r = import(db, "acled", ACLED_DIR "dyadic.csv", "--tlp", "CLEAR");
+    struct test_run r = test_cli_import(db, "acled", ACLED_DIR "dyadic.csv", "--tlp", "CLEAR");
     assert_run(r, 2, NULL, "ACLED's terms of use forbid public redistribution");
-    r = import(db, "acled", ACLED_DIR "dyadic.csv", "--tlp", "AMBER");
+    r = test_cli_import(db, "acled", ACLED_DIR "dyadic.csv", "--tlp", "AMBER");
     assert_run(r, 2, NULL, "a TLP:AMBER record needs a sharing group");
-    r = import(db, "acled", ACLED_DIR "dyadic.csv", "--tlp", "RED");
+    r = test_cli_import(db, "acled", ACLED_DIR "dyadic.csv", "--tlp", "RED");
     assert_run(r, 2, NULL, "TLP:RED names its readers one by one");
-    r = import(db, "acled", ACLED_DIR "dyadic.csv", "--tlp", "BLUE");
+    r = test_cli_import(db, "acled", ACLED_DIR "dyadic.csv", "--tlp", "BLUE");
     assert_run(r, 2, NULL, "--tlp 'BLUE' is not a TLP marking");
-    r = import(db, "acled", ACLED_DIR "dyadic.csv", "--org", "NOPE");
+    r = test_cli_import(db, "acled", ACLED_DIR "dyadic.csv", "--org", "NOPE");
     assert_run(r, 1, NULL,
                "the organization NOPE (owner of the imported events) is not in the "
                "store");
-    r = import(db, "acled", ACLED_DIR "dyadic.csv", "--group", "Sahel cell");
+    r = test_cli_import(db, "acled", ACLED_DIR "dyadic.csv", "--group", "Sahel cell");
     assert_run(r, 2, NULL, "no sharing group is named or numbered 'Sahel cell'");
-    assert_int_equal(test_store_int(db, EVENTS), 0);
-    assert_int_equal(test_store_int(db, IMPORTS), 0);
+    assert_int_equal(test_store_int(db, TEST_EVENT_COUNT), 0);
+    assert_int_equal(test_store_int(db, TEST_EVENT_IMPORTS), 0);
 
     /* A group of FRA's: it does not include DPO, the owner. */
     struct db *h = test_db_open(db, 0);
@@ -377,12 +353,12 @@ static void events_marking(void **state)
     assert_string_equal(got, want);
     free(got);
     /* Marking them GREEN again is an update of every event. */
-    r = import(db, "acled", ACLED_DIR "dyadic.csv", NULL, NULL);
+    r = test_cli_import(db, "acled", ACLED_DIR "dyadic.csv", NULL, NULL);
     assert_status(r, 0);
     assert_contains(r.out, "0 added, 7 updated, 0 unchanged");
     test_run_free(&r);
 
-    r = import(db, "ucdp", UCDP_DIR "ged_sample.csv", "--tlp", "CLEAR");
+    r = test_cli_import(db, "ucdp", UCDP_DIR "ged_sample.csv", "--tlp", "CLEAR");
     assert_status(r, 0);
     test_run_free(&r);
     got = test_store_rows(

@@ -14,30 +14,6 @@
 #define UCDP_FILE BH_SHARED_DATA "/conflict_events/ucdp_ged231_central_african_republic.geojson"
 #define PASSWORD  "Bangui convoy 2014 escort"
 
-static struct test_run import(const char *db, const char *source, const char *file,
-                              const char *opt1, const char *opt2)
-{
-    const char *args[10] = { "import", source, file, "--db", db };
-    int n = 5;
-    if (opt1)
-        args[n++] = opt1;
-    if (opt2)
-        args[n++] = opt2;
-    args[n] = NULL;
-    return test_cli(args);
-}
-
-#define EVENTS  "SELECT count(*) FROM context_event"
-#define IMPORTS "SELECT count(*) FROM audit_log WHERE action = 'event.import'"
-/* Every stored column but the row key and the time of import, in key order. */
-#define ALL_COLS 25
-#define DUMP                                                                                    \
-    "SELECT e.id, e.source, e.source_id, e.occurred_at, e.date_end, e.date_precision, "         \
-    "e.latitude, e.longitude, e.geo_precision, e.country, e.country_iso3, e.admin1, e.admin2, " \
-    "e.place_name, e.threat_type, e.source_type, e.actor1, e.actor2, e.fatalities, "            \
-    "e.fatalities_low, e.fatalities_high, e.notes, o.code, e.tlp, e.sharing_group_id "          \
-    "FROM context_event e JOIN org o ON o.id = e.owner_org_id ORDER BY e.id"
-
 /* cli/import-ucdp-real-file: the GED file of the Central African Republic; per
  * type_of_violence, the events and the sum of `best` equal what the sqlite3 shell counts in
  * the raw GeoJSON; the second import adds nothing, updates nothing. */
@@ -47,7 +23,7 @@ static void ucdp_real_file(void **state)
     test_require_path(UCDP_FILE, "the UCDP GED file of the Central African Republic");
     test_require_sqlite3();
     char *db = test_init_seeded_store("events_ucdp_real", PASSWORD);
-    struct test_run r = import(db, "ucdp", UCDP_FILE, NULL, NULL);
+    struct test_run r = test_cli_import(db, "ucdp", UCDP_FILE, NULL, NULL);
     assert_status(r, 0);
     assert_contains(r.out, "(ucdp geojson) into context_event: 1848 added, 0 updated, "
                            "0 unchanged, 0 rejected");
@@ -93,26 +69,27 @@ static void ucdp_real_file(void **state)
                                         "'CAF' AND tlp = 'GREEN' AND sharing_group_id IS NULL"),
                      1848);
     /* One event, field by field, as the file has it (feature 0). */
-    got = test_store_rows(db, ALL_COLS, "SELECT * FROM (" DUMP ") WHERE id = 'ucdp:36210'", "∅");
+    got = test_store_rows(db, TEST_EVENT_COLS,
+                          "SELECT * FROM (" TEST_EVENT_DUMP ") WHERE id = 'ucdp:36210'", "∅");
     assert_string_equal(got, "ucdp:36210|ucdp|36210|2009-02-20T00:00:00Z|2009-02-20|1|5.399784|"
                              "26.486881|5|Central African Republic|CAF|∅|∅|Southeast Central "
                              "African Republic|armed_clash|1 state-based|Government of "
                              "Uganda|LRA|3|3|3|Central African Republic remote southeast. "
                              "Source: Reuters  25/2-09|DPO|GREEN|∅\n");
     free(got);
-    char *before = test_store_rows(db, ALL_COLS, DUMP, "∅");
+    char *before = test_store_rows(db, TEST_EVENT_COLS, TEST_EVENT_DUMP, "∅");
     char *stamps = test_store_rows(db, 1, "SELECT max(imported_at) FROM context_event", "∅");
 
-    r = import(db, "ucdp", UCDP_FILE, NULL, NULL);
+    r = test_cli_import(db, "ucdp", UCDP_FILE, NULL, NULL);
     assert_status(r, 0);
     assert_contains(r.out, "0 added, 0 updated, 1848 unchanged, 0 rejected");
     test_run_free(&r);
-    char *after = test_store_rows(db, ALL_COLS, DUMP, "∅");
+    char *after = test_store_rows(db, TEST_EVENT_COLS, TEST_EVENT_DUMP, "∅");
     assert_string_equal(after, before);
     /* Not even the time of import changes: an unchanged event is not written. */
     char *stamps2 = test_store_rows(db, 1, "SELECT max(imported_at) FROM context_event", "∅");
     assert_string_equal(stamps2, stamps);
-    assert_int_equal(test_store_int(db, IMPORTS), 2);
+    assert_int_equal(test_store_int(db, TEST_EVENT_IMPORTS), 2);
     assert_int_equal(test_store_int(db, "SELECT count(*) FROM audit_log WHERE action = "
                                         "'event.import' AND json_extract(summary, '$.unchanged') = "
                                         "1848 AND json_extract(summary, '$.source') = 'ucdp'"),

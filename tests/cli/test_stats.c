@@ -2,6 +2,7 @@
  * operator counts and what --published counts, and the mistakes it names. (The figures of
  * the real UN file are cli/stats_real.) */
 #include "support.h"
+#include "world.h"
 
 #include "db/db.h"
 
@@ -13,8 +14,7 @@
  * TLP:GREEN member record, one embargoed TLP:CLEAR member record. */
 static char *small_store(const char *name)
 {
-    char *db = test_init_store(name);
-    test_add_org(db, "DPO", "un_entity", "Department of Peace Operations");
+    char *db = test_world_orgs(name, (const char *const[]){ "DPO", NULL });
     struct db *h = test_db_open(db, 0);
     test_exec(h, "INSERT INTO casualty (id, casualty_id, incident_date, mission, casualty_type, "
                  "gender, nationality, nationality_iso3, personnel_type, incident_type, "

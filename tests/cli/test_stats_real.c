@@ -2,6 +2,7 @@
  * counted with `bluehelm stats casualties`, and compared with counts of the raw file made
  * here with none of the project's code. Skipped (77) without the shared data. */
 #include "support.h"
+#include "world.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,8 +12,8 @@
 #define UN_FILE   BH_SHARED_DATA "/un_fatalities/DPPADPOSS-FATALITIES.csv"
 #define OWID_FILE BH_SHARED_DATA "/un_contributions/owid_un_peacekeeping_yearly_1947-2021.csv"
 
-/* Counts of the raw file by a key made of the named columns, each casualty_id once (the
- * import keeps the first of a repeated one), in a small open table. */
+/* Counts of the raw file by a key made of the named columns, every row (the UN's totals count
+ * rows, and the import keeps every one), in a small open table. */
 struct tally {
     int count[1024];
     char keys[1024][64];
@@ -41,9 +42,10 @@ static int tally_get(const struct tally *t, const char *key)
 }
 
 /* Reads the UN file with none of the project's code and counts it by year and incident type,
- * by mission, and the deaths of 2024 up to 30 June; `*rows` the distinct casualty_ids. */
+ * by mission, and the deaths of 2024 up to 30 June; `*rows` the rows, `*persons` the distinct
+ * casualty_ids. */
 static void count_file(struct tally *by_year_type, struct tally *by_mission, int *ytd2024,
-                       int *rows)
+                       int *rows, int *persons)
 {
     size_t len;
     char *text = test_read_file(UN_FILE, &len);
@@ -51,6 +53,7 @@ static void count_file(struct tally *by_year_type, struct tally *by_mission, int
     static char seen[5000][32];
     int nseen = 0;
     *ytd2024 = 0;
+    *rows = 0;
     char *save = NULL;
     char *line = strtok_r(text, "\n", &save); /* the header */
     while ((line = strtok_r(NULL, "\n", &save))) {
@@ -60,9 +63,9 @@ static void count_file(struct tally *by_year_type, struct tally *by_mission, int
         bool dup = false;
         for (int i = 0; i < nseen && !dup; i++)
             dup = strcmp(seen[i], f[2]) == 0;
-        if (dup)
-            continue;
-        snprintf(seen[nseen++], sizeof seen[0], "%s", f[2]);
+        if (!dup)
+            snprintf(seen[nseen++], sizeof seen[0], "%s", f[2]);
+        (*rows)++;
         char key[64];
         snprintf(key, sizeof key, "%.4s,%s", f[1], f[8]);
         tally_add(by_year_type, key);
@@ -70,7 +73,7 @@ static void count_file(struct tally *by_year_type, struct tally *by_mission, int
         if (strncmp(f[1], "2024-", 5) == 0 && strcmp(f[1], "2024-06-30") <= 0)
             (*ytd2024)++;
     }
-    *rows = nseen;
+    *persons = nseen;
     free(text);
 }
 
@@ -82,14 +85,14 @@ static void cli_stats_casualties_real_file(void **state)
 {
     (void)state;
     test_require_path(UN_FILE, "the UN fatalities file");
-    char *db = test_init_store("cli_stats_real");
-    test_add_org(db, "DPO", "un_entity", "Department of Peace Operations");
+    char *db = test_world_orgs("cli_stats_real", (const char *const[]){ "DPO", NULL });
     test_cli_ok(db, NULL, (const char *[]){ "import", "un-fatalities", UN_FILE, NULL }, NULL);
 
     static struct tally by_year_type, by_mission;
-    int ytd2024, rows;
-    count_file(&by_year_type, &by_mission, &ytd2024, &rows);
-    assert_int_equal(rows, 4423); /* 4,429 rows, 6 of them a casualty_id again */
+    int ytd2024, rows, persons;
+    count_file(&by_year_type, &by_mission, &ytd2024, &rows, &persons);
+    assert_int_equal(rows, 4429);
+    assert_int_equal(persons, 4423); /* 6 persons listed twice under one casualty_id */
 
     char *out = NULL;
     test_cli_ok(db, NULL,
@@ -189,6 +192,15 @@ static void cli_stats_casualties_real_file(void **state)
         json_integer_value(json_object_get(json_object_get(j, "distinct"), "missions")),
         by_mission.n);
     assert_int_equal(json_integer_value(json_object_get(j, "total")), rows);
+    json_decref(j);
+    free(out);
+
+    /* Distinct persons on request: each casualty_id once. */
+    test_cli_ok(db, NULL,
+                (const char *[]){ "stats", "casualties", "--persons", "--format", "json", NULL },
+                &out);
+    j = json_loads(out, 0, &jerr);
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), persons);
     json_decref(j);
     free(out);
     free(db);

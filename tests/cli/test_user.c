@@ -1,6 +1,7 @@
 /* `bluehelm user` and `bluehelm token` as an operator uses them: the real binary on a real
  * store, passwords on stdin, exit statuses, messages, and nothing written on bad input. */
 #include "support.h"
+#include "world.h"
 
 #include "account/account.h"
 #include "db/db.h"
@@ -32,20 +33,22 @@ static int64_t query(const char *sql)
     return v;
 }
 
-/* A new store with two organizations. */
-static void fresh_store(const char *name)
+/* A new store with two organizations and `user` (NULL: none), whose password is PW. */
+static void fresh_store(const char *name, const struct test_user *user)
 {
+    static const char *const orgs[] = { "RWA", "DPO" };
+    const struct test_world w = {
+        .name = name, .password = PW, TEST_ORGS(orgs), .users = user, .nusers = user != NULL
+    };
     free(store);
-    store = test_init_store(name);
-    test_add_org(store, "RWA", "member_state", "Rwanda");
-    test_add_org(store, "DPO", "un_entity", "Department of Peace Operations");
+    store = test_world_store(&w);
 }
 
 /* cli/user-add-password-stdin */
 static void cli_user_add_password_stdin(void **state)
 {
     (void)state;
-    fresh_store("cli_user_add");
+    fresh_store("cli_user_add", NULL);
     assert_run(run_in(PW "\n", (const char *[]){ "user", "add", "amina", "--org", "RWA", "--role",
                                                  "focal_point", "--password-stdin",
                                                  "--display-name", "Amina Diallo", NULL }),
@@ -87,7 +90,7 @@ static void cli_user_add_password_stdin(void **state)
 static void cli_user_bad_input(void **state)
 {
     (void)state;
-    fresh_store("cli_user_bad");
+    fresh_store("cli_user_bad", NULL);
     int64_t audit_before = query("SELECT COUNT(*) FROM audit_log");
     assert_run(run_in(PW "\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
                                                  "chief", "--password-stdin", NULL }),
@@ -150,8 +153,8 @@ static void cli_user_bad_input(void **state)
 static void cli_user_passwd_disable_enable(void **state)
 {
     (void)state;
-    fresh_store("cli_user_passwd");
-    test_add_user(store, "tess", "RWA", "reporter", PW);
+    fresh_store("cli_user_passwd",
+                &(const struct test_user){ "tess", "RWA", "reporter", NULL, NULL, NULL, NULL });
     assert_run(run_in("a second passphrase\n",
                       (const char *[]){ "user", "passwd", "tess", "--password-stdin", NULL }),
                0, "changed the password of tess", NULL);
@@ -192,8 +195,8 @@ static void cli_user_passwd_disable_enable(void **state)
 static void cli_token_create_last_line(void **state)
 {
     (void)state;
-    fresh_store("cli_token");
-    test_add_user(store, "amina", "RWA", "analyst", PW);
+    fresh_store("cli_token",
+                &(const struct test_user){ "amina", "RWA", "analyst", NULL, NULL, NULL, NULL });
     struct test_run r = run_in(NULL, (const char *[]){ "token", "create", "--user", "amina",
                                                        "--name", "nightly export", NULL });
     assert_status(r, 0);

@@ -2,6 +2,7 @@
  * the set replaced (any case, spaces and repeats ignored), cleared with '', an unknown mission
  * or user named with nothing changed, and every change audited as the operator. */
 #include "support.h"
+#include "world.h"
 
 #include "db/db.h"
 
@@ -34,9 +35,14 @@ static int64_t query(const char *sql)
 static void cli_user_missions(void **state)
 {
     (void)state;
-    store = test_init_store("cli_user_missions");
-    test_add_org(store, "RWA", "member_state", "Rwanda");
-    test_add_user(store, "joc.officer", "RWA", "endorser", PW);
+    static const char *const orgs[] = { "RWA" };
+    static const struct test_user users[] = {
+        { "joc.officer", "RWA", "endorser", NULL, NULL, NULL, NULL },
+    };
+    static const struct test_world world = {
+        .name = "cli_user_missions", .password = PW, TEST_ORGS(orgs), TEST_USERS(users)
+    };
+    store = test_world_store(&world);
 
     assert_run(run((const char *[]){ "user", "missions", "joc.officer", "minusca, MINUSMA,MINUSCA",
                                      NULL }),

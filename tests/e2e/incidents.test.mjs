@@ -7,7 +7,9 @@
 // and the page shows the API's 10-1-2 verdict. The endorser finds the report in the queue,
 // returns a second one (the reason is required) and endorses the first; on the map the layer
 // counts what the API counts for the view, the search narrows it to the one report, whose
-// marker's popup says Endorsed and links to the detail page.
+// marker's popup says Endorsed and links to the detail page. With fewer points allowed than the
+// view holds (`points=100` in the address: the demo's 400 incidents stay fast to seed), the map
+// draws counts per grid cell, which add up to the API's total for the view.
 // Screenshots go to BH_E2E_SCREENSHOTS (build/e2e-screenshots/incidents-*.png).
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -40,6 +42,7 @@ let shots;
 let incident; // the report as the API returned it after submission
 let second; // another report, which the endorser returns
 const listRequests = []; // the map's GET /api/v1/incidents and /api/v1/events URLs
+const gridRequests = []; // its GET /api/v1/incidents/grid and /api/v1/events/grid URLs
 
 // A full-page screenshot resizes the window for a moment, which makes Leaflet redraw and close
 // an open popup: the popup's screenshot is of the window only.
@@ -97,6 +100,8 @@ before(async () => {
     const u = new URL(r.url());
     if (/^\/api\/v1\/(incidents|events)$/.test(u.pathname) && r.method() === 'GET')
       listRequests.push(u);
+    if (/^\/api\/v1\/(incidents|events)\/grid$/.test(u.pathname) && r.method() === 'GET')
+      gridRequests.push(u);
   });
 });
 
@@ -388,6 +393,56 @@ test('incidents/map: the endorsed report is on the map, and its popup links to i
   assert.equal(decodeURIComponent(new URL(page.url()).hash), `#/incidents/${incident.id}`);
   await page.getByText(`by ${ENDORSER}`).waitFor();
   await shot('endorsed');
+});
+
+test('incidents/map-counts: past the point limit the bubbles are counts that add up to the total', async () => {
+  gridRequests.length = 0;
+  listRequests.length = 0;
+  await page.goto(`${server.url}/#/incidents?points=100`);
+  await page.getByRole('heading', { level: 1, name: 'Incident map' }).waitFor();
+  const bubbles = page.locator('.incident-map .grid-incident');
+  await bubbles.first().waitFor();
+  const count = page.locator('.map-count');
+  await count.filter({ hasText: /^In this view: [\d,]+ incidents and / }).waitFor();
+  // No point of the layer is drawn while it is counted.
+  assert.equal(await page.locator('.incident-map .cluster-incident, path.mk-incident').count(), 0);
+  const asked = gridRequests.filter((u) => u.pathname === '/api/v1/incidents/grid').pop();
+  assert.ok(asked, 'the map asks for the counts');
+  assert.ok(asked.searchParams.get('bbox'), 'of its view');
+  assert.equal(asked.searchParams.get('zoom'), '3');
+  const grid = await call('GET', `/api/v1/incidents/grid?${asked.searchParams}`);
+  // The list's total for the same view and filters (exact: fewer than 10,000).
+  const filters = new URLSearchParams(asked.searchParams);
+  filters.delete('zoom');
+  const list = await call('GET', `/api/v1/incidents?${filters}&limit=1`);
+  assert.equal(list.total_exact, true);
+  assert.ok(list.total > 100, `incidents in the view: ${list.total}`);
+  assert.equal(grid.total, list.total);
+  // Cells whose bubbles would overlap are drawn as one: never more bubbles than cells.
+  const texts = await bubbles.allInnerTexts();
+  assert.ok(texts.length > 1 && texts.length <= grid.cells.length);
+  const sum = texts.reduce((a, t) => a + Number(t.replace(/,/g, '')), 0);
+  assert.equal(sum, list.total);
+  const fmt = (n) => n.toLocaleString('en-US');
+  assert.match(await count.innerText(), new RegExp(`^In this view: ${fmt(list.total)} incidents `));
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.waitForTimeout(600);
+  await shot('map-counts');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.waitForTimeout(600);
+  await page.locator('.incident-map').scrollIntoViewIfNeeded();
+  await shot('map-counts-phone', false);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForTimeout(600);
+  // A bubble zooms in to its cell.
+  const zoomOf = () => Number(/at=(\d+)/.exec(decodeURIComponent(page.url()))?.[1] || 3);
+  const before = zoomOf();
+  await bubbles.first().click();
+  await page.waitForFunction(
+    (z) => Number((/at=(\d+)/.exec(decodeURIComponent(location.hash)) || [])[1] || 0) > z,
+    before,
+  );
+  assert.ok(zoomOf() > before);
 });
 
 test('incidents/clean: no script errors, no CSP refusals, no request to another origin', () => {

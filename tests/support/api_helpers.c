@@ -118,3 +118,10 @@ void test_assert_not_modified(int port, const char *path, const char *file, int 
                      path, header, r.status, r.body_len);
     test_response_free(&r);
 }
+
+void test_bearer_for(const char *db, const char *user, const char *name, char *out, size_t cap)
+{
+    char token[ACCOUNT_TOKEN_MAX];
+    test_create_token(db, user, name, token, sizeof token);
+    test_bearer(out, cap, token);
+}

@@ -61,6 +61,10 @@ void test_sign_in_at(int port, const char *username, const char *password, struc
 /* "Authorization: Bearer TOKEN\r\n" into `out`. */
 void test_bearer(char *out, size_t cap, const char *token);
 
+/* A new API token of `user` named `name`, made with the CLI on the store `db`
+ * (test_create_token), as an "Authorization: Bearer TOKEN\r\n" line into `out`. */
+void test_bearer_for(const char *db, const char *user, const char *name, char *out, size_t cap);
+
 /* A GET of `path` is 200 with an ETag, and the same GET with If-None-Match: that ETag is 304
  * without a body (a browser revalidating its copy on a slow link). */
 #define assert_not_modified(port, path) test_assert_not_modified((port), (path), __FILE__, __LINE__)

@@ -6,6 +6,10 @@
 #include "base/err.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "event/event.h"
+#include "incident/incident.h"
+#include "org/org.h"
+#include "refdata/refdata.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +19,19 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+void test_exec_bluehelm(const char *const *args)
+{
+    size_t n = 0;
+    while (args[n])
+        n++;
+    char **argv = calloc(n + 2, sizeof *argv);
+    argv[0] = (char *)BH_BINARY;
+    for (size_t i = 0; i < n; i++)
+        argv[i + 1] = (char *)args[i];
+    execv(BH_BINARY, argv);
+    _exit(127);
+}
 
 void test_fail_at(const char *file, int line, const char *fmt, ...)
 {
@@ -187,15 +204,7 @@ int test_run_bluehelm_input(const char *const *args, const char *const *env_extr
         dup2(err_fd, 2);
         for (const char *const *e = env_extra; e && *e; e++)
             putenv((char *)*e);
-        size_t n = 0;
-        while (args[n])
-            n++;
-        char **argv = calloc(n + 2, sizeof *argv);
-        argv[0] = (char *)BH_BINARY;
-        for (size_t i = 0; i < n; i++)
-            argv[i + 1] = (char *)args[i];
-        execv(BH_BINARY, argv);
-        _exit(127);
+        test_exec_bluehelm(args);
     }
     close(in_fd);
     int status = 0;
@@ -374,6 +383,32 @@ struct db *test_db_migrated(const char *name, char **path)
     else
         free(p);
     return db;
+}
+
+struct db *test_db_with_orgs(const char *name, char **path, const char *const *codes, int n,
+                             int un_entity, int64_t *ids)
+{
+    struct db *db = test_db_migrated(name, path);
+    test_db_add_orgs(db, codes, n, un_entity, ids);
+    return db;
+}
+
+void test_db_add_orgs(struct db *db, const char *const *codes, int n, int un_entity, int64_t *ids)
+{
+    struct bh_error err;
+    struct refdata_counts counts;
+    must(refdata_load(db, TEST_ISO_DIR, &counts, &err), &err, "refdata_load");
+    struct principal cli;
+    principal_cli(&cli);
+    for (int i = 0; i < n; i++) {
+        struct org o;
+        org_init(&o);
+        snprintf(o.code, sizeof o.code, "%s", codes[i]);
+        snprintf(o.name, sizeof o.name, "Organization %s", codes[i]);
+        o.kind = i == un_entity ? ORG_UN_ENTITY : ORG_MEMBER_STATE;
+        must(org_add(db, &cli, &o, &err), &err, "org_add");
+        ids[i] = o.id;
+    }
 }
 
 void test_audit_append(struct db *db, const struct principal *who, const char *action,
@@ -565,4 +600,138 @@ int test_md_cells(char *line, char **cells, int max)
         p = next;
     }
     return n;
+}
+
+void test_insert_incidents(struct db *db, const struct test_incident *in, size_t n)
+{
+    struct bh_error err;
+    for (size_t i = 0; i < n; i++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "SELECT id FROM org WHERE code = '%s'", in[i].owner);
+        struct incident_row r = {
+            .id = in[i].id,
+            .mission = in[i].mission,
+            .occurred_at = in[i].when,
+            .occurred_precision = "exact",
+            .reported_at = in[i].when,
+            .latitude = in[i].lat,
+            .longitude = in[i].lon,
+            .location_precision = "exact",
+            .threat_type = "ied",
+            .target = "convoy",
+            .activity = "patrolling",
+            .narrative = in[i].narrative,
+            .status = in[i].status ? in[i].status : "endorsed",
+            .owner_org_id = test_query_int(db, sql),
+            .reporter = "fixture",
+            .tlp = in[i].tlp,
+            .source = "member",
+        };
+        must(incident_store_insert(db, &r, NULL, NULL, &err), &err, in[i].id);
+    }
+}
+
+int test_import_file(struct db *db, test_importer fn, const char *path, struct import_report *r,
+                     struct bh_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    struct principal cli;
+    principal_cli(&cli);
+    struct import_input in = { path, f, NULL, 0, 0 };
+    import_report_init(r);
+    memset(err, 0, sizeof *err);
+    int rc = fn(db, &cli, &in, NULL, NULL, r, err);
+    fclose(f);
+    return rc;
+}
+
+void test_assert_import_at(struct db *db, test_importer fn, const char *path, const char *table,
+                           int64_t added, int64_t updated, int64_t unchanged, int64_t rejected,
+                           const char *file, int line)
+{
+    struct import_report r;
+    struct bh_error err;
+    int rc = test_import_file(db, fn, path, &r, &err);
+    if (rc)
+        test_fail_at(file, line, "import %s: %d %s", path, rc, err.message);
+    if (table && (!r.table || strcmp(r.table, table) != 0))
+        test_fail_at(file, line, "import %s: expected table %s, got %s", path, table,
+                     r.table ? r.table : "(none)");
+    if (r.added != added || r.updated != updated || r.unchanged != unchanged ||
+        r.rejected != rejected) {
+        char first[400] = "";
+        if (r.rejected)
+            snprintf(first, sizeof first, "; first rejected: line %ld: %s", r.rejections[0].line,
+                     r.rejections[0].reason);
+        test_fail_at(file, line,
+                     "import %s: expected %lld added, %lld updated, %lld unchanged, %lld "
+                     "rejected; got %lld, %lld, %lld, %lld%s",
+                     path, (long long)added, (long long)updated, (long long)unchanged,
+                     (long long)rejected, (long long)r.added, (long long)r.updated,
+                     (long long)r.unchanged, (long long)r.rejected, first);
+    }
+    import_report_cleanup(&r);
+}
+
+void test_assert_rejections_at(const struct import_report *r, const struct test_rejection *want,
+                               size_t n, const char *file, int line)
+{
+    if ((size_t)r->rejected < n)
+        test_fail_at(file, line, "expected at least %zu rejected rows, got %lld", n,
+                     (long long)r->rejected);
+    for (size_t i = 0; i < n; i++) {
+        if (r->rejections[i].line != want[i].line)
+            test_fail_at(file, line, "rejection %zu: expected line %ld, got line %ld: %s", i,
+                         want[i].line, r->rejections[i].line, r->rejections[i].reason);
+        if (!strstr(r->rejections[i].reason, want[i].says))
+            test_fail_at(file, line, "rejection %zu (line %ld): expected \"%s\" in: %s", i,
+                         want[i].line, want[i].says, r->rejections[i].reason);
+    }
+}
+
+const char *test_query_text(struct db *db, const char *sql)
+{
+    static char out[1024];
+    struct db_stmt *st;
+    struct bh_error err;
+    if (db_prepare(db, sql, &st, &err))
+        fail_msg("%s: %s", sql, err.message);
+    int rc = db_step(st, &err);
+    if (rc < 0)
+        fail_msg("%s: %s", sql, err.message);
+    const char *v = rc == DB_ROW ? db_column_text(st, 0) : "(no row)";
+    snprintf(out, sizeof out, "%s", v ? v : "NULL");
+    db_stmt_done(st);
+    return out;
+}
+
+void test_gao_event(struct db *db, const char *tlp, struct event_row *e)
+{
+    *e = (struct event_row){
+        .source = "ucdp",
+        .source_id = "501",
+        .occurred_at = "2023-07-01T00:00:00Z",
+        .latitude = 16.5,
+        .longitude = -0.2,
+        .country_iso3 = "MLI",
+        .threat_type = "ied",
+        .source_type = "1",
+        .owner_org_id = test_query_int(db, "SELECT id FROM org WHERE code = 'FRA'"),
+        .tlp = tlp,
+    };
+}
+
+struct test_run test_cli_import(const char *db, const char *source, const char *file,
+                                const char *opt1, const char *opt2)
+{
+    const char *args[8] = { "import", source, file, "--db", db };
+    int n = 5;
+    if (opt1)
+        args[n++] = opt1;
+    if (opt2)
+        args[n++] = opt2;
+    args[n] = NULL;
+    return test_cli(args);
 }

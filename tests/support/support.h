@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "casualty/import.h"
 #include "principal/principal.h"
 
 /* The exit status CTest reads as "skipped" (SKIP_RETURN_CODE in tests/CMakeLists.txt). */
@@ -107,6 +108,10 @@ const char *test_last_line(char *s);
 
 /* ---- the binary ---- */
 
+/* In a child process: replaces it with the bluehelm binary run with `args` (NULL-terminated,
+ * without argv[0]); exits 127 when it cannot. */
+void test_exec_bluehelm(const char *const *args) __attribute__((noreturn));
+
 /* Runs the bluehelm binary with `args` (NULL-terminated, without argv[0]), `env_extra`
  * ("KEY=VALUE" strings, NULL-terminated, may be NULL) added to the environment and stdin
  * from /dev/null. Captures stdout and stderr into heap strings (free them); returns the exit
@@ -156,6 +161,23 @@ void test_assert_run(struct test_run r, int status, const char *out_has, const c
  * unless it exits 0. Stores stdout in *out (heap) when `out` is not NULL. */
 void test_cli_ok(const char *db, const char *input, const char *const *args, char **out);
 
+/* `bluehelm import SOURCE FILE --db DB [OPT1] [OPT2]` (either option may be NULL). */
+struct test_run test_cli_import(const char *db, const char *source, const char *file,
+                                const char *opt1, const char *opt2);
+
+/* The context events of a store, for the event import tests: how many, how many imports the
+ * audit log has, and every stored column but the row key and the time of import, in key
+ * order (TEST_EVENT_COLS of them, for test_store_rows). */
+#define TEST_EVENT_COUNT   "SELECT count(*) FROM context_event"
+#define TEST_EVENT_IMPORTS "SELECT count(*) FROM audit_log WHERE action = 'event.import'"
+#define TEST_EVENT_COLS    25
+#define TEST_EVENT_DUMP                                                                         \
+    "SELECT e.id, e.source, e.source_id, e.occurred_at, e.date_end, e.date_precision, "         \
+    "e.latitude, e.longitude, e.geo_precision, e.country, e.country_iso3, e.admin1, e.admin2, " \
+    "e.place_name, e.threat_type, e.source_type, e.actor1, e.actor2, e.fatalities, "            \
+    "e.fatalities_low, e.fatalities_high, e.notes, o.code, e.tlp, e.sharing_group_id "          \
+    "FROM context_event e JOIN org o ON o.id = e.owner_org_id ORDER BY e.id"
+
 /* `bluehelm org add CODE --kind KIND --name NAME --db DB`; fails unless it exits 0. */
 void test_add_org(const char *db, const char *code, const char *kind, const char *name);
 
@@ -192,6 +214,16 @@ struct db *test_db_open(const char *path, int flags);
  * path goes to *path (heap) when `path` is not NULL. */
 struct db *test_db_migrated(const char *name, char **path);
 
+/* test_db_migrated with the reference data (missions, countries) and organizations `codes`
+ * (n of them) added in order by the operator, named "Organization CODE": the one at index
+ * `un_entity` is a UN entity (the secretariat), the others member states. Their ids go to
+ * `ids`. The start of the unit tests that build their readers by hand. */
+struct db *test_db_with_orgs(const char *name, char **path, const char *const *codes, int n,
+                             int un_entity, int64_t *ids);
+
+/* The same on a store already open (an older schema, say). */
+void test_db_add_orgs(struct db *db, const char *const *codes, int n, int un_entity, int64_t *ids);
+
 /* Runs `sql` (one or more statements) on a store; fails the test, printing SQLite's message,
  * when it fails. */
 void test_exec(struct db *db, const char *sql);
@@ -213,6 +245,65 @@ void test_principal(struct principal *p, int64_t account_id, int64_t org_id, con
 void test_user_principal(struct db *db, const char *username, int64_t org_id, const char *org_code,
                          enum role role, const char *mission, const char *password,
                          struct principal *p);
+
+/* One incident a test writes straight into a store: an IED against a convoy on patrol, exact
+ * in time and place, reported when it happened by "fixture", a member's record of the
+ * organization `owner` (a code) with marking `tlp`, its status `status` (NULL: endorsed). */
+struct test_incident {
+    const char *id, *mission, *when;
+    double lat, lon;
+    const char *narrative, *owner, *tlp, *status;
+};
+
+/* Inserts `n` incidents through incident_store_insert; fails the test, naming the incident,
+ * when one cannot be. */
+void test_insert_incidents(struct db *db, const struct test_incident *in, size_t n);
+
+/* ---- imports ---- */
+
+/* One of the importers of casualty/import.h: casualty_import_un_fatalities,
+ * casualty_import_deployments. */
+typedef int (*test_importer)(struct db *db, const struct principal *who,
+                             const struct import_input *in, import_progress_fn progress,
+                             void *progress_ctx, struct import_report *report,
+                             struct bh_error *err);
+
+/* Imports the file at `path` with `fn` as the command-line operator, without progress; the
+ * report goes to `r` (import_report_cleanup it) and returns what `fn` returns. */
+int test_import_file(struct db *db, test_importer fn, const char *path, struct import_report *r,
+                     struct bh_error *err);
+
+/* Imports the file at `path` with `fn` and fails unless it works with these counts and, when
+ * `table` is not NULL, fills that table; the first rejected row is shown on failure. */
+#define assert_import(db, fn, path, table, added, updated, unchanged, rejected)         \
+    test_assert_import_at((db), (fn), (path), (table), (added), (updated), (unchanged), \
+                          (rejected), __FILE__, __LINE__)
+void test_assert_import_at(struct db *db, test_importer fn, const char *path, const char *table,
+                           int64_t added, int64_t updated, int64_t unchanged, int64_t rejected,
+                           const char *file, int line);
+
+/* A row an import should reject: its line and words its reason contains. */
+struct test_rejection {
+    long line;
+    const char *says;
+};
+
+/* Fails unless the report's first rejections are exactly `want` (a table), in order. */
+#define assert_rejections(r, want) \
+    test_assert_rejections_at((r), (want), sizeof(want) / sizeof((want)[0]), __FILE__, __LINE__)
+void test_assert_rejections_at(const struct import_report *r, const struct test_rejection *want,
+                               size_t n, const char *file, int line);
+
+/* The first column of the first row of `sql` as text ("NULL" for SQL NULL, "(no row)"), in a
+ * static buffer overwritten by the next call; fails the test when the query fails. */
+const char *test_query_text(struct db *db, const char *sql);
+
+struct event_row;
+
+/* UCDP's event 501, which the map layer tests place on their maps: an IED near Gao on 1 July
+ * 2023 (Mali), of organization FRA of `db`, marked `tlp`. A test adds what it checks (a
+ * country, actors, notes, fatalities) and writes it with event_store_upsert. */
+void test_gao_event(struct db *db, const char *tlp, struct event_row *e);
 
 /* Appends one audit entry in its own transaction, the way every write does; `summary_json`
  * may be NULL. Fails the test when it cannot. */

@@ -12,30 +12,51 @@
 
 #include <stddef.h>
 
-/* One user of organization `org` with `role` and the world's password. `missions`
- * ("MINUSMA,MINUSCA"; NULL: none) are set by `bluehelm user missions`. `session`, when not
- * NULL, receives the user signed in over the API once the server runs. */
+/* One user of organization `org` with `role` and `password` (NULL: the world's). `missions`
+ * ("MINUSMA,MINUSCA"; NULL: none) are set by `bluehelm user missions`; `display_name` (NULL:
+ * none) by `user add --display-name`. `session`, when not NULL, receives the user signed in
+ * over the API once the server runs. */
 struct test_user {
     const char *username, *org, *role, *missions;
     struct test_session *session;
+    const char *password, *display_name;
 };
 
+/* Written with designated initializers: `{ .name = "api_x", .password = PW, TEST_ORGS(orgs),
+ * TEST_USERS(users) }`; what is left out is zero. */
 struct test_world {
     const char *name;        /* the store's folder: BH_TEST_TMP/<name> */
-    const char *password;    /* every user's */
+    const char *password;    /* every user's that names none */
     int seeded;              /* `init --seed`: the launch group, and "admin" with `password` */
     const char *const *orgs; /* codes of the catalog in world.c: "DPO", "FRA", "UNMISS" ... */
     size_t norgs;
     const struct test_user *users;
     size_t nusers;
+    /* A world this one adds to (NULL: none): its organizations and users are made first, with
+     * this world's password; its name, seeding and own base are not used. */
+    const struct test_world *base;
 };
 
-/* A table and its length, for the two pairs of struct test_world: `TEST_TABLE(orgs)`. */
-#define TEST_TABLE(a) (a), sizeof(a) / sizeof((a)[0])
+/* A world's organizations or users from a table: `TEST_ORGS(orgs)`, `TEST_USERS(users)`. */
+#define TEST_ORGS(a)  .orgs = (a), .norgs = sizeof(a) / sizeof((a)[0])
+#define TEST_USERS(a) .users = (a), .nusers = sizeof(a) / sizeof((a)[0])
+
+/* The casualty register's cast, which the casualty and CASEVAC API tests share as the base
+ * of their worlds: DPO, FRA, BRA and UNMISS; the secretariat's admin, FRA's focal point,
+ * reporter and analyst, UNMISS's reporter and BRA's focal point, each signed in here. */
+struct test_register_cast {
+    struct test_session admin, fra_fp, fra_rep, fra_analyst, unmiss_rep, bra_fp;
+};
+extern struct test_register_cast test_register;
+extern const struct test_world test_register_world;
 
 /* Makes the world's store, organizations, users and missions; returns the store's path
  * (heap). Fails the test, saying which step, when any step fails. */
 char *test_world_store(const struct test_world *w);
+
+/* A store with the catalog's organizations `codes` (NULL-terminated) and no users: the world of
+ * a command-line test that needs nothing more, in BH_TEST_TMP/<name>. Returns its path (heap). */
+char *test_world_orgs(const char *name, const char *const *codes);
 
 /* Signs in every user of the world that has a session, on the server at `port`. */
 void test_world_sign_in(const struct test_world *w, int port);
@@ -45,5 +66,21 @@ void test_world_sign_in(const struct test_world *w, int port);
  * (heap). */
 char *test_world_serve(const struct test_world *w, struct test_server *server,
                        const char *const *extra_args);
+
+/* A cmocka group setup and teardown for an API test program that needs nothing but its world
+ * served: main() names the world and its server with test_world_use, then runs its tests with
+ * test_world_setup (test_world_serve, the store's path freed) and test_world_teardown (the
+ * server shut down). */
+void test_world_use(const struct test_world *w, struct test_server *server);
+int test_world_setup(void **state);
+int test_world_teardown(void **state);
+
+/* test_call on the server given to test_world_use, as `u` (NULL: nobody). */
+void test_world_call(const struct test_session *u, const char *method, const char *path,
+                     const char *body, struct test_response *r);
+
+/* The same, for the reply's status alone. */
+int test_world_status(const struct test_session *u, const char *method, const char *path,
+                      const char *body);
 
 #endif

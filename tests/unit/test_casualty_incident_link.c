@@ -42,21 +42,8 @@ static void user(int org, enum role role, int64_t account, struct principal *p)
 static int setup(void **state)
 {
     (void)state;
-    db = test_db_migrated("casualty_incident_link", NULL);
+    db = test_db_with_orgs("casualty_incident_link", NULL, org_codes, NORGS, DPO, org_id);
     struct bh_error err;
-    struct refdata_counts n;
-    must(refdata_load(db, TEST_ISO_DIR, &n, &err), &err, "refdata_load");
-    struct principal cli;
-    principal_cli(&cli);
-    for (int i = 0; i < NORGS; i++) {
-        struct org o;
-        org_init(&o);
-        snprintf(o.code, sizeof o.code, "%s", org_codes[i]);
-        snprintf(o.name, sizeof o.name, "Organization %s", org_codes[i]);
-        o.kind = i == DPO ? ORG_UN_ENTITY : ORG_MEMBER_STATE;
-        must(org_add(db, &cli, &o, &err), &err, "org_add");
-        org_id[i] = o.id;
-    }
     user(FRA, ROLE_FOCAL_POINT, 101, &fra_fp);
     user(BRA, ROLE_ANALYST, 202, &bra_analyst);
     user(DPO, ROLE_ADMIN, 303, &admin);

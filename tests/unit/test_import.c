@@ -4,6 +4,7 @@
  * copy, and the bulk path that rebuilds the indexes. */
 #include "support.h"
 
+#include "casualty/casualty.h"
 #include "casualty/import.h"
 #include "db/db.h"
 #include "principal/principal.h"
@@ -36,67 +37,11 @@ static struct db *store(const char *name, bool publisher)
     return db;
 }
 
-/* Imports the file at `path` as the command-line operator. */
-static int import_path(struct db *db, const char *path, struct import_report *r,
-                       struct bh_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    struct principal cli;
-    principal_cli(&cli);
-    struct import_input in = { path, f, NULL, 0, 0 };
-    import_report_init(r);
-    memset(err, 0, sizeof *err);
-    int rc = casualty_import_un_fatalities(db, &cli, &in, NULL, NULL, r, err);
-    fclose(f);
-    return rc;
-}
-
 /* Imports fixture `name` and fails unless it works with these counts. */
 #define import_ok(db, name, a, u, s, j) \
-    import_ok_at((db), FIXTURES name, (a), (u), (s), (j), __FILE__, __LINE__)
-static void import_ok_at(struct db *db, const char *path, int64_t added, int64_t updated,
-                         int64_t unchanged, int64_t rejected, const char *file, int line)
-{
-    struct import_report r;
-    struct bh_error err;
-    int rc = import_path(db, path, &r, &err);
-    if (rc)
-        test_fail_at(file, line, "import %s: %d %s", path, rc, err.message);
-    if (r.added != added || r.updated != updated || r.unchanged != unchanged ||
-        r.rejected != rejected) {
-        char first[400] = "";
-        if (r.rejected)
-            snprintf(first, sizeof first, "; first rejected: line %ld: %s", r.rejections[0].line,
-                     r.rejections[0].reason);
-        test_fail_at(file, line,
-                     "import %s: expected %lld added, %lld updated, %lld unchanged, %lld "
-                     "rejected; got %lld, %lld, %lld, %lld%s",
-                     path, (long long)added, (long long)updated, (long long)unchanged,
-                     (long long)rejected, (long long)r.added, (long long)r.updated,
-                     (long long)r.unchanged, (long long)r.rejected, first);
-    }
-    import_report_cleanup(&r);
-}
-
-/* The first column of the first row of `sql` as text ("NULL" for SQL NULL, "(no row)"), in a
- * static buffer. */
-static const char *qtext(struct db *db, const char *sql)
-{
-    static char out[1024];
-    struct db_stmt *st;
-    struct bh_error err;
-    if (db_prepare(db, sql, &st, &err))
-        fail_msg("%s: %s", sql, err.message);
-    int rc = db_step(st, &err);
-    if (rc < 0)
-        fail_msg("%s: %s", sql, err.message);
-    const char *v = rc == DB_ROW ? db_column_text(st, 0) : "(no row)";
-    snprintf(out, sizeof out, "%s", v ? v : "NULL");
-    db_stmt_done(st);
-    return out;
-}
+    assert_import((db), casualty_import_un_fatalities, FIXTURES name, NULL, (a), (u), (s), (j))
+#define import_ok_path(db, path, a, u, s, j) \
+    assert_import((db), casualty_import_un_fatalities, (path), NULL, (a), (u), (s), (j))
 
 /* One record as "field|field|...": the values a quirk test checks. */
 static const char *record(struct db *db, const char *casualty_id)
@@ -109,7 +54,7 @@ static const char *record(struct db *db, const char *casualty_id)
              "c.incident_type || '|' || o.code FROM casualty c JOIN org o ON o.id = "
              "c.owner_org_id WHERE c.casualty_id = '%s'",
              casualty_id);
-    return qtext(db, sql);
+    return test_query_text(db, sql);
 }
 
 static int64_t count(struct db *db, const char *table)
@@ -141,21 +86,24 @@ static void import_valid(void **state)
                                         "'" CASUALTY_UN_RELEASED_BY "' AND source_updated = "
                                         "'2025-04-04' AND released_at = created_at"),
                      5);
-    assert_string_equal(qtext(db, "SELECT group_concat(source_row, ',') FROM (SELECT source_row "
-                                  "FROM casualty ORDER BY source_row)"),
-                        "1,2,3,4,5");
+    assert_string_equal(
+        test_query_text(db, "SELECT group_concat(source_row, ',') FROM (SELECT source_row "
+                            "FROM casualty ORDER BY source_row)"),
+        "1,2,3,4,5");
     /* One audit entry with the counts. */
     assert_int_equal(count(db, "audit_log"), audits + 1);
-    assert_string_equal(qtext(db, "SELECT action || ' ' || record_type || ' ' || "
-                                  "ifnull(record_id, '-') FROM audit_log ORDER BY seq DESC"),
+    assert_string_equal(test_query_text(db,
+                                        "SELECT action || ' ' || record_type || ' ' || "
+                                        "ifnull(record_id, '-') FROM audit_log ORDER BY seq DESC"),
                         "casualty.import casualty -");
-    assert_string_equal(qtext(db, "SELECT json_extract(summary, '$.added') || ',' || "
-                                  "json_extract(summary, '$.updated') || ',' || "
-                                  "json_extract(summary, '$.unchanged') || ',' || "
-                                  "json_extract(summary, '$.rejected') || ',' || "
-                                  "json_extract(summary, '$.rows') FROM audit_log ORDER BY seq "
-                                  "DESC"),
-                        "5,0,0,0,5");
+    assert_string_equal(
+        test_query_text(db, "SELECT json_extract(summary, '$.added') || ',' || "
+                            "json_extract(summary, '$.updated') || ',' || "
+                            "json_extract(summary, '$.unchanged') || ',' || "
+                            "json_extract(summary, '$.rejected') || ',' || "
+                            "json_extract(summary, '$.rows') FROM audit_log ORDER BY seq "
+                            "DESC"),
+        "5,0,0,0,5");
     db_close(db);
 }
 
@@ -165,10 +113,11 @@ static void quirk_m49_float(void **state)
     (void)state;
     struct db *db = store("import_m49", true);
     import_ok(db, "quirk_m49_float.csv", 3, 0, 0, 0);
-    assert_string_equal(qtext(db, "SELECT group_concat(nationality_m49, ',') FROM (SELECT "
-                                  "nationality_m49 FROM casualty ORDER BY source_row)"),
+    assert_string_equal(test_query_text(db,
+                                        "SELECT group_concat(nationality_m49, ',') FROM (SELECT "
+                                        "nationality_m49 FROM casualty ORDER BY source_row)"),
                         "250,4,404");
-    assert_string_equal(qtext(db, "SELECT typeof(nationality_m49) FROM casualty LIMIT 1"),
+    assert_string_equal(test_query_text(db, "SELECT typeof(nationality_m49) FROM casualty LIMIT 1"),
                         "integer");
     db_close(db);
 }
@@ -185,8 +134,9 @@ static void quirk_local_space(void **state)
                      3);
     assert_string_equal(record(db, "UNMIL-2007-02-00022"),
                         "2007-02-09|UNMIL|Fatality|M|Liberia|LBR|430|Local|Illness|DPO");
-    assert_string_equal(qtext(db, "SELECT source_updated FROM casualty WHERE casualty_id = "
-                                  "'UNMIL-2007-02-00022'"),
+    assert_string_equal(test_query_text(db,
+                                        "SELECT source_updated FROM casualty WHERE casualty_id = "
+                                        "'UNMIL-2007-02-00022'"),
                         "2025-04-04");
     db_close(db);
 }
@@ -215,12 +165,14 @@ static void quirk_missing_codes(void **state)
     assert_string_equal(record(db, "UNIFIL-2008-01-00004"),
                         "2008-01-18|UNIFIL|Fatality|M|Atlantis|NULL|NULL|Military|Illness|DPO");
     /* The export writes the cells back as the file had them. */
-    assert_string_equal(qtext(db, "SELECT '[' || source_nationality || '][' || source_iso3 || "
-                                  "']' FROM casualty WHERE casualty_id = 'UNOCI-2016-03-09647'"),
-                        "[][]");
-    assert_string_equal(qtext(db, "SELECT '[' || source_nationality || '][' || source_iso3 || "
-                                  "']' FROM casualty WHERE casualty_id = 'UNOSOM-1993-05-00182'"),
-                        "[Türkiye][]");
+    assert_string_equal(
+        test_query_text(db, "SELECT '[' || source_nationality || '][' || source_iso3 || "
+                            "']' FROM casualty WHERE casualty_id = 'UNOCI-2016-03-09647'"),
+        "[][]");
+    assert_string_equal(
+        test_query_text(db, "SELECT '[' || source_nationality || '][' || source_iso3 || "
+                            "']' FROM casualty WHERE casualty_id = 'UNOSOM-1993-05-00182'"),
+        "[Türkiye][]");
     db_close(db);
 }
 
@@ -230,14 +182,15 @@ static void quirk_non_ascii(void **state)
     (void)state;
     struct db *db = store("import_utf8", true);
     import_ok(db, "quirk_non_ascii.csv", 3, 0, 0, 0);
-    assert_string_equal(qtext(db, "SELECT nationality FROM casualty WHERE casualty_id = "
-                                  "'UNOCI-2004-11-00071'"),
+    assert_string_equal(test_query_text(db, "SELECT nationality FROM casualty WHERE casualty_id = "
+                                            "'UNOCI-2004-11-00071'"),
                         "C\xc3\xb4te d'Ivoire");
-    assert_string_equal(qtext(db, "SELECT nationality FROM casualty WHERE casualty_id = "
-                                  "'UNDOF-2012-07-00002'"),
+    assert_string_equal(test_query_text(db, "SELECT nationality FROM casualty WHERE casualty_id = "
+                                            "'UNDOF-2012-07-00002'"),
                         "C\xc3\xb4te d'Ivoire, R\xc3\xa9publique de");
-    assert_string_equal(qtext(db, "SELECT hex(nationality) FROM casualty WHERE casualty_id = "
-                                  "'UNOSOM-1993-06-00360'"),
+    assert_string_equal(test_query_text(db,
+                                        "SELECT hex(nationality) FROM casualty WHERE casualty_id = "
+                                        "'UNOSOM-1993-06-00360'"),
                         "54C3BC726B697965"); /* T, u-umlaut as C3 BC, rkiye */
     db_close(db);
 }
@@ -282,34 +235,164 @@ static void quirk_empty_gender(void **state)
     (void)state;
     struct db *db = store("import_gender", true);
     import_ok(db, "quirk_empty_gender.csv", 2, 0, 0, 0);
-    assert_string_equal(qtext(db, "SELECT group_concat(gender, ',') FROM (SELECT gender FROM "
-                                  "casualty ORDER BY source_row)"),
+    assert_string_equal(test_query_text(db,
+                                        "SELECT group_concat(gender, ',') FROM (SELECT gender FROM "
+                                        "casualty ORDER BY source_row)"),
                         "U,F");
     db_close(db);
 }
 
 /* casualty/import-quirk-duplicate-casualty-id: the real file lists six people twice under one
- * casualty_id (Montenegro, then Serbia and Montenegro); the first row is kept and the second
- * rejected, naming both lines, so nobody is counted twice. */
+ * casualty_id (Montenegro, then Serbia and Montenegro). The UN's totals count rows, and the
+ * import is keyed on the file's id: both rows are records, nothing is rejected, and the pair
+ * is a possible double entry (casualty_conflicts), not a rejection. */
 static void quirk_duplicate_id(void **state)
 {
     (void)state;
     struct db *db = store("import_dup", true);
+    import_ok(db, "quirk_duplicate_casualty_id.csv", 3, 0, 0, 0);
+    assert_string_equal(test_query_text(db, "SELECT group_concat(source_row || ':' || "
+                                            "nationality_iso3, ' ') FROM (SELECT * FROM casualty "
+                                            "WHERE casualty_id = 'UNMIK-2003-05-03589' ORDER BY "
+                                            "source_row)"),
+                        "1898:MNE 1899:SCG");
+    struct principal cli;
+    principal_cli(&cli);
+    struct bh_error err;
+    json_t *items = json_array();
+    assert_int_equal(casualty_conflicts(db, &cli, items, &err), 0);
+    assert_int_equal(json_array_size(items), 1);
+    json_t *g = json_array_get(items, 0);
+    assert_string_equal(json_string_value(json_object_get(g, "casualty_id")),
+                        "UNMIK-2003-05-03589");
+    assert_int_equal(json_array_size(json_object_get(g, "records")), 2);
+    assert_false(json_is_true(json_object_get(g, "resolved")));
+    json_decref(items);
+    /* Again: nothing to do. */
+    import_ok(db, "quirk_duplicate_casualty_id.csv", 0, 0, 3, 0);
+    db_close(db);
+}
+
+/* Writes `text` as a file in the test's directory and gives its path (heap). */
+static char *write_csv(const char *test, const char *name, const char *text)
+{
+    char *path = test_path(test_tmpdir(test), name);
+    test_write_file(path, text);
+    return path;
+}
+
+#define UN_HEADER                                                                           \
+    "id,incident_date,casualty_id,mission_acronym,type_of_casualty,gender,"                 \
+    "casualty_nationality,casualty_personnel_type,type_of_incident,m49_code,isocode3,last_" \
+    "update\n"
+
+/* casualty/import-keyed-by-row-id: a newer file is matched to the store by the UN's row id,
+ * not by casualty_id: a row whose casualty_id the UN corrected updates its own record (the
+ * same record id, the new casualty_id), a row now sharing a casualty_id with another is a
+ * second record, an id seen again in the file is rejected naming the first line, a row
+ * without an id is rejected; the report and the audit entry count it so, and the newer file
+ * again changes nothing. */
+static void keyed_by_row_id(void **state)
+{
+    (void)state;
+    struct db *db = store("import_keyed", true);
+    import_ok(db, "valid_small.csv", 5, 0, 0, 0);
+    char *before = strdup(test_query_text(db, "SELECT id FROM casualty WHERE source_row = 3"));
+    char *path = write_csv(
+        "import_keyed", "newer.csv",
+        UN_HEADER "1,1948-07-06,UNTSO-1948-07-02408,UNTSO,Fatality,M,France,Military,Malicious "
+                  "Act,250.0,FRA,2025-04-04\n"
+                  "2,1994-04-11,UNAMIR-1994-04-00110,UNAMIR,Fatality,M,Belgium,Military,"
+                  "Malicious Act,56.0,BEL,2025-04-04\n"
+                  /* the UN corrected the casualty_id of row 3 */
+                  "3,2013-10-23,MINUSMA-2013-10-00099,MINUSMA,Fatality,M,Chad,Military,Malicious "
+                  "Act,148.0,TCD,2025-05-01\n"
+                  "4,2019-01-20,MINUSMA-2019-01-00031,MINUSMA,Fatality,F,Rwanda,Police,Illness,"
+                  "646.0,RWA,2025-04-04\n"
+                  "5,2020-06-15,UNMISS-2020-06-00007,UNMISS,Fatality,M,India,Military,Accident,"
+                  "356.0,IND,2025-04-04\n"
+                  /* a new row under row 4's casualty_id: a second record */
+                  "6,2019-01-20,MINUSMA-2019-01-00031,MINUSMA,Fatality,F,Rwanda,Police,Illness,"
+                  "646.0,RWA,2025-05-01\n"
+                  /* id 6 again: rejected */
+                  "6,2019-01-21,MINUSMA-2019-01-00032,MINUSMA,Fatality,F,Rwanda,Police,Illness,"
+                  "646.0,RWA,2025-05-01\n"
+                  /* no id: rejected */
+                  ",2019-01-22,MINUSMA-2019-01-00033,MINUSMA,Fatality,F,Rwanda,Police,Illness,"
+                  "646.0,RWA,2025-05-01\n");
     struct import_report r;
     struct bh_error err;
-    assert_int_equal(import_path(db, FIXTURES "quirk_duplicate_casualty_id.csv", &r, &err), 0);
-    assert_int_equal(r.added, 2);
-    assert_int_equal(r.rejected, 1);
-    assert_int_equal(r.rejections[0].line, 3);
-    assert_string_equal(r.rejections[0].reason,
-                        "casualty_id 'UNMIK-2003-05-03589' appears again (first on line 2); the "
-                        "first is kept");
+    assert_int_equal(test_import_file(db, casualty_import_un_fatalities, path, &r, &err), 0);
+    assert_int_equal(r.rows, 8);
+    assert_int_equal(r.added, 1);
+    assert_int_equal(r.updated, 1);
+    assert_int_equal(r.unchanged, 4);
+    assert_int_equal(r.rejected, 2);
+    static const struct test_rejection want[] = {
+        { 8, "id '6' appears again (first on line 7); the first is kept" },
+        { 9, "id is empty: the UN's row number is the key of its record" },
+    };
+    assert_rejections(&r, want);
     import_report_cleanup(&r);
-    assert_string_equal(qtext(db, "SELECT nationality_iso3 FROM casualty WHERE casualty_id = "
-                                  "'UNMIK-2003-05-03589'"),
-                        "MNE");
-    /* Again: the same rejection, nothing else. */
-    import_ok(db, "quirk_duplicate_casualty_id.csv", 0, 0, 2, 1);
+    assert_int_equal(count(db, "casualty"), 6);
+    /* Row 3 is the same record, with the corrected casualty_id. */
+    char want3[160];
+    snprintf(want3, sizeof want3, "%s MINUSMA-2013-10-00099 2025-05-01", before);
+    assert_string_equal(test_query_text(db, "SELECT id || ' ' || casualty_id || ' ' || "
+                                            "source_updated FROM casualty WHERE source_row = 3"),
+                        want3);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM casualty WHERE casualty_id = "
+                                        "'MINUSMA-2013-10-00012'"),
+                     0);
+    assert_string_equal(test_query_text(db, "SELECT group_concat(source_row, ',') FROM (SELECT "
+                                            "source_row FROM casualty WHERE casualty_id = "
+                                            "'MINUSMA-2019-01-00031' ORDER BY source_row)"),
+                        "4,6");
+    assert_string_equal(test_query_text(db, "SELECT json_extract(summary, '$.added') || ',' || "
+                                            "json_extract(summary, '$.updated') || ',' || "
+                                            "json_extract(summary, '$.unchanged') || ',' || "
+                                            "json_extract(summary, '$.rejected') FROM audit_log "
+                                            "ORDER BY seq DESC"),
+                        "1,1,4,2");
+    /* The same newer file again: nothing written, the same two rejections. */
+    test_exec(db, "UPDATE casualty SET updated_at = '2000-01-01T00:00:00Z'");
+    assert_import(db, casualty_import_un_fatalities, path, NULL, 0, 0, 6, 2);
+    assert_int_equal(test_query_int(db, "SELECT count(*) FROM casualty WHERE updated_at = "
+                                        "'2000-01-01T00:00:00Z'"),
+                     6);
+    free(before);
+    free(path);
+    db_close(db);
+}
+
+/* casualty/import-keeps-duplicate-mark: an admin's mark that a record repeats another is
+ * the store's, not the file's: a re-import that updates the record keeps it. */
+static void keeps_duplicate_mark(void **state)
+{
+    (void)state;
+    struct db *db = store("import_keeps_mark", true);
+    import_ok(db, "quirk_duplicate_casualty_id.csv", 3, 0, 0, 0);
+    char *a = strdup(test_query_text(db, "SELECT id FROM casualty WHERE source_row = 1898"));
+    char *b = strdup(test_query_text(db, "SELECT id FROM casualty WHERE source_row = 1899"));
+    struct principal cli;
+    principal_cli(&cli);
+    struct bh_error err;
+    assert_int_equal(casualty_mark_duplicate(db, &cli, b, a, NULL, &err), 0);
+    char *text = test_read_file(FIXTURES "quirk_duplicate_casualty_id.csv", NULL);
+    char *at = strstr(text, "891.0,SCG,2025-04-04");
+    assert_non_null(at);
+    memcpy(at, "891.0,SCG,2025-05-01", 20);
+    char *path = write_csv("import_keeps_mark", "newer.csv", text);
+    import_ok_path(db, path, 0, 1, 2, 0);
+    char want[80];
+    snprintf(want, sizeof want, "%s 2025-05-01", a);
+    assert_string_equal(test_query_text(db, "SELECT duplicate_of || ' ' || source_updated FROM "
+                                            "casualty WHERE source_row = 1899"),
+                        want);
+    free(path);
+    free(text);
+    free(a);
+    free(b);
     db_close(db);
 }
 
@@ -321,7 +404,8 @@ static void bad_date(void **state)
     struct db *db = store("import_bad_date", true);
     struct import_report r;
     struct bh_error err;
-    assert_int_equal(import_path(db, FIXTURES "bad_date.csv", &r, &err), 0);
+    assert_int_equal(
+        test_import_file(db, casualty_import_un_fatalities, FIXTURES "bad_date.csv", &r, &err), 0);
     assert_int_equal(r.added, 1);
     assert_int_equal(r.rejected, 2);
     assert_int_equal(r.rejections[0].line, 3);
@@ -330,7 +414,7 @@ static void bad_date(void **state)
     assert_int_equal(r.rejections[1].line, 4);
     assert_contains(r.rejections[1].reason, "'03/04/2021'");
     import_report_cleanup(&r);
-    assert_string_equal(qtext(db, "SELECT incident_date FROM casualty"), "2020-02-29");
+    assert_string_equal(test_query_text(db, "SELECT incident_date FROM casualty"), "2020-02-29");
     db_close(db);
 }
 
@@ -343,13 +427,12 @@ static void bad_vocabulary(void **state)
     struct db *db = store("import_bad_vocab", true);
     struct import_report r;
     struct bh_error err;
-    assert_int_equal(import_path(db, FIXTURES "bad_vocabulary.csv", &r, &err), 0);
+    assert_int_equal(test_import_file(db, casualty_import_un_fatalities,
+                                      FIXTURES "bad_vocabulary.csv", &r, &err),
+                     0);
     assert_int_equal(r.added, 2);
     assert_int_equal(r.rejected, 9);
-    static const struct {
-        long line;
-        const char *says;
-    } want[] = {
+    static const struct test_rejection want[] = {
         { 3, "type_of_incident 'Friendly Fire' is not in the vocabulary" },
         { 4, "casualty_personnel_type 'Contractor' is not in the vocabulary" },
         { 5, "type_of_casualty 'Death' is not in the vocabulary" },
@@ -360,13 +443,10 @@ static void bad_vocabulary(void **state)
         { 10, "type_of_incident 'accident' is not in the vocabulary" },
         { 11, "the row has 11 fields where the header has 12" },
     };
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        assert_int_equal(r.rejections[i].line, want[i].line);
-        assert_contains(r.rejections[i].reason, want[i].says);
-    }
+    assert_rejections(&r, want);
     import_report_cleanup(&r);
-    assert_string_equal(qtext(db, "SELECT group_concat(casualty_id, ' ') FROM (SELECT "
-                                  "casualty_id FROM casualty ORDER BY casualty_id)"),
+    assert_string_equal(test_query_text(db, "SELECT group_concat(casualty_id, ' ') FROM (SELECT "
+                                            "casualty_id FROM casualty ORDER BY casualty_id)"),
                         "MINUSMA-2019-01-00031 MINUSMA-2019-01-00041");
     db_close(db);
 }
@@ -400,7 +480,7 @@ static void bad_file_changes_nothing(void **state)
         snprintf(path, sizeof path, FIXTURES "%s", bad[i].file);
         struct import_report r;
         struct bh_error err;
-        int rc = import_path(db, path, &r, &err);
+        int rc = test_import_file(db, casualty_import_un_fatalities, path, &r, &err);
         if (rc != BH_EINVALID || !strstr(err.message, bad[i].says))
             fail_msg("%s: rc %d, \"%s\"; expected \"%s\"", bad[i].file, rc, err.message,
                      bad[i].says);
@@ -411,9 +491,10 @@ static void bad_file_changes_nothing(void **state)
         import_report_cleanup(&r);
         assert_int_equal(count(db, "casualty"), rows);
         assert_int_equal(count(db, "audit_log"), audits);
-        assert_string_equal(qtext(db, "SELECT incident_type FROM casualty WHERE casualty_id = "
-                                      "'UNTSO-1948-07-02408'"),
-                            "Unknown");
+        assert_string_equal(
+            test_query_text(db, "SELECT incident_type FROM casualty WHERE casualty_id = "
+                                "'UNTSO-1948-07-02408'"),
+            "Unknown");
     }
     db_close(db);
 }
@@ -456,18 +537,18 @@ static void modified_copy(void **state)
     const char *dir = test_tmpdir("import_modified");
     char *path = test_path(dir, "newer.csv");
     test_write_file(path, copy);
-    import_ok_at(db, path, 1, 1, 4, 0, __FILE__, __LINE__);
+    assert_import(db, casualty_import_un_fatalities, path, NULL, 1, 1, 4, 0);
     assert_int_equal(count(db, "casualty"), 6);
     assert_string_equal(record(db, "MINUSMA-2019-01-00031"),
                         "2019-01-20|MINUSMA|Fatality|F|Rwanda|RWA|646|Police|Unknown|RWA");
-    assert_string_equal(qtext(db, "SELECT released_at FROM casualty WHERE casualty_id = "
-                                  "'MINUSMA-2019-01-00031'"),
+    assert_string_equal(test_query_text(db, "SELECT released_at FROM casualty WHERE casualty_id = "
+                                            "'MINUSMA-2019-01-00031'"),
                         "2025-04-05T00:00:00Z");
     assert_string_equal(record(db, "MINUSCA-2021-02-00002"),
                         "2021-02-01|MINUSCA|Fatality|M|Rwanda|RWA|646|Military|Malicious "
                         "Act|RWA");
     /* And that newer file once more: nothing to do. */
-    import_ok_at(db, path, 0, 0, 6, 0, __FILE__, __LINE__);
+    assert_import(db, casualty_import_un_fatalities, path, NULL, 0, 0, 6, 0);
     free(path);
     free(copy);
     free(text);
@@ -488,12 +569,13 @@ static void supersedes_member(void **state)
                   "'To Be Determined', (SELECT id FROM org WHERE code = 'RWA'), 'AMBER+STRICT', "
                   "1, 'member', '2019-01-20T00:00:00Z', '2019-01-20T00:00:00Z')");
     import_ok(db, "valid_small.csv", 4, 1, 0, 0);
-    assert_string_equal(qtext(db, "SELECT id || '|' || incident_date || '|' || incident_type || "
-                                  "'|' || tlp || '|' || embargoed || '|' || source || '|' || "
-                                  "released_by || '|' || (released_at IS NOT NULL) FROM casualty "
-                                  "WHERE casualty_id = 'MINUSMA-2019-01-00031'"),
-                        "01900000-0000-7000-8000-000000000001|2019-01-20|Illness|CLEAR|0|"
-                        "un|" CASUALTY_UN_RELEASED_BY "|1");
+    assert_string_equal(
+        test_query_text(db, "SELECT id || '|' || incident_date || '|' || incident_type || "
+                            "'|' || tlp || '|' || embargoed || '|' || source || '|' || "
+                            "released_by || '|' || (released_at IS NOT NULL) FROM casualty "
+                            "WHERE casualty_id = 'MINUSMA-2019-01-00031'"),
+        "01900000-0000-7000-8000-000000000001|2019-01-20|Illness|CLEAR|0|"
+        "un|" CASUALTY_UN_RELEASED_BY "|1");
     db_close(db);
 }
 
@@ -505,7 +587,9 @@ static void missing_publisher(void **state)
     struct db *db = store("import_no_dpo", false);
     struct import_report r;
     struct bh_error err;
-    assert_int_equal(import_path(db, FIXTURES "valid_small.csv", &r, &err), BH_ENOTFOUND);
+    assert_int_equal(
+        test_import_file(db, casualty_import_un_fatalities, FIXTURES "valid_small.csv", &r, &err),
+        BH_ENOTFOUND);
     assert_contains(err.message, "DPO");
     assert_contains(err.message, "bluehelm init --seed");
     import_report_cleanup(&r);
@@ -562,9 +646,10 @@ static void from_memory(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "format")), "un-fatalities");
     json_decref(j);
     import_report_cleanup(&r);
-    assert_string_equal(qtext(db, "SELECT json_extract(summary, '$.file') FROM audit_log ORDER "
-                                  "BY seq DESC"),
-                        "upload");
+    assert_string_equal(
+        test_query_text(db, "SELECT json_extract(summary, '$.file') FROM audit_log ORDER "
+                            "BY seq DESC"),
+        "upload");
     free(text);
     db_close(db);
 }
@@ -572,7 +657,8 @@ static void from_memory(void **state)
 /* The indexes of table casualty as the store describes them, one "name: sql" per line. */
 static char *index_sql(struct db *db)
 {
-    return strdup(qtext(db, "SELECT group_concat(name || ': ' || ifnull(sql, '-'), char(10)) "
+    return strdup(
+        test_query_text(db, "SELECT group_concat(name || ': ' || ifnull(sql, '-'), char(10)) "
                             "FROM (SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
                             "tbl_name = 'casualty' ORDER BY name)"));
 }
@@ -609,7 +695,7 @@ static void bulk_indexes(void **state)
     const char *dir = test_tmpdir("import_bulk");
     char *path = test_path(dir, "bulk.csv");
     test_write_file(path, csv);
-    import_ok_at(db, path, N, 0, 0, 0, __FILE__, __LINE__);
+    assert_import(db, casualty_import_un_fatalities, path, NULL, N, 0, 0, 0);
     char *after = index_sql(db);
     assert_string_equal(after, before);
     assert_int_equal(count(db, "casualty"), N);
@@ -633,8 +719,8 @@ static void bulk_indexes(void **state)
     assert_int_equal(test_query_int(db, "SELECT count(DISTINCT id) FROM casualty WHERE "
                                         "substr(id, 15, 1) = '7'"),
                      N);
-    assert_string_equal(qtext(db, "PRAGMA integrity_check"), "ok");
-    import_ok_at(db, path, 0, 0, N, 0, __FILE__, __LINE__);
+    assert_string_equal(test_query_text(db, "PRAGMA integrity_check"), "ok");
+    assert_import(db, casualty_import_un_fatalities, path, NULL, 0, 0, N, 0);
     free(after);
     free(before);
     free(path);
@@ -654,6 +740,8 @@ int main(void)
         BH_TEST("casualty/import-quirk-casualty-id-mismatch", quirk_id_mismatch),
         BH_TEST("casualty/import-quirk-empty-gender", quirk_empty_gender),
         BH_TEST("casualty/import-quirk-duplicate-casualty-id", quirk_duplicate_id),
+        BH_TEST("casualty/import-keyed-by-row-id", keyed_by_row_id),
+        BH_TEST("casualty/import-keeps-duplicate-mark", keeps_duplicate_mark),
         BH_TEST("casualty/import-bad-date", bad_date),
         BH_TEST("casualty/import-bad-vocabulary", bad_vocabulary),
         BH_TEST("casualty/import-bad-file-changes-nothing", bad_file_changes_nothing),

@@ -13,56 +13,9 @@
 
 #define FIXTURES BH_TEST_DATA "/deployments/"
 
-static int import_path(struct db *db, const char *path, struct import_report *r,
-                       struct bh_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open %s", path);
-    struct principal cli;
-    principal_cli(&cli);
-    struct import_input in = { path, f, NULL, 0, 0 };
-    import_report_init(r);
-    memset(err, 0, sizeof *err);
-    int rc = casualty_import_deployments(db, &cli, &in, NULL, NULL, r, err);
-    fclose(f);
-    return rc;
-}
-
-static void expect(struct db *db, const char *path, const char *table, int64_t added,
-                   int64_t updated, int64_t unchanged, int64_t rejected)
-{
-    struct import_report r;
-    struct bh_error err;
-    int rc = import_path(db, path, &r, &err);
-    if (rc)
-        fail_msg("import %s: %s", path, err.message);
-    assert_string_equal(r.table, table);
-    if (r.added != added || r.updated != updated || r.unchanged != unchanged ||
-        r.rejected != rejected)
-        fail_msg("%s: expected %lld/%lld/%lld/%lld added/updated/unchanged/rejected, got "
-                 "%lld/%lld/%lld/%lld",
-                 path, (long long)added, (long long)updated, (long long)unchanged,
-                 (long long)rejected, (long long)r.added, (long long)r.updated,
-                 (long long)r.unchanged, (long long)r.rejected);
-    import_report_cleanup(&r);
-}
-
-static const char *qtext(struct db *db, const char *sql)
-{
-    static char out[1024];
-    struct db_stmt *st;
-    struct bh_error err;
-    if (db_prepare(db, sql, &st, &err))
-        fail_msg("%s: %s", sql, err.message);
-    int rc = db_step(st, &err);
-    if (rc < 0)
-        fail_msg("%s: %s", sql, err.message);
-    const char *v = rc == DB_ROW ? db_column_text(st, 0) : "(no row)";
-    snprintf(out, sizeof out, "%s", v ? v : "NULL");
-    db_stmt_done(st);
-    return out;
-}
+/* Imports the file at `path` and fails unless it fills `table` with these counts. */
+#define expect(db, path, table, a, u, s, j) \
+    assert_import((db), casualty_import_deployments, (path), (table), (a), (u), (s), (j))
 
 static const char MONTHLY[] =
     "SELECT group_concat(mission || ' ' || month || ' ' || ifnull(troops, 'NA') || ' ' || "
@@ -76,14 +29,15 @@ static void ipi_monthly(void **state)
     (void)state;
     struct db *db = test_db_migrated("deploy_ipi", NULL);
     expect(db, FIXTURES "ipi_monthly_small.csv", "deployment_monthly", 4, 0, 0, 0);
-    assert_string_equal(qtext(db, MONTHLY),
+    assert_string_equal(test_query_text(db, MONTHLY),
                         "ONUCA 1990-11 423 NA NA 423; UNFICYP 1990-11 2126 44 NA 2170; "
                         "MINUSMA 2017-03 10868 1719 NA 12587; UNMOGIP 2017-03 NA NA 41 41");
     expect(db, FIXTURES "ipi_monthly_small.csv", "deployment_monthly", 0, 0, 4, 0);
-    assert_string_equal(qtext(db, "SELECT group_concat(action || ':' || json_extract(summary, "
-                                  "'$.added') || ':' || json_extract(summary, '$.unchanged'), "
-                                  "' ') FROM audit_log"),
-                        "deployment.import:4:0 deployment.import:0:4");
+    assert_string_equal(
+        test_query_text(db, "SELECT group_concat(action || ':' || json_extract(summary, "
+                            "'$.added') || ':' || json_extract(summary, '$.unchanged'), "
+                            "' ') FROM audit_log"),
+        "deployment.import:4:0 deployment.import:0:4");
 
     char *text = test_read_file(FIXTURES "ipi_monthly_small.csv", NULL);
     char *at = strstr(text, "2126,44,NA,2170");
@@ -92,9 +46,10 @@ static void ipi_monthly(void **state)
     char *path = test_path(test_tmpdir("deploy_ipi"), "changed.csv");
     test_write_file(path, text);
     expect(db, path, "deployment_monthly", 0, 1, 3, 0);
-    assert_string_equal(qtext(db, "SELECT police || ' ' || total FROM deployment_monthly WHERE "
-                                  "mission = 'UNFICYP'"),
-                        "45 2171");
+    assert_string_equal(
+        test_query_text(db, "SELECT police || ' ' || total FROM deployment_monthly WHERE "
+                            "mission = 'UNFICYP'"),
+        "45 2171");
     free(path);
     free(text);
     db_close(db);
@@ -108,24 +63,20 @@ static void ipi_bad_rows(void **state)
     struct db *db = test_db_migrated("deploy_ipi_bad", NULL);
     struct import_report r;
     struct bh_error err;
-    assert_int_equal(import_path(db, FIXTURES "ipi_monthly_bad_rows.csv", &r, &err), 0);
+    assert_int_equal(test_import_file(db, casualty_import_deployments,
+                                      FIXTURES "ipi_monthly_bad_rows.csv", &r, &err),
+                     0);
     assert_int_equal(r.added, 2);
     assert_int_equal(r.rejected, 4);
-    static const struct {
-        long line;
-        const char *says;
-    } want[] = {
+    static const struct test_rejection want[] = {
         { 3, "mission and month 'MINUSMA 2017-03' appears again (first on line 2)" },
         { 4, "Total is missing (NA)" },
         { 5, "Date '2017-02-30' is not a date" },
         { 6, "Troops '12000.5' is not a head count" },
     };
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        assert_int_equal(r.rejections[i].line, want[i].line);
-        assert_contains(r.rejections[i].reason, want[i].says);
-    }
+    assert_rejections(&r, want);
     import_report_cleanup(&r);
-    assert_string_equal(qtext(db, MONTHLY),
+    assert_string_equal(test_query_text(db, MONTHLY),
                         "UNMISS 2016-12 12000 1300 NA 13300; MINUSMA 2017-03 10868 1719 NA 12587");
     db_close(db);
 }
@@ -138,7 +89,9 @@ static void owid_yearly(void **state)
     struct db *db = test_db_migrated("deploy_owid", NULL);
     struct import_report r;
     struct bh_error err;
-    assert_int_equal(import_path(db, FIXTURES "owid_yearly_small.csv", &r, &err), 0);
+    assert_int_equal(test_import_file(db, casualty_import_deployments,
+                                      FIXTURES "owid_yearly_small.csv", &r, &err),
+                     0);
     assert_string_equal(r.format, "owid-yearly");
     assert_int_equal(r.added, 4);
     assert_int_equal(r.rejected, 1);
@@ -146,9 +99,10 @@ static void owid_yearly(void **state)
     assert_contains(r.rejections[0].reason, "Entity 'France': only World totals are read");
     import_report_cleanup(&r);
     assert_string_equal(
-        qtext(db, "SELECT group_concat(year || ' ' || missions || ' ' || total || ' ' || "
-                  "troops || ' ' || ifnull(police, 'NULL') || ' ' || observers, '; ') FROM "
-                  "(SELECT * FROM deployment_yearly ORDER BY year)"),
+        test_query_text(db,
+                        "SELECT group_concat(year || ' ' || missions || ' ' || total || ' ' || "
+                        "troops || ' ' || ifnull(police, 'NULL') || ' ' || observers, '; ') FROM "
+                        "(SELECT * FROM deployment_yearly ORDER BY year)"),
         "1948 1 600 0 0 0; 1993 17 78744 73338 2229 3177; 2020 22 81832 69454 9223 3155; "
         "2021 23 75085 64312 NULL 3097");
     expect(db, FIXTURES "owid_yearly_small.csv", "deployment_yearly", 0, 0, 4, 1);
@@ -176,7 +130,7 @@ static void bad_file(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct import_report r;
         struct bh_error err;
-        int rc = import_path(db, bad[i].path, &r, &err);
+        int rc = test_import_file(db, casualty_import_deployments, bad[i].path, &r, &err);
         if (rc != BH_EINVALID || !strstr(err.message, bad[i].says) || r.where.line != 1)
             fail_msg("%s: rc %d line %ld \"%s\"", bad[i].path, rc, r.where.line, err.message);
         assert_prefix(err.message, strstr(bad[i].says, "empty") ? "" : "line 1");

@@ -45,21 +45,7 @@ static void person(const char *username, int org, enum role role, const char *mi
 static int setup(void **state)
 {
     (void)state;
-    db = test_db_migrated("incident_records", NULL);
-    struct bh_error err;
-    struct refdata_counts n;
-    must(refdata_load(db, TEST_ISO_DIR, &n, &err), &err, "refdata_load");
-    struct principal cli;
-    principal_cli(&cli);
-    for (int i = 0; i < NORGS; i++) {
-        struct org o;
-        org_init(&o);
-        snprintf(o.code, sizeof o.code, "%s", org_codes[i]);
-        snprintf(o.name, sizeof o.name, "Organization %s", org_codes[i]);
-        o.kind = i == DPO ? ORG_UN_ENTITY : ORG_MEMBER_STATE;
-        must(org_add(db, &cli, &o, &err), &err, "org_add");
-        org_id[i] = o.id;
-    }
+    db = test_db_with_orgs("incident_records", NULL, org_codes, NORGS, DPO, org_id);
     person("fra.rep", FRA, ROLE_REPORTER, NULL, &fra_rep);
     person("fra.end", FRA, ROLE_ENDORSER, "MINUSMA", &fra_end);
     person("fra.officer", FRA, ROLE_ENDORSER, "MINUSMA", &fra_officer);

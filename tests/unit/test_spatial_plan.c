@@ -224,7 +224,9 @@ static void spatial_plan_wide(void **state)
     assert_not_contains(p.count, "incident_rtree");
     assert_contains(p.rows, "incident_time");
     assert_not_contains(p.rows, "TEMP B-TREE");
-    assert_int_equal(p.total, ROWS / 2);
+    /* ROWS / 2 match, more than the total counts up to (spatial/total.c). */
+    assert_true(ROWS / 2 > SPATIAL_TOTAL_BOUND);
+    assert_int_equal(p.total, SPATIAL_TOTAL_BOUND + 1);
     plan_free(&p);
     /* The boxes across the antimeridian hold nothing here. */
     p = plan(&admin, (const char *[]){ "bbox", "170,-10,-170,10", NULL });

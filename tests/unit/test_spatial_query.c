@@ -149,21 +149,8 @@ static void event(const char *source, const char *sid, const char *when, double 
 static int setup(void **state)
 {
     (void)state;
-    db = test_db_migrated("spatial_query", &store_path);
+    db = test_db_with_orgs("spatial_query", &store_path, org_codes, NORGS, DPO, org_id);
     struct bh_error err;
-    struct refdata_counts n;
-    must(refdata_load(db, TEST_ISO_DIR, &n, &err), &err, "refdata_load");
-    struct principal cli;
-    principal_cli(&cli);
-    for (int i = 0; i < NORGS; i++) {
-        struct org o;
-        org_init(&o);
-        snprintf(o.code, sizeof o.code, "%s", org_codes[i]);
-        snprintf(o.name, sizeof o.name, "Organization %s", org_codes[i]);
-        o.kind = i == DPO ? ORG_UN_ENTITY : ORG_MEMBER_STATE;
-        must(org_add(db, &cli, &o, &err), &err, "org_add");
-        org_id[i] = o.id;
-    }
     struct principal coord;
     user(FRA, ROLE_COORDINATOR, &coord);
     const char *members[] = { "GHA" };

@@ -47,29 +47,10 @@ static void person(struct db *d, const char *username, int org, enum role role, 
     test_user_principal(d, username, org_id[org], org_codes[org], role, mission, PASSWORD, p);
 }
 
-static void add_orgs(struct db *d)
-{
-    struct bh_error err;
-    struct refdata_counts n;
-    must(refdata_load(d, TEST_ISO_DIR, &n, &err), &err, "refdata_load");
-    struct principal cli;
-    principal_cli(&cli);
-    for (int i = 0; i < NORGS; i++) {
-        struct org o;
-        org_init(&o);
-        snprintf(o.code, sizeof o.code, "%s", org_codes[i]);
-        snprintf(o.name, sizeof o.name, "Organization %s", org_codes[i]);
-        o.kind = i == DPO ? ORG_UN_ENTITY : ORG_MEMBER_STATE;
-        must(org_add(d, &cli, &o, &err), &err, "org_add");
-        org_id[i] = o.id;
-    }
-}
-
 static int setup(void **state)
 {
     (void)state;
-    db = test_db_migrated("visibility_history", NULL);
-    add_orgs(db);
+    db = test_db_with_orgs("visibility_history", NULL, org_codes, NORGS, DPO, org_id);
     person(db, "bra.rep", BRA, ROLE_REPORTER, NULL, &bra_rep);
     person(db, "bra.end", BRA, ROLE_ENDORSER, "MINUSMA", &bra_end);
     person(db, "fra.end", FRA, ROLE_ENDORSER, "MINUSMA", &fra_end);
@@ -464,7 +445,7 @@ static void history_backfill(void **state)
         upto++;
     assert_true(upto < migrations_builtin_count);
     must(migrate_apply(old, migrations_builtin, upto, NULL, &err), &err, "old schema");
-    add_orgs(old);
+    test_db_add_orgs(old, org_codes, NORGS, DPO, org_id);
     struct principal rep, end, fp;
     (void)end;
     person(old, "old.rep", BRA, ROLE_REPORTER, NULL, &rep);

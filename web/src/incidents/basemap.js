@@ -124,3 +124,54 @@ export function clusterGroup(kind) {
     },
   });
 }
+
+// The counts per grid cell of `grid` (GET /api/v1/incidents/grid, /api/v1/events/grid) as
+// bubbles: each at the mean position of its records, sized by its count, with the count as its
+// text (`label(n)`; `title(n)` says it in words). Cells whose bubbles would overlap at this zoom
+// are drawn as one (counts added, positions weighted), so each record is in exactly one bubble
+// and the bubbles add up to the grid's total. A click (or Enter) zooms in to the bubble's cells.
+export function countBubbles(map, kind, grid, label, title) {
+  const sizeOf = (n) => Math.round(Math.min(64, 26 + 9 * Math.log10(Math.max(1, n))));
+  const half = grid.cell / 2;
+  const groups = [];
+  for (const c of grid.cells.slice().sort((a, b) => b.count - a.count)) {
+    const p = map.latLngToLayerPoint([c.lat_mean, c.lon_mean]);
+    const cellBounds = L.latLngBounds([c.lat - half, c.lon - half], [c.lat + half, c.lon + half]);
+    const size = sizeOf(c.count);
+    const g = groups.find((x) => x.p.distanceTo(p) < (x.size + size) / 2);
+    if (!g) {
+      groups.push({
+        lat: c.lat_mean,
+        lon: c.lon_mean,
+        count: c.count,
+        bounds: cellBounds,
+        size,
+        p,
+      });
+      continue;
+    }
+    const n = g.count + c.count;
+    g.lat = (g.lat * g.count + c.lat_mean * c.count) / n;
+    g.lon = (g.lon * g.count + c.lon_mean * c.count) / n;
+    g.count = n;
+    g.bounds.extend(cellBounds);
+    g.size = sizeOf(n);
+    g.p = map.latLngToLayerPoint([g.lat, g.lon]);
+  }
+  return groups.map((g) => {
+    const m = L.marker([g.lat, g.lon], {
+      icon: L.divIcon({
+        html: label(g.count),
+        className: `grid-bubble grid-${kind}`,
+        iconSize: L.point(g.size, g.size),
+      }),
+      title: title(g.count),
+      alt: title(g.count),
+      riseOnHover: true,
+    });
+    m.on('click', () =>
+      map.setView(g.bounds.getCenter(), Math.max(map.getBoundsZoom(g.bounds), map.getZoom() + 1)),
+    );
+    return m;
+  });
+}

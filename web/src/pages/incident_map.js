@@ -2,12 +2,15 @@
 // layers that can be switched off, clustered where dense, under one set of filters (mission,
 // threat type, status, dates, words in the narrative) kept in the address with the view
 // (#/incidents?type=ied&at=5/14.5/-1.2), so a picture can be bookmarked and shared. Each pan or
-// zoom asks for what lies in the view (`bbox`), at most 500 a request and a few requests a
-// layer; the count says when there is more than is drawn. Below the map, the incidents in the
-// view as a table: the same picture for screen readers and for reading.
+// zoom asks how many records lie in the view (`bbox`). Where few enough do (MAX_POINTS, or
+// `points=N` in the address for fewer), they are drawn as points, clustered where dense, at most
+// 500 a request and a few requests a layer. Where more do, the layer is drawn as counts per
+// grid cell from the server (/grid), so each bubble is the true number of records there that
+// the reader may see under the filters, and the count line the true total. Below the map, the
+// incidents in the view as a table: the same picture for screen readers and for reading.
 import { api } from '../api.js';
 import { fill, h, newId } from '../dom.js';
-import { L, bboxOf, clusterGroup, createMap } from '../incidents/basemap.js';
+import { L, bboxOf, clusterGroup, countBubbles, createMap } from '../incidents/basemap.js';
 import {
   casualtyText,
   debounce,
@@ -29,13 +32,17 @@ const PAGE = 500; // the most a list request asks for
 // A layer's requests per view: 1,000 markers at most. A list item is about 1 KB of JSON, so a
 // view costs at most about 1 MB a layer on a slow link; the count says when there is more.
 const MAX_PAGES = 2;
-const ROWS = 25; // table rows before "Show more"
+const MAX_POINTS = PAGE * MAX_PAGES; // more in the view: counts per grid cell instead
+const ROWS = 25; // table rows before "Show more"; also the first request's page
 const FILTERS = ['mission', 'type', 'status', 'from', 'to', 'q'];
 
 function readState() {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
   const s = { inc: q.get('inc') !== '0', ev: q.get('ev') !== '0', at: q.get('at') || '' };
   for (const k of FILTERS) s[k] = q.get(k) || '';
+  // Fewer points than MAX_POINTS before the map switches to counts (a slow link, a test).
+  const points = Number(q.get('points'));
+  s.points = Number.isInteger(points) && points > 0 && points < MAX_POINTS ? points : 0;
   return s;
 }
 
@@ -45,6 +52,7 @@ function writeState(s) {
   if (!s.inc) q.set('inc', '0');
   if (!s.ev) q.set('ev', '0');
   if (s.at) q.set('at', s.at);
+  if (s.points) q.set('points', String(s.points));
   const t = q.toString();
   history.replaceState(null, '', `#/incidents${t ? `?${t}` : ''}`);
 }
@@ -160,8 +168,11 @@ export function renderIncidentMap(view) {
   );
   const incLayer = clusterGroup('incident');
   const evLayer = clusterGroup('event');
-  if (s.inc) incLayer.addTo(map);
-  if (s.ev) evLayer.addTo(map);
+  // The counts per grid cell, drawn instead of a layer's points when its view holds too many.
+  const incCounts = L.layerGroup();
+  const evCounts = L.layerGroup();
+  for (const l of s.inc ? [incLayer, incCounts] : []) l.addTo(map);
+  for (const l of s.ev ? [evLayer, evCounts] : []) l.addTo(map);
 
   // Leaflet measures its box when created, before the page's layout settles; window resizes it
   // follows by itself.
@@ -258,13 +269,25 @@ export function renderIncidentMap(view) {
     drawn[kind] = keep;
   }
 
+  // The layer's counts per grid cell (null: none, the points are drawn).
+  function bubbles(group, grid, kind) {
+    group.clearLayers();
+    if (!grid) return;
+    const what =
+      kind === 'incident' ? ['incident', 'incidents'] : ['context event', 'context events'];
+    const title = (n) => `${fmt(n)} ${n === 1 ? what[0] : what[1]} here: zoom in`;
+    for (const m of countBubbles(map, kind, grid, fmt, title)) group.addLayer(m);
+  }
+
   const state = { inc: null, ev: null };
 
   function countText(what, r, single) {
     if (!r) return null;
     const noun = r.total === 1 ? single : what;
+    // Past 10,000 matches the server stops counting and says so (total_exact: false).
+    const of = r.exact ? fmt(r.total) : `more than ${fmt(r.total)}`;
     if (r.capped)
-      return `the newest ${fmt(r.items.length)} of ${fmt(r.total)} ${noun} (zoom in or narrow the filters to see the rest)`;
+      return `the newest ${fmt(r.items.length)} of ${of} ${noun} (zoom in or narrow the filters to see the rest)`;
     return `${fmt(r.total)} ${noun}`;
   }
 
@@ -286,9 +309,12 @@ export function renderIncidentMap(view) {
     const rows = incidents
       .slice()
       .sort((a, b) => String(b.occurred_at).localeCompare(String(a.occurred_at)));
-    listCount.textContent = rows.length
-      ? `${fmt(Math.min(shown, rows.length))} of ${fmt(rows.length)} shown, newest first.`
-      : '';
+    const counted = state.inc && state.inc.grid;
+    listCount.textContent = !rows.length
+      ? ''
+      : counted
+        ? `The newest ${fmt(rows.length)} of ${fmt(state.inc.total)}; zoom in or narrow the filters to list them all.`
+        : `${fmt(Math.min(shown, rows.length))} of ${fmt(rows.length)} shown, newest first.`;
     fill(
       listBox,
       table(
@@ -310,7 +336,7 @@ export function renderIncidentMap(view) {
           ]),
         'No incident in this view under these filters.',
       ),
-      rows.length > shown
+      rows.length > shown && !counted
         ? h(
             'button',
             {
@@ -340,11 +366,35 @@ export function renderIncidentMap(view) {
     };
   }
 
-  // A layer's items in the view, following `next` up to MAX_PAGES requests; `onPage(r)` draws
-  // what has come so far, so the first markers show after one reply.
+  // A layer in the view. A first page of ROWS items says how many match (the list's total,
+  // exact up to 10,000). More than the map draws as points: the grid's counts for the view, at
+  // the map's zoom (the server picks cells of about 64 pixels), whose total is exact whatever
+  // the number; the first page is the table's. Else the items, following `next` up to
+  // MAX_PAGES requests of PAGE after it. `onPage(r)` draws what has come so far, so the first
+  // markers show after one reply.
   async function fetchLayer(path, p, mine, onPage) {
-    let r = { items: [], total: 0, capped: false };
-    let cursor = '';
+    const first = await api('GET', `${path}?${query(Object.assign({}, p, { limit: ROWS }))}`);
+    if (mine !== gen) return null;
+    const firstItems = (first && first.items) || [];
+    const total = first && first.total != null ? first.total : firstItems.length;
+    if ((first && first.total_exact === false) || total > (s.points || MAX_POINTS)) {
+      const zoom = Math.max(0, Math.min(20, Math.round(map.getZoom())));
+      const gp = Object.assign({}, p, { limit: '', zoom });
+      const grid = await api('GET', `${path}/grid?${query(gp)}`);
+      if (mine !== gen) return null;
+      const r = { items: firstItems, total: grid.total, exact: true, capped: false, grid };
+      onPage(r);
+      return r;
+    }
+    if (!first || !first.next) {
+      const r = { items: firstItems, total, exact: true, capped: false, grid: null };
+      onPage(r);
+      return r;
+    }
+    // The rest after the first page: at most MAX_POINTS in all, so MAX_PAGES pages hold them.
+    let r = { items: firstItems, total, exact: true, capped: false, grid: null };
+    onPage(r);
+    let cursor = first.next;
     for (let n = 0; n < MAX_PAGES; n++) {
       const data = await api('GET', `${path}?${query(Object.assign({}, p, { cursor }))}`);
       if (mine !== gen) return null;
@@ -353,7 +403,9 @@ export function renderIncidentMap(view) {
       r = {
         items,
         total: data && data.total != null ? data.total : items.length,
+        exact: !data || data.total_exact !== false,
         capped: !!cursor,
+        grid: null,
       };
       onPage(r);
       if (!cursor) break;
@@ -378,7 +430,8 @@ export function renderIncidentMap(view) {
         fetchLayer('/api/v1/incidents', params(true), mine, (r) => {
           state.inc = r;
           incidents = r.items;
-          markers(incLayer, r.items, 'incident');
+          markers(incLayer, r.grid ? [] : r.items, 'incident');
+          bubbles(incCounts, r.grid, 'incident');
           draw();
         }),
       );
@@ -387,7 +440,8 @@ export function renderIncidentMap(view) {
       jobs.push(
         fetchLayer('/api/v1/events', params(false), mine, (r) => {
           state.ev = r;
-          markers(evLayer, r.items, 'event');
+          markers(evLayer, r.grid ? [] : r.items, 'event');
+          bubbles(evCounts, r.grid, 'event');
           draw();
         }),
       );
@@ -424,19 +478,23 @@ export function renderIncidentMap(view) {
       changed(k !== 'q');
     });
   }
-  const layerSwitch = (box, key, layer) =>
+  const layerSwitch = (box, key, layer, counts) =>
     box.addEventListener('change', () => {
       s[key] = box.checked;
-      if (box.checked) layer.addTo(map);
-      else {
+      if (box.checked) {
+        layer.addTo(map);
+        counts.addTo(map);
+      } else {
         map.removeLayer(layer);
+        map.removeLayer(counts);
         layer.clearLayers();
+        counts.clearLayers();
         drawn[key === 'inc' ? 'incident' : 'event'] = new Map();
       }
       changed(true);
     });
-  layerSwitch(showInc, 'inc', incLayer);
-  layerSwitch(showEv, 'ev', evLayer);
+  layerSwitch(showInc, 'inc', incLayer, incCounts);
+  layerSwitch(showEv, 'ev', evLayer, evCounts);
   // Enter in the search box asks at once (instead of sending the form, which would leave the app).
   filterForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
