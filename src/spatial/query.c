@@ -110,9 +110,11 @@ static void boxes_on_columns(const char *a, const struct box *b, int nb, struct 
     buf_putc(sql, ')');
 }
 
-/* The R*Tree's rows overlapping the boxes (a point's box is the point, rounded outwards). */
-static void boxes_rtree_select(const char *rtree, const struct box *b, int nb, struct buf *sql,
-                               struct db_params *v)
+/* The R*Tree's rows overlapping the boxes (a point's box is the point, rounded outwards) and
+ * the time window, when the filter has one: the tree's third dimension is the julian day of
+ * occurred_at (migration 0015), a prefilter that the exact test of occurred_at follows. */
+static void boxes_rtree_select(const char *rtree, const struct box *b, int nb,
+                               const struct spatial_filter *f, struct buf *sql, struct db_params *v)
 {
     for (int i = 0; i < nb; i++) {
         buf_printf(sql,
@@ -123,6 +125,14 @@ static void boxes_rtree_select(const char *rtree, const struct box *b, int nb, s
         db_params_double(v, b[i].e);
         db_params_double(v, b[i].s);
         db_params_double(v, b[i].n);
+        if (f->from[0]) {
+            buf_puts(sql, " AND max_t >= julianday(?)");
+            db_params_text(v, f->from);
+        }
+        if (f->to[0]) {
+            buf_puts(sql, " AND min_t <= julianday(?)");
+            db_params_text(v, f->to);
+        }
     }
 }
 
@@ -356,7 +366,7 @@ int spatial__query_build(struct db *db, const struct principal *who,
     struct buf rtree_select = BUF_INIT;
     if (nboxes > 0) {
         struct part *p = part_new(parts, &np, SPATIAL__RTREE);
-        boxes_rtree_select(layer->rtree, boxes, nboxes, &rtree_select, &p->params);
+        boxes_rtree_select(layer->rtree, boxes, nboxes, f, &rtree_select, &p->params);
         buf_printf(&p->sql, "%s.n IN (%s)", a, buf_str(&rtree_select));
     }
     if (f->from[0] || f->to[0]) {
