@@ -39,21 +39,8 @@ static const struct test_incident incidents[] = {
 static void fill(const char *store)
 {
     struct db *db = test_db_open(store, 0);
-    struct bh_error err;
     test_insert_incidents(db, incidents, NINC);
-    struct event_row e;
-    test_gao_event(db, "GREEN", &e);
-    e.country = "Mali";
-    e.actor1 = "JNIM";
-    e.notes = "Attack on a convoy near Gao.";
-    must(event_store_upsert(db, &e, NULL, &err), &err, "event 501");
-    e.source_id = "502";
-    e.latitude = 6.2;
-    e.longitude = 31.5;
-    e.country = "South Sudan";
-    e.country_iso3 = "SSD";
-    e.notes = "Cattle raid.";
-    must(event_store_upsert(db, &e, NULL, &err), &err, "event 502");
+    test_map_events(db);
     db_close(db);
 }
 

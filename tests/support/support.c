@@ -304,23 +304,6 @@ void test_cli_ok(const char *db, const char *input, const char *const *args, cha
     test_run_free(&r);
 }
 
-void test_add_org(const char *db, const char *code, const char *kind, const char *name)
-{
-    test_cli_ok(db, NULL,
-                (const char *[]){ "org", "add", code, "--kind", kind, "--name", name, NULL }, NULL);
-}
-
-void test_add_user(const char *db, const char *username, const char *org, const char *role,
-                   const char *password)
-{
-    char input[512];
-    snprintf(input, sizeof input, "%s\n", password);
-    test_cli_ok(db, input,
-                (const char *[]){ "user", "add", username, "--org", org, "--role", role,
-                                  "--password-stdin", NULL },
-                NULL);
-}
-
 void test_create_token(const char *db, const char *user, const char *name, char *token, size_t cap)
 {
     const char *args[] = { "token", "create", "--user", user, name ? "--name" : NULL, name, NULL };
@@ -721,6 +704,24 @@ void test_gao_event(struct db *db, const char *tlp, struct event_row *e)
         .owner_org_id = test_query_int(db, "SELECT id FROM org WHERE code = 'FRA'"),
         .tlp = tlp,
     };
+}
+
+void test_map_events(struct db *db)
+{
+    struct bh_error err;
+    struct event_row e;
+    test_gao_event(db, "GREEN", &e);
+    e.country = "Mali";
+    e.actor1 = "JNIM";
+    e.notes = "Attack on a convoy near Gao.";
+    must(event_store_upsert(db, &e, NULL, &err), &err, "event 501");
+    e.source_id = "502";
+    e.latitude = 6.2;
+    e.longitude = 31.5;
+    e.country = "South Sudan";
+    e.country_iso3 = "SSD";
+    e.notes = "Cattle raid.";
+    must(event_store_upsert(db, &e, NULL, &err), &err, "event 502");
 }
 
 struct test_run test_cli_import(const char *db, const char *source, const char *file,

@@ -178,14 +178,6 @@ struct test_run test_cli_import(const char *db, const char *source, const char *
     "e.fatalities_low, e.fatalities_high, e.notes, o.code, e.tlp, e.sharing_group_id "          \
     "FROM context_event e JOIN org o ON o.id = e.owner_org_id ORDER BY e.id"
 
-/* `bluehelm org add CODE --kind KIND --name NAME --db DB`; fails unless it exits 0. */
-void test_add_org(const char *db, const char *code, const char *kind, const char *name);
-
-/* `bluehelm user add USERNAME --org ORG --role ROLE --password-stdin --db DB` with `password`
- * on stdin; fails unless it exits 0. */
-void test_add_user(const char *db, const char *username, const char *org, const char *role,
-                   const char *password);
-
 /* `bluehelm token create --user USER [--name NAME] --db DB` (`name` may be NULL); fails unless
  * it exits 0. The token, which the command prints alone on its last line, goes to `token`. */
 void test_create_token(const char *db, const char *user, const char *name, char *token, size_t cap);
@@ -304,6 +296,10 @@ struct event_row;
  * 2023 (Mali), of organization FRA of `db`, marked `tlp`. A test adds what it checks (a
  * country, actors, notes, fatalities) and writes it with event_store_upsert. */
 void test_gao_event(struct db *db, const char *tlp, struct event_row *e);
+
+/* The two context events of the map API tests, both TLP:GREEN: UCDP 501 near Gao (Mali,
+ * JNIM, "Attack on a convoy near Gao.") and 502 in South Sudan ("Cattle raid."). */
+void test_map_events(struct db *db);
 
 /* Appends one audit entry in its own transaction, the way every write does; `summary_json`
  * may be NULL. Fails the test when it cannot. */
