@@ -22,24 +22,27 @@ static void list(struct http_request *req, struct http_reply *rep,
                  const struct spatial_layer *layer)
 {
     struct bh_error err;
-    struct api_list l;
+    struct page page;
     struct spatial_filter f;
     char next[SPATIAL_CURSOR_MAX] = "";
+    int64_t total = 0;
+    /* The items are written as JSON text straight from the store (spatial_list_text). */
+    struct buf items = BUF_INIT;
     spatial_filter_init(&f);
-    int rc = api_list_begin(req, &l, &err);
+    int rc = page_from_request(req, &page, &err);
     if (!rc)
         rc = spatial_filter_read(&f, query, req, &err);
     if (!rc)
-        rc = spatial_list(req->db, &req->who, layer, &f, l.page.after, l.page.limit, l.items, next,
-                          &l.total, &err);
+        rc = spatial_list_text(req->db, &req->who, layer, &f, page.after, page.limit, &items, next,
+                               &total, &err);
     if (api_failed(req, rep, rc, &err)) {
-        json_decref(l.items);
+        buf_cleanup(&items);
         return;
     }
     /* Past the bound the total says "at least SPATIAL_TOTAL_BOUND" (spatial/total.c). */
-    bool exact = l.total <= SPATIAL_TOTAL_BOUND;
-    page_reply(req, rep, l.items, next[0] ? next : NULL,
-               (long long)(exact ? l.total : SPATIAL_TOTAL_BOUND), exact);
+    bool exact = total <= SPATIAL_TOTAL_BOUND;
+    page_reply_text(req, rep, &items, next[0] ? next : NULL,
+                    (long long)(exact ? total : SPATIAL_TOTAL_BOUND), exact);
 }
 
 /* A file being streamed: its own store connection (the worker thread's serves other

@@ -88,6 +88,15 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 void buf_put_json_escaped(struct buf *b, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        /* The bytes that need no escape go in as one piece (lists write every text of every
+         * record through here). */
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        if (p > run)
+            buf_append(b, run, (size_t)(p - run));
+        if (!*p)
+            break;
         switch (*p) {
         case '"':
             buf_puts(b, "\\\"");
@@ -104,11 +113,14 @@ void buf_put_json_escaped(struct buf *b, const char *s)
         case '\t':
             buf_puts(b, "\\t");
             break;
-        default:
-            if (*p < 0x20)
-                buf_printf(b, "\\u%04x", *p);
-            else
-                buf_putc(b, (char)*p);
+        case '\b':
+            buf_puts(b, "\\b");
+            break;
+        case '\f':
+            buf_puts(b, "\\f");
+            break;
+        default: /* the other control characters */
+            buf_printf(b, "\\u%04X", *p);
         }
     }
 }

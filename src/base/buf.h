@@ -28,7 +28,8 @@ void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(print
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 
 /* Appends `s` as the inside of a JSON string (quotes not included): escapes ", \ and control
- * characters, so log lines stay one line and one JSON object. */
+ * characters, so log lines stay one line and one JSON object; the escapes are jansson's own
+ * (\n, \b, \u001F ...), so text written here is the bytes json_dumps() writes. */
 void buf_put_json_escaped(struct buf *b, const char *s);
 
 /* The contents, "" when nothing was appended. Borrowed: valid until the next change. */

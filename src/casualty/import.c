@@ -16,10 +16,11 @@
 #include <string.h>
 
 /* The UN fatalities file into the casualty register, through the run the casualty imports
- * share (import_run.c says how a run goes). Updates are written as the rows come; new UN
- * records wait and go in at the end, sorted (un_finish says why). Each statement is prepared
- * once, kept in the connection's cache and reused for every row; the maps' keys live in their
- * arenas. */
+ * share (import_run.c says how a run goes). Every row is written as it comes, so memory holds
+ * the keys of the table and the file but no record; a large load drops the secondary indexes
+ * and the tallies' triggers first and builds them again at the end (un_bulk_begin says when).
+ * Each statement is prepared once, kept in the connection's cache and reused for every row;
+ * the maps' keys live in their arenas. */
 
 /* ---- the report ---- */
 
@@ -56,20 +57,19 @@ static const struct {
 /* The nationality stored when the file leaves it empty. */
 #define UN_NATIONALITY_EMPTY "Unknown"
 
-struct un_values;
-
 struct un_state {
     struct hashmap missions;  /* acronym */
     struct hashmap countries; /* iso3 → m49 (-1 when none) */
     struct hashmap names;     /* country name → iso3 (arena string) */
     struct hashmap orgs;      /* member-state code → org id */
-    struct hashmap strings;   /* other repeated texts (casualty_ids, nationalities, dates) */
     struct hashmap members; /* a member's casualty_id → its record's id, until the UN claims it */
     int64_t publisher_org;
     int64_t existing; /* records in the table before the import */
-    /* New records, inserted at the end in the order of the file's ids (see un_finish). */
-    struct un_values *pending;
-    size_t npending, cap;
+    /* Set at the first new record (un_bulk_begin): what the load suspended, and the INSERT
+     * held for every new record. */
+    bool bulk_decided, rebuild, recount;
+    struct db_stmt *insert;
+    struct id_seq *ids;
 };
 
 static const char un_insert_sql[] =
@@ -82,10 +82,9 @@ static const char un_update_sql[] =
     "UPDATE casualty SET " CASUALTY__UPDATE_ASSIGN " WHERE source = 'un' AND source_row = ?";
 static const char un_claim_sql[] = "UPDATE casualty SET " CASUALTY__UPDATE_ASSIGN " WHERE id = ?";
 
-/* The values of one record as the import writes them. The strings outlive the row: they are
- * the maps' keys, vocabulary constants, or interned in un_state.strings, so a new record can
- * wait in un_state.pending for the sorted insert at the end. The id, the release and the
- * times are set when it is written. */
+/* The values of one record as the import writes them: the strings are the parsed row's, the
+ * maps' keys or vocabulary constants, and stay put until the row is written. The id, the
+ * release and the times are set when it is written. */
 struct un_values {
     struct casualty_row row;
     long line; /* of the file, for an error */
@@ -119,7 +118,6 @@ static int un_prepare(struct import_run *r, struct bh_error *err)
     hashmap_init(&s->countries, sizeof(struct sval), 512);
     hashmap_init(&s->names, sizeof(struct sval), 512);
     hashmap_init(&s->orgs, sizeof(struct sval), 256);
-    hashmap_init(&s->strings, sizeof(struct sval), 1024);
     hashmap_init(&s->members, sizeof(struct sval), 64);
     int rc;
     if ((rc = load_set(r->db, "SELECT acronym FROM mission", &s->missions, 0, err)) ||
@@ -190,10 +188,11 @@ static void un_cleanup(struct import_run *r)
     hashmap_cleanup(&s->countries);
     hashmap_cleanup(&s->names);
     hashmap_cleanup(&s->orgs);
-    hashmap_cleanup(&s->strings);
     hashmap_cleanup(&s->members);
-    free(s->pending);
-    s->pending = NULL;
+    db_stmt_done(s->insert);
+    s->insert = NULL;
+    free(s->ids);
+    s->ids = NULL;
 }
 
 static int un_header(struct import_run *r, struct csv_row *row, struct bh_error *err)
@@ -218,27 +217,18 @@ enum un_write_how {
     UN_CLAIM,  /* the member's record `id`, which the UN now publishes */
 };
 
-/* Writes `v` as `how` says: released now by the UN's publisher (an UPDATE keeps an earlier
- * release). */
-static int un_write(struct import_run *r, const struct un_values *v, enum un_write_how how,
-                    const char *id, struct bh_error *err)
+/* Writes `v` with `st`, the statement `how` says: released now by the UN's publisher (an
+ * UPDATE keeps an earlier release). */
+static int un_step(struct import_run *r, struct db_stmt *st, const struct un_values *v,
+                   enum un_write_how how, const char *id, struct bh_error *err)
 {
-    bool insert = how == UN_INSERT;
-    struct db_stmt *st;
-    int rc = db_prepare(r->db,
-                        insert             ? un_insert_sql
-                        : how == UN_UPDATE ? un_update_sql
-                                           : un_claim_sql,
-                        &st, err);
-    if (rc)
-        return rc;
     struct casualty_row w = v->row;
     w.id = id;
     w.released_at = r->now;
     w.released_by = CASUALTY_UN_RELEASED_BY;
     w.created_at = r->now;
     w.updated_at = r->now;
-    if (insert) {
+    if (how == UN_INSERT) {
         casualty__bind_insert(st, 1, &w);
     } else {
         int k = casualty__bind_update(st, 1, &w);
@@ -247,11 +237,125 @@ static int un_write(struct import_run *r, const struct un_values *v, enum un_wri
         else
             db_bind_text(st, k, id);
     }
-    rc = db_step(st, err);
-    db_stmt_done(st);
+    int rc = db_step(st, err);
     if (rc < 0)
         import_prefix_line(err, v->line);
     return rc < 0 ? rc : 0;
+}
+
+static const char *un_write_sql(enum un_write_how how)
+{
+    return how == UN_INSERT ? un_insert_sql : how == UN_UPDATE ? un_update_sql : un_claim_sql;
+}
+
+/* Writes one record as un_step() does. */
+static int un_write(struct import_run *r, const struct un_values *v, enum un_write_how how,
+                    const char *id, struct bh_error *err)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(r->db, un_write_sql(how), &st, err);
+    if (rc)
+        return rc;
+    rc = un_step(r, st, v, how, id, err);
+    db_stmt_done(st);
+    return rc;
+}
+
+/* ---- large loads ----
+ *
+ * A large import into a table it outgrows drops the other indexes first and builds them
+ * again after, by sorting, which is faster than growing them one record at a time; the
+ * statements below must say what the migrations say (unit/import-bulk-indexes compares them).
+ * The two left in place grow at their right edge: new records get ids in ascending order
+ * (id_seq), and the UN file comes in the order of its `id`. */
+enum { BULK_ROWS = 10000, UN_ROW_BYTES = 96 /* about, in the UN's file */ };
+
+static const char *const casualty_indexes[][2] = {
+    { "casualty_date", "CREATE INDEX casualty_date ON casualty (incident_date)" },
+    { "casualty_mission", "CREATE INDEX casualty_mission ON casualty (mission, incident_date)" },
+    { "casualty_nationality", "CREATE INDEX casualty_nationality ON casualty (nationality_iso3)" },
+    { "casualty_owner", "CREATE INDEX casualty_owner ON casualty (owner_org_id)" },
+    { "casualty_casualty_id", "CREATE INDEX casualty_casualty_id ON casualty (casualty_id)" },
+};
+#define NINDEXES (sizeof casualty_indexes / sizeof casualty_indexes[0])
+
+/* Ids in ascending order without a system call each: one random tail, counted up. The low 52
+ * bits of the tail are the counter, so no import can carry into the version bits. */
+struct id_seq {
+    int64_t ms;
+    uint8_t tail[10];
+};
+
+static void id_seq_init(struct id_seq *q)
+{
+    struct uuid u;
+    uuid_v7(&u);
+    q->ms = uuid_v7_time_ms(&u);
+    memcpy(q->tail, u.b + 6, sizeof q->tail);
+    q->tail[3] &= 0x0f;
+}
+
+static void id_seq_next(struct id_seq *q, char out[UUID_STR_LEN + 1])
+{
+    for (int i = 9; i >= 3 && ++q->tail[i] == 0; i--)
+        ;
+    struct uuid u;
+    uuid_v7_from(&u, q->ms, q->tail);
+    uuid_format(&u, out);
+}
+
+/* At the first new record: the rest of the file says how many more may follow (its bytes
+ * left, at about UN_ROW_BYTES a row). As many as the table holds already: the indexes are
+ * dropped. A sixteenth of it: the tallies' triggers (about 100 us a row written) give way to
+ * one recount at the end (about 4 us a row in the table). A re-import that adds a few rows
+ * at the end of a file changes nothing of this. */
+static int un_bulk_begin(struct import_run *r, struct bh_error *err)
+{
+    struct un_state *s = r->state;
+    s->bulk_decided = true;
+    int64_t more = (int64_t)((r->size > r->done ? r->size - r->done : 0) / UN_ROW_BYTES);
+    s->rebuild = more >= BULK_ROWS && more >= s->existing;
+    s->recount = more >= BULK_ROWS && more * 16 >= s->existing;
+    int rc = 0;
+    char sql[64];
+    for (size_t i = 0; s->rebuild && i < NINDEXES && !rc; i++) {
+        snprintf(sql, sizeof sql, "DROP INDEX %s", casualty_indexes[i][0]);
+        rc = db_exec(r->db, sql, err);
+    }
+    if (s->recount && !rc)
+        rc = casualty_tally_suspend(r->db, err);
+    if (!rc)
+        rc = db_prepare(r->db, un_insert_sql, &s->insert, err);
+    s->ids = xmalloc(sizeof *s->ids);
+    id_seq_init(s->ids);
+    return rc;
+}
+
+/* A new UN record, with the next id. */
+static int un_insert(struct import_run *r, const struct un_values *v, struct bh_error *err)
+{
+    struct un_state *s = r->state;
+    int rc = s->bulk_decided ? 0 : un_bulk_begin(r, err);
+    if (rc)
+        return rc;
+    char id[UUID_STR_LEN + 1];
+    id_seq_next(s->ids, id);
+    /* The texts bound (the parsed row's, the maps' keys, `now`, the id) stay put until the
+     * row is written, so none is copied. */
+    db_stmt_again(s->insert, true);
+    return un_step(r, s->insert, v, UN_INSERT, id, err);
+}
+
+/* After the last row: what a large load suspended, built again. */
+static int un_finish(struct import_run *r, struct bh_error *err)
+{
+    struct un_state *s = r->state;
+    int rc = 0;
+    for (size_t i = 0; s->rebuild && i < NINDEXES && !rc; i++)
+        rc = db_exec(r->db, casualty_indexes[i][1], err);
+    if (s->recount && !rc)
+        rc = casualty_tally_rebuild(r->db, err);
+    return rc;
 }
 
 static int un_row(struct import_run *r, struct csv_row *row, struct bh_error *err)
@@ -269,8 +373,8 @@ static int un_row(struct import_run *r, struct csv_row *row, struct bh_error *er
     struct un_values v = { 0 };
     struct casualty_row *w = &v.row;
     v.line = row->line;
-    w->casualty_id = hashmap_intern(&s->strings, f.casualty_id);
-    w->incident_date = hashmap_intern(&s->strings, f.incident_date);
+    w->casualty_id = f.casualty_id;
+    w->incident_date = f.incident_date;
     if (!(w->casualty_type = vocabulary(casualty_types, f.casualty_type)))
         return casualty__rejectf(
             r, row->line,
@@ -298,8 +402,7 @@ static int un_row(struct import_run *r, struct csv_row *row, struct bh_error *er
 
     /* The nationality as the file names it; its code as the file gives it, or, when the file
      * gives none, the country whose name (or alias) is exactly that text. */
-    w->nationality =
-        *f.nationality ? hashmap_intern(&s->strings, f.nationality) : UN_NATIONALITY_EMPTY;
+    w->nationality = *f.nationality ? f.nationality : UN_NATIONALITY_EMPTY;
     w->nationality_m49 = f.has_m49 ? f.m49 : -1;
     if (*f.iso3) {
         if (!(e = hashmap_getn(&s->countries, f.iso3, 3)))
@@ -315,7 +418,7 @@ static int un_row(struct import_run *r, struct csv_row *row, struct bh_error *er
     w->tlp = "CLEAR";
     w->embargoed = 0;
     w->source = "un";
-    w->source_updated = *f.last_update ? hashmap_intern(&s->strings, f.last_update) : NULL;
+    w->source_updated = *f.last_update ? f.last_update : NULL;
     w->source_row = f.has_un_id ? f.un_id : -1;
     w->source_nationality = *f.nationality ? w->nationality : "";
     w->source_iso3 = *f.iso3 ? w->nationality_iso3 : "";
@@ -336,13 +439,8 @@ static int un_row(struct import_run *r, struct csv_row *row, struct bh_error *er
             r->rep->updated++;
             return un_write(r, &v, UN_CLAIM, id, err);
         }
-        if (s->npending == s->cap) {
-            s->cap = s->cap ? s->cap * 2 : 1024;
-            s->pending = xrealloc(s->pending, s->cap * sizeof *s->pending);
-        }
-        s->pending[s->npending++] = v;
         r->rep->added++;
-        return 0;
+        return un_insert(r, &v, err);
     case ROW_CHANGED:
         r->rep->updated++;
         return un_write(r, &v, UN_UPDATE, NULL, err);
@@ -352,94 +450,6 @@ static int un_row(struct import_run *r, struct csv_row *row, struct bh_error *er
     default:
         return 0;
     }
-}
-
-/* New records go in at the end, sorted by the file's id, with ids made in that order: every
- * B-tree a new record enters (the table, its id, its key) then grows at its right
- * edge instead of at a random page, which is most of the cost of a large import. For a large
- * import into a table it outgrows, the other indexes are dropped first and built again after,
- * by sorting, which is faster than growing them one record at a time; the statements below
- * must say what the migrations say (unit/import-bulk-indexes compares them). */
-enum { BULK_ROWS = 10000 };
-
-static const char *const casualty_indexes[][2] = {
-    { "casualty_date", "CREATE INDEX casualty_date ON casualty (incident_date)" },
-    { "casualty_mission", "CREATE INDEX casualty_mission ON casualty (mission, incident_date)" },
-    { "casualty_nationality", "CREATE INDEX casualty_nationality ON casualty (nationality_iso3)" },
-    { "casualty_owner", "CREATE INDEX casualty_owner ON casualty (owner_org_id)" },
-    { "casualty_casualty_id", "CREATE INDEX casualty_casualty_id ON casualty (casualty_id)" },
-};
-#define NINDEXES (sizeof casualty_indexes / sizeof casualty_indexes[0])
-
-static int cmp_source_row(const void *a, const void *b)
-{
-    const struct un_values *x = *(const struct un_values *const *)a;
-    const struct un_values *y = *(const struct un_values *const *)b;
-    return (x->row.source_row > y->row.source_row) - (x->row.source_row < y->row.source_row);
-}
-
-/* Ids in ascending order without a system call each: one random tail, counted up. The low 52
- * bits of the tail are the counter, so no import can carry into the version bits. */
-struct id_seq {
-    int64_t ms;
-    uint8_t tail[10];
-};
-
-static void id_seq_init(struct id_seq *q)
-{
-    struct uuid u;
-    uuid_v7(&u);
-    q->ms = uuid_v7_time_ms(&u);
-    memcpy(q->tail, u.b + 6, sizeof q->tail);
-    q->tail[3] &= 0x0f;
-}
-
-static void id_seq_next(struct id_seq *q, char out[UUID_STR_LEN + 1])
-{
-    for (int i = 9; i >= 3 && ++q->tail[i] == 0; i--)
-        ;
-    struct uuid u;
-    uuid_v7_from(&u, q->ms, q->tail);
-    uuid_format(&u, out);
-}
-
-static int un_finish(struct import_run *r, struct bh_error *err)
-{
-    struct un_state *s = r->state;
-    if (s->npending == 0)
-        return 0;
-    struct un_values **order = xmalloc(s->npending * sizeof *order);
-    for (size_t i = 0; i < s->npending; i++)
-        order[i] = &s->pending[i];
-    qsort(order, s->npending, sizeof *order, cmp_source_row);
-    bool rebuild = s->npending >= BULK_ROWS && (int64_t)s->npending >= s->existing;
-    /* The statistics' tallies (casualty/tally.c) cost a trigger of about 100 us per row
-     * written, and a recount about 4 us per row in the table: past a few per cent of the
-     * table, counting everything once at the end is the cheaper of the two. */
-    bool recount = s->npending >= BULK_ROWS && (int64_t)s->npending * 16 >= s->existing;
-    int rc = 0;
-    char sql[64];
-    for (size_t i = 0; rebuild && i < NINDEXES && !rc; i++) {
-        snprintf(sql, sizeof sql, "DROP INDEX %s", casualty_indexes[i][0]);
-        rc = db_exec(r->db, sql, err);
-    }
-    if (recount && !rc)
-        rc = casualty_tally_suspend(r->db, err);
-    struct id_seq ids;
-    id_seq_init(&ids);
-    for (size_t i = 0; i < s->npending && !rc; i++) {
-        char id[UUID_STR_LEN + 1];
-        id_seq_next(&ids, id);
-        rc = un_write(r, order[i], UN_INSERT, id, err);
-        if ((i & 0xffff) == 0xffff)
-            import_progress_report(&r->progress, r->size, r->size, r->rep->rows);
-    }
-    for (size_t i = 0; rebuild && i < NINDEXES && !rc; i++)
-        rc = db_exec(r->db, casualty_indexes[i][1], err);
-    if (recount && !rc)
-        rc = casualty_tally_rebuild(r->db, err);
-    free(order);
-    return rc;
 }
 
 static const struct import_kind un_kind = {

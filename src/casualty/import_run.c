@@ -38,6 +38,7 @@ static int on_csv_row(void *ctx, struct csv_row *row, struct bh_error *err)
 static void on_csv_progress(void *ctx, uint64_t done)
 {
     struct import_run *r = ctx;
+    r->done = done;
     import_progress_report(&r->progress, done, r->size, r->rep->rows);
 }
 

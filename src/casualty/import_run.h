@@ -47,6 +47,7 @@ struct import_run {
     struct import_report *rep;
     struct import_progress progress;
     uint64_t size;
+    uint64_t done; /* bytes of the file read so far, as the reader last said */
     int header_seen;
     struct hashmap seen; /* the table's keys → fingerprint, and the line that last set each */
     char now[40];

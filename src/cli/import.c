@@ -70,7 +70,11 @@ static int run_import(const struct cli_command *cmd, const char *what, import_fn
     struct import_report rep;
     import_report_init(&rep);
     struct bh_error err;
-    rc = fn(db, &who, &in, cli_progress_fn(&bar), &bar, &rep, &err);
+    /* The command's connection is its own: a large page cache for the load (the server's
+     * upload of the same file keeps its connection's ordinary one). */
+    rc = db_prepare_for_bulk_load(db, &err);
+    if (!rc)
+        rc = fn(db, &who, &in, cli_progress_fn(&bar), &bar, &rep, &err);
     cli_progress_end(&bar, !rc, in.size, rep.rows);
     db_close(db);
     cli_import_close(&in);

@@ -65,6 +65,13 @@ int db_prepare_once(struct db *db, const char *sql, struct db_stmt **out, struct
  * one-off). NULL is allowed. */
 void db_stmt_done(struct db_stmt *st);
 
+/* Resets the statement and clears its bindings for another run, keeping it: a loop that
+ * writes many rows with one statement spares the cache lookup per row. When
+ * `texts_outlive_step` is true, the caller promises that every text bound from now until the
+ * next reset stays unchanged until db_step() has returned, and texts are bound without a copy
+ * (a bulk load's interned strings). */
+void db_stmt_again(struct db_stmt *st, bool texts_outlive_step);
+
 /* How many prepared statements the connection's cache holds, in use or idle; at most
  * DB_STMT_CACHE_MAX. Read-only, for tests and diagnostics. */
 int db_cache_count(const struct db *db);
@@ -72,7 +79,8 @@ int db_cache_count(const struct db *db);
 /* Whether the cache holds a statement for `sql` (tests of the eviction order). */
 bool db_cache_holds(const struct db *db, const char *sql);
 
-/* Parameters are numbered from 1, in the order of the `?` placeholders. Text is copied. */
+/* Parameters are numbered from 1, in the order of the `?` placeholders. Text is copied
+ * (unless db_stmt_again() was told otherwise). */
 int db_bind_int(struct db_stmt *st, int idx, int64_t v);
 int db_bind_double(struct db_stmt *st, int idx, double v);
 int db_bind_text(struct db_stmt *st, int idx, const char *v); /* NULL binds NULL */
@@ -162,6 +170,15 @@ int db_column_is_null(struct db_stmt *st, int col);
 /* Runs `sql` with no parameters and reads the first column of the first row as an integer;
  * `*out` is `dflt` when there is no row. */
 int db_query_int(struct db *db, const char *sql, int64_t dflt, int64_t *out, struct bh_error *err);
+
+/* Sets this connection up for a load of many rows in one transaction: a quarter of a
+ * gigabyte of page cache, so that the indexes a million-row load writes at random places stay
+ * in memory (smaller, SQLite spills pages to the WAL in mid-transaction and reads them back:
+ * 10 s and more of a million rows), and temporary tables and statement journals in memory.
+ * The cache is allocated as it fills, so a small load costs nothing more. Call it before the
+ * transaction begins (SQLite ignores temp_store inside one); the settings last as long as the
+ * connection, so it is meant for the command line's one-shot connections. */
+int db_prepare_for_bulk_load(struct db *db, struct bh_error *err);
 
 /* Whether a table of that name exists. */
 int db_table_exists(struct db *db, const char *table, int *exists, struct bh_error *err);

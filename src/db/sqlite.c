@@ -25,6 +25,14 @@
  * a fixed number of buckets and never grows. */
 #define DB_STMT_BUCKETS (2 * DB_STMT_CACHE_MAX)
 
+/* How much of the store is read through a memory map (PRAGMA mmap_size): 4 GiB of address
+ * space, more than the stores we expect, and nothing on a 32-bit build, which has no room. */
+#if UINTPTR_MAX > 0xffffffffu
+#define DB_MMAP_BYTES_TEXT "4294967296"
+#else
+#define DB_MMAP_BYTES_TEXT "0"
+#endif
+
 struct db_stmt {
     struct db *db;
     sqlite3_stmt *stmt;
@@ -33,7 +41,8 @@ struct db_stmt {
     struct db_stmt *chain;         /* next in the bucket */
     struct db_stmt *newer, *older; /* the idle list, while not in use */
     int in_use;
-    int cached; /* 0 for one-off statements, finalized when done */
+    int cached;     /* 0 for one-off statements, finalized when done */
+    int keep_texts; /* bound texts outlive each step: bound without a copy (db_stmt_again) */
 };
 
 struct db {
@@ -162,6 +171,12 @@ int db_open(struct db **out, const char *path, int flags, struct bh_error *err)
                      err);
     else if (rc == 0)
         rc = db_exec(db, "PRAGMA foreign_keys = ON;", err);
+    /* Reads through a memory map of the file rather than a read() per page: a busy map view
+     * touches a thousand scattered pages, which cost more in system calls than in SQLite
+     * (docs/architecture.md, "Reads through the operating system's page cache"). The map is
+     * the kernel's page cache, shared by every connection, so it is no memory of ours. */
+    if (rc == 0)
+        rc = db_exec(db, "PRAGMA mmap_size = " DB_MMAP_BYTES_TEXT ";", err);
     if (rc) {
         db_close(db);
         return rc;
@@ -332,7 +347,15 @@ void db_stmt_done(struct db_stmt *st)
     sqlite3_reset(st->stmt);
     sqlite3_clear_bindings(st->stmt);
     st->in_use = 0;
+    st->keep_texts = 0;
     idle_push(st->db, st);
+}
+
+void db_stmt_again(struct db_stmt *st, bool texts_outlive_step)
+{
+    sqlite3_reset(st->stmt);
+    sqlite3_clear_bindings(st->stmt);
+    st->keep_texts = texts_outlive_step;
 }
 
 int db_cache_count(const struct db *db)
@@ -372,7 +395,8 @@ int db_bind_text(struct db_stmt *st, int idx, const char *v)
 {
     if (!v)
         return db_bind_null(st, idx);
-    return bind_rc(sqlite3_bind_text(st->stmt, idx, v, -1, SQLITE_TRANSIENT));
+    return bind_rc(
+        sqlite3_bind_text(st->stmt, idx, v, -1, st->keep_texts ? SQLITE_STATIC : SQLITE_TRANSIENT));
 }
 
 int db_bind_null(struct db_stmt *st, int idx)
@@ -427,6 +451,16 @@ int db_query_int(struct db *db, const char *sql, int64_t dflt, int64_t *out, str
         *out = dflt;
     db_stmt_done(st);
     return rc < 0 ? rc : 0;
+}
+
+int db_prepare_for_bulk_load(struct db *db, struct bh_error *err)
+{
+    /* A load writes more than it reads: pages are read with read(), not through the memory
+     * map, whose touched pages would count in the command's resident memory. */
+    return db_exec(db,
+                   "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; "
+                   "PRAGMA mmap_size = 0;",
+                   err);
 }
 
 int db_table_exists(struct db *db, const char *table, int *exists, struct bh_error *err)

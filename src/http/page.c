@@ -124,3 +124,27 @@ void page_reply(struct http_request *req, struct http_reply *rep, json_t *items,
     }
     http_reply_json(req, rep, 200, obj);
 }
+
+void page_reply_text(struct http_request *req, struct http_reply *rep, struct buf *items,
+                     const char *next_key, long long total, bool exact)
+{
+    const char *next = next_key ? page_cursor(req, next_key) : NULL;
+    struct buf b = BUF_INIT;
+    buf_reserve(&b, items->len + 128);
+    buf_puts(&b, "{\"items\":[");
+    buf_append(&b, buf_str(items), items->len);
+    buf_puts(&b, "],\"next\":");
+    if (next) {
+        buf_putc(&b, '"');
+        buf_put_json_escaped(&b, next);
+        buf_putc(&b, '"');
+    } else {
+        buf_puts(&b, "null");
+    }
+    if (total >= 0)
+        buf_printf(&b, ",\"total\":%lld,\"total_exact\":%s", total, exact ? "true" : "false");
+    buf_putc(&b, '}');
+    buf_cleanup(items);
+    size_t len = b.len;
+    http_reply_body(rep, 200, "application/json", buf_steal(&b), len, free);
+}

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "base/buf.h"
 #include "http/request.h"
 
 /* Cursor pagination for every list: `?limit=N&cursor=C`, replies
@@ -52,5 +53,10 @@ const char *page_cursor(struct http_request *req, const char *key);
  * request (spatial/total.c). Steals `items`. `next_key` NULL means this is the last page. */
 void page_reply(struct http_request *req, struct http_reply *rep, json_t *items,
                 const char *next_key, long long total, bool exact);
+
+/* The same reply with the items already written as JSON text (the inside of the array, as
+ * spatial_list_text() writes it), which it takes: the bytes page_reply() would send. */
+void page_reply_text(struct http_request *req, struct http_reply *rep, struct buf *items,
+                     const char *next_key, long long total, bool exact);
 
 #endif

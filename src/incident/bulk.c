@@ -30,15 +30,6 @@ struct incident_bulk {
     char **reindex; /* CREATE INDEX statements of the indexes dropped, NULL-terminated */
 };
 
-int incident_bulk_connection(struct db *db, struct bh_error *err)
-{
-    /* A quarter of a gigabyte of page cache holds the UNIQUE indexes a million-row load
-     * writes at random places (smaller, SQLite spills pages to the WAL in mid-transaction
-     * and reads them back: 10 s of a million rows); temporary tables (the staging table) and
-     * statement journals in memory rather than in /var/tmp. */
-    return db_exec(db, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;", err);
-}
-
 struct incident_bulk *incident_bulk_new(struct db *db)
 {
     struct incident_bulk *b = xcalloc(1, sizeof *b);

@@ -19,11 +19,6 @@
  * sure their id and (source, source_ref) are not taken, since a clash fails the whole batch. */
 struct incident_bulk;
 
-/* Tunes `db` for a bulk load, before its transaction begins (SQLite ignores these inside
- * one): a large page cache, temporary tables in memory. Meant for the command line's one-shot
- * connections; the settings last as long as the connection. */
-int incident_bulk_connection(struct db *db, struct bh_error *err);
-
 /* A writer for `db`, which must be in a transaction (db_begin) until incident_bulk_finish(). */
 struct incident_bulk *incident_bulk_new(struct db *db);
 

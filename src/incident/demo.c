@@ -818,7 +818,7 @@ int incident_demo_load(struct db *db, const struct principal *who, int64_t count
 #endif
     rep->requested = count;
     struct demo_plan plan;
-    int rc = incident_bulk_connection(db, err);
+    int rc = db_prepare_for_bulk_load(db, err);
     if (!rc)
         rc = db_begin(db, err);
     if (rc)

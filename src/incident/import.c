@@ -319,7 +319,7 @@ int incident_import(struct db *db, const struct principal *who, const struct imp
         m.default_tlp = tlp_column_value((enum tlp)t);
     }
 
-    int rc = incident_bulk_connection(db, err);
+    int rc = db_prepare_for_bulk_load(db, err);
     if (!rc)
         rc = db_begin(db, err);
     if (rc)

@@ -88,6 +88,18 @@ int incident_store_bind_row(struct db_stmt *st, int k, const struct incident_row
  * sources as arrays. `n` is not included: it is the store's, not the record's. */
 json_t *incident_row_json(struct db_stmt *st, int first);
 
+/* The same object as incident_row_json() gives, written as JSON text to `b` (the bytes of
+ * json_dumps() with JSON_COMPACT | JSON_REAL_PRECISION(15)) without building it; false, and
+ * nothing written, for a row that names another report (merged_into), whose link the layer's
+ * redact must see first. */
+bool incident_row_write(struct db_stmt *st, int first, struct buf *b);
+
+/* The row as a GeoJSON Feature, the bytes the map layer's export writes from
+ * incident_row_json(): id, the point as geometry [longitude, latitude], the rest as
+ * properties. False, and nothing written, as incident_row_write() says, and for a row
+ * without a point. */
+bool incident_feature_write(struct db_stmt *st, int first, struct buf *b);
+
 /* Whether `who` may see the incident with id `id` (incident_predicate()): the one check
  * for a module that links to incidents. */
 int incident_visible_to(struct db *db, const struct principal *who, const char *id, bool *visible,

@@ -504,9 +504,39 @@ static int parse_cursor(const char *after, bool ascending, char ts[40], int64_t 
     return 0;
 }
 
-int spatial_list(struct db *db, const struct principal *who, const struct spatial_layer *layer,
-                 const struct spatial_filter *f, const char *after, int limit, json_t *items,
-                 char next[SPATIAL_CURSOR_MAX], int64_t *total, struct bh_error *err)
+/* One row through row_json and the layer's redact; noted for the audit when `who` reads it
+ * so. The item goes to `items`, or, as text, to `text`. */
+static int list_item(struct db *db, const struct principal *who, const struct spatial_layer *layer,
+                     struct db_stmt *st, json_t *items, struct buf *text, json_t *audited,
+                     char last_ts[40], struct bh_error *err)
+{
+    json_t *item = layer->row_json(st, 0);
+    int rc = layer->redact ? layer->redact(db, who, item, err) : 0;
+    if (rc) {
+        json_decref(item);
+        return rc;
+    }
+    if (audit_read_needed(who, json_string_value(json_object_get(item, "tlp"))))
+        json_array_append(audited, json_object_get(item, "id"));
+    snprintf(last_ts, 40, "%s", json_string_value(json_object_get(item, "occurred_at")));
+    if (text) {
+        char *s = json_dumps(item, JSON_COMPACT | JSON_REAL_PRECISION(15));
+        if (!s)
+            abort(); /* jansson fails here only when out of memory */
+        buf_puts(text, s);
+        free(s);
+        json_decref(item);
+    } else {
+        json_array_append_new(items, item);
+    }
+    return 0;
+}
+
+/* spatial_list and spatial_list_text: the items go to `items` or to `text`. */
+static int list_page(struct db *db, const struct principal *who, const struct spatial_layer *layer,
+                     const struct spatial_filter *f, const char *after, int limit, json_t *items,
+                     struct buf *text, char next[SPATIAL_CURSOR_MAX], int64_t *total,
+                     struct bh_error *err)
 {
     next[0] = '\0';
     char ts[40] = "";
@@ -520,7 +550,11 @@ int spatial_list(struct db *db, const struct principal *who, const struct spatia
     rc = spatial__query_build(db, who, layer, f, &q, err);
     if (!rc && total)
         rc = spatial__total(db, &q, total, err);
+    /* Rows are written straight from the store unless an admin reads: which of their reads
+     * are audited depends on each item (audit_read_needed). */
+    bool direct = text && layer->row_write && !audit_read_needed(who, "RED");
     json_t *audited = json_array();
+    size_t text_start = text ? text->len : 0;
     if (!rc) {
         struct buf sql = BUF_INIT;
         spatial__rows_sql(&q, f->ascending, ts[0] != '\0', true, &sql);
@@ -538,22 +572,23 @@ int spatial_list(struct db *db, const struct principal *who, const struct spatia
             db_bind_int(st, k, (int64_t)limit + 1);
             int n = 0;
             int64_t last_n = 0;
+            char last_ts[40] = "";
             while ((rc = db_step(st, err)) == DB_ROW) {
                 if (n++ == limit) {
-                    json_t *last = json_array_get(items, json_array_size(items) - 1);
                     snprintf(next, SPATIAL_CURSOR_MAX, "%c:%s/%" PRId64, f->ascending ? 'a' : 'd',
-                             json_string_value(json_object_get(last, "occurred_at")), last_n);
+                             last_ts, last_n);
                     break;
                 }
-                json_t *item = layer->row_json(st, 0);
                 last_n = db_column_int(st, 0);
-                if (layer->redact && (rc = layer->redact(db, who, item, err))) {
-                    json_decref(item);
-                    break;
+                if (text && n > 1)
+                    buf_putc(text, ',');
+                if (direct && layer->row_write(st, 0, text)) {
+                    const char *at = db_column_text(st, layer->occurred_column);
+                    snprintf(last_ts, sizeof last_ts, "%s", at ? at : "");
+                    continue;
                 }
-                if (audit_read_needed(who, json_string_value(json_object_get(item, "tlp"))))
-                    json_array_append(audited, json_object_get(item, "id"));
-                json_array_append_new(items, item);
+                if ((rc = list_item(db, who, layer, st, items, text, audited, last_ts, err)))
+                    break;
             }
             db_stmt_done(st);
             rc = rc < 0 ? rc : 0;
@@ -567,10 +602,30 @@ int spatial_list(struct db *db, const struct principal *who, const struct spatia
     }
     json_decref(audited);
     if (rc) {
-        json_array_clear(items);
+        if (items)
+            json_array_clear(items);
+        if (text && text->data) {
+            text->len = text_start;
+            text->data[text_start] = '\0';
+        }
         next[0] = '\0';
     }
     return rc;
+}
+
+int spatial_list(struct db *db, const struct principal *who, const struct spatial_layer *layer,
+                 const struct spatial_filter *f, const char *after, int limit, json_t *items,
+                 char next[SPATIAL_CURSOR_MAX], int64_t *total, struct bh_error *err)
+{
+    return list_page(db, who, layer, f, after, limit, items, NULL, next, total, err);
+}
+
+int spatial_list_text(struct db *db, const struct principal *who, const struct spatial_layer *layer,
+                      const struct spatial_filter *f, const char *after, int limit,
+                      struct buf *items, char next[SPATIAL_CURSOR_MAX], int64_t *total,
+                      struct bh_error *err)
+{
+    return list_page(db, who, layer, f, after, limit, NULL, items, next, total, err);
 }
 
 int spatial_count(struct db *db, const struct principal *who, const struct spatial_layer *layer,

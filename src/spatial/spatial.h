@@ -33,6 +33,15 @@ struct spatial_layer {
      * incident's merged_into when the target is hidden); NULL when the layer links to none.
      * Runs on every item of a list and an export. */
     int (*redact)(struct db *db, const struct principal *who, json_t *item, struct bh_error *err);
+    /* Writes the row as the text of row_json's object without building it (the list's fast
+     * path), or returns false, having written nothing, for a row that must go through
+     * row_json and redact; NULL when the layer has no writer. `occurred_column` is the index
+     * of occurred_at in `columns`, which the list's cursor reads. */
+    bool (*row_write)(struct db_stmt *st, int first, struct buf *out);
+    int occurred_column;
+    /* The same for a GeoJSON Feature of the export (export.c's geojson_feature() from
+     * row_json is the other way); NULL when the layer has no writer. */
+    bool (*feature_write)(struct db_stmt *st, int first, struct buf *out);
     const char *rtree;          /* "incident_rtree": n, min_lon, max_lon, min_lat, max_lat */
     const char *fts;            /* "incident_fts": rowid = n */
     const char *mission_column; /* "mission"; NULL: `mission` matches the missions' host
@@ -99,6 +108,16 @@ int spatial_filter_read(struct spatial_filter *f, const char *(*get)(void *ctx, 
 int spatial_list(struct db *db, const struct principal *who, const struct spatial_layer *layer,
                  const struct spatial_filter *f, const char *after, int limit, json_t *items,
                  char next[SPATIAL_CURSOR_MAX], int64_t *total, struct bh_error *err);
+
+/* The same page as text: the items' JSON objects, joined by commas, appended to `items` (the
+ * inside of the page's "items" array, the bytes a json_dumps() of spatial_list's items would
+ * have between its brackets). Rows the layer can write (row_write) are written straight from
+ * the store; the others, and every row an admin reads (their reads of restricted records are
+ * audited, which needs the item), through row_json as spatial_list does. */
+int spatial_list_text(struct db *db, const struct principal *who, const struct spatial_layer *layer,
+                      const struct spatial_filter *f, const char *after, int limit,
+                      struct buf *items, char next[SPATIAL_CURSOR_MAX], int64_t *total,
+                      struct bh_error *err);
 
 /* The number of matches `who` may see (the `total` of spatial_list, bounded as it is), for a
  * caller that must know it before it asks for every row. */

@@ -159,13 +159,17 @@ static int by_text(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static long peak_kb(pid_t pid)
+/* The server's private memory (RssAnon). Not VmRSS or its peak VmHWM: the store is read
+ * through a memory map (db/sqlite.c), and the pages of the file it touches, which are the
+ * kernel's page cache and shared, count in those. Sampled while the file streams in, so a
+ * reply built whole in memory shows. */
+static long anon_kb(pid_t pid)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
     char *status = test_read_file(path, NULL);
-    const char *hwm = status ? strstr(status, "VmHWM:") : NULL;
-    long kb = hwm ? strtol(hwm + 6, NULL, 10) : -1;
+    const char *anon = status ? strstr(status, "RssAnon:") : NULL;
+    long kb = anon ? strtol(anon + 8, NULL, 10) : -1;
     free(status);
     return kb;
 }
@@ -173,7 +177,7 @@ static long peak_kb(pid_t pid)
 static void export_stream_geojson_whole(void **state)
 {
     (void)state;
-    long before_kb = peak_kb(server.pid);
+    long before_kb = anon_kb(server.pid), peak = before_kb;
     int fd = test_connect(server.port);
     char head[512];
     int hn = snprintf(head, sizeof head,
@@ -202,6 +206,8 @@ static void export_stream_geojson_whole(void **state)
             last_chunk = read_line(&r, &line) && line.len == 0;
             break;
         }
+        long now_kb = anon_kb(server.pid);
+        peak = now_kb > peak ? now_kb : peak;
         while (n) {
             if (!fill(&r))
                 fail_msg("the connection ended inside a chunk, after %zu features", c.nids);
@@ -223,13 +229,12 @@ static void export_stream_geojson_whole(void **state)
         if (strcmp(c.ids[i - 1], c.ids[i]) == 0)
             fail_msg("feature id %s appears twice", c.ids[i]);
 
-    long peak = peak_kb(server.pid);
-    print_message("api/export-stream: %d features; server peak RSS %ld kB before the export, "
-                  "%ld kB after it\n",
+    print_message("api/export-stream: %d features; server private memory (RssAnon) %ld kB "
+                  "before the export, at most %ld kB during it\n",
                   INCIDENTS, before_kb, peak);
     if (!SANITIZED && peak > PEAK_MAX_KB)
-        fail_msg("the server's peak RSS reached %ld kB streaming %d features (at most %d kB)", peak,
-                 INCIDENTS, PEAK_MAX_KB);
+        fail_msg("the server's private memory reached %ld kB streaming %d features (at most %d kB)",
+                 peak, INCIDENTS, PEAK_MAX_KB);
     for (size_t i = 0; i < c.nids; i++)
         free(c.ids[i]);
     free(c.ids);

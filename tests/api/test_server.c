@@ -144,7 +144,7 @@ static void api_access_log(void **state)
     snprintf(expect, sizeof expect,
              "request method=GET path=/api/v1/access-log-probe status=404 bytes=%zu ms=", bytes);
     /* The line is written when the request completes, just after the reply is sent. */
-    for (int i = 0; i < 100 && !strstr(server.log, expect); i++) {
+    for (int i = 0; i < 500 && !strstr(server.log, expect); i++) {
         usleep(20000);
         test_server_read_log(&server);
     }
@@ -152,8 +152,12 @@ static void api_access_log(void **state)
         fail_msg("expected a log line containing\n  %s\ngot:\n%s", expect, server.log);
 }
 
-/* api/sigterm-clean-shutdown: exit 0 within 2 s, even with an idle client connected and a
- * client that sent half a request. */
+/* api/sigterm-clean-shutdown: exit 0 without waiting for an idle client connected and a
+ * client that sent half a request. Either would hold a server that waited for them for the
+ * 30 s request timeout; on an idle machine it stops in a few milliseconds. The bound,
+ * SHUTDOWN_MAX_MS, tells the two apart however busy the machine is (a test run beside a
+ * benchmark once took 2 s). */
+#define SHUTDOWN_MAX_MS 10000
 static void api_sigterm_clean_shutdown(void **state)
 {
     (void)state;
@@ -168,8 +172,9 @@ static void api_sigterm_clean_shutdown(void **state)
     close(idle);
     close(half);
     assert_int_equal(status, 0);
-    if (ms >= 2000)
-        fail_msg("shutdown took %ld ms, expected under 2000", ms);
+    if (ms >= SHUTDOWN_MAX_MS)
+        fail_msg("shutdown took %ld ms, expected under %d: it waited for the idle clients", ms,
+                 SHUTDOWN_MAX_MS);
     assert_non_null(strstr(server.log, "shutting down signal=SIGTERM"));
     assert_non_null(strstr(server.log, "stopped"));
 }
@@ -183,7 +188,7 @@ static void api_sigint_clean_shutdown(void **state)
     int status = test_server_stop(&server, SIGINT, &ms);
     server.pid = 0;
     assert_int_equal(status, 0);
-    assert_true(ms < 2000);
+    assert_true(ms < SHUTDOWN_MAX_MS);
 }
 
 /* api/map-tile-url: a configured tile server reaches the browser app through /version. */

@@ -153,7 +153,7 @@ static void base_buf_json_escape(void **state)
         { "a\x1f"
           "b\x08"
           "c\x0c",
-          "a\\u001fb\\u0008c\\u000c" },
+          "a\\u001Fb\\bc\\f" }, /* jansson's escapes, byte for byte */
         { "caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac" }, /* UTF-8 passes through */
         { "</script>", "</script>" },
     };

@@ -197,6 +197,27 @@ static int teardown(void **state)
 
 /* ---- asking ---- */
 
+/* The page as spatial_list_text() writes it is the bytes of spatial_list's items, with the
+ * same cursor: every query of this file checks it on every page. */
+static void same_text(const struct principal *who, const struct spatial_layer *layer,
+                      const struct spatial_filter *f, const char *after, int page,
+                      const json_t *items, const char *next)
+{
+    struct bh_error err;
+    struct buf text = BUF_INIT;
+    char text_next[SPATIAL_CURSOR_MAX];
+    int64_t total;
+    buf_puts(&text, "[");
+    must(spatial_list_text(db, who, layer, f, after, page, &text, text_next, &total, &err), &err,
+         "spatial_list_text");
+    buf_puts(&text, "]");
+    char *tree = json_dumps(items, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    assert_string_equal(buf_str(&text), tree);
+    assert_string_equal(text_next, next);
+    free(tree);
+    buf_cleanup(&text);
+}
+
 /* The ids of every match for `who` with the filters (name, value pairs, NULL-terminated),
  * walking pages of `page` items, as "a,b,c"; checks on the way that the total is the same
  * on every page and equals the number of items. Fails the test on an error. */
@@ -216,6 +237,7 @@ static const char *ids_paged(const struct principal *who, const struct spatial_l
         json_t *items = json_array();
         must(spatial_list(db, who, layer, &f, after, page, items, next, &total, &err), &err,
              "spatial_list");
+        same_text(who, layer, &f, after, page, items, next);
         if (first_total < 0)
             first_total = total;
         assert_int_equal(total, first_total);
@@ -541,9 +563,9 @@ static void spatial_sharing(void **state)
     assert_int_equal(n, 4);
 }
 
-/* spatial/admin-audited: an admin's page holding RED or AMBER+STRICT rows writes one
- * incident.read entry naming them; a member's page, or an admin's without such rows, writes
- * none. */
+/* spatial/admin-audited: an admin's page holding RED or AMBER+STRICT rows, read as items or
+ * as text, writes one incident.read entry naming them; a member's page, or an admin's without such
+ * rows, writes none. */
 static void spatial_admin_audited(void **state)
 {
     (void)state;
@@ -553,8 +575,9 @@ static void spatial_admin_audited(void **state)
     ids(&fra, (const char *[]){ "bbox", "-1,15,1,17", NULL });
     ids(&admin, (const char *[]){ "bbox", "-1,15,1,16.4", NULL }); /* gao only */
     assert_int_equal(test_query_int(db, sql), before);
+    /* ids() reads each page twice, as items and as text (same_text): each read is audited. */
     ids(&admin, (const char *[]){ "bbox", "-1,15,1,17", NULL });
-    assert_int_equal(test_query_int(db, sql), before + 1);
+    assert_int_equal(test_query_int(db, sql), before + 2);
     struct db_stmt *st;
     struct bh_error err;
     must(db_prepare(db,
@@ -567,6 +590,62 @@ static void spatial_admin_audited(void **state)
                         "{\"ids\":[\"bra-red\",\"bra-strict\"],\"via\":\"list\"}");
     assert_string_equal(db_column_text(st, 1), "DPO.admin");
     db_stmt_done(st);
+}
+
+/* Values at the edges of JSON: every escape jansson writes, text beyond ASCII, reals that
+ * are whole numbers, lists, NULLs, and a report merged into one that FRA may not see (that
+ * row goes through row_json and the redact). The text is the tree's bytes for every reader. */
+static void spatial_text_bytes(void **state)
+{
+    (void)state;
+    users();
+    struct bh_error err;
+    struct incident_row r = {
+        .id = "odd-text",
+        .mission = "MINURSO",
+        .occurred_at = "2019-07-01T00:00:00Z",
+        .occurred_precision = "day",
+        .reported_at = "2019-07-02T00:00:00Z",
+        .latitude = 27.0,
+        .longitude = -13.25,
+        .location_precision = "near",
+        .place_name = "Smara \"east\" \\ road",
+        .admin1 = "Lâayoune-Sakia El Hamra",
+        .threat_type = "ied",
+        .target = "convoy",
+        .activity = "patrolling",
+        .perpetrator = "unknown\tgroup",
+        .perpetrator_groups = "[\"JNIM\",\"ISGS\"]",
+        .killed = 2,
+        .injured = 11,
+        .narrative = "tab\tnl\ncr\rbs\bff\fctl\x01\x1f del\x7f </script> \xe2\x80\xa8 雪 ليلة",
+        .sources = "[\"https://example.org/a?b=1&c=\\\"d\\\"\"]",
+        .status = "endorsed",
+        .owner_org_id = org_id[FRA],
+        .reporter = "fixture",
+        .tlp = "GREEN",
+        .source = "member",
+    };
+    must(incident_store_insert(db, &r, NULL, NULL, &err), &err, r.id);
+    struct incident_row m = r;
+    m.id = "merged-away";
+    m.occurred_at = "2019-07-03T00:00:00Z";
+    m.latitude = 26.5;
+    m.longitude = -12.0;
+    m.narrative = "";
+    m.perpetrator_groups = NULL;
+    m.sources = NULL;
+    m.status = "merged";
+    m.merged_into = "bra-strict";
+    must(incident_store_insert(db, &m, NULL, NULL, &err), &err, m.id);
+
+    const char *const filters[] = { "mission", "MINURSO", NULL };
+    const struct principal *readers[] = { &fra, &bra, &gha, &admin, &anon };
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++)
+        ids_paged(readers[i], &spatial_incidents, 1, filters); /* same_text on each page */
+    /* FRA reads the merged report, but not the report it was merged into. */
+    assert_string_equal(ids_paged(&fra, &spatial_incidents, 5, filters), "merged-away,odd-text");
+    test_exec(db, "DELETE FROM incident WHERE id IN ('odd-text', 'merged-away')");
 }
 
 /* spatial/totals-follow-changes: the totals kept between pages change with the store: a row
@@ -623,6 +702,7 @@ int main(void)
         BH_TEST("spatial/sharing", spatial_sharing),
         BH_TEST("spatial/admin-audited", spatial_admin_audited),
         BH_TEST("spatial/totals-follow-changes", spatial_totals_follow_changes),
+        BH_TEST("spatial/list-text-same-bytes", spatial_text_bytes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
