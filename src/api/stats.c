@@ -17,6 +17,7 @@
 #include "base/buf.h"
 #include "base/mem.h"
 #include "casualty/stats.h"
+#include "http/dispatch.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -130,11 +131,12 @@ static void api_stats_casualties(struct http_request *req, struct http_reply *re
     struct bh_error err;
     if (req->who.account_id != 0 || req->who.role != ROLE_NONE ||
         audit_latest(req->db, &generation, &err) != 0) {
-        stats_casualties(req, rep);
+        if (http_dispatch_take_slot(req, rep) == 0)
+            stats_casualties(req, rep);
         return;
     }
     char *key = public_key(req);
-    if (public_hit(rep, key, generation)) {
+    if (public_hit(rep, key, generation) || http_dispatch_take_slot(req, rep)) {
         free(key);
         return;
     }
@@ -184,8 +186,8 @@ static void stats_casualties(struct http_request *req, struct http_reply *rep)
 /* This capability's endpoints, one row each (collected, one line per capability, in
  * api/routes.c). docs/openapi.json must describe every row (api/openapi checks). */
 const struct route api_stats_routes[] = {
-    { "GET", "/api/v1/stats/casualties", api_stats_casualties, ROUTE_PUBLIC | ROUTE_EXPENSIVE,
-      PERM_NONE, 0,
+    { "GET", "/api/v1/stats/casualties", api_stats_casualties,
+      ROUTE_PUBLIC | ROUTE_EXPENSIVE | ROUTE_SLOT_ON_MISS, PERM_NONE, 0,
       "Casualty counts grouped by year, mission, nationality, type ...; public figures for "
       "anonymous callers" },
     { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },

@@ -190,6 +190,21 @@ static void finish_reply(struct http_request *req, struct http_reply *rep)
     }
 }
 
+/* One of the guard's running slots, or the 503 that says to come back. */
+static int take_slot(struct http_request *req, struct http_reply *rep, struct http_admission *adm)
+{
+    if (!http_guard_enter(req->site->guard)) {
+        http_reply_problem(req, rep, BH_EUNAVAILABLE,
+                           "the server is busy with other statistics and files; try again in a "
+                           "moment",
+                           NULL);
+        http_reply_header(req, rep, "Retry-After", "1");
+        return -1;
+    }
+    adm->holds_slot = 1;
+    return 0;
+}
+
 /* An expensive route (http/guard.h): an anonymous reader's rate per address (429), then a
  * running slot (503), both with Retry-After. Returns 0 to go on, -1 when a reply was written.
  * Signed-in readers skip the rate: they are known, and their sessions have their own limits. */
@@ -211,16 +226,17 @@ static int guard_expensive(struct http_request *req, const struct route *route,
             return -1;
         }
     }
-    if (!http_guard_enter(g)) {
-        http_reply_problem(req, rep, BH_EUNAVAILABLE,
-                           "the server is busy with other statistics and files; try again in a "
-                           "moment",
-                           NULL);
-        http_reply_header(req, rep, "Retry-After", "1");
-        return -1;
-    }
-    adm->holds_slot = 1;
-    return 0;
+    if (route->flags & ROUTE_SLOT_ON_MISS)
+        return 0; /* the handler takes it if it must compute */
+    return take_slot(req, rep, adm);
+}
+
+int http_dispatch_take_slot(struct http_request *req, struct http_reply *rep)
+{
+    struct http_guard *g = req->site ? req->site->guard : NULL;
+    if (!g || !req->admission || req->admission->holds_slot)
+        return 0;
+    return take_slot(req, rep, req->admission);
 }
 
 int http_dispatch_admit(struct http_request *req, const struct route *route, struct http_reply *rep,
@@ -228,6 +244,7 @@ int http_dispatch_admit(struct http_request *req, const struct route *route, str
 {
     char csrf[ACCOUNT_TOKEN_MAX] = "";
     adm->admitted = 0;
+    req->admission = adm;
     rep->status = 200;
     if (bind_store(req, rep) || authenticate(req, route, rep, csrf))
         return -1;

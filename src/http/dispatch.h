@@ -21,6 +21,11 @@ struct http_admission {
 int http_dispatch_admit(struct http_request *req, const struct route *route, struct http_reply *rep,
                         struct http_admission *adm);
 
+/* Takes a running slot for a ROUTE_SLOT_ON_MISS route that must compute its answer: 0 to go
+ * on (the slot is given back with the rest by http_dispatch_release), -1 when all are taken
+ * and the 503 with Retry-After was written to `rep`. */
+int http_dispatch_take_slot(struct http_request *req, struct http_reply *rep);
+
 /* Gives back what admission took (the expensive route's running slot) once the request is
  * complete, its streamed body included. Safe to call for any admission, once. */
 void http_dispatch_release(struct http_request *req, struct http_admission *adm);

@@ -32,6 +32,8 @@ struct http_site {
 /* How the request was authenticated. */
 enum http_auth { HTTP_AUTH_NONE, HTTP_AUTH_COOKIE, HTTP_AUTH_TOKEN };
 
+struct http_admission;
+
 struct http_request {
     const char *method;
     const char *path;
@@ -54,6 +56,9 @@ struct http_request {
      * a handler only uses it. A reply that streams reads through a connection of its own
      * (http_request_db_own). */
     struct db *db;
+    /* What admission decided (http/dispatch.h), set by http_dispatch_admit(): a handler that
+     * takes a running slot itself (http_dispatch_take_slot) records it there. */
+    struct http_admission *admission;
 };
 
 struct http_header {

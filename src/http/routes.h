@@ -18,6 +18,11 @@ enum route_flags {
     /* Reads many rows (statistics, files): rate-limited per address for anonymous readers,
      * and never run on every worker thread at once (http/guard.h). */
     ROUTE_EXPENSIVE = 1 << 4,
+    /* With ROUTE_EXPENSIVE, for a route that often answers from memory (the public
+     * statistics): the rate applies up front, but the handler takes a running slot itself,
+     * with http_dispatch_take_slot(), only when it has to compute. A reply kept in memory
+     * costs less than the slot's own bookkeeping and is never refused as "busy". */
+    ROUTE_SLOT_ON_MISS = 1 << 5,
 };
 
 struct route {

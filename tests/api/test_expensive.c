@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define PASSWORD "Goma convoy escort 2024"
 
@@ -181,12 +183,68 @@ static void request_budget(void **state)
     free(store);
 }
 
+/* expensive/busy-slots-spare-kept-replies: with two threads the server runs one expensive
+ * request at a time. While a member's export holds that slot (its client reads nothing, so
+ * the stream waits), a public statistic computed before is still answered from memory, and
+ * one that must be computed is 503 with Retry-After; once the export ends, it is answered. */
+static void busy_slots(void **state)
+{
+    (void)state;
+    struct test_server server;
+    char *store = store_with("api_expensive_slots", 100000);
+    const char *args[] = { "--threads", "2", "--anonymous-rate", "0", NULL };
+    test_server_start(&server, store, args);
+    test_world_sign_in(&world, server.port);
+    const char *kept = "/api/v1/stats/casualties?by=year";
+    const char *fresh = "/api/v1/stats/casualties?by=mission";
+    struct test_response before, r;
+    test_call(server.port, NULL, "GET", kept, NULL, &before);
+    assert_int_equal(before.status, 200);
+
+    /* The export of 100,001 records (megabytes) fills the socket's buffers and waits. */
+    int fd = test_connect(server.port);
+    char head[512];
+    int hn = snprintf(head, sizeof head,
+                      "GET /api/v1/casualties.csv HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n",
+                      fra_fp.headers);
+    assert_int_equal(send(fd, head, (size_t)hn, 0), hn);
+    int status = 0;
+    for (int i = 0; i < 500 && status != 503; i++) { /* until the export holds the slot */
+        test_call(server.port, NULL, "GET", fresh, NULL, &r);
+        status = r.status;
+        if (status == 503)
+            assert_string_equal(test_response_header(&r, "retry-after"), "1");
+        test_response_free(&r);
+        if (status != 503)
+            usleep(10000);
+    }
+    assert_int_equal(status, 503);
+    test_call(server.port, NULL, "GET", kept, NULL, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, before.body);
+    test_response_free(&r);
+
+    close(fd);
+    for (int i = 0; i < 500 && status != 200; i++) { /* until the export has given it back */
+        test_call(server.port, NULL, "GET", fresh, NULL, &r);
+        status = r.status;
+        test_response_free(&r);
+        if (status != 200)
+            usleep(10000);
+    }
+    assert_int_equal(status, 200);
+    test_response_free(&before);
+    test_server_shutdown(&server);
+    free(store);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         BH_TEST("expensive/public-stats-follow-writes", public_stats_follow_writes),
         BH_TEST("expensive/anonymous-rate", anonymous_rate),
         BH_TEST("expensive/request-budget", request_budget),
+        BH_TEST("expensive/busy-slots-spare-kept-replies", busy_slots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
