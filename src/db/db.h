@@ -17,6 +17,10 @@ struct db_stmt;
 enum db_open_flags {
     DB_OPEN_CREATE = 1 << 0,   /* create the file when absent (init) */
     DB_OPEN_READONLY = 1 << 1, /* never write (inspection, verification) */
+    /* A connection kept for many requests (a server worker's): reads through a memory map of
+     * the file. A short-lived one does better without: mapping, faulting the pages in and
+     * unmapping them cost a streamed file twice its time. */
+    DB_OPEN_LONG_LIVED = 1 << 2,
 };
 
 /* Step results besides the negative error codes. */

@@ -171,11 +171,11 @@ int db_open(struct db **out, const char *path, int flags, struct bh_error *err)
                      err);
     else if (rc == 0)
         rc = db_exec(db, "PRAGMA foreign_keys = ON;", err);
-    /* Reads through a memory map of the file rather than a read() per page: a busy map view
-     * touches a thousand scattered pages, which cost more in system calls than in SQLite
-     * (docs/architecture.md, "Reads through the operating system's page cache"). The map is
-     * the kernel's page cache, shared by every connection, so it is no memory of ours. */
-    if (rc == 0)
+    /* A long-lived connection reads through a memory map of the file rather than a read()
+     * per page: a busy map view touches a thousand scattered pages, which cost more in
+     * system calls than in SQLite (docs/architecture.md, "Store"). The map is the kernel's
+     * page cache, shared by every connection, so it is no memory of ours. */
+    if (rc == 0 && (flags & DB_OPEN_LONG_LIVED))
         rc = db_exec(db, "PRAGMA mmap_size = " DB_MMAP_BYTES_TEXT ";", err);
     if (rc) {
         db_close(db);

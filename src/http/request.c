@@ -159,7 +159,7 @@ int http_request_db(struct http_request *req, struct db **out, struct bh_error *
                        strerror(db_key_error));
     struct db *db = pthread_getspecific(db_key);
     if (!db) {
-        int rc = db_open(&db, req->site->db_path, 0, err);
+        int rc = db_open(&db, req->site->db_path, DB_OPEN_LONG_LIVED, err);
         if (rc)
             return rc;
         pthread_setspecific(db_key, db);
