@@ -39,10 +39,52 @@ function parseRetryAfter(value) {
 
 const WRITES = { POST: true, PUT: true, PATCH: true, DELETE: true };
 
+// The server runs at most threads - 1 statistics, grids and files at once and answers the
+// next with 503 and Retry-After (docs/operations.md, "Expensive requests"). A dashboard asks
+// for about ten figures at once: the app sends at most EXPENSIVE_AT_ONCE of them together,
+// fewer than the default server's slots, so one tab never refuses itself; a 503 that still
+// comes (other readers, a smaller server) is retried after its Retry-After, a few times.
+const EXPENSIVE = /^\/api\/v1\/(stats\/|[a-z]+\/grid|[a-z]+\.(geojson|csv))/;
+const EXPENSIVE_AT_ONCE = 2;
+const BUSY_RETRIES = 3;
+let expensiveRunning = 0;
+const expensiveWaiting = [];
+
+async function expensiveTurn() {
+  if (expensiveRunning < EXPENSIVE_AT_ONCE) {
+    expensiveRunning++;
+    return;
+  }
+  await new Promise((resolve) => expensiveWaiting.push(resolve));
+}
+
+function expensiveDone() {
+  const next = expensiveWaiting.shift();
+  if (next) next();
+  else expensiveRunning--;
+}
+
 // api('GET', '/api/v1/orgs') → parsed JSON (null for 204). Options: `idempotencyKey` (sent as
 // Idempotency-Key, so a retried create is not made twice), `quiet401` (a 401 is expected:
 // do not report a lost session).
 export async function api(method, path, body, options) {
+  if (method !== 'GET' || !EXPENSIVE.test(path)) return request(method, path, body, options);
+  for (let attempt = 0; ; attempt++) {
+    await expensiveTurn();
+    let busy;
+    try {
+      return await request(method, path, body, options);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 503 || attempt >= BUSY_RETRIES) throw e;
+      busy = e;
+    } finally {
+      expensiveDone();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000 * Math.max(1, busy.retryAfter)));
+  }
+}
+
+async function request(method, path, body, options) {
   const opt = options || {};
   const headers = { Accept: 'application/json, application/problem+json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
