@@ -9,6 +9,7 @@
 // Screenshots go to BH_E2E_SCREENSHOTS (build/e2e-screenshots/casualties-*.png).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -77,11 +78,11 @@ async function asUser(method, url, body) {
 
 const stats = (q) => asUser('GET', `/api/v1/stats/casualties?${q}`);
 
-async function signIn(username) {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('header.topbar').getByText(username, { exact: true }).waitFor();
+async function signIn(username, on = page) {
+  await on.getByLabel('Username').fill(username);
+  await on.getByLabel('Password').fill(PASSWORD);
+  await on.getByRole('button', { name: 'Sign in' }).click();
+  await on.locator('header.topbar').getByText(username, { exact: true }).waitFor();
 }
 
 // The figures have settled: no load in flight.
@@ -92,10 +93,13 @@ async function settled() {
 const cardValue = async (cls) =>
   Number((await page.locator(`.${cls} .stat-value`).innerText()).replace(/,/g, ''));
 
+let dir;
+let db;
+
 before(async () => {
-  const dir = scratch('casualties');
+  dir = scratch('casualties');
   shots = screenshotDir();
-  const db = path.join(dir, 'store.db');
+  db = path.join(dir, 'store.db');
   bluehelm(['init', '--seed', '--db', db]);
   bluehelm(['import', 'un-fatalities', UN_FILE, '--db', db]);
   bluehelm(
@@ -106,6 +110,9 @@ before(async () => {
     ['user', 'add', OTHER, '--org', 'BRA', '--role', 'focal_point', '--password-stdin', '--db', db],
     `${PASSWORD}\n`,
   );
+  // Incidents for the busy-server test's export, large enough (about 20 MB of GeoJSON) that
+  // a client that reads nothing keeps it waiting.
+  bluehelm(['demo', '--incidents', '20000', '--seed', '3', '--db', db]);
   server = await startServer(db, path.join(dir, 'server.log'));
   browser = await launchBrowser();
   const context = await browser.newContext({
@@ -288,6 +295,62 @@ test('casualties/other-state: another member sees the released record only, and 
   await list.getByLabel('Embargoed only').check();
   await list.getByText('No embargoed record in this selection.').waitFor();
   await shot('other-state');
+});
+
+// A server with two worker threads runs one statistic or file at a time and answers the next
+// with 503 and Retry-After. A member's GeoJSON export that its client does not read holds
+// that slot while the dashboard opens, so its first statistics are refused; the export's
+// client then goes away, and the app, which sends two statistics at a time and retries a busy
+// reply after its Retry-After, fills every figure, the same as the API's. Its own page, so the
+// expected 503s are not the other tests' console errors.
+test('casualties/busy-server: figures refused as busy are asked again and arrive', async () => {
+  const busy = await startServer(db, path.join(dir, 'server-busy.log'), ['--threads', '2']);
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    timezoneId: 'UTC',
+  });
+  const other = await context.newPage();
+  other.setDefaultTimeout(30000);
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'bh_session');
+  const port = Number(new URL(busy.url).port);
+  const hold = net.connect(port, '127.0.0.1');
+  hold.pause(); // never read: the export's stream fills the socket's buffers and waits
+  try {
+    await other.goto(`${busy.url}/`);
+    await signIn(OTHER, other); // the main page's reader now: stats() answers as OTHER
+    hold.write(
+      `GET /api/v1/incidents.geojson HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+        `Cookie: bh_session=${cookie.value}\r\n\r\n`,
+    );
+    let status = 0;
+    for (let i = 0; i < 200 && status !== 503; i++) {
+      const res = await fetch(`${busy.url}/api/v1/stats/casualties?by=mission`, {
+        headers: { Cookie: `bh_session=${cookie.value}` },
+      });
+      status = res.status;
+      await res.arrayBuffer();
+      if (status !== 503) await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.equal(status, 503, 'the export holds the one slot');
+    await other.getByRole('link', { name: 'Casualties' }).click();
+    await other.getByRole('heading', { level: 1, name: 'Casualty register' }).waitFor();
+    await new Promise((r) => setTimeout(r, 1200));
+    const refusedWhileHeld = (busy.log().match(/stats\/casualties status=503/g) || []).length;
+    assert.ok(refusedWhileHeld >= 2, `the dashboard was refused (${refusedWhileHeld} times)`);
+    hold.destroy();
+    await other.locator('.dashboard:not(.busy) .stat-card').first().waitFor();
+    const all = await stats('casualty_type=Fatality&distinct=1');
+    const value = async (cls) =>
+      Number((await other.locator(`.${cls} .stat-value`).innerText()).replace(/,/g, ''));
+    assert.equal(await value('stat-total'), all.total);
+    assert.equal(await value('stat-nat'), all.distinct.nationalities);
+    assert.equal(await value('stat-missions'), all.distinct.missions);
+    assert.ok((await other.locator('g.bar').count()) > 10, 'the chart has its bars');
+  } finally {
+    hold.destroy();
+    await context.close();
+    assert.equal(await busy.stop(), 0);
+  }
 });
 
 test('casualties/clean: no script errors, no CSP refusals, no request to another origin', () => {

@@ -49,8 +49,9 @@ export function bluehelm(args, input) {
 
 // Starts `bluehelm serve` on 127.0.0.1:0 and resolves, once it logs its `listening` line, to
 // { url, stop(), log() }. stop() sends SIGTERM and resolves to the exit code.
-export function startServer(db, logFile) {
-  const child = spawn(need('BH_E2E_BIN'), ['serve', '--listen', '127.0.0.1:0', '--db', db], {
+export function startServer(db, logFile, extraArgs = []) {
+  const args = ['serve', '--listen', '127.0.0.1:0', '--db', db, ...extraArgs];
+  const child = spawn(need('BH_E2E_BIN'), args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
