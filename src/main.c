@@ -1,4 +1,5 @@
 /* bluehelm: the command table. Each command lives in src/cli/; this file only finds it. */
+#include "base/i18n.h"
 #include "cli/cli.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -11,9 +12,9 @@ static int run_help(int argc, char **argv);
 static const struct cli_command help_command = {
     "help",
     run_help,
-    "show help for a command",
+    N_("show help for a command"),
     "[COMMAND]",
-    "Without a command, lists the commands; with one, shows its options.",
+    N_("Without a command, lists the commands; with one, shows its options."),
     NULL,
     1,
 };
@@ -40,13 +41,15 @@ static const struct cli_command *find_command(const char *name)
 
 static void print_overview(FILE *out)
 {
-    fprintf(out, "Usage: bluehelm <command> [options]\n\n"
-                 "Bluehelm: the safety and security platform of the Group of Friends on the\n"
-                 "Safety and Security of UN Peacekeepers.\n\nCommands:\n");
+    fputs(_("Usage: bluehelm <command> [options]\n\n"
+            "Bluehelm: the safety and security platform of the Group of Friends on the\n"
+            "Safety and Security of UN Peacekeepers.\n\nCommands:\n"),
+          out);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
-    fprintf(out, "\nRun `bluehelm help <command>` for a command's options.\n"
-                 "Also: bluehelm --help, bluehelm --version\n");
+        fprintf(out, "  %-10s %s\n", commands[i]->name, _(commands[i]->summary));
+    fputs(_("\nRun `bluehelm help <command>` for a command's options.\n"
+            "Also: bluehelm --help, bluehelm --version\n"),
+          out);
 }
 
 static int run_help(int argc, char **argv)
@@ -61,7 +64,7 @@ static int run_help(int argc, char **argv)
     }
     const struct cli_command *cmd = find_command(a.positional[0]);
     if (!cmd) {
-        cli_error("no command '%s' (run `bluehelm help` for the list)", a.positional[0]);
+        cli_error(_("no command '%s' (run `bluehelm help` for the list)"), a.positional[0]);
         return CLI_USAGE;
     }
     cli_usage(cmd, stdout);
@@ -70,6 +73,10 @@ static int run_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* The CLI speaks the language of its environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), as
+     * gettext programs do; English when none names one of ours. Its output for scripts
+     * (tokens, JSON, CSV, listings) is the same in every language. */
+    i18n_set_thread_lang(i18n_lang_from_env());
     if (argc < 2) {
         print_overview(stderr);
         return CLI_USAGE;
@@ -86,7 +93,7 @@ int main(int argc, char **argv)
     }
     const struct cli_command *cmd = find_command(name);
     if (!cmd) {
-        cli_error(name[0] == '-' ? "unknown option '%s'" : "unknown command '%s'", name);
+        cli_error(name[0] == '-' ? _("unknown option '%s'") : _("unknown command '%s'"), name);
         print_overview(stderr);
         return CLI_USAGE;
     }

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "base/err.h"
+#include "base/i18n.h"
 #include "db/db.h"
 #include "principal/principal.h"
 
@@ -111,6 +112,16 @@ int account_user_set_role(struct db *db, const struct principal *who, const char
  * "permissions" are added by the API (api_permissions_attach(), api/api.h), which alone sees
  * every capability's permissions. */
 json_t *account_user_json(const struct account_user *u);
+
+/* The language the user chose (account.language): *set false when they follow the browser's
+ * (NULL) or the account is gone. */
+int account_language_get(struct db *db, int64_t account_id, enum lang *out, bool *set,
+                         struct bh_error *err);
+
+/* Sets the signed-in user's own language: one of the six codes ("fr"), or NULL to follow the
+ * browser's. Audited as user.language. */
+int account_language_set(struct db *db, const struct principal *who, const char *code,
+                         struct bh_error *err);
 
 /* What a successful sign-in gives, and how long to wait after a throttled one. */
 struct account_sign_in {

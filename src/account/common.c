@@ -4,6 +4,7 @@
 #include "account/internal.h"
 
 #include "audit/audit.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 
@@ -189,7 +190,7 @@ int account__secret_find(struct db *db, const struct account__secret_kind *k, co
 {
     memset(out, 0, sizeof *out);
     if (!account__token_shape(text, k->prefix))
-        return bh_fail(err, BH_EUNAUTH, k->field, "%s", k->unknown);
+        return bh_fail(err, BH_EUNAUTH, k->field, "%s", _(k->unknown));
     char hash[65];
     account__token_hash(text, hash);
     struct db_stmt *st;
@@ -210,7 +211,7 @@ int account__secret_find(struct db *db, const struct account__secret_kind *k, co
                            db_column_text(st, 9));
         rc = 0;
     } else if (rc == DB_DONE) {
-        rc = bh_fail(err, BH_EUNAUTH, k->field, "%s", k->unknown);
+        rc = bh_fail(err, BH_EUNAUTH, k->field, "%s", _(k->unknown));
     }
     db_stmt_done(st);
     return rc;

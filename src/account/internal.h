@@ -79,7 +79,7 @@ int account__revoke_all(struct db *db, int64_t account_id, bool tokens, const ch
 struct account__secret_kind {
     const char *prefix;     /* of the text: ACCOUNT__SESSION_PREFIX or ACCOUNT__TOKEN_PREFIX */
     const char *field;      /* of every BH_EUNAUTH about it: "session", "token" */
-    const char *unknown;    /* the message for a text that names none */
+    const char *unknown;    /* the message for a text that names none: N_("..."), English */
     const char *find_sql;   /* by token_hash: id, revoked_at, last-use ms, expiry ms, then the
                              * account's id, org_id, role, disabled, username and org code */
     const char *touch_sql;  /* sets the last-use time (text, ms) of an id */

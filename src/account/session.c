@@ -1,6 +1,7 @@
 /* Signing in and out: throttling of failed sign-ins, password checks, and sessions. */
 #include "account/internal.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/timeutil.h"
 
@@ -151,7 +152,7 @@ static int throttle_success(struct db *db, const char *ukey, const char *akey,
 static const struct account__secret_kind session_kind = {
     .prefix = ACCOUNT__SESSION_PREFIX,
     .field = "session",
-    .unknown = "the session is unknown",
+    .unknown = N_("the session is unknown"),
     .find_sql = "SELECT s.id, s.revoked_at, s.last_seen_ms, s.expires_ms, a.id, a.org_id, a.role, "
                 "a.disabled, a.username, o.code FROM session s "
                 "JOIN account a ON a.id = s.account_id JOIN org o ON o.id = a.org_id "
@@ -222,9 +223,8 @@ int account_sign_in(struct db *db, const char *username, const char *password,
         struct log_field f[] = { LOG_STR("username", name), LOG_STR("addr", addr),
                                  LOG_INT("retry_after_s", out->retry_after_s) };
         log_event(BH_LOG_WARN, "sign-in refused while throttled", f, 3);
-        return bh_fail(err, BH_ETHROTTLED, NULL,
-                       "too many failed sign-ins; try again in %d second%s", out->retry_after_s,
-                       out->retry_after_s == 1 ? "" : "s");
+        return bh_fail(err, BH_ETHROTTLED, NULL, "too many failed sign-ins; try again in %d s",
+                       out->retry_after_s);
     }
 
     struct account__row row = { 0 };

@@ -1,6 +1,7 @@
 /* API tokens for scripts: created and shown once, stored as a hash, listed, revoked. */
 #include "account/internal.h"
 
+#include "base/i18n.h"
 #include "base/timeutil.h"
 
 #include <stdio.h>
@@ -13,7 +14,7 @@
 static const struct account__secret_kind token_kind = {
     .prefix = ACCOUNT__TOKEN_PREFIX,
     .field = "token",
-    .unknown = "the API token is unknown",
+    .unknown = N_("the API token is unknown"),
     .find_sql = "SELECT t.id, t.revoked_at, t.last_used_ms, 0, a.id, a.org_id, a.role, a.disabled, "
                 "a.username, o.code FROM api_token t "
                 "JOIN account a ON a.id = t.account_id JOIN org o ON o.id = a.org_id "

@@ -57,9 +57,9 @@ int account_password_check(const char *username, const char *password, struct bh
     size_t distinct = distinct_chars(password);
     if (distinct < ACCOUNT_PASSWORD_DISTINCT)
         return bh_fail(err, BH_EINVALID, "password",
-                       "the password has only %zu different character%s; it needs at least %d "
+                       "the password has too few different characters (%zu); it needs at least %d "
                        "(a character or two repeated is among the first guesses)",
-                       distinct, distinct == 1 ? "" : "s", ACCOUNT_PASSWORD_DISTINCT);
+                       distinct, ACCOUNT_PASSWORD_DISTINCT);
     if (username && strcasecmp(password, username) == 0)
         return bh_fail(err, BH_EINVALID, "password", "the password must not be the username");
     if (account__password_is_common(password))

@@ -17,6 +17,7 @@
     X(health)               \
     X(openapi)              \
     X(session)              \
+    X(me)                   \
     X(users)                \
     X(tokens)               \
     X(orgs)                 \

@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "http/routes.h"
 
+#include "base/i18n.h"
 #include "http/encoding.h"
 #include "web/asset.h"
 
@@ -41,7 +42,7 @@ static void api_asset(struct http_request *req, struct http_reply *rep)
     const char *name = req->params[0];
     const struct web_asset *a = web_asset_find(name);
     if (!a) {
-        char *detail = arena_printf(req->arena, "the app has no file named '%s'", name);
+        char *detail = arena_printf(req->arena, _("the app has no file named '%s'"), name);
         http_reply_problem(req, rep, BH_ENOTFOUND, detail, "file");
         return;
     }

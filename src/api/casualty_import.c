@@ -4,6 +4,7 @@
 #include "http/routes.h"
 
 #include "api/common.h"
+#include "base/i18n.h"
 #include "casualty/import.h"
 
 #include <string.h>
@@ -26,9 +27,10 @@ static int is_csv(const char *ct)
 static void reply_unreadable(struct http_request *req, struct http_reply *rep,
                              const struct import_report *r, const struct bh_error *err)
 {
-    json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:I}", "type", "about:blank", "title",
-                          "Bad Request", "status", 400, "detail", err->message, "instance",
-                          req->path, "code", "INVALID", "line", (json_int_t)r->where.line);
+    json_t *p =
+        json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:I}", "type", "about:blank", "title",
+                  bh_http_title(BH_EINVALID), "status", 400, "detail", err->message, "instance",
+                  req->path, "code", "INVALID", "line", (json_int_t)r->where.line);
     if (err->field[0])
         json_object_set_new(p, "field", json_string(err->field));
     if (r->where.column > 0)
@@ -42,9 +44,9 @@ static void api_casualty_import(struct http_request *req, struct http_reply *rep
     const char *ct = http_request_header(req, "Content-Type");
     if (!is_csv(ct)) {
         char *detail = arena_printf(req->arena,
-                                    "the body must be text/csv (the UN fatalities "
-                                    "file), not %s",
-                                    ct ? ct : "(no Content-Type)");
+                                    _("the body must be text/csv (the UN fatalities "
+                                      "file), not %s"),
+                                    ct ? ct : _("(no Content-Type)"));
         http_reply_problem(req, rep, BH_EUNSUPPORTED, detail, "Content-Type");
         return;
     }

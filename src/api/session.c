@@ -24,6 +24,14 @@ static int session_json(struct db *db, const char *username, const char *csrf, i
         return rc;
     json_t *user = account_user_json(&u);
     api_permissions_attach(user);
+    /* The language the user chose (null: the browser's), for the app's header switch. */
+    enum lang lang;
+    bool set = false;
+    if ((rc = account_language_get(db, u.id, &lang, &set, err))) {
+        json_decref(user);
+        return rc;
+    }
+    json_object_set_new(user, "language", set ? json_string(i18n_lang_code(lang)) : json_null());
     /* The missions the user works for: the app shows an endorser the queue of those. */
     if ((rc = account_missions_attach(db, user, err))) {
         json_decref(user);

@@ -15,6 +15,7 @@
 #include "api/common.h"
 #include "audit/audit.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "base/mem.h"
 #include "casualty/stats.h"
 #include "http/dispatch.h"
@@ -41,11 +42,13 @@ static struct {
 } public_cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* The parameters that decide the reply, in a fixed order, so the same question asked with
- * its parameters in another order is the same entry (heap). */
+ * its parameters in another order is the same entry, and the language of its words (the JSON's
+ * rate_basis) (heap). */
 static char *public_key(struct http_request *req)
 {
     static const char *const own[] = { "by", "top", "format", "rate", "distinct", "persons", NULL };
     struct buf b = BUF_INIT;
+    buf_printf(&b, "lang=%s&", i18n_lang_code(i18n_thread_lang()));
     for (int pass = 0; pass < 2; pass++) {
         const char *const *names = pass ? casualty_filter_names : own;
         for (int i = 0; names[i]; i++) {

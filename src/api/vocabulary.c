@@ -13,7 +13,8 @@
 #include <jansson.h>
 
 /* {"roles": {code: {"label", "who"}}, "permissions": {code: label}, "org_kinds": {code: label},
- * "standings": {code: label}, "org_roles": {code: [short, long]}}. New reference. */
+ * "standings": {code: label}, "org_roles": {code: [short, long]}}: the codes as they are, the
+ * words in the request's language (the *_label functions translate). New reference. */
 static json_t *vocabulary_json(void)
 {
     json_t *roles = json_object();
@@ -26,7 +27,7 @@ static json_t *vocabulary_json(void)
     json_t *perms = json_object();
     for (const struct permission *p = permission_next(api_permissions, NULL); p;
          p = permission_next(api_permissions, p))
-        json_object_set_new(perms, p->name, json_string(p->label));
+        json_object_set_new(perms, p->name, json_string(permission_label(p)));
     json_t *kinds = json_object();
     for (int k = 0; k < ORG_KIND_COUNT; k++)
         json_object_set_new(kinds, org_kind_name((enum org_kind)k),

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "base/timeutil.h"
 
 #define HASH_HEX_LEN 64
@@ -235,40 +236,38 @@ int audit_verify(struct db *db, struct audit_verify_result *out, struct bh_error
         /* A row whose own fields no longer give its hash was edited in place (a swap of two
          * rows' contents lands here too, because the hash covers seq). */
         if (!stored || strcmp(stored, computed) != 0) {
-            verify_fail(out, r.seq, "row %" PRId64 " was changed", r.seq);
+            verify_fail(out, r.seq, _("row %lld was changed"), (long long)r.seq);
             break;
         }
         if (r.seq != expect) {
             if (r.seq < expect) /* seq is the primary key: only a negative or zero seq */
-                verify_fail(out, r.seq, "row %" PRId64 " is out of sequence", r.seq);
+                verify_fail(out, r.seq, _("row %lld is out of sequence"), (long long)r.seq);
             else if (expect == 1 && r.seq == 2)
-                verify_fail(out, 1, "row 1 is missing (the log starts at row 2)");
+                verify_fail(out, 1, _("row 1 is missing (the log starts at row 2)"));
             else if (expect == 1)
-                verify_fail(out, 1,
-                            "rows 1 to %" PRId64 " are missing (the log starts at row %" PRId64 ")",
-                            r.seq - 1, r.seq);
+                verify_fail(out, 1, _("rows 1 to %lld are missing (the log starts at row %lld)"),
+                            (long long)(r.seq - 1), (long long)r.seq);
             else if (r.seq == expect + 1)
-                verify_fail(out, expect,
-                            "row %" PRId64 " is missing (rows %" PRId64 " and %" PRId64
-                            " do not chain)",
-                            expect, expect - 1, r.seq);
+                verify_fail(out, expect, _("row %lld is missing (rows %lld and %lld do not chain)"),
+                            (long long)expect, (long long)(expect - 1), (long long)r.seq);
             else
                 verify_fail(out, expect,
-                            "rows %" PRId64 " to %" PRId64 " are missing (rows %" PRId64
-                            " and %" PRId64 " do not chain)",
-                            expect, r.seq - 1, expect - 1, r.seq);
+                            _("rows %lld to %lld are missing (rows %lld and %lld do not chain)"),
+                            (long long)expect, (long long)(r.seq - 1), (long long)(expect - 1),
+                            (long long)r.seq);
             break;
         }
         /* The row is self-consistent but does not point at its predecessor: it was forged
          * or moved, or the row before it was rewritten with a recomputed hash. */
         if (!r.prev_hash || strcmp(r.prev_hash, prev) != 0) {
             if (r.seq == 1)
-                verify_fail(out, 1, "row 1 does not start the chain (inserted or forged)");
+                verify_fail(out, 1, _("row 1 does not start the chain (inserted or forged)"));
             else
                 verify_fail(out, r.seq,
-                            "row %" PRId64 " does not chain to row %" PRId64 " (row %" PRId64
-                            " was inserted or forged, or row %" PRId64 " rewritten)",
-                            r.seq, r.seq - 1, r.seq, r.seq - 1);
+                            _("row %lld does not chain to row %lld (row %lld was inserted or "
+                              "forged, or row %lld rewritten)"),
+                            (long long)r.seq, (long long)(r.seq - 1), (long long)r.seq,
+                            (long long)(r.seq - 1));
             break;
         }
         snprintf(prev, sizeof prev, "%s", stored);

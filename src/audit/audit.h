@@ -47,7 +47,8 @@ struct audit_verify_result {
     int64_t rows;       /* rows checked */
     int64_t bad_seq;    /* the first bad row's sequence number, 0 when ok */
     char reason[256];   /* "row 17 was changed", "row 17 is missing (rows 16 and 18 do not
-                         * chain)", "row 18 does not chain to row 17 (...)" */
+                         * chain)", "row 18 does not chain to row 17 (...)", in the calling
+                         * thread's language (base/i18n.h) */
     char last_hash[65]; /* when ok: the last row's hash (64 zeros for an empty log); noting
                          * it elsewhere lets a later check notice rows cut off the end */
 };

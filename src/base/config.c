@@ -1,5 +1,7 @@
 #include "base/config.h"
 
+#include "base/i18n.h"
+
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
@@ -18,9 +20,10 @@ struct config_key {
     const char *def;  /* default, as text, parsed by the same parser */
     config_parse_fn parse;
     size_t offset;
-    long min, max; /* for integers */
-    int secret;    /* printed masked */
-    const char *help;
+    long min, max;    /* for integers */
+    int secret;       /* printed masked */
+    const char *help; /* N_("..."): English, marked for translation; the CLI's usage shows it
+                       * in the CLI's language (base/i18n.h) */
 };
 
 static int parse_path(struct bh_config *c, size_t offset, const char *value, char *why,
@@ -195,49 +198,49 @@ static int parse_tile_url(struct bh_config *c, size_t offset, const char *value,
 
 static const struct config_key config_keys[] = {
     { "db", "BLUEHELM_DB", "db", "PATH", "var/bluehelm.db", parse_path, OFF(db), 0, 0, 1,
-      "store file (SQLite)" },
+      N_("store file (SQLite)") },
     { "listen", "BLUEHELM_LISTEN", "listen", "HOST:PORT", "127.0.0.1:8080", parse_listen,
-      OFF(listen_host), 0, 0, 0, "address and port the server binds (port 0: any free port)" },
+      OFF(listen_host), 0, 0, 0, N_("address and port the server binds (port 0: any free port)") },
     { "log_level", "BLUEHELM_LOG_LEVEL", "log-level", "LEVEL", "info", parse_log_level,
-      OFF(log_level), 0, 0, 0, "least severe level logged: debug, info, warn, error" },
+      OFF(log_level), 0, 0, 0, N_("least severe level logged: debug, info, warn, error") },
     { "log_format", "BLUEHELM_LOG_FORMAT", "log-format", "FORMAT", "text", parse_log_format,
-      OFF(log_format), 0, 0, 0, "log lines as text or json" },
+      OFF(log_format), 0, 0, 0, N_("log lines as text or json") },
     { "threads", "BLUEHELM_THREADS", "threads", "N", "4", parse_int, OFF(threads), 1, 256, 0,
-      "server worker threads" },
+      N_("server worker threads") },
     { "max_connections", "BLUEHELM_MAX_CONNECTIONS", "max-connections", "N", "512", parse_int,
-      OFF(max_connections), 1, 65536, 0, "open client connections at once" },
+      OFF(max_connections), 1, 65536, 0, N_("open client connections at once") },
     /* One address holding every slot (half-open connections cost it nothing) locks everyone
      * else out; the difference to max_connections stays free for other addresses. */
     { "max_connections_per_ip", "BLUEHELM_MAX_CONNECTIONS_PER_IP", "max-connections-per-ip", "N",
       "32", parse_int, OFF(max_connections_per_ip), 1, 65535, 0,
-      "open connections from one client address (less than max_connections)" },
+      N_("open connections from one client address (less than max_connections)") },
     { "max_body", "BLUEHELM_MAX_BODY", "max-body", "BYTES", "1M", parse_size, OFF(max_body), 1024,
-      1024L * 1024 * 1024, 0, "largest request body accepted (K and M suffixes)" },
+      1024L * 1024 * 1024, 0, N_("largest request body accepted (K and M suffixes)") },
     { "request_timeout", "BLUEHELM_REQUEST_TIMEOUT", "request-timeout", "SECONDS", "30", parse_int,
-      OFF(request_timeout), 1, 3600, 0, "seconds a silent client keeps its connection" },
+      OFF(request_timeout), 1, 3600, 0, N_("seconds a silent client keeps its connection") },
     /* Long enough for any statistic or page a person waits for; a query that needs more is
      * one to narrow, not one to let hold a worker thread (db_set_deadline). */
     { "request_budget", "BLUEHELM_REQUEST_BUDGET", "request-budget", "MS", "10000", parse_int,
       OFF(request_budget_ms), 0, 3600000, 0,
-      "milliseconds of store work one request may take (0: no limit; files stream unbounded)" },
+      N_("milliseconds of store work one request may take (0: no limit; files stream unbounded)") },
     /* The public statistics are open to anyone; a visitor's pages ask a few a minute. */
     { "anonymous_rate", "BLUEHELM_ANONYMOUS_RATE", "anonymous-rate", "N", "120", parse_int,
       OFF(anonymous_per_minute), 0, 1000000, 0,
-      "statistics and files per minute from one address when not signed in (0: no limit)" },
+      N_("statistics and files per minute from one address when not signed in (0: no limit)") },
     { "anonymous_burst", "BLUEHELM_ANONYMOUS_BURST", "anonymous-burst", "N", "30", parse_int,
       OFF(anonymous_burst), 1, 1000000, 0,
-      "of those, how many may come at once before the rate applies" },
+      N_("of those, how many may come at once before the rate applies") },
     /* No flag: a password on the command line would show in `ps` and shell history. */
     { "admin_password", "BLUEHELM_ADMIN_PASSWORD", NULL, "PASSWORD", "", parse_text,
       OFF(admin_password), 0, 0, 1,
-      "password of the first admin made by `init --seed` (else one is generated)" },
+      N_("password of the first admin made by `init --seed` (else one is generated)") },
     { "iso_codes_dir", "BLUEHELM_ISO_CODES_DIR", "iso-codes-dir", "DIR", BH_ISO_CODES_DIR,
-      parse_path, OFF(iso_codes_dir), 0, 0, 0, "Debian iso-codes JSON folder read by init" },
+      parse_path, OFF(iso_codes_dir), 0, 0, 0, N_("Debian iso-codes JSON folder read by init") },
     /* Empty by default: the map's base layer is the country outlines bundled with the app, so
      * it works with no tile server; a deployment with one names it here. */
     { "map_tile_url", "BLUEHELM_MAP_TILE_URL", "map-tile-url", "URL", "", parse_tile_url,
       OFF(map_tile_url), 0, 0, 0,
-      "map tiles, e.g. https://tiles.example.org/{z}/{x}/{y}.png (empty: outlines only)" },
+      N_("map tiles, e.g. https://tiles.example.org/{z}/{x}/{y}.png (empty: outlines only)") },
 };
 
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])

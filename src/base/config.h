@@ -66,7 +66,8 @@ int config_set(struct bh_config *c, const char *key, const char *value, enum con
 const char *config_key_for_flag(const char *flag);
 
 /* Number of keys and the i-th key's flag name (without "--"; NULL for keys that have no flag,
- * such as secrets), argument name and help. */
+ * such as secrets), argument name and help (English, marked with N_(): translate it with _()
+ * where it is shown). */
 size_t config_key_count(void);
 const char *config_key_flag(size_t i);
 const char *config_key_help(size_t i);

@@ -1,5 +1,7 @@
 #include "base/err.h"
 
+#include "base/i18n.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +31,7 @@ static const struct err_entry *err_find(int rc)
 const char *bh_strerror(int rc)
 {
     const struct err_entry *e = err_find(rc);
-    return e ? e->text : "unknown error";
+    return e ? _(e->text) : _("unknown error");
 }
 
 int bh_http_status(int rc)
@@ -41,7 +43,7 @@ int bh_http_status(int rc)
 const char *bh_http_title(int rc)
 {
     const struct err_entry *e = err_find(rc);
-    return e ? e->title : "Internal Server Error";
+    return e ? _(e->title) : _("Internal Server Error");
 }
 
 const char *bh_errname(int rc)
@@ -56,9 +58,11 @@ int bh_fail(struct bh_error *err, int code, const char *field, const char *fmt, 
         return code;
     err->code = code;
     snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+    /* The sentence is written in the calling thread's language (a request's, the CLI's): the
+     * catalogs were checked to convert the same arguments as the English (base/i18n.c). */
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    vsnprintf(err->message, sizeof err->message, _(fmt), ap);
     va_end(ap);
     return code;
 }

@@ -1,33 +1,38 @@
 #ifndef BH_BASE_ERR_H
 #define BH_BASE_ERR_H
 
+#include "base/i18n.h"
+
 /* One table of error codes. Functions return 0 or one of these negative codes; the text a
  * person must read (which field, which line, which file) travels in a struct bh_error that
  * the caller passes in, the way jansson's json_error_t does. Never in a global. */
 
 /* One row per code: name, value, HTTP status, the status's title (RFC 9110's reason phrase,
  * the "title" of a problem reply) and the short text for a person. Every problem reply the
- * server sends is built from one row, so its status, title and code always agree. */
-#define BH_ERRORS(X)                                                                         \
-    X(OK, 0, 200, "OK", "ok")                                                                \
-    X(NOMEM, -1, 500, "Internal Server Error", "out of memory")                              \
-    X(INVALID, -2, 400, "Bad Request", "invalid input")                                      \
-    X(NOTFOUND, -3, 404, "Not Found", "not found")                                           \
-    X(CONFLICT, -4, 409, "Conflict", "conflict with the stored state")                       \
-    X(DENIED, -5, 403, "Forbidden", "not allowed")                                           \
-    X(STORE, -6, 500, "Internal Server Error", "store failure")                              \
-    X(IO, -7, 500, "Internal Server Error", "input/output error")                            \
-    X(TOOLARGE, -8, 413, "Content Too Large", "content too large")                           \
-    X(METHOD, -9, 405, "Method Not Allowed", "method not allowed")                           \
-    X(UNAUTH, -10, 401, "Unauthorized", "authentication required")                           \
-    X(BUSY, -11, 503, "Service Unavailable", "busy, try again")                              \
-    X(VERSION, -12, 500, "Internal Server Error", "store version not supported")             \
-    X(UNSUPPORTED, -13, 415, "Unsupported Media Type", "unsupported media type")             \
-    X(INTERNAL, -14, 500, "Internal Server Error", "internal error")                         \
-    X(THROTTLED, -15, 429, "Too Many Requests", "too many attempts, wait before retrying")   \
-    X(PRECONDITION, -16, 412, "Precondition Failed", "a precondition of the request failed") \
-    X(UNPROCESSABLE, -17, 422, "Unprocessable Content", "the request cannot be processed")   \
-    X(UNAVAILABLE, -18, 503, "Service Unavailable", "service unavailable")
+ * server sends is built from one row, so its status, title and code always agree. Title and
+ * text are English, marked for translation (base/i18n.h): a problem reply and the CLI show
+ * them in the reader's language. */
+#define BH_ERRORS(X)                                                                               \
+    X(OK, 0, 200, N_("OK"), N_("ok"))                                                              \
+    X(NOMEM, -1, 500, N_("Internal Server Error"), N_("out of memory"))                            \
+    X(INVALID, -2, 400, N_("Bad Request"), N_("invalid input"))                                    \
+    X(NOTFOUND, -3, 404, N_("Not Found"), N_("not found"))                                         \
+    X(CONFLICT, -4, 409, N_("Conflict"), N_("conflict with the stored state"))                     \
+    X(DENIED, -5, 403, N_("Forbidden"), N_("not allowed"))                                         \
+    X(STORE, -6, 500, N_("Internal Server Error"), N_("store failure"))                            \
+    X(IO, -7, 500, N_("Internal Server Error"), N_("input/output error"))                          \
+    X(TOOLARGE, -8, 413, N_("Content Too Large"), N_("content too large"))                         \
+    X(METHOD, -9, 405, N_("Method Not Allowed"), N_("method not allowed"))                         \
+    X(UNAUTH, -10, 401, N_("Unauthorized"), N_("authentication required"))                         \
+    X(BUSY, -11, 503, N_("Service Unavailable"), N_("busy, try again"))                            \
+    X(VERSION, -12, 500, N_("Internal Server Error"), N_("store version not supported"))           \
+    X(UNSUPPORTED, -13, 415, N_("Unsupported Media Type"), N_("unsupported media type"))           \
+    X(INTERNAL, -14, 500, N_("Internal Server Error"), N_("internal error"))                       \
+    X(THROTTLED, -15, 429, N_("Too Many Requests"), N_("too many attempts, wait before retrying")) \
+    X(PRECONDITION, -16, 412, N_("Precondition Failed"),                                           \
+      N_("a precondition of the request failed"))                                                  \
+    X(UNPROCESSABLE, -17, 422, N_("Unprocessable Content"), N_("the request cannot be processed")) \
+    X(UNAVAILABLE, -18, 503, N_("Service Unavailable"), N_("service unavailable"))
 
 enum bh_err {
 #define BH_X(name, code, http, title, text) BH_E##name = code,
@@ -44,7 +49,8 @@ struct bh_error {
     char message[1024];
 };
 
-/* The short English text of a code; "unknown error" for a code not in the table. */
+/* The short text of a code in the calling thread's language (base/i18n.h); "unknown error"
+ * for a code not in the table. */
 const char *bh_strerror(int rc);
 
 /* The HTTP status a code maps to; 500 for a code not in the table. */

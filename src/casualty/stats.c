@@ -6,6 +6,7 @@
  * of the records it counts (source_sql()). With `raw` the records are counted: the oracle. */
 #include "casualty/stats.h"
 
+#include "base/i18n.h"
 #include "casualty/internal.h"
 #include "casualty/tally.h"
 #include "formats/hxl.h"
@@ -91,10 +92,12 @@ static const struct dim dims[CASUALTY_DIM_COUNT] = {
 #define HXL_DEPLOYED "#population+deployed"
 #define HXL_RATE     "#indicator+rate"
 
-#define RATE_YEARLY "per 1,000 deployed: the year's world-wide total (deployment_yearly)"
-#define RATE_MISSION                                                               \
-    "per 1,000 deployed: the average of the mission's monthly totals in the year " \
-    "(deployment_monthly)"
+/* The reply's rate_basis, a sentence for people: English here, marked, and given in the
+ * reader's language (base/i18n.h); the table names in parentheses are not words. */
+#define RATE_YEARLY N_("per 1,000 deployed: the year's world-wide total (deployment_yearly)")
+#define RATE_MISSION                                                                  \
+    N_("per 1,000 deployed: the average of the mission's monthly totals in the year " \
+       "(deployment_monthly)")
 
 const char *casualty_dim_name(enum casualty_dim d)
 {
@@ -587,7 +590,8 @@ int casualty_stats(struct db *db, const struct principal *who, const struct casu
                             json_pack("{s:I, s:I}", "nationalities", (json_int_t)t[2], "missions",
                                       (json_int_t)t[3]));
     if (q->rate)
-        json_object_set_new(res, "rate_basis", json_string(kind == 1 ? RATE_YEARLY : RATE_MISSION));
+        json_object_set_new(res, "rate_basis",
+                            json_string(_(kind == 1 ? RATE_YEARLY : RATE_MISSION)));
     *out = res;
     return 0;
 }
@@ -728,16 +732,14 @@ void casualty_stats_table(const json_t *result, struct buf *out)
         }
         buf_putc(out, '\n');
     }
-    buf_printf(out, "total: %" JSON_INTEGER_FORMAT "\n",
-               json_integer_value(json_object_get(result, "total")));
+    buf_printf(out, _("total: %lld\n"),
+               (long long)json_integer_value(json_object_get(result, "total")));
     json_t *distinct = json_object_get(result, "distinct");
     if (distinct)
-        buf_printf(out,
-                   "distinct nationalities: %" JSON_INTEGER_FORMAT
-                   ", missions: %" JSON_INTEGER_FORMAT "\n",
-                   json_integer_value(json_object_get(distinct, "nationalities")),
-                   json_integer_value(json_object_get(distinct, "missions")));
+        buf_printf(out, _("distinct nationalities: %lld, missions: %lld\n"),
+                   (long long)json_integer_value(json_object_get(distinct, "nationalities")),
+                   (long long)json_integer_value(json_object_get(distinct, "missions")));
     const char *rate = json_string_value(json_object_get(result, "rate_basis"));
     if (rate)
-        buf_printf(out, "rate: %s\n", rate);
+        buf_printf(out, _("rate: %s\n"), rate);
 }

@@ -59,8 +59,9 @@ int casualty_stats_parse_by(struct casualty_stats_query *q, const char *list, st
  * Grouping by nationality gives two members: "nationality" (ISO3, or null for a record
  * without a code) and "nationality_name". With rates each row also has "deployed" and
  * "rate" (null without deployment figures), and the reply "rate_basis", a sentence saying
- * what the rates are per. `total` counts every matching record, also
- * those outside the top N. BH_EINVALID names the parameter at fault ("rate", "mission"). */
+ * what the rates are per (in the calling thread's language, base/i18n.h). `total` counts
+ * every matching record, also those outside the top N. BH_EINVALID names the parameter at fault
+ * ("rate", "mission"). */
 int casualty_stats(struct db *db, const struct principal *who, const struct casualty_stats_query *q,
                    json_t **out, struct bh_error *err);
 
@@ -72,7 +73,8 @@ const char *casualty_stats_plan(const struct casualty_stats_query *q);
 /* The reply as CSV: a header line, the HXL hashtag line, one line per row. */
 void casualty_stats_csv(const json_t *result, struct buf *out);
 
-/* The reply as an aligned table for a terminal, with the total (and distinct counts) below. */
+/* The reply as an aligned table for a terminal, with the total (and distinct counts) below:
+ * the headers are the columns' names, the lines below them in the calling thread's language. */
 void casualty_stats_table(const json_t *result, struct buf *out);
 
 #endif

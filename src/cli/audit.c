@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include "audit/audit.h"
+#include "base/i18n.h"
 #include "db/db.h"
 
 #include <errno.h>
@@ -17,25 +18,25 @@ static int run_list(int argc, char **argv);
 static const struct cli_command verify_command = {
     "audit verify",
     run_verify,
-    "check the audit log's hash chain",
+    N_("check the audit log's hash chain"),
     "",
-    "Walks the audit log in order and recomputes every row's hash. Prints\n"
-    "`audit log: N rows, chain intact` and exits 0, or names the first row that was\n"
-    "changed, deleted or inserted and exits 1. The store is opened read-only.",
+    N_("Walks the audit log in order and recomputes every row's hash. Prints\n"
+       "`audit log: N rows, chain intact` and exits 0, or names the first row that was\n"
+       "changed, deleted or inserted and exits 1. The store is opened read-only."),
     NULL,
     0,
 };
 
 static const struct cli_option list_options[] = {
-    { "from", "WHEN", "entries at or after WHEN (RFC 3339 or YYYY-MM-DD)" },
-    { "to", "WHEN", "entries at or before WHEN (a date includes the whole day)" },
-    { "user", "NAME", "entries by this user (\"cli:root\" for the command line)" },
-    { "org", "CODE", "entries by users of this organization" },
-    { "action", "ACTION", "entries of this action (org.create, user.role, ...)" },
-    { "record-type", "TYPE", "entries about records of this type (org, account, ...)" },
-    { "record-id", "ID", "entries about this record" },
-    { "after", "SEQ", "entries after this sequence number (the next page)" },
-    { "limit", "N", "at most N entries (default 100)" },
+    { "from", "WHEN", N_("entries at or after WHEN (RFC 3339 or YYYY-MM-DD)") },
+    { "to", "WHEN", N_("entries at or before WHEN (a date includes the whole day)") },
+    { "user", "NAME", N_("entries by this user (\"cli:root\" for the command line)") },
+    { "org", "CODE", N_("entries by users of this organization") },
+    { "action", "ACTION", N_("entries of this action (org.create, user.role, ...)") },
+    { "record-type", "TYPE", N_("entries about records of this type (org, account, ...)") },
+    { "record-id", "ID", N_("entries about this record") },
+    { "after", "SEQ", N_("entries after this sequence number (the next page)") },
+    { "limit", "N", N_("at most N entries (default 100)") },
     { NULL, NULL, NULL },
 };
 enum { OPT_FROM, OPT_TO, OPT_USER, OPT_ORG, OPT_ACTION, OPT_TYPE, OPT_ID, OPT_AFTER, OPT_LIMIT };
@@ -43,10 +44,10 @@ enum { OPT_FROM, OPT_TO, OPT_USER, OPT_ORG, OPT_ACTION, OPT_TYPE, OPT_ID, OPT_AF
 static const struct cli_command list_command = {
     "audit list",
     run_list,
-    "print audit log entries",
+    N_("print audit log entries"),
     "",
-    "Prints entries oldest first, one a line: sequence number, time, user, organization,\n"
-    "action, record and the summary of the change as JSON.",
+    N_("Prints entries oldest first, one a line: sequence number, time, user, organization,\n"
+       "action, record and the summary of the change as JSON."),
     list_options,
     0,
 };
@@ -61,7 +62,8 @@ static int open_store(const struct cli_args *a, struct db **db)
     struct bh_error err;
     int exists = 0;
     if (db_table_exists(*db, "audit_log", &exists, &err) || !exists) {
-        cli_error("store %s has no audit log yet; run `bluehelm init` to upgrade it", a->config.db);
+        cli_error(_("store %s has no audit log yet; run `bluehelm init` to upgrade it"),
+                  a->config.db);
         db_close(*db);
         *db = NULL;
         return CLI_FAILED;
@@ -87,12 +89,12 @@ static int run_verify(int argc, char **argv)
         return CLI_FAILED;
     }
     if (!res.ok) {
-        printf("audit log broken at row %" PRId64 ": %s\n", res.bad_seq, res.reason);
+        printf(_("audit log broken at row %lld: %s\n"), (long long)res.bad_seq, res.reason);
         return CLI_FAILED;
     }
-    printf("audit log: %" PRId64 " rows, chain intact\n", res.rows);
+    printf(_("audit log: %lld rows, chain intact\n"), (long long)res.rows);
     if (res.rows > 0)
-        printf("last hash: %s\n", res.last_hash);
+        printf(_("last hash: %s\n"), res.last_hash);
     return CLI_OK;
 }
 
@@ -103,9 +105,8 @@ static int parse_count(const char *name, const char *s, int64_t min, int64_t max
     long long v = strtoll(s, &end, 10);
     if (errno || end == s || *end || v < min || v > max) {
         fprintf(stderr,
-                "bluehelm audit list: --%s '%s' must be a whole number from %" PRId64 " to %" PRId64
-                "\n",
-                name, s, min, max);
+                _("bluehelm audit list: --%s '%s' must be a whole number from %lld to %lld\n"),
+                name, s, (long long)min, (long long)max);
         return -1;
     }
     *out = v;
@@ -168,9 +169,9 @@ static int run_list(int argc, char **argv)
         free(summary);
     }
     if (json_array_size(items) == 0)
-        printf("no audit entries\n");
+        fputs(_("no audit entries\n"), stdout);
     else if (more)
-        printf("more entries follow: --after %" JSON_INTEGER_FORMAT "\n", last);
+        printf(_("more entries follow: --after %lld\n"), (long long)last);
     json_decref(items);
     return CLI_OK;
 }
@@ -184,8 +185,8 @@ static const struct cli_command *const subcommands[] = {
 static const struct cli_group group = {
     .command = &cli_audit_command,
     .subcommands = subcommands,
-    .missing = "which one: verify or list?",
-    .unknown = "no subcommand '%s' (verify or list)",
+    .missing = N_("which one: verify or list?"),
+    .unknown = N_("no subcommand '%s' (verify or list)"),
     .flags = CLI_GROUP_OWN_OPTIONS,
 };
 
@@ -197,14 +198,14 @@ static int run_audit(int argc, char **argv)
 const struct cli_command cli_audit_command = {
     "audit",
     run_audit,
-    "verify or list the audit log",
+    N_("verify or list the audit log"),
     "verify|list",
-    "verify: checks the hash chain; prints `audit log: N rows, chain intact` (exit 0) or\n"
-    "        the first row that was changed, deleted or inserted (exit 1).\n"
-    "list:   prints entries, oldest first; filters --from, --to (RFC 3339 or YYYY-MM-DD),\n"
-    "        --user, --org, --action, --record-type, --record-id; pages --after SEQ and\n"
-    "        --limit N. Run `bluehelm audit list --help` for the details.\n"
-    "Both open the store read-only.",
+    N_("verify: checks the hash chain; prints `audit log: N rows, chain intact` (exit 0) or\n"
+       "        the first row that was changed, deleted or inserted (exit 1).\n"
+       "list:   prints entries, oldest first; filters --from, --to (RFC 3339 or YYYY-MM-DD),\n"
+       "        --user, --org, --action, --record-type, --record-id; pages --after SEQ and\n"
+       "        --limit N. Run `bluehelm audit list --help` for the details.\n"
+       "Both open the store read-only."),
     NULL,
     1,
 };

@@ -3,6 +3,7 @@
  * timeline (the command line acts as admin). */
 #include "cli/cli.h"
 
+#include "base/i18n.h"
 #include "casevac/casevac.h"
 #include "db/db.h"
 
@@ -17,10 +18,10 @@ extern const struct cli_command cli_casevac_command;
 static int run_summary(int argc, char **argv);
 
 static const struct cli_option summary_options[] = {
-    { "mission", "LIST", "only these missions (acronyms, comma-separated)" },
-    { "from", "MONTH", "injuries in or after MONTH (YYYY-MM, UTC)" },
-    { "to", "MONTH", "injuries in or before MONTH" },
-    { "format", "F", "table (default) or json" },
+    { "mission", "LIST", N_("only these missions (acronyms, comma-separated)") },
+    { "from", "MONTH", N_("injuries in or after MONTH (YYYY-MM, UTC)") },
+    { "to", "MONTH", N_("injuries in or before MONTH") },
+    { "format", "F", N_("table (default) or json") },
     { NULL, NULL, NULL },
 };
 enum { O_MISSION, O_FROM, O_TO, O_FORMAT };
@@ -28,13 +29,13 @@ enum { O_MISSION, O_FROM, O_TO, O_FORMAT };
 static const struct cli_command summary_command = {
     "casevac summary",
     run_summary,
-    "10-1-2 compliance per mission and month",
+    N_("10-1-2 compliance per mission and month"),
     "",
-    "For each mission and month of injury (UTC): the casualties with a CASEVAC timeline, and\n"
-    "how many met, missed or cannot tell each 10-1-2 step (first aid within 10 minutes,\n"
-    "advanced care within 1 hour, surgery within 2 hours) and all three; the share met of\n"
-    "those known, and the median minutes. Prints an aligned table or the JSON of\n"
-    "GET /api/v1/stats/casevac. The store is opened read-only. docs/casevac.md.",
+    N_("For each mission and month of injury (UTC): the casualties with a CASEVAC timeline, and\n"
+       "how many met, missed or cannot tell each 10-1-2 step (first aid within 10 minutes,\n"
+       "advanced care within 1 hour, surgery within 2 hours) and all three; the share met of\n"
+       "those known, and the median minutes. Prints an aligned table or the JSON of\n"
+       "GET /api/v1/stats/casevac. The store is opened read-only. docs/casevac.md."),
     summary_options,
     0,
 };
@@ -68,11 +69,12 @@ static void print_table(const json_t *res)
                                            "median_surgery_minutes" };
     const json_t *items = json_object_get(res, "items");
     if (json_array_size(items) == 0) {
-        printf("no CASEVAC timelines with an injury time match\n");
+        fputs(_("no CASEVAC timelines with an injury time match\n"), stdout);
         return;
     }
-    printf("%-10s %-7s %10s  %-16s %-16s %-16s %-16s %s\n", "mission", "month", "casualties",
-           "first aid", "advanced care", "surgery", "all met", "median minutes");
+    printf("%-10s %-7s %10s  %-16s %-16s %-16s %-16s %s\n", _("mission"), _("month"),
+           _("casualties"), _("first aid"), _("advanced care"), _("surgery"), _("all met"),
+           _("median minutes"));
     size_t i;
     const json_t *it;
     json_array_foreach(items, i, it)
@@ -93,8 +95,9 @@ static void print_table(const json_t *res)
         }
         printf("\n");
     }
-    printf("\nmet/missed/unknown and the share met of those known; median minutes to first aid /\n"
-           "advanced care / surgery. Targets: 10, 60, 120 minutes after the injury.\n");
+    fputs(_("\nmet/missed/unknown and the share met of those known; median minutes to first aid /\n"
+            "advanced care / surgery. Targets: 10, 60, 120 minutes after the injury.\n"),
+          stdout);
 }
 
 static int run_summary(int argc, char **argv)
@@ -106,7 +109,7 @@ static int run_summary(int argc, char **argv)
         return rc;
     const char *format = a.values[O_FORMAT] ? a.values[O_FORMAT] : "table";
     if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0) {
-        fprintf(stderr, "bluehelm %s: --format '%s' is not one of table, json\n", cmd, format);
+        fprintf(stderr, _("bluehelm %s: --format '%s' is not one of table, json\n"), cmd, format);
         return CLI_USAGE;
     }
     struct casevac_summary_query q;
@@ -143,7 +146,7 @@ static int run_summary(int argc, char **argv)
     }
     json_decref(res);
     if (fflush(stdout) != 0) {
-        cli_error("%s: cannot write the output: %s", cmd, strerror(errno));
+        cli_error(_("%s: cannot write the output: %s"), cmd, strerror(errno));
         return CLI_FAILED;
     }
     return CLI_OK;
@@ -157,8 +160,8 @@ static const struct cli_command *const subcommands[] = {
 static const struct cli_group group = {
     .command = &cli_casevac_command,
     .subcommands = subcommands,
-    .missing = "which CASEVAC command: summary?",
-    .unknown = "no casevac command '%s' (summary)",
+    .missing = N_("which CASEVAC command: summary?"),
+    .unknown = N_("no casevac command '%s' (summary)"),
     .flags = CLI_GROUP_OWN_OPTIONS,
 };
 
@@ -170,11 +173,11 @@ static int run_casevac(int argc, char **argv)
 const struct cli_command cli_casevac_command = {
     "casevac",
     run_casevac,
-    "CASEVAC timelines: 10-1-2 compliance",
+    N_("CASEVAC timelines: 10-1-2 compliance"),
     "summary",
-    "summary: 10-1-2 compliance per mission and month of injury (first aid within 10\n"
-    "         minutes, advanced care within 1 hour, surgery within 2 hours), as a table\n"
-    "         or JSON. Run `bluehelm casevac summary --help` for the options.",
+    N_("summary: 10-1-2 compliance per mission and month of injury (first aid within 10\n"
+       "         minutes, advanced care within 1 hour, surgery within 2 hours), as a table\n"
+       "         or JSON. Run `bluehelm casevac summary --help` for the options."),
     NULL,
     1,
 };

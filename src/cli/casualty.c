@@ -3,6 +3,7 @@
  * decision that one repeats another. The command line acts as admin. docs/casualties.md. */
 #include "cli/cli.h"
 
+#include "base/i18n.h"
 #include "casualty/casualty.h"
 #include "db/db.h"
 
@@ -15,7 +16,7 @@ static int run_conflicts(int argc, char **argv);
 static int run_mark(int argc, char **argv);
 
 static const struct cli_option conflicts_options[] = {
-    { "format", "F", "table (default) or json (the API's reply)" },
+    { "format", "F", N_("table (default) or json (the API's reply)") },
     { NULL, NULL, NULL },
 };
 enum { O_C_FORMAT };
@@ -23,21 +24,22 @@ enum { O_C_FORMAT };
 static const struct cli_command conflicts_command = {
     "casualty conflicts",
     run_conflicts,
-    "possible double entries: records that share a casualty_id",
+    N_("possible double entries: records that share a casualty_id"),
     "",
-    "Lists the records that share a casualty_id with another record: the UN's file lists a\n"
-    "few persons twice (once as Montenegro, once as Serbia and Montenegro). Every row is kept\n"
-    "and counted, as the UN counts; `bluehelm casualty mark-duplicate` marks one as the\n"
-    "duplicate of the other, and `bluehelm stats casualties --persons` leaves it out. Prints\n"
-    "a table, one line per record, or the JSON of GET /api/v1/casualties/conflicts. The command\n"
-    "line acts as admin: listing embargoed or restricted records is audited (casualty.read).",
+    N_("Lists the records that share a casualty_id with another record: the UN's file lists a\n"
+       "few persons twice (once as Montenegro, once as Serbia and Montenegro). Every row is kept\n"
+       "and counted, as the UN counts; `bluehelm casualty mark-duplicate` marks one as the\n"
+       "duplicate of the other, and `bluehelm stats casualties --persons` leaves it out. Prints\n"
+       "a table, one line per record, or the JSON of GET /api/v1/casualties/conflicts. The "
+       "command\n"
+       "line acts as admin: listing embargoed or restricted records is audited (casualty.read)."),
     conflicts_options,
     0,
 };
 
 static const struct cli_option mark_options[] = {
-    { "of", "ID", "the id of the record this one repeats (same casualty_id)" },
-    { "clear", NULL, "remove the mark instead" },
+    { "of", "ID", N_("the id of the record this one repeats (same casualty_id)") },
+    { "clear", NULL, N_("remove the mark instead") },
     { NULL, NULL, NULL },
 };
 enum { O_M_OF, O_M_CLEAR };
@@ -45,12 +47,12 @@ enum { O_M_OF, O_M_CLEAR };
 static const struct cli_command mark_command = {
     "casualty mark-duplicate",
     run_mark,
-    "mark a record as the duplicate of another",
+    N_("mark a record as the duplicate of another"),
     "ID",
-    "Marks record ID (its id, a UUID: the two share their casualty_id) as the duplicate of the\n"
-    "record --of names: counts of distinct persons leave it out, and its JSON says\n"
-    "duplicate_of. Marking it again the same way changes nothing; a change is audited\n"
-    "(casualty.mark_duplicate). --clear removes the mark.",
+    N_("Marks record ID (its id, a UUID: the two share their casualty_id) as the duplicate of the\n"
+       "record --of names: counts of distinct persons leave it out, and its JSON says\n"
+       "duplicate_of. Marking it again the same way changes nothing; a change is audited\n"
+       "(casualty.mark_duplicate). --clear removes the mark."),
     mark_options,
     1,
 };
@@ -61,7 +63,7 @@ static int print_json(const char *cmd, const json_t *j)
     printf("%s\n", s ? s : "");
     free(s);
     if (fflush(stdout) != 0) {
-        cli_error("%s: cannot write the output: %s", cmd, strerror(errno));
+        cli_error(_("%s: cannot write the output: %s"), cmd, strerror(errno));
         return CLI_FAILED;
     }
     return CLI_OK;
@@ -76,7 +78,7 @@ static const char *text(const json_t *o, const char *key)
 static void print_table(const json_t *items)
 {
     if (json_array_size(items) == 0) {
-        printf("no possible double entries: every casualty_id names one record\n");
+        fputs(_("no possible double entries: every casualty_id names one record\n"), stdout);
         return;
     }
     printf("%-24s %-36s %-6s %-10s %-10s %-5s %-22s %s\n", "casualty_id", "id", "row", "date",
@@ -98,8 +100,8 @@ static void print_table(const json_t *items)
             records++;
         }
     }
-    printf("\n%zu casualty_id(s) with more than one record, %lld records\n", json_array_size(items),
-           (long long)records);
+    printf(_("\n%zu casualty_id(s) with more than one record, %lld records\n"),
+           json_array_size(items), (long long)records);
 }
 
 static int run_conflicts(int argc, char **argv)
@@ -111,7 +113,7 @@ static int run_conflicts(int argc, char **argv)
         return rc;
     const char *format = a.values[O_C_FORMAT] ? a.values[O_C_FORMAT] : "table";
     if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
-        return cli_usage_error(&conflicts_command, "--format '%s' is not one of table, json",
+        return cli_usage_error(&conflicts_command, _("--format '%s' is not one of table, json"),
                                format);
     /* Not read-only: an admin's view of embargoed or restricted records is audited. */
     struct db *db;
@@ -138,7 +140,7 @@ static int run_conflicts(int argc, char **argv)
     print_table(items);
     json_decref(items);
     if (fflush(stdout) != 0) {
-        cli_error("%s: cannot write the output: %s", cmd, strerror(errno));
+        cli_error(_("%s: cannot write the output: %s"), cmd, strerror(errno));
         return CLI_FAILED;
     }
     return CLI_OK;
@@ -152,11 +154,11 @@ static int run_mark(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (a.npositional != 1)
-        return cli_usage_error(&mark_command, "which record? give its id");
+        return cli_usage_error(&mark_command, _("which record? give its id"));
     const char *of = a.values[O_M_OF];
     bool clear = a.values[O_M_CLEAR] != NULL;
     if (!of == !clear)
-        return cli_usage_error(&mark_command, "give either --of ID or --clear");
+        return cli_usage_error(&mark_command, _("give either --of ID or --clear"));
     struct db *db;
     if ((rc = cli_open_store(&a, 0, &db)))
         return rc;
@@ -175,13 +177,14 @@ static int run_mark(int argc, char **argv)
     }
     const char *dup = json_string_value(json_object_get(rec, "duplicate_of"));
     if (dup)
-        printf("%s (%s) is marked as the duplicate of %s\n", text(rec, "id"),
+        printf(_("%s (%s) is marked as the duplicate of %s\n"), text(rec, "id"),
                text(rec, "casualty_id"), dup);
     else
-        printf("%s (%s) is not marked as a duplicate\n", text(rec, "id"), text(rec, "casualty_id"));
+        printf(_("%s (%s) is not marked as a duplicate\n"), text(rec, "id"),
+               text(rec, "casualty_id"));
     json_decref(rec);
     if (fflush(stdout) != 0) {
-        cli_error("%s: cannot write the output: %s", cmd, strerror(errno));
+        cli_error(_("%s: cannot write the output: %s"), cmd, strerror(errno));
         return CLI_FAILED;
     }
     return CLI_OK;
@@ -196,8 +199,8 @@ static const struct cli_command *const subcommands[] = {
 static const struct cli_group group = {
     .command = &cli_casualty_command,
     .subcommands = subcommands,
-    .missing = "which casualty command: conflicts, mark-duplicate?",
-    .unknown = "no casualty command '%s' (conflicts, mark-duplicate)",
+    .missing = N_("which casualty command: conflicts, mark-duplicate?"),
+    .unknown = N_("no casualty command '%s' (conflicts, mark-duplicate)"),
     .flags = CLI_GROUP_OWN_OPTIONS,
 };
 
@@ -209,11 +212,11 @@ static int run_casualty(int argc, char **argv)
 const struct cli_command cli_casualty_command = {
     "casualty",
     run_casualty,
-    "casualty records: possible double entries",
+    N_("casualty records: possible double entries"),
     "conflicts | mark-duplicate",
-    "conflicts:      the records that share a casualty_id (possible double entries).\n"
-    "mark-duplicate: mark one of them as the duplicate of another (admin's decision).\n"
-    "Run `bluehelm casualty COMMAND --help` for the options.",
+    N_("conflicts:      the records that share a casualty_id (possible double entries).\n"
+       "mark-duplicate: mark one of them as the duplicate of another (admin's decision).\n"
+       "Run `bluehelm casualty COMMAND --help` for the options."),
     NULL,
     1,
 };

@@ -15,11 +15,15 @@
  * (unknown command or option, bad value), as with most Unix tools. */
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
 
-/* An option a command takes beyond the configuration flags every command takes. */
+/* An option a command takes beyond the configuration flags every command takes. The texts for
+ * people (an option's help, a command's summary and description, a group's `missing` and
+ * `unknown`) are English marked with N_() (base/i18n.h): the usage shows them in the CLI's
+ * language (LANG, LC_MESSAGES). Names and argument names are what the user types: never
+ * translated. */
 struct cli_option {
     const char *name; /* long name without -- */
     const char *arg;  /* argument name, NULL for a switch */
-    const char *help;
+    const char *help; /* N_("...") */
 };
 
 struct cli_command {
@@ -82,7 +86,7 @@ int cli_option_fail(const char *cmd, int rc, const struct bh_error *err);
 struct cli_group {
     const struct cli_command *command;
     const struct cli_command *const *subcommands; /* NULL-terminated */
-    const char *missing; /* none named; NULL for "a subcommand is required" */
+    const char *missing; /* none named, the whole text; NULL for "a subcommand is required" */
     const char *unknown; /* "%s" is not one; NULL for "unknown subcommand '%s'" */
     unsigned flags;      /* CLI_GROUP_* */
 };

@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include "base/i18n.h"
+
 #include <stdio.h>
 
 static int run_config(int argc, char **argv)
@@ -15,10 +17,10 @@ static int run_config(int argc, char **argv)
 const struct cli_command cli_config_command = {
     "config",
     run_config,
-    "print the effective configuration",
+    N_("print the effective configuration"),
     "",
-    "Prints every setting as `key = value`, with the source it came from (default, file,\n"
-    "environment or flag). Secrets are masked. The output is itself a valid config file.",
+    N_("Prints every setting as `key = value`, with the source it came from (default, file,\n"
+       "environment or flag). Secrets are masked. The output is itself a valid config file."),
     NULL,
     0,
 };

@@ -2,6 +2,7 @@
  * demonstrations and benchmarks (src/incident/demo.h, docs/demo.md). */
 #include "cli/cli.h"
 
+#include "base/i18n.h"
 #include "cli/import_common.h"
 #include "incident/demo.h"
 
@@ -16,22 +17,22 @@ static int run(int argc, char **argv);
 enum { O_INCIDENTS, O_SEED };
 
 static const struct cli_option options[] = {
-    { "incidents", "N", "how many synthetic incidents (default 1000; at most 100000000)" },
-    { "seed", "S", "random seed, 0 to 18446744073709551615 (default 1)" },
+    { "incidents", "N", N_("how many synthetic incidents (default 1000; at most 100000000)") },
+    { "seed", "S", N_("random seed, 0 to 18446744073709551615 (default 1)") },
     { NULL, NULL, NULL },
 };
 
 const struct cli_command cli_demo_command = {
     "demo",
     run,
-    "add synthetic demo incidents",
+    N_("add synthetic demo incidents"),
     "",
-    "Adds a synthetic incident history around the headquarters of real UN missions, for\n"
-    "demonstrations and benchmarks. Every row is marked: synthetic, source \"demo\", reporter\n"
-    "\"demo\", a narrative starting \"[SYNTHETIC]\". The same seed gives the same rows, and\n"
-    "rows already loaded are not added again, so running the command twice adds nothing and\n"
-    "a larger --incidents adds only the difference. One transaction; the owners are the\n"
-    "member-state organizations in turn (`bluehelm init --seed` makes them). See docs/demo.md.",
+    N_("Adds a synthetic incident history around the headquarters of real UN missions, for\n"
+       "demonstrations and benchmarks. Every row is marked: synthetic, source \"demo\", reporter\n"
+       "\"demo\", a narrative starting \"[SYNTHETIC]\". The same seed gives the same rows, and\n"
+       "rows already loaded are not added again, so running the command twice adds nothing and\n"
+       "a larger --incidents adds only the difference. One transaction; the owners are the\n"
+       "member-state organizations in turn (`bluehelm init --seed` makes them). See docs/demo.md."),
     options,
     0,
 };
@@ -68,19 +69,19 @@ static int run(int argc, char **argv)
     if (a.values[O_INCIDENTS] &&
         parse_u64(a.values[O_INCIDENTS], 1, INCIDENT_DEMO_MAX, &count) != 0)
         return cli_usage_error(&cli_demo_command,
-                               "--incidents '%s' is not a whole number from 1 to %d",
+                               _("--incidents '%s' is not a whole number from 1 to %d"),
                                a.values[O_INCIDENTS], INCIDENT_DEMO_MAX);
     if (a.values[O_SEED] && parse_u64(a.values[O_SEED], 0, UINT64_MAX, &seed) != 0)
         return cli_usage_error(&cli_demo_command,
-                               "--seed '%s' is not a whole number from 0 to %" PRIu64,
-                               a.values[O_SEED], UINT64_MAX);
+                               _("--seed '%s' is not a whole number from 0 to %llu"),
+                               a.values[O_SEED], (unsigned long long)UINT64_MAX);
     struct db *db;
     if ((rc = cli_open_store(&a, 0, &db)))
         return rc;
     struct principal who;
     principal_cli(&who);
     struct cli_progress bar;
-    cli_progress_init(&bar, "demo", "incidents");
+    cli_progress_init(&bar, "demo", N_("incidents"));
     struct incident_demo_report rep;
     struct bh_error err;
     /* Every row is checked as a report would be: it costs a few per cent of the load, and a
@@ -91,9 +92,11 @@ static int run(int argc, char **argv)
     cli_progress_end(&bar, !rc, count, (int64_t)count);
     if (rc)
         return cli_fail(cmd, rc, &err);
-    printf("%" PRId64 " synthetic incidents added (seed %" PRIu64 ")", rep.added, seed);
     if (rep.existing)
-        printf(", %" PRId64 " already in the store", rep.existing);
-    printf("\n");
+        printf(_("%lld synthetic incidents added (seed %llu), %lld already in the store\n"),
+               (long long)rep.added, (unsigned long long)seed, (long long)rep.existing);
+    else
+        printf(_("%lld synthetic incidents added (seed %llu)\n"), (long long)rep.added,
+               (unsigned long long)seed);
     return CLI_OK;
 }

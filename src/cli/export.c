@@ -4,6 +4,7 @@
  * audited); --published exports only what an anonymous visitor may see. */
 #include "cli/cli.h"
 
+#include "base/i18n.h"
 #include "casualty/export.h"
 #include "db/db.h"
 
@@ -17,19 +18,19 @@
 static int run_casualties(int argc, char **argv);
 
 static const struct cli_option casualties_options[] = {
-    { "format", "F", "un (the UN fatalities file's columns; default), hxl or json" },
-    { "output", "FILE", "write to FILE instead of standard output" },
-    { "from", "DATE", "incidents on or after DATE (YYYY-MM-DD)" },
-    { "to", "DATE", "incidents on or before DATE" },
-    { "ytd", "DATE", "year to date: from 1 January of DATE's year to DATE" },
-    { "mission", "LIST", "only these missions (acronyms, comma-separated)" },
-    { "nationality", "LIST", "only these nationalities (ISO3 codes, or unknown)" },
-    { "casualty-type", "LIST", "only these: Fatality, Injury, Missing, Abducted" },
-    { "personnel-type", "LIST", "only these personnel types" },
-    { "incident-type", "LIST", "only these incident types" },
-    { "gender", "LIST", "only these: M, F, U" },
-    { "embargoed", "BOOL", "only embargoed (true) or released (false) records" },
-    { "published", NULL, "only what is published (released, TLP:CLEAR)" },
+    { "format", "F", N_("un (the UN fatalities file's columns; default), hxl or json") },
+    { "output", "FILE", N_("write to FILE instead of standard output") },
+    { "from", "DATE", N_("incidents on or after DATE (YYYY-MM-DD)") },
+    { "to", "DATE", N_("incidents on or before DATE") },
+    { "ytd", "DATE", N_("year to date: from 1 January of DATE's year to DATE") },
+    { "mission", "LIST", N_("only these missions (acronyms, comma-separated)") },
+    { "nationality", "LIST", N_("only these nationalities (ISO3 codes, or unknown)") },
+    { "casualty-type", "LIST", N_("only these: Fatality, Injury, Missing, Abducted") },
+    { "personnel-type", "LIST", N_("only these personnel types") },
+    { "incident-type", "LIST", N_("only these incident types") },
+    { "gender", "LIST", N_("only these: M, F, U") },
+    { "embargoed", "BOOL", N_("only embargoed (true) or released (false) records") },
+    { "published", NULL, N_("only what is published (released, TLP:CLEAR)") },
     { NULL, NULL, NULL },
 };
 enum {
@@ -51,13 +52,13 @@ enum {
 static const struct cli_command casualties_command = {
     "export casualties",
     run_casualties,
-    "export casualty records",
+    N_("export casualty records"),
     "",
-    "Writes the casualty records within the filters. --format un gives the UN fatalities\n"
-    "file's own columns, so a UN file imported and exported again gives its rows back\n"
-    "(docs/casualties.md lists the differences); hxl gives CSV with an HXL hashtag row;\n"
-    "json a JSON array of the records as the API gives them. The operator exports every\n"
-    "record; exporting embargoed, RED or AMBER+STRICT records is written to the audit log.",
+    N_("Writes the casualty records within the filters. --format un gives the UN fatalities\n"
+       "file's own columns, so a UN file imported and exported again gives its rows back\n"
+       "(docs/casualties.md lists the differences); hxl gives CSV with an HXL hashtag row;\n"
+       "json a JSON array of the records as the API gives them. The operator exports every\n"
+       "record; exporting embargoed, RED or AMBER+STRICT records is written to the audit log."),
     casualties_options,
     0,
 };
@@ -77,7 +78,7 @@ static int run_casualties(int argc, char **argv)
     const char *format = a.values[O_FORMAT] ? a.values[O_FORMAT] : "un";
     int fmt = casualty_export_format_parse(format);
     if (fmt < 0) {
-        fprintf(stderr, "bluehelm %s: --format '%s' is not one of un, hxl, json\n", cmd, format);
+        fprintf(stderr, _("bluehelm %s: --format '%s' is not one of un, hxl, json\n"), cmd, format);
         return CLI_USAGE;
     }
     struct casualty_filter f;
@@ -108,7 +109,7 @@ static int run_casualties(int argc, char **argv)
     if (rc)
         return cli_option_fail(cmd, rc, &err);
     if (path)
-        printf("exported %" PRId64 " casualty records (%s) to %s\n", rows, format, path);
+        printf(_("exported %lld casualty records (%s) to %s\n"), (long long)rows, format, path);
     return CLI_OK;
 }
 
@@ -122,8 +123,8 @@ static const struct cli_command *const subcommands[] = {
 static const struct cli_group group = {
     .command = &cli_export_command,
     .subcommands = subcommands,
-    .missing = "what to export: casualties, incidents or events?",
-    .unknown = "cannot export '%s' (casualties, incidents, events)",
+    .missing = N_("what to export: casualties, incidents or events?"),
+    .unknown = N_("cannot export '%s' (casualties, incidents, events)"),
     .flags = CLI_GROUP_OWN_OPTIONS,
 };
 
@@ -135,13 +136,13 @@ static int run_export(int argc, char **argv)
 const struct cli_command cli_export_command = {
     "export",
     run_export,
-    "export records: casualties, incidents, events",
+    N_("export records: casualties, incidents, events"),
     "casualties|incidents|events",
-    "casualties: the casualty register in the UN fatalities file's columns (un), as HXL\n"
-    "            CSV (hxl) or JSON (json).\n"
-    "incidents:  the incident register as GeoJSON or CSV with HXL hashtags.\n"
-    "events:     the context events (UCDP, ACLED) as GeoJSON or CSV with HXL hashtags.\n"
-    "Run `bluehelm export <what> --help` for the options.",
+    N_("casualties: the casualty register in the UN fatalities file's columns (un), as HXL\n"
+       "            CSV (hxl) or JSON (json).\n"
+       "incidents:  the incident register as GeoJSON or CSV with HXL hashtags.\n"
+       "events:     the context events (UCDP, ACLED) as GeoJSON or CSV with HXL hashtags.\n"
+       "Run `bluehelm export <what> --help` for the options."),
     NULL,
     1,
 };

@@ -5,6 +5,7 @@
  * anonymous visitor may see. */
 #include "cli/cli.h"
 
+#include "base/i18n.h"
 #include "spatial/spatial.h"
 
 #include <errno.h>
@@ -19,18 +20,18 @@ static int run_events(int argc, char **argv);
 
 /* The file's options, then one per filter, named as the API's query parameters. */
 static const struct cli_option options[] = {
-    { "format", "F", "geojson (default) or csv (with the HXL hashtag row)" },
-    { "output", "FILE", "write to FILE instead of standard output" },
-    { "published", NULL, "only what is published (TLP:CLEAR)" },
-    { "bbox", "W,S,E,N", "inside the box west,south,east,north (degrees; W > E crosses 180)" },
-    { "near", "LAT,LON,KM", "within KM kilometres (great circle) of LAT,LON" },
-    { "from", "WHEN", "on or after WHEN (YYYY-MM-DD or RFC 3339)" },
-    { "to", "WHEN", "on or before WHEN (a date takes in the whole day)" },
-    { "mission", "LIST", "only these missions (acronyms, comma-separated)" },
-    { "type", "LIST", "only these threat types (taxonomy codes)" },
-    { "status", "LIST", "only these statuses (incidents: draft, submitted, endorsed, ...)" },
-    { "q", "WORDS", "full-text search: every word must occur" },
-    { "sort", "ORDER", "-occurred (newest first, default) or occurred" },
+    { "format", "F", N_("geojson (default) or csv (with the HXL hashtag row)") },
+    { "output", "FILE", N_("write to FILE instead of standard output") },
+    { "published", NULL, N_("only what is published (TLP:CLEAR)") },
+    { "bbox", "W,S,E,N", N_("inside the box west,south,east,north (degrees; W > E crosses 180)") },
+    { "near", "LAT,LON,KM", N_("within KM kilometres (great circle) of LAT,LON") },
+    { "from", "WHEN", N_("on or after WHEN (YYYY-MM-DD or RFC 3339)") },
+    { "to", "WHEN", N_("on or before WHEN (a date takes in the whole day)") },
+    { "mission", "LIST", N_("only these missions (acronyms, comma-separated)") },
+    { "type", "LIST", N_("only these threat types (taxonomy codes)") },
+    { "status", "LIST", N_("only these statuses (incidents: draft, submitted, endorsed, ...)") },
+    { "q", "WORDS", N_("full-text search: every word must occur") },
+    { "sort", "ORDER", N_("-occurred (newest first, default) or occurred") },
     { NULL, NULL, NULL },
 };
 enum { O_FORMAT, O_OUTPUT, O_PUBLISHED, O_FIRST_FILTER };
@@ -38,13 +39,13 @@ enum { O_FORMAT, O_OUTPUT, O_PUBLISHED, O_FIRST_FILTER };
 const struct cli_command cli_export_incidents_command = {
     "export incidents",
     run_incidents,
-    "export incidents as GeoJSON or CSV with HXL hashtags",
+    N_("export incidents as GeoJSON or CSV with HXL hashtags"),
     "",
-    "Writes the incidents within the filters: --format geojson gives an RFC 7946\n"
-    "FeatureCollection of points, csv a header row, the HXL hashtag row and a row per\n"
-    "incident. The filters are those of GET /api/v1/incidents (docs/map-layers.md).\n"
-    "The operator exports every record; exporting RED or AMBER+STRICT records is written\n"
-    "to the audit log.",
+    N_("Writes the incidents within the filters: --format geojson gives an RFC 7946\n"
+       "FeatureCollection of points, csv a header row, the HXL hashtag row and a row per\n"
+       "incident. The filters are those of GET /api/v1/incidents (docs/map-layers.md).\n"
+       "The operator exports every record; exporting RED or AMBER+STRICT records is written\n"
+       "to the audit log."),
     options,
     0,
 };
@@ -52,11 +53,11 @@ const struct cli_command cli_export_incidents_command = {
 const struct cli_command cli_export_events_command = {
     "export events",
     run_events,
-    "export context events as GeoJSON or CSV with HXL hashtags",
+    N_("export context events as GeoJSON or CSV with HXL hashtags"),
     "",
-    "Writes the context events (UCDP, ACLED) within the filters, as --format geojson or\n"
-    "csv. The filters are those of GET /api/v1/events (docs/map-layers.md); --mission\n"
-    "takes the events in the missions' host countries, and --status does not apply.",
+    N_("Writes the context events (UCDP, ACLED) within the filters, as --format geojson or\n"
+       "csv. The filters are those of GET /api/v1/events (docs/map-layers.md); --mission\n"
+       "takes the events in the missions' host countries, and --status does not apply."),
     options,
     0,
 };
@@ -81,7 +82,7 @@ static int run(const struct cli_command *command, const struct spatial_layer *la
     else if (strcmp(format, "csv") == 0)
         fmt = SPATIAL_CSV;
     else
-        return cli_usage_error(command, "--format '%s' is not one of geojson, csv", format);
+        return cli_usage_error(command, _("--format '%s' is not one of geojson, csv"), format);
     struct spatial_filter f;
     struct bh_error err;
     spatial_filter_init(&f);
@@ -109,7 +110,9 @@ static int run(const struct cli_command *command, const struct spatial_layer *la
     if (rc)
         return cli_option_fail(cmd, rc, &err);
     if (path)
-        printf("exported %" PRId64 " %s (%s) to %s\n", rows, layer->name, format, path);
+        printf(layer == &spatial_incidents ? _("exported %lld incidents (%s) to %s\n")
+                                           : _("exported %lld events (%s) to %s\n"),
+               (long long)rows, format, path);
     return CLI_OK;
 }
 

@@ -2,6 +2,7 @@
  * as the command-line operator (audited as cli:$USER). */
 #include "cli/cli.h"
 
+#include "base/i18n.h"
 #include "casualty/import.h"
 #include "cli/import_common.h"
 #include "db/db.h"
@@ -14,16 +15,16 @@ static int run_deployments(int argc, char **argv);
 static const struct cli_command un_command = {
     "import un-fatalities",
     run_un,
-    "import the UN peacekeeping fatalities file",
+    N_("import the UN peacekeeping fatalities file"),
     "FILE",
-    "Imports the UN's peacekeeping fatalities CSV (DPPADPOSS-FATALITIES.csv; `-` reads stdin)\n"
-    "into the casualty register in one transaction. Records are keyed by the file's id: new\n"
-    "ones are added, changed ones updated, the same ones left alone, so importing a newer\n"
-    "file is safe. A row with a value outside the UN vocabulary, an unknown mission or a bad\n"
-    "date is rejected and listed with its line; the rest are imported. A file that is not\n"
-    "this format (header, encoding, quoting) changes nothing. Prints each rejected row, then\n"
-    "the counts. Exit 0 when imported (even with rejected rows), 1 when nothing was.\n"
-    "See docs/formats.md for the quirks of the file and what the import does with each.",
+    N_("Imports the UN's peacekeeping fatalities CSV (DPPADPOSS-FATALITIES.csv; `-` reads stdin)\n"
+       "into the casualty register in one transaction. Records are keyed by the file's id: new\n"
+       "ones are added, changed ones updated, the same ones left alone, so importing a newer\n"
+       "file is safe. A row with a value outside the UN vocabulary, an unknown mission or a bad\n"
+       "date is rejected and listed with its line; the rest are imported. A file that is not\n"
+       "this format (header, encoding, quoting) changes nothing. Prints each rejected row, then\n"
+       "the counts. Exit 0 when imported (even with rejected rows), 1 when nothing was.\n"
+       "See docs/formats.md for the quirks of the file and what the import does with each."),
     NULL,
     1,
 };
@@ -31,13 +32,13 @@ static const struct cli_command un_command = {
 static const struct cli_command deployments_command = {
     "import deployments",
     run_deployments,
-    "import deployment figures (IPI monthly, OWID yearly)",
+    N_("import deployment figures (IPI monthly, OWID yearly)"),
     "FILE",
-    "Imports personnel deployed, recognizing the file by its header: IPI's monthly totals per\n"
-    "mission (\"Date\",\"Mission\",...,\"Troops\",\"Police\",\"Observers\",\"Total\") into\n"
-    "deployment_monthly, or Our World in Data's yearly world totals (Entity,Year,...) into\n"
-    "deployment_yearly. Same rules as `import un-fatalities`: one transaction, re-importing\n"
-    "changes nothing, bad rows listed by line, a file of another format changes nothing.",
+    N_("Imports personnel deployed, recognizing the file by its header: IPI's monthly totals per\n"
+       "mission (\"Date\",\"Mission\",...,\"Troops\",\"Police\",\"Observers\",\"Total\") into\n"
+       "deployment_monthly, or Our World in Data's yearly world totals (Entity,Year,...) into\n"
+       "deployment_yearly. Same rules as `import un-fatalities`: one transaction, re-importing\n"
+       "changes nothing, bad rows listed by line, a file of another format changes nothing."),
     NULL,
     1,
 };
@@ -53,7 +54,7 @@ static int run_import(const struct cli_command *cmd, const char *what, import_fn
     if (rc >= 0)
         return rc;
     if (a.npositional != 1)
-        return cli_usage_error(cmd, "the FILE to import is required");
+        return cli_usage_error(cmd, _("the FILE to import is required"));
     const char *path = a.positional[0];
     struct import_input in;
     if ((rc = cli_import_open(what, path, &in)))
@@ -66,7 +67,7 @@ static int run_import(const struct cli_command *cmd, const char *what, import_fn
     struct principal who;
     principal_cli(&who);
     struct cli_progress bar;
-    cli_progress_init(&bar, in.name, "rows");
+    cli_progress_init(&bar, in.name, N_("rows"));
     struct import_report rep;
     import_report_init(&rep);
     struct bh_error err;
@@ -84,7 +85,7 @@ static int run_import(const struct cli_command *cmd, const char *what, import_fn
         return CLI_FAILED;
     }
     cli_print_rejections(stdout, &rep);
-    printf("%s (%s) into %s: %lld added, %lld updated, %lld unchanged, %lld rejected\n", in.name,
+    printf(_("%s (%s) into %s: %lld added, %lld updated, %lld unchanged, %lld rejected\n"), in.name,
            rep.format, rep.table, (long long)rep.added, (long long)rep.updated,
            (long long)rep.unchanged, (long long)rep.rejected);
     import_report_cleanup(&rep);
@@ -126,13 +127,13 @@ static int run_group(int argc, char **argv)
 const struct cli_command cli_import_command = {
     "import",
     run_group,
-    "import data (UN fatalities, deployments, UCDP, ACLED, incidents)",
+    N_("import data (UN fatalities, deployments, UCDP, ACLED, incidents)"),
     "un-fatalities|deployments|ucdp|acled|incidents FILE",
-    "Imports data into the store: `bluehelm import un-fatalities FILE` the UN\n"
-    "peacekeeping fatalities file, `bluehelm import deployments FILE` personnel deployed\n"
-    "(IPI monthly per mission, OWID yearly world totals), the denominators of rates;\n"
-    "`import ucdp FILE` (GED, CSV or GeoJSON) and `import acled FILE` conflict events as\n"
-    "the map's context layer; `import incidents FILE` incident reports (CSV or GeoJSON).",
+    N_("Imports data into the store: `bluehelm import un-fatalities FILE` the UN\n"
+       "peacekeeping fatalities file, `bluehelm import deployments FILE` personnel deployed\n"
+       "(IPI monthly per mission, OWID yearly world totals), the denominators of rates;\n"
+       "`import ucdp FILE` (GED, CSV or GeoJSON) and `import acled FILE` conflict events as\n"
+       "the map's context layer; `import incidents FILE` incident reports (CSV or GeoJSON)."),
     NULL,
     64,
 };

@@ -1,5 +1,6 @@
 #include "cli/import_common.h"
 
+#include "base/i18n.h"
 #include "base/timeutil.h"
 #include "cli/cli.h"
 
@@ -18,7 +19,7 @@ int cli_import_open(const char *cmd, const char *path, struct import_input *in)
         in->file = stdin;
         in->name = "stdin";
     } else if (!(in->file = fopen(path, "rb"))) {
-        cli_error("%s: cannot open %s: %s", cmd, path, strerror(errno));
+        cli_error(_("%s: cannot open %s: %s"), cmd, path, strerror(errno));
         return CLI_FAILED;
     }
     struct stat sb;
@@ -39,9 +40,9 @@ static void print_place(FILE *out, const struct import_problem *p)
     if (p->label)
         fputs(p->label, out);
     else if (p->feature >= 0)
-        fprintf(out, "feature %ld (line %ld)", p->feature, p->line);
+        fprintf(out, _("feature %ld (line %ld)"), p->feature, p->line);
     else
-        fprintf(out, "line %ld", p->line);
+        fprintf(out, _("line %ld"), p->line);
 }
 
 void cli_print_rejections(FILE *out, const struct import_report *r)
@@ -54,15 +55,16 @@ void cli_print_rejections(FILE *out, const struct import_report *r)
         fprintf(out, ": %s\n", p->reason);
     }
     if ((int64_t)r->nrejections < r->rejected)
-        fprintf(out, "... and %" PRId64 " more rejected records\n",
-                r->rejected - (int64_t)r->nrejections);
+        fprintf(out, _("... and %lld more rejected records\n"),
+                (long long)(r->rejected - (int64_t)r->nrejections));
 }
 
 void cli_print_warnings(FILE *out, const struct import_report *r)
 {
     for (size_t i = 0; i < r->nwarnings; i++) {
         print_place(out, &r->warnings[i]);
-        fprintf(out, ": warning: %s\n", r->warnings[i].reason);
+        /* TRANSLATORS: after the place of a warning ("line 12", "feature 3 (line 40)"). */
+        fprintf(out, _(": warning: %s\n"), r->warnings[i].reason);
     }
 }
 
@@ -92,9 +94,9 @@ static void draw(struct cli_progress *p, uint64_t done, uint64_t total, int64_t 
         memset(bar + fill, '.', 30 - fill);
         bar[30] = '\0';
         fprintf(stderr, "\r%s [%s] %3u%% %lld %s", p->name, bar, (unsigned)pct, (long long)records,
-                p->unit);
+                _(p->unit));
     } else {
-        fprintf(stderr, "\r%s %lld %s, %llu KiB", p->name, (long long)records, p->unit,
+        fprintf(stderr, "\r%s %lld %s, %llu KiB", p->name, (long long)records, _(p->unit),
                 (unsigned long long)(done / 1024));
     }
     fflush(stderr);

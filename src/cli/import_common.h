@@ -34,7 +34,7 @@ void cli_print_warnings(FILE *out, const struct import_report *r);
  * second. */
 struct cli_progress {
     const char *name; /* the file's name */
-    const char *unit; /* what is counted: "rows", "records" */
+    const char *unit; /* what is counted, N_("rows"), N_("records"): shown translated */
     int64_t last_ms;
     bool tty, drawn;
 };

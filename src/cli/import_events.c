@@ -2,6 +2,7 @@
  * as the command-line operator (audited as cli:$USER). */
 #include "cli/cli.h"
 
+#include "base/i18n.h"
 #include "cli/import_common.h"
 #include "event/import.h"
 #include "sharing/sharing.h"
@@ -13,10 +14,10 @@ static int run_ucdp(int argc, char **argv);
 static int run_acled(int argc, char **argv);
 
 static const struct cli_option options[] = {
-    { "tlp", "LEVEL", "marking of the events: GREEN (default), CLEAR, AMBER, AMBER+STRICT" },
-    { "group", "NAME", "sharing group (name or id) of TLP:AMBER events" },
-    { "org", "CODE", "organization that owns the events (default DPO)" },
-    { "strict", NULL, "import nothing when any row is rejected" },
+    { "tlp", "LEVEL", N_("marking of the events: GREEN (default), CLEAR, AMBER, AMBER+STRICT") },
+    { "group", "NAME", N_("sharing group (name or id) of TLP:AMBER events") },
+    { "org", "CODE", N_("organization that owns the events (default DPO)") },
+    { "strict", NULL, N_("import nothing when any row is rejected") },
     { NULL, NULL, NULL },
 };
 enum { O_TLP, O_GROUP, O_ORG, O_STRICT };
@@ -24,17 +25,17 @@ enum { O_TLP, O_GROUP, O_ORG, O_STRICT };
 const struct cli_command cli_import_ucdp_command = {
     "import ucdp",
     run_ucdp,
-    "import UCDP GED events (GeoJSON or CSV) as context events",
+    N_("import UCDP GED events (GeoJSON or CSV) as context events"),
     "FILE",
-    "Imports events of UCDP's Georeferenced Event Dataset (`-` reads stdin), GeoJSON (one\n"
-    "Point feature per event, the GED columns as properties) or the GED CSV, into the map's\n"
-    "context layer, in one transaction. Events are keyed by GED id: new ones are added,\n"
-    "changed ones updated, the same ones left alone, so importing a newer file is safe. A\n"
-    "feature or row with a bad value is rejected and listed with its feature index or line,\n"
-    "its id and the field; the rest are imported (with --strict, nothing is). A file that is\n"
-    "not GED changes nothing. UCDP data is CC BY 4.0: the events are TLP:GREEN unless --tlp\n"
-    "says otherwise. Exit 0 when imported (even with rejected rows), 1 when nothing was.\n"
-    "See docs/events.md for the mapping.",
+    N_("Imports events of UCDP's Georeferenced Event Dataset (`-` reads stdin), GeoJSON (one\n"
+       "Point feature per event, the GED columns as properties) or the GED CSV, into the map's\n"
+       "context layer, in one transaction. Events are keyed by GED id: new ones are added,\n"
+       "changed ones updated, the same ones left alone, so importing a newer file is safe. A\n"
+       "feature or row with a bad value is rejected and listed with its feature index or line,\n"
+       "its id and the field; the rest are imported (with --strict, nothing is). A file that is\n"
+       "not GED changes nothing. UCDP data is CC BY 4.0: the events are TLP:GREEN unless --tlp\n"
+       "says otherwise. Exit 0 when imported (even with rejected rows), 1 when nothing was.\n"
+       "See docs/events.md for the mapping."),
     options,
     1,
 };
@@ -42,14 +43,14 @@ const struct cli_command cli_import_ucdp_command = {
 const struct cli_command cli_import_acled_command = {
     "import acled",
     run_acled,
-    "import ACLED events (CSV, dyadic or monadic) as context events",
+    N_("import ACLED events (CSV, dyadic or monadic) as context events"),
     "FILE",
-    "Imports an ACLED CSV export (`-` reads stdin) into the map's context layer, in one\n"
-    "transaction: the dyadic layout (one row per event) or the monadic one (one row per\n"
-    "actor: the rows of one event_id_cnty become one event with both actors). Same rules as\n"
-    "`import ucdp`; a type pair ACLED's codebook does not have is stored under a catch-all\n"
-    "type and listed as a warning. ACLED's terms forbid public redistribution, so --tlp\n"
-    "CLEAR is refused; the default is GREEN. See docs/events.md for the mapping.",
+    N_("Imports an ACLED CSV export (`-` reads stdin) into the map's context layer, in one\n"
+       "transaction: the dyadic layout (one row per event) or the monadic one (one row per\n"
+       "actor: the rows of one event_id_cnty become one event with both actors). Same rules as\n"
+       "`import ucdp`; a type pair ACLED's codebook does not have is stored under a catch-all\n"
+       "type and listed as a warning. ACLED's terms forbid public redistribution, so --tlp\n"
+       "CLEAR is refused; the default is GREEN. See docs/events.md for the mapping."),
     options,
     1,
 };
@@ -65,15 +66,15 @@ static int run_import(const struct cli_command *cmd, import_fn fn, int argc, cha
     if (rc >= 0)
         return rc;
     if (a.npositional != 1)
-        return cli_usage_error(cmd, "the FILE to import is required");
+        return cli_usage_error(cmd, _("the FILE to import is required"));
     struct event_import_options opt;
     event_import_options_init(&opt);
     if (a.values[O_TLP]) {
         int t = tlp_parse(a.values[O_TLP]);
         if (t < 0)
             return cli_usage_error(cmd,
-                                   "--tlp '%s' is not a TLP marking (CLEAR, GREEN, AMBER, "
-                                   "AMBER+STRICT)",
+                                   _("--tlp '%s' is not a TLP marking (CLEAR, GREEN, AMBER, "
+                                     "AMBER+STRICT)"),
                                    a.values[O_TLP]);
         opt.tlp = (enum tlp)t;
     }
@@ -109,14 +110,20 @@ static int run_import(const struct cli_command *cmd, import_fn fn, int argc, cha
         return option ? cli_status(rc) : CLI_FAILED;
     }
     cli_print_warnings(stdout, &rep);
-    printf("%s (%s %s) into context_event: %lld added, %lld updated, %lld unchanged, %lld "
-           "rejected",
-           in.name, rep.source, rep.format, (long long)rep.added, (long long)rep.updated,
-           (long long)rep.unchanged, (long long)rep.rejected);
-    if (rep.events != rep.rows - rep.rejected)
-        printf(" (%lld rows, %lld event%s)", (long long)rep.rows, (long long)rep.events,
-               rep.events == 1 ? "" : "s");
-    putchar('\n');
+    if (rep.events == rep.rows - rep.rejected)
+        printf(_("%s (%s %s) into context_event: %lld added, %lld updated, %lld unchanged, %lld "
+                 "rejected\n"),
+               in.name, rep.source, rep.format, (long long)rep.added, (long long)rep.updated,
+               (long long)rep.unchanged, (long long)rep.rejected);
+    else
+        printf(rep.events == 1
+                   ? _("%s (%s %s) into context_event: %lld added, %lld updated, %lld unchanged, "
+                       "%lld rejected (%lld rows, %lld event)\n")
+                   : _("%s (%s %s) into context_event: %lld added, %lld updated, %lld unchanged, "
+                       "%lld rejected (%lld rows, %lld events)\n"),
+               in.name, rep.source, rep.format, (long long)rep.added, (long long)rep.updated,
+               (long long)rep.unchanged, (long long)rep.rejected, (long long)rep.rows,
+               (long long)rep.events);
     import_report_cleanup(&rep);
     return CLI_OK;
 }

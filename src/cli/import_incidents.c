@@ -3,6 +3,7 @@
  * operator. src/incident/import.h has the rules. */
 #include "cli/cli.h"
 
+#include "base/i18n.h"
 #include "cli/import_common.h"
 #include "incident/import.h"
 
@@ -18,27 +19,27 @@ static int run(int argc, char **argv);
 enum { O_FORMAT, O_ORG, O_TLP, O_GROUP };
 
 static const struct cli_option options[] = {
-    { "format", "F", "csv or geojson (default: by the file's extension, else its content)" },
-    { "org", "CODE", "owner of records that name none (their \"owner\" column is empty)" },
-    { "tlp", "TLP", "marking of records that give none (default TLP:AMBER+STRICT)" },
-    { "sharing-group", "ID", "the sharing group of TLP:AMBER records (a group of this store)" },
+    { "format", "F", N_("csv or geojson (default: by the file's extension, else its content)") },
+    { "org", "CODE", N_("owner of records that name none (their \"owner\" column is empty)") },
+    { "tlp", "TLP", N_("marking of records that give none (default TLP:AMBER+STRICT)") },
+    { "sharing-group", "ID", N_("the sharing group of TLP:AMBER records (a group of this store)") },
     { NULL, NULL, NULL },
 };
 
 const struct cli_command cli_import_incidents_command = {
     "import incidents",
     run,
-    "import incident records (CSV or GeoJSON)",
+    N_("import incident records (CSV or GeoJSON)"),
     "FILE",
-    "Imports incidents from CSV (a header of incident JSON keys: id, mission, occurred_at,\n"
-    "latitude, longitude, threat_type, ...; an HXL hashtag row under it is skipped; lists as\n"
-    "JSON arrays or separated by ';') or GeoJSON (a FeatureCollection of Point features whose\n"
-    "properties are those keys), such as `bluehelm export incidents` writes. `-` reads stdin.\n"
-    "Every record is validated as a report is; one bad record and nothing is imported, and\n"
-    "every bad one is listed with its line (CSV) or feature (GeoJSON) and field. Records are\n"
-    "keyed by their id: importing a file again changes nothing, a changed record is updated\n"
-    "(a new revision), and an id already in this store from another source is left alone.\n"
-    "See docs/demo.md.",
+    N_("Imports incidents from CSV (a header of incident JSON keys: id, mission, occurred_at,\n"
+       "latitude, longitude, threat_type, ...; an HXL hashtag row under it is skipped; lists as\n"
+       "JSON arrays or separated by ';') or GeoJSON (a FeatureCollection of Point features whose\n"
+       "properties are those keys), such as `bluehelm export incidents` writes. `-` reads stdin.\n"
+       "Every record is validated as a report is; one bad record and nothing is imported, and\n"
+       "every bad one is listed with its line (CSV) or feature (GeoJSON) and field. Records are\n"
+       "keyed by their id: importing a file again changes nothing, a changed record is updated\n"
+       "(a new revision), and an id already in this store from another source is left alone.\n"
+       "See docs/demo.md."),
     options,
     1,
 };
@@ -51,7 +52,7 @@ static int run(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (a.npositional != 1)
-        return cli_usage_error(&cli_import_incidents_command, "the FILE to import is required");
+        return cli_usage_error(&cli_import_incidents_command, _("the FILE to import is required"));
     struct incident_import_options opt = { INCIDENT_IMPORT_AUTO, a.values[O_ORG], a.values[O_TLP],
                                            0 };
     const char *format = a.values[O_FORMAT];
@@ -60,15 +61,15 @@ static int run(int argc, char **argv)
     else if (format && strcmp(format, "geojson") == 0)
         opt.format = INCIDENT_IMPORT_GEOJSON;
     else if (format)
-        return cli_usage_error(&cli_import_incidents_command, "--format '%s' is not csv or geojson",
-                               format);
+        return cli_usage_error(&cli_import_incidents_command,
+                               _("--format '%s' is not csv or geojson"), format);
     if (a.values[O_GROUP]) {
         char *end;
         errno = 0;
         long long g = strtoll(a.values[O_GROUP], &end, 10);
         if (errno || *end || g < 1)
             return cli_usage_error(&cli_import_incidents_command,
-                                   "--sharing-group '%s' is not a group id", a.values[O_GROUP]);
+                                   _("--sharing-group '%s' is not a group id"), a.values[O_GROUP]);
         opt.sharing_group_id = g;
     }
 
@@ -84,7 +85,7 @@ static int run(int argc, char **argv)
     struct principal who;
     principal_cli(&who);
     struct cli_progress bar;
-    cli_progress_init(&bar, in.name, "records");
+    cli_progress_init(&bar, in.name, N_("records"));
     struct import_report rep;
     import_report_init(&rep);
     struct bh_error err;
@@ -102,9 +103,10 @@ static int run(int argc, char **argv)
         import_report_cleanup(&rep);
         return status;
     }
-    printf("%s (%s): %" PRId64 " records: %" PRId64 " added, %" PRId64 " updated, %" PRId64
-           " unchanged, %" PRId64 " already in the store\n",
-           in.name, rep.format, rep.rows, rep.added, rep.updated, rep.unchanged, rep.present);
+    printf(_("%s (%s): %lld records: %lld added, %lld updated, %lld unchanged, %lld already in "
+             "the store\n"),
+           in.name, rep.format, (long long)rep.rows, (long long)rep.added, (long long)rep.updated,
+           (long long)rep.unchanged, (long long)rep.present);
     import_report_cleanup(&rep);
     return CLI_OK;
 }

@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include "account/account.h"
+#include "base/i18n.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "org/org.h"
@@ -21,15 +22,15 @@ static int ensure_parent_dir(const char *path)
     const char *dir = dirname(copy);
     if (mkdir(dir, 0750) == 0 || errno == EEXIST)
         return 0;
-    cli_error("cannot create folder %s for the store: %s", dir, strerror(errno));
+    cli_error(_("cannot create folder %s for the store: %s"), dir, strerror(errno));
     return -1;
 }
 
 enum { OPT_SEED, OPT_ADMIN_ORG };
 
 static const struct cli_option init_options[] = {
-    { "seed", NULL, "also load the Group of Friends as launched and create the first admin" },
-    { "admin-org", "CODE", "organization of the first admin (default DPO)" },
+    { "seed", NULL, N_("also load the Group of Friends as launched and create the first admin") },
+    { "admin-org", "CODE", N_("organization of the first admin (default DPO)") },
     { NULL, NULL, NULL },
 };
 
@@ -57,7 +58,7 @@ static int seed(struct db *db, const struct cli_args *a, struct seed_result *res
 static void print_seed(const struct cli_args *a, const struct seed_result *res)
 {
     if (res->orgs_added)
-        printf("seeded %d organizations of the Group of Friends\n", res->orgs_added);
+        printf(_("seeded %d organizations of the Group of Friends\n"), res->orgs_added);
     if (!res->admin_created)
         return;
     char url[300];
@@ -65,13 +66,13 @@ static void print_seed(const struct cli_args *a, const struct seed_result *res)
              strchr(a->config.listen_host, ':') ? "http://[%s]:%d/" : "http://%s:%d/",
              a->config.listen_host, a->config.listen_port);
     if (res->generated[0])
-        printf("\nFirst admin created. Sign in at %s as\n  username: admin\n  password: %s\n"
-               "This password is shown once. Change it with\n"
-               "  bluehelm user passwd admin --password-stdin\n\n",
+        printf(_("\nFirst admin created. Sign in at %s as\n  username: admin\n  password: %s\n"
+                 "This password is shown once. Change it with\n"
+                 "  bluehelm user passwd admin --password-stdin\n\n"),
                url, res->generated);
     else
-        printf("\nFirst admin created. Sign in at %s as 'admin' with the password from "
-               "BLUEHELM_ADMIN_PASSWORD.\n\n",
+        printf(_("\nFirst admin created. Sign in at %s as 'admin' with the password from "
+                 "BLUEHELM_ADMIN_PASSWORD.\n\n"),
                url);
 }
 
@@ -115,12 +116,12 @@ static int run_init(int argc, char **argv)
     db_close(db);
     int latest = migrate_latest(migrations_builtin, migrations_builtin_count);
     if (applied == 0)
-        printf("store %s is up to date at schema version %d\n", path, latest);
+        printf(_("store %s is up to date at schema version %d\n"), path, latest);
     else if (before == 0)
-        printf("created store %s at schema version %d\n", path, latest);
+        printf(_("created store %s at schema version %d\n"), path, latest);
     else
-        printf("upgraded store %s from schema version %d to %d\n", path, before, latest);
-    printf("reference data: %d countries, %d missions\n", counts.countries, counts.missions);
+        printf(_("upgraded store %s from schema version %d to %d\n"), path, before, latest);
+    printf(_("reference data: %d countries, %d missions\n"), counts.countries, counts.missions);
     print_seed(&a, &seeded);
     return CLI_OK;
 }
@@ -128,14 +129,14 @@ static int run_init(int argc, char **argv)
 const struct cli_command cli_init_command = {
     "init",
     run_init,
-    "create or upgrade a store",
+    N_("create or upgrade a store"),
     "",
-    "Creates the store when it is absent, applies every migration it lacks (all in one\n"
-    "transaction), and loads reference data: countries from Debian's iso-codes and the UN\n"
-    "missions. Safe to run again: an up-to-date store is left as it is. A store written by a\n"
-    "newer bluehelm is refused and left untouched. With --seed, also loads the Group of\n"
-    "Friends as launched on 27 April 2021 and, when the store has no admin, creates user\n"
-    "'admin' with the password in BLUEHELM_ADMIN_PASSWORD or a generated one, shown once.",
+    N_("Creates the store when it is absent, applies every migration it lacks (all in one\n"
+       "transaction), and loads reference data: countries from Debian's iso-codes and the UN\n"
+       "missions. Safe to run again: an up-to-date store is left as it is. A store written by a\n"
+       "newer bluehelm is refused and left untouched. With --seed, also loads the Group of\n"
+       "Friends as launched on 27 April 2021 and, when the store has no admin, creates user\n"
+       "'admin' with the password in BLUEHELM_ADMIN_PASSWORD or a generated one, shown once."),
     init_options,
     0,
 };

@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/mem.h"
 
@@ -71,26 +72,27 @@ static size_t count_options(const struct cli_option *o)
 
 void cli_usage(const struct cli_command *cmd, FILE *out)
 {
-    fprintf(out, "Usage: bluehelm %s%s%s [options]\n", cmd->name, *cmd->args ? " " : "", cmd->args);
+    fprintf(out, _("Usage: bluehelm %s%s%s [options]\n"), cmd->name, *cmd->args ? " " : "",
+            cmd->args);
     if (cmd->description)
-        fprintf(out, "\n%s\n", cmd->description);
-    fprintf(out, "\nOptions:\n");
+        fprintf(out, "\n%s\n", _(cmd->description));
+    fprintf(out, "\n%s\n", _("Options:"));
     for (size_t i = 0; i < count_options(cmd->options); i++) {
         char left[64];
         snprintf(left, sizeof left, "--%s%s%s", cmd->options[i].name,
                  cmd->options[i].arg ? " " : "", cmd->options[i].arg ? cmd->options[i].arg : "");
-        fprintf(out, "  %-28s %s\n", left, cmd->options[i].help);
+        fprintf(out, "  %-28s %s\n", left, _(cmd->options[i].help));
     }
-    fprintf(out, "  %-28s %s\n", "--config FILE", "read settings from FILE (key = value)");
+    fprintf(out, "  %-28s %s\n", "--config FILE", _("read settings from FILE (key = value)"));
     for (size_t i = 0; i < config_key_count(); i++) {
         if (!config_key_flag(i))
             continue;
         char left[64];
         snprintf(left, sizeof left, "--%s %s", config_key_flag(i), config_key_arg(i));
-        fprintf(out, "  %-28s %s\n", left, config_key_help(i));
+        fprintf(out, "  %-28s %s\n", left, _(config_key_help(i)));
     }
-    fprintf(out, "  %-28s %s\n", "--help", "show this help");
-    fprintf(out, "\nPrecedence: defaults < --config file < BLUEHELM_* environment < flags.\n");
+    fprintf(out, "  %-28s %s\n", "--help", _("show this help"));
+    fputs(_("\nPrecedence: defaults < --config file < BLUEHELM_* environment < flags.\n"), out);
 }
 
 /* Option ids: the command's own options are 0..n-1, configuration flags start at 1000. */
@@ -129,11 +131,11 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_a
         if (c == -1)
             break;
         if (c == '?') {
-            rc = cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+            rc = cli_usage_error(cmd, _("unknown option '%s'"), argv[optind - 1]);
             goto done;
         }
         if (c == ':') {
-            rc = cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+            rc = cli_usage_error(cmd, _("option '%s' needs a value"), argv[optind - 1]);
             goto done;
         }
         if (c == 'h' || c == OPT_HELP)
@@ -193,7 +195,7 @@ int cli_begin(const struct cli_command *cmd, int argc, char **argv, struct cli_a
         return CLI_OK;
     }
     if (out->npositional > cmd->max_positional)
-        return cli_usage_error(cmd, "unexpected argument '%s'",
+        return cli_usage_error(cmd, _("unexpected argument '%s'"),
                                out->positional[cmd->max_positional]);
     return -1;
 }
@@ -256,27 +258,29 @@ static char **options_first(const struct cli_command *cmd, int argc, char **argv
 
 static void list_subcommands(const struct cli_group *g, FILE *out)
 {
-    fprintf(out, "Usage: bluehelm %s <subcommand> [options]\n\n", g->command->name);
+    fprintf(out, _("Usage: bluehelm %s <subcommand> [options]\n\n"), g->command->name);
     if (g->flags & CLI_GROUP_DESCRIBED)
-        fprintf(out, "%s\n\n", g->command->description);
-    fprintf(out, "Subcommands:\n");
+        fprintf(out, "%s\n\n", _(g->command->description));
+    fprintf(out, "%s\n", _("Subcommands:"));
     for (const struct cli_command *const *sub = g->subcommands; *sub; sub++)
-        fprintf(out, "  %-26s %s\n", (*sub)->name, (*sub)->summary);
-    fprintf(out, "\nRun `bluehelm %s <subcommand> --help` for its options.\n", g->command->name);
+        fprintf(out, "  %-26s %s\n", (*sub)->name, _((*sub)->summary));
+    fprintf(out, _("\nRun `bluehelm %s <subcommand> --help` for its options.\n"), g->command->name);
 }
 
 /* Says that `name` is not a subcommand (NULL: that none was named), then how to call the
  * group, on stderr; returns CLI_USAGE. */
 static int group_usage_error(const struct cli_group *g, const char *name)
 {
-    const char *missing = g->missing ? g->missing : "a subcommand is required";
-    const char *unknown = g->unknown ? g->unknown : "unknown subcommand '%s'";
     fprintf(stderr, "bluehelm %s: ", g->command->name);
     if (name)
-        fprintf(stderr, unknown, name);
+        fprintf(stderr, g->unknown ? _(g->unknown) : _("unknown subcommand '%s'"), name);
+    else if (g->missing)
+        fputs(_(g->missing), stderr);
     else
-        fprintf(stderr, "%s%s", missing,
-                g->flags & CLI_GROUP_SUBCOMMAND_FIRST ? " (before any option)" : "");
+        fputs(g->flags & CLI_GROUP_SUBCOMMAND_FIRST
+                  ? _("a subcommand is required (before any option)")
+                  : _("a subcommand is required"),
+              stderr);
     fputc('\n', stderr);
     if (g->flags & CLI_GROUP_OWN_OPTIONS)
         cli_usage(g->command, stderr);

@@ -1,6 +1,7 @@
 /* bluehelm org add|list: the member directory from the server's command line. */
 #include "cli/cli.h"
 
+#include "base/i18n.h"
 #include "db/db.h"
 #include "org/org.h"
 
@@ -11,15 +12,15 @@ static int run_add(int argc, char **argv);
 static int run_list(int argc, char **argv);
 
 static const struct cli_option add_options[] = {
-    { "kind", "KIND", "member_state, regional_org, un_entity or mission (required)" },
-    { "name", "NAME", "the organization's name (required)" },
+    { "kind", "KIND", N_("member_state, regional_org, un_entity or mission (required)") },
+    { "name", "NAME", N_("the organization's name (required)") },
     { "standing", "S",
-      "co_chair, member, observer or none (default: member for states and regional "
-      "organizations, none otherwise)" },
-    { "roles", "LIST", "contributor roles, comma-separated: tcc, pcc, financial, host" },
-    { "joined", "DATE", "the day it joined the group, YYYY-MM-DD" },
-    { "country", "ISO3", "a member state's country (default: the code)" },
-    { "mission", "ACRONYM", "a mission organization's UN mission (default: the code)" },
+      N_("co_chair, member, observer or none (default: member for states and regional "
+         "organizations, none otherwise)") },
+    { "roles", "LIST", N_("contributor roles, comma-separated: tcc, pcc, financial, host") },
+    { "joined", "DATE", N_("the day it joined the group, YYYY-MM-DD") },
+    { "country", "ISO3", N_("a member state's country (default: the code)") },
+    { "mission", "ACRONYM", N_("a mission organization's UN mission (default: the code)") },
     { NULL, NULL, NULL },
 };
 enum { ADD_KIND, ADD_NAME, ADD_STANDING, ADD_ROLES, ADD_JOINED, ADD_COUNTRY, ADD_MISSION };
@@ -27,18 +28,18 @@ enum { ADD_KIND, ADD_NAME, ADD_STANDING, ADD_ROLES, ADD_JOINED, ADD_COUNTRY, ADD
 static const struct cli_command add_command = {
     "org add",
     run_add,
-    "add an organization",
+    N_("add an organization"),
     "CODE",
-    "Adds an organization to the member directory. CODE is the ISO 3166 alpha-3 code of a\n"
-    "member state (CHN) or an acronym (LAS, DPO, MINUSCA): 2 to 16 of A-Z, 0-9 and '-'.\n"
-    "The addition is written to the audit log as the command-line operator.",
+    N_("Adds an organization to the member directory. CODE is the ISO 3166 alpha-3 code of a\n"
+       "member state (CHN) or an acronym (LAS, DPO, MINUSCA): 2 to 16 of A-Z, 0-9 and '-'.\n"
+       "The addition is written to the audit log as the command-line operator."),
     add_options,
     1,
 };
 
 static const struct cli_option list_options[] = {
-    { "kind", "KIND", "only organizations of this kind" },
-    { "standing", "S", "only organizations of this standing" },
+    { "kind", "KIND", N_("only organizations of this kind") },
+    { "standing", "S", N_("only organizations of this standing") },
     { NULL, NULL, NULL },
 };
 enum { LIST_KIND, LIST_STANDING };
@@ -46,17 +47,17 @@ enum { LIST_KIND, LIST_STANDING };
 static const struct cli_command list_command = {
     "org list",
     run_list,
-    "list organizations",
+    N_("list organizations"),
     "",
-    "Prints the member directory as a table ordered by code: code, kind, standing,\n"
-    "contributor roles and name.",
+    N_("Prints the member directory as a table ordered by code: code, kind, standing,\n"
+       "contributor roles and name."),
     list_options,
     0,
 };
 
 static int usage_value(const char *cmd, const char *option, const char *value, const char *known)
 {
-    fprintf(stderr, "bluehelm %s: unknown %s '%s' (known: %s)\n", cmd, option, value, known);
+    fprintf(stderr, _("bluehelm %s: unknown %s '%s' (known: %s)\n"), cmd, option, value, known);
     return CLI_USAGE;
 }
 
@@ -67,18 +68,18 @@ static int run_add(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (a.npositional != 1)
-        return cli_usage_error(&add_command, "the organization's CODE is required");
+        return cli_usage_error(&add_command, _("the organization's CODE is required"));
     struct org o;
     org_init(&o);
     const char *v;
     if (strlen(a.positional[0]) >= sizeof o.code) {
-        cli_error("org add: code '%.40s' is longer than %d characters", a.positional[0],
+        cli_error(_("org add: code '%.40s' is longer than %d characters"), a.positional[0],
                   ORG_CODE_MAX);
         return CLI_USAGE;
     }
     snprintf(o.code, sizeof o.code, "%s", a.positional[0]);
     if (!(v = a.values[ADD_KIND]) || !*v) {
-        fprintf(stderr, "bluehelm org add: --kind is required\n");
+        fputs(_("bluehelm org add: --kind is required\n"), stderr);
         return CLI_USAGE;
     }
     int k = org_kind_parse(v);
@@ -86,11 +87,11 @@ static int run_add(int argc, char **argv)
         return usage_value("org add", "kind", v, "member_state, regional_org, un_entity, mission");
     o.kind = (enum org_kind)k;
     if (!(v = a.values[ADD_NAME]) || !*v) {
-        fprintf(stderr, "bluehelm org add: --name is required\n");
+        fputs(_("bluehelm org add: --name is required\n"), stderr);
         return CLI_USAGE;
     }
     if (strlen(v) > ORG_NAME_MAX) {
-        cli_error("org add: name is longer than %d bytes", ORG_NAME_MAX);
+        cli_error(_("org add: name is longer than %d bytes"), ORG_NAME_MAX);
         return CLI_USAGE;
     }
     snprintf(o.name, sizeof o.name, "%s", v);
@@ -119,7 +120,7 @@ static int run_add(int argc, char **argv)
         if (!(v = a.values[texts[i].opt]))
             continue;
         if (strlen(v) >= texts[i].cap) {
-            cli_error("org add: %s '%.40s' is too long", texts[i].what, v);
+            cli_error(_("org add: %s '%.40s' is too long"), texts[i].what, v);
             return CLI_USAGE;
         }
         snprintf(texts[i].dst, texts[i].cap, "%s", v);
@@ -138,8 +139,8 @@ static int run_add(int argc, char **argv)
          * line's mistake; a taken code or a store failure is the work failing. */
         return cli_status(rc);
     }
-    printf("added %s %s (%s): %s\n", org_kind_name(o.kind), o.code, org_standing_name(o.standing),
-           o.name);
+    printf(_("added %s %s (%s): %s\n"), org_kind_name(o.kind), o.code,
+           org_standing_name(o.standing), o.name);
     return CLI_OK;
 }
 
@@ -224,11 +225,12 @@ static int run_org(int argc, char **argv)
 const struct cli_command cli_org_command = {
     "org",
     run_org,
-    "add and list organizations (the member directory)",
+    N_("add and list organizations (the member directory)"),
     "add|list ...",
-    "Manages the member directory: `bluehelm org add CODE --kind KIND --name NAME [--standing\n"
-    "S] [--roles tcc,pcc] [--joined DATE]` adds an organization, `bluehelm org list [--kind K]`\n"
-    "prints them. `bluehelm init --seed` loads the group as launched on 27 April 2021.",
+    N_("Manages the member directory: `bluehelm org add CODE --kind KIND --name NAME [--standing\n"
+       "S] [--roles tcc,pcc] [--joined DATE]` adds an organization, `bluehelm org list [--kind "
+       "K]`\n"
+       "prints them. `bluehelm init --seed` loads the group as launched on 27 April 2021."),
     NULL,
     64,
 };

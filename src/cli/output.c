@@ -3,6 +3,8 @@
  * there. */
 #include "cli/cli.h"
 
+#include "base/i18n.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +22,7 @@ int cli_output_open(struct cli_output *o, const char *cmd, const char *path)
     if (snprintf(o->tmp, sizeof o->tmp, "%s.tmp-XXXXXX", path) < (int)sizeof o->tmp)
         fd = mkstemp(o->tmp);
     if (fd < 0 || !(o->fp = fdopen(fd, "w"))) {
-        cli_error("%s: cannot write %s: %s", cmd, path, strerror(errno));
+        cli_error(_("%s: cannot write %s: %s"), cmd, path, strerror(errno));
         if (fd >= 0) {
             close(fd);
             unlink(o->tmp);
@@ -36,8 +38,8 @@ int cli_output_close(struct cli_output *o, int rc, struct bh_error *err)
     if (o->path)
         werr |= fclose(o->fp) != 0;
     if (!rc && werr)
-        rc = bh_fail(err, BH_EIO, NULL, "cannot write %s: %s", o->path ? o->path : "the output",
-                     strerror(errno));
+        rc = o->path ? bh_fail(err, BH_EIO, NULL, "cannot write %s: %s", o->path, strerror(errno))
+                     : bh_fail(err, BH_EIO, NULL, "cannot write the output: %s", strerror(errno));
     if (!rc && o->path && rename(o->tmp, o->path) != 0)
         rc = bh_fail(err, BH_EIO, NULL, "cannot write %s: %s", o->path, strerror(errno));
     if (rc && o->path)

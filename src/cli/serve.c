@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include "api/api.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "db/db.h"
 #include "http/server.h"
@@ -76,11 +77,11 @@ static int run_serve(int argc, char **argv)
 const struct cli_command cli_serve_command = {
     "serve",
     run_serve,
-    "serve the API and the web app",
+    N_("serve the API and the web app"),
     "",
-    "Serves HTTP on the configured address until SIGINT or SIGTERM, then finishes the\n"
-    "requests in flight and exits 0. The store must exist and be at this binary's schema\n"
-    "version (run `bluehelm init` first). Logs one line per request to stderr.",
+    N_("Serves HTTP on the configured address until SIGINT or SIGTERM, then finishes the\n"
+       "requests in flight and exits 0. The store must exist and be at this binary's schema\n"
+       "version (run `bluehelm init` first). Logs one line per request to stderr."),
     NULL,
     0,
 };

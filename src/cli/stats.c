@@ -3,6 +3,7 @@
  * command line acts as admin); --published counts what an anonymous visitor is shown. */
 #include "cli/cli.h"
 
+#include "base/i18n.h"
 #include "casualty/stats.h"
 #include "db/db.h"
 
@@ -16,23 +17,23 @@ static int run_casualties(int argc, char **argv);
 
 static const struct cli_option casualties_options[] = {
     { "by", "LIST",
-      "group by, comma-separated: year, month, mission, nationality, personnel_type, "
-      "incident_type, gender, casualty_type" },
-    { "from", "DATE", "incidents on or after DATE (YYYY-MM-DD)" },
-    { "to", "DATE", "incidents on or before DATE" },
-    { "ytd", "DATE", "year to date: from 1 January of DATE's year to DATE" },
-    { "top", "N", "only the N largest groups" },
-    { "rate", NULL, "rates per 1,000 deployed (--by year, or --by mission,year)" },
-    { "distinct", NULL, "count distinct nationalities and missions" },
-    { "format", "F", "table (default), csv (with an HXL hashtag row) or json" },
-    { "mission", "LIST", "only these missions (acronyms, comma-separated)" },
-    { "nationality", "LIST", "only these nationalities (ISO3 codes, or unknown)" },
-    { "casualty-type", "LIST", "only these: Fatality, Injury, Missing, Abducted" },
-    { "personnel-type", "LIST", "only these personnel types" },
-    { "incident-type", "LIST", "only these incident types" },
-    { "gender", "LIST", "only these: M, F, U" },
-    { "published", NULL, "count only what is published (released, TLP:CLEAR)" },
-    { "persons", NULL, "count distinct persons (casualty_id), not rows as the UN does" },
+      N_("group by, comma-separated: year, month, mission, nationality, personnel_type, "
+         "incident_type, gender, casualty_type") },
+    { "from", "DATE", N_("incidents on or after DATE (YYYY-MM-DD)") },
+    { "to", "DATE", N_("incidents on or before DATE") },
+    { "ytd", "DATE", N_("year to date: from 1 January of DATE's year to DATE") },
+    { "top", "N", N_("only the N largest groups") },
+    { "rate", NULL, N_("rates per 1,000 deployed (--by year, or --by mission,year)") },
+    { "distinct", NULL, N_("count distinct nationalities and missions") },
+    { "format", "F", N_("table (default), csv (with an HXL hashtag row) or json") },
+    { "mission", "LIST", N_("only these missions (acronyms, comma-separated)") },
+    { "nationality", "LIST", N_("only these nationalities (ISO3 codes, or unknown)") },
+    { "casualty-type", "LIST", N_("only these: Fatality, Injury, Missing, Abducted") },
+    { "personnel-type", "LIST", N_("only these personnel types") },
+    { "incident-type", "LIST", N_("only these incident types") },
+    { "gender", "LIST", N_("only these: M, F, U") },
+    { "published", NULL, N_("count only what is published (released, TLP:CLEAR)") },
+    { "persons", NULL, N_("count distinct persons (casualty_id), not rows as the UN does") },
     { NULL, NULL, NULL },
 };
 enum {
@@ -57,13 +58,13 @@ enum {
 static const struct cli_command casualties_command = {
     "stats casualties",
     run_casualties,
-    "casualty counts, grouped",
+    N_("casualty counts, grouped"),
     "",
-    "Counts casualty records grouped by the dimensions of --by (none: the total), within\n"
-    "the filters. Prints an aligned table with the total below it, CSV whose second line\n"
-    "holds the HXL hashtags, or the JSON of GET /api/v1/stats/casualties. The store is\n"
-    "opened read-only. The operator counts every record, embargoed ones too; --published\n"
-    "counts only the released TLP:CLEAR records an anonymous visitor sees.",
+    N_("Counts casualty records grouped by the dimensions of --by (none: the total), within\n"
+       "the filters. Prints an aligned table with the total below it, CSV whose second line\n"
+       "holds the HXL hashtags, or the JSON of GET /api/v1/stats/casualties. The store is\n"
+       "opened read-only. The operator counts every record, embargoed ones too; --published\n"
+       "counts only the released TLP:CLEAR records an anonymous visitor sees."),
     casualties_options,
     0,
 };
@@ -80,7 +81,8 @@ static int run_casualties(int argc, char **argv)
     casualty_stats_init(&q);
     const char *format = a.values[O_FORMAT] ? a.values[O_FORMAT] : "table";
     if (strcmp(format, "table") != 0 && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
-        fprintf(stderr, "bluehelm %s: --format '%s' is not one of table, csv, json\n", cmd, format);
+        fprintf(stderr, _("bluehelm %s: --format '%s' is not one of table, csv, json\n"), cmd,
+                format);
         return CLI_USAGE;
     }
     if (a.values[O_TOP]) {
@@ -88,7 +90,7 @@ static int run_casualties(int argc, char **argv)
         errno = 0;
         long long n = strtoll(a.values[O_TOP], &end, 10);
         if (errno || end == a.values[O_TOP] || *end || n < 1) {
-            fprintf(stderr, "bluehelm %s: --top '%s' must be a whole number from 1\n", cmd,
+            fprintf(stderr, _("bluehelm %s: --top '%s' must be a whole number from 1\n"), cmd,
                     a.values[O_TOP]);
             return CLI_USAGE;
         }
@@ -130,7 +132,7 @@ static int run_casualties(int argc, char **argv)
     fwrite(out.data, 1, out.len, stdout);
     buf_cleanup(&out);
     if (fflush(stdout) != 0) {
-        cli_error("stats casualties: cannot write the output: %s", strerror(errno));
+        cli_error(_("stats casualties: cannot write the output: %s"), strerror(errno));
         return CLI_FAILED;
     }
     return CLI_OK;
@@ -144,8 +146,8 @@ static const struct cli_command *const subcommands[] = {
 static const struct cli_group group = {
     .command = &cli_stats_command,
     .subcommands = subcommands,
-    .missing = "which statistics: casualties?",
-    .unknown = "no statistics '%s' (casualties)",
+    .missing = N_("which statistics: casualties?"),
+    .unknown = N_("no statistics '%s' (casualties)"),
     .flags = CLI_GROUP_OWN_OPTIONS,
 };
 
@@ -157,13 +159,13 @@ static int run_stats(int argc, char **argv)
 const struct cli_command cli_stats_command = {
     "stats",
     run_stats,
-    "statistics: casualty counts and rates",
+    N_("statistics: casualty counts and rates"),
     "casualties",
-    "casualties: casualty records counted by year, month, mission, nationality, personnel\n"
-    "            type, incident type, gender or casualty type; year to date, top N,\n"
-    "            distinct nationalities and missions, rates per 1,000 deployed; as a\n"
-    "            table, CSV with HXL hashtags, or JSON. Run `bluehelm stats casualties\n"
-    "            --help` for the options.",
+    N_("casualties: casualty records counted by year, month, mission, nationality, personnel\n"
+       "            type, incident type, gender or casualty type; year to date, top N,\n"
+       "            distinct nationalities and missions, rates per 1,000 deployed; as a\n"
+       "            table, CSV with HXL hashtags, or JSON. Run `bluehelm stats casualties\n"
+       "            --help` for the options."),
     NULL,
     1,
 };

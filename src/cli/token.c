@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include "account/account.h"
+#include "base/i18n.h"
 #include "db/db.h"
 
 #include <errno.h>
@@ -15,8 +16,8 @@ static int run_list(int argc, char **argv);
 static int run_revoke(int argc, char **argv);
 
 static const struct cli_option create_options[] = {
-    { "user", "NAME", "the user the token acts as (required)" },
-    { "name", "TEXT", "what the token is for (default: \"cli\")" },
+    { "user", "NAME", N_("the user the token acts as (required)") },
+    { "name", "TEXT", N_("what the token is for (default: \"cli\")") },
     { NULL, NULL, NULL },
 };
 enum { OPT_USER, OPT_NAME };
@@ -24,27 +25,27 @@ enum { OPT_USER, OPT_NAME };
 static const struct cli_command create_command = {
     "token create",
     run_create,
-    "create an API token",
+    N_("create an API token"),
     "",
-    "Creates an API token that acts as the user, with the user's role. The token is printed\n"
-    "once, alone on the last line (`| tail -n 1` keeps it), and stored only as a hash: it\n"
-    "cannot be shown again. Scripts send it as `Authorization: Bearer TOKEN`.",
+    N_("Creates an API token that acts as the user, with the user's role. The token is printed\n"
+       "once, alone on the last line (`| tail -n 1` keeps it), and stored only as a hash: it\n"
+       "cannot be shown again. Scripts send it as `Authorization: Bearer TOKEN`."),
     create_options,
     0,
 };
 
 static const struct cli_option user_options[] = {
-    { "user", "NAME", "whose tokens (required)" },
+    { "user", "NAME", N_("whose tokens (required)") },
     { NULL, NULL, NULL },
 };
 
 static const struct cli_command list_command = {
     "token list",
     run_list,
-    "list a user's API tokens",
+    N_("list a user's API tokens"),
     "",
-    "Prints a user's tokens, newest first: id, name, the first characters of the token,\n"
-    "when it was created, last used and revoked. The tokens themselves are not stored.",
+    N_("Prints a user's tokens, newest first: id, name, the first characters of the token,\n"
+       "when it was created, last used and revoked. The tokens themselves are not stored."),
     user_options,
     0,
 };
@@ -52,9 +53,9 @@ static const struct cli_command list_command = {
 static const struct cli_command revoke_command = {
     "token revoke",
     run_revoke,
-    "revoke an API token",
+    N_("revoke an API token"),
     "ID",
-    "Revokes token ID (from `bluehelm token list`) of the user: it stops working at once.",
+    N_("Revokes token ID (from `bluehelm token list`) of the user: it stops working at once."),
     user_options,
     1,
 };
@@ -63,7 +64,7 @@ static int need_user(const struct cli_command *cmd, const struct cli_args *a)
 {
     if (a->values[OPT_USER] && *a->values[OPT_USER])
         return 0;
-    return cli_usage_error(cmd, "--user NAME is required");
+    return cli_usage_error(cmd, _("--user NAME is required"));
 }
 
 static int run_create(int argc, char **argv)
@@ -87,7 +88,7 @@ static int run_create(int argc, char **argv)
     db_close(db);
     if (rc)
         return cli_fail("token create", rc, &err);
-    printf("created API token %lld \"%s\" for %s; it is shown once, on the next line:\n",
+    printf(_("created API token %lld \"%s\" for %s; it is shown once, on the next line:\n"),
            (long long)t.id, t.name, a.values[OPT_USER]);
     printf("%s\n", token);
     return CLI_OK;
@@ -144,12 +145,12 @@ static int run_revoke(int argc, char **argv)
     if ((rc = need_user(&revoke_command, &a)))
         return rc;
     if (a.npositional != 1)
-        return cli_usage_error(&revoke_command, "the token ID is required");
+        return cli_usage_error(&revoke_command, _("the token ID is required"));
     char *end;
     errno = 0;
     long long id = strtoll(a.positional[0], &end, 10);
     if (errno || end == a.positional[0] || *end || id <= 0) {
-        fprintf(stderr, "bluehelm token revoke: ID '%s' is not a token id (a whole number)\n",
+        fprintf(stderr, _("bluehelm token revoke: ID '%s' is not a token id (a whole number)\n"),
                 a.positional[0]);
         return CLI_USAGE;
     }
@@ -163,7 +164,7 @@ static int run_revoke(int argc, char **argv)
     db_close(db);
     if (rc)
         return cli_fail("token revoke", rc, &err);
-    printf("revoked API token %lld of %s\n", id, a.values[OPT_USER]);
+    printf(_("revoked API token %lld of %s\n"), id, a.values[OPT_USER]);
     return CLI_OK;
 }
 
@@ -188,11 +189,11 @@ static int run_token(int argc, char **argv)
 const struct cli_command cli_token_command = {
     "token",
     run_token,
-    "create, list and revoke API tokens",
+    N_("create, list and revoke API tokens"),
     "create|list|revoke ...",
-    "Manages API tokens for scripts: `bluehelm token create --user NAME [--name TEXT]`\n"
-    "prints a new token alone on its last line; `bluehelm token list --user NAME`;\n"
-    "`bluehelm token revoke --user NAME ID`.",
+    N_("Manages API tokens for scripts: `bluehelm token create --user NAME [--name TEXT]`\n"
+       "prints a new token alone on its last line; `bluehelm token list --user NAME`;\n"
+       "`bluehelm token revoke --user NAME ID`."),
     NULL,
     64,
 };

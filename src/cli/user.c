@@ -5,6 +5,8 @@
 
 #include "account/account.h"
 #include "account/missions.h"
+#include "base/buf.h"
+#include "base/i18n.h"
 #include "db/db.h"
 
 #include <sodium.h>
@@ -22,11 +24,11 @@ static int run_list(int argc, char **argv);
 static int run_missions(int argc, char **argv);
 
 static const struct cli_option add_options[] = {
-    { "org", "CODE", "the user's organization (required; see `bluehelm org list`)" },
+    { "org", "CODE", N_("the user's organization (required; see `bluehelm org list`)") },
     { "role", "ROLE",
-      "admin, coordinator, focal_point, reporter, endorser, analyst or auditor (required)" },
-    { "password-stdin", NULL, "read the password from the first line of stdin (required)" },
-    { "display-name", "TEXT", "the name people see (default: the username)" },
+      N_("admin, coordinator, focal_point, reporter, endorser, analyst or auditor (required)") },
+    { "password-stdin", NULL, N_("read the password from the first line of stdin (required)") },
+    { "display-name", "TEXT", N_("the name people see (default: the username)") },
     { NULL, NULL, NULL },
 };
 enum { ADD_ORG, ADD_ROLE, ADD_PASSWORD_STDIN, ADD_DISPLAY_NAME };
@@ -34,29 +36,30 @@ enum { ADD_ORG, ADD_ROLE, ADD_PASSWORD_STDIN, ADD_DISPLAY_NAME };
 static const struct cli_command add_command = {
     "user add",
     run_add,
-    "add a user",
+    N_("add a user"),
     "NAME",
-    "Adds a user: NAME is 1-63 of a-z, 0-9 and . _ - (starting with a letter or digit).\n"
-    "The password comes from stdin, never from the command line (which other users of the\n"
-    "machine can see): at least 12 characters, not the username, not a common password.\n"
-    "Example: printf '%s\\n' \"$PW\" | bluehelm user add amina --org RWA --role focal_point\n"
-    "         --password-stdin",
+    /* xgettext:no-c-format */
+    N_("Adds a user: NAME is 1-63 of a-z, 0-9 and . _ - (starting with a letter or digit).\n"
+       "The password comes from stdin, never from the command line (which other users of the\n"
+       "machine can see): at least 12 characters, not the username, not a common password.\n"
+       "Example: printf '%s\\n' \"$PW\" | bluehelm user add amina --org RWA --role focal_point\n"
+       "         --password-stdin"),
     add_options,
     1,
 };
 
 static const struct cli_option passwd_options[] = {
-    { "password-stdin", NULL, "read the new password from the first line of stdin (required)" },
+    { "password-stdin", NULL, N_("read the new password from the first line of stdin (required)") },
     { NULL, NULL, NULL },
 };
 
 static const struct cli_command passwd_command = {
     "user passwd",
     run_passwd,
-    "set a user's password",
+    N_("set a user's password"),
     "NAME",
-    "Sets a new password read from stdin. The user's sessions end (they sign in again);\n"
-    "their API tokens keep working.",
+    N_("Sets a new password read from stdin. The user's sessions end (they sign in again);\n"
+       "their API tokens keep working."),
     passwd_options,
     1,
 };
@@ -64,11 +67,11 @@ static const struct cli_command passwd_command = {
 static const struct cli_command disable_command = {
     "user disable",
     run_disable,
-    "disable a user",
+    N_("disable a user"),
     "NAME",
-    "Disables a user: they can no longer sign in, their sessions end and their API tokens\n"
-    "are revoked (enabling them again does not bring those back). The last enabled admin\n"
-    "cannot be disabled.",
+    N_("Disables a user: they can no longer sign in, their sessions end and their API tokens\n"
+       "are revoked (enabling them again does not bring those back). The last enabled admin\n"
+       "cannot be disabled."),
     NULL,
     1,
 };
@@ -76,9 +79,9 @@ static const struct cli_command disable_command = {
 static const struct cli_command enable_command = {
     "user enable",
     run_enable,
-    "enable a disabled user",
+    N_("enable a disabled user"),
     "NAME",
-    "Lets a disabled user sign in again. Their old sessions and API tokens stay revoked.",
+    N_("Lets a disabled user sign in again. Their old sessions and API tokens stay revoked."),
     NULL,
     1,
 };
@@ -86,10 +89,10 @@ static const struct cli_command enable_command = {
 static const struct cli_command list_command = {
     "user list",
     run_list,
-    "list users",
+    N_("list users"),
     "",
-    "Prints every user ordered by username: username, role, organization, state, when the\n"
-    "user was created, and the display name.",
+    N_("Prints every user ordered by username: username, role, organization, state, when the\n"
+       "user was created, and the display name."),
     NULL,
     0,
 };
@@ -97,12 +100,12 @@ static const struct cli_command list_command = {
 static const struct cli_command missions_command = {
     "user missions",
     run_missions,
-    "set the missions a user works for",
+    N_("set the missions a user works for"),
     "NAME MISSIONS",
-    "Replaces the missions NAME works for with MISSIONS, acronyms separated by commas\n"
-    "(any case). An endorser endorses, returns and merges the reports of these missions\n"
-    "only. An empty MISSIONS ('') clears them. An unknown mission is named and nothing\n"
-    "changes. Example: bluehelm user missions joc.officer MINUSMA,MINUSCA",
+    N_("Replaces the missions NAME works for with MISSIONS, acronyms separated by commas\n"
+       "(any case). An endorser endorses, returns and merges the reports of these missions\n"
+       "only. An empty MISSIONS ('') clears them. An unknown mission is named and nothing\n"
+       "changes. Example: bluehelm user missions joc.officer MINUSMA,MINUSCA"),
     NULL,
     2,
 };
@@ -112,7 +115,7 @@ static int need_name(const struct cli_command *cmd, const struct cli_args *a)
 {
     if (a->npositional == 1 && *a->positional[0])
         return 0;
-    return cli_usage_error(cmd, "the username NAME is required");
+    return cli_usage_error(cmd, _("the username NAME is required"));
 }
 
 static int need_password_stdin(const struct cli_command *cmd, const struct cli_args *a, int opt)
@@ -120,8 +123,8 @@ static int need_password_stdin(const struct cli_command *cmd, const struct cli_a
     if (a->values[opt])
         return 0;
     fprintf(stderr,
-            "bluehelm %s: give --password-stdin and the password on stdin (passwords are "
-            "never taken from the command line)\n",
+            _("bluehelm %s: give --password-stdin and the password on stdin (passwords are "
+              "never taken from the command line)\n"),
             cmd->name);
     return CLI_USAGE;
 }
@@ -146,7 +149,7 @@ static int read_password(char **out)
     if (tty) {
         struct termios quiet = saved;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
-        fputs("Password: ", stderr);
+        fputs(_("Password: "), stderr);
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     }
     char *line = NULL;
@@ -158,14 +161,14 @@ static int read_password(char **out)
     }
     if (n <= 0) {
         free(line);
-        cli_error("no password on stdin (give it as the first line)");
+        cli_error(_("no password on stdin (give it as the first line)"));
         return CLI_USAGE;
     }
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         line[--n] = '\0';
     if (n == 0) {
         free_password(line);
-        cli_error("the password on stdin is empty");
+        cli_error(_("the password on stdin is empty"));
         return CLI_USAGE;
     }
     *out = line;
@@ -195,11 +198,11 @@ static int run_add(int argc, char **argv)
         return rc;
     const char *org = a.values[ADD_ORG], *role_text = a.values[ADD_ROLE];
     if (!org || !*org) {
-        fprintf(stderr, "bluehelm user add: --org CODE is required\n");
+        fputs(_("bluehelm user add: --org CODE is required\n"), stderr);
         return CLI_USAGE;
     }
     if (!role_text || !*role_text) {
-        fprintf(stderr, "bluehelm user add: --role ROLE is required\n");
+        fputs(_("bluehelm user add: --role ROLE is required\n"), stderr);
         return CLI_USAGE;
     }
     struct bh_error err;
@@ -219,7 +222,7 @@ static int run_add(int argc, char **argv)
     db_close(db);
     if (rc)
         return cli_fail("user add", rc, &err);
-    printf("added user %s (%s, %s)\n", u.username, role_name(u.role), u.org_code);
+    printf(_("added user %s (%s, %s)\n"), u.username, role_name(u.role), u.org_code);
     return CLI_OK;
 }
 
@@ -243,7 +246,7 @@ static int run_passwd(int argc, char **argv)
     db_close(db);
     if (rc)
         return cli_fail("user passwd", rc, &err);
-    printf("changed the password of %s; their sessions have ended\n", a.positional[0]);
+    printf(_("changed the password of %s; their sessions have ended\n"), a.positional[0]);
     return CLI_OK;
 }
 
@@ -265,8 +268,8 @@ static int set_disabled(const struct cli_command *cmd, int argc, char **argv, bo
     db_close(db);
     if (rc)
         return cli_fail(cmd->name, rc, &err);
-    printf(disabled ? "disabled %s: their sessions have ended and their API tokens are revoked\n"
-                    : "enabled %s\n",
+    printf(disabled ? _("disabled %s: their sessions have ended and their API tokens are revoked\n")
+                    : _("enabled %s\n"),
            a.positional[0]);
     return CLI_OK;
 }
@@ -329,8 +332,8 @@ static int run_missions(int argc, char **argv)
         return rc;
     if (a.npositional != 2 || !*a.positional[0])
         return cli_usage_error(&missions_command,
-                               "give the username NAME and the MISSIONS (comma-separated, '' "
-                               "for none)");
+                               _("give the username NAME and the MISSIONS (comma-separated, '' "
+                                 "for none)"));
     /* Split a copy of MISSIONS at the commas; spaces around an acronym do not count. */
     char *list = strdup(a.positional[1]);
     if (!list)
@@ -366,14 +369,19 @@ static int run_missions(int argc, char **argv)
     db_close(db);
     if (rc)
         return cli_fail("user missions", rc, &err);
-    printf("missions of %s:", a.positional[0]);
+    /* The acronyms are codes; the sentence around them is for people. */
+    struct buf acronyms = BUF_INIT;
     size_t i;
     json_t *m;
     json_array_foreach(set, i, m)
     {
-        printf("%s %s", i ? "," : "", json_string_value(m));
+        buf_printf(&acronyms, "%s%s", i ? ", " : "", json_string_value(m));
     }
-    printf("%s\n", json_array_size(set) ? "" : " none");
+    if (json_array_size(set))
+        printf(_("missions of %s: %s\n"), a.positional[0], buf_str(&acronyms));
+    else
+        printf(_("missions of %s: none\n"), a.positional[0]);
+    buf_cleanup(&acronyms);
     json_decref(set);
     return CLI_OK;
 }
@@ -402,12 +410,12 @@ static int run_user(int argc, char **argv)
 const struct cli_command cli_user_command = {
     "user",
     run_user,
-    "add, change, disable and list users",
+    N_("add, change, disable and list users"),
     "add|passwd|disable|enable|list|missions ...",
-    "Manages users: `bluehelm user add NAME --org CODE --role ROLE --password-stdin`,\n"
-    "`bluehelm user passwd NAME --password-stdin`, `bluehelm user disable|enable NAME`,\n"
-    "`bluehelm user list`, `bluehelm user missions NAME MINUSMA,MINUSCA`. Passwords are\n"
-    "read from stdin, never from the command line.",
+    N_("Manages users: `bluehelm user add NAME --org CODE --role ROLE --password-stdin`,\n"
+       "`bluehelm user passwd NAME --password-stdin`, `bluehelm user disable|enable NAME`,\n"
+       "`bluehelm user list`, `bluehelm user missions NAME MINUSMA,MINUSCA`. Passwords are\n"
+       "read from stdin, never from the command line."),
     NULL,
     64,
 };

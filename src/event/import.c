@@ -166,9 +166,8 @@ static int run_end(struct run *r, int rc, const struct import_input *in, struct 
     struct import_report *rep = r->rep;
     if (!rc && r->opt->strict && rep->rejected)
         rc = bh_fail(err, BH_EINVALID, "file",
-                     "%lld row%s rejected, so nothing was imported (strict): the first, %s: %s",
-                     (long long)rep->rejected, rep->rejected == 1 ? "" : "s",
-                     rep->rejections[0].label, rep->rejections[0].reason);
+                     "rows rejected: %lld, so nothing was imported (strict): the first, %s: %s",
+                     (long long)rep->rejected, rep->rejections[0].label, rep->rejections[0].reason);
     if (!rc) {
         json_t *summary =
             json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}", "file",

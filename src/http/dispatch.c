@@ -1,6 +1,7 @@
 #include "http/dispatch.h"
 
 #include "account/account.h"
+#include "base/i18n.h"
 #include "base/timeutil.h"
 #include "http/encoding.h"
 #include "http/guard.h"
@@ -41,6 +42,21 @@ static int bind_store(struct http_request *req, struct http_reply *rep)
     return -1;
 }
 
+/* A request whose Accept-Language named none of ours (a script, curl) gets the words of the
+ * language its user chose, when they chose one. A store that cannot say leaves English: the
+ * language is no reason to refuse a request. */
+static void use_account_language(struct http_request *req)
+{
+    struct bh_error err;
+    bool set = false;
+    enum lang lang;
+    if (req->lang_from_header ||
+        account_language_get(req->db, req->who.account_id, &lang, &set, &err) || !set)
+        return;
+    req->lang = lang;
+    i18n_set_thread_lang(lang);
+}
+
 /* Fills req->who from an `Authorization: Bearer` token or the session cookie. Returns 0 to go
  * on, -1 when a reply was written. Bad credentials on a public route are not an error: the
  * request goes on as anonymous (a stale cookie must not lock anyone out of signing in). */
@@ -55,8 +71,8 @@ static int authenticate(struct http_request *req, const struct route *route, str
     if (!authz && !cookie) {
         if (is_public)
             return 0;
-        reply_unauthorized(req, rep,
-                           "sign in, or send an API token as `Authorization: Bearer TOKEN`", NULL);
+        reply_unauthorized(
+            req, rep, N_("sign in, or send an API token as `Authorization: Bearer TOKEN`"), NULL);
         return -1;
     }
     struct db *db = req->db;
@@ -64,17 +80,19 @@ static int authenticate(struct http_request *req, const struct route *route, str
     int rc;
     if (authz) {
         if (strncasecmp(authz, "Bearer ", 7) != 0) {
-            reply_unauthorized(req, rep, "the Authorization header must be `Bearer TOKEN`",
+            reply_unauthorized(req, rep, N_("the Authorization header must be `Bearer TOKEN`"),
                                "Authorization");
             return -1;
         }
         rc = account_token_lookup(db, authz + 7, &req->who, &err);
         if (rc) {
             /* A script with a wrong token must hear about it even on a public route. */
-            reply_unauthorized(req, rep, "the API token is unknown or revoked", "Authorization");
+            reply_unauthorized(req, rep, N_("the API token is unknown or revoked"),
+                               "Authorization");
             return -1;
         }
         req->auth = HTTP_AUTH_TOKEN;
+        use_account_language(req);
         return 0;
     }
     int64_t expires_ms;
@@ -83,7 +101,7 @@ static int authenticate(struct http_request *req, const struct route *route, str
         principal_anonymous(&req->who);
         if (is_public)
             return 0;
-        reply_unauthorized(req, rep, "your session has expired or was ended; sign in again",
+        reply_unauthorized(req, rep, N_("your session has expired or was ended; sign in again"),
                            HTTP_SESSION_COOKIE);
         http_reply_header(req, rep, "Set-Cookie",
                           req->secure ? HTTP_SESSION_COOKIE
@@ -93,6 +111,7 @@ static int authenticate(struct http_request *req, const struct route *route, str
         return -1;
     }
     req->auth = HTTP_AUTH_COOKIE;
+    use_account_language(req);
     return 0;
 }
 
@@ -110,9 +129,9 @@ static int check_csrf(struct http_request *req, const struct route *route, struc
     if (sent && n && strlen(sent) == n && sodium_memcmp(sent, csrf, n) == 0)
         return 0;
     http_reply_problem(req, rep, BH_EDENIED,
-                       sent ? "the X-CSRF-Token header does not match this session"
-                            : "a write with the session cookie needs the X-CSRF-Token header "
-                              "(csrf_token from the sign-in reply)",
+                       sent ? N_("the X-CSRF-Token header does not match this session")
+                            : N_("a write with the session cookie needs the X-CSRF-Token header "
+                                 "(csrf_token from the sign-in reply)"),
                        "X-CSRF-Token");
     return -1;
 }
@@ -126,8 +145,8 @@ static int check_content_type(struct http_request *req, const struct route *rout
     size_t n = strlen("application/json");
     if (ct && strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';'))
         return 0;
-    char *detail = arena_printf(req->arena, "the body must be application/json, not %s",
-                                ct ? ct : "(no Content-Type)");
+    char *detail = arena_printf(req->arena, _("the body must be application/json, not %s"),
+                                ct ? ct : _("(no Content-Type)"));
     http_reply_problem(req, rep, BH_EUNSUPPORTED, detail, "Content-Type");
     return -1;
 }
@@ -218,8 +237,8 @@ static int guard_expensive(struct http_request *req, const struct route *route,
         int wait = http_guard_rate(g, req->client_addr, time_mono_ms());
         if (wait > 0) {
             char *detail = arena_printf(req->arena,
-                                        "too many statistics and file requests from this "
-                                        "address; try again in %d s, or sign in",
+                                        _("too many statistics and file requests from this "
+                                          "address; try again in %d s, or sign in"),
                                         wait);
             http_reply_problem(req, rep, BH_ETHROTTLED, detail, NULL);
             http_reply_header(req, rep, "Retry-After", arena_printf(req->arena, "%d", wait));
@@ -250,7 +269,7 @@ int http_dispatch_admit(struct http_request *req, const struct route *route, str
         return -1;
     if (!role_can(req->who.role, route->perm)) {
         char *detail =
-            arena_printf(req->arena, "the %s role may not do this (needs %s)",
+            arena_printf(req->arena, _("the %s role may not do this (needs %s)"),
                          role_name(req->who.role) ? role_name(req->who.role) : "anonymous",
                          permission_name(route->perm));
         http_reply_problem(req, rep, BH_EDENIED, detail, NULL);

@@ -1,5 +1,6 @@
 #include "http/request.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "http/text.h"
 
@@ -11,6 +12,10 @@
 static void reply_fixed_problem(struct http_request *req, struct http_reply *rep, int rc)
 {
     int status = bh_http_status(rc);
+    /* In English: the words are written into JSON unescaped, and the English ones are known to
+     * need no escape. */
+    enum lang lang = i18n_thread_lang();
+    i18n_set_thread_lang(LANG_EN);
     char *body = arena_printf(req->arena,
                               "{\"type\":\"about:blank\",\"title\":\"%s\",\"status\":%d,"
                               "\"detail\":\"%s\",\"code\":\"%s\"}",
@@ -18,6 +23,7 @@ static void reply_fixed_problem(struct http_request *req, struct http_reply *rep
                               status >= 500 ? "the server could not encode its reply"
                                             : "the request could not be described in the reply",
                               bh_errname(rc));
+    i18n_set_thread_lang(lang);
     http_reply_body(rep, status, "application/problem+json", body, strlen(body), NULL);
 }
 
@@ -88,12 +94,15 @@ void http_reply_problem(struct http_request *req, struct http_reply *rep, int rc
      * machine-readable name and `field` names what to fix. Status, title and code come from
      * one row of the error table, so they cannot disagree. The texts may quote the request (a
      * header, a path, a cell of an upload): bytes that are not UTF-8 become U+FFFD, so jansson
-     * can always encode them and the bad bytes are never echoed. */
+     * can always encode them and the bad bytes are never echoed. Title and detail are in the
+     * request's language (the dispatcher set the thread's from Accept-Language or the user's
+     * setting); a detail built by bh_fail() is already, a fixed one is translated here; code
+     * and field stay the machine's. */
     struct arena *a = req->arena;
     int status = bh_http_status(rc);
     json_t *p = json_pack(
         "{s:s, s:s, s:i, s:s, s:s, s:s}", "type", "about:blank", "title", bh_http_title(rc),
-        "status", status, "detail", detail ? http_text_clean(a, detail, false) : "", "instance",
+        "status", status, "detail", detail ? http_text_clean(a, _(detail), false) : "", "instance",
         req->path ? http_text_clean(a, req->path, true) : "", "code", bh_errname(rc));
     if (!p) {
         reply_fixed_problem(req, rep, rc);
@@ -116,7 +125,7 @@ void http_reply_error(struct http_request *req, struct http_reply *rep, int rc,
         rc == BH_EVERSION) {
         log_error("%s %s: %s", req->method ? req->method : "?",
                   http_text_clean(req->arena, req->path ? req->path : "", true), detail);
-        detail = "the server could not complete the request; the cause is in its log";
+        detail = _("the server could not complete the request; the cause is in its log");
     }
     http_reply_problem(req, rep, rc, detail, err ? err->field : NULL);
 }

@@ -9,6 +9,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/i18n.h"
 #include "db/db.h"
 #include "principal/principal.h"
 
@@ -59,6 +60,11 @@ struct http_request {
     /* What admission decided (http/dispatch.h), set by http_dispatch_admit(): a handler that
      * takes a running slot itself (http_dispatch_take_slot) records it there. */
     struct http_admission *admission;
+    /* The language of the reply's words (base/i18n.h): the best of Accept-Language, else the
+     * signed-in user's setting, else English. The server sets each worker thread's language
+     * to it whenever it works on this request. */
+    enum lang lang;
+    bool lang_from_header; /* Accept-Language named one of ours */
 };
 
 struct http_header {

@@ -1,6 +1,7 @@
 /* Replies as libmicrohttpd responses (http/response.h). */
 #include "http/response.h"
 
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/mem.h"
 
@@ -17,6 +18,7 @@ struct stream {
     size_t sent; /* bytes of `pending` already given to libmicrohttpd */
     int done;
     uint64_t *counter; /* the request's byte count, for the access log */
+    enum lang lang;    /* the request's: a file's header labels are in the reader's language */
 };
 
 /* libmicrohttpd's reader: copies what the producer made into the send buffer, asking for
@@ -31,6 +33,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
             return MHD_CONTENT_READER_END_OF_STREAM;
         buf_reset(&st->pending);
         st->sent = 0;
+        /* The thread serves other connections between two pieces of this one. */
+        i18n_set_thread_lang(st->lang);
         int rc = st->produce(st->ctx, &st->pending);
         if (rc < 0) {
             log_error("reply: a streamed reply failed after %llu bytes (%s); the connection "
@@ -73,6 +77,7 @@ struct MHD_Response *http_response_new(struct http_reply *rep, uint64_t *streame
         st->ctx = rep->stream_ctx;
         st->free_ctx = rep->stream_free;
         st->counter = streamed;
+        st->lang = i18n_thread_lang();
         buf_init(&st->pending);
         rep->stream = NULL;
         rep->stream_ctx = NULL;

@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include "base/i18n.h"
+
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/log.h"
@@ -97,10 +99,27 @@ static void add_common_headers(struct MHD_Response *r, const struct http_reply *
         MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 }
 
+/* The API's words (problems, labels, files' headers) follow Accept-Language, so a cache must
+ * keep one copy per language: said in the reply's one Vary header, beside Accept-Encoding when
+ * the dispatcher named that. The app's assets are the same in every language. */
+static void vary_by_language(struct http_request *req, struct http_reply *rep)
+{
+    if (strncmp(req->path, "/api/", 5) != 0)
+        return;
+    for (size_t i = 0; i < rep->nheaders; i++)
+        if (strcasecmp(rep->headers[i].name, "Vary") == 0) {
+            rep->headers[i].value =
+                arena_printf(req->arena, "%s, Accept-Language", rep->headers[i].value);
+            return;
+        }
+    http_reply_header(req, rep, "Vary", "Accept-Language");
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *conn, struct req_state *rs,
                                   const char *allow)
 {
     struct http_reply *rep = &rs->rep;
+    vary_by_language(&rs->req, rep);
     struct MHD_Response *r = http_response_new(rep, &rs->streamed);
     if (!r)
         return MHD_NO;
@@ -150,15 +169,15 @@ static int check_query_arg(void *cls, const char *key, size_t key_size, const ch
 {
     struct query_check *q = cls;
     if (!http_text_valid(key, key_size)) {
-        q->detail = "a query parameter's name is not UTF-8 text (or holds control characters)";
+        q->detail = N_("a query parameter's name is not UTF-8 text (or holds control characters)");
         q->field = "query";
         return -1;
     }
     if (value && !http_text_valid(value, value_size)) {
         /* The name is valid text, so it may be quoted; the value is not. */
         q->detail = arena_printf(q->arena,
-                                 "the query parameter '%s' is not UTF-8 text (or holds control "
-                                 "characters)",
+                                 _("the query parameter '%s' is not UTF-8 text (or holds control "
+                                   "characters)"),
                                  key);
         q->field = arena_strdup(q->arena, key);
         return -1;
@@ -176,10 +195,10 @@ static int refuse_bad_text(struct req_state *rs)
     const char *detail = NULL, *field = NULL;
     struct query_check q = { req->arena, NULL, NULL };
     if (!is_method(req->method)) {
-        detail = "the request method is not an HTTP token";
+        detail = N_("the request method is not an HTTP token");
         field = "method";
     } else if (!http_text_valid(req->path, strlen(req->path))) {
-        detail = "the request path is not UTF-8 text (or holds control characters)";
+        detail = N_("the request path is not UTF-8 text (or holds control characters)");
         field = "path";
     } else {
         http_request_query_each(req, check_query_arg, &q);
@@ -195,6 +214,24 @@ static int refuse_bad_text(struct req_state *rs)
         req->method = "-";
     http_reply_problem(req, &rs->rep, BH_EINVALID, detail, field);
     return 1;
+}
+
+/* An Accept-Language that names none of the six languages, or is malformed: the reply is in
+ * English (or the user's setting). Said once in the log, with the first such header, so an
+ * operator sees readers asking for a language the platform lacks without a line per request. */
+static void note_other_language(const char *header)
+{
+    static atomic_int noted;
+    if (atomic_exchange(&noted, 1))
+        return;
+    char shown[80];
+    snprintf(shown, sizeof shown, "%s", header);
+    for (char *c = shown; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+            *c = '?';
+    log_info("Accept-Language \"%s\" names none of en, fr, ar, zh, ru, es: such requests are "
+             "answered in English or the user's language (said once)",
+             shown);
 }
 
 /* First callback of a request: headers are in, the body is not. Everything that can be
@@ -225,25 +262,25 @@ static enum MHD_Result begin_request(struct http_server *s, struct MHD_Connectio
         if (errno || *end || n > limit) {
             /* The header is quoted only when it is a number: anything else is not worth
              * repeating to its sender. */
-            char detail[160];
+            char detail[512]; /* room for the sentence in any language */
             if (errno || *end || end == cl)
                 snprintf(detail, sizeof detail,
-                         "the request body is larger than the %zu bytes accepted (Content-Length "
-                         "is not a byte count)",
+                         _("the request body is larger than the %zu bytes accepted "
+                           "(Content-Length is not a byte count)"),
                          limit);
             else
                 snprintf(detail, sizeof detail,
-                         "the request body (%llu bytes) is larger than the %zu bytes accepted", n,
-                         limit);
+                         _("the request body (%llu bytes) is larger than the %zu bytes accepted"),
+                         n, limit);
             return reply_problem_now(conn, rs, BH_ETOOLARGE, detail, NULL);
         }
     }
     if (m == ROUTE_NO_PATH) {
-        char *detail = arena_printf(req->arena, "no resource at %s", req->path);
+        char *detail = arena_printf(req->arena, _("no resource at %s"), req->path);
         return reply_problem_now(conn, rs, BH_ENOTFOUND, detail, NULL);
     }
     if (m == ROUTE_NO_METHOD) {
-        char *detail = arena_printf(req->arena, "%s is not allowed on %s (allowed: %s)",
+        char *detail = arena_printf(req->arena, _("%s is not allowed on %s (allowed: %s)"),
                                     req->method, req->path, allow);
         return reply_problem_now(conn, rs, BH_EMETHOD, detail, allow);
     }
@@ -271,9 +308,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         rs->req.client_addr = http_request_peer(&rs->req);
         const char *proto = http_request_header(&rs->req, "X-Forwarded-Proto");
         rs->req.secure = proto && strcasecmp(proto, "https") == 0;
+        rs->req.lang = LANG_EN;
+        const char *al = http_request_header(&rs->req, "Accept-Language");
+        rs->req.lang_from_header = i18n_lang_from_accept(al, &rs->req.lang);
+        if (al && *al && !rs->req.lang_from_header)
+            note_other_language(al);
+        i18n_set_thread_lang(rs->req.lang);
         buf_init(&rs->body);
         return begin_request(s, conn, rs);
     }
+    /* This thread may have worked on other connections since the last call for this one. */
+    i18n_set_thread_lang(rs->req.lang);
     if (rs->answered) {
         /* Refused before the body: discard whatever still arrives. */
         *upload_data_size = 0;

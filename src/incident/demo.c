@@ -811,8 +811,8 @@ int incident_demo_load(struct db *db, const struct principal *who, int64_t count
     memset(rep, 0, sizeof *rep);
     if (count < 1 || count > INCIDENT_DEMO_MAX)
         return bh_fail(err, BH_EINVALID, "incidents",
-                       "the number of incidents must be 1 to %d, not %" PRId64, INCIDENT_DEMO_MAX,
-                       count);
+                       "the number of incidents must be 1 to %d, not %lld", INCIDENT_DEMO_MAX,
+                       (long long)count);
 #ifndef NDEBUG
     validate = true; /* debug builds (and so the tests) check every generated row */
 #endif
@@ -845,8 +845,8 @@ int incident_demo_load(struct db *db, const struct principal *who, int64_t count
             char why[sizeof err->message];
             snprintf(why, sizeof why, "%s", err->message);
             rc = bh_fail(err, BH_EINTERNAL, err->field,
-                         "demo row %" PRId64 " of seed %" PRIu64 " fails validation (%s): %s", i,
-                         seed, err->field, why);
+                         "demo row %lld of seed %llu fails validation (%s): %s", (long long)i,
+                         (unsigned long long)seed, err->field, why);
             break;
         }
         if ((rc = incident_bulk_add(bulk, &row, err)))

@@ -2,6 +2,7 @@
 
 #include "audit/audit.h"
 #include "base/buf.h"
+#include "base/i18n.h"
 #include "base/jsonfield.h"
 #include "base/timeutil.h"
 #include "refdata/missions.h"
@@ -28,27 +29,28 @@ static const char *const role_names[] = { "tcc", "pcc", "financial", "host" };
 #define NROLES (sizeof role_names / sizeof role_names[0])
 
 /* The words shown for the codes above, kept beside them so the browser need not keep a copy
- * (it reads them from GET /api/v1/vocabulary). */
+ * (it reads them from GET /api/v1/vocabulary). English, marked with N_(): the functions below give
+ * them in the calling thread's language. */
 static const char *const kind_labels[ORG_KIND_COUNT] = {
-    [ORG_MEMBER_STATE] = "Member state",
-    [ORG_REGIONAL_ORG] = "Regional organization",
-    [ORG_UN_ENTITY] = "UN entity",
-    [ORG_MISSION] = "Mission",
+    [ORG_MEMBER_STATE] = N_("Member state"),
+    [ORG_REGIONAL_ORG] = N_("Regional organization"),
+    [ORG_UN_ENTITY] = N_("UN entity"),
+    [ORG_MISSION] = N_("Mission"),
 };
 
 static const char *const standing_labels[STANDING_COUNT] = {
-    [STANDING_CO_CHAIR] = "Co-chair",
-    [STANDING_MEMBER] = "Member",
-    [STANDING_OBSERVER] = "Observer",
-    [STANDING_NONE] = "None (not in the group)",
+    [STANDING_CO_CHAIR] = N_("Co-chair"),
+    [STANDING_MEMBER] = N_("Member"),
+    [STANDING_OBSERVER] = N_("Observer"),
+    [STANDING_NONE] = N_("None (not in the group)"),
 };
 
 /* In bit order, as role_names: a short label for tables, a long one for titles and forms. */
 static const char *const role_labels[NROLES][2] = {
-    { "Troops", "Troop-contributing" },
-    { "Police", "Police-contributing" },
-    { "Financial", "Financial contributor" },
-    { "Host", "Hosts a mission" },
+    { N_("Troops"), N_("Troop-contributing") },
+    { N_("Police"), N_("Police-contributing") },
+    { N_("Financial"), N_("Financial contributor") },
+    { N_("Host"), N_("Hosts a mission") },
 };
 
 const char *org_kind_name(enum org_kind k)
@@ -71,19 +73,19 @@ const char *org_role_name(unsigned role_bit)
 
 const char *org_kind_label(enum org_kind k)
 {
-    return (k >= 0 && k < ORG_KIND_COUNT) ? kind_labels[k] : NULL;
+    return (k >= 0 && k < ORG_KIND_COUNT) ? _(kind_labels[k]) : NULL;
 }
 
 const char *org_standing_label(enum org_standing s)
 {
-    return (s >= 0 && s < STANDING_COUNT) ? standing_labels[s] : NULL;
+    return (s >= 0 && s < STANDING_COUNT) ? _(standing_labels[s]) : NULL;
 }
 
 const char *org_role_label(unsigned role_bit, bool long_form)
 {
     for (size_t i = 0; i < NROLES; i++)
         if (role_bit == 1u << i)
-            return role_labels[i][long_form ? 1 : 0];
+            return _(role_labels[i][long_form ? 1 : 0]);
     return NULL;
 }
 

@@ -54,7 +54,8 @@ const char *org_standing_name(enum org_standing s);
 const char *org_role_name(unsigned role_bit);
 
 /* The words shown for them ("Member state", "Co-chair"; a contributor role has a short form,
- * "Troops", and a long one, "Troop-contributing"); NULL when out of range. */
+ * "Troops", and a long one, "Troop-contributing"), in the calling thread's language
+ * (base/i18n.h); NULL when out of range. */
 const char *org_kind_label(enum org_kind k);
 const char *org_standing_label(enum org_standing s);
 const char *org_role_label(unsigned role_bit, bool long_form);

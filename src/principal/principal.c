@@ -1,5 +1,7 @@
 #include "principal/principal.h"
 
+#include "base/i18n.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +24,13 @@ static const struct {
     const char *who;   /* who holds it, for the form that gives the role */
 } role_words[ROLE_COUNT] = {
     [ROLE_NONE] = { NULL, NULL },
-    [ROLE_ADMIN] = { "Admin", "platform secretariat" },
-    [ROLE_COORDINATOR] = { "Coordinator", "co-chairs' focal points" },
-    [ROLE_FOCAL_POINT] = { "Focal point", "members' representatives" },
-    [ROLE_REPORTER] = { "Reporter", "mission field reporters" },
-    [ROLE_ENDORSER] = { "Endorser", "mission JOC/JMAC officers, who endorse reports" },
-    [ROLE_ANALYST] = { "Analyst", "analysts: read and export" },
-    [ROLE_AUDITOR] = { "Auditor", "auditors: read the audit log" },
+    [ROLE_ADMIN] = { N_("Admin"), N_("platform secretariat") },
+    [ROLE_COORDINATOR] = { N_("Coordinator"), N_("co-chairs' focal points") },
+    [ROLE_FOCAL_POINT] = { N_("Focal point"), N_("members' representatives") },
+    [ROLE_REPORTER] = { N_("Reporter"), N_("mission field reporters") },
+    [ROLE_ENDORSER] = { N_("Endorser"), N_("mission JOC/JMAC officers, who endorse reports") },
+    [ROLE_ANALYST] = { N_("Analyst"), N_("analysts: read and export") },
+    [ROLE_AUDITOR] = { N_("Auditor"), N_("auditors: read the audit log") },
 };
 
 /* The platform-wide permissions: who may do what, each with the words the browser shows for it
@@ -41,57 +43,57 @@ static const struct {
 
 const struct permission perm_directory_read = {
     .name = "directory.read",
-    .label = "See organizations and sharing groups",
+    .label = N_("See organizations and sharing groups"),
     .roles = EVERY_ROLE,
 };
 const struct permission perm_org_write = {
     .name = "org.write",
-    .label = "Add and change organizations",
+    .label = N_("Add and change organizations"),
     .roles = ROLES(ADMIN),
 };
 const struct permission perm_user_admin = {
     .name = "user.admin",
-    .label = "Add, change and disable users",
+    .label = N_("Add, change and disable users"),
     .roles = ROLES(ADMIN),
 };
 const struct permission perm_group_write = {
     .name = "group.write",
-    .label = "Create and change sharing groups",
+    .label = N_("Create and change sharing groups"),
     .roles = ROLES(ADMIN, COORDINATOR),
 };
 const struct permission perm_token_own = {
     .name = "token.own",
-    .label = "Manage your own API tokens",
+    .label = N_("Manage your own API tokens"),
     .roles = EVERY_ROLE,
 };
 const struct permission perm_audit_read = {
     .name = "audit.read",
-    .label = "Read the audit log",
+    .label = N_("Read the audit log"),
     .roles = ROLES(ADMIN, AUDITOR),
 };
 const struct permission perm_record_read = {
     .name = "record.read",
-    .label = "Read records shared with you",
+    .label = N_("Read records shared with you"),
     .roles = ROLES(ADMIN, COORDINATOR, FOCAL_POINT, REPORTER, ENDORSER, ANALYST),
 };
 const struct permission perm_record_write = {
     .name = "record.write",
-    .label = "Create and edit your organization's records",
+    .label = N_("Create and edit your organization's records"),
     .roles = ROLES(ADMIN, COORDINATOR, FOCAL_POINT, REPORTER, ENDORSER),
 };
 const struct permission perm_record_endorse = {
     .name = "record.endorse",
-    .label = "Endorse or return reports",
+    .label = N_("Endorse or return reports"),
     .roles = ROLES(ADMIN, ENDORSER),
 };
 const struct permission perm_record_export = {
     .name = "record.export",
-    .label = "Export in bulk",
+    .label = N_("Export in bulk"),
     .roles = ROLES(ADMIN, COORDINATOR, FOCAL_POINT, ANALYST),
 };
 const struct permission perm_data_import = {
     .name = "data.import",
-    .label = "Import published data (UN fatalities, deployments)",
+    .label = N_("Import published data (UN fatalities, deployments)"),
     .roles = ROLES(ADMIN),
 };
 
@@ -119,12 +121,12 @@ enum role role_parse(const char *name)
 
 const char *role_label(enum role r)
 {
-    return (r > ROLE_NONE && r < ROLE_COUNT) ? role_words[r].label : NULL;
+    return (r > ROLE_NONE && r < ROLE_COUNT) ? _(role_words[r].label) : NULL;
 }
 
 const char *role_who(enum role r)
 {
-    return (r > ROLE_NONE && r < ROLE_COUNT) ? role_words[r].who : NULL;
+    return (r > ROLE_NONE && r < ROLE_COUNT) ? _(role_words[r].who) : NULL;
 }
 
 const char *permission_name(const struct permission *p)
@@ -134,7 +136,7 @@ const char *permission_name(const struct permission *p)
 
 const char *permission_label(const struct permission *p)
 {
-    return p ? p->label : "No permission needed";
+    return p ? _(p->label) : _("No permission needed");
 }
 
 bool role_can(enum role r, const struct permission *p)

@@ -26,12 +26,13 @@ enum role {
  * API, the docs and the audit log use it), the sentence the browser shows ("Add and change
  * organizations") and the roles that hold it (ROLES(ADMIN, ...)). A permission is one object,
  * defined by whoever owns it: the platform-wide ones below in principal.c, a capability's own
- * in its module (`const struct permission perm_alert_send = { "alert.send", "Send alerts",
+ * in its module (`const struct permission perm_alert_send = { "alert.send", N_("Send alerts"),
  * ROLES(ADMIN, COORDINATOR) };` in src/alert/alert.c) with its table listed by one line in
- * API_PERMISSION_TABLES (src/api/api.h). NULL is "no permission needed". */
+ * API_PERMISSION_TABLES (src/api/api.h). NULL is "no permission needed". The label is English,
+ * marked with N_() (base/i18n.h); permission_label() gives it in the reader's language. */
 struct permission {
     const char *name;  /* "org.write" */
-    const char *label; /* "Add and change organizations" */
+    const char *label; /* N_("Add and change organizations"): English, marked */
     unsigned roles;    /* ROLES(...): bit 1 << r for each role r that holds it */
 };
 
@@ -87,15 +88,16 @@ const char *role_name(enum role r);
 /* Parses a role name; returns ROLE_NONE when unknown. */
 enum role role_parse(const char *name);
 
-/* The words shown for a role ("Focal point") and who holds it ("members' representatives");
- * NULL for ROLE_NONE or out of range. */
+/* The words shown for a role ("Focal point") and who holds it ("members' representatives"), in
+ * the calling thread's language (base/i18n.h); NULL for ROLE_NONE or out of range. */
 const char *role_label(enum role r);
 const char *role_who(enum role r);
 
 /* The code of `p` ("org.write"); "none" for NULL. */
 const char *permission_name(const struct permission *p);
 
-/* The sentence shown for `p` ("Export in bulk"); "No permission needed" for NULL. */
+/* The sentence shown for `p` ("Export in bulk"); "No permission needed" for NULL. In the
+ * calling thread's language. */
 const char *permission_label(const struct permission *p);
 
 /* Whether `r` holds `p`. NULL (PERM_NONE) is held by everyone, anonymous included; anything

@@ -2,6 +2,8 @@
  * the same content for people; tests/unit/test_taxonomy_docs.c fails when the two differ. */
 #include "taxonomy/taxonomy.h"
 
+#include "base/i18n.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -12,112 +14,113 @@
  * vocabulary: a death in any act of violence counts as "Malicious Act". */
 const struct threat_type taxonomy_threats[] = {
     /* Attacks */
-    { "ied", "Improvised explosive device", THREAT_ATTACK,
-      "An improvised explosive device, victim- or command-operated, placed on a route or "
-      "near a position.",
+    { "ied", N_("Improvised explosive device"), THREAT_ATTACK,
+      N_("An improvised explosive device, victim- or command-operated, placed on a route or "
+         "near a position."),
       "Malicious Act", "Security", "ied" },
-    { "grenade", "Grenade attack", THREAT_ATTACK,
-      "A hand grenade thrown, or a rifle grenade fired, at close range.", "Malicious Act",
+    { "grenade", N_("Grenade attack"), THREAT_ATTACK,
+      N_("A hand grenade thrown, or a rifle grenade fired, at close range."), "Malicious Act",
       "Security", "grenade" },
-    { "ambush", "Ambush", THREAT_ATTACK,
-      "A surprise attack from concealed positions on a moving patrol or convoy.", "Malicious Act",
-      "Security", "ambush" },
-    { "direct_fire", "Direct fire", THREAT_ATTACK,
-      "Small arms or light weapons fired at a line-of-sight target, including snipers.",
+    { "ambush", N_("Ambush"), THREAT_ATTACK,
+      N_("A surprise attack from concealed positions on a moving patrol or convoy."),
+      "Malicious Act", "Security", "ambush" },
+    { "direct_fire", N_("Direct fire"), THREAT_ATTACK,
+      N_("Small arms or light weapons fired at a line-of-sight target, including snipers."),
       "Malicious Act", "Security", "direct_fire" },
-    { "indirect_fire", "Indirect fire", THREAT_ATTACK,
-      "Mortars, rockets, artillery or missiles fired at a target the shooter does not see.",
+    { "indirect_fire", N_("Indirect fire"), THREAT_ATTACK,
+      N_("Mortars, rockets, artillery or missiles fired at a target the shooter does not see."),
       "Malicious Act", "Security", "indirect_fire" },
-    { "complex_attack", "Complex attack", THREAT_ATTACK,
-      "A coordinated attack combining several means, such as explosives followed by an "
-      "assault.",
+    { "complex_attack", N_("Complex attack"), THREAT_ATTACK,
+      N_("A coordinated attack combining several means, such as explosives followed by an "
+         "assault."),
       "Malicious Act", "Security", "complex_attack" },
-    { "suicide_attack", "Suicide attack", THREAT_ATTACK,
-      "An attack in which the attacker means to die: a suicide vest or vehicle-borne "
-      "explosive device.",
+    { "suicide_attack", N_("Suicide attack"), THREAT_ATTACK,
+      N_("An attack in which the attacker means to die: a suicide vest or vehicle-borne "
+         "explosive device."),
       "Malicious Act", "Security", "suicide_attack" },
-    { "attack_on_base", "Attack on a camp or base", THREAT_ATTACK,
-      "An armed assault on, or an attempt to penetrate, a camp, base or fixed position.",
+    { "attack_on_base", N_("Attack on a camp or base"), THREAT_ATTACK,
+      N_("An armed assault on, or an attempt to penetrate, a camp, base or fixed position."),
       "Malicious Act", "Security", "attack_base" },
-    { "attack_on_aircraft", "Attack on an aircraft", THREAT_ATTACK,
-      "Fire at a helicopter or aeroplane in flight or on the ground.", "Malicious Act", "Security",
-      "attack_aircraft" },
-    { "cbrn_attack", "Chemical, biological, radiological or nuclear attack", THREAT_ATTACK,
-      "The use of a chemical, biological, radiological or nuclear agent as a weapon.",
+    { "attack_on_aircraft", N_("Attack on an aircraft"), THREAT_ATTACK,
+      N_("Fire at a helicopter or aeroplane in flight or on the ground."), "Malicious Act",
+      "Security", "attack_aircraft" },
+    { "cbrn_attack", N_("Chemical, biological, radiological or nuclear attack"), THREAT_ATTACK,
+      N_("The use of a chemical, biological, radiological or nuclear agent as a weapon."),
       "Malicious Act", "CBRNE", "cbrn" },
-    { "hostile_crowd", "Hostile crowd", THREAT_ATTACK,
-      "A crowd that threatens or attacks peacekeepers: stoning, roadblocks, a violent "
-      "demonstration against the mission.",
+    { "hostile_crowd", N_("Hostile crowd"), THREAT_ATTACK,
+      N_("A crowd that threatens or attacks peacekeepers: stoning, roadblocks, a violent "
+         "demonstration against the mission."),
       "Malicious Act", "Security", "hostile_crowd" },
-    { "abduction", "Abduction", THREAT_ATTACK,
-      "Taking a person by force or deception and holding them, including forced "
-      "disappearance.",
+    { "abduction", N_("Abduction"), THREAT_ATTACK,
+      N_("Taking a person by force or deception and holding them, including forced "
+         "disappearance."),
       "Malicious Act", "Security", "abduction" },
-    { "sexual_violence", "Sexual violence", THREAT_ATTACK,
-      "Rape or another act of sexual violence.", "Malicious Act", "Security", "sexual_violence" },
+    { "sexual_violence", N_("Sexual violence"), THREAT_ATTACK,
+      N_("Rape or another act of sexual violence."), "Malicious Act", "Security",
+      "sexual_violence" },
     /* Hazards */
-    { "mine_erw", "Landmine or explosive remnant of war", THREAT_HAZARD,
-      "A landmine, unexploded or abandoned ordnance, or another explosive remnant of war.",
+    { "mine_erw", N_("Landmine or explosive remnant of war"), THREAT_HAZARD,
+      N_("A landmine, unexploded or abandoned ordnance, or another explosive remnant of war."),
       "Malicious Act", "Safety", "mine_erw" },
     /* Crime */
-    { "armed_robbery", "Armed robbery or carjacking", THREAT_CRIME,
-      "Theft under threat of a weapon, including the seizure of a vehicle.", "Malicious Act",
+    { "armed_robbery", N_("Armed robbery or carjacking"), THREAT_CRIME,
+      N_("Theft under threat of a weapon, including the seizure of a vehicle."), "Malicious Act",
       "Security", "armed_robbery" },
-    { "theft", "Theft or burglary", THREAT_CRIME,
-      "Theft of mission property or personal belongings without violence against a person.",
+    { "theft", N_("Theft or burglary"), THREAT_CRIME,
+      N_("Theft of mission property or personal belongings without violence against a person."),
       "Malicious Act", "Security", "theft" },
-    { "looting", "Looting or destruction of property", THREAT_CRIME,
-      "Looting, arson or wilful destruction of property by armed men or a crowd.", "Malicious Act",
-      "Security", "looting" },
+    { "looting", N_("Looting or destruction of property"), THREAT_CRIME,
+      N_("Looting, arson or wilful destruction of property by armed men or a crowd."),
+      "Malicious Act", "Security", "looting" },
     /* Accidents */
-    { "road_accident", "Road accident", THREAT_ACCIDENT,
-      "A collision, rollover or other accident of a vehicle on the road.", "Accident", "Transport",
-      "road_accident" },
-    { "air_accident", "Air accident", THREAT_ACCIDENT,
-      "A crash or mishap of an aircraft not caused by hostile fire.", "Accident", "Transport",
+    { "road_accident", N_("Road accident"), THREAT_ACCIDENT,
+      N_("A collision, rollover or other accident of a vehicle on the road."), "Accident",
+      "Transport", "road_accident" },
+    { "air_accident", N_("Air accident"), THREAT_ACCIDENT,
+      N_("A crash or mishap of an aircraft not caused by hostile fire."), "Accident", "Transport",
       "air_accident" },
-    { "drowning", "Drowning", THREAT_ACCIDENT,
-      "Death or injury in water: a river crossing, a flood, a boat capsizing.", "Accident",
+    { "drowning", N_("Drowning"), THREAT_ACCIDENT,
+      N_("Death or injury in water: a river crossing, a flood, a boat capsizing."), "Accident",
       "Safety", "drowning" },
-    { "weapon_accident", "Weapon accident", THREAT_ACCIDENT,
-      "A negligent or accidental discharge, or the mishandling of ammunition or explosives.",
+    { "weapon_accident", N_("Weapon accident"), THREAT_ACCIDENT,
+      N_("A negligent or accidental discharge, or the mishandling of ammunition or explosives."),
       "Accident", "Safety", "weapon_accident" },
-    { "other_accident", "Other accident", THREAT_ACCIDENT,
-      "Any other accident: a fall, fire, electrocution, work or sports injury.", "Accident",
+    { "other_accident", N_("Other accident"), THREAT_ACCIDENT,
+      N_("Any other accident: a fall, fire, electrocution, work or sports injury."), "Accident",
       "Safety", "other_accident" },
     /* Health */
-    { "illness", "Illness", THREAT_HEALTH,
-      "A disease or medical condition of one person, such as malaria or a heart attack.", "Illness",
-      "Health", "illness" },
-    { "disease_outbreak", "Disease outbreak", THREAT_HEALTH,
-      "An outbreak affecting many people, such as cholera, Ebola or COVID-19.", "Illness", "Health",
-      "disease_outbreak" },
-    { "self_inflicted", "Self-inflicted harm", THREAT_HEALTH, "Suicide or deliberate self-harm.",
-      "Self-Inflicted", "Health", "self_inflicted" },
+    { "illness", N_("Illness"), THREAT_HEALTH,
+      N_("A disease or medical condition of one person, such as malaria or a heart attack."),
+      "Illness", "Health", "illness" },
+    { "disease_outbreak", N_("Disease outbreak"), THREAT_HEALTH,
+      N_("An outbreak affecting many people, such as cholera, Ebola or COVID-19."), "Illness",
+      "Health", "disease_outbreak" },
+    { "self_inflicted", N_("Self-inflicted harm"), THREAT_HEALTH,
+      N_("Suicide or deliberate self-harm."), "Self-Inflicted", "Health", "self_inflicted" },
     /* Context */
-    { "armed_clash", "Armed clash", THREAT_CONTEXT,
-      "Fighting between armed groups, or between an armed group and a state's forces.",
+    { "armed_clash", N_("Armed clash"), THREAT_CONTEXT,
+      N_("Fighting between armed groups, or between an armed group and a state's forces."),
       "Malicious Act", "Security", "armed_clash" },
-    { "air_drone_strike", "Air or drone strike", THREAT_CONTEXT,
-      "A strike by a military aircraft, helicopter or drone.", "Malicious Act", "Security",
+    { "air_drone_strike", N_("Air or drone strike"), THREAT_CONTEXT,
+      N_("A strike by a military aircraft, helicopter or drone."), "Malicious Act", "Security",
       "air_strike" },
-    { "violence_against_civilians", "Violence against civilians", THREAT_CONTEXT,
-      "Deliberate violence by an organized armed group or a state against unarmed civilians.",
+    { "violence_against_civilians", N_("Violence against civilians"), THREAT_CONTEXT,
+      N_("Deliberate violence by an organized armed group or a state against unarmed civilians."),
       "Malicious Act", "Security", "civilians" },
-    { "riot", "Riot", THREAT_CONTEXT,
-      "A violent demonstration or mob violence not aimed at peacekeepers.", "Malicious Act",
+    { "riot", N_("Riot"), THREAT_CONTEXT,
+      N_("A violent demonstration or mob violence not aimed at peacekeepers."), "Malicious Act",
       "Security", "riot" },
-    { "protest", "Protest", THREAT_CONTEXT,
-      "A public demonstration whose participants are not violent.", "To Be Determined", "Security",
-      "protest" },
-    { "strategic_development", "Strategic development", THREAT_CONTEXT,
-      "A non-violent event that shapes the security situation: an agreement, arrests, a new "
-      "base, a transfer of territory.",
+    { "protest", N_("Protest"), THREAT_CONTEXT,
+      N_("A public demonstration whose participants are not violent."), "To Be Determined",
+      "Security", "protest" },
+    { "strategic_development", N_("Strategic development"), THREAT_CONTEXT,
+      N_("A non-violent event that shapes the security situation: an agreement, arrests, a new "
+         "base, a transfer of territory."),
       "To Be Determined", "Security", "strategic" },
     /* Other */
-    { "other", "Other", THREAT_OTHER, "A known cause that fits no other type.", "To Be Determined",
-      "Other", "other" },
-    { "unknown", "Unknown", THREAT_OTHER, "The cause is not known.", "Unknown", "Other",
+    { "other", N_("Other"), THREAT_OTHER, N_("A known cause that fits no other type."),
+      "To Be Determined", "Other", "other" },
+    { "unknown", N_("Unknown"), THREAT_OTHER, N_("The cause is not known."), "Unknown", "Other",
       "unknown" },
 };
 const size_t taxonomy_threats_count = sizeof taxonomy_threats / sizeof taxonomy_threats[0];
@@ -155,36 +158,39 @@ const char *const taxonomy_place_precisions[] = { "exact",  "near",    "admin2",
 
 /* Labels for the form and the docs, in the order of the lists above. */
 const struct taxonomy_term taxonomy_target_terms[] = {
-    { "convoy", "Convoy" },
-    { "patrol", "Patrol" },
-    { "camp_base", "Camp or base" },
-    { "aircraft", "Aircraft" },
-    { "individual", "Individual" },
-    { "other", "Other" },
+    { "convoy", N_("Convoy") },
+    { "patrol", N_("Patrol") },
+    { "camp_base", N_("Camp or base") },
+    { "aircraft", N_("Aircraft") },
+    { "individual", N_("Individual") },
+    { "other", N_("Other") },
     { NULL, NULL },
 };
 const struct taxonomy_term taxonomy_activity_terms[] = {
-    { "patrolling", "Patrolling" },
-    { "guarding", "Guarding" },
-    { "demining", "Demining" },
-    { "medical", "Medical" },
-    { "engineering", "Engineering" },
-    { "air_transport", "Air transport" },
-    { "escort", "Escort" },
-    { "logistics_convoy", "Logistics convoy" },
-    { "other", "Other" },
+    { "patrolling", N_("Patrolling") },
+    { "guarding", N_("Guarding") },
+    { "demining", N_("Demining") },
+    { "medical", N_("Medical") },
+    { "engineering", N_("Engineering") },
+    { "air_transport", N_("Air transport") },
+    { "escort", N_("Escort") },
+    { "logistics_convoy", N_("Logistics convoy") },
+    { "other", N_("Other") },
     { NULL, NULL },
 };
 const struct taxonomy_term taxonomy_time_precision_terms[] = {
-    { "exact", "Exact time" },  { "day", "Day known" }, { "week", "Week known" },
-    { "month", "Month known" }, { NULL, NULL },
+    { "exact", N_("Exact time") },
+    { "day", N_("Day known") },
+    { "week", N_("Week known") },
+    { "month", N_("Month known") },
+    { NULL, NULL },
 };
 const struct taxonomy_term taxonomy_place_precision_terms[] = {
-    { "exact", "Exact location" },
-    { "near", "Near a named place" },
-    { "admin2", "Second-level administrative area" },
-    { "admin1", "First-level administrative area" },
-    { "country", "Country" },
+    { "exact", N_("Exact location") },
+    { "near", N_("Near a named place") },
+    { "admin2", N_("Second-level administrative area") },
+    { "admin1", N_("First-level administrative area") },
+    { "country", N_("Country") },
     { NULL, NULL },
 };
 
@@ -232,9 +238,9 @@ bool taxonomy_in(const char *const *list, const char *value)
 /* UCDP GED codes only the kind of conflict, not how the violence was done, so state-based and
  * non-state events both become armed clashes; the stored source_type keeps the difference. */
 const struct taxonomy_ucdp_entry taxonomy_ucdp_crosswalk[] = {
-    { 1, "state-based", "armed_clash" },
-    { 2, "non-state", "armed_clash" },
-    { 3, "one-sided", "violence_against_civilians" },
+    { 1, N_("state-based"), "armed_clash" },
+    { 2, N_("non-state"), "armed_clash" },
+    { 3, N_("one-sided"), "violence_against_civilians" },
 };
 const size_t taxonomy_ucdp_crosswalk_count =
     sizeof taxonomy_ucdp_crosswalk / sizeof taxonomy_ucdp_crosswalk[0];
@@ -326,7 +332,7 @@ static json_t *terms_json(const struct taxonomy_term *t)
 {
     json_t *a = json_array();
     for (; t->code; t++)
-        json_array_append_new(a, json_pack("{s:s, s:s}", "code", t->code, "label", t->label));
+        json_array_append_new(a, json_pack("{s:s, s:s}", "code", t->code, "label", _(t->label)));
     return a;
 }
 
@@ -350,8 +356,8 @@ json_t *taxonomy_json(void)
         const struct threat_type *t = &taxonomy_threats[i];
         json_array_append_new(
             threats, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "code", t->code, "label",
-                               t->label, "class", taxonomy_class_name(t->class), "description",
-                               t->description, "un_incident_type", t->un_incident_type,
+                               _(t->label), "class", taxonomy_class_name(t->class), "description",
+                               _(t->description), "un_incident_type", t->un_incident_type,
                                "cap_category", t->cap_category, "hxl", t->hxl));
     }
     json_t *classes = json_array();
@@ -368,7 +374,7 @@ json_t *taxonomy_json(void)
         const struct taxonomy_ucdp_entry *u = &taxonomy_ucdp_crosswalk[i];
         json_array_append_new(ucdp,
                               json_pack("{s:i, s:s, s:s}", "type_of_violence", u->type_of_violence,
-                                        "label", u->label, "threat_type", u->threat));
+                                        "label", _(u->label), "threat_type", u->threat));
     }
     json_t *acled = json_array();
     for (size_t i = 0; i < taxonomy_acled_crosswalk_count; i++) {

@@ -26,7 +26,7 @@ enum threat_class {
 
 struct threat_type {
     const char *code;  /* "ied", "indirect_fire": stored, and the API's `type` value */
-    const char *label; /* "Improvised explosive device" */
+    const char *label; /* N_("Improvised explosive device"): English, marked for translation */
     enum threat_class class;
     const char *description;      /* one sentence for the report form and the docs */
     const char *un_incident_type; /* the UN fatalities type_of_incident it counts as
@@ -108,7 +108,11 @@ extern const struct taxonomy_term taxonomy_activity_terms[];
 extern const struct taxonomy_term taxonomy_time_precision_terms[];
 extern const struct taxonomy_term taxonomy_place_precision_terms[];
 
-/* Everything above as one JSON object, for GET /api/v1/taxonomy and the report form. */
+/* Everything above as one JSON object, for GET /api/v1/taxonomy and the report form: codes as
+ * they are; the labels and descriptions (English in the tables, marked with N_()) in the calling
+ * thread's language (base/i18n.h). The crosswalks' source vocabularies (ACLED's event types, the
+ * UN's type_of_incident, CAP's categories), HXL attributes and the armed groups' names stay as
+ * their sources spell them. */
 json_t *taxonomy_json(void);
 
 #endif

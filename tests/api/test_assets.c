@@ -12,8 +12,11 @@
 
 /* The shell's budget on a slow link (minified, before compression): app.js and the chunks it
  * imports before it runs. A capability that needs more loads its own script when its page
- * opens (an import() that esbuild splits off) rather than raise this. */
-#define APP_JS_BUDGET (40 * 1024)
+ * opens (an import() that esbuild splits off) rather than raise this. 52 KB since the six
+ * languages: the shell's English words became a catalog keyed by message id (11 KB) read by
+ * web/src/i18n.js (5 KB); the pages' words come with the pages, another language's as a chunk
+ * of its own. */
+#define APP_JS_BUDGET (52 * 1024)
 /* The map's script, fetched when a map page (the incident map, the report form's location
  * picker) first opens and then cached for good: Leaflet (about 145 KB minified) and its
  * cluster plugin (about 35 KB) are most of it, and do not shrink; the budget leaves room for
@@ -24,6 +27,10 @@
 #define OUTLINES_JS_BUDGET (112 * 1024)
 /* Any other page's own script. */
 #define PAGE_JS_BUDGET (32 * 1024)
+/* A language's words for one part of the app (web/src/i18n/{core,registers}/<lang>.json, a
+ * chunk named after the language, fetched only by its readers): the registers' Arabic, two
+ * bytes a letter in UTF-8, is the largest. */
+#define CATALOG_JS_BUDGET (48 * 1024)
 
 static struct test_server server;
 
@@ -275,6 +282,16 @@ static void static_imports(const struct web_asset *a, const struct web_asset **s
     }
 }
 
+/* Whether `name` is a language's catalog chunk: esbuild names it after its file ("fr-X.js"). */
+static bool is_catalog(const char *name)
+{
+    static const char *const langs[] = { "en-", "fr-", "ar-", "zh-", "ru-", "es-" };
+    for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++)
+        if (strncmp(name, langs[i], 3) == 0)
+            return true;
+    return false;
+}
+
 /* assets/budgets */
 static void assets_budgets(void **state)
 {
@@ -322,6 +339,8 @@ static void assets_budgets(void **state)
         if (strstr(text, "leaflet-container")) {
             budget = MAP_JS_BUDGET;
             maps++;
+        } else if (is_catalog(a->name)) {
+            budget = CATALOG_JS_BUDGET;
         } else if (strncmp(a->name, "countries-110m-", 15) == 0) {
             budget = OUTLINES_JS_BUDGET;
             outlines++;

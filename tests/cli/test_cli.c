@@ -1,6 +1,7 @@
 /* The command line as a person uses it: the real binary, its exit statuses and messages. */
 #include "support.h"
 
+#include "base/i18n.h"
 #include "db/migrate.h"
 
 #include <stdio.h>
@@ -54,6 +55,48 @@ static void cli_unknown_command(void **state)
     assert_run(test_cli((const char *[]){ "help", "frobnicate", NULL }), 2, NULL,
                "no command 'frobnicate'");
     assert_run(test_cli((const char *[]){ NULL }), 2, NULL, "Usage: bluehelm <command>");
+}
+
+/* The message "bluehelm: unknown command 'frobnicate'" as `lang`'s catalog writes it. */
+static void unknown_command_in(enum lang lang, char *out, size_t cap)
+{
+    char what[256];
+    snprintf(what, sizeof what, i18n_tr_in(lang, "unknown command '%s'"), "frobnicate");
+    snprintf(out, cap, "bluehelm: %s\n", what);
+}
+
+/* cli/language-from-environment: the command line speaks the language of LANG, LC_MESSAGES,
+ * LC_ALL and LANGUAGE as gettext reads them; the exit status does not change with it, and the
+ * C locale is English. The words are the binary's own catalogs', and must not be the English. */
+static void cli_language_from_environment(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *env[3];
+        enum lang want;
+    } cases[] = {
+        { { "LANG=fr_FR.UTF-8", NULL }, LANG_FR },
+        { { "LANG=ar_EG.UTF-8", NULL }, LANG_AR },
+        { { "LANG=fr_FR.UTF-8", "LC_MESSAGES=es_ES.UTF-8", NULL }, LANG_ES },
+        { { "LANG=fr_FR.UTF-8", "LC_ALL=zh_CN.UTF-8", NULL }, LANG_ZH },
+        { { "LANG=ru_RU.UTF-8", "LANGUAGE=ar:fr", NULL }, LANG_AR },
+        { { "LANG=C", "LANGUAGE=fr", NULL }, LANG_EN },
+        { { "LANG=de_DE.UTF-8", NULL }, LANG_EN },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct test_run r = test_cli_env(cases[i].env, (const char *[]){ "frobnicate", NULL });
+        char want[512];
+        unknown_command_in(cases[i].want, want, sizeof want);
+        if (r.status != 2 || strncmp(r.err, want, strlen(want)) != 0)
+            fail_msg("%s %s: status %d, stderr %s; expected 2 and %s", cases[i].env[0],
+                     cases[i].env[1] ? cases[i].env[1] : "", r.status, r.err, want);
+        test_run_free(&r);
+    }
+    char en[512], fr[512];
+    unknown_command_in(LANG_EN, en, sizeof en);
+    unknown_command_in(LANG_FR, fr, sizeof fr);
+    if (strcmp(en, fr) == 0)
+        fail_msg("the French catalog does not translate \"unknown command '%%s'\"");
 }
 
 /* cli/unknown-option */
@@ -262,6 +305,7 @@ int main(void)
         BH_TEST("cli/help-lists-commands", cli_help_lists_commands),
         BH_TEST("cli/unknown-command", cli_unknown_command),
         BH_TEST("cli/unknown-option", cli_unknown_option),
+        BH_TEST("cli/language-from-environment", cli_language_from_environment),
         BH_TEST("cli/config-precedence", cli_config_precedence),
         BH_TEST("cli/config-masks-secrets", cli_config_masks_secrets),
         BH_TEST("cli/config-bad-values", cli_config_bad_values),

@@ -67,7 +67,7 @@ static void ucdp_bad_rows(void **state)
     struct test_run r = test_cli_import(db, "ucdp", UCDP_DIR "ged_bad.csv", "--strict", NULL);
     assert_status(r, 1);
     assert_contains(r.out, "line 3 (id 29591): latitude 95 is outside -90..90");
-    assert_contains(r.err, "9 rows rejected, so nothing was imported (strict)");
+    assert_contains(r.err, "rows rejected: 9, so nothing was imported (strict)");
     test_run_free(&r);
     assert_int_equal(test_store_int(db, TEST_EVENT_COUNT), 0);
     assert_int_equal(test_store_int(db, TEST_EVENT_IMPORTS), 0);

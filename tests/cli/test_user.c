@@ -108,7 +108,7 @@ static void cli_user_bad_input(void **state)
     assert_run(
         run_in("            \n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
                                                    "analyst", "--password-stdin", NULL }),
-        2, NULL, "only 1 different character; it needs at least 5");
+        2, NULL, "too few different characters (1); it needs at least 5");
     assert_run(run_in("\n", (const char *[]){ "user", "add", "zara", "--org", "RWA", "--role",
                                               "analyst", "--password-stdin", NULL }),
                2, NULL, "empty");

@@ -202,6 +202,12 @@ int test_run_bluehelm_input(const char *const *args, const char *const *env_extr
         dup2(in_fd, 0);
         dup2(out_fd, 1);
         dup2(err_fd, 2);
+        /* English unless the test says otherwise: the texts the tests look for are the
+         * English ones, whatever the language of the person running them. */
+        unsetenv("LANGUAGE");
+        unsetenv("LC_ALL");
+        unsetenv("LC_MESSAGES");
+        unsetenv("LANG");
         for (const char *const *e = env_extra; e && *e; e++)
             putenv((char *)*e);
         test_exec_bluehelm(args);

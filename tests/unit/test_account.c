@@ -233,7 +233,7 @@ static void test_account_sign_in_throttled(void **state)
     /* Locked: even the right password is not checked. */
     assert_int_equal(account_sign_in(f->db, "tess", PW_TESS, addr, &s, &err), BH_ETHROTTLED);
     assert_int_equal(s.retry_after_s, 1);
-    assert_contains(err.message, "try again in 1 second");
+    assert_contains(err.message, "try again in 1 s");
     assert_true(s.token[0] == '\0');
     assert_int_equal(count(f, "SELECT COUNT(*) FROM session"), 0);
 

@@ -278,7 +278,7 @@ static void import_nested_rollback(void **state)
     struct import_report rep;
     import_report_init(&rep);
     assert_int_equal(event_import_acled(db, &cli, &in, &opt, &rep, &err), BH_EINVALID);
-    assert_contains(err.message, "1 row rejected, so nothing was imported (strict)");
+    assert_contains(err.message, "rows rejected: 1, so nothing was imported (strict)");
     assert_contains(err.message, "line 3 (CEN2): latitude 95 is outside -90..90");
     assert_int_equal(rep.added, 0);
     import_report_cleanup(&rep);
