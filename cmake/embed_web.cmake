@@ -1,11 +1,13 @@
 # Writes OUT, a C file holding the browser app as a table of struct web_asset (src/web/asset.h):
-# index.html and favicon.svg from SRC (web/), the style sheets from BUNDLE and every script in
-# BUNDLE/js (esbuild's output in the build tree: app.js and its chunks). Each file is also stored
-# gzip-compressed when that is smaller. Every reference to another asset is rewritten to carry
-# that asset's version (the first 12 hex digits of its SHA-256), so browsers may cache assets for
-# good: "/assets/NAME" in index.html and in the scripts, and the scripts' imports of each other
-# ("./chunk-X.js" becomes "./chunk-X.js?v=VERSION"; a module is fetched by its whole URL, so the
-# shell and a page must name a shared chunk the same way, which one rewrite for all ensures).
+# index.html and favicon.svg from SRC (web/), the style sheets from BUNDLE, the fonts and their
+# licence from BUNDLE/fonts (scripts/subset-fonts) and every script in BUNDLE/js (esbuild's
+# output in the build tree: app.js and its chunks). Each file is also stored gzip-compressed when
+# that is smaller (never a font: WOFF2 is compressed already). Every reference to another asset
+# is rewritten to carry that asset's version (the first 12 hex digits of its SHA-256), so browsers
+# may cache assets for good: url(/assets/NAME) in the style sheets, "/assets/NAME" in index.html
+# and in the scripts, and the scripts' imports of each other ("./chunk-X.js" becomes
+# "./chunk-X.js?v=VERSION"; a module is fetched by its whole URL, so the shell and a page must
+# name a shared chunk the same way, which one rewrite for all ensures).
 # index.html also gets a modulepreload link for every chunk the shell imports, so that they load
 # beside app.js instead of one round trip after it. Run by the build, never by hand.
 cmake_minimum_required(VERSION 3.25) # script mode: the policies of the project (IN_LIST)
@@ -17,17 +19,41 @@ if(old_gz)
 endif()
 file(MAKE_DIRECTORY ${STAGE}/js)
 
-# Files that refer to nothing: versions first.
-set(plain favicon.svg app.css incidents.css)
+# Files that refer to nothing: versions first. The fonts' names are scripts/subset-fonts'.
+set(fonts noto-sans-arabic-regular.woff2 noto-sans-arabic-bold.woff2 noto-sans-sc-regular.woff2
+          noto-sans-arabic-names.woff2 noto-sans-sc-names.woff2 fonts-LICENSE.txt)
+set(plain favicon.svg ${fonts})
 set(path_favicon.svg ${SRC}/favicon.svg)
-set(path_app.css ${BUNDLE}/app.css)
-set(path_incidents.css ${BUNDLE}/incidents.css)
+foreach(f IN LISTS fonts)
+  set(path_${f} ${BUNDLE}/fonts/${f})
+endforeach()
 foreach(name IN LISTS plain)
   if(NOT EXISTS ${path_${name}})
-    message(FATAL_ERROR "embed_web: ${path_${name}} is missing (the esbuild step did not run?)")
+    message(FATAL_ERROR "embed_web: ${path_${name}} is missing (a step of the build did not run?)")
   endif()
   file(SHA256 ${path_${name}} sum)
   string(SUBSTRING ${sum} 0 12 version_${name})
+endforeach()
+
+# The style sheets, which name the fonts: url(/assets/NAME) (esbuild drops the quotes) gets the
+# font's version. app.css must name every font, so that a renamed one fails here, not in a page.
+foreach(sheet app.css incidents.css)
+  if(NOT EXISTS ${BUNDLE}/${sheet})
+    message(FATAL_ERROR "embed_web: ${BUNDLE}/${sheet} is missing (the esbuild step did not run?)")
+  endif()
+  file(READ ${BUNDLE}/${sheet} text)
+  foreach(f IN LISTS fonts)
+    if(sheet STREQUAL "app.css" AND f MATCHES "\\.woff2$"
+       AND NOT text MATCHES "url\\(/assets/${f}\\)")
+      message(FATAL_ERROR "embed_web: web/app.css must load the font as url('/assets/${f}')")
+    endif()
+    string(REPLACE "url(/assets/${f})" "url(/assets/${f}?v=${version_${f}})" text "${text}")
+  endforeach()
+  file(WRITE ${STAGE}/${sheet} "${text}")
+  set(path_${sheet} ${STAGE}/${sheet})
+  file(SHA256 ${STAGE}/${sheet} sum)
+  string(SUBSTRING ${sum} 0 12 version_${sheet})
+  list(APPEND plain ${sheet})
 endforeach()
 
 # "/assets/NAME" → "/assets/NAME?v=VERSION" in `var` for every plain file.
@@ -136,7 +162,7 @@ set(body "/* Generated from web/ by cmake/embed_web.cmake. Do not edit. */\n")
 string(APPEND body "#include \"web/asset.h\"\n\n")
 set(entries "")
 set(i 0)
-set(names index.html app.js app.css favicon.svg incidents.css)
+set(names index.html app.js app.css favicon.svg incidents.css ${fonts})
 list(REMOVE_ITEM scripts app.js)
 list(SORT scripts)
 list(APPEND names ${scripts})
@@ -150,14 +176,21 @@ foreach(name IN LISTS names)
     set(type "text/css; charset=utf-8")
   elseif(name MATCHES "\\.svg$")
     set(type "image/svg+xml")
+  elseif(name MATCHES "\\.woff2$")
+    set(type "font/woff2")
+  elseif(name MATCHES "\\.txt$")
+    set(type "text/plain; charset=utf-8")
   else()
     message(FATAL_ERROR "embed_web: no content type for ${name}")
   endif()
   embed_bytes(${path} data_${i} len)
   # Raw gzip of the one file; kept only when it saves bytes.
-  file(ARCHIVE_CREATE OUTPUT ${STAGE}/${name}.gz PATHS ${path} FORMAT raw COMPRESSION GZip
-       COMPRESSION_LEVEL 9)
-  file(SIZE ${STAGE}/${name}.gz gzlen)
+  set(gzlen ${len})
+  if(NOT name MATCHES "\\.woff2$")
+    file(ARCHIVE_CREATE OUTPUT ${STAGE}/${name}.gz PATHS ${path} FORMAT raw COMPRESSION GZip
+         COMPRESSION_LEVEL 9)
+    file(SIZE ${STAGE}/${name}.gz gzlen)
+  endif()
   if(gzlen LESS len)
     embed_bytes(${STAGE}/${name}.gz gzip_${i} gzlen)
     set(gz "gzip_${i}, ${gzlen}")
