@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { appI18n as loadAppI18n } from '../i18n/app_i18n.mjs';
 
 export const BIN = process.env.BH_E2E_BIN;
 export const CHROMIUM = process.env.BH_CHROMIUM || '/usr/bin/chromium';
@@ -149,4 +150,32 @@ export async function apiAs(page, origin, method, url, body) {
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text}`);
   return text ? JSON.parse(text) : null;
+}
+
+// The source tree (tests/e2e/../..), and the shared data beside it: BH_SHARED_DATA when CTest
+// passes it, else the default of the top CMakeLists.txt (SOURCE_DIR/../shared/data).
+export const SOURCE_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export function sharedData(...parts) {
+  return path.join(
+    process.env.BH_SHARED_DATA || path.join(SOURCE_DIR, '..', 'shared', 'data'),
+    ...parts,
+  );
+}
+
+// The browser app's words in one language: web/src/i18n/{core,registers}/<lang>.json merged
+// into one id → message table, without the translators' "@…" entries. Tests find elements by
+// these words, never by a copy of them.
+export function catalog(lang) {
+  const table = {};
+  for (const part of ['core', 'registers']) {
+    const file = path.join(SOURCE_DIR, 'web', 'src', 'i18n', part, `${lang}.json`);
+    for (const [id, text] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8'))))
+      if (!id.startsWith('@') && typeof text === 'string') table[id] = text;
+  }
+  return table;
+}
+
+// web/src/i18n.js itself (parseMessage, the date formats), loaded in node.
+export function appI18n() {
+  return loadAppI18n(SOURCE_DIR);
 }

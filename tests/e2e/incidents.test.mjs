@@ -297,7 +297,7 @@ test('incidents/queue: the endorser finds the report in the queue and endorses i
   await page.getByRole('heading', { level: 1, name: 'Endorsement queue' }).waitFor();
   const row = page.locator('tbody tr', { hasText: 'Tessit road' });
   await row.waitFor();
-  assert.match(await row.innerText(), new RegExp(`${MISSION}[\\s\\S]*2023-03-15 08:30 UTC`));
+  assert.match(await row.innerText(), new RegExp(`${MISSION}[\\s\\S]*15 Mar 2023, 08:30 UTC`));
   assert.match(await row.innerText(), new RegExp(`${REPORTER} \\(RWA\\)`));
   await shot('queue');
 

@@ -323,7 +323,9 @@ test('e2e/slow-link: the first visit is small and a later visit fetches no asset
   const firstMs = Date.now() - started;
   const firstBytes = total();
   const firstList = overWire().map((r) => `${r.path} ${r.bytes}`);
-  assert.ok(firstBytes < 24 * 1024, `first visit transferred ${firstBytes} bytes: ${firstList}`);
+  // 28 KB: the shell's own 20 and the words of the shell in English with the code that formats
+  // them (i18n.js; another language's words are a chunk of the same size instead).
+  assert.ok(firstBytes < 28 * 1024, `first visit transferred ${firstBytes} bytes: ${firstList}`);
   assert.ok(firstMs < 8000, `first visit took ${firstMs} ms`);
 
   // Coming back later (a navigation, not a reload): the versioned assets come from the cache

@@ -2,6 +2,9 @@
 // an HttpOnly cookie the app never sees; what it keeps (in memory only) is the CSRF token,
 // sent as X-CSRF-Token on every write. Errors arrive as RFC 9457 problems and are thrown as
 // ApiError, carrying the server's `detail` and `field` for the form that sent the request.
+// Every request says the app's language (Accept-Language), so the server writes its problems
+// and its vocabulary in the words the reader reads.
+import { language, t } from './i18n.js';
 
 let csrfToken = '';
 let sessionLost = null;
@@ -19,7 +22,12 @@ export function onSessionLost(fn) {
 export class ApiError extends Error {
   constructor(status, problem, retryAfter) {
     const p = problem && typeof problem === 'object' ? problem : {};
-    super(p.detail || p.title || (status ? `The server answered ${status}.` : 'Network error'));
+    // The status is a code, not an amount: written as it is.
+    super(
+      p.detail ||
+        p.title ||
+        (status ? t('api.server_answered', { status: String(status) }) : t('api.network_error')),
+    );
     this.status = status;
     this.problem = p;
     this.detail = p.detail || '';
@@ -86,7 +94,10 @@ export async function api(method, path, body, options) {
 
 async function request(method, path, body, options) {
   const opt = options || {};
-  const headers = { Accept: 'application/json, application/problem+json' };
+  const headers = {
+    Accept: 'application/json, application/problem+json',
+    'Accept-Language': language(),
+  };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (WRITES[method] && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (opt.idempotencyKey) headers['Idempotency-Key'] = opt.idempotencyKey;
@@ -101,8 +112,8 @@ async function request(method, path, body, options) {
     });
   } catch (e) {
     throw new ApiError(0, {
-      title: 'Network error',
-      detail: 'The server could not be reached. Check the connection and try again.',
+      title: t('api.network_error'),
+      detail: t('api.network_detail'),
     });
   }
   let data = null;

@@ -2,6 +2,7 @@
 // no chart library (docs/web.md says why), nothing inline (colours come from classes in
 // app.css), and text that never becomes markup. The SVG is drawn at the width it is shown at,
 // so its labels keep their size on a phone.
+import { num, t } from './i18n.js';
 
 // The SVG namespace, written in parts: it is a name, not an address, but the api/assets test
 // refuses any "http://" in the bundle (the app fetches nothing from elsewhere).
@@ -25,7 +26,11 @@ export function niceStep(max, n) {
 // stackedBars({ keys: ['1948', ...], series: ['Malicious Act', ...], value(key, i) → count,
 // title, width, height, format, barTitle(key, total) }) → <svg>. Series i is drawn bottom-up
 // with class `seg seg-i`; each key is a <g class="bar" data-key data-total> whose <title> is
-// the tooltip. Keys are evenly spaced; a key with nothing has no rectangles.
+// the tooltip. Keys are evenly spaced; a key with nothing has no rectangles. Numbers are
+// written by `format` (num() by default); the title and the tooltips are the caller's words.
+// The chart is drawn left to right in every language (the value axis on the left, time running
+// rightwards, as charts of figures are printed in Arabic too): its geometry uses x only, and
+// the SVG says direction="ltr" so that text-anchor keeps its meaning in a right-to-left page.
 export function stackedBars(o) {
   const W = Math.max(280, Math.round(o.width || 900));
   const H = o.height || 280;
@@ -42,13 +47,14 @@ export function stackedBars(o) {
   const y = (v) => top + plotH - (v / yMax) * plotH;
   const band = plotW / Math.max(1, o.keys.length);
   const barW = Math.max(1, Math.min(48, band * 0.78));
-  const fmt = o.format || String;
+  const fmt = o.format || ((v) => num(v));
   const svg = s('svg', {
     class: 'chart',
     viewBox: `0 0 ${W} ${H}`,
     width: W,
     height: H,
     role: 'img',
+    direction: 'ltr',
     'aria-label': o.title,
   });
 
@@ -63,7 +69,10 @@ export function stackedBars(o) {
   o.keys.forEach((k, i) => {
     const x = left + i * band + (band - barW) / 2;
     const g = s('g', { class: 'bar', 'data-key': k, 'data-total': totals[i] });
-    g.append(s('title', null, o.barTitle ? o.barTitle(k, totals[i]) : `${k}: ${totals[i]}`));
+    const tip = o.barTitle
+      ? o.barTitle(k, totals[i])
+      : t('ui.chart_bar_title', { key: k, total: fmt(totals[i]) });
+    g.append(s('title', null, tip));
     // A transparent column under the bar, so the tooltip also shows over short bars.
     g.append(s('rect', { class: 'hit', x: left + i * band, y: top, width: band, height: plotH }));
     let base = 0;

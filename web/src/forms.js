@@ -3,6 +3,7 @@
 // element has role="alert", so screen readers announce it when it appears.
 import { ApiError, newIdempotencyKey } from './api.js';
 import { h, newId } from './dom.js';
+import { t } from './i18n.js';
 
 function errorSlot(id) {
   return h('p', { class: 'field-error', id: `${id}-error`, role: 'alert', hidden: true });
@@ -70,12 +71,17 @@ export function showAlert(form, text) {
   box.hidden = false;
 }
 
-// The server's details are lowercase phrases ("username or password is wrong"); on a page
-// they read as sentences.
+// The server's details are lowercase phrases ("username or password is wrong"), already in
+// the reader's language; on a page they read as sentences. The full stop is the language's
+// own (a message: '。' in Chinese), and none is added after one that is there already, in any
+// of the scripts.
+const ENDED = /[.!?…。！？؟]$/;
+
 export function sentence(text) {
-  const t = String(text || '').trim();
-  if (!t) return t;
-  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
+  const s = String(text || '').trim();
+  if (!s) return s;
+  const first = s.charAt(0).toUpperCase() + s.slice(1);
+  return ENDED.test(first) ? first : t('ui.sentence', { text: first });
 }
 
 // Shows a problem next to the field it names ("members[2]" → members), else at the top.
@@ -122,7 +128,7 @@ export function onSubmit(form, fn, status) {
         if (e.status !== 0) delete form.dataset.idem;
         showProblem(form, e);
       } else {
-        showAlert(form, `The app failed: ${e && e.message}`);
+        showAlert(form, t('ui.app_failed', { message: String(e && e.message) }));
         throw e;
       }
     } finally {

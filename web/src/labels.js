@@ -1,7 +1,8 @@
-// The words the app shows for the API's codes, and small formatters. The words are not kept
+// The words the app shows for the API's codes. The words are not kept
 // here: the server keeps them beside the codes (src/principal, src/org) and serves them at
-// GET /api/v1/vocabulary, which loadVocabulary() reads once into the tables below, so a new
-// role or permission is named in one place. Until then (the sign-in page) label() shows codes.
+// GET /api/v1/vocabulary in the language the app asks for (Accept-Language), which
+// loadVocabulary() reads once into the tables below, so a new role or permission is named in
+// one place. Until then (the sign-in page) label() shows codes.
 import { api } from './api.js';
 
 export const KINDS = {};
@@ -16,11 +17,14 @@ export const PERMISSIONS = {};
 let loaded = null;
 
 // Fetches the words once and fills the tables in place (pages hold references to them). A
-// failed fetch is forgotten, so the next call tries again.
-export function loadVocabulary() {
-  if (!loaded) {
-    loaded = api('GET', '/api/v1/vocabulary').then(
+// failed fetch is forgotten, so the next call tries again; `again` asks anew (the app's
+// language changed, and the words come in the language the request says).
+export function loadVocabulary(again) {
+  if (!loaded || again) {
+    // Only the newest request fills the tables: an older answer is in the older language.
+    const p = api('GET', '/api/v1/vocabulary').then(
       (v) => {
+        if (loaded !== p) return;
         for (const [code, r] of Object.entries(v.roles)) {
           ROLES[code] = r.label;
           ROLE_WHO[code] = r.who;
@@ -31,10 +35,11 @@ export function loadVocabulary() {
         Object.assign(ORG_ROLES, v.org_roles);
       },
       (e) => {
-        loaded = null;
+        if (loaded === p) loaded = null;
         throw e;
       },
     );
+    loaded = p;
   }
   return loaded;
 }
@@ -43,16 +48,4 @@ export function label(table, code) {
   const v = table[code];
   if (v === undefined) return code || '—';
   return Array.isArray(v) ? v[0] : v;
-}
-
-// "2026-04-27T09:30:00Z" → "2026-04-27 09:30 UTC"; dates stay dates; empty → "—".
-export function when(text) {
-  if (!text) return '—';
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(text);
-  if (!m) return text;
-  return /Z$|\+00:?00$/.test(text) ? `${m[1]} ${m[2]} UTC` : `${m[1]} ${m[2]}`;
-}
-
-export function plural(n, one, many) {
-  return `${n} ${n === 1 ? one : many}`;
 }

@@ -3,9 +3,12 @@
 // nothing inline (the server's Content-Security-Policy is "default-src 'self'"), so it loads
 // quickly on a slow link and runs under a strict policy. Pages with a lot of code (the
 // casualties dashboard, the incident register and its map) are split into scripts of their
-// own, fetched when the page first opens (see lazy() below).
+// own, fetched when the page first opens (see lazy() below). Every word comes from the message
+// catalogs (i18n.js), read when it is drawn: the pages' titles and navigation are functions.
 import { api, ApiError, onSessionLost } from './api.js';
 import { clear, fill, h, iconUrl } from './dom.js';
+import { loadRegisterMessages, t } from './i18n.js';
+import { adoptUserLanguage, languageSwitch, startLanguage } from './language.js';
 import { label, loadVocabulary, ROLES } from './labels.js';
 import { renderAdminGroups } from './pages/admin_groups.js';
 import { renderAdminOrgs } from './pages/admin_orgs.js';
@@ -15,7 +18,7 @@ import { CAPABILITIES, renderPlaceholder } from './pages/placeholder.js';
 import { renderProfile } from './pages/profile.js';
 import { renderSignIn } from './pages/signin.js';
 import { can, clearSession, session, setSession } from './state.js';
-import { errorNote, loading } from './ui.js';
+import { errorNote, loading, slot, withElements } from './ui.js';
 
 // The style sheet of the incident pages (Leaflet's own rules and the pages'), loaded with
 // them. embed_web.cmake gives the name its version, as it does for every asset.
@@ -31,7 +34,7 @@ function loadStyle(href) {
       link.addEventListener('error', () => {
         link.remove();
         sheets.delete(href);
-        reject(new Error('The page’s style sheet could not be loaded.'));
+        reject(new Error(t('shell.style_failed')));
       });
       document.head.append(link);
     });
@@ -45,16 +48,16 @@ function loadStyle(href) {
 // arrives the page says it is loading; if it cannot arrive the page says so, with a retry.
 function lazy(load, name, css) {
   return async (view, params) => {
-    view.append(loading('the page'));
+    view.append(loading(t('shell.loading_page')));
     let mod;
     try {
-      [mod] = await Promise.all([load(), css ? loadStyle(css) : null]);
+      [mod] = await Promise.all([load(), css ? loadStyle(css) : null, loadRegisterMessages()]);
     } catch (e) {
       if (view.isConnected)
         fill(
           view,
-          errorNote({ message: 'This page could not be loaded: check the connection.' }),
-          h('button', { type: 'button', onclick: () => route(true) }, 'Try again'),
+          errorNote({ message: t('shell.page_failed') }),
+          h('button', { type: 'button', onclick: () => route(true) }, t('common.try_again')),
         );
       return;
     }
@@ -68,50 +71,51 @@ function lazy(load, name, css) {
 const HOME = '/directory';
 
 // Every page: its route, its title, where it sits in the navigation and, for admin pages, the
-// permission it needs (the server checks again; this only hides what cannot work).
+// permission it needs (the server checks again; this only hides what cannot work). The words
+// are functions, called when the navigation or the page is drawn.
 const PAGES = [
   {
     path: '/directory',
-    title: 'Member directory',
-    nav: 'Member directory',
-    section: 'Community',
+    title: () => t('shell.title_directory'),
+    nav: () => t('shell.nav_directory'),
+    section: () => t('shell.section_community'),
     render: renderDirectory,
   },
   {
     path: '/profile',
-    title: 'My profile',
-    nav: 'My profile and API tokens',
-    section: 'Community',
+    title: () => t('shell.title_profile'),
+    nav: () => t('shell.nav_profile'),
+    section: () => t('shell.section_community'),
     render: renderProfile,
   },
   {
     path: '/casualties',
-    title: 'Casualty register',
-    nav: 'Casualties',
-    section: 'Registers',
+    title: () => t('shell.title_casualties'),
+    nav: () => t('shell.nav_casualties'),
+    section: () => t('shell.section_registers'),
     render: lazy(() => import('./pages/casualties.js'), 'renderCasualties'),
   },
   {
     path: '/incidents',
-    title: 'Incident map',
-    nav: 'Incidents',
-    section: 'Registers',
+    title: () => t('shell.title_incidents'),
+    nav: () => t('shell.nav_incidents'),
+    section: () => t('shell.section_registers'),
     perm: 'record.read',
     render: lazy(() => import('./pages/incident_map.js'), 'renderIncidentMap', INCIDENTS_CSS),
   },
   {
     path: '/incidents/new',
-    title: 'Report an incident',
-    nav: 'Report an incident',
-    section: 'Registers',
+    title: () => t('shell.title_incident_new'),
+    nav: () => t('shell.nav_incident_new'),
+    section: () => t('shell.section_registers'),
     perm: 'record.write',
     render: lazy(() => import('./pages/incident_form.js'), 'renderIncidentForm', INCIDENTS_CSS),
   },
   {
     path: '/queue',
-    title: 'Endorsement queue',
-    nav: 'Endorsement queue',
-    section: 'Registers',
+    title: () => t('shell.title_queue'),
+    nav: () => t('shell.nav_queue'),
+    section: () => t('shell.section_registers'),
     perm: 'record.endorse',
     render: lazy(() => import('./pages/queue.js'), 'renderQueue', INCIDENTS_CSS),
   },
@@ -119,39 +123,39 @@ const PAGES = [
   // (#/incidents/ID/edit), under the Incidents entry.
   {
     match: /^\/incidents\/([^/]+)\/edit$/,
-    title: 'Edit the report',
+    title: () => t('shell.title_incident_edit'),
     navPath: '/incidents',
     perm: 'record.write',
     render: lazy(() => import('./pages/incident_form.js'), 'renderIncidentForm', INCIDENTS_CSS),
   },
   {
     match: /^\/incidents\/([^/]+)$/,
-    title: 'Incident',
+    title: () => t('shell.title_incident'),
     navPath: '/incidents',
     perm: 'record.read',
     render: lazy(() => import('./pages/incident_detail.js'), 'renderIncidentDetail', INCIDENTS_CSS),
   },
   {
     path: '/admin/orgs',
-    title: 'Organizations',
-    nav: 'Organizations',
-    section: 'Administration',
+    title: () => t('shell.title_orgs'),
+    nav: () => t('shell.nav_orgs'),
+    section: () => t('shell.section_admin'),
     perm: 'org.write',
     render: renderAdminOrgs,
   },
   {
     path: '/admin/users',
-    title: 'Users',
-    nav: 'Users',
-    section: 'Administration',
+    title: () => t('shell.title_users'),
+    nav: () => t('shell.nav_users'),
+    section: () => t('shell.section_admin'),
     perm: 'user.admin',
     render: renderAdminUsers,
   },
   {
     path: '/admin/groups',
-    title: 'Sharing groups',
-    nav: 'Sharing groups',
-    section: 'Administration',
+    title: () => t('shell.title_groups'),
+    nav: () => t('shell.nav_groups'),
+    section: () => t('shell.section_admin'),
     perm: 'group.write',
     render: renderAdminGroups,
   },
@@ -160,7 +164,7 @@ const PAGES = [
     path: `/${c.key}`,
     title: c.title,
     nav: c.nav,
-    section: 'Coming next',
+    section: () => t('shell.section_soon'),
     soon: true,
     render: (el) => renderPlaceholder(el, c),
   })),
@@ -176,13 +180,13 @@ function currentPath() {
 }
 
 function buildNav() {
-  const nav = h('nav', { class: 'sidenav', 'aria-label': 'Main' });
+  const nav = h('nav', { class: 'sidenav', 'aria-label': t('shell.nav_label') });
   let section = '';
   let list = null;
   for (const p of PAGES) {
     if (!p.nav || (p.perm && !can(p.perm))) continue;
-    if (p.section !== section) {
-      section = p.section;
+    if (p.section() !== section) {
+      section = p.section();
       list = h('ul', null);
       nav.append(h('h2', { class: 'nav-section' }, section), list);
     }
@@ -193,8 +197,8 @@ function buildNav() {
         h(
           'a',
           { href: `#${p.path}`, 'data-path': p.path, class: p.soon ? 'soon' : null },
-          p.nav,
-          p.soon ? h('span', { class: 'soon-tag' }, 'soon') : null,
+          p.nav(),
+          p.soon ? h('span', { class: 'soon-tag' }, t('shell.soon')) : null,
         ),
       ),
     );
@@ -220,7 +224,7 @@ function buildShell() {
         menu.setAttribute('aria-expanded', open ? 'true' : 'false');
       },
     },
-    'Menu',
+    t('shell.menu'),
   );
   nav.id = 'sidenav';
   nav.addEventListener('click', (ev) => {
@@ -229,7 +233,11 @@ function buildShell() {
       menu.setAttribute('aria-expanded', 'false');
     }
   });
-  const signOut = h('button', { type: 'button', class: 'ghost', onclick: doSignOut }, 'Sign out');
+  const signOut = h(
+    'button',
+    { type: 'button', class: 'ghost', onclick: doSignOut },
+    t('shell.sign_out'),
+  );
   const skip = h(
     'a',
     {
@@ -240,20 +248,21 @@ function buildShell() {
         main.focus();
       },
     },
-    'Skip to content',
+    t('shell.skip'),
   );
   const who = h(
     'div',
-    { class: 'who', 'aria-label': 'Signed in as' },
-    h('span', { class: 'who-name' }, u.display_name || u.username),
+    { class: 'who', 'aria-label': t('shell.signed_in_as') },
+    // A name may be written in Arabic or in Latin letters: its own letters set its direction.
+    h('span', { class: 'who-name', dir: 'auto' }, u.display_name || u.username),
     h(
       'span',
       { class: 'who-meta' },
       u.display_name && u.display_name !== u.username
-        ? h('span', { class: 'who-user' }, u.username)
+        ? h('span', { class: 'who-user', dir: 'ltr' }, u.username)
         : null,
-      h('span', { class: 'tag', title: 'Organization' }, u.org),
-      h('span', { class: 'tag tag-role', title: 'Role' }, label(ROLES, u.role)),
+      h('span', { class: 'tag', title: t('shell.organization'), dir: 'ltr' }, u.org),
+      h('span', { class: 'tag tag-role', title: t('shell.role') }, label(ROLES, u.role)),
     ),
   );
   const header = h(
@@ -263,9 +272,10 @@ function buildShell() {
       'a',
       { class: 'brand', href: `#${HOME}` },
       h('img', { src: iconUrl(), alt: '', width: 28, height: 28 }),
+      // i18n-exempt: the product's name
       h('span', null, 'Bluehelm'),
     ),
-    h('div', { class: 'topbar-right' }, who, menu, signOut),
+    h('div', { class: 'topbar-right' }, who, languageSwitch(true), menu, signOut),
   );
   fill(root, skip, header, h('div', { class: 'layout' }, nav, main));
   root.className = 'app';
@@ -292,29 +302,33 @@ function route(focus) {
   if (old && old.bhLeave) old.bhLeave();
   fill(shell.main, view);
   if (!page) {
-    document.title = 'Not found · Bluehelm';
+    document.title = t('shell.document_title', { page: t('shell.title_not_found') });
     view.append(
-      h('h1', { tabindex: '-1' }, 'Page not found'),
+      h('h1', { tabindex: '-1' }, t('shell.not_found_heading')),
       h(
         'p',
         null,
-        'There is no page at this address. ',
-        h('a', { href: `#${HOME}` }, 'Go to the member directory'),
-        '.',
+        withElements(
+          t('shell.not_found_text', { link: slot(0) }),
+          h('a', { href: `#${HOME}` }, t('shell.not_found_link')),
+        ),
       ),
     );
   } else if (page.perm && !can(page.perm)) {
-    document.title = `${page.title} · Bluehelm`;
+    document.title = t('shell.document_title', { page: page.title() });
     view.append(
-      h('h1', { tabindex: '-1' }, page.title),
+      h('h1', { tabindex: '-1' }, page.title()),
       h(
         'p',
         { class: 'alert alert-info' },
-        `Your role does not include this page (it needs the ${page.perm} permission).`,
+        withElements(
+          t('shell.needs_permission', { perm: slot(0) }),
+          h('bdi', { dir: 'ltr' }, page.perm),
+        ),
       ),
     );
   } else {
-    document.title = `${page.title} · Bluehelm`;
+    document.title = t('shell.document_title', { page: page.title() });
     page.render(view, params ? params.slice(1).map(unescapePart) : []);
   }
   if (focus) {
@@ -345,13 +359,14 @@ function showSignIn(notice) {
   shell = null;
   clear(root);
   root.className = 'app signed-out';
-  document.title = 'Sign in · Bluehelm';
+  document.title = t('shell.document_title', { page: t('shell.title_signin') });
   renderSignIn(
     root,
     async (data) => {
-      // Asked for at boot, and again here if that failed; without them the pages show codes,
-      // which beats no page.
-      await loadVocabulary().catch(() => {});
+      // Asked for at boot, and again here if that failed or if the user's own language is not
+      // the one the sign-in page spoke; without them the pages show codes, which beats no page.
+      const again = await adoptUserLanguage(data.user);
+      await loadVocabulary(again).catch(() => {});
       setSession(data);
       buildShell();
       route(true);
@@ -369,24 +384,27 @@ async function doSignOut() {
   clearSession();
   // Drop the page from the address, so the next person to sign in starts at home.
   history.replaceState(null, '', location.pathname + location.search);
-  showSignIn('You have signed out.');
+  showSignIn(t('shell.signed_out'));
 }
 
 onSessionLost(() => {
   if (!shell) return;
   clearSession();
-  showSignIn('Your session has ended. Sign in again to continue.');
+  showSignIn(t('shell.session_ended'));
 });
 
 window.addEventListener('hashchange', () => route(true));
 
 async function boot() {
+  await startLanguage();
   // The words for the codes, asked for beside the session so neither waits on the other; the
   // sign-in page needs none of them and does not wait for them.
   const words = loadVocabulary().catch(() => {});
   try {
     const data = await api('GET', '/api/v1/session', undefined, { quiet401: true });
     await words;
+    // The user's own language, when it is not the device's: the words again, in it.
+    if (await adoptUserLanguage(data.user)) await loadVocabulary(true).catch(() => {});
     setSession(data);
     buildShell();
     route(false);
@@ -397,12 +415,16 @@ async function boot() {
     }
     clear(root);
     root.className = 'app boot';
-    const retry = h('button', { type: 'button', class: 'primary', onclick: boot }, 'Try again');
+    const retry = h(
+      'button',
+      { type: 'button', class: 'primary', onclick: boot },
+      t('common.try_again'),
+    );
     root.append(
       h(
         'div',
         { class: 'boot-error', role: 'alert' },
-        h('h1', null, 'Bluehelm could not start'),
+        h('h1', null, t('shell.boot_failed')),
         h('p', null, e.message || String(e)),
         retry,
       ),

@@ -1,6 +1,8 @@
-// Pieces every page uses: headings, tables, loading and error notes, the organization table.
+// Pieces every page uses: headings, tables, loading and error notes, the organization table,
+// and elements placed inside a translated sentence (withElements).
 import { h } from './dom.js';
 import { sentence } from './forms.js';
+import { date, t } from './i18n.js';
 import { KINDS, label, ORG_ROLES, STANDINGS } from './labels.js';
 
 export function pageHeader(title, intro) {
@@ -12,8 +14,9 @@ export function pageHeader(title, intro) {
   );
 }
 
-export function loading(what) {
-  return h('p', { class: 'loading', role: 'status' }, `Loading ${what}…`);
+// A loading note; `text` is the whole message ("Loading the queue…"), not a piece of it.
+export function loading(text) {
+  return h('p', { class: 'loading', role: 'status' }, text);
 }
 
 export function errorNote(err) {
@@ -24,9 +27,28 @@ export function errorNote(err) {
   );
 }
 
-// table('Organizations', ['Code', 'Name'], [[cell, cell], ...]); a row may be {cells, class}.
+// A marker for an element inside a message: slot(0) given as a message's parameter ({link})
+// marks where withElements() puts the element. The marker is made of control characters that
+// no message or parameter contains.
+export function slot(i) {
+  return `\u0001${i}\u0001`;
+}
+
+// withElements(text with slot(0) in it, linkElement) → the children of a sentence with the
+// element where the message puts it, so a translator moves the link (or a piece of code) where
+// the language's grammar wants it. The element's own words are a message of their own: that
+// split cannot be avoided.
+export function withElements(text, ...elements) {
+  return String(text)
+    .split(/\u0001(\d+)\u0001/)
+    .map((part, i) => (i % 2 ? elements[Number(part)] : part))
+    .filter((part) => part !== '' && part !== undefined);
+}
+
+// table(caption, [header, ...], [[cell, cell], ...]); a row may be {cells, class}. The caption
+// and headers are messages; `emptyText` too, else a general "Nothing here yet."
 export function table(caption, headers, rows, emptyText) {
-  if (!rows.length) return h('p', { class: 'empty' }, emptyText || 'Nothing here yet.');
+  if (!rows.length) return h('p', { class: 'empty' }, emptyText || t('ui.table_empty'));
   return h(
     'div',
     { class: 'table-wrap' },
@@ -40,7 +62,7 @@ export function table(caption, headers, rows, emptyText) {
         h(
           'tr',
           null,
-          headers.map((t) => h('th', { scope: 'col' }, t)),
+          headers.map((text) => h('th', { scope: 'col' }, text)),
         ),
       ),
       h(
@@ -61,7 +83,7 @@ export function table(caption, headers, rows, emptyText) {
 
 export function standingBadge(code) {
   if (!code || code === 'none')
-    return h('span', { class: 'muted', title: 'Not in the group' }, '—');
+    return h('span', { class: 'muted', title: t('ui.not_in_group') }, '—');
   return h('span', { class: `badge standing-${code}` }, label(STANDINGS, code));
 }
 
@@ -79,13 +101,23 @@ export function orgRoleTags(roles) {
 
 export function orgRows(orgs) {
   return orgs.map((o) => [
-    h('span', { class: 'code' }, o.code),
+    h('span', { class: 'code', dir: 'ltr' }, o.code),
     o.name,
     label(KINDS, o.kind),
     standingBadge(o.standing),
     orgRoleTags(o.roles),
-    o.joined ? h('span', { class: 'nowrap' }, o.joined) : '—',
+    o.joined ? h('span', { class: 'nowrap' }, date(o.joined)) : '—',
   ]);
 }
 
-export const ORG_HEADERS = ['Code', 'Name', 'Kind', 'Standing', 'Contributor roles', 'Joined'];
+// The headers of orgRows(), in the language chosen when the table is drawn.
+export function orgHeaders() {
+  return [
+    t('ui.org_code'),
+    t('ui.org_name'),
+    t('ui.org_kind'),
+    t('ui.org_standing'),
+    t('ui.org_roles'),
+    t('ui.org_joined'),
+  ];
+}

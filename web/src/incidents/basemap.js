@@ -3,10 +3,13 @@
 // topojson-client and drawn as a GeoJSON layer, so no tile server is needed. Where the server
 // names one (the `map_tile_url` setting, told by GET /api/v1/version) its tiles go under the
 // outlines. Leaflet and its cluster plugin are in this page's script only; the outlines are a
-// script of their own (about 100 KB), fetched once and then cached with the rest.
+// script of their own (about 100 KB), fetched once and then cached with the rest. The map's
+// controls speak the reader's language and, in a right-to-left page, sit on the mirrored side;
+// the map itself is never mirrored (west stays on the left).
 import L from 'leaflet';
 import 'leaflet.markercluster';
 import { feature } from 'topojson-client';
+import { direction, num, t } from '../i18n.js';
 import { getTileUrl } from './common.js';
 
 export { L };
@@ -32,9 +35,18 @@ function tileHost(url) {
   return m ? m[1] : url;
 }
 
+// Attribution text is HTML to Leaflet: the translated words and the configured host are text.
+function escapeHtml(text) {
+  return String(text).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
+}
+
 // A Leaflet map in `el` with the base layers; `options` go to L.map. `onBaseError(text)` hears
 // when the outlines could not be loaded (the markers still work).
 export function createMap(el, options, onBaseError) {
+  const { zoomControl = true, attributionControl = true, ...rest } = options || {};
   const map = L.map(
     el,
     Object.assign(
@@ -44,11 +56,36 @@ export function createMap(el, options, onBaseError) {
         maxZoom: 12,
         zoomSnap: 1,
       },
-      options,
+      rest,
+      // Leaflet's own controls have English titles and a left-to-right place: ours come below.
+      { zoomControl: false, attributionControl: false },
     ),
   );
-  // Plain words: a link here would be the app's only one to another site.
-  map.attributionControl.setPrefix('Leaflet');
+  // Read when the map is made: the language is chosen before any page draws one.
+  const rtl = direction() === 'rtl';
+  if (zoomControl) {
+    map.zoomControl = L.control
+      .zoom({
+        position: rtl ? 'topright' : 'topleft',
+        zoomInTitle: t('map.zoom_in'),
+        zoomOutTitle: t('map.zoom_out'),
+      })
+      .addTo(map);
+  }
+  if (attributionControl) {
+    // Plain words: a link here would be the app's only one to another site. (The control sets
+    // map.attributionControl itself.)
+    L.control
+      .attribution({ position: rtl ? 'bottomleft' : 'bottomright', prefix: 'Leaflet' })
+      .addTo(map);
+  }
+  // Leaflet names a popup's close button in English ("Close popup"), on the button it makes
+  // when the popup opens.
+  map.on('popupopen', (e) => {
+    const close =
+      e.popup.getElement() && e.popup.getElement().querySelector('.leaflet-popup-close-button');
+    if (close) close.setAttribute('aria-label', t('map.close_popup'));
+  });
   // The outlines lie in a pane of their own, under the markers whatever order they arrive in.
   map.createPane('outlines');
   getOutlines().then(
@@ -62,7 +99,7 @@ export function createMap(el, options, onBaseError) {
       }).addTo(map);
     },
     () => {
-      if (onBaseError) onBaseError('The country outlines could not be loaded.');
+      if (onBaseError) onBaseError(t('map.outlines_failed'));
     },
   );
   getTileUrl().then(
@@ -70,7 +107,8 @@ export function createMap(el, options, onBaseError) {
       if (!url) return;
       el.classList.add('has-tiles');
       map.setMaxZoom(18);
-      L.tileLayer(url, { attribution: `Tiles: ${tileHost(url)}`, maxZoom: 18 }).addTo(map);
+      const attribution = escapeHtml(t('map.tiles_attribution', { host: tileHost(url) }));
+      L.tileLayer(url, { attribution, maxZoom: 18 }).addTo(map);
     },
     () => {},
   );
@@ -107,7 +145,8 @@ export function bboxOf(map) {
   return [r(west), r(south), r(east), r(north)].join(',');
 }
 
-// A cluster group whose clusters are circles with the count, in the layer's colour class.
+// A cluster group whose clusters are circles with the count (in the reader's digits), in the
+// layer's colour class.
 export function clusterGroup(kind) {
   return L.markerClusterGroup({
     showCoverageOnHover: false,
@@ -117,7 +156,7 @@ export function clusterGroup(kind) {
       const n = cluster.getChildCount();
       const size = n < 10 ? 30 : n < 100 ? 36 : 44;
       return L.divIcon({
-        html: String(n),
+        html: num(n),
         className: `cluster cluster-${kind}`,
         iconSize: L.point(size, size),
       });

@@ -1,58 +1,58 @@
 // What the incident pages share: the taxonomy and the lists behind the choices (fetched once
-// per session), the words for the API's codes, times in UTC, and small pieces of the page
-// (status and marking badges, a filter query).
+// per session), the words for the API's codes (from the catalog, `incidents.*`), times in UTC
+// in the reader's form, and small pieces of the page (status and marking badges, a filter
+// query).
 import { api, ApiError, listAll } from '../api.js';
 import { getOrgs } from '../data.js';
 import { h } from '../dom.js';
+import { date, dateTime, has, intlLocale, num, t } from '../i18n.js';
 import { session } from '../state.js';
 
-export const STATUSES = {
-  draft: 'Draft',
-  submitted: 'Submitted',
-  endorsed: 'Endorsed',
-  returned: 'Returned',
-  merged: 'Merged',
-};
+// The workflow's states, in order.
+export const STATUS_CODES = ['draft', 'submitted', 'endorsed', 'returned', 'merged'];
 
+// A state's word ("Submitted"); a state this app does not know is shown as its code.
+export function statusLabel(code) {
+  if (!code) return '—';
+  return has(`incidents.status.${code}`) ? t(`incidents.status.${code}`) : code;
+}
+
+// code → word, for the pages that read STATUSES[code] or Object.keys(STATUSES). Each word is
+// looked up when read, not when this module loads (the language is chosen later); new code
+// calls statusLabel() and STATUS_CODES.
+export const STATUSES = {};
+for (const code of STATUS_CODES)
+  Object.defineProperty(STATUSES, code, { enumerable: true, get: () => statusLabel(code) });
+
+// The Traffic Light Protocol's markings: codes, shown as they are in every language.
 export const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
 
-export const TLP_HINTS = {
-  CLEAR: 'Anyone, also without signing in.',
-  GREEN: 'Every signed-in member.',
-  AMBER: 'Your organization and the organizations of the sharing group you choose.',
-  'AMBER+STRICT': 'Your organization only.',
-  RED: 'Only the people you name.',
-};
+// Who may see a report of a marking, in a sentence.
+export function tlpHint(tlp) {
+  switch (tlp) {
+    case 'CLEAR':
+      return t('incidents.tlp_hint_clear');
+    case 'GREEN':
+      return t('incidents.tlp_hint_green');
+    case 'AMBER':
+      return t('incidents.tlp_hint_amber');
+    case 'AMBER+STRICT':
+      return t('incidents.tlp_hint_amber_strict');
+    case 'RED':
+      return t('incidents.tlp_hint_red');
+    default:
+      return '';
+  }
+}
 
-// Words for the taxonomy's plain lists of codes, where the API gives codes only.
-const WORDS = {
-  exact: 'Exact',
-  day: 'Day',
-  week: 'Week',
-  month: 'Month',
-  near: 'Near (within a few km)',
-  admin2: 'District (admin 2)',
-  admin1: 'Region (admin 1)',
-  country: 'Country',
-  convoy: 'Convoy',
-  patrol: 'Patrol',
-  camp_base: 'Camp or base',
-  aircraft: 'Aircraft',
-  individual: 'Individual',
-  other: 'Other',
-  patrolling: 'Patrolling',
-  guarding: 'Guarding',
-  demining: 'Demining',
-  medical: 'Medical',
-  engineering: 'Engineering',
-  air_transport: 'Air transport',
-  escort: 'Escort',
-  logistics_convoy: 'Logistics convoy',
-};
-
+// Words for the codes the API gives without a label: the taxonomy's plain lists (targets,
+// activities, precisions) when it sends codes only, the report's source and the steps of its
+// history. A code without a message (a list the server extended) is shown as itself, made to
+// look like a word: "night_patrol" → "Night patrol".
 export function word(code) {
   if (!code) return '—';
-  return WORDS[code] || code.charAt(0).toUpperCase() + code.slice(1).replace(/_/g, ' ');
+  if (has(`incidents.word.${code}`)) return t(`incidents.word.${code}`);
+  return code.charAt(0).toUpperCase() + code.slice(1).replace(/_/g, ' ');
 }
 
 // [[code, label], ...] from a list of codes or of objects ({code, label|name}).
@@ -86,8 +86,8 @@ function cached(key, load) {
 // the last kinds as [code, label] pairs.
 export function getTaxonomy() {
   return cached('taxonomy', async () => {
-    const t = (await api('GET', '/api/v1/taxonomy')) || {};
-    const types = pick(t, ['threat_types', 'threats', 'types']).map((x) =>
+    const tx = (await api('GET', '/api/v1/taxonomy')) || {};
+    const types = pick(tx, ['threat_types', 'threats', 'types']).map((x) =>
       typeof x === 'string' ? { code: x, label: word(x) } : x,
     );
     return {
@@ -96,24 +96,19 @@ export function getTaxonomy() {
         const x = types.find((y) => y.code === code);
         return x ? x.label : word(code);
       },
-      targets: pairs(pick(t, ['targets'])),
-      activities: pairs(pick(t, ['activities'])),
-      timePrecisions: pairs(pick(t, ['time_precisions', 'occurred_precisions'])),
-      placePrecisions: pairs(pick(t, ['place_precisions', 'location_precisions'])),
-      groups: pairs(pick(t, ['known_groups', 'groups'])),
+      targets: pairs(pick(tx, ['targets'])),
+      activities: pairs(pick(tx, ['activities'])),
+      timePrecisions: pairs(pick(tx, ['time_precisions', 'occurred_precisions'])),
+      placePrecisions: pairs(pick(tx, ['place_precisions', 'location_precisions'])),
+      groups: pairs(pick(tx, ['known_groups', 'groups'])),
     };
   });
 }
 
-const CLASSES = {
-  attack: 'Attacks',
-  hazard: 'Explosive and other hazards',
-  crime: 'Crime',
-  accident: 'Accidents',
-  health: 'Health',
-  context: 'Conflict around the mission',
-  other: 'Other',
-};
+// The name of a class of threat types (the API sends the class codes only).
+function className(code) {
+  return has(`incidents.class.${code}`) ? t(`incidents.class.${code}`) : word(code);
+}
 
 // The threat types as <option>s grouped by class (<optgroup>), after an optional first
 // option. Reports leave out the context class: those types are for conflict events around a
@@ -121,13 +116,13 @@ const CLASSES = {
 export function typeOptions(tax, first, reports) {
   const out = first ? [h('option', { value: '' }, first)] : [];
   const byClass = new Map();
-  for (const t of tax.types) {
-    if (reports && t.class === 'context') continue;
-    const k = t.class || 'other';
+  for (const ty of tax.types) {
+    if (reports && ty.class === 'context') continue;
+    const k = ty.class || 'other';
     if (!byClass.has(k)) byClass.set(k, []);
-    byClass.get(k).push(h('option', { value: t.code }, t.label));
+    byClass.get(k).push(h('option', { value: ty.code }, ty.label));
   }
-  for (const [k, list] of byClass) out.push(h('optgroup', { label: CLASSES[k] || word(k) }, list));
+  for (const [k, list] of byClass) out.push(h('optgroup', { label: className(k) }, list));
   return out;
 }
 
@@ -159,13 +154,13 @@ export function getTileUrl() {
   });
 }
 
-// "2024-03-02T06:40:00Z" → "2024-03-02 06:40 UTC"; a day precision shows the day only.
+// "2024-03-02T06:40:00Z" → "2 Mar 2024, 06:40 UTC" in the reader's form; a precision coarser
+// than exact, or a date alone, shows the day only. Text that is not a date comes back as it is.
 export function utc(text, precision) {
   if (!text) return '—';
-  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}))?/.exec(text);
-  if (!m) return text;
-  if (!m[2] || (precision && precision !== 'exact')) return m[1];
-  return `${m[1]} ${m[2]} UTC`;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) || (precision && precision !== 'exact'))
+    return date(text);
+  return dateTime(text);
 }
 
 // A datetime-local control's value (read as UTC: the forms say so) → RFC 3339 UTC, or ''.
@@ -182,44 +177,77 @@ export function toInput(text) {
   return d.toISOString().slice(0, 16);
 }
 
-// TLP:AMBER+STRICT → "amber-strict", for the class.
+// TLP:AMBER+STRICT → "amber-strict", for the class. The marking is a code, read left to right.
 export function tlpBadge(tlp) {
-  const t = String(tlp || '').replace(/^TLP:/, '');
-  return h('span', { class: `tlp tlp-${t.toLowerCase().replace('+', '-')}` }, `TLP:${t}`);
+  const m = String(tlp || '').replace(/^TLP:/, '');
+  return h(
+    'span',
+    { class: `tlp tlp-${m.toLowerCase().replace('+', '-')}`, dir: 'ltr' },
+    // i18n-exempt: TLP markings are FIRST's codes, written the same in every language
+    `TLP:${m}`,
+  );
 }
 
 export function statusBadge(status) {
-  return h('span', { class: `badge status-${status}` }, STATUSES[status] || status || '—');
+  return h('span', { class: `badge status-${status}` }, statusLabel(status));
+}
+
+// A list of measures ("3 killed, 2 injured") joined the way the language joins them (a unit
+// list: English keeps the commas and adds no "and").
+const listFormats = new Map();
+function unitList(parts) {
+  const loc = intlLocale();
+  if (!listFormats.has(loc))
+    listFormats.set(loc, new Intl.ListFormat(loc, { style: 'short', type: 'unit' }));
+  return listFormats.get(loc).format(parts);
 }
 
 // "3 killed, 2 injured", or "None".
 export function casualtyText(i) {
   const parts = [];
-  for (const [k, w] of [
-    ['killed', 'killed'],
-    ['injured', 'injured'],
-    ['missing', 'missing'],
-    ['abducted', 'abducted'],
-  ])
-    if (i[k]) parts.push(`${i[k]} ${w}`);
-  return parts.length ? parts.join(', ') : 'None';
+  if (i.killed) parts.push(t('incidents.casualties_killed', { n: Number(i.killed) }));
+  if (i.injured) parts.push(t('incidents.casualties_injured', { n: Number(i.injured) }));
+  if (i.missing) parts.push(t('incidents.casualties_missing', { n: Number(i.missing) }));
+  if (i.abducted) parts.push(t('incidents.casualties_abducted', { n: Number(i.abducted) }));
+  return parts.length ? unitList(parts) : t('incidents.casualties_none');
 }
 
 export function incidentHref(id) {
   return `#/incidents/${encodeURIComponent(id)}`;
 }
 
-// Where it happened, in words: "Gao, Gao region, Mali" as far as the report says.
+// Where it happened, in words: "Gao, Gao region, Mali" as far as the report says; else the
+// coordinates.
 export function placeText(i) {
   const parts = [i.place_name, i.admin2, i.admin1].filter(Boolean);
-  return parts.length ? parts.join(', ') : `${fmtCoord(i.latitude)}, ${fmtCoord(i.longitude)}`;
+  return parts.length ? parts.join(t('incidents.place_separator')) : coordText(i);
 }
 
+// Where it happened, as an element: place names (a reporter's own words, in any script) are
+// isolated so that their direction does not mix with the page's ("92 km W of Bamako" keeps its
+// order in an Arabic page); a report without place names is placed by its coordinates, which
+// read left to right.
+export function placeNode(i) {
+  return h('bdi', i.place_name || i.admin2 || i.admin1 ? null : { dir: 'ltr' }, placeText(i));
+}
+
+// "14.5000, -1.2000" as text that stays left to right in an Arabic page too: the pair is
+// wrapped in Unicode's left-to-right isolate (U+2066 … U+2069), the plain-text form of
+// <bdi dir="ltr">, because this text goes into other text and into title attributes, where no
+// element can carry dir="ltr". Without it the two numbers would swap places and a minus
+// sign would move to the number's end.
+export function coordText(i) {
+  return `\u2066${fmtCoord(i.latitude)}, ${fmtCoord(i.longitude)}\u2069`;
+}
+
+// One coordinate with four decimals. The dot stays a dot in every language (coordinates are
+// written and typed that way), so this is not num(); an element showing it gets dir="ltr".
 export function fmtCoord(x) {
   return typeof x === 'number' ? x.toFixed(4) : '—';
 }
 
-export const fmt = (n) => Number(n || 0).toLocaleString('en-US');
+// A count in the reader's form ("1,234"; "1 234" in French).
+export const fmt = (n) => num(Number(n || 0));
 
 // A query string from an object, leaving out empty values.
 export function query(params) {
@@ -248,7 +276,7 @@ export function facts(rows) {
     { class: 'facts' },
     rows
       .filter(([, v]) => v !== null && v !== undefined && v !== '')
-      .map(([t, v]) => h('div', { class: 'fact' }, h('dt', null, t), h('dd', null, v))),
+      .map(([term, v]) => h('div', { class: 'fact' }, h('dt', null, term), h('dd', null, v))),
   );
 }
 
@@ -264,7 +292,7 @@ export function setFlash(text) {
   flash = text;
 }
 export function takeFlash() {
-  const t = flash;
+  const text = flash;
   flash = '';
-  return t;
+  return text;
 }

@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { h, newId } from '../dom.js';
 import { field, formAlert, onSubmit } from '../forms.js';
+import { t } from '../i18n.js';
 import { clientProblem } from './common.js';
 
 // The reason and the button for returning a report; `done()` after the server took it.
@@ -18,13 +19,13 @@ export function returnFormFor(i, done) {
     'form',
     { novalidate: true, class: 'return-form' },
     formAlert(),
-    field('Why it goes back (the reporter reads this)', reason),
-    h('button', { type: 'submit', class: 'danger' }, 'Return the report'),
+    field(t('workflow.return_reason'), reason),
+    h('button', { type: 'submit', class: 'danger' }, t('workflow.return_submit')),
   );
   onSubmit(form, async () => {
     const text = reason.value.trim();
-    if (!text)
-      throw clientProblem('reason', 'give the reason: the reporter needs it to fix the report');
+    // A whole sentence: the form's sentence() leaves a capitalized, stopped message as it is.
+    if (!text) throw clientProblem('reason', t('workflow.reason_required'));
     await api('POST', `/api/v1/incidents/${encodeURIComponent(i.id)}/return`, { reason: text });
     done();
   });

@@ -4,6 +4,7 @@ import { api, listAll } from '../api.js';
 import { getOrgs } from '../data.js';
 import { fill, h, newId } from '../dom.js';
 import { field, fieldset, formAlert, input, onSubmit, statusLine } from '../forms.js';
+import { t } from '../i18n.js';
 import { KINDS } from '../labels.js';
 import { session } from '../state.js';
 import { errorNote, loading, pageHeader } from '../ui.js';
@@ -11,25 +12,22 @@ import { errorNote, loading, pageHeader } from '../ui.js';
 const KIND_ORDER = ['member_state', 'regional_org', 'un_entity', 'mission'];
 
 export function renderAdminGroups(view) {
-  const listBox = h('div', null, loading('sharing groups'));
-  const formBox = h('div', null, loading('the directory'));
+  const listBox = h('div', null, loading(t('admin_groups.loading')));
+  const formBox = h('div', null, loading(t('admin_groups.loading_directory')));
   const status = statusLine();
   view.append(
-    pageHeader(
-      'Sharing groups',
-      'A TLP:AMBER record is seen by its owning organization and by the organizations of its sharing group.',
-    ),
+    pageHeader(t('admin_groups.title'), t('admin_groups.intro')),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'group-add' },
-      h('h2', { id: 'group-add' }, 'Create a sharing group'),
+      h('h2', { id: 'group-add' }, t('admin_groups.create_heading')),
       formBox,
     ),
     status,
     h(
       'section',
       { 'aria-labelledby': 'group-list' },
-      h('h2', { id: 'group-list' }, 'All sharing groups'),
+      h('h2', { id: 'group-list' }, t('admin_groups.list_heading')),
       listBox,
     ),
   );
@@ -55,7 +53,7 @@ function memberPicker(orgs, selected) {
   const filter = h('input', {
     type: 'search',
     id: filterId,
-    placeholder: 'Filter by code or name',
+    placeholder: t('admin_groups.filter_placeholder'),
     autocomplete: 'off',
   });
   const count = h('span', { class: 'count', 'aria-live': 'polite' });
@@ -75,7 +73,7 @@ function memberPicker(orgs, selected) {
         'div',
         { class: 'check', 'data-search': `${o.code} ${o.name}`.toLowerCase() },
         box,
-        h('label', { for: id }, h('span', { class: 'code' }, o.code), ' ', o.name),
+        h('label', { for: id }, h('span', { class: 'code', dir: 'ltr' }, o.code), ' ', o.name),
       );
     });
     return h('div', { class: 'picker-group' }, h('p', { class: 'picker-kind' }, KINDS[k]), items);
@@ -83,7 +81,7 @@ function memberPicker(orgs, selected) {
   const list = h('div', { class: 'picker-list' }, groups);
   const updateCount = () => {
     const n = list.querySelectorAll('input:checked').length;
-    count.textContent = `${n} selected`;
+    count.textContent = t('admin_groups.selected', { n });
   };
   filter.addEventListener('input', () => {
     const q = filter.value.trim().toLowerCase();
@@ -100,7 +98,7 @@ function memberPicker(orgs, selected) {
     h(
       'div',
       { class: 'picker-head' },
-      h('label', { for: filterId, class: 'visually-hidden' }, 'Filter organizations'),
+      h('label', { for: filterId, class: 'visually-hidden' }, t('admin_groups.filter_label')),
       filter,
       count,
     ),
@@ -120,15 +118,15 @@ function createForm(ctx) {
     'form',
     { novalidate: true },
     formAlert(),
-    field('Name', name),
-    field('Description', description, 'Who the group is for and what its members share.'),
+    field(t('admin_groups.name'), name),
+    field(t('admin_groups.description'), description, t('admin_groups.description_hint')),
     fieldset(
-      'Member organizations',
+      t('admin_groups.member_orgs'),
       'members',
       memberPicker(ctx.orgs, []),
-      own ? `Your organization (${own}) is always a member.` : null,
+      own ? t('admin_groups.own_org_member', { org: own }) : null,
     ),
-    h('button', { type: 'submit', class: 'primary' }, 'Create group'),
+    h('button', { type: 'submit', class: 'primary' }, t('admin_groups.create')),
   );
   onSubmit(
     form,
@@ -143,7 +141,9 @@ function createForm(ctx) {
       for (const b of form.querySelectorAll('input[name=members]')) b.checked = false;
       form.querySelector('.picker-list').dispatchEvent(new Event('change'));
       await ctx.reload();
-      ctx.status.textContent = `Sharing group "${(created && created.name) || body.name}" created.`;
+      ctx.status.textContent = t('admin_groups.created', {
+        name: (created && created.name) || body.name,
+      });
     },
     ctx.status,
   );
@@ -154,7 +154,7 @@ async function loadGroups(ctx) {
   try {
     const groups = await listAll('/api/v1/groups');
     if (!groups.length) {
-      fill(ctx.listBox, h('p', { class: 'empty' }, 'No sharing groups yet.'));
+      fill(ctx.listBox, h('p', { class: 'empty' }, t('admin_groups.empty')));
       return;
     }
     fill(
@@ -182,7 +182,7 @@ function groupItem(ctx, g) {
       'div',
       { class: 'group-head' },
       h('h3', null, g.name),
-      h('span', { class: 'muted' }, g.owner ? `Owner: ${g.owner}` : ''),
+      h('span', { class: 'muted' }, g.owner ? t('admin_groups.owner', { org: g.owner }) : ''),
       h(
         'div',
         { class: 'actions' },
@@ -191,30 +191,30 @@ function groupItem(ctx, g) {
           {
             type: 'button',
             class: 'small',
-            'aria-label': `Edit members of ${g.name}`,
+            'aria-label': t('admin_groups.edit_members_label', { name: g.name }),
             onclick: () => edit(),
           },
-          'Edit members',
+          t('admin_groups.edit_members'),
         ),
         h(
           'button',
           {
             type: 'button',
             class: 'small danger',
-            'aria-label': `Delete ${g.name}`,
+            'aria-label': t('admin_groups.delete_label', { name: g.name }),
             onclick: () => remove(),
           },
-          'Delete',
+          t('admin_groups.delete'),
         ),
       ),
     ),
     g.description ? h('p', null, g.description) : null,
     h(
       'p',
-      { class: 'tags', 'aria-label': 'Members' },
+      { class: 'tags', 'aria-label': t('admin_groups.members') },
       members.length
-        ? members.map((c) => h('span', { class: 'tag', title: names[c] || c }, c))
-        : h('span', { class: 'muted' }, 'No members'),
+        ? members.map((c) => h('span', { class: 'tag', dir: 'ltr', title: names[c] || c }, c))
+        : h('span', { class: 'muted' }, t('admin_groups.no_members')),
     ),
     editBox,
   );
@@ -228,12 +228,20 @@ function groupItem(ctx, g) {
       'form',
       { novalidate: true, class: 'edit-members' },
       formAlert(),
-      fieldset(`Members of ${g.name}`, 'members', memberPicker(ctx.orgs, members)),
+      fieldset(
+        t('admin_groups.members_of', { name: g.name }),
+        'members',
+        memberPicker(ctx.orgs, members),
+      ),
       h(
         'div',
         { class: 'actions' },
-        h('button', { type: 'submit', class: 'primary' }, 'Save members'),
-        h('button', { type: 'button', class: 'ghost', onclick: () => fill(editBox) }, 'Cancel'),
+        h('button', { type: 'submit', class: 'primary' }, t('admin_groups.save_members')),
+        h(
+          'button',
+          { type: 'button', class: 'ghost', onclick: () => fill(editBox) },
+          t('common.cancel'),
+        ),
       ),
     );
     onSubmit(
@@ -243,7 +251,7 @@ function groupItem(ctx, g) {
           members: checkedCodes(form),
         });
         await ctx.reload();
-        ctx.status.textContent = `Members of "${g.name}" saved.`;
+        ctx.status.textContent = t('admin_groups.members_saved', { name: g.name });
       },
       ctx.status,
     );
@@ -252,16 +260,11 @@ function groupItem(ctx, g) {
   }
 
   async function remove() {
-    if (
-      !window.confirm(
-        `Delete the sharing group "${g.name}"? Records shared with it can no longer name it.`,
-      )
-    )
-      return;
+    if (!window.confirm(t('admin_groups.delete_confirm', { name: g.name }))) return;
     try {
       await api('DELETE', `/api/v1/groups/${encodeURIComponent(g.id)}`);
       await ctx.reload();
-      ctx.status.textContent = `Sharing group "${g.name}" deleted.`;
+      ctx.status.textContent = t('admin_groups.deleted', { name: g.name });
     } catch (err) {
       fill(editBox, errorNote(err));
     }

@@ -3,28 +3,26 @@ import { api } from '../api.js';
 import { byKindThenName, getOrgs } from '../data.js';
 import { fill, h, newId } from '../dom.js';
 import { field, fieldset, formAlert, input, onSubmit, select, statusLine } from '../forms.js';
+import { t } from '../i18n.js';
 import { KINDS, ORG_ROLES, STANDINGS } from '../labels.js';
-import { errorNote, loading, ORG_HEADERS, orgRows, pageHeader, table } from '../ui.js';
+import { errorNote, loading, orgHeaders, orgRows, pageHeader, table } from '../ui.js';
 
 export function renderAdminOrgs(view) {
-  const listBox = h('div', null, loading('organizations'));
+  const listBox = h('div', null, loading(t('admin_orgs.loading')));
   const status = statusLine();
   view.append(
-    pageHeader(
-      'Organizations',
-      'Add member states, regional organizations, UN entities and missions to the directory.',
-    ),
+    pageHeader(t('admin_orgs.title'), t('admin_orgs.intro')),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'org-add' },
-      h('h2', { id: 'org-add' }, 'Add an organization'),
+      h('h2', { id: 'org-add' }, t('admin_orgs.add_heading')),
       addForm(listBox, status),
     ),
     status,
     h(
       'section',
       { 'aria-labelledby': 'org-list' },
-      h('h2', { id: 'org-list' }, 'All organizations'),
+      h('h2', { id: 'org-list' }, t('admin_orgs.list_heading')),
       listBox,
     ),
   );
@@ -37,10 +35,10 @@ function load(listBox, force) {
       fill(
         listBox,
         table(
-          'Organizations',
-          ORG_HEADERS,
+          t('admin_orgs.title'),
+          orgHeaders(),
           orgRows(orgs.slice().sort(byKindThenName)),
-          'No organizations yet.',
+          t('admin_orgs.empty'),
         ),
       ),
     (err) => fill(listBox, errorNote(err)),
@@ -55,6 +53,7 @@ function addForm(listBox, status) {
     autocapitalize: 'characters',
     spellcheck: 'false',
     class: 'short',
+    dir: 'ltr',
   });
   const name = input('name', { required: true, maxlength: 159, autocomplete: 'off' });
   const kind = select(
@@ -84,14 +83,14 @@ function addForm(listBox, status) {
     h(
       'div',
       { class: 'grid' },
-      field('Code', code, 'ISO3 for states (CHN), an acronym otherwise (LAS, DPO, MINUSCA).'),
-      field('Name', name),
-      field('Kind', kind),
-      field('Standing in the group', standing),
-      field('Joined', joined, 'The date it joined the group, if it did.'),
+      field(t('admin_orgs.code'), code, t('admin_orgs.code_hint')),
+      field(t('admin_orgs.name'), name),
+      field(t('admin_orgs.kind'), kind),
+      field(t('admin_orgs.standing'), standing),
+      field(t('admin_orgs.joined'), joined, t('admin_orgs.joined_hint')),
     ),
-    fieldset('Contributor roles', 'roles', h('div', { class: 'checks' }, roleBoxes)),
-    h('button', { type: 'submit', class: 'primary' }, 'Add organization'),
+    fieldset(t('admin_orgs.roles'), 'roles', h('div', { class: 'checks' }, roleBoxes)),
+    h('button', { type: 'submit', class: 'primary' }, t('admin_orgs.add')),
   );
   onSubmit(
     form,
@@ -107,7 +106,10 @@ function addForm(listBox, status) {
       const created = await api('POST', '/api/v1/orgs', body, { idempotencyKey: key });
       form.reset();
       await load(listBox, true);
-      status.textContent = `Added ${(created && created.code) || body.code} (${(created && created.name) || body.name}).`;
+      status.textContent = t('admin_orgs.added', {
+        code: (created && created.code) || body.code,
+        name: (created && created.name) || body.name,
+      });
     },
     status,
   );

@@ -5,27 +5,28 @@ import { api, listAll } from '../api.js';
 import { byName, getOrgs } from '../data.js';
 import { fill, h } from '../dom.js';
 import { field, formAlert, input, onSubmit, select, statusLine } from '../forms.js';
-import { label, ROLE_WHO, ROLES, when } from '../labels.js';
+import { dateTime, t } from '../i18n.js';
+import { label, ROLE_WHO, ROLES } from '../labels.js';
 import { session } from '../state.js';
 import { errorNote, loading, pageHeader, table } from '../ui.js';
 
 export function renderAdminUsers(view) {
-  const listBox = h('div', null, loading('users'));
-  const formBox = h('div', null, loading('organizations'));
+  const listBox = h('div', null, loading(t('admin_users.loading')));
+  const formBox = h('div', null, loading(t('admin_users.loading_orgs')));
   const status = statusLine();
   view.append(
-    pageHeader('Users', 'Every user belongs to one organization and has one role.'),
+    pageHeader(t('admin_users.title'), t('admin_users.intro')),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'user-add' },
-      h('h2', { id: 'user-add' }, 'Add a user'),
+      h('h2', { id: 'user-add' }, t('admin_users.add_heading')),
       formBox,
     ),
     status,
     h(
       'section',
       { 'aria-labelledby': 'user-list' },
-      h('h2', { id: 'user-list' }, 'All users'),
+      h('h2', { id: 'user-list' }, t('admin_users.list_heading')),
       listBox,
     ),
   );
@@ -43,21 +44,29 @@ async function loadUsers(listBox, status, reload) {
     fill(
       listBox,
       table(
-        'Users',
-        ['Username', 'Name', 'Organization', 'Role', 'Status', 'Created', ''],
+        t('admin_users.title'),
+        [
+          t('admin_users.username'),
+          t('admin_users.col_name'),
+          t('admin_users.organization'),
+          t('admin_users.role'),
+          t('admin_users.col_status'),
+          t('admin_users.col_created'),
+          '',
+        ],
         users.map((u) => ({
           class: u.disabled ? 'row-disabled' : null,
           cells: [
-            h('span', { class: 'code' }, u.username),
+            h('span', { class: 'code', dir: 'ltr' }, u.username),
             u.display_name || '—',
-            u.org,
+            h('bdi', { dir: 'ltr' }, u.org),
             label(ROLES, u.role),
             u.disabled
-              ? h('span', { class: 'badge badge-off' }, 'Disabled')
-              : h('span', { class: 'badge badge-on' }, 'Active'),
-            when(u.created_at),
+              ? h('span', { class: 'badge badge-off' }, t('admin_users.status_disabled'))
+              : h('span', { class: 'badge badge-on' }, t('admin_users.status_active')),
+            h('span', { class: 'nowrap' }, dateTime(u.created_at)),
             session.user && u.username === session.user.username
-              ? h('span', { class: 'muted' }, 'you')
+              ? h('span', { class: 'muted' }, t('admin_users.you'))
               : h(
                   'button',
                   {
@@ -65,11 +74,11 @@ async function loadUsers(listBox, status, reload) {
                     class: u.disabled ? 'small' : 'small danger',
                     onclick: () => toggle(u, status, listBox, reload),
                   },
-                  u.disabled ? 'Enable' : 'Disable',
+                  u.disabled ? t('admin_users.enable') : t('admin_users.disable'),
                 ),
           ],
         })),
-        'No users yet.',
+        t('admin_users.empty'),
       ),
     );
   } catch (err) {
@@ -79,15 +88,14 @@ async function loadUsers(listBox, status, reload) {
 
 async function toggle(u, status, listBox, reload) {
   const disable = !u.disabled;
-  if (
-    disable &&
-    !window.confirm(`Disable ${u.username}? Their sessions and API tokens end at once.`)
-  )
+  if (disable && !window.confirm(t('admin_users.disable_confirm', { username: u.username })))
     return;
   try {
     await api('PATCH', `/api/v1/users/${encodeURIComponent(u.username)}`, { disabled: disable });
     await reload();
-    status.textContent = `${u.username} ${disable ? 'disabled' : 'enabled'}.`;
+    status.textContent = disable
+      ? t('admin_users.disabled', { username: u.username })
+      : t('admin_users.enabled', { username: u.username });
   } catch (err) {
     fill(listBox, errorNote(err));
   }
@@ -95,7 +103,7 @@ async function toggle(u, status, listBox, reload) {
 
 // Who the chosen role is for, kept in step with the choice.
 function roleHint(role) {
-  const text = () => `For the ${ROLE_WHO[role.value] || role.value}.`;
+  const text = () => t('admin_users.role_hint', { who: ROLE_WHO[role.value] || role.value });
   const hint = h('span', null, text());
   role.addEventListener('change', () => {
     hint.textContent = text();
@@ -110,11 +118,14 @@ function addForm(orgs, status, reload) {
     autocomplete: 'off',
     autocapitalize: 'none',
     spellcheck: 'false',
+    dir: 'ltr',
   });
   const displayName = input('display_name', { maxlength: 127, autocomplete: 'off' });
   const org = select(
     'org',
-    [['', 'Choose…']].concat(orgs.map((o) => [o.code, `${o.code} — ${o.name}`])),
+    [['', t('admin_users.choose')]].concat(
+      orgs.map((o) => [o.code, t('admin_users.org_option', { code: o.code, name: o.name })]),
+    ),
     '',
     { required: true },
   );
@@ -136,17 +147,13 @@ function addForm(orgs, status, reload) {
     h(
       'div',
       { class: 'grid' },
-      field('Username', username, 'Lowercase letters, digits, dot, dash, underscore.'),
-      field('Full name', displayName),
-      field('Organization', org),
-      field('Role', role, roleHint(role)),
-      field(
-        'First password',
-        password,
-        'At least 12 characters, not a common one. Give it to the user by a separate channel.',
-      ),
+      field(t('admin_users.username'), username, t('admin_users.username_hint')),
+      field(t('admin_users.full_name'), displayName),
+      field(t('admin_users.organization'), org),
+      field(t('admin_users.role'), role, roleHint(role)),
+      field(t('admin_users.password'), password, t('admin_users.password_hint')),
     ),
-    h('button', { type: 'submit', class: 'primary' }, 'Add user'),
+    h('button', { type: 'submit', class: 'primary' }, t('admin_users.add')),
   );
   onSubmit(
     form,
@@ -161,7 +168,9 @@ function addForm(orgs, status, reload) {
       const created = await api('POST', '/api/v1/users', body, { idempotencyKey: key });
       form.reset();
       await reload();
-      status.textContent = `Added ${(created && created.username) || body.username}.`;
+      status.textContent = t('admin_users.added', {
+        username: (created && created.username) || body.username,
+      });
     },
     status,
   );

@@ -4,13 +4,17 @@
 // can be bookmarked and shared; and the casualty records themselves with their embargo state
 // and a Release action for those allowed. Every figure comes from the server's statistics,
 // which count only what the reader may see (anonymous readers get the published figures).
+// The words are the catalog's (casualties.*), the UN fatalities vocabulary included: the
+// records carry its codes ("Malicious Act"), which the API's filters take as they are.
 import { api } from '../api.js';
 import { stackedBars } from '../chart.js';
 import { fill, h, newId } from '../dom.js';
+import { date, dateTime, has, intlLocale, num, t } from '../i18n.js';
 import { can, session } from '../state.js';
 import { errorNote, loading, pageHeader, table } from '../ui.js';
 
-// The UN fatalities dataset's vocabularies; the chart stacks incident types in this order.
+// The UN fatalities dataset's vocabularies (codes); the chart stacks incident types in this
+// order.
 const INCIDENT_TYPES = [
   'Malicious Act',
   'Accident',
@@ -20,20 +24,45 @@ const INCIDENT_TYPES = [
   'Unknown',
 ];
 const CASUALTY_TYPES = ['Fatality', 'Injury', 'Missing', 'Abducted'];
-const NOUNS = {
-  Fatality: 'fatalities',
-  Injury: 'injuries',
-  Missing: 'people missing',
-  Abducted: 'people abducted',
-  '': 'casualties',
-};
 const FILTERS = ['from', 'to', 'mission', 'type', 'ct'];
 const TOP = 10;
 const PAGE = 25;
 
-const fmt = (n) => Number(n || 0).toLocaleString('en-US');
-const noun = (ct) => NOUNS[ct] || NOUNS[''];
-const cap = (t) => t.charAt(0).toUpperCase() + t.slice(1);
+const fmt = (n) => num(Number(n || 0));
+
+// "Self-Inflicted" → "self_inflicted": the code's part of its message id.
+const slug = (code) =>
+  String(code)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_');
+
+// The words for a vocabulary code; a code the catalog does not know (one the server added) is
+// shown as it is.
+function incidentType(code) {
+  const s = slug(code);
+  return has(`casualties.type.${s}`) ? t(`casualties.type.${s}`) : code;
+}
+
+function casualtyType(code) {
+  const s = slug(code);
+  return has(`casualties.casualty_type.${s}`) ? t(`casualties.casualty_type.${s}`) : code;
+}
+
+function personnelType(code) {
+  const s = slug(code);
+  return has(`casualties.personnel_type.${s}`) ? t(`casualties.personnel_type.${s}`) : code;
+}
+
+// The type of casualty as the messages' {ct, select, …} knows it: 'fatality' … or 'all'.
+const ctKey = (ct) => (CASUALTY_TYPES.includes(ct) ? slug(ct) : 'all');
+
+// The type of casualty's choice in the filter: "Fatalities", "People missing".
+function ctChoice(ct) {
+  if (ct === 'Fatality') return t('casualties.ct_choice.fatality');
+  if (ct === 'Injury') return t('casualties.ct_choice.injury');
+  if (ct === 'Missing') return t('casualties.ct_choice.missing');
+  return t('casualties.ct_choice.abducted');
+}
 
 function pad(n) {
   return String(n).padStart(2, '0');
@@ -43,13 +72,6 @@ function pad(n) {
 function today() {
   const d = new Date();
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-// "2026-11-28" → "28 Nov 2026".
-function day(iso) {
-  const [y, m, d] = iso.split('-').map(Number);
-  const months = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
-  return `${d} ${months[m - 1]} ${y}`;
 }
 
 // The filters from the address: #/casualties?from=2000&mission=UNIFIL. The type of casualty
@@ -123,27 +145,33 @@ export function renderCasualties(view) {
     return { el, first, box: h('div', { class: 'filter' }, h('label', { for: el.id }, label), el) };
   };
   const opts = (list) => (first) =>
-    [h('option', { value: '' }, first)].concat(list.map(([v, t]) => h('option', { value: v }, t)));
+    [h('option', { value: '' }, first)].concat(
+      list.map(([v, text]) => h('option', { value: v }, text)),
+    );
   const sels = {
-    from: sel('From', 'First year', opts([])),
-    to: sel('To', 'This year', opts([])),
-    mission: sel('Mission', 'All missions', opts([])),
-    type: sel('Incident type', 'All incident types', opts(INCIDENT_TYPES.map((t) => [t, t]))),
+    from: sel(t('casualties.from'), t('casualties.first_year'), opts([])),
+    to: sel(t('casualties.to'), t('casualties.this_year'), opts([])),
+    mission: sel(t('casualties.mission'), t('casualties.all_missions'), opts([])),
+    type: sel(
+      t('casualties.incident_type'),
+      t('casualties.all_incident_types'),
+      opts(INCIDENT_TYPES.map((code) => [code, incidentType(code)])),
+    ),
     ct: sel(
-      'Type of casualty',
-      'All casualties',
-      opts(CASUALTY_TYPES.map((t) => [t, cap(noun(t))])),
+      t('casualties.type_of_casualty'),
+      t('casualties.all_casualties'),
+      opts(CASUALTY_TYPES.map((code) => [code, ctChoice(code)])),
     ),
   };
-  const reset = h('button', { type: 'button', class: 'ghost' }, 'Reset');
+  const reset = h('button', { type: 'button', class: 'ghost' }, t('casualties.reset'));
 
   const summary = h('div', { class: 'stat-cards', 'aria-live': 'polite' });
   const chartHead = h('h2', { id: newId('chart') });
-  const chartBox = h('div', { class: 'chart-box' }, loading('the figures'));
+  const chartBox = h('div', { class: 'chart-box' }, loading(t('casualties.loading_figures')));
   const legend = h(
     'ul',
-    { class: 'legend', 'aria-label': 'Incident types' },
-    INCIDENT_TYPES.map((t, i) => h('li', { 'data-type': t }, swatch(i), t)),
+    { class: 'legend', 'aria-label': t('casualties.incident_types') },
+    INCIDENT_TYPES.map((code, i) => h('li', { 'data-type': code }, swatch(i), incidentType(code))),
   );
   const figures = h('div', null);
   const missions = h('div', null);
@@ -159,23 +187,25 @@ export function renderCasualties(view) {
       chartHead,
       legend,
       chartBox,
-      h('details', { class: 'figures' }, h('summary', null, 'Figures by year'), figures),
+      h(
+        'details',
+        { class: 'figures' },
+        h('summary', null, t('casualties.figures_by_year')),
+        figures,
+      ),
     ),
     h(
       'div',
       { class: 'split' },
-      h('section', { class: 'card' }, h('h2', null, 'By mission'), missions),
-      h('section', { class: 'card' }, h('h2', null, 'By nationality'), nations),
+      h('section', { class: 'card' }, h('h2', null, t('casualties.by_mission')), missions),
+      h('section', { class: 'card' }, h('h2', null, t('casualties.by_nationality')), nations),
     ),
   );
   view.append(
-    pageHeader(
-      'Casualty register',
-      "Peacekeeper fatalities in the UN's own vocabulary. Figures count only the records you may see; new records stay embargoed until the contributing state releases them.",
-    ),
+    pageHeader(t('casualties.title'), t('casualties.intro')),
     h(
       'form',
-      { class: 'filters casualty-filters', role: 'search', 'aria-label': 'Filters' },
+      { class: 'filters casualty-filters', role: 'search', 'aria-label': t('casualties.filters') },
       FILTERS.map((k) => sels[k].box),
       reset,
     ),
@@ -244,12 +274,12 @@ export function renderCasualties(view) {
     if (to < from) to = from;
     const keys = [];
     for (let y = from; y <= to; y++) keys.push(String(y));
-    const what = noun(f.ct);
-    chartHead.textContent = `${cap(what)} per year, by incident type`;
+    const ct = ctKey(f.ct);
+    chartHead.textContent = t('casualties.chart_heading', { ct });
     for (const li of legend.children)
       li.classList.toggle('off', !!f.type && li.getAttribute('data-type') !== f.type);
     if (!byYear.size) {
-      fill(chartBox, h('p', { class: 'empty' }, `No ${what} recorded for this selection.`));
+      fill(chartBox, h('p', { class: 'empty' }, t('casualties.chart_empty', { ct })));
       fill(figures, '');
       return;
     }
@@ -260,21 +290,24 @@ export function renderCasualties(view) {
       width: chartBox.clientWidth || 900,
       height: 280,
       format: fmt,
-      title: `${cap(what)} per year from ${from} to ${to}, by incident type`,
+      // Years are strings: a number would be written "2,010".
+      title: t('casualties.chart_title', { ct, from: String(from), to: String(to) }),
       barTitle: (k, total) => {
         const e = byYear.get(k);
         const parts = e
-          ? INCIDENT_TYPES.map((t, i) => (e.t[i] ? `${t}: ${fmt(e.t[i])}` : '')).filter(Boolean)
+          ? INCIDENT_TYPES.map((code, i) =>
+              e.t[i] ? t('casualties.bar_type', { type: incidentType(code), n: e.t[i] }) : '',
+            ).filter(Boolean)
           : [];
-        return `${k}: ${fmt(total)} ${what}${parts.length ? `\n${parts.join('\n')}` : ''}`;
+        return [t('casualties.bar_total', { ct, year: k, n: total })].concat(parts).join('\n');
       },
     });
     fill(chartBox, svg);
     fill(
       figures,
       crossTable(
-        `${cap(what)} by year`,
-        'Year',
+        t('casualties.by_year_caption', { ct }),
+        t('casualties.year'),
         [...byYear.values()].sort((a, b) => a.key.localeCompare(b.key)),
         f,
         null,
@@ -321,7 +354,7 @@ export function renderCasualties(view) {
       ]);
       if (mine !== gen) return;
       chartData = years;
-      const what = noun(f.ct);
+      const ct = ctKey(f.ct);
       const mt = tally(
         ms.rows,
         (r) => r.mission,
@@ -332,37 +365,60 @@ export function renderCasualties(view) {
       const nt = tally(
         ns.rows,
         (r) => r.nationality || `?${r.nationality_name}`,
-        (r) => r.nationality_name || r.nationality || 'Not recorded',
+        (r) => r.nationality_name || r.nationality || t('casualties.not_recorded'),
         f,
       );
-      const range = f.to
-        ? `${f.from || firstOf(years.rows)}–${f.to}`
-        : `since ${f.from || firstOf(years.rows)}`;
-      const where = `${f.mission || 'all missions'}${f.type ? `, ${f.type.toLowerCase()}` : ''}`;
+      // Years go into the messages as strings: a number would be written "2,010".
+      const first = String(f.from || firstOf(years.rows));
+      const total = f.to
+        ? t('casualties.total_range', { ct, from: first, to: f.to })
+        : t('casualties.total_since', { ct, from: first });
+      // The incident type in running text: "UNIFIL, malicious act".
+      const type = f.type ? incidentType(f.type).toLocaleLowerCase(intlLocale()) : '';
+      let where = f.mission || t('casualties.where_all');
+      if (type)
+        where = f.mission
+          ? t('casualties.where_mission_type', { mission: f.mission, type })
+          : t('casualties.where_all_type', { type });
       const d = years.distinct || {};
       fill(
         summary,
         card(
-          `Year to date, ${thisYear}`,
+          t('casualties.ytd_label', { year: String(thisYear) }),
           fmt(ytd.total),
           'stat-ytd',
-          `${cap(what)}, 1 Jan – ${day(now)}, ${where}`,
-          `Same period of ${thisYear - 1}: ${fmt(ytdLast.total)}`,
+          t('casualties.ytd_note', {
+            ct,
+            start: date(`${thisYear}-01-01`, { day: 'numeric', month: 'short' }),
+            end: date(now),
+            where,
+          }),
+          t('casualties.ytd_last', { year: String(thisYear - 1), n: Number(ytdLast.total || 0) }),
         ),
-        card(`${cap(what)}, ${range}`, fmt(years.total), 'stat-total', where),
-        card('Nationalities', fmt(d.nationalities), 'stat-nat', 'countries the people came from'),
-        card('Missions', fmt(d.missions), 'stat-missions', 'missions with a record'),
+        card(total, fmt(years.total), 'stat-total', where),
+        card(
+          t('casualties.nationalities'),
+          fmt(d.nationalities),
+          'stat-nat',
+          t('casualties.nationalities_note'),
+        ),
+        card(
+          t('casualties.missions'),
+          fmt(d.missions),
+          'stat-missions',
+          t('casualties.missions_note'),
+        ),
       );
       drawChart();
       fill(
         missions,
-        topTable(`${cap(what)} by mission`, 'Mission', mt, f, (e) =>
+        topTable(t('casualties.by_mission_caption', { ct }), t('casualties.mission'), mt, f, (e) =>
           h(
             'button',
             {
               type: 'button',
               class: 'link',
-              title: `Show only ${e.key}`,
+              title: t('casualties.show_only', { mission: e.key }),
               onclick: () => {
                 sels.mission.el.value = e.key;
                 sels.mission.el.dispatchEvent(new Event('change'));
@@ -372,7 +428,16 @@ export function renderCasualties(view) {
           ),
         ),
       );
-      fill(nations, topTable(`${cap(what)} by nationality`, 'Nationality', nt, f, null));
+      fill(
+        nations,
+        topTable(
+          t('casualties.by_nationality_caption', { ct }),
+          t('casualties.nationality'),
+          nt,
+          f,
+          null,
+        ),
+      );
     } catch (err) {
       if (mine !== gen) return;
       fill(summary, '');
@@ -397,15 +462,17 @@ function crossTable(caption, keyHead, entries, f, keyCell) {
   return table(
     caption,
     [keyHead]
-      .concat(types.map((t, i) => h('span', { class: 'th-type' }, swatch(i), t)))
-      .concat('Total'),
+      .concat(
+        types.map((code, i) => h('span', { class: 'th-type' }, swatch(i), incidentType(code))),
+      )
+      .concat(t('casualties.total')),
     entries.map((e) => ({
       class: 'num-row',
       cells: [keyCell ? keyCell(e) : e.label]
-        .concat(types.map((t, i) => (e.t[i] ? fmt(e.t[i]) : h('span', { class: 'zero' }, '·'))))
+        .concat(types.map((_, i) => (e.t[i] ? fmt(e.t[i]) : h('span', { class: 'zero' }, '·'))))
         .concat(h('strong', null, fmt(e.total))),
     })),
-    'Nothing recorded for this selection.',
+    t('casualties.nothing_recorded'),
   );
 }
 
@@ -421,7 +488,9 @@ function topTable(caption, keyHead, entries, f, keyCell) {
         ? h(
             'button',
             { type: 'button', class: 'small more', onclick: () => show(!all) },
-            all ? `Show the first ${TOP}` : `Show all ${fmt(entries.length)}`,
+            all
+              ? t('casualties.show_first', { n: TOP })
+              : t('casualties.show_all', { n: entries.length }),
           )
         : null,
     );
@@ -436,8 +505,12 @@ function recordsSection(f) {
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const embargoedOnly = h('input', { type: 'checkbox', name: 'embargoed', id: newId('emb') });
   const count = h('p', { class: 'count', role: 'status', 'aria-live': 'polite' });
-  const body = h('div', null, loading('the records'));
-  const more = h('button', { type: 'button', class: 'more', hidden: true }, 'Show more');
+  const body = h('div', null, loading(t('casualties.loading_records')));
+  const more = h(
+    'button',
+    { type: 'button', class: 'more', hidden: true },
+    t('casualties.show_more'),
+  );
   const problem = h('div', null);
   let items = [];
   let next = null;
@@ -464,39 +537,55 @@ function recordsSection(f) {
     return h(
       'span',
       { class: 'state' },
-      h('span', { class: `tlp tlp-${tlp.toLowerCase().replace('+', '-')}` }, `TLP:${tlp}`),
+      h(
+        'span',
+        { class: `tlp tlp-${tlp.toLowerCase().replace('+', '-')}`, dir: 'ltr' },
+        // i18n-exempt: TLP markings are FIRST's codes, written the same in every language
+        `TLP:${tlp}`,
+      ),
       c.embargoed
-        ? h('span', { class: 'badge badge-embargo' }, 'Embargoed')
+        ? h('span', { class: 'badge badge-embargo' }, t('casualties.embargoed'))
         : h(
             'span',
             {
               class: 'released',
-              title: c.released_at ? `${c.released_at} by ${c.released_by || '?'}` : null,
+              title: c.released_at
+                ? t('casualties.released_by', {
+                    when: dateTime(c.released_at),
+                    who: c.released_by || '?',
+                  })
+                : null,
             },
-            'Released',
+            t('casualties.released'),
           ),
     );
   }
 
   function draw() {
-    count.textContent = total
-      ? `${fmt(items.length)} of ${fmt(total)} record${total === 1 ? '' : 's'}`
-      : '';
+    count.textContent = total ? t('casualties.records_count', { shown: items.length, total }) : '';
     more.hidden = !next;
     fill(
       body,
       table(
-        'Casualty records',
-        ['Casualty', 'Mission', 'What happened', 'Person', 'Owner', 'State', ''],
+        t('casualties.records_title'),
+        [
+          t('casualties.col_casualty'),
+          t('casualties.mission'),
+          t('casualties.col_what'),
+          t('casualties.col_person'),
+          t('casualties.col_owner'),
+          t('casualties.col_state'),
+          '',
+        ],
         items.map((c) => ({
           class: c.embargoed ? 'row-embargoed' : null,
           cells: [
-            two(h('span', { class: 'code' }, c.casualty_id), c.incident_date),
+            two(h('span', { class: 'code', dir: 'ltr' }, c.casualty_id), date(c.incident_date)),
             c.mission,
-            two(c.casualty_type, c.incident_type),
+            two(casualtyType(c.casualty_type), incidentType(c.incident_type)),
             two(
-              c.personnel_type,
-              c.nationality_name || c.nationality || 'Nationality not recorded',
+              personnelType(c.personnel_type),
+              c.nationality_name || c.nationality || t('casualties.nationality_not_recorded'),
             ),
             c.owner || '—',
             state(c),
@@ -506,17 +595,15 @@ function recordsSection(f) {
                   {
                     type: 'button',
                     class: 'small primary',
-                    'aria-label': `Release ${c.casualty_id}`,
+                    'aria-label': t('casualties.release_label', { id: c.casualty_id }),
                     onclick: (ev) => release(c, ev.target),
                   },
-                  'Release',
+                  t('casualties.release'),
                 )
               : '',
           ],
         })),
-        embargoedOnly.checked
-          ? 'No embargoed record in this selection.'
-          : 'No record in this selection.',
+        embargoedOnly.checked ? t('casualties.no_embargoed') : t('casualties.no_records'),
       ),
     );
   }
@@ -545,11 +632,7 @@ function recordsSection(f) {
   }
 
   async function release(c, button) {
-    if (
-      !window.confirm(
-        `Release ${c.casualty_id}? The record becomes visible to everyone its TLP:${tlpOf(c)} marking allows, and counts in their figures.`,
-      )
-    )
+    if (!window.confirm(t('casualties.release_confirm', { id: c.casualty_id, tlp: tlpOf(c) })))
       return;
     button.disabled = true;
     status.textContent = '';
@@ -558,7 +641,7 @@ function recordsSection(f) {
       const rec = await api('POST', `/api/v1/casualties/${encodeURIComponent(c.id)}/release`);
       items = items.map((x) => (x.id === c.id ? Object.assign({}, x, rec) : x));
       draw();
-      status.textContent = `${c.casualty_id} released.`;
+      status.textContent = t('casualties.released_status', { id: c.casualty_id });
     } catch (err) {
       button.disabled = false;
       fill(problem, errorNote(err));
@@ -572,16 +655,17 @@ function recordsSection(f) {
   const section = h(
     'section',
     { class: 'card records', 'aria-labelledby': 'records-title' },
-    h('h2', { id: 'records-title' }, 'Casualty records'),
-    h(
-      'p',
-      { class: 'muted' },
-      'The records behind the figures above, newest first. No names are kept.',
-    ),
+    h('h2', { id: 'records-title' }, t('casualties.records_title')),
+    h('p', { class: 'muted' }, t('casualties.records_intro')),
     h(
       'div',
       { class: 'records-head' },
-      h('label', { class: 'check', for: embargoedOnly.id }, embargoedOnly, 'Embargoed only'),
+      h(
+        'label',
+        { class: 'check', for: embargoedOnly.id },
+        embargoedOnly,
+        t('casualties.embargoed_only'),
+      ),
       count,
     ),
     status,

@@ -3,17 +3,13 @@
 // list is fetched once).
 import { byKindThenName, getOrgs } from '../data.js';
 import { fill, h, newId } from '../dom.js';
+import { t } from '../i18n.js';
 import { KINDS } from '../labels.js';
-import { errorNote, loading, ORG_HEADERS, orgRows, pageHeader, table } from '../ui.js';
+import { errorNote, loading, orgHeaders, orgRows, pageHeader, table } from '../ui.js';
 
 export function renderDirectory(view) {
-  view.append(
-    pageHeader(
-      'Member directory',
-      'The organizations of the Group of Friends: member states, regional organizations, UN entities and missions.',
-    ),
-  );
-  const body = h('div', null, loading('the directory'));
+  view.append(pageHeader(t('directory.title'), t('directory.intro')));
+  const body = h('div', null, loading(t('directory.loading')));
   view.append(body);
   getOrgs().then(
     (orgs) => show(body, orgs.slice().sort(byKindThenName)),
@@ -29,14 +25,16 @@ function show(body, orgs) {
   const kind = h(
     'select',
     { id: kindId, name: 'kind' },
-    h('option', { value: '' }, `All kinds (${orgs.length})`),
-    Object.keys(KINDS).map((k) => h('option', { value: k }, `${KINDS[k]} (${counts[k] || 0})`)),
+    h('option', { value: '' }, t('directory.all_kinds', { n: orgs.length })),
+    Object.keys(KINDS).map((k) =>
+      h('option', { value: k }, t('directory.kind_option', { kind: KINDS[k], n: counts[k] || 0 })),
+    ),
   );
   const search = h('input', {
     id: searchId,
     type: 'search',
     name: 'q',
-    placeholder: 'Code or name',
+    placeholder: t('directory.search_placeholder'),
     autocomplete: 'off',
   });
   const count = h('p', { class: 'count', role: 'status', 'aria-live': 'polite' });
@@ -49,8 +47,11 @@ function show(body, orgs) {
         (!kind.value || o.kind === kind.value) &&
         (!q || o.code.toLowerCase().includes(q) || o.name.toLowerCase().includes(q)),
     );
-    count.textContent = `${shown.length} of ${orgs.length} organizations`;
-    fill(results, table('Organizations', ORG_HEADERS, orgRows(shown), 'No organization matches.'));
+    count.textContent = t('directory.count', { shown: shown.length, total: orgs.length });
+    fill(
+      results,
+      table(t('directory.caption'), orgHeaders(), orgRows(shown), t('directory.no_match')),
+    );
   }
   kind.addEventListener('change', update);
   search.addEventListener('input', update);
@@ -59,8 +60,8 @@ function show(body, orgs) {
     h(
       'div',
       { class: 'filters', role: 'search' },
-      h('div', { class: 'filter' }, h('label', { for: kindId }, 'Kind'), kind),
-      h('div', { class: 'filter' }, h('label', { for: searchId }, 'Search'), search),
+      h('div', { class: 'filter' }, h('label', { for: kindId }, t('directory.kind')), kind),
+      h('div', { class: 'filter' }, h('label', { for: searchId }, t('directory.search')), search),
       count,
     ),
     results,

@@ -3,10 +3,12 @@
 // and submits a draft or a returned report; an endorser of the mission, not its reporter,
 // endorses or returns a submitted one (with a reason). Below: the linked casualty records with
 // their CASEVAC timelines, the history of revisions, and the likely duplicates, which an
-// endorser can merge into this report.
+// endorser can merge into this report. Ids, usernames and coordinates read left to right in an
+// Arabic page too.
 import { api, listAll } from '../api.js';
 import { fill, h } from '../dom.js';
 import { statusLine } from '../forms.js';
+import { LTR, num, t } from '../i18n.js';
 import { casevacSection } from '../incidents/casevac.js';
 import { returnFormFor } from '../incidents/workflow.js';
 import {
@@ -14,6 +16,7 @@ import {
   fmtCoord,
   getTaxonomy,
   incidentHref,
+  placeNode,
   placeText,
   statusBadge,
   takeFlash,
@@ -22,16 +25,19 @@ import {
   word,
 } from '../incidents/common.js';
 import { can, session } from '../state.js';
-import { errorNote, loading, pageHeader, table } from '../ui.js';
+import { errorNote, loading, pageHeader, slot, table, withElements } from '../ui.js';
 
 const base = (id) => `/api/v1/incidents/${encodeURIComponent(id)}`;
+
+// A username or a code inside a sentence, kept left to right.
+const ltrName = (text) => h('bdi', LTR, text);
 
 export function renderIncidentDetail(view, [id]) {
   const status = statusLine();
   const flash = takeFlash();
   if (flash) status.textContent = flash;
-  const body = h('div', null, loading('the report'));
-  view.append(pageHeader('Incident'), status, body);
+  const body = h('div', null, loading(t('incident_detail.loading_report')));
+  view.append(pageHeader(t('incident_detail.title')), status, body);
 
   async function load() {
     try {
@@ -39,7 +45,11 @@ export function renderIncidentDetail(view, [id]) {
       if (!view.isConnected) return;
       draw(i, tax);
     } catch (err) {
-      fill(body, errorNote(err), h('p', null, h('a', { href: '#/incidents' }, 'Back to the map')));
+      fill(
+        body,
+        errorNote(err),
+        h('p', null, h('a', { href: '#/incidents' }, t('incident_detail.back_to_map'))),
+      );
     }
   }
 
@@ -51,25 +61,23 @@ export function renderIncidentDetail(view, [id]) {
       return g ? g[1] : code;
     };
     const heading = view.querySelector('h1');
-    heading.textContent = `${typeLabel}, ${i.mission}`;
-    document.title = `${typeLabel}, ${i.mission} · Bluehelm`;
+    heading.textContent = t('incident_detail.heading', { type: typeLabel, mission: i.mission });
+    document.title = t('incident_detail.document_title', { heading: heading.textContent });
 
     const header = h(
       'div',
       { class: 'incident-head' },
       statusBadge(i.status),
       tlpBadge(i.tlp),
-      i.synthetic ? h('span', { class: 'badge badge-synthetic' }, 'Synthetic (demo data)') : null,
-      h(
-        'span',
-        { class: 'muted' },
-        `${utc(i.occurred_at, i.occurred_precision)} · ${placeText(i)}`,
-      ),
+      i.synthetic
+        ? h('span', { class: 'badge badge-synthetic' }, t('incident_detail.synthetic'))
+        : null,
+      h('span', { class: 'muted' }, utc(i.occurred_at, i.occurred_precision), ' · ', placeNode(i)),
       typeof i.latitude === 'number'
         ? h(
             'a',
             { href: `#/incidents?at=9/${i.latitude.toFixed(4)}/${i.longitude.toFixed(4)}` },
-            'Show on the map',
+            t('incident_detail.show_on_map'),
           )
         : null,
     );
@@ -79,7 +87,9 @@ export function renderIncidentDetail(view, [id]) {
         h(
           'div',
           { class: 'alert alert-info', role: 'note' },
-          h('strong', null, 'Returned to the reporter: '),
+          // The label is bold, the reason the endorser's own words.
+          h('strong', null, t('incident_detail.returned_label')),
+          ' ',
           i.return_reason,
         ),
       );
@@ -88,19 +98,33 @@ export function renderIncidentDetail(view, [id]) {
         h(
           'p',
           { class: 'alert alert-info' },
-          'This report was merged into ',
-          h('a', { href: incidentHref(i.merged_into) }, 'another report'),
-          '.',
+          // The link's words are a message of their own: an element inside a sentence.
+          withElements(
+            t('incident_detail.merged_into', { link: slot(0) }),
+            h('a', { href: incidentHref(i.merged_into) }, t('incident_detail.another_report')),
+          ),
         ),
       );
 
     const groups = (i.perpetrator_groups || []).map(groupName).join(', ');
+    // Each count in bold inside its words ("3 killed"): the number is an element in the message.
+    const countWords = {
+      killed: (n) => t('incident_detail.count_killed', { n, count: slot(0) }),
+      injured: (n) => t('incident_detail.count_injured', { n, count: slot(0) }),
+      missing: (n) => t('incident_detail.count_missing', { n, count: slot(0) }),
+      abducted: (n) => t('incident_detail.count_abducted', { n, count: slot(0) }),
+    };
     const counts = h(
       'ul',
       { class: 'counts' },
-      ['killed', 'injured', 'missing', 'abducted'].map((k) =>
-        h('li', null, h('span', { class: 'count-n' }, String(i[k] || 0)), ` ${k}`),
-      ),
+      ['killed', 'injured', 'missing', 'abducted'].map((k) => {
+        const n = Number(i[k] || 0);
+        return h(
+          'li',
+          null,
+          withElements(countWords[k](n), h('span', { class: 'count-n' }, num(n))),
+        );
+      }),
     );
     fill(
       body,
@@ -113,35 +137,50 @@ export function renderIncidentDetail(view, [id]) {
         h(
           'section',
           { class: 'card', 'aria-labelledby': 'what' },
-          h('h2', { id: 'what' }, 'What happened'),
+          h('h2', { id: 'what' }, t('incident_detail.what_happened')),
           facts([
             [
-              'Threat type',
+              t('incident_detail.threat_type'),
               typeInfo && typeInfo.description
-                ? `${typeLabel}: ${typeInfo.description}`
+                ? t('incident_detail.type_described', {
+                    type: typeLabel,
+                    description: typeInfo.description,
+                  })
                 : typeLabel,
             ],
-            ['Target', word(i.target)],
-            ['Activity at the time', word(i.activity)],
-            ['Perpetrator', i.perpetrator],
-            ['Known groups', groups],
-            ['Casualties', counts],
+            [t('incident_detail.target'), word(i.target)],
+            [t('incident_detail.activity'), word(i.activity)],
+            [t('incident_detail.perpetrator'), i.perpetrator],
+            [t('incident_detail.known_groups'), groups],
+            [t('incident_detail.casualties'), counts],
           ]),
         ),
         h(
           'section',
           { class: 'card', 'aria-labelledby': 'where' },
-          h('h2', { id: 'where' }, 'When and where'),
+          h('h2', { id: 'where' }, t('incident_detail.when_and_where')),
           facts([
-            ['Occurred', `${utc(i.occurred_at)} (precision: ${word(i.occurred_precision)})`],
-            ['Reported', utc(i.reported_at)],
-            ['Mission', i.mission],
-            ['Place', i.place_name],
-            ['Admin 2 (district)', i.admin2],
-            ['Admin 1 (region)', i.admin1],
             [
-              'Coordinates',
-              `${fmtCoord(i.latitude)}, ${fmtCoord(i.longitude)} (precision: ${word(i.location_precision)})`,
+              t('incident_detail.occurred'),
+              t('incident_detail.with_precision', {
+                value: utc(i.occurred_at),
+                precision: word(i.occurred_precision),
+              }),
+            ],
+            [t('incident_detail.reported'), utc(i.reported_at)],
+            [t('incident_detail.mission'), i.mission],
+            [t('incident_detail.place'), i.place_name],
+            [t('incident_detail.admin2'), i.admin2],
+            [t('incident_detail.admin1'), i.admin1],
+            [
+              t('incident_detail.coordinates'),
+              withElements(
+                t('incident_detail.with_precision', {
+                  value: slot(0),
+                  precision: word(i.location_precision),
+                }),
+                ltrName(`${fmtCoord(i.latitude)}, ${fmtCoord(i.longitude)}`),
+              ),
             ],
           ]),
         ),
@@ -149,35 +188,54 @@ export function renderIncidentDetail(view, [id]) {
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'narr' },
-        h('h2', { id: 'narr' }, 'Narrative'),
+        h('h2', { id: 'narr' }, t('incident_detail.narrative')),
         i.narrative
           ? h('p', { class: 'narrative' }, i.narrative)
-          : h('p', { class: 'empty' }, 'No narrative.'),
-        h('h3', null, 'Sources'),
+          : h('p', { class: 'empty' }, t('incident_detail.no_narrative')),
+        h('h3', null, t('incident_detail.sources')),
         (i.sources || []).length
           ? h(
               'ul',
               { class: 'plain' },
               i.sources.map((x) => h('li', null, x)),
             )
-          : h('p', { class: 'empty' }, 'No sources given.'),
+          : h('p', { class: 'empty' }, t('incident_detail.no_sources')),
       ),
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'rec' },
-        h('h2', { id: 'rec' }, 'Record'),
+        h('h2', { id: 'rec' }, t('incident_detail.record')),
         facts([
-          ['Identifier', h('span', { class: 'code' }, i.id)],
-          ['Status', statusBadge(i.status)],
-          ['Marking', tlpBadge(i.tlp)],
-          ['Sharing group', i.sharing_group != null ? String(i.sharing_group) : ''],
-          ['Reporting organization', i.owner],
-          ['Reporter', i.reporter],
-          ['Endorsed', i.endorsed_at ? `${utc(i.endorsed_at)} by ${i.endorsed_by || '?'}` : ''],
-          ['Source', i.source_ref ? `${word(i.source)} (${i.source_ref})` : word(i.source)],
-          ['Revision', i.revision != null ? String(i.revision) : ''],
-          ['Created', utc(i.created_at)],
-          ['Last changed', utc(i.updated_at)],
+          [t('incident_detail.identifier'), h('span', { class: 'code', dir: 'ltr' }, i.id)],
+          [t('incident_detail.status'), statusBadge(i.status)],
+          [t('incident_detail.marking'), tlpBadge(i.tlp)],
+          [
+            t('incident_detail.sharing_group'),
+            i.sharing_group != null ? String(i.sharing_group) : '',
+          ],
+          [t('incident_detail.reporting_org'), i.owner ? ltrName(i.owner) : ''],
+          [t('incident_detail.reporter'), i.reporter ? ltrName(i.reporter) : ''],
+          [
+            t('incident_detail.endorsed'),
+            i.endorsed_at
+              ? withElements(
+                  t('incident_detail.endorsed_by', { time: utc(i.endorsed_at), name: slot(0) }),
+                  ltrName(i.endorsed_by || '?'),
+                )
+              : '',
+          ],
+          [
+            t('incident_detail.source'),
+            i.source_ref
+              ? withElements(
+                  t('incident_detail.source_with_ref', { source: word(i.source), ref: slot(0) }),
+                  ltrName(i.source_ref),
+                )
+              : word(i.source),
+          ],
+          [t('incident_detail.revision'), i.revision != null ? String(i.revision) : ''],
+          [t('incident_detail.created'), utc(i.created_at)],
+          [t('incident_detail.last_changed'), utc(i.updated_at)],
         ]),
       ),
       casualtiesSection(i),
@@ -217,26 +275,21 @@ export function renderIncidentDetail(view, [id]) {
 
     if (editable) {
       buttons.append(
-        h('a', { class: 'button', href: `${incidentHref(i.id)}/edit` }, 'Edit'),
+        h('a', { class: 'button', href: `${incidentHref(i.id)}/edit` }, t('incident_detail.edit')),
         h(
           'button',
           {
             type: 'button',
             class: 'primary',
-            onclick: (ev) =>
-              post(ev.target, 'submit', undefined, 'Report submitted for endorsement.'),
+            onclick: (ev) => post(ev.target, 'submit', undefined, t('incident_detail.submitted')),
           },
-          'Submit for endorsement',
+          t('incident_detail.submit'),
         ),
       );
     }
     if (i.status === 'submitted' && endorser && mine)
       box.append(
-        h(
-          'p',
-          { class: 'muted' },
-          `This is your own report: another endorser of ${i.mission} endorses it.`,
-        ),
+        h('p', { class: 'muted' }, t('incident_detail.own_report', { mission: i.mission })),
       );
     let returnForm = null;
     if (i.status === 'submitted' && endorser && !mine) {
@@ -246,9 +299,10 @@ export function renderIncidentDetail(view, [id]) {
           {
             type: 'button',
             class: 'primary',
-            onclick: (ev) => post(ev.target, 'endorse', undefined, 'Report endorsed.'),
+            onclick: (ev) =>
+              post(ev.target, 'endorse', undefined, t('incident_detail.endorsed_done')),
           },
-          'Endorse',
+          t('incident_detail.endorse'),
         ),
         h(
           'button',
@@ -262,11 +316,11 @@ export function renderIncidentDetail(view, [id]) {
               if (open) returnForm.querySelector('textarea').focus();
             },
           },
-          'Return to the reporter…',
+          t('incident_detail.return'),
         ),
       );
       returnForm = returnFormFor(i, () => {
-        status.textContent = 'Report returned to the reporter.';
+        status.textContent = t('incident_detail.returned_done');
         load();
       });
       returnForm.hidden = true;
@@ -275,7 +329,11 @@ export function renderIncidentDetail(view, [id]) {
     box.prepend(buttons);
     box.append(problem);
     if (returnForm) box.append(returnForm);
-    return h('section', { class: 'card workflow-card', 'aria-label': 'Actions' }, box);
+    return h(
+      'section',
+      { class: 'card workflow-card', 'aria-label': t('incident_detail.actions') },
+      box,
+    );
   }
 
   load();
@@ -287,23 +345,16 @@ function casualtiesSection(i) {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'cas' },
-    h('h2', { id: 'cas' }, 'Casualty records and CASEVAC'),
+    h('h2', { id: 'cas' }, t('incident_detail.casualty_records')),
     recs.length
-      ? [
-          h(
-            'p',
-            { class: 'muted' },
-            'The 10-1-2 rule: first aid within 10 minutes of the injury, advanced care within 1 hour, surgery within 2 hours.',
-          ),
-          recs.map(casevacSection),
-        ]
-      : h('p', { class: 'empty' }, 'No casualty record is linked to this incident.'),
+      ? [h('p', { class: 'muted' }, t('incident_detail.rule_10_1_2')), recs.map(casevacSection)]
+      : h('p', { class: 'empty' }, t('incident_detail.no_casualty_records')),
   );
 }
 
 // Every revision, newest first: who changed what, when.
 function revisionsSection(i) {
-  const box = h('div', null, loading('the history'));
+  const box = h('div', null, loading(t('incident_detail.loading_history')));
   listAll(`${base(i.id)}/revisions`, 100).then(
     (items) => {
       // Each revision holds the whole record after it: what changed is the difference from
@@ -322,15 +373,23 @@ function revisionsSection(i) {
       fill(
         box,
         table(
-          'Revisions',
-          ['Revision', 'When', 'Who', 'What'],
-          list.map((r) => [
-            String(r.revision ?? '—'),
-            h('span', { class: 'nowrap' }, utc(r.at)),
-            (r.actor && (r.actor.username || r.actor)) || '—',
-            revisionWhat(r),
-          ]),
-          'No revision recorded.',
+          t('incident_detail.revisions'),
+          [
+            t('incident_detail.col_revision'),
+            t('incident_detail.col_when'),
+            t('incident_detail.col_who'),
+            t('incident_detail.col_what'),
+          ],
+          list.map((r) => {
+            const who = r.actor && (r.actor.username || r.actor);
+            return [
+              String(r.revision ?? '—'),
+              h('span', { class: 'nowrap' }, utc(r.at)),
+              who ? ltrName(who) : '—',
+              revisionWhat(r),
+            ];
+          }),
+          t('incident_detail.no_revisions'),
         ),
       );
     },
@@ -339,7 +398,7 @@ function revisionsSection(i) {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'revs' },
-    h('h2', { id: 'revs' }, 'History'),
+    h('h2', { id: 'revs' }, t('incident_detail.history')),
     box,
   );
 }
@@ -357,19 +416,21 @@ const QUIET = new Set([
   'duplicate_candidates',
 ]);
 
-// "Submit", "Return: the grid reference is wrong", "Update: narrative, sources".
+// "Submit", "Return: the grid reference is wrong", "Update: narrative, sources" (the API's
+// field names, as the server writes them).
 function revisionWhat(r) {
   const what = word(r.action);
   const changed = Array.isArray(r.changed) ? r.changed : Array.isArray(r.fields) ? r.fields : [];
-  if (r.reason) return `${what}: ${r.reason}`;
-  if (changed.length) return `${what}: ${changed.join(', ')}`;
+  if (r.reason) return t('incident_detail.revision_detail', { action: what, detail: r.reason });
+  if (changed.length)
+    return t('incident_detail.revision_detail', { action: what, detail: changed.join(', ') });
   return what;
 }
 
 // Reports that look like this one (same mission and threat type, a few km and hours apart).
 // An endorser may merge one into this report: it then points here and leaves the map.
 function duplicatesSection(i, tax) {
-  const box = h('div', null, loading('likely duplicates'));
+  const box = h('div', null, loading(t('incident_detail.loading_duplicates')));
   const status = statusLine();
   const problem = h('div', null);
   const mayMerge = can('record.endorse') && i.status !== 'merged' && i.status !== 'draft';
@@ -381,13 +442,32 @@ function duplicatesSection(i, tax) {
         fill(
           box,
           table(
-            'Likely duplicates',
-            ['Report', 'When', 'Where', 'Distance', 'Status', ''],
+            t('incident_detail.duplicates'),
+            [
+              t('incident_detail.col_report'),
+              t('incident_detail.col_when'),
+              t('incident_detail.col_where'),
+              t('incident_detail.col_distance'),
+              t('incident_detail.col_status'),
+              '',
+            ],
             list.map((d) => [
               h('a', { href: incidentHref(d.id) }, typeLabel(d.threat_type)),
               h('span', { class: 'nowrap' }, utc(d.occurred_at, d.occurred_precision)),
-              placeText(d),
-              d.distance_km != null ? `${Number(d.distance_km).toFixed(1)} km` : '—',
+              placeNode(d),
+              d.distance_km != null
+                ? h(
+                    'bdi',
+                    null,
+                    t('incident_detail.distance_km', {
+                      // One decimal, as before ("3.0 km"), in the reader's digits.
+                      km: num(Number(d.distance_km), {
+                        minimumFractionDigits: 1,
+                        maximumFractionDigits: 1,
+                      }),
+                    }),
+                  )
+                : '—',
               statusBadge(d.status),
               mayMerge && d.status !== 'merged' && d.status !== 'draft'
                 ? h(
@@ -397,25 +477,24 @@ function duplicatesSection(i, tax) {
                       class: 'small',
                       onclick: (ev) => merge(d, ev.target),
                     },
-                    'Merge into this report',
+                    t('incident_detail.merge'),
                   )
                 : '',
             ]),
-            'No likely duplicate.',
+            t('incident_detail.no_duplicates'),
           ),
         );
       },
       (err) => fill(box, errorNote(err)),
     );
   async function merge(d, button) {
-    if (!window.confirm('Merge that report into this one? It will point here and leave the map.'))
-      return;
+    if (!window.confirm(t('incident_detail.merge_confirm'))) return;
     button.disabled = true;
     status.textContent = '';
     fill(problem);
     try {
       await api('POST', `${base(d.id)}/merge`, { into: i.id });
-      status.textContent = 'Merged into this report.';
+      status.textContent = t('incident_detail.merged_done');
       load();
     } catch (err) {
       button.disabled = false;
@@ -426,7 +505,7 @@ function duplicatesSection(i, tax) {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'dups' },
-    h('h2', { id: 'dups' }, 'Likely duplicates'),
+    h('h2', { id: 'dups' }, t('incident_detail.duplicates')),
     status,
     problem,
     box,

@@ -25,30 +25,43 @@ import {
   getTaxonomy,
   incidentHref,
   setFlash,
-  TLP_HINTS,
+  tlpHint,
   TLPS,
   toInput,
   typeOptions,
+  word,
 } from '../incidents/common.js';
+import { t } from '../i18n.js';
 import { session } from '../state.js';
 import { errorNote, loading, pageHeader } from '../ui.js';
 
-const COUNTS = [
-  ['killed', 'Killed'],
-  ['injured', 'Injured'],
-  ['missing', 'Missing'],
-  ['abducted', 'Abducted'],
-];
+// The casualty counts: the API's keys. Their labels and problems are looked up when the form is
+// drawn (the language is chosen after this module loads).
+const COUNTS = ['killed', 'injured', 'missing', 'abducted'];
+const countLabel = (k) =>
+  ({
+    killed: t('incident_form.killed'),
+    injured: t('incident_form.injured'),
+    missing: t('incident_form.missing'),
+    abducted: t('incident_form.abducted'),
+  })[k];
+const countProblem = (k) =>
+  ({
+    killed: t('incident_form.problem_killed'),
+    injured: t('incident_form.problem_injured'),
+    missing: t('incident_form.problem_missing'),
+    abducted: t('incident_form.problem_abducted'),
+  })[k];
 const TEXTS = ['place_name', 'admin1', 'admin2', 'perpetrator', 'narrative'];
 const EARLIEST = Date.UTC(1948, 0, 1);
 
 export function renderIncidentForm(view, params) {
   const id = params && params[0];
-  const box = h('div', null, loading('the form'));
+  const box = h('div', null, loading(t('incident_form.loading_form')));
   view.append(
     pageHeader(
-      id ? 'Edit the report' : 'Report an incident',
-      'Times are in UTC. Fields marked * are required; everything else helps the analysis.',
+      id ? t('incident_form.title_edit') : t('incident_form.title_new'),
+      t('incident_form.intro'),
     ),
     box,
   );
@@ -70,6 +83,7 @@ export function renderIncidentForm(view, params) {
 function buildForm(view, box, tax, missions, groups, existing) {
   const x = existing || {};
   const opts = (list, first) => (first ? [['', first]] : []).concat(list);
+  const choose = t('incident_form.choose');
   const mine = session.missions || [];
   const missionList = (mine.length ? mine : missions).slice().sort();
   if (x.mission && missionList.indexOf(x.mission) < 0) missionList.push(x.mission);
@@ -79,23 +93,26 @@ function buildForm(view, box, tax, missions, groups, existing) {
     'mission',
     opts(
       missionList.map((m) => [m, m]),
-      'Choose…',
+      choose,
     ),
     x.mission || (missionList.length === 1 ? missionList[0] : ''),
   );
   c.occurred_at = input('occurred_at', { type: 'datetime-local', value: toInput(x.occurred_at) });
   c.occurred_precision = select(
     'occurred_precision',
-    tax.timePrecisions.length ? tax.timePrecisions : [['exact', 'Exact']],
+    tax.timePrecisions.length ? tax.timePrecisions : [['exact', word('exact')]],
     x.occurred_precision || 'exact',
   );
+  // Coordinates are typed and read left to right in every language.
   c.latitude = input('latitude', {
+    dir: 'ltr',
     inputmode: 'decimal',
     autocomplete: 'off',
     class: 'short',
     value: x.latitude != null ? String(x.latitude) : '',
   });
   c.longitude = input('longitude', {
+    dir: 'ltr',
     inputmode: 'decimal',
     autocomplete: 'off',
     class: 'short',
@@ -103,18 +120,18 @@ function buildForm(view, box, tax, missions, groups, existing) {
   });
   c.location_precision = select(
     'location_precision',
-    tax.placePrecisions.length ? tax.placePrecisions : [['exact', 'Exact']],
+    tax.placePrecisions.length ? tax.placePrecisions : [['exact', word('exact')]],
     x.location_precision || 'exact',
   );
   c.place_name = input('place_name', { maxlength: 200, value: x.place_name || '' });
   c.admin1 = input('admin1', { maxlength: 200, value: x.admin1 || '' });
   c.admin2 = input('admin2', { maxlength: 200, value: x.admin2 || '' });
-  c.threat_type = h('select', { name: 'threat_type' }, typeOptions(tax, 'Choose…', true));
+  c.threat_type = h('select', { name: 'threat_type' }, typeOptions(tax, choose, true));
   c.threat_type.value = x.threat_type || '';
-  c.target = select('target', opts(tax.targets, 'Choose…'), x.target || '');
-  c.activity = select('activity', opts(tax.activities, 'Choose…'), x.activity || '');
+  c.target = select('target', opts(tax.targets, choose), x.target || '');
+  c.activity = select('activity', opts(tax.activities, choose), x.activity || '');
   c.perpetrator = input('perpetrator', { maxlength: 500, value: x.perpetrator || '' });
-  for (const [k] of COUNTS)
+  for (const k of COUNTS)
     c[k] = input(k, {
       type: 'number',
       min: 0,
@@ -130,18 +147,19 @@ function buildForm(view, box, tax, missions, groups, existing) {
   const tlpNow = String(x.tlp || 'TLP:GREEN').replace(/^TLP:/, '');
   c.tlp = select(
     'tlp',
-    TLPS.map((t) => [t, `TLP:${t}`]),
+    TLPS.map((m) => [m, `TLP:${m}`]),
     tlpNow,
   );
   c.sharing_group = select(
     'sharing_group',
     opts(
       groups.map((g) => [String(g.id), g.name]),
-      'Choose…',
+      choose,
     ),
     x.sharing_group != null ? String(x.sharing_group) : '',
   );
-  c.recipients = input('recipients', { autocomplete: 'off', spellcheck: 'false' });
+  // Usernames: Latin letters, read left to right in every language.
+  c.recipients = input('recipients', { autocomplete: 'off', spellcheck: 'false', dir: 'ltr' });
 
   const chosenGroups = new Set(x.perpetrator_groups || []);
   const groupBoxes = tax.groups.map(([code, name]) =>
@@ -157,26 +175,26 @@ function buildForm(view, box, tax, missions, groups, existing) {
   // The threat type's one-sentence description under the choice.
   const typeHint = h('span', null);
   const describe = () => {
-    const t = tax.types.find((y) => y.code === c.threat_type.value);
+    const ty = tax.types.find((y) => y.code === c.threat_type.value);
     typeHint.textContent =
-      t && t.description ? t.description : 'From the peacekeeper threat taxonomy.';
+      ty && ty.description ? ty.description : t('incident_form.threat_type_hint');
   };
   c.threat_type.addEventListener('change', describe);
   describe();
 
-  const tlpHint = h('span', null);
+  const tlpHintEl = h('span', null);
   const groupField = field(
-    'Sharing group *',
+    t('incident_form.sharing_group'),
     c.sharing_group,
-    'The organizations that may see it.',
+    t('incident_form.sharing_group_hint'),
   );
   const recipientField = field(
-    'Recipients *',
+    t('incident_form.recipients'),
     c.recipients,
-    'Usernames of the people who may see it, separated by commas.',
+    t('incident_form.recipients_hint'),
   );
   const marking = () => {
-    tlpHint.textContent = TLP_HINTS[c.tlp.value] || '';
+    tlpHintEl.textContent = tlpHint(c.tlp.value);
     groupField.hidden = c.tlp.value !== 'AMBER';
     recipientField.hidden = c.tlp.value !== 'RED';
   };
@@ -184,40 +202,40 @@ function buildForm(view, box, tax, missions, groups, existing) {
   marking();
 
   // The location picker.
-  const mapEl = h('div', { class: 'picker-map', role: 'region', 'aria-label': 'Location picker' });
-  const pickNote = h(
-    'p',
-    { class: 'hint', id: newId('pick') },
-    'Click the map or drag the marker to set the coordinates; typing them moves the marker.',
-  );
+  const mapEl = h('div', {
+    class: 'picker-map',
+    role: 'region',
+    'aria-label': t('incident_form.picker_label'),
+  });
+  const pickNote = h('p', { class: 'hint', id: newId('pick') }, t('incident_form.picker_hint'));
 
   const problem = h('div', null);
   const submitIntent = { submit: false };
   const saveBtn = h(
     'button',
     { type: 'submit', onclick: () => (submitIntent.submit = false) },
-    existing ? 'Save changes' : 'Save draft',
+    existing ? t('incident_form.save_changes') : t('incident_form.save_draft'),
   );
   const submitBtn = h(
     'button',
     { type: 'submit', class: 'primary', onclick: () => (submitIntent.submit = true) },
-    'Submit for endorsement',
+    t('incident_form.submit'),
   );
 
   const form = h(
     'form',
-    { novalidate: true, class: 'report-form', 'aria-label': 'Incident report' },
+    { novalidate: true, class: 'report-form', 'aria-label': t('incident_form.form_label') },
     formAlert(),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'f-when' },
-      h('h2', { id: 'f-when' }, 'When and where'),
+      h('h2', { id: 'f-when' }, t('incident_form.when_where')),
       h(
         'div',
         { class: 'grid' },
-        field('Mission *', c.mission),
-        field('Occurred at (UTC) *', c.occurred_at, 'Not in the future, not before 1948.'),
-        field('Precision of the time', c.occurred_precision),
+        field(t('incident_form.mission'), c.mission),
+        field(t('incident_form.occurred_at'), c.occurred_at, t('incident_form.occurred_at_hint')),
+        field(t('incident_form.time_precision'), c.occurred_precision),
       ),
       h(
         'div',
@@ -226,34 +244,34 @@ function buildForm(view, box, tax, missions, groups, existing) {
         h(
           'div',
           null,
-          field('Latitude *', c.latitude, 'Decimal degrees, −90 to 90 (north is positive).'),
-          field('Longitude *', c.longitude, 'Decimal degrees, −180 to 180 (east is positive).'),
-          field('Precision of the place', c.location_precision),
+          field(t('incident_form.latitude'), c.latitude, t('incident_form.latitude_hint')),
+          field(t('incident_form.longitude'), c.longitude, t('incident_form.longitude_hint')),
+          field(t('incident_form.place_precision'), c.location_precision),
         ),
       ),
       h(
         'div',
         { class: 'grid' },
-        field('Place name', c.place_name, 'Village, town, road or camp.'),
-        field('Admin 2 (district)', c.admin2),
-        field('Admin 1 (region)', c.admin1),
+        field(t('incident_form.place_name'), c.place_name, t('incident_form.place_name_hint')),
+        field(t('incident_form.admin2'), c.admin2),
+        field(t('incident_form.admin1'), c.admin1),
       ),
     ),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'f-what' },
-      h('h2', { id: 'f-what' }, 'What happened'),
+      h('h2', { id: 'f-what' }, t('incident_form.what_happened')),
       h(
         'div',
         { class: 'grid' },
-        field('Threat type *', c.threat_type, typeHint),
-        field('Target *', c.target, 'Who or what was hit.'),
-        field('Activity at the time *', c.activity, 'What the peacekeepers were doing.'),
+        field(t('incident_form.threat_type'), c.threat_type, typeHint),
+        field(t('incident_form.target'), c.target, t('incident_form.target_hint')),
+        field(t('incident_form.activity'), c.activity, t('incident_form.activity_hint')),
       ),
-      field('Perpetrator', c.perpetrator, 'As the sources name them; also the groups below.'),
+      field(t('incident_form.perpetrator'), c.perpetrator, t('incident_form.perpetrator_hint')),
       tax.groups.length
         ? fieldset(
-            'Known groups',
+            t('incident_form.known_groups'),
             'perpetrator_groups',
             h(
               'div',
@@ -265,26 +283,26 @@ function buildForm(view, box, tax, missions, groups, existing) {
           )
         : null,
       fieldset(
-        'Casualties among peacekeepers',
+        t('incident_form.casualties'),
         'counts',
         h(
           'div',
           { class: 'counts-grid' },
-          COUNTS.map(([k, name]) => field(name, c[k])),
+          COUNTS.map((k) => field(countLabel(k), c[k])),
         ),
-        'Link the casualty records themselves from the casualty register.',
+        t('incident_form.casualties_hint'),
       ),
-      field('Narrative', c.narrative, 'What happened, in order. No names of victims.'),
-      field('Sources', c.sources, 'One per line: report numbers, documents, links.'),
+      field(t('incident_form.narrative'), c.narrative, t('incident_form.narrative_hint')),
+      field(t('incident_form.sources'), c.sources, t('incident_form.sources_hint')),
     ),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'f-share' },
-      h('h2', { id: 'f-share' }, 'Who may see it'),
+      h('h2', { id: 'f-share' }, t('incident_form.who_may_see')),
       h(
         'div',
         { class: 'grid' },
-        field('Marking (TLP)', c.tlp, tlpHint),
+        field(t('incident_form.marking'), c.tlp, tlpHintEl),
         groupField,
         recipientField,
       ),
@@ -298,7 +316,7 @@ function buildForm(view, box, tax, missions, groups, existing) {
       h(
         'a',
         { class: 'button ghost', href: existing ? incidentHref(existing.id) : '#/incidents' },
-        'Cancel',
+        t('common.cancel'),
       ),
     ),
   );
@@ -318,7 +336,7 @@ function buildForm(view, box, tax, missions, groups, existing) {
         draggable: true,
         keyboard: false,
         icon: L.divIcon({ className: 'pick-marker', iconSize: L.point(20, 20) }),
-        title: 'The incident’s place',
+        title: t('incident_form.marker_title'),
       }).addTo(map);
       marker.on('dragend', () => {
         const p = marker.getLatLng().wrap();
@@ -355,43 +373,54 @@ function buildForm(view, box, tax, missions, groups, existing) {
   requestAnimationFrame(() => map.invalidateSize());
   view.bhLeave = () => map.remove();
 
-  // Every problem the form can see by itself, named by field: [field, text].
+  // Every problem the form can see by itself, named by field: [field, text]. The texts are
+  // phrases like the server's details; showProblem() makes each a sentence.
   function check() {
     const out = [];
-    if (!c.mission.value) out.push(['mission', 'choose the mission']);
+    if (!c.mission.value) out.push(['mission', t('incident_form.problem_mission')]);
     const when = c.occurred_at.value;
-    const t = when ? Date.parse(fromInput(when)) : NaN;
-    if (!when) out.push(['occurred_at', 'give the time it occurred']);
-    else if (Number.isNaN(t)) out.push(['occurred_at', 'the time is not a valid date and time']);
-    else if (t > Date.now() + 60000) out.push(['occurred_at', 'the time is in the future']);
-    else if (t < EARLIEST)
-      out.push(['occurred_at', 'the time is before 1948, when peacekeeping began']);
-    const coord = (k, max, name) => {
+    const at = when ? Date.parse(fromInput(when)) : NaN;
+    if (!when) out.push(['occurred_at', t('incident_form.problem_time_missing')]);
+    else if (Number.isNaN(at)) out.push(['occurred_at', t('incident_form.problem_time_invalid')]);
+    else if (at > Date.now() + 60000)
+      out.push(['occurred_at', t('incident_form.problem_time_future')]);
+    else if (at < EARLIEST) out.push(['occurred_at', t('incident_form.problem_time_early')]);
+    const coord = (k, max, missing, range) => {
       const v = c[k].value.trim().replace(',', '.');
-      if (!v) out.push([k, `give the ${name}`]);
-      else if (!/^-?\d+(\.\d+)?$/.test(v) || Math.abs(Number(v)) > max)
-        out.push([k, `${name} must be a number between -${max} and ${max}`]);
+      if (!v) out.push([k, missing]);
+      else if (!/^-?\d+(\.\d+)?$/.test(v) || Math.abs(Number(v)) > max) out.push([k, range]);
     };
-    coord('latitude', 90, 'latitude');
-    coord('longitude', 180, 'longitude');
-    if (!c.threat_type.value) out.push(['threat_type', 'choose the threat type']);
-    if (!c.target.value) out.push(['target', 'choose the target ("Other" if none fits)']);
-    if (!c.activity.value) out.push(['activity', 'choose the activity ("Other" if none fits)']);
-    for (const [k, name] of COUNTS) {
+    coord(
+      'latitude',
+      90,
+      t('incident_form.problem_latitude_missing'),
+      t('incident_form.problem_latitude_range'),
+    );
+    coord(
+      'longitude',
+      180,
+      t('incident_form.problem_longitude_missing'),
+      t('incident_form.problem_longitude_range'),
+    );
+    if (!c.threat_type.value) out.push(['threat_type', t('incident_form.problem_threat_type')]);
+    if (!c.target.value) out.push(['target', t('incident_form.problem_target')]);
+    if (!c.activity.value) out.push(['activity', t('incident_form.problem_activity')]);
+    for (const k of COUNTS) {
       const v = c[k].value.trim();
-      if (v !== '' && !/^\d+$/.test(v))
-        out.push([k, `${name.toLowerCase()}: a whole number, 0 or more`]);
+      if (v !== '' && !/^\d+$/.test(v)) out.push([k, countProblem(k)]);
     }
     if (c.tlp.value === 'AMBER' && !c.sharing_group.value)
-      out.push(['sharing_group', 'TLP:AMBER needs a sharing group']);
+      out.push(['sharing_group', t('incident_form.problem_amber_group')]);
     if (c.tlp.value === 'RED' && !recipients().length)
-      out.push(['recipients', 'TLP:RED needs at least one recipient']);
+      out.push(['recipients', t('incident_form.problem_red_recipients')]);
     return out;
   }
 
+  // Usernames apart by spaces or any language's comma or semicolon: an Arabic keyboard types
+  // «،» and «؛», a Chinese one «，», «、» and «；».
   function recipients() {
     return c.recipients.value
-      .split(/[\s,;]+/)
+      .split(/[\s,;،؛，、；]+/)
       .map((s) => s.trim())
       .filter(Boolean);
   }
@@ -420,7 +449,7 @@ function buildForm(view, box, tax, missions, groups, existing) {
       const v = c[k].value.trim();
       if (v || (existing && x[k])) b[k] = v;
     }
-    for (const [k] of COUNTS) b[k] = Number(c[k].value.trim() || 0);
+    for (const k of COUNTS) b[k] = Number(c[k].value.trim() || 0);
     if (c.tlp.value === 'AMBER') b.sharing_group = Number(c.sharing_group.value);
     if (c.tlp.value === 'RED') b.recipients = recipients();
     return b;
@@ -447,7 +476,11 @@ function buildForm(view, box, tax, missions, groups, existing) {
     }
     const savedId = (saved && saved.id) || (existing && existing.id);
     setFlash(
-      submit ? 'Report submitted for endorsement.' : existing ? 'Changes saved.' : 'Draft saved.',
+      submit
+        ? t('incident_form.flash_submitted')
+        : existing
+          ? t('incident_form.flash_changes_saved')
+          : t('incident_form.flash_draft_saved'),
     );
     location.hash = incidentHref(savedId);
   });

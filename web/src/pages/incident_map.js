@@ -10,23 +10,24 @@
 // incidents in the view as a table: the same picture for screen readers and for reading.
 import { api } from '../api.js';
 import { fill, h, newId } from '../dom.js';
+import { LTR, num, t } from '../i18n.js';
 import { L, bboxOf, clusterGroup, countBubbles, createMap } from '../incidents/basemap.js';
 import {
   casualtyText,
   debounce,
-  fmt,
   getMissions,
   getTaxonomy,
   incidentHref,
+  placeNode,
   placeText,
   query,
-  STATUSES,
   statusBadge,
+  STATUSES,
   typeOptions,
   utc,
 } from '../incidents/common.js';
 import { can } from '../state.js';
-import { errorNote, pageHeader, table } from '../ui.js';
+import { errorNote, pageHeader, slot, table, withElements } from '../ui.js';
 
 const PAGE = 500; // the most a list request asks for
 // A layer's requests per view: 1,000 markers at most. A list item is about 1 KB of JSON, so a
@@ -53,8 +54,26 @@ function writeState(s) {
   if (!s.ev) q.set('ev', '0');
   if (s.at) q.set('at', s.at);
   if (s.points) q.set('points', String(s.points));
-  const t = q.toString();
-  history.replaceState(null, '', `#/incidents${t ? `?${t}` : ''}`);
+  const qs = q.toString();
+  history.replaceState(null, '', `#/incidents${qs ? `?${qs}` : ''}`);
+}
+
+// A layer's part of the count line: "1,234 incidents", or the newest of more when the points
+// were capped. Past 10,000 matches the server stops counting and says so (total_exact: false).
+function countText(kind, r) {
+  if (!r) return null;
+  const n = r.total;
+  const shown = r.items.length;
+  if (kind === 'incident') {
+    if (!r.capped) return t('map.count_incidents', { n });
+    return r.exact
+      ? t('map.count_incidents_capped', { shown, n })
+      : t('map.count_incidents_capped_more', { shown, n });
+  }
+  if (!r.capped) return t('map.count_events', { n });
+  return r.exact
+    ? t('map.count_events_capped', { shown, n })
+    : t('map.count_events_capped_more', { shown, n });
 }
 
 export function renderIncidentMap(view) {
@@ -68,13 +87,13 @@ export function renderIncidentMap(view) {
     el.id = newId('f');
     return h('div', { class: 'filter' }, h('label', { for: el.id }, labelText), el);
   };
-  const opt = (v, t) => h('option', { value: v }, t);
-  const mission = h('select', { name: 'mission' }, opt('', 'All missions'));
-  const type = h('select', { name: 'type' }, opt('', 'All threat types'));
+  const opt = (v, text) => h('option', { value: v }, text);
+  const mission = h('select', { name: 'mission' }, opt('', t('map.all_missions')));
+  const type = h('select', { name: 'type' }, opt('', t('map.all_types')));
   const status = h(
     'select',
     { name: 'status' },
-    opt('', 'Any status'),
+    opt('', t('map.any_status')),
     Object.keys(STATUSES).map((k) => opt(k, STATUSES[k])),
   );
   const from = h('input', { type: 'date', name: 'from', min: '1948-01-01' });
@@ -82,47 +101,51 @@ export function renderIncidentMap(view) {
   const words = h('input', {
     type: 'search',
     name: 'q',
-    placeholder: 'Words in the narrative',
+    placeholder: t('map.words_placeholder'),
     autocomplete: 'off',
   });
   const showInc = h('input', { type: 'checkbox', id: newId('l'), checked: s.inc });
   const showEv = h('input', { type: 'checkbox', id: newId('l'), checked: s.ev });
-  const reset = h('button', { type: 'button', class: 'ghost' }, 'Reset');
+  const reset = h('button', { type: 'button', class: 'ghost' }, t('map.reset'));
   const controls = { mission, type, status, from, to, q: words };
   for (const k of FILTERS) controls[k].value = s[k];
 
   const count = h('p', { class: 'map-count', role: 'status', 'aria-live': 'polite' });
   const problem = h('div', null);
   const baseNote = h('div', null);
-  const mapEl = h('div', { class: 'incident-map', role: 'region', 'aria-label': 'Map' });
+  const mapEl = h('div', {
+    class: 'incident-map',
+    role: 'region',
+    'aria-label': t('map.map_label'),
+  });
   const listBox = h('div', null);
   const listCount = h('p', { class: 'count' });
   const filterForm = h(
     'form',
-    { class: 'filters map-filters', role: 'search', 'aria-label': 'Filters' },
-    ctl('Mission', mission),
-    ctl('Threat type', type),
-    ctl('Status', status),
-    ctl('From', from),
-    ctl('To', to),
-    ctl('Search', words),
+    { class: 'filters map-filters', role: 'search', 'aria-label': t('map.filters') },
+    ctl(t('map.mission'), mission),
+    ctl(t('map.threat_type'), type),
+    ctl(t('map.status'), status),
+    ctl(t('map.from'), from),
+    ctl(t('map.to'), to),
+    ctl(t('map.search'), words),
     h(
       'fieldset',
       { class: 'layers' },
-      h('legend', null, 'Layers'),
+      h('legend', null, t('map.layers')),
       h(
         'label',
         { class: 'check', for: showInc.id },
         showInc,
         h('span', { class: 'key key-incident', 'aria-hidden': 'true' }),
-        'Incidents',
+        t('map.layer_incidents'),
       ),
       h(
         'label',
         { class: 'check', for: showEv.id },
         showEv,
         h('span', { class: 'key key-event', 'aria-hidden': 'true' }),
-        'Context events',
+        t('map.layer_events'),
       ),
     ),
     reset,
@@ -130,18 +153,15 @@ export function renderIncidentMap(view) {
   const mapSection = h('section', { class: 'map-section' }, count, problem, baseNote, mapEl);
 
   view.append(
-    pageHeader(
-      'Incident map',
-      'Incidents against peacekeepers and, as a separate layer, conflict events around the missions (UCDP, ACLED). Only what you may see is shown.',
-    ),
+    pageHeader(t('map.title'), t('map.intro')),
     h(
       'div',
       { class: 'page-actions' },
       can('record.write')
-        ? h('a', { class: 'button primary', href: '#/incidents/new' }, 'Report an incident')
+        ? h('a', { class: 'button primary', href: '#/incidents/new' }, t('map.report_incident'))
         : null,
       can('record.endorse')
-        ? h('a', { class: 'button', href: '#/queue' }, 'Endorsement queue')
+        ? h('a', { class: 'button', href: '#/queue' }, t('map.endorsement_queue'))
         : null,
     ),
     filterForm,
@@ -149,7 +169,7 @@ export function renderIncidentMap(view) {
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'inc-list' },
-      h('h2', { id: 'inc-list' }, 'Incidents in this view'),
+      h('h2', { id: 'inc-list' }, t('map.in_view')),
       listCount,
       listBox,
     ),
@@ -180,16 +200,16 @@ export function renderIncidentMap(view) {
   view.bhLeave = () => map.remove();
 
   Promise.all([getMissions(), getTaxonomy()]).then(
-    ([known, t]) => {
-      tax = t;
+    ([known, taxonomy]) => {
+      tax = taxonomy;
       const missions = known.slice();
       if (s.mission && missions.indexOf(s.mission) < 0) missions.push(s.mission);
       fill(
         mission,
-        opt('', 'All missions'),
+        opt('', t('map.all_missions')),
         missions.map((m) => opt(m, m)),
       );
-      fill(type, typeOptions(t, 'All threat types', false));
+      fill(type, typeOptions(taxonomy, t('map.all_types'), false));
       mission.value = s.mission;
       type.value = s.type;
       if (incidents.length) draw();
@@ -209,33 +229,42 @@ export function renderIncidentMap(view) {
         h('a', { href: incidentHref(i.id) }, typeLabel(i.threat_type)),
       ),
       h('p', null, utc(i.occurred_at, i.occurred_precision)),
-      h('p', null, `${i.mission} · ${placeText(i)}`),
+      h('p', null, i.mission, ' · ', placeNode(i)),
       h('p', null, statusBadge(i.status), ' ', casualtyText(i)),
     );
   }
 
   function eventPopup(e) {
+    const n = (x) => Number(x || 0);
     const deaths =
       e.fatalities_low !== null && e.fatalities_low !== undefined && e.fatalities_high
-        ? `${fmt(e.fatalities)} (${fmt(e.fatalities_low)}–${fmt(e.fatalities_high)})`
-        : fmt(e.fatalities);
+        ? t('map.fatalities_range', {
+            n: n(e.fatalities),
+            low: n(e.fatalities_low),
+            high: n(e.fatalities_high),
+          })
+        : t('map.fatalities', { n: n(e.fatalities) });
     const notes = e.notes && e.notes.length > 280 ? `${e.notes.slice(0, 280)}…` : e.notes;
     return h(
       'div',
       { class: 'popup' },
-      h('p', { class: 'popup-title' }, typeLabel(e.threat_type) || e.source_type || 'Event'),
+      h('p', { class: 'popup-title' }, typeLabel(e.threat_type) || e.source_type || t('map.event')),
       h(
         'p',
         null,
         e.date_end && e.date_end.slice(0, 10) !== String(e.occurred_at).slice(0, 10)
-          ? `${utc(e.occurred_at, 'day')} to ${utc(e.date_end, 'day')}`
+          ? t('map.event_dates', { from: utc(e.occurred_at, 'day'), to: utc(e.date_end, 'day') })
           : utc(e.occurred_at, 'day'),
       ),
       h('p', null, [e.place_name, e.admin1, e.country].filter(Boolean).join(', ')),
       e.actor1 || e.actor2 ? h('p', null, [e.actor1, e.actor2].filter(Boolean).join(' – ')) : null,
-      h('p', null, `Fatalities: ${deaths}`),
+      h('p', null, deaths),
       notes ? h('p', { class: 'popup-notes' }, notes) : null,
-      h('p', { class: 'muted' }, `Context event, ${e.id}`),
+      h(
+        'p',
+        { class: 'muted' },
+        withElements(t('map.event_id', { id: slot(0) }), h('bdi', LTR, e.id)),
+      ),
     );
   }
 
@@ -273,36 +302,28 @@ export function renderIncidentMap(view) {
   function bubbles(group, grid, kind) {
     group.clearLayers();
     if (!grid) return;
-    const what =
-      kind === 'incident' ? ['incident', 'incidents'] : ['context event', 'context events'];
-    const title = (n) => `${fmt(n)} ${n === 1 ? what[0] : what[1]} here: zoom in`;
-    for (const m of countBubbles(map, kind, grid, fmt, title)) group.addLayer(m);
+    const title = (n) =>
+      kind === 'incident' ? t('map.bubble_incidents', { n }) : t('map.bubble_events', { n });
+    for (const m of countBubbles(map, kind, grid, num, title)) group.addLayer(m);
   }
 
   const state = { inc: null, ev: null };
 
-  function countText(what, r, single) {
-    if (!r) return null;
-    const noun = r.total === 1 ? single : what;
-    // Past 10,000 matches the server stops counting and says so (total_exact: false).
-    const of = r.exact ? fmt(r.total) : `more than ${fmt(r.total)}`;
-    if (r.capped)
-      return `the newest ${fmt(r.items.length)} of ${of} ${noun} (zoom in or narrow the filters to see the rest)`;
-    return `${fmt(r.total)} ${noun}`;
-  }
-
   function draw() {
-    const parts = [
-      s.inc ? countText('incidents', state.inc, 'incident') : null,
-      s.ev ? countText('context events', state.ev, 'context event') : null,
-    ].filter(Boolean);
-    count.textContent = parts.length ? `In this view: ${parts.join(' and ')}.` : '';
+    const inc = s.inc ? countText('incident', state.inc) : null;
+    const ev = s.ev ? countText('event', state.ev) : null;
+    count.textContent =
+      inc && ev
+        ? t('map.count_line_both', { incidents: inc, events: ev })
+        : inc || ev
+          ? t('map.count_line', { layer: inc || ev })
+          : '';
     drawList();
   }
 
   function drawList() {
     if (!s.inc) {
-      fill(listBox, h('p', { class: 'empty' }, 'The incident layer is switched off.'));
+      fill(listBox, h('p', { class: 'empty' }, t('map.layer_off')));
       listCount.textContent = '';
       return;
     }
@@ -313,13 +334,20 @@ export function renderIncidentMap(view) {
     listCount.textContent = !rows.length
       ? ''
       : counted
-        ? `The newest ${fmt(rows.length)} of ${fmt(state.inc.total)}; zoom in or narrow the filters to list them all.`
-        : `${fmt(Math.min(shown, rows.length))} of ${fmt(rows.length)} shown, newest first.`;
+        ? t('map.list_counted', { shown: rows.length, total: Number(state.inc.total || 0) })
+        : t('map.list_shown', { shown: Math.min(shown, rows.length), total: rows.length });
     fill(
       listBox,
       table(
-        'Incidents in this view',
-        ['When', 'Threat type', 'Mission', 'Where', 'Casualties', 'Status'],
+        t('map.in_view'),
+        [
+          t('map.col_when'),
+          t('map.threat_type'),
+          t('map.mission'),
+          t('map.col_where'),
+          t('map.col_casualties'),
+          t('map.status'),
+        ],
         rows
           .slice(0, shown)
           .map((i) => [
@@ -330,11 +358,11 @@ export function renderIncidentMap(view) {
             ),
             typeLabel(i.threat_type),
             i.mission,
-            placeText(i),
+            placeNode(i),
             casualtyText(i),
             statusBadge(i.status),
           ]),
-        'No incident in this view under these filters.',
+        t('map.list_empty'),
       ),
       rows.length > shown && !counted
         ? h(
@@ -347,7 +375,7 @@ export function renderIncidentMap(view) {
                 drawList();
               },
             },
-            'Show more',
+            t('map.show_more'),
           )
         : null,
     );
@@ -415,6 +443,9 @@ export function renderIncidentMap(view) {
 
   let lastKey = '';
   async function load() {
+    // A reload that was waiting when the reader left the page: the map is gone (bhLeave
+    // removed it), and asking it for its bounds would throw.
+    if (!view.isConnected) return;
     // The same question as the last one (a resize that moved nothing) is not asked again.
     const key = JSON.stringify([s.inc && params(true), s.ev && params(false)]);
     if (key === lastKey) return;
@@ -423,7 +454,7 @@ export function renderIncidentMap(view) {
     fill(problem);
     mapSection.setAttribute('aria-busy', 'true');
     mapSection.classList.add('busy');
-    count.textContent = 'Loading…';
+    count.textContent = t('map.loading');
     const jobs = [];
     if (s.inc)
       jobs.push(

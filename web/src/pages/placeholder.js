@@ -1,49 +1,52 @@
 // Pages for the capabilities still to come: each says plainly that it is not available yet,
 // and what it will hold, so the navigation is complete without anything broken behind it.
+// Their words are functions, read when a page or the navigation is drawn in the language of
+// that moment.
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 import { pageHeader } from '../ui.js';
 
 export const CAPABILITIES = [
   {
     key: 'alerts',
-    nav: 'Alerts',
-    title: 'Alerts and bulletins',
-    text: 'Alerts targeted by organization, mission and area, with acknowledgements (CAP 1.2 in and out).',
+    nav: () => t('placeholder.nav_alerts'),
+    title: () => t('placeholder.title_alerts'),
+    text: () => t('placeholder.text_alerts'),
   },
   {
     key: 'library',
-    nav: 'Library',
-    title: 'Knowledge library',
-    text: 'Case studies, lessons learned and best practices, linked to incidents, reviewed and endorsed.',
+    nav: () => t('placeholder.nav_library'),
+    title: () => t('placeholder.title_library'),
+    text: () => t('placeholder.text_library'),
   },
   {
     key: 'coordination',
-    nav: 'Coordination',
-    title: 'Policy coordination',
-    text: 'Proposals under silence procedure, meetings, decisions and commitments, and the mission-level actions that carry them out.',
+    nav: () => t('placeholder.nav_coordination'),
+    title: () => t('placeholder.title_coordination'),
+    text: () => t('placeholder.text_coordination'),
   },
   {
     key: 'capacity',
-    nav: 'Capacity building',
-    title: 'Capacity building',
-    text: "Needs and offers across the Light Coordination Mechanism's eight categories, matching, training records and gaps.",
+    nav: () => t('placeholder.nav_capacity'),
+    title: () => t('placeholder.title_capacity'),
+    text: () => t('placeholder.text_capacity'),
   },
   {
     key: 'analytics',
-    nav: 'Analytics',
-    title: 'Analytics',
-    text: 'Trends, hotspots, risk surfaces and CASEVAC coverage.',
+    nav: () => t('placeholder.nav_analytics'),
+    title: () => t('placeholder.title_analytics'),
+    text: () => t('placeholder.text_analytics'),
   },
 ];
 
 export function renderPlaceholder(view, c) {
   view.append(
-    pageHeader(c.title),
+    pageHeader(c.title()),
     h(
       'div',
       { class: 'notice' },
-      h('p', { class: 'notice-title' }, 'Not available yet'),
-      h('p', null, `This part of Bluehelm is being built. It will hold: ${c.text}`),
+      h('p', { class: 'notice-title' }, t('placeholder.not_available')),
+      h('p', null, t('placeholder.being_built', { contents: c.text() })),
     ),
   );
 }

@@ -3,47 +3,54 @@
 import { api, listAll } from '../api.js';
 import { fill, h } from '../dom.js';
 import { field, formAlert, input, onSubmit, statusLine } from '../forms.js';
-import { label, PERMISSIONS, ROLES, when } from '../labels.js';
+import { dateTime, t } from '../i18n.js';
+import { label, PERMISSIONS, ROLES } from '../labels.js';
 import { session } from '../state.js';
-import { errorNote, loading, pageHeader, table } from '../ui.js';
+import { errorNote, loading, pageHeader, slot, table, withElements } from '../ui.js';
 
 export function renderProfile(view) {
   const u = session.user;
   const perms = (u.permissions || []).slice().sort();
   const row = (term, value) => [h('dt', null, term), h('dd', null, value)];
   view.append(
-    pageHeader('My profile'),
+    pageHeader(t('profile.title')),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'profile-details' },
-      h('h2', { id: 'profile-details' }, 'Details'),
+      h('h2', { id: 'profile-details' }, t('profile.details')),
       h(
         'dl',
         { class: 'details' },
-        row('Username', u.username),
-        row('Name', u.display_name || '—'),
-        row('Organization', u.org),
-        row('Role', label(ROLES, u.role)),
-        row('Account created', when(u.created_at)),
-        row('Session ends', when(session.expiresAt)),
+        row(t('profile.username'), h('span', { dir: 'ltr' }, u.username)),
+        row(t('profile.name'), u.display_name || '—'),
+        row(t('profile.organization'), h('span', { dir: 'ltr' }, u.org)),
+        row(t('profile.role'), label(ROLES, u.role)),
+        row(t('profile.account_created'), dateTime(u.created_at)),
+        row(t('profile.session_ends'), dateTime(session.expiresAt)),
       ),
-      h('h3', null, 'What you may do'),
+      h('h3', null, t('profile.permissions')),
       perms.length
         ? h(
             'ul',
             { class: 'perm-list' },
             perms.map((p) =>
-              h('li', null, PERMISSIONS[p] || p, ' ', h('span', { class: 'code muted' }, p)),
+              h(
+                'li',
+                null,
+                PERMISSIONS[p] || p,
+                ' ',
+                h('span', { class: 'code muted', dir: 'ltr' }, p),
+              ),
             ),
           )
-        : h('p', { class: 'muted' }, 'No permissions.'),
+        : h('p', { class: 'muted' }, t('profile.no_permissions')),
     ),
   );
   if ((u.permissions || []).indexOf('token.own') >= 0) view.append(tokensSection());
 }
 
 function tokensSection() {
-  const listBox = h('div', null, loading('your tokens'));
+  const listBox = h('div', null, loading(t('profile.loading_tokens')));
   const status = statusLine();
   const shown = h('div', null);
   const name = input('name', { required: true, maxlength: 100, autocomplete: 'off' });
@@ -51,8 +58,8 @@ function tokensSection() {
     'form',
     { class: 'inline-form', novalidate: true },
     formAlert(),
-    field('Token name', name, 'What the token is for, e.g. "QGIS on the JOC laptop".'),
-    h('button', { type: 'submit', class: 'primary' }, 'Create token'),
+    field(t('profile.token_name'), name, t('profile.token_name_hint')),
+    h('button', { type: 'submit', class: 'primary' }, t('profile.create_token')),
   );
 
   async function reload() {
@@ -61,30 +68,42 @@ function tokensSection() {
       fill(
         listBox,
         table(
-          'Your API tokens',
-          ['Name', 'Starts with', 'Created', 'Last used', ''],
-          tokens.map((t) => ({
-            class: t.revoked_at ? 'row-disabled' : null,
+          t('profile.tokens_caption'),
+          [
+            t('profile.token_col_name'),
+            t('profile.token_col_prefix'),
+            t('profile.token_col_created'),
+            t('profile.token_col_used'),
+            '', // the revoke buttons' column: they say what they do
+          ],
+          tokens.map((tok) => ({
+            class: tok.revoked_at ? 'row-disabled' : null,
             cells: [
-              t.name || '—',
-              t.prefix ? h('span', { class: 'code' }, `${t.prefix}…`) : '—',
-              when(t.created_at),
-              t.last_used_at ? when(t.last_used_at) : h('span', { class: 'muted' }, 'never'),
-              t.revoked_at
-                ? h('span', { class: 'badge badge-off' }, `Revoked ${when(t.revoked_at)}`)
+              tok.name || '—',
+              tok.prefix ? h('span', { class: 'code', dir: 'ltr' }, `${tok.prefix}…`) : '—',
+              dateTime(tok.created_at),
+              tok.last_used_at
+                ? dateTime(tok.last_used_at)
+                : h('span', { class: 'muted' }, t('profile.never_used')),
+              tok.revoked_at
+                ? h(
+                    'span',
+                    { class: 'badge badge-off' },
+                    t('profile.revoked_on', { time: dateTime(tok.revoked_at) }),
+                  )
                 : h(
                     'button',
                     {
                       type: 'button',
                       class: 'danger small',
-                      'aria-label': `Revoke token ${t.name || t.id}`,
-                      onclick: () => revoke(t),
+                      'aria-label': t('profile.revoke_named', { name: tok.name || tok.id }),
+                      onclick: () => revoke(tok),
                     },
-                    'Revoke',
+                    t('profile.revoke'),
                   ),
             ],
           })),
-          'You have no API tokens.',
+          t('profile.no_tokens'),
         ),
       );
     } catch (err) {
@@ -92,17 +111,13 @@ function tokensSection() {
     }
   }
 
-  async function revoke(t) {
-    if (
-      !window.confirm(
-        `Revoke the token "${t.name || t.id}"? Scripts using it stop working at once.`,
-      )
-    )
-      return;
+  async function revoke(tok) {
+    const tokenName = tok.name || tok.id;
+    if (!window.confirm(t('profile.revoke_confirm', { name: tokenName }))) return;
     try {
-      await api('DELETE', `/api/v1/tokens/${encodeURIComponent(t.id)}`);
+      await api('DELETE', `/api/v1/tokens/${encodeURIComponent(tok.id)}`);
       await reload();
-      status.textContent = `Token "${t.name || t.id}" revoked.`;
+      status.textContent = t('profile.revoked', { name: tokenName });
     } catch (err) {
       status.textContent = '';
       fill(listBox, errorNote(err));
@@ -125,32 +140,39 @@ function tokensSection() {
         readonly: true,
         value: text || '',
         class: 'secret',
-        'aria-label': 'New API token',
+        dir: 'ltr',
+        'aria-label': t('profile.new_token'),
         onfocus: (ev) => ev.target.select(),
       });
       const copy = h(
         'button',
         { type: 'button', class: 'small', onclick: () => copyText(box, copy) },
-        'Copy',
+        t('profile.copy'),
       );
       fill(
         shown,
         h(
           'div',
           { class: 'alert alert-success token-once', role: 'status' },
+          // The token's name in bold, then the warning, one message around it.
           h(
             'p',
             null,
-            h('strong', null, `Token "${created.name || ''}" created. `),
-            'Copy it now: it is shown only this once and cannot be shown again.',
+            withElements(
+              t('profile.created_once', { created: slot(0) }),
+              h('strong', null, t('profile.token_created', { name: created.name || '' })),
+            ),
           ),
           h('div', { class: 'secret-row' }, box, copy),
+          // The header is HTTP, written as it is sent: not words to translate.
           h(
             'p',
             { class: 'hint' },
-            'Send it as the header ',
-            h('code', null, 'Authorization: Bearer TOKEN'),
-            '. Keep it in a password manager; anyone holding it acts as you.',
+            withElements(
+              t('profile.header_hint', { header: slot(0) }),
+              // i18n-exempt: an HTTP header, typed as shown
+              h('code', { dir: 'ltr' }, 'Authorization: Bearer TOKEN'),
+            ),
           ),
         ),
       );
@@ -164,12 +186,8 @@ function tokensSection() {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'tokens-title' },
-    h('h2', { id: 'tokens-title' }, 'API tokens'),
-    h(
-      'p',
-      { class: 'muted' },
-      'Tokens let scripts and tools (QGIS, R, pandas) use the API as you.',
-    ),
+    h('h2', { id: 'tokens-title' }, t('profile.tokens_title')),
+    h('p', { class: 'muted' }, t('profile.tokens_intro')),
     form,
     shown,
     status,
@@ -190,5 +208,5 @@ async function copyText(box, button) {
   } catch (e) {
     ok = false;
   }
-  button.textContent = ok ? 'Copied' : 'Press Ctrl+C';
+  button.textContent = ok ? t('profile.copied') : t('profile.press_ctrl_c');
 }

@@ -6,14 +6,15 @@ import { api, listAll } from '../api.js';
 import { fill, h } from '../dom.js';
 import {
   casualtyText,
-  fmt,
   getTaxonomy,
   incidentHref,
+  placeNode,
   placeText,
   query,
   utc,
   word,
 } from '../incidents/common.js';
+import { t } from '../i18n.js';
 import { returnFormFor } from '../incidents/workflow.js';
 import { session } from '../state.js';
 import { errorNote, loading, pageHeader, table } from '../ui.js';
@@ -22,14 +23,14 @@ export function renderQueue(view) {
   const missions = (session.missions || []).slice().sort();
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const problem = h('div', null);
-  const box = h('div', null, loading('the queue'));
+  const box = h('div', null, loading(t('queue.loading')));
   const count = h('p', { class: 'count' });
   view.append(
     pageHeader(
-      'Endorsement queue',
+      t('queue.title'),
       missions.length
-        ? `Reports submitted for ${missions.join(', ')}, waiting for an endorser. Endorse what is right; return what needs work, saying why.`
-        : 'Reports submitted for endorsement in the missions you work for.',
+        ? t('queue.intro_missions', { missions: missions.join(', ') })
+        : t('queue.intro'),
     ),
     status,
     problem,
@@ -37,14 +38,7 @@ export function renderQueue(view) {
     box,
   );
   if (!missions.length) {
-    fill(
-      box,
-      h(
-        'p',
-        { class: 'alert alert-info' },
-        'You do not work for any mission yet, so no report waits for you. An administrator adds your missions (bluehelm user missions).',
-      ),
-    );
+    fill(box, h('p', { class: 'alert alert-info' }, t('queue.no_missions')));
     return;
   }
 
@@ -93,20 +87,31 @@ export function renderQueue(view) {
   }
 
   function draw() {
-    count.textContent = items.length
-      ? `${fmt(items.length)} report${items.length === 1 ? '' : 's'} waiting, oldest first.`
-      : '';
+    count.textContent = items.length ? t('queue.count', { n: items.length }) : '';
     const typeLabel = (c) => (tax ? tax.typeLabel(c) : word(c));
     fill(
       box,
       table(
-        'Reports waiting for endorsement',
-        ['Report', 'Mission', 'Occurred', 'Where', 'Casualties', 'Reporter', ''],
+        t('queue.caption'),
+        [
+          t('queue.col_report'),
+          t('queue.col_mission'),
+          t('queue.col_occurred'),
+          t('queue.col_where'),
+          t('queue.col_casualties'),
+          t('queue.col_reporter'),
+          '',
+        ],
         items.map((i) => {
-          const title = `${typeLabel(i.threat_type)}, ${placeText(i)}`;
+          const title = t('queue.report_title', {
+            type: typeLabel(i.threat_type),
+            place: placeText(i),
+          });
           const ret = returnFormFor(i, () => {
             items = items.filter((y) => y.id !== i.id);
-            status.textContent = `Returned to ${i.reporter || 'the reporter'}: ${title}.`;
+            status.textContent = i.reporter
+              ? t('queue.returned_to', { name: i.reporter, title })
+              : t('queue.returned', { title });
             draw();
           });
           ret.hidden = true;
@@ -117,11 +122,16 @@ export function renderQueue(view) {
               h('a', { href: incidentHref(i.id) }, typeLabel(i.threat_type)),
               i.mission,
               h('span', { class: 'nowrap' }, utc(i.occurred_at, i.occurred_precision)),
-              placeText(i),
+              placeNode(i),
               casualtyText(i),
-              `${i.reporter || '—'} (${i.owner || '?'})`,
+              // A username and an organization code: left to right in an Arabic page too.
+              h(
+                'bdi',
+                { dir: 'ltr' },
+                t('queue.reporter_org', { name: i.reporter || '—', org: i.owner || '?' }),
+              ),
               own
-                ? h('span', { class: 'muted' }, 'Your own report')
+                ? h('span', { class: 'muted' }, t('queue.own_report'))
                 : h(
                     'div',
                     { class: 'row-actions' },
@@ -133,18 +143,18 @@ export function renderQueue(view) {
                         {
                           type: 'button',
                           class: 'small primary',
-                          'aria-label': `Endorse ${title}`,
+                          'aria-label': t('queue.endorse_label', { title }),
                           onclick: (ev) =>
-                            act(i, ev.target, 'endorse', undefined, `Endorsed: ${title}.`),
+                            act(i, ev.target, 'endorse', undefined, t('queue.endorsed', { title })),
                         },
-                        'Endorse',
+                        t('queue.endorse'),
                       ),
                       h(
                         'button',
                         {
                           type: 'button',
                           class: 'small',
-                          'aria-label': `Return ${title}`,
+                          'aria-label': t('queue.return_label', { title }),
                           'aria-expanded': 'false',
                           onclick: (ev) => {
                             ret.hidden = !ret.hidden;
@@ -152,7 +162,7 @@ export function renderQueue(view) {
                             if (!ret.hidden) ret.querySelector('textarea').focus();
                           },
                         },
-                        'Return…',
+                        t('queue.return'),
                       ),
                     ),
                     ret,
@@ -160,7 +170,7 @@ export function renderQueue(view) {
             ],
           };
         }),
-        'No report is waiting for endorsement.',
+        t('queue.empty'),
       ),
     );
   }

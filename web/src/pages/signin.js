@@ -4,17 +4,22 @@
 import { api } from '../api.js';
 import { h, iconUrl } from '../dom.js';
 import { field, formAlert, input, onSubmit, showAlert } from '../forms.js';
+import { t } from '../i18n.js';
+import { languageSwitch } from '../language.js';
 
+// How long to wait, in seconds under a minute and a half, else in whole minutes.
 function waitText(seconds) {
-  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  const min = Math.ceil(seconds / 60);
-  return `${min} minutes`;
+  if (seconds < 90) return t('signin.too_many_seconds', { n: seconds });
+  return t('signin.too_many_minutes', { n: Math.ceil(seconds / 60) });
 }
 
 // Renders into `root`; `signedIn(data)` gets the session reply. `notice` is an optional
 // message shown above the form ("You have signed out.").
 export function renderSignIn(root, signedIn, notice) {
+  // A username is [a-z0-9._-] (src/account/account.h), typed left to right in any language; the
+  // password as well, its dots filling from the same side.
   const username = input('username', {
+    dir: 'ltr',
     autocomplete: 'username',
     autocapitalize: 'none',
     spellcheck: 'false',
@@ -22,23 +27,24 @@ export function renderSignIn(root, signedIn, notice) {
   });
   const password = input('password', {
     type: 'password',
+    dir: 'ltr',
     autocomplete: 'current-password',
     required: true,
   });
-  const submit = h('button', { type: 'submit', class: 'primary wide' }, 'Sign in');
+  const submit = h('button', { type: 'submit', class: 'primary wide' }, t('signin.submit'));
   const form = h(
     'form',
     { class: 'signin-form', novalidate: true, 'aria-labelledby': 'signin-title' },
     formAlert(),
-    field('Username', username),
-    field('Password', password),
+    field(t('signin.username'), username),
+    field(t('signin.password'), password),
     submit,
   );
   let blockedUntil = 0;
 
   onSubmit(form, async () => {
     if (!username.value.trim() || !password.value) {
-      showAlert(form, 'Enter your username and password.');
+      showAlert(form, t('signin.enter_both'));
       (username.value.trim() ? password : username).focus();
       return;
     }
@@ -56,7 +62,7 @@ export function renderSignIn(root, signedIn, notice) {
       password.value = '';
       if ((e.status === 429 || e.status === 503) && e.retryAfter > 0) {
         // Our own words around the server's number: Retry-After is what the server enforces.
-        e.detail = `Too many failed sign-ins. Try again in ${waitText(e.retryAfter)}.`;
+        e.detail = waitText(e.retryAfter);
         e.field = '';
         blockedUntil = Date.now() + e.retryAfter * 1000;
         // The button comes back when the wait is over; the first timer runs after the form
@@ -86,14 +92,12 @@ export function renderSignIn(root, signedIn, notice) {
           'div',
           { class: 'signin-brand' },
           h('img', { src: iconUrl(), alt: '', width: 40, height: 40 }),
+          // i18n-exempt: the product's name
           h('span', null, 'Bluehelm'),
+          languageSwitch(false),
         ),
-        h('h1', { id: 'signin-title' }, 'Sign in'),
-        h(
-          'p',
-          { class: 'muted' },
-          'Group of Friends on the Safety and Security of UN Peacekeepers',
-        ),
+        h('h1', { id: 'signin-title' }, t('signin.title')),
+        h('p', { class: 'muted' }, t('signin.group_name')),
         notice ? h('p', { class: 'alert alert-info', role: 'status' }, notice) : null,
         form,
       ),
