@@ -228,6 +228,17 @@ static json_t *string_or_null(const char *s)
     return *s ? json_string(s) : json_null();
 }
 
+/* The name for the reader: a mission seeded from the reference table under its UN name gets
+ * the UN's name for it in the reader's language (base/i18n.h); any other name is shown as it
+ * was written. */
+static const char *shown_name(const struct org *o)
+{
+    if (o->kind != ORG_MISSION)
+        return o->name;
+    const struct mission_ref *m = refdata_mission_find(o->mission[0] ? o->mission : o->code);
+    return m && strcmp(m->name, o->name) == 0 ? _(m->name) : o->name;
+}
+
 json_t *org_to_json(const struct org *o)
 {
     json_t *roles = json_array();
@@ -237,7 +248,7 @@ json_t *org_to_json(const struct org *o)
     json_t *obj = json_object();
     json_object_set_new(obj, "code", json_string(o->code));
     json_object_set_new(obj, "kind", json_string(org_kind_name(o->kind)));
-    json_object_set_new(obj, "name", json_string(o->name));
+    json_object_set_new(obj, "name", json_string(shown_name(o)));
     json_object_set_new(obj, "standing", json_string(org_standing_name(o->standing)));
     json_object_set_new(obj, "roles", roles);
     json_object_set_new(obj, "joined", string_or_null(o->joined));

@@ -21,7 +21,6 @@ static struct test_server server;
 static char *store;
 static char bearer[ACCOUNT_TOKEN_MAX + 32];
 
-static const char *const orgs[] = { "RWA" };
 static const struct test_user users[] = {
     { "awa", "RWA", "focal_point", NULL, NULL, PW, "Awa Ndiaye" },
 };
@@ -29,7 +28,10 @@ static const struct test_user users[] = {
 static int setup(void **state)
 {
     (void)state;
-    const struct test_world world = { .name = "api_languages", TEST_ORGS(orgs), TEST_USERS(users) };
+    /* The launch group (init --seed): Rwanda is a member, MINUSCA a mission. */
+    const struct test_world world = {
+        .name = "api_languages", .seeded = 1, .password = PW, TEST_USERS(users)
+    };
     store = test_world_store(&world);
     test_bearer_for(store, "awa", "languages", bearer, sizeof bearer);
     test_server_start(&server, store, NULL);
@@ -250,6 +252,38 @@ static void vocabulary(void **state)
     json_decref(fr);
 }
 
+/* The organization `code` in the directory as `headers` ask for it (the caller decrefs). */
+static json_t *org_as(const char *code, const char *headers)
+{
+    char path[64], h[768];
+    snprintf(path, sizeof path, "/api/v1/orgs/%s", code);
+    snprintf(h, sizeof h, "%s%s", bearer, headers ? headers : "");
+    return test_get_json(server.port, h, path, 200);
+}
+
+/* api/language-mission-names: a mission of the seeded group is named as the UN names it in the
+ * reader's language; its code, kind and acronym do not change. */
+static void mission_names(void **state)
+{
+    (void)state;
+    json_t *en = org_as("MINUSCA", NULL);
+    const char *english = jstr(en, "name");
+    assert_non_null(strstr(english, "Central African"));
+    const enum lang langs[] = { LANG_FR, LANG_AR, LANG_ZH, LANG_RU, LANG_ES };
+    for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+        char h[64];
+        snprintf(h, sizeof h, "Accept-Language: %s\r\n", i18n_lang_code(langs[i]));
+        json_t *o = org_as("MINUSCA", h);
+        assert_string_equal(jstr(o, "name"), i18n_tr_in(langs[i], english));
+        if (strcmp(jstr(o, "name"), english) == 0)
+            fail_msg("MINUSCA's name is not translated in %s", i18n_lang_code(langs[i]));
+        assert_string_equal(jstr(o, "code"), "MINUSCA");
+        assert_string_equal(jstr(o, "kind"), "mission");
+        json_decref(o);
+    }
+    json_decref(en);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +291,7 @@ int main(void)
         BH_TEST("api/language-accept-header", accept_header),
         BH_TEST("api/language-user-setting", user_setting),
         BH_TEST("api/language-vocabulary", vocabulary),
+        BH_TEST("api/language-mission-names", mission_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
