@@ -6,18 +6,22 @@ import path from 'node:path';
 
 const loaded = new Map();
 
-// `sourceDir` is the checkout (the folder holding web/).
-export function appI18n(sourceDir) {
-  if (!loaded.has(sourceDir)) {
+// `sourceDir` is the checkout (the folder holding web/). `catalogs` (optional, for tests of the
+// module itself) stands in for the catalog files: { 'core/en': {...}, 'registers/fr': {...} };
+// a part it does not name is empty. Each distinct `catalogs` gets a fresh copy of the module.
+export function appI18n(sourceDir, catalogs) {
+  const key = catalogs ? `${sourceDir}\u0000${JSON.stringify(catalogs)}` : sourceDir;
+  if (!loaded.has(key)) {
     globalThis.document ||= { documentElement: {} };
+    const part = (name) => JSON.stringify((catalogs && catalogs[name]) || {});
     const src = fs
       .readFileSync(path.join(sourceDir, 'web', 'src', 'i18n.js'), 'utf8')
-      .replace(/^import enCore from .*$/m, 'const enCore = {};')
-      .replace(/import\('\.\/i18n\/[a-z]+\/[a-z]+\.json'\)/g, 'Promise.resolve({})');
-    loaded.set(
-      sourceDir,
-      import(`data:text/javascript;base64,${Buffer.from(src).toString('base64')}`),
-    );
+      .replace(/^import enCore from .*$/m, () => `const enCore = ${part('core/en')};`)
+      .replace(
+        /import\('\.\/i18n\/([a-z]+)\/([a-z]+)\.json'\)/g,
+        (m, kind, lang) => `Promise.resolve({ default: ${part(`${kind}/${lang}`)} })`,
+      );
+    loaded.set(key, import(`data:text/javascript;base64,${Buffer.from(src).toString('base64')}`));
   }
-  return loaded.get(sourceDir);
+  return loaded.get(key);
 }
