@@ -314,14 +314,25 @@ test('casualties/busy-server: figures refused as busy are asked again and arrive
   const cookie = (await page.context().cookies()).find((c) => c.name === 'bh_session');
   const port = Number(new URL(busy.url).port);
   const hold = net.connect(port, '127.0.0.1');
-  hold.pause(); // never read: the export's stream fills the socket's buffers and waits
+  hold.pause(); // read once, below, then never: the export's stream fills the buffers and waits
   try {
     await other.goto(`${busy.url}/`);
     await signIn(OTHER, other); // the main page's reader now: stats() answers as OTHER
+    // The export must hold the slot before the first probe asks for it: its reply's first
+    // bytes say it was admitted (sent together, a probe could take the slot first and the
+    // export be refused).
+    const first = new Promise((resolve) =>
+      hold.once('data', (chunk) => {
+        hold.pause();
+        resolve(String(chunk).split('\r\n')[0]);
+      }),
+    );
     hold.write(
       `GET /api/v1/incidents.geojson HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
         `Cookie: bh_session=${cookie.value}\r\n\r\n`,
     );
+    hold.resume();
+    assert.equal(await first, 'HTTP/1.1 200 OK', 'the export is under way');
     let status = 0;
     for (let i = 0; i < 200 && status !== 503; i++) {
       const res = await fetch(`${busy.url}/api/v1/stats/casualties?by=mission`, {
