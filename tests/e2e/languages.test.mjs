@@ -30,15 +30,15 @@
 //    characters around it. The app's console warnings "i18n: …" (a message shown in English)
 //    are findings too. Every finding fails the test of its page, all of them listed.
 //    The test "languages/check-finds-english" feeds an English sentence through the same code.
-// 2. Arabic: <html dir="rtl" lang="ar">, the navigation (nav.sidenav) to the right of the
-//    main content at 1366 px, and nothing scrolls sideways at 1366 and at 360 px.
+// 2. <html lang dir> of the language; in Arabic the navigation (nav.sidenav) to the right of
+//    the main content at 1366 px; in both, nothing scrolls sideways at 1366 and at 360 px.
 // 3. Dates and numbers in the locale's form: the expected text is made in the page by Intl with
 //    the locale web/src/i18n.js uses (INTL_LOCALE: fr → fr-FR, ar → ar) for a known value —
 //    the report's time (dateTime(): day, short month, year, hh:mm, UTC) in the queue and on
 //    the report, the map's incident count, the dashboard's total and a record's date (date():
 //    day, short month, year).
-// 4. Screenshots: BH_E2E_SCREENSHOTS/<lang>-<page>.png at 1366×768, full page, and for Arabic
-//    ar-<page>-360.png at 360×740 as well.
+// 4. Screenshots: BH_E2E_SCREENSHOTS/<lang>-<page>.png at 1366×768, full page, and
+//    <lang>-<page>-360.png at 360×740 as well.
 // 5. No script error and no CSP refusal (watchPage).
 // The dashboard needs the UN's file (the shared data, as e2e/casualties; BH_SHARED_DATA or the
 // default beside the source tree): without it those tests are skipped, saying why. Findings are
@@ -366,15 +366,17 @@ async function inspect(L, name) {
           `${L.code}-${name}: the navigation (x=${navBox?.x}) is not right of main (x=${mainBox?.x})`,
         );
     }
-    const wide = await page.evaluate(SCROLLS);
-    if (wide > 0) L.issues.push(`${L.code}-${name}: scrolls sideways by ${wide} px at 1366 px`);
-    await page.setViewportSize(PHONE);
-    const narrow = await page.evaluate(SCROLLS);
-    if (narrow > 0) L.issues.push(`${L.code}-${name}: scrolls sideways by ${narrow} px at 360 px`);
-    await page.screenshot({ path: path.join(shots, `${L.code}-${name}-360.png`), fullPage: true });
-    await page.setViewportSize(WIDE);
-    await mapsSettled(page);
   }
+  // Nothing scrolls sideways, on a desk or on a phone: French words are longer than English
+  // ones, and Arabic lays everything out the other way.
+  const wide = await page.evaluate(SCROLLS);
+  if (wide > 0) L.issues.push(`${L.code}-${name}: scrolls sideways by ${wide} px at 1366 px`);
+  await page.setViewportSize(PHONE);
+  const narrow = await page.evaluate(SCROLLS);
+  if (narrow > 0) L.issues.push(`${L.code}-${name}: scrolls sideways by ${narrow} px at 360 px`);
+  await page.screenshot({ path: path.join(shots, `${L.code}-${name}-360.png`), fullPage: true });
+  await page.setViewportSize(WIDE);
+  await mapsSettled(page);
   for (const p of L.problems.splice(0)) L.issues.push(`${L.code}-${name}: ${p}`);
 }
 
