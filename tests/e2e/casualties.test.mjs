@@ -345,9 +345,9 @@ test('casualties/busy-server: figures refused as busy are asked again and arrive
     assert.equal(status, 503, 'the export holds the one slot');
     await other.getByRole('link', { name: 'Casualties' }).click();
     await other.getByRole('heading', { level: 1, name: 'Casualty register' }).waitFor();
-    // The slot is let go as soon as the dashboard has been refused, not after a fixed wait:
-    // the app retries a refusal three times, a second apart, and on a slow build (ASan) a
-    // fixed wait let all three pass before the slot was free.
+    // The slot is let go as soon as the dashboard has been refused, not after a fixed wait.
+    // The app then asks one figure at a time (the server has one slot) and keeps retrying
+    // after each Retry-After until the figures come.
     const refused = () => (busy.log().match(/stats\/casualties status=503/g) || []).length;
     const before = refused();
     for (let i = 0; i < 400 && refused() < before + 2; i++)

@@ -50,16 +50,23 @@ const WRITES = { POST: true, PUT: true, PATCH: true, DELETE: true };
 // The server runs at most threads - 1 statistics, grids and files at once and answers the
 // next with 503 and Retry-After (docs/operations.md, "Expensive requests"). A dashboard asks
 // for about ten figures at once: the app sends at most EXPENSIVE_AT_ONCE of them together,
-// fewer than the default server's slots, so one tab never refuses itself; a 503 that still
-// comes (other readers, a smaller server) is retried after its Retry-After, a few times.
+// fewer than the default server's slots, so one tab never refuses itself. A 503 that still
+// comes (other readers, a smaller server) means the server has fewer free slots than that:
+// the tab then sends one at a time, back to EXPENSIVE_AT_ONCE after a run of answers, and
+// retries the refused request after its Retry-After for as long as BUSY_PATIENCE_MS. A fixed
+// number of retries was not enough: two requests at once on a one-slot server refuse each
+// other, and on a slow server the retries ran out before the figures came.
 const EXPENSIVE = /^\/api\/v1\/(stats\/|[a-z]+\/grid|[a-z]+\.(geojson|csv))/;
 const EXPENSIVE_AT_ONCE = 2;
-const BUSY_RETRIES = 3;
+const CALM_AFTER = 4; // answers in a row before two at a time again
+const BUSY_PATIENCE_MS = 45000;
+let expensiveLimit = EXPENSIVE_AT_ONCE;
+let answeredInARow = 0;
 let expensiveRunning = 0;
 const expensiveWaiting = [];
 
 async function expensiveTurn() {
-  if (expensiveRunning < EXPENSIVE_AT_ONCE) {
+  if (expensiveRunning < expensiveLimit) {
     expensiveRunning++;
     return;
   }
@@ -67,9 +74,23 @@ async function expensiveTurn() {
 }
 
 function expensiveDone() {
-  const next = expensiveWaiting.shift();
+  const next = expensiveRunning <= expensiveLimit ? expensiveWaiting.shift() : null;
   if (next) next();
   else expensiveRunning--;
+}
+
+function expensiveAnswered(refused) {
+  if (refused) {
+    expensiveLimit = 1;
+    answeredInARow = 0;
+  } else if (++answeredInARow >= CALM_AFTER && expensiveLimit < EXPENSIVE_AT_ONCE) {
+    expensiveLimit++;
+    const next = expensiveWaiting.shift();
+    if (next) {
+      expensiveRunning++;
+      next();
+    }
+  }
 }
 
 // api('GET', '/api/v1/orgs') → parsed JSON (null for 204). Options: `idempotencyKey` (sent as
@@ -77,18 +98,25 @@ function expensiveDone() {
 // do not report a lost session).
 export async function api(method, path, body, options) {
   if (method !== 'GET' || !EXPENSIVE.test(path)) return request(method, path, body, options);
-  for (let attempt = 0; ; attempt++) {
+  const giveUp = Date.now() + BUSY_PATIENCE_MS;
+  for (;;) {
     await expensiveTurn();
     let busy;
     try {
-      return await request(method, path, body, options);
+      const answer = await request(method, path, body, options);
+      expensiveAnswered(false);
+      return answer;
     } catch (e) {
-      if (!(e instanceof ApiError) || e.status !== 503 || attempt >= BUSY_RETRIES) throw e;
+      // Only a 503 with Retry-After is a busy server; one without (a store that cannot be
+      // opened) will not answer better later.
+      if (!(e instanceof ApiError) || e.status !== 503 || !(e.retryAfter > 0)) throw e;
+      expensiveAnswered(true);
+      if (Date.now() >= giveUp) throw e;
       busy = e;
     } finally {
       expensiveDone();
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000 * Math.max(1, busy.retryAfter)));
+    await new Promise((resolve) => setTimeout(resolve, 1000 * busy.retryAfter));
   }
 }
 
