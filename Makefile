@@ -66,11 +66,14 @@ fuzz: setup
 # peers (sqlite3, nginx serving the same bytes under wrk) on a million synthetic rows; slow is
 # reported, not failed. bench/report writes the one report, $(BUILD)/bench/report.md and
 # report.json, and refreshes the checked-in bench/report.md and bench/report.json.
+# bench/map_first_load.mjs: the incident map's first load in Chromium on an emulated
+# 1.6 Mbit/s link against a plain Leaflet page over the same data.
 bench:
 	@./scripts/setup bench
 	@$(MAKE) --no-print-directory build
 	BUILD=$(BUILD) ./bench/run
 	BUILD=$(BUILD) ./bench/incidents
+	BUILD=$(BUILD) node bench/map_first_load.mjs
 	BUILD=$(BUILD) BENCH_REPORT_DIR=bench ./bench/report
 
 format:

@@ -51,7 +51,8 @@ file(GLOB_RECURSE BH_WEB_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/web/src/*
 # Chunk names carry esbuild's content hash; the folder is emptied first so that chunks of an
 # earlier build are not embedded. ES2019 syntax, so that every browser of the last years runs
 # it; no source map (the app is served to people on slow links, not debugged in production), no
-# comments. The style sheets' images are Leaflet's layer switcher and default marker, which the
+# comments. The user guide (docs/guide.md) is bundled as text into the help page's chunk. The
+# style sheets' images are Leaflet's layer switcher and default marker, which the
 # app does not use (its markers are circles, its layer switches are check boxes): they become
 # empty url()s instead of files to serve.
 add_custom_command(
@@ -59,8 +60,8 @@ add_custom_command(
   COMMAND ${CMAKE_COMMAND} -E rm -rf ${BH_WEB_JS}
   COMMAND ${BH_ESBUILD} app=${CMAKE_SOURCE_DIR}/web/src/main.js --bundle --splitting
           --format=esm --minify --target=es2019 --chunk-names=[name]-[hash] --legal-comments=none
-          --charset=utf8 --log-level=warning --outdir=${BH_WEB_JS}
-  DEPENDS ${BH_WEB_SOURCES} ${CMAKE_SOURCE_DIR}/package-lock.json
+          --charset=utf8 --log-level=warning --loader:.md=text --outdir=${BH_WEB_JS}
+  DEPENDS ${BH_WEB_SOURCES} ${CMAKE_SOURCE_DIR}/package-lock.json ${CMAKE_SOURCE_DIR}/docs/guide.md
   COMMENT "Bundling the browser app (esbuild)"
   VERBATIM)
 # The fonts: WOFF2 subsets and their licence (scripts/subset-fonts says which characters). The

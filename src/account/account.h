@@ -155,6 +155,19 @@ int account_session_lookup(struct db *db, const char *session_token, struct prin
  * unknown; revoking a revoked session again is not an error. */
 int account_session_revoke(struct db *db, const char *session_token, struct bh_error *err);
 
+/* The signed-in user changes their own password: `current` must be their password now, and
+ * `new_password` must pass the policy (account_password_check) and differ from it. A wrong
+ * `current` counts against the same throttle keys as a failed sign-in (the account and
+ * `client_addr`), so the form is no way around it: BH_EINVALID naming "current_password",
+ * and while throttled BH_ETHROTTLED with *retry_after_s set, nothing checked. Policy failures
+ * name "new_password". On success, in one transaction: the new hash, every other session of
+ * the user ended (the one whose cookie is `keep_session`, may be NULL, stays: the user is
+ * using it), and user.password audited with {username, self, sessions_ended}; API tokens
+ * stay, as with an admin's reset. *sessions_ended (may be NULL) gets how many ended. */
+int account_password_change(struct db *db, const struct principal *who, const char *keep_session,
+                            const char *current, const char *new_password, const char *client_addr,
+                            int64_t *sessions_ended, int *retry_after_s, struct bh_error *err);
+
 /* Creates an API token for `username`: `who` must be that user or an admin (else
  * BH_ENOTFOUND, as if the user did not exist). `name` (1-100 bytes, no control characters)
  * says what it is for. The token text goes to `token_out`, shown once; `out` (may be NULL)

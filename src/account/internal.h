@@ -57,6 +57,10 @@ struct account__row {
     char org_code[32];
 };
 
+/* Hashes `password` with argon2id (about 0.1 s: call it before taking the write lock). */
+int account__hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
+                           struct bh_error *err);
+
 /* Loads the row of `username`, and its password hash into `hash` when that is not NULL.
  * Without `found`, a missing user is BH_ENOTFOUND (field "username", naming the user); with
  * it, *found says whether there was one and a missing user is no error. */

@@ -325,3 +325,108 @@ done:
         db_rollback(db);
     return rc;
 }
+
+int account_password_change(struct db *db, const struct principal *who, const char *keep_session,
+                            const char *current, const char *new_password, const char *client_addr,
+                            int64_t *sessions_ended, int *retry_after_s, struct bh_error *err)
+{
+    if (sessions_ended)
+        *sessions_ended = 0;
+    if (retry_after_s)
+        *retry_after_s = 0;
+    account__sodium();
+    if (!who || !who->account_id)
+        return bh_fail(err, BH_EUNAUTH, NULL, "sign in to change your password");
+    if (!current || !*current)
+        return bh_fail(err, BH_EINVALID, "current_password", "your current password is required");
+    if (!new_password || !*new_password)
+        return bh_fail(err, BH_EINVALID, "new_password", "a new password is required");
+    /* The policy speaks of "password"; this form has two, and the new one is meant. */
+    int rc = account_password_check(who->username, new_password, err);
+    if (rc) {
+        if (err && strcmp(err->field, "password") == 0)
+            snprintf(err->field, sizeof err->field, "new_password");
+        return rc;
+    }
+    /* Said before the current password is checked, so that a right one is never counted as a
+     * failed sign-in; it tells nothing about the current password that was not typed. */
+    if (strcmp(current, new_password) == 0)
+        return bh_fail(err, BH_EINVALID, "new_password",
+                       "the new password is the same as the current one");
+    const char *addr = client_addr && *client_addr ? client_addr : "unknown";
+    char ukey[80], akey[80];
+    snprintf(ukey, sizeof ukey, "user:%s", who->username);
+    snprintf(akey, sizeof akey, "addr:%.70s", addr);
+
+    /* A stolen session must not become a way to guess the password it was opened with, which
+     * would then open every other door: the guesses count as failed sign-ins. */
+    int64_t now = time_now_ms(), until = 0;
+    struct throttle_mark umark = { 0 }, amark = { 0 };
+    if ((rc = throttle_admit(db, ukey, akey, now, &umark, &amark, &until, err)))
+        return rc;
+    if (until > now) {
+        int wait = (int)((until - now + 999) / 1000);
+        if (retry_after_s)
+            *retry_after_s = wait;
+        return bh_fail(err, BH_ETHROTTLED, "current_password",
+                       "too many wrong passwords; try again in %d s", wait);
+    }
+    struct account__row row = { 0 };
+    char hash[crypto_pwhash_STRBYTES] = "";
+    bool found = false;
+    if ((rc = account__find(db, who->username, &row, hash, &found, err)))
+        return rc;
+    size_t clen = strlen(current);
+    bool ok = found && row.id == who->account_id && clen <= ACCOUNT_PASSWORD_MAX &&
+              crypto_pwhash_str_verify(hash, current, clen) == 0;
+    sodium_memzero(hash, sizeof hash);
+    if (!ok) {
+        int64_t failed = time_now_ms();
+        throttle_restart_lock(db, ukey, &umark, now, failed);
+        throttle_restart_lock(db, akey, &amark, now, failed);
+        struct log_field f[] = { LOG_STR("username", who->username), LOG_STR("addr", addr),
+                                 LOG_STR("reason", "wrong current password"),
+                                 LOG_INT("user_failures", umark.failures) };
+        log_event(BH_LOG_WARN, "password change refused", f, 4);
+        return bh_fail(err, BH_EINVALID, "current_password", "the current password is wrong");
+    }
+
+    char newhash[crypto_pwhash_STRBYTES];
+    if ((rc = account__hash_password(new_password, newhash, err)))
+        return rc;
+    char nowtext[40], keep[65] = "";
+    account__now(nowtext);
+    if (keep_session && account__token_shape(keep_session, ACCOUNT__SESSION_PREFIX))
+        account__token_hash(keep_session, keep);
+    int64_t ended = 0;
+    if ((rc = db_begin(db, err)))
+        goto out;
+    if ((rc = throttle_success(db, ukey, akey, &amark, err)) ||
+        (rc = db_exec_params(db,
+                             "UPDATE account SET password_hash = ?, password_changed_at = ? "
+                             "WHERE id = ?",
+                             DB_PARAMS(DB_TEXT(newhash), DB_TEXT(nowtext), DB_INT(row.id)), NULL,
+                             NULL, err)))
+        goto done;
+    /* Whoever else holds a session opened with the old password (perhaps the reason for the
+     * change) loses it; the one making the change goes on. */
+    if ((rc = db_exec_params(db,
+                             "UPDATE session SET revoked_at = ? WHERE account_id = ? AND "
+                             "revoked_at IS NULL AND token_hash <> ?",
+                             DB_PARAMS(DB_TEXT(nowtext), DB_INT(row.id), DB_TEXT(keep)), NULL, NULL,
+                             err)))
+        goto done;
+    ended = db_changes(db);
+    rc = account__audit(db, who, "user.password", "account", who->username, err, "{s:s, s:b, s:I}",
+                        "username", who->username, "self", 1, "sessions_ended", (json_int_t)ended);
+done:
+    if (rc == 0)
+        rc = db_commit(db, err);
+    if (rc)
+        db_rollback(db);
+out:
+    sodium_memzero(newhash, sizeof newhash);
+    if (rc == 0 && sessions_ended)
+        *sessions_ended = ended;
+    return rc;
+}

@@ -107,8 +107,8 @@ static int check_display_name(const char *s, struct bh_error *err)
     return account__check_text(s, 127, "display_name", "display name", err);
 }
 
-static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
-                         struct bh_error *err)
+int account__hash_password(const char *password, char out[crypto_pwhash_STRBYTES],
+                           struct bh_error *err)
 {
     account__sodium();
     /* argon2id with libsodium's interactive limits (2 passes, 64 MiB): about 0.1 s, which
@@ -236,7 +236,7 @@ int account_user_add(struct db *db, const struct principal *who, const char *use
         return rc;
     /* Hashing takes a tenth of a second: done before the write lock is taken. */
     char hash[crypto_pwhash_STRBYTES];
-    if ((rc = hash_password(password, hash, err)))
+    if ((rc = account__hash_password(password, hash, err)))
         return rc;
 
     char now[40];
@@ -287,7 +287,7 @@ int account_user_update(struct db *db, const struct principal *who, const char *
     if (ch->password) {
         if ((rc = account_password_check(username, ch->password, err)))
             return rc;
-        if ((rc = hash_password(ch->password, hash, err)))
+        if ((rc = account__hash_password(ch->password, hash, err)))
             return rc;
     }
 

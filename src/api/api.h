@@ -18,6 +18,7 @@
     X(openapi)              \
     X(session)              \
     X(me)                   \
+    X(work)                 \
     X(users)                \
     X(tokens)               \
     X(orgs)                 \
@@ -27,6 +28,8 @@
     X(stats)                \
     X(casualty_import)      \
     X(map_layers)           \
+    X(basemap)              \
+    X(basemap_local)        \
     X(incidents)            \
     X(taxonomy)             \
     X(vocabulary)           \

@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *query(void *ctx, const char *name)
 {
@@ -72,10 +73,56 @@ static int file_stream_next(void *ctx, struct buf *out)
     return rc == 1 ? HTTP_STREAM_END : rc;
 }
 
-/* Every match as a file, streamed as it is read: no row cap, memory constant in the number
- * of rows. `limit` and `cursor` are the list's and are not read here. Everything that can
- * refuse (the filters, the store) is checked, and an admin's read audited, before the first
- * byte: after it a failure can only cut the connection. */
+/* The admin's cap on a file's rows (setting export_max_rows; 0: none), checked before the
+ * first byte so that a file over it is a 413 naming the limit and the count, never a
+ * download cut short. The list's count is exact up to SPATIAL_TOTAL_BOUND, which settles
+ * every cap under that bound; past it the grid's total (exact, one GROUP BY over cells of
+ * the largest size) gives the number. */
+static int check_row_cap(struct http_request *req, const struct spatial_layer *layer,
+                         const struct spatial_filter *f, struct bh_error *err)
+{
+    int64_t cap = req->site ? req->site->export_max_rows : 0;
+    if (cap <= 0)
+        return 0;
+    int64_t n = 0;
+    int rc = spatial_count(req->db, &req->who, layer, f, &n, err);
+    if (rc || n <= cap)
+        return rc;
+    if (n > SPATIAL_TOTAL_BOUND) {
+        json_t *grid = NULL;
+        rc = spatial_grid(req->db, &req->who, layer, f, SPATIAL_GRID_CELL_MAX, &grid, err);
+        if (rc)
+            return rc;
+        n = json_integer_value(json_object_get(grid, "total"));
+        json_decref(grid);
+        if (n <= cap)
+            return 0;
+    }
+    return bh_fail(err, BH_ETOOLARGE, "export_max_rows",
+                   "the file would hold %lld rows, more than this server's limit of %lld "
+                   "(export_max_rows); narrow the filters or the map's view",
+                   (long long)n, (long long)cap);
+}
+
+/* `hxl` of a CSV: 1 (the default) keeps the HXL hashtag row under the header, 0 leaves it
+ * out for a spreadsheet that reads one header row. */
+static int csv_format(struct http_request *req, enum spatial_format *format, struct bh_error *err)
+{
+    const char *hxl = http_request_query(req, "hxl");
+    if (*format != SPATIAL_CSV || !hxl || !hxl[0] || strcmp(hxl, "1") == 0)
+        return 0;
+    if (strcmp(hxl, "0") == 0) {
+        *format = SPATIAL_CSV_PLAIN;
+        return 0;
+    }
+    return bh_fail(err, BH_EINVALID, "hxl",
+                   "hxl '%.40s' must be 1 (the hashtag row under the header) or 0 (none)", hxl);
+}
+
+/* Every match as a file, streamed as it is read: memory constant in the number of rows, and
+ * no row cap unless the admin sets one (check_row_cap). `limit` and `cursor` are the list's and are
+ * not read here. Everything that can refuse (the filters, the store) is checked, and an admin's
+ * read audited, before the first byte: after it a failure can only cut the connection. */
 static void file(struct http_request *req, struct http_reply *rep,
                  const struct spatial_layer *layer, enum spatial_format format)
 {
@@ -86,6 +133,10 @@ static void file(struct http_request *req, struct http_reply *rep,
     spatial_filter_init(&f);
     int rc = spatial_filter_read(&f, query, req, &err);
     if (!rc)
+        rc = csv_format(req, &format, &err);
+    if (!rc)
+        rc = check_row_cap(req, layer, &f, &err);
+    if (!rc)
         rc = http_request_db_own(req, &fs->db, &err);
     if (!rc)
         rc = spatial_export_begin(fs->db, req->db, &req->who, layer, &f, format, &fs->x, &err);
@@ -94,11 +145,14 @@ static void file(struct http_request *req, struct http_reply *rep,
         return;
     }
     const char *ext = format == SPATIAL_GEOJSON ? "geojson" : "csv";
+    /* The download names its kind, so both CSVs can lie in one folder. */
+    const char *suffix = format == SPATIAL_CSV_PLAIN ? "-plain" : "";
     http_reply_stream(
         rep, format == SPATIAL_GEOJSON ? "application/geo+json" : "text/csv; charset=utf-8",
         file_stream_next, fs, file_stream_free);
-    http_reply_header(req, rep, "Content-Disposition",
-                      arena_printf(req->arena, "attachment; filename=\"%s.%s\"", layer->name, ext));
+    http_reply_header(
+        req, rep, "Content-Disposition",
+        arena_printf(req->arena, "attachment; filename=\"%s%s.%s\"", layer->name, suffix, ext));
 }
 
 /* GET /api/v1/incidents */

@@ -174,9 +174,17 @@ static void stats_casualties(struct http_request *req, struct http_reply *rep)
     json_t *res = NULL;
     if (!rc)
         rc = casualty_stats(req->db, &req->who, &q, &res, &err);
-    if (api_failed(req, rep, rc, &err))
+    /* The JSON says how current the figures are, so a page can write "UN data to ..." beside
+     * them (the CSV is the figures alone). */
+    json_t *fresh = NULL;
+    if (!rc && !csv)
+        rc = casualty_stats_as_of(req->db, &req->who, &fresh, &err);
+    if (api_failed(req, rep, rc, &err)) {
+        json_decref(res);
         return;
+    }
     if (!csv) {
+        json_object_set_new(res, "as_of", fresh ? fresh : json_null());
         http_reply_json(req, rep, 200, res);
         return;
     }

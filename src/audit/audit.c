@@ -338,6 +338,32 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t *items, bool 
         return rc;
     if (f->to && (rc = bound("to", f->to, true, to, err)) < 0)
         return rc;
+    /* A range the wrong way round would answer "nothing happened" when nothing was asked. */
+    if (f->from && f->to && strcmp(from, to) > 0)
+        return bh_fail(err, BH_EINVALID, "to", "to \"%.60s\" is before from \"%.60s\"", f->to,
+                       f->from);
+    /* The text filters are names and codes: a long value or one with control characters is a
+     * mistake (a pasted paragraph), said as such rather than answered with no entries. The
+     * fields are named as the API and the CLI call them. */
+    const struct {
+        const char *field, *value;
+    } texts[] = {
+        { "user", f->username },           { "org", f->org_code },        { "action", f->action },
+        { "record_type", f->record_type }, { "record_id", f->record_id },
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        const char *v = texts[i].value;
+        if (!v)
+            continue;
+        bool control = false;
+        for (const char *c = v; *c && !control; c++)
+            control = (unsigned char)*c < 0x20 || *c == 0x7f;
+        if (strlen(v) > 128 || control)
+            return bh_fail(err, BH_EINVALID, texts[i].field,
+                           "%s \"%.40s\" is not a name or code (at most 128 characters, no "
+                           "control characters)",
+                           texts[i].field, v);
+    }
     if (f->limit < 1)
         return bh_fail(err, BH_EINVALID, "limit", "limit %d must be at least 1", f->limit);
     if (f->reader && f->reader->role != ROLE_ADMIN && !f->kinds)

@@ -241,6 +241,11 @@ static const struct config_key config_keys[] = {
     { "map_tile_url", "BLUEHELM_MAP_TILE_URL", "map-tile-url", "URL", "", parse_tile_url,
       OFF(map_tile_url), 0, 0, 0,
       N_("map tiles, e.g. https://tiles.example.org/{z}/{x}/{y}.png (empty: outlines only)") },
+    /* Off by default: a file streams in constant memory whatever its size. A site on a thin
+     * link sets it so that one click cannot send a million rows down it. */
+    { "export_max_rows", "BLUEHELM_EXPORT_MAX_ROWS", "export-max-rows", "N", "0", parse_int,
+      OFF(export_max_rows), 0, 2000000000, 0,
+      N_("rows one incident or event file over HTTP may hold (0: no limit); more is a 413") },
 };
 
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])

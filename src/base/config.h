@@ -33,6 +33,7 @@ struct bh_config {
     char iso_codes_dir[CONFIG_PATH_MAX]; /* Debian iso-codes JSON folder */
     char admin_password[256];            /* first admin's password for init --seed; secret */
     char map_tile_url[512]; /* raster tile URL template for the map; "" draws outlines only */
+    int export_max_rows;    /* rows one downloaded map file may hold; 0: no limit */
 
     /* Where each key's value came from, indexed like the table; and the file name. */
     enum config_source source[32];

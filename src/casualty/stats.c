@@ -539,6 +539,55 @@ static int groups(struct db *db, const struct principal *who, const struct casua
     return rc;
 }
 
+/* How current the imported figures are (stats.h). A figure drawn from
+ * an import is only as recent as the file: the UN publishes months after the events, so a
+ * reader who sees "0 this year" must be able to tell "nothing happened" from "not published
+ * yet". last_record is the newest incident date of the UN records the reader may see (the
+ * predicate, as for every count; the date index is walked backwards, so one row is read);
+ * updated the newest of the file's own last_update; imported_at the time of the last UN
+ * import run, which the import records in the audit log (casualty.import, import_run.c) in
+ * the same transaction as its rows, a re-import that changed nothing included. */
+int casualty_stats_as_of(struct db *db, const struct principal *who, json_t **out,
+                         struct bh_error *err)
+{
+    *out = NULL;
+    struct buf sql = BUF_INIT, pred = BUF_INIT;
+    struct db_params params = DB_PARAMS_INIT;
+    casualty_predicate(who, "c", &pred, &params);
+    buf_printf(&sql,
+               "SELECT (SELECT c.incident_date FROM casualty c WHERE c.source = 'un' AND %s "
+               "ORDER BY c.incident_date DESC LIMIT 1), "
+               "(SELECT max(c.source_updated) FROM casualty c WHERE c.source = 'un' AND %s), "
+               "(SELECT at FROM audit_log WHERE action = 'casualty.import' "
+               "ORDER BY seq DESC LIMIT 1)",
+               buf_str(&pred), buf_str(&pred));
+    /* The predicate stands twice: its values twice, in order. */
+    struct db_params twice = DB_PARAMS_INIT;
+    db_params_append(&twice, &params);
+    db_params_append(&twice, &params);
+    struct db_stmt *st = NULL;
+    int rc = db_prepare_bound(db, buf_str(&sql), &twice, &st, err);
+    buf_cleanup(&sql);
+    buf_cleanup(&pred);
+    db_params_cleanup(&params);
+    if (rc)
+        return rc;
+    rc = db_step(st, err);
+    if (rc == DB_ROW) {
+        const char *last = db_column_text(st, 0), *updated = db_column_text(st, 1),
+                   *at = db_column_text(st, 2);
+        if (last || at) {
+            json_t *o = json_object();
+            json_object_set_new(o, "last_record", last ? json_string(last) : json_null());
+            json_object_set_new(o, "updated", updated ? json_string(updated) : json_null());
+            json_object_set_new(o, "imported_at", at ? json_string(at) : json_null());
+            *out = o;
+        }
+    }
+    db_stmt_done(st);
+    return rc < 0 ? rc : 0;
+}
+
 int casualty_stats(struct db *db, const struct principal *who, const struct casualty_stats_query *q,
                    json_t **out, struct bh_error *err)
 {

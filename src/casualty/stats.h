@@ -65,6 +65,14 @@ int casualty_stats_parse_by(struct casualty_stats_query *q, const char *list, st
 int casualty_stats(struct db *db, const struct principal *who, const struct casualty_stats_query *q,
                    json_t **out, struct bh_error *err);
 
+/* How current the figures drawn from the UN's file are, for a reply's "as_of" (a new
+ * reference): {"last_record": "2025-02-28" (the newest incident date of the UN records `who`
+ * may see), "updated": "2025-03-15" (the newest of the file's own last_update), "imported_at":
+ * RFC 3339 (the last UN import run, from the audit log)}, each null when unknown; *out is NULL
+ * when the store holds no UN record `who` may see and no import ran. */
+int casualty_stats_as_of(struct db *db, const struct principal *who, json_t **out,
+                         struct bh_error *err);
+
 /* Where casualty_stats() counts the groups of `q` from: the table of the tally it sums
  * ("casualty_tally_month", ...), or "casualty" when no tally keeps every dimension and filter
  * the query names (or `raw` is set) and the records are counted one by one. */

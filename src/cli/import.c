@@ -110,6 +110,7 @@ static const struct cli_command *const subcommands[] = {
     &cli_import_ucdp_command,
     &cli_import_acled_command,
     &cli_import_incidents_command,
+    &cli_import_basemap_command,
     NULL,
 };
 

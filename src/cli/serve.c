@@ -50,6 +50,7 @@ static int run_serve(int argc, char **argv)
         .anonymous_burst = c->anonymous_burst,
         .db_path = c->db,
         .map_tile_url = c->map_tile_url,
+        .export_max_rows = c->export_max_rows,
         .routes = api_routes,
     };
     struct http_server *server;

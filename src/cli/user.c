@@ -415,7 +415,17 @@ const struct cli_command cli_user_command = {
     N_("Manages users: `bluehelm user add NAME --org CODE --role ROLE --password-stdin`,\n"
        "`bluehelm user passwd NAME --password-stdin`, `bluehelm user disable|enable NAME`,\n"
        "`bluehelm user list`, `bluehelm user missions NAME MINUSMA,MINUSCA`. Passwords are\n"
-       "read from stdin, never from the command line."),
+       "read from stdin, never from the command line.\n"
+       "\n"
+       "Roles (--role; docs/auth.md has what each may do):\n"
+       "  admin        the platform's secretariat: everything, with users, organizations, imports\n"
+       "  coordinator  a co-chair's focal point: sharing groups; reads, reports, exports records\n"
+       "  focal_point  a member's representative: reads, reports and exports records\n"
+       "  reporter     a mission field reporter: reads records, drafts and submits reports\n"
+       "  endorser     a mission JOC/JMAC officer: endorses or returns reports of their\n"
+       "               missions (`bluehelm user missions`)\n"
+       "  analyst      reads and exports records (writes none)\n"
+       "  auditor      reads and verifies the audit log (no records)"),
     NULL,
     64,
 };

@@ -32,6 +32,13 @@ enum { DB_DONE = 0, DB_ROW = 1 };
  * foreign_keys=ON and a busy timeout. */
 int db_open(struct db **out, const char *path, int flags, struct bh_error *err);
 
+/* Opens `len` bytes at `data`, an SQLite database image (an embedded file, such as the base
+ * map pack), read-only and in memory: nothing on disk is read or written. `data` is borrowed
+ * and must outlive the connection; `name` says what it is in errors. Refuses bytes that are
+ * not an SQLite database. No store checks or pragmas: it is not a Bluehelm store. */
+int db_open_image(struct db **out, const char *name, const void *data, size_t len,
+                  struct bh_error *err);
+
 /* Finalizes cached statements and closes; NULL is allowed. */
 void db_close(struct db *db);
 
@@ -170,6 +177,9 @@ int64_t db_column_int(struct db_stmt *st, int col);
 double db_column_double(struct db_stmt *st, int col);
 const char *db_column_text(struct db_stmt *st, int col); /* NULL for SQL NULL */
 int db_column_is_null(struct db_stmt *st, int col);
+/* A BLOB column's bytes (borrowed until the next step) and their length in *len; NULL with
+ * *len 0 for SQL NULL or an empty blob. */
+const void *db_column_blob(struct db_stmt *st, int col, size_t *len);
 
 /* Runs `sql` with no parameters and reads the first column of the first row as an integer;
  * `*out` is `dflt` when there is no row. */

@@ -185,6 +185,37 @@ int db_open(struct db **out, const char *path, int flags, struct bh_error *err)
     return 0;
 }
 
+int db_open_image(struct db **out, const char *name, const void *data, size_t len,
+                  struct bh_error *err)
+{
+    *out = NULL;
+    struct db *db = xcalloc(1, sizeof *db);
+    db->path = xstrdup(name);
+    int rc =
+        sqlite3_open_v2(":memory:", &db->conn,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
+    /* READONLY and no FREEONCLOSE: SQLite reads the borrowed bytes in place, never writes
+     * them and never frees them (they are the binary's own). */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_deserialize(db->conn, "main", (unsigned char *)data, (sqlite3_int64)len,
+                                 (sqlite3_int64)len, SQLITE_DESERIALIZE_READONLY);
+    if (rc != SQLITE_OK) {
+        int code = bh_fail(err, map_rc(rc), "db", "cannot open %s: %s", name,
+                           db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc));
+        db_close(db);
+        return code;
+    }
+    /* Deserializing checks nothing: read the schema now, so bytes that are not a database
+     * fail here rather than at the first request. */
+    int64_t n = 0;
+    if ((rc = db_query_int(db, "SELECT count(*) FROM sqlite_schema", 0, &n, err))) {
+        db_close(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
 static int deadline_passed(void *ctx)
 {
     const struct db *db = ctx;
@@ -431,6 +462,13 @@ double db_column_double(struct db_stmt *st, int col)
 const char *db_column_text(struct db_stmt *st, int col)
 {
     return (const char *)sqlite3_column_text(st->stmt, col);
+}
+
+const void *db_column_blob(struct db_stmt *st, int col, size_t *len)
+{
+    const void *p = sqlite3_column_blob(st->stmt, col);
+    *len = p ? (size_t)sqlite3_column_bytes(st->stmt, col) : 0;
+    return p;
 }
 
 int db_column_is_null(struct db_stmt *st, int col)

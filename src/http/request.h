@@ -28,6 +28,7 @@ struct http_site {
     const char *map_tile_url; /* "" when none is configured */
     struct http_guard *guard; /* ROUTE_EXPENSIVE requests' rate and slots (http/guard.h) */
     int request_budget_ms;    /* a handler's store time; 0: unbounded (db_set_deadline) */
+    int export_max_rows;      /* rows one map file may hold; 0: no limit (export_max_rows) */
 };
 
 /* How the request was authenticated. */

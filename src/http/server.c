@@ -461,6 +461,7 @@ int http_server_start(struct http_server **out, const struct http_server_options
     s->site.map_tile_url = xstrdup(opt->map_tile_url ? opt->map_tile_url : "");
     s->csp = make_csp(s->site.map_tile_url);
     s->site.request_budget_ms = opt->request_budget_ms;
+    s->site.export_max_rows = opt->export_max_rows;
     s->site.guard = http_guard_new(opt->anonymous_per_minute, opt->anonymous_burst,
                                    opt->threads > 1 ? opt->threads - 1 : 1);
     atomic_init(&s->in_flight, 0);

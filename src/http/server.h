@@ -23,6 +23,7 @@ struct http_server_options {
     int timeout_s;
     const char *db_path;      /* each worker thread opens its own connection to it */
     const char *map_tile_url; /* told to the browser app by /api/v1/version; "" or NULL: none */
+    int export_max_rows;      /* rows one map file may hold (api/map_layers.c); 0: no limit */
     /* Store time one handler may spend (db_set_deadline); 0: unbounded. */
     int request_budget_ms;
     /* Anonymous readers' statistics and files per minute per address, and the burst a bucket

@@ -3,9 +3,10 @@
  * How a row is drawn: a mission, weighted by the years it ran and by how dangerous it was
  * (the hot list below); a time uniform within the mission's life (never before 1948, never
  * after INCIDENT_DEMO_HORIZON or now); a point scattered around the mission's HQ (gaussian,
- * tens of kilometres, a few rows farther out); a threat type from the taxonomy, by class
- * weights; a target and an activity that fit the class; casualty counts that are mostly zero
- * with a tail; a status, a marking and an owner. Each row has its own random stream
+ * tens of kilometres, a few rows farther out), on the land of the mission's host country
+ * (demo_land.h: a point in the sea or across a border is drawn again); a threat type from the
+ * taxonomy, by class weights; a target and an activity that fit the class; casualty counts that are
+ * mostly zero with a tail; a status, a marking and an owner. Each row has its own random stream
  * (xoshiro256** seeded by splitmix64 from the seed and the row's number), so row i does not
  * depend on how many rows came before it: that is what makes a larger count of the same
  * seed add only the new rows, and the same count add nothing.
@@ -15,6 +16,7 @@
  * keeps it in the connection's cache); one transaction holds them all; ids are UUIDv7 whose
  * time is the horizon plus the row's number, so they reach the id index in order. */
 #include "incident/demo.h"
+#include "incident/demo_land.h"
 
 #include "audit/audit.h"
 #include "base/mem.h"
@@ -345,8 +347,11 @@ static int plan_missions(struct db *db, struct demo_plan *p, struct bh_error *er
             start = floor_ms;
         if (end > p->cap_ms)
             end = p->cap_ms;
+        /* A mission whose host has no outline could not be placed on land: left out rather
+         * than scattered into the sea (scripts/gen-demo-land.mjs outlines every host of the
+         * reference table). */
         if (factor <= 0 || start == INT64_MIN || end == INT64_MIN || end <= start ||
-            strlen(acronym) >= 32)
+            strlen(acronym) >= 32 || !demo_land_known(db_column_text(st, 2)))
             continue;
         if (p->nmissions == cap) {
             cap = cap ? cap * 2 : 128;
@@ -603,6 +608,42 @@ static void offset_point(double lat, double lon, double north_km, double east_km
     *lon_out = round(lo * 1e6) / 1e6;
 }
 
+/* Puts the point `north_km`, `east_km` from the HQ of `m` on the land of its host country:
+ * kept when it is there; else drawn again around the HQ, up to 48 times, from a stream of its
+ * own (so the row's other values stay what they were) and ever closer; else the HQ itself, or,
+ * when the HQ falls outside the coarse outline (a harbour city), a point inside the country.
+ * The offsets are then the final point's from the HQ, for the place's name ("12 km NE of
+ * Gao"). */
+static void place_on_land(const struct demo_mission *m, uint64_t seed, int64_t i, double sigma,
+                          double *north, double *east, double *lat, double *lon)
+{
+    offset_point(m->lat, m->lon, *north, *east, lat, lon);
+    if (demo_land_contains(m->host, *lat, *lon))
+        return;
+    struct rng r;
+    rng_row(&r, seed ^ 0x6c616e64u /* "land" */, (uint64_t)i);
+    bool found = false;
+    for (int k = 0; k < 48 && !found; k++) {
+        double s = sigma * (1.0 - k / 64.0);
+        offset_point(m->lat, m->lon, rng_gauss(&r) * s, rng_gauss(&r) * s, lat, lon);
+        found = demo_land_contains(m->host, *lat, *lon);
+    }
+    if (!found) {
+        offset_point(m->lat, m->lon, 0, 0, lat, lon);
+        double ilat, ilon;
+        if (!demo_land_contains(m->host, *lat, *lon) &&
+            demo_land_inside_point(m->host, &ilat, &ilon))
+            offset_point(ilat, ilon, 0, 0, lat, lon);
+    }
+    double dlon = *lon - m->lon;
+    if (dlon > 180)
+        dlon -= 360;
+    if (dlon < -180)
+        dlon += 360;
+    *north = (*lat - m->lat) * 111.32;
+    *east = dlon * 111.32 * cos(m->lat * M_PI / 180.0);
+}
+
 /* Draws row `i` of `seed` into `row`, its texts in `tx`. */
 static void demo_row(const struct demo_plan *p, uint64_t seed, int64_t i, struct incident_row *row,
                      struct demo_texts *tx)
@@ -661,7 +702,7 @@ static void demo_row(const struct demo_plan *p, uint64_t seed, int64_t i, struct
      * routes). */
     double sigma = rng_unit(&r) < 0.9 ? 30.0 : 120.0;
     double north = rng_gauss(&r) * sigma, east = rng_gauss(&r) * sigma;
-    offset_point(m->lat, m->lon, north, east, &row->latitude, &row->longitude);
+    place_on_land(m, seed, i, sigma, &north, &east, &row->latitude, &row->longitude);
     double km = sqrt(north * north + east * east);
     double bearing = atan2(east, north) * 180.0 / M_PI;
     const char *dir = compass[(int)floor((bearing < 0 ? bearing + 360 : bearing) / 45.0 + 0.5) % 8];

@@ -35,5 +35,7 @@ const struct spatial_layer spatial_incidents = {
     .mission_column = "mission",
     .country_column = NULL,
     .status_column = "status",
+    .synthetic_column = "synthetic",
+    .reporter_column = "reporter_id",
     .csv = incident_csv,
 };

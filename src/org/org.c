@@ -254,6 +254,12 @@ json_t *org_to_json(const struct org *o)
     json_object_set_new(obj, "joined", string_or_null(o->joined));
     json_object_set_new(obj, "country", string_or_null(o->country));
     json_object_set_new(obj, "mission", string_or_null(o->mission));
+    /* Where a mission's headquarters are (the reference table's), for a map that has to show
+     * the mission before any of its records exist. */
+    const struct mission_ref *m =
+        o->kind == ORG_MISSION ? refdata_mission_find(o->mission[0] ? o->mission : o->code) : NULL;
+    if (m && m->has_hq_coords)
+        json_object_set_new(obj, "hq", json_pack("{s:f, s:f}", "lat", m->hq_lat, "lon", m->hq_lon));
     if (o->created_at[0])
         json_object_set_new(obj, "created_at", json_string(o->created_at));
     return obj;

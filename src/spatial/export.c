@@ -91,11 +91,13 @@ static void csv_cell(struct buf *b, const json_t *v, bool first)
     }
 }
 
-static void csv_header(const struct spatial_layer *layer, struct buf *b)
+static void csv_header(const struct spatial_layer *layer, bool hashtags, struct buf *b)
 {
     for (int i = 0; layer->csv[i].header; i++)
         hxl_csv_field(b, layer->csv[i].header, i == 0);
     hxl_csv_end_row(b);
+    if (!hashtags)
+        return;
     for (int i = 0; layer->csv[i].header; i++)
         hxl_csv_field(b, layer->csv[i].hxl, i == 0);
     hxl_csv_end_row(b);
@@ -161,7 +163,7 @@ int spatial_export_begin(struct db *db, struct db *audit_db, const struct princi
                          struct bh_error *err)
 {
     *out = NULL;
-    if (format != SPATIAL_GEOJSON && format != SPATIAL_CSV)
+    if (format != SPATIAL_GEOJSON && format != SPATIAL_CSV && format != SPATIAL_CSV_PLAIN)
         return bh_fail(err, BH_EINVALID, "format", "unknown file format");
     struct spatial_export *x = xcalloc(1, sizeof *x);
     x->db = db;
@@ -199,7 +201,7 @@ int spatial_export_next(struct spatial_export *x, struct buf *out, struct bh_err
         if (x->format == SPATIAL_GEOJSON)
             buf_puts(out, "{\"type\":\"FeatureCollection\",\"features\":[");
         else
-            csv_header(x->layer, out);
+            csv_header(x->layer, x->format == SPATIAL_CSV, out);
     }
     while (out->len - start < PIECE_BYTES) {
         int rc = db_step(x->st, err);

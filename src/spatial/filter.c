@@ -14,7 +14,8 @@
 #include <string.h>
 
 const char *const spatial_filter_names[] = {
-    "bbox", "near", "from", "to", "mission", "type", "status", "q", "sort", NULL,
+    "bbox",   "near", "from",      "to",   "mission", "type",
+    "status", "q",    "synthetic", "mine", "sort",    NULL,
 };
 
 /* The workflow states of an incident (migration 0008's CHECK). */
@@ -262,6 +263,30 @@ int spatial_filter_set(struct spatial_filter *f, const char *name, const char *v
         return set_list(name, value, f->status, check_status, err);
     if (strcmp(name, "q") == 0)
         return set_q(f, value, err);
+    if (strcmp(name, "synthetic") == 0) {
+        /* Demo data is marked, and a reader of real figures must be able to leave it out
+         * (the map has a switch for it); "only" is for checking what the demo generator made. */
+        if (strcmp(value, "exclude") == 0)
+            f->synthetic = SPATIAL_SYNTHETIC_EXCLUDE;
+        else if (strcmp(value, "only") == 0)
+            f->synthetic = SPATIAL_SYNTHETIC_ONLY;
+        else
+            return bh_fail(err, BH_EINVALID, name,
+                           "synthetic '%.40s' must be exclude (real records only) or only "
+                           "(synthetic records only)",
+                           value);
+        return 0;
+    }
+    if (strcmp(name, "mine") == 0) {
+        if (strcmp(value, "1") == 0 || strcmp(value, "true") == 0)
+            f->mine = true;
+        else if (strcmp(value, "0") == 0 || strcmp(value, "false") == 0)
+            f->mine = false;
+        else
+            return bh_fail(err, BH_EINVALID, name,
+                           "mine '%.40s' must be 1 (the records you reported) or 0", value);
+        return 0;
+    }
     if (strcmp(name, "sort") == 0) {
         if (strcmp(value, "-occurred") == 0)
             f->ascending = false;

@@ -198,8 +198,11 @@ static int check_missions(struct db *db, const char *store, int count, struct bh
 }
 
 /* q as FTS5: every word a quoted string, so that no punctuation or keyword (AND, NEAR, a
- * column name and a colon) is read as query syntax; a word ending in '*' is a prefix. The
- * words are ANDed, as a search box is read. */
+ * column name and a colon) is read as query syntax. Every word of two characters or more is
+ * a prefix ("Bamb" finds "Bambari", "IED" the IEDs and the "IEDs"), as a search box is read
+ * while it is typed; the index keeps prefixes of two and three characters (migration 0018),
+ * and longer ones are a range of its terms. A word ending in '*' is a prefix too. The words
+ * are ANDed. This and the migrations are the only places that know FTS5. */
 static void fts_query(const char *text, char *out, size_t cap)
 {
     size_t n = 0;
@@ -209,8 +212,10 @@ static void fts_query(const char *text, char *out, size_t cap)
         size_t len = strcspn(p, " \t\r\n\f\v");
         if (!len)
             break;
-        bool prefix = len > 1 && p[len - 1] == '*';
-        size_t wlen = prefix ? len - 1 : len;
+        bool star = len > 1 && p[len - 1] == '*';
+        size_t wlen = star ? len - 1 : len;
+        /* A single letter as a prefix would read every term that starts with it. */
+        bool prefix = star || wlen > 1;
         bool keep = false;
         for (size_t i = 0; i < wlen; i++)
             keep |= (p[i] >= '0' && p[i] <= '9') ||
@@ -344,6 +349,8 @@ int spatial__query_build(struct db *db, const struct principal *who,
     q->layer = layer;
     if (f->status[0] && !layer->status_column)
         return bh_fail(err, BH_EINVALID, "status", "status does not apply to %s", layer->name);
+    if (f->mine && !layer->reporter_column)
+        return bh_fail(err, BH_EINVALID, "mine", "mine does not apply to %s", layer->name);
     if (f->from[0] && f->to[0] && strcmp(f->from, f->to) > 0)
         return bh_fail(err, BH_EINVALID, "to", "to (%s) is before from (%s)", f->to, f->from);
     int nmission = split_list(f->mission, q->lists[0]);
@@ -441,6 +448,27 @@ int spatial__query_build(struct db *db, const struct principal *who,
         db_params_cleanup(&v);
         buf_printf(&sql, "%s.threat_type IN ", a);
         in_list("?", q->lists[1], ntype, &sql, &v);
+        add(q, SPATIAL__PLAIN, buf_str(&sql), &v);
+    }
+    if (f->synthetic != SPATIAL_SYNTHETIC_ALL) {
+        /* A layer without the column holds real records only. */
+        bool only = f->synthetic == SPATIAL_SYNTHETIC_ONLY;
+        buf_reset(&sql);
+        db_params_cleanup(&v);
+        if (layer->synthetic_column)
+            buf_printf(&sql, "%s.%s = %d", a, layer->synthetic_column, only ? 1 : 0);
+        else
+            buf_puts(&sql, only ? "1 = 0" : "1 = 1");
+        add(q, SPATIAL__PLAIN, buf_str(&sql), &v);
+    }
+    if (f->mine) {
+        /* The reader's own reports: the visibility predicate above still applies, so mine
+         * narrows what the reader may see and never widens it. A reader without an account
+         * (the command line, a token of no user) reported nothing through the API. */
+        buf_reset(&sql);
+        db_params_cleanup(&v);
+        buf_printf(&sql, "%s.%s = ?", a, layer->reporter_column);
+        db_params_int(&v, who->account_id > 0 ? who->account_id : -1);
         add(q, SPATIAL__PLAIN, buf_str(&sql), &v);
     }
     buf_cleanup(&sql);

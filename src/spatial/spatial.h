@@ -48,6 +48,10 @@ struct spatial_layer {
                                  * countries through country_column */
     const char *country_column; /* "country_iso3" or NULL */
     const char *status_column;  /* "status"; NULL: the layer has no status (400 when asked) */
+    /* "synthetic" (0/1); NULL: the layer holds no synthetic rows (synthetic=only finds none) */
+    const char *synthetic_column;
+    /* "reporter_id" (an account id); NULL: the layer has no reporters (mine=1 is a 400) */
+    const char *reporter_column;
     /* The CSV columns of an export: header, HXL hashtag, JSON key of row_json's object.
      * NULL-terminated by header. */
     const struct spatial_csv_column {
@@ -66,7 +70,12 @@ extern const struct spatial_layer spatial_events;
  *   from, to                     YYYY-MM-DD or RFC 3339, inclusive (a date `to` means to
  *                                the end of that day)
  *   mission, type, status        comma-separated lists (acronyms, taxonomy codes, statuses)
- *   q                            FTS5 words over the narrative (incidents) or notes/actors
+ *   q                            words, each a prefix ("Bamb" finds "Bambari"), over the
+ *                                narrative, place, admin areas, perpetrator, mission and
+ *                                threat type (label and acronyms) of incidents, or the
+ *                                notes, place and actors of events
+ *   synthetic                    exclude | only (absent: both)
+ *   mine                         1: the rows the reader reported (reporter_column)
  *   sort                         -occurred (default: newest first) or occurred
  * The struct holds copies. */
 #define SPATIAL_LIST_TEXT   512
@@ -80,6 +89,12 @@ struct spatial_filter {
     char mission[SPATIAL_LIST_TEXT], type[SPATIAL_LIST_TEXT], status[SPATIAL_LIST_TEXT];
     char q[SPATIAL_LIST_TEXT];
     bool ascending;
+    enum spatial_synthetic {
+        SPATIAL_SYNTHETIC_ALL,
+        SPATIAL_SYNTHETIC_EXCLUDE,
+        SPATIAL_SYNTHETIC_ONLY
+    } synthetic;
+    bool mine;
 };
 
 extern const char *const spatial_filter_names[]; /* NULL-terminated */
@@ -150,9 +165,10 @@ int spatial_grid_cell_parse(const char *text, double *cell, struct bh_error *err
 
 /* Every match, as a file: GeoJSON (RFC 7946 FeatureCollection, Point geometry
  * [lon, lat], the row's other keys as properties) or CSV with the HXL hashtag row under the
- * header. Written in pieces through write(ctx, data, len) (non-zero stops it). *count (may
- * be NULL) receives the number of rows written. */
-enum spatial_format { SPATIAL_GEOJSON, SPATIAL_CSV };
+ * header (SPATIAL_CSV_PLAIN: without that row, for a spreadsheet that reads one header row).
+ * Written in pieces through write(ctx, data, len) (non-zero stops it). *count (may be NULL)
+ * receives the number of rows written. */
+enum spatial_format { SPATIAL_GEOJSON, SPATIAL_CSV, SPATIAL_CSV_PLAIN };
 int spatial_export(struct db *db, const struct principal *who, const struct spatial_layer *layer,
                    const struct spatial_filter *f, enum spatial_format format,
                    int (*write)(void *ctx, const char *data, size_t len), void *ctx, int64_t *count,

@@ -28,9 +28,13 @@
 /* Any other page's own script. */
 #define PAGE_JS_BUDGET (32 * 1024)
 /* A language's words for one part of the app (web/src/i18n/{core,registers}/<lang>.json, a
- * chunk named after the language, fetched only by its readers): the registers' Arabic, two
- * bytes a letter in UTF-8, is the largest. */
-#define CATALOG_JS_BUDGET (48 * 1024)
+ * chunk named after the language, fetched once by its readers and then cached): held to what
+ * crosses the link, gzip-compressed, since words compress about 4:1. The registers' Russian
+ * and Arabic, two bytes a letter in UTF-8, are the largest (about 80 KB, 18 KB on the wire,
+ * since the admin pages, the audit log and the work lists joined the registers' part). A part
+ * past this budget is split in two (docs/i18n.md), not given more. */
+#define CATALOG_JS_BUDGET      (112 * 1024)
+#define CATALOG_JS_WIRE_BUDGET (24 * 1024)
 
 static struct test_server server;
 
@@ -282,6 +286,19 @@ static void static_imports(const struct web_asset *a, const struct web_asset **s
     }
 }
 
+/* Whether `text` holds an http:// or https:// address other than the SVG namespace. */
+static bool names_other_site(const char *text)
+{
+    static const char svg[] = "http://www.w3.org/2000/svg";
+    for (const char *p = strstr(text, "http"); p; p = strstr(p + 1, "http")) {
+        if (strncmp(p, "http://", 7) != 0 && strncmp(p, "https://", 8) != 0)
+            continue;
+        if (strncmp(p, svg, sizeof svg - 1) != 0)
+            return true;
+    }
+    return false;
+}
+
 /* Whether `name` is a language's catalog chunk: esbuild names it after its file ("fr-X.js"). */
 static bool is_catalog(const char *name)
 {
@@ -346,18 +363,23 @@ static void assets_budgets(void **state)
             outlines++;
             assert_non_null(strstr(text, "Topology"));
         } else {
-            /* Only Leaflet's script names another site: the SVG namespace (a name, not an
-             * address) and its own home page in the attribution prefix, which the app
-             * replaces with plain words. Nothing else may. */
-            if (strstr(text, "http://") || strstr(text, "https://"))
+            /* Only Leaflet's script names another site (its home page in the attribution
+             * prefix, which the app replaces with plain words). The SVG namespace, which a page
+             * drawing SVG names (the map's legend, the chart's download), is a name, not an
+             * address. Nothing else may. */
+            if (names_other_site(text))
                 fail_msg("%s names another site", a->name);
         }
         if (a->len > budget)
             fail_msg("%s is %zu bytes, over its %zu-byte budget", a->name, a->len, budget);
+        if (is_catalog(a->name) && a->gzip_data && a->gzip_len > CATALOG_JS_WIRE_BUDGET)
+            fail_msg("%s is %zu bytes compressed, over its %d-byte budget on the wire", a->name,
+                     a->gzip_len, CATALOG_JS_WIRE_BUDGET);
     }
-    /* One copy of Leaflet, shared by the map and the report form; one of the outlines. */
+    /* One copy of Leaflet, shared by the map and the report form. No outlines any more: the
+     * base map comes from the server's tiles (docs/basemap.md). */
     assert_int_equal(maps, 1);
-    assert_int_equal(outlines, 1);
+    assert_int_equal(outlines, 0);
 }
 
 /* assets/chunks */

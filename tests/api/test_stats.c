@@ -1,11 +1,13 @@
 /* GET /api/v1/stats/casualties on the real server: public figures for anonymous callers
  * (released, TLP:CLEAR), more for members as the sharing model and the embargo allow and
  * never a record the caller could not read; the JSON and CSV replies; bad parameters named;
- * the ETag. */
+ * the ETag; how current the imported figures are (as_of). */
 #include "api_helpers.h"
 #include "world.h"
 
+#include "audit/audit.h"
 #include "db/db.h"
+#include "principal/principal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 
 static struct test_server server;
 static struct test_session fra_fp, bra_fp, fra_auditor;
+static char *store;
 
 /* Three released TLP:CLEAR UN records (owner DPO), a released TLP:GREEN record of FRA, and an
  * embargoed TLP:CLEAR record of FRA. */
@@ -31,7 +34,7 @@ static const struct test_world world = {
 static int setup(void **state)
 {
     (void)state;
-    char *store = test_world_store(&world);
+    store = test_world_store(&world);
     struct db *h = test_db_open(store, 0);
     test_exec(h, "INSERT INTO casualty (id, casualty_id, incident_date, mission, casualty_type, "
                  "gender, nationality, nationality_iso3, personnel_type, incident_type, "
@@ -54,7 +57,6 @@ static int setup(void **state)
     assert_int_equal(test_query_int(h, "SELECT count(*) FROM casualty"), 5);
     db_close(h);
     test_server_start(&server, store, NULL);
-    free(store);
     test_world_sign_in(&world, server.port);
     return 0;
 }
@@ -63,6 +65,7 @@ static int teardown(void **state)
 {
     (void)state;
     test_server_shutdown(&server);
+    free(store);
     return 0;
 }
 
@@ -89,11 +92,13 @@ static void api_stats_public(void **state)
 {
     (void)state;
     char *text = get_text(NULL, "/api/v1/stats/casualties?by=year,incident_type");
-    assert_string_equal(text, "{\"by\":[\"year\",\"incident_type\"],\"rows\":["
-                              "{\"year\":\"2019\",\"incident_type\":\"Illness\",\"count\":1},"
-                              "{\"year\":\"2019\",\"incident_type\":\"Malicious Act\",\"count\":1},"
-                              "{\"year\":\"2020\",\"incident_type\":\"Malicious Act\",\"count\":1}"
-                              "],\"total\":3,\"fatalities_only\":true}");
+    assert_string_equal(
+        text, "{\"by\":[\"year\",\"incident_type\"],\"rows\":["
+              "{\"year\":\"2019\",\"incident_type\":\"Illness\",\"count\":1},"
+              "{\"year\":\"2019\",\"incident_type\":\"Malicious Act\",\"count\":1},"
+              "{\"year\":\"2020\",\"incident_type\":\"Malicious Act\",\"count\":1}"
+              "],\"total\":3,\"fatalities_only\":true,"
+              "\"as_of\":{\"last_record\":\"2020-01-10\",\"updated\":null,\"imported_at\":null}}");
     free(text);
     /* Filters with spaces, encoded either way; top and distinct. */
     assert_int_equal(total_for(NULL, "/api/v1/stats/casualties?incident_type=Malicious%20Act"), 2);
@@ -102,7 +107,8 @@ static void api_stats_public(void **state)
     assert_string_equal(text, "{\"by\":[\"mission\"],\"rows\":[{\"mission\":\"MINUSMA\","
                               "\"count\":2}],\"total\":3,\"fatalities_only\":true,"
                               "\"from\":\"2019-01-01\",\"distinct\":{\"nationalities\":1,"
-                              "\"missions\":2}}");
+                              "\"missions\":2},\"as_of\":{\"last_record\":\"2020-01-10\","
+                              "\"updated\":null,\"imported_at\":null}}");
     free(text);
 }
 
@@ -175,6 +181,69 @@ static void api_stats_bad_parameters(void **state)
     }
 }
 
+/* The `as_of` of a reply as compact JSON (heap). */
+static char *as_of_text(const struct test_session *s)
+{
+    json_t *j = test_get_json(server.port, s ? s->headers : NULL, "/api/v1/stats/casualties", 200);
+    char *text = json_dumps(json_object_get(j, "as_of"), JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(j);
+    return text;
+}
+
+/* api/stats-as-of: every JSON reply says how current the UN's figures are: the newest UN
+ * record the caller may see (a newer one they may not see stays unseen, even as a date), the
+ * file's own last update among those, and the last UN import's time from the audit log. Runs
+ * last: it adds a record and an import entry. */
+static void api_stats_as_of(void **state)
+{
+    (void)state;
+    char *text = as_of_text(NULL);
+    assert_string_equal(text, "{\"last_record\":\"2020-01-10\",\"updated\":null,"
+                              "\"imported_at\":null}");
+    free(text);
+    /* A newer UN record that only members read (GREEN), and an import recorded. */
+    struct db *h = test_db_open(store, 0);
+    test_exec(h, "INSERT INTO casualty (id, casualty_id, incident_date, mission, casualty_type, "
+                 "gender, nationality, nationality_iso3, personnel_type, incident_type, "
+                 "owner_org_id, tlp, embargoed, source, source_updated, created_at, updated_at) "
+                 "SELECT '0190f100-0000-7000-8000-000000000006', 'S-6', '2021-06-01', 'UNMISS', "
+                 "'Fatality', 'M', 'Chad', 'TCD', 'Military', 'Illness', o.id, 'GREEN', 0, 'un', "
+                 "'2021-07-15', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z' FROM org o "
+                 "WHERE o.code = 'DPO'");
+    struct principal cli;
+    principal_cli(&cli);
+    struct bh_error err;
+    must(db_begin(h, &err), &err, "begin");
+    must(audit_append(h, &cli, "casualty.import", "casualty", NULL, NULL, &err), &err, "audit");
+    must(db_commit(h, &err), &err, "commit");
+    char want[256];
+    snprintf(want, sizeof want, "\"imported_at\":\"%s\"}",
+             test_query_text(h, "SELECT at FROM audit_log WHERE action = 'casualty.import'"));
+    db_close(h);
+
+    /* Anonymous: the same newest record, now with the import's time. */
+    text = as_of_text(NULL);
+    assert_non_null(strstr(text, "\"last_record\":\"2020-01-10\",\"updated\":null,"));
+    assert_non_null(strstr(text, want));
+    free(text);
+    /* The auditor reads the published figures only: the GREEN record's date stays unseen. */
+    text = as_of_text(&fra_auditor);
+    assert_non_null(strstr(text, "{\"last_record\":\"2020-01-10\",\"updated\":null,"));
+    free(text);
+    /* A member reads the GREEN record: its date and the file's update. */
+    text = as_of_text(&bra_fp);
+    assert_non_null(strstr(text, "{\"last_record\":\"2021-06-01\",\"updated\":\"2021-07-15\","));
+    assert_non_null(strstr(text, want));
+    free(text);
+    /* The CSV is the figures alone. */
+    struct test_response r;
+    test_http(server.port, "GET", "/api/v1/stats/casualties?format=csv", NULL, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "2021-06-01"));
+    assert_null(strstr(r.body, "as_of"));
+    test_response_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +251,7 @@ int main(void)
         BH_TEST("api/stats-visibility", api_stats_visibility),
         BH_TEST("api/stats-csv", api_stats_csv),
         BH_TEST("api/stats-bad-parameters", api_stats_bad_parameters),
+        BH_TEST("api/stats-as-of", api_stats_as_of),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

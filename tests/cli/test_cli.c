@@ -3,6 +3,7 @@
 
 #include "base/i18n.h"
 #include "db/migrate.h"
+#include "principal/principal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,21 @@ static void cli_help_lists_commands(void **state)
     test_run_free(&r);
     assert_run(test_cli((const char *[]){ "init", "--help", NULL }), 0, "Usage: bluehelm init",
                NULL);
+}
+
+/* cli/help-user-lists-roles: `bluehelm help user` names every role of the role table, each
+ * at the start of a line of its own, so a new role cannot be left out of the help. */
+static void cli_help_user_lists_roles(void **state)
+{
+    (void)state;
+    struct test_run r = test_cli((const char *[]){ "help", "user", NULL });
+    assert_int_equal(r.status, 0);
+    for (int role = ROLE_NONE + 1; role < ROLE_COUNT; role++) {
+        char line[64];
+        snprintf(line, sizeof line, "\n  %s ", role_name((enum role)role));
+        assert_contains(r.out, line);
+    }
+    test_run_free(&r);
 }
 
 /* cli/unknown-command: one line naming it, usage on stderr, status 2. */
@@ -303,6 +319,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         BH_TEST("cli/version", cli_version),
         BH_TEST("cli/help-lists-commands", cli_help_lists_commands),
+        BH_TEST("cli/help-user-lists-roles", cli_help_user_lists_roles),
         BH_TEST("cli/unknown-command", cli_unknown_command),
         BH_TEST("cli/unknown-option", cli_unknown_option),
         BH_TEST("cli/language-from-environment", cli_language_from_environment),

@@ -372,3 +372,311 @@ test('casualties/busy-server: figures refused as busy are asked again and arrive
 test('casualties/clean: no script errors, no CSP refusals, no request to another origin', () => {
   assert.deepEqual(problems, []);
 });
+
+// ---- Data honesty and downloads (issue 13, items 4 and 9) ----
+
+// A file the page hands over when `click` runs, as its suggested name and bytes.
+async function download(on, click) {
+  const [dl] = await Promise.all([on.waitForEvent('download'), click()]);
+  const file = await dl.path();
+  return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };
+}
+
+// RFC 4180 records (quoted fields may hold commas, quotes and line breaks).
+function csvRows(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') field += text[++i];
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field || row.length) rows.push(row.concat(field));
+  return rows;
+}
+
+// "2025-02-28" as the English app writes it with the month in words.
+const longDate = (d) =>
+  new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${d.slice(0, 10)}T00:00:00Z`));
+const monthYear = (d) =>
+  new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${d.slice(0, 10)}T00:00:00Z`),
+  );
+
+test('casualties/as-of: the dashboard says how current the UN data is, as the API does', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await signIn(ADMIN);
+  await page.getByRole('link', { name: 'Casualties' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Casualty register' }).waitFor();
+  await settled();
+  const { as_of: asOf } = await stats('casualty_type=Fatality');
+  // The UN's file as the e2e store holds it, and the import made in before().
+  const lastInFile = fs
+    .readFileSync(UN_FILE, 'utf8')
+    .split(/\r?\n/)
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split(',')[1])
+    .sort()
+    .pop();
+  assert.equal(asOf.last_record, lastInFile);
+  assert.match(asOf.imported_at, /^\d{4}-\d\d-\d\dT/);
+  assert.equal(
+    await page.locator('.as-of').innerText(),
+    `UN data to ${longDate(asOf.last_record)}, imported ${longDate(asOf.imported_at)}`,
+  );
+});
+
+test('casualties/single-year: one year is "Fatalities in 2020", with the API total', async () => {
+  await page.getByLabel('From', { exact: true }).selectOption('2020');
+  await page.getByLabel('To', { exact: true }).selectOption('2020');
+  await page.locator('.stat-total', { hasText: 'Fatalities in 2020' }).waitFor();
+  await settled();
+  const api = await stats('from=2020-01-01&to=2020-12-31&casualty_type=Fatality');
+  assert.equal(await cardValue('stat-total'), api.total);
+  assert.doesNotMatch(await page.locator('.stat-total').innerText(), /2020.2020/);
+  assert.equal(
+    await page.locator('svg.chart').getAttribute('aria-label'),
+    'Fatalities in 2020, by incident type',
+  );
+  await shot('single-year');
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.locator('.stat-total', { hasText: 'since' }).waitFor();
+  await settled();
+});
+
+test('casualties/downloads: each file holds the figures the dashboard shows', async () => {
+  await page.getByLabel('Mission', { exact: true }).selectOption('UNIFIL');
+  await page.locator('.stat-total', { hasText: 'UNIFIL' }).waitFor();
+  await settled();
+  const total = await cardValue('stat-total');
+  assert.ok(total > 300, `UNIFIL total ${total}`);
+
+  // The records, under the same filters: one row a record, as many as the total card.
+  const un = await download(page, () => page.getByRole('link', { name: 'Records (CSV)' }).click());
+  const unRows = csvRows(un.bytes.toString('utf8'));
+  assert.equal(un.name, 'casualties-un.csv');
+  assert.equal(unRows.length - 1, total, "UN CSV: a header line, then the total card's rows");
+  const mission = unRows[0].indexOf('mission_acronym');
+  assert.ok(mission >= 0, unRows[0].join(','));
+  assert.ok(unRows.slice(1).every((r) => r[mission] === 'UNIFIL'));
+  const hxl = await download(page, () =>
+    page.getByRole('link', { name: 'Records (HXL CSV)' }).click(),
+  );
+  const hxlRows = csvRows(hxl.bytes.toString('utf8'));
+  assert.equal(hxl.name, 'casualties-hxl.csv');
+  assert.match(hxlRows[1][0], /^#/, 'the hashtag row');
+  assert.equal(hxlRows.length - 2, total);
+
+  // A table: its rows, as the page shows them all, with a header row.
+  const natSection = page.locator('section', {
+    has: page.getByRole('heading', { name: 'By nationality' }),
+  });
+  const showAll = natSection.getByRole('button', { name: /^Show all/ });
+  if (await showAll.count()) await showAll.click();
+  const shownRows = await natSection
+    .locator('tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) => [tr.cells[0].innerText, tr.cells[tr.cells.length - 1].innerText]),
+    );
+  const table = await download(page, () =>
+    natSection.getByRole('button', { name: 'Download table (CSV)' }).click(),
+  );
+  const tableRows = csvRows(table.bytes.toString('utf8'));
+  assert.equal(table.name, 'casualties-by-nationality.csv');
+  assert.deepEqual(tableRows[0], [
+    'Nationality',
+    'Malicious Act',
+    'Accident',
+    'Illness',
+    'Self-Inflicted',
+    'To Be Determined',
+    'Unknown',
+    'Total',
+  ]);
+  assert.equal(tableRows.length - 1, shownRows.length);
+  assert.deepEqual(
+    tableRows.slice(1).map((r) => [r[0], r[r.length - 1]]),
+    shownRows.map(([k, n]) => [k, n.replace(/,/g, '')]),
+  );
+  assert.equal(
+    tableRows.slice(1).reduce((n, r) => n + Number(r[r.length - 1]), 0),
+    total,
+  );
+
+  // The chart as SVG: it parses, has a bar per year with the page's totals, and its colours
+  // travel with it.
+  const bars = await page
+    .locator('svg.chart g.bar')
+    .evaluateAll((gs) => gs.map((g) => [g.dataset.key, Number(g.dataset.total)]));
+  const svg = await download(page, () => page.getByRole('button', { name: 'Chart (SVG)' }).click());
+  assert.equal(svg.name, 'casualties-chart.svg');
+  const parsed = await page.evaluate((text) => {
+    const d = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const root = d.documentElement;
+    return {
+      error: d.getElementsByTagName('parsererror').length,
+      root: root.localName,
+      ns: root.namespaceURI,
+      bars: [...d.querySelectorAll('g[data-key]')].map((g) => [
+        g.getAttribute('data-key'),
+        Number(g.getAttribute('data-total')),
+      ]),
+      filled: [...d.querySelectorAll('g[data-key] rect')].filter(
+        (r) => (r.getAttribute('fill') || 'none') !== 'none',
+      ).length,
+      colours: new Set(
+        [...d.querySelectorAll('g[data-key] rect')].map((r) => r.getAttribute('fill')),
+      ).size,
+      classes: d.querySelectorAll('[class]').length,
+    };
+  }, svg.bytes.toString('utf8'));
+  assert.equal(parsed.error, 0);
+  assert.equal(parsed.root, 'svg');
+  assert.match(parsed.ns, /svg$/);
+  assert.deepEqual(parsed.bars, bars);
+  // Every segment the page draws is in the file, coloured.
+  assert.equal(parsed.filled, await page.locator('svg.chart rect.seg').count());
+  assert.ok(parsed.filled > 10, `${parsed.filled} coloured bar segments`);
+  // The six incident types' colours, written on the elements: nothing is left to app.css.
+  assert.equal(parsed.colours, 6);
+  assert.equal(parsed.classes, 0);
+
+  // The chart as PNG: the signature, and the chart's size twice over.
+  const vb = await page
+    .locator('svg.chart')
+    .evaluate((s) => [s.viewBox.baseVal.width, s.viewBox.baseVal.height]);
+  const png = await download(page, () => page.getByRole('button', { name: 'Chart (PNG)' }).click());
+  assert.equal(png.name, 'casualties-chart.png');
+  assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.equal(png.bytes.toString('latin1', 12, 16), 'IHDR');
+  assert.deepEqual(
+    [png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)],
+    [vb[0] * 2, vb[1] * 2],
+  );
+  assert.ok(png.bytes.length > 2000, `${png.bytes.length} bytes: more than a blank canvas`);
+
+  // The form to add a record, for those who may write them.
+  assert.equal(
+    await page.getByRole('link', { name: 'Add a record' }).getAttribute('href'),
+    '#/casualties/new',
+  );
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await shot('downloads-1366');
+  await page.setViewportSize({ width: 360, height: 740 });
+  await shot('downloads-360');
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 360, `the page is ${wide} px wide at 360`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await settled();
+});
+
+test('casualties/no-downloads: a reader without the export permission gets no record file', async () => {
+  // An auditor reads the audit log and the published figures, not the records.
+  bluehelm(
+    [
+      'user',
+      'add',
+      'e2eaudit',
+      '--org',
+      'BRA',
+      '--role',
+      'auditor',
+      '--password-stdin',
+      '--db',
+      db,
+    ],
+    `${PASSWORD}\n`,
+  );
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const anon = await context.newPage();
+  anon.setDefaultTimeout(15000);
+  const seen = watchPage(anon, server.url);
+  try {
+    await anon.goto(`${server.url}/`);
+    await signIn('e2eaudit', anon);
+    await anon.getByRole('link', { name: 'Casualties' }).click();
+    await anon.locator('.dashboard:not(.busy) .stat-card').first().waitFor();
+    // The figures shown may still be saved: they are the page's own.
+    await anon.getByRole('button', { name: 'Chart (SVG)' }).waitFor();
+    assert.equal(await anon.getByRole('link', { name: /^Records \(/ }).count(), 0);
+    assert.equal(await anon.getByRole('link', { name: 'Add a record' }).count(), 0);
+    assert.deepEqual(seen, []);
+  } finally {
+    await context.close();
+  }
+});
+
+// The browser's clock set to a year the UN's file has not reached: the year-to-date card
+// says there is no data yet, and when the file ends, instead of a large 0. The clock is the
+// page's only idea of "today"; the server's figures for that year are none.
+test('casualties/ytd-past-data: a year past the data has no large 0', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 768 },
+    timezoneId: 'UTC',
+  });
+  await context.clock.setFixedTime(new Date('2031-03-15T10:00:00Z'));
+  const later = await context.newPage();
+  later.setDefaultTimeout(15000);
+  const seen = watchPage(later, server.url);
+  try {
+    await later.goto(`${server.url}/`);
+    await signIn(OTHER, later);
+    await later.getByRole('link', { name: 'Casualties' }).click();
+    await later.locator('.dashboard:not(.busy) .stat-card').first().waitFor();
+    const cookie = (await context.cookies()).find((c) => c.name === 'bh_session');
+    const res = await fetch(
+      `${server.url}/api/v1/stats/casualties?ytd=2031-03-15&casualty_type=Fatality`,
+      { headers: { Cookie: `bh_session=${cookie.value}` } },
+    );
+    const ytd = await res.json();
+    assert.equal(ytd.total, 0);
+    const card = later.locator('.stat-ytd');
+    assert.equal(
+      await card.locator('.stat-none').innerText(),
+      `No data for 2031 yet: the UN file ends in ${monthYear(ytd.as_of.last_record)}`,
+    );
+    assert.equal(await card.locator('.stat-value').count(), 0, 'no figure in large type');
+    assert.match(await card.innerText(), /^Year to date, 2031/);
+    // Nor is 2030's same period compared: the file does not reach it either.
+    assert.doesNotMatch(await card.innerText(), /Same period/);
+    await later.screenshot({
+      path: path.join(shots, 'casualties-ytd-past-1366.png'),
+      fullPage: true,
+    });
+    await later.setViewportSize({ width: 360, height: 740 });
+    await later.screenshot({
+      path: path.join(shots, 'casualties-ytd-past-360.png'),
+      fullPage: true,
+    });
+    assert.deepEqual(seen, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('casualties/clean-after: still no script errors, CSP refusals or foreign requests', () => {
+  assert.deepEqual(problems, []);
+});

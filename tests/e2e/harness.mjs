@@ -179,3 +179,32 @@ export function catalog(lang) {
 export function appI18n() {
   return loadAppI18n(SOURCE_DIR);
 }
+
+// axe-core (npm) run in the page on what it shows now: the serious and critical violations,
+// as lines naming the rule, the element and axe's help. Injected with page.evaluate, which the
+// page's Content-Security-Policy does not apply to (an injected <script> would be refused).
+let axeSource = null;
+export async function axeViolations(page) {
+  if (!axeSource)
+    axeSource = fs.readFileSync(path.join(SOURCE_DIR, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => typeof window.axe === 'object')))
+    await page.evaluate(`${axeSource};void 0`);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    }),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) =>
+      v.nodes.map((n) => `${v.id} (${v.impact}) at ${n.target.join(' ')}: ${v.help}`),
+    );
+}
+
+// How far the page scrolls sideways, in CSS pixels (0: it fits the viewport's width).
+export function sidewaysScroll(page) {
+  return page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+}

@@ -155,25 +155,29 @@ test('incidents/report: the reporter picks the place on the map and submits the 
   const tax = await call('GET', '/api/v1/taxonomy');
   const ied = tax.threat_types.find((t) => t.code === 'ied') || tax.threat_types[0];
 
-  // Typed coordinates place the marker; a click on the map then moves it and sets them.
+  // Typed coordinates place the marker and take the map there (whole degrees: zoom 6, the
+  // picker's data-zoom); a click on the map then moves it and sets them.
   const picker = form.locator('.picker-map');
-  await form.getByLabel('Latitude *').fill('12');
-  await form.getByLabel('Longitude *').fill('20');
+  await form.getByLabel('Latitude *').fill('16');
+  await form.getByLabel('Longitude *').fill('-0.5');
   const marker = picker.locator('.pick-marker');
   await marker.waitFor();
+  await page.waitForFunction(() => document.querySelector('.picker-map').dataset.zoom === '6');
   const box = await picker.boundingBox();
   const typedAt = await marker.boundingBox();
-  // [12, 20] is where the picker starts: its centre.
+  // [16, -0.5] is now the view's centre.
   assert.ok(Math.abs(typedAt.x + typedAt.width / 2 - (box.x + box.width / 2)) < 3);
   assert.ok(Math.abs(typedAt.y + typedAt.height / 2 - (box.y + box.height / 2)) < 3);
-  // At zoom 3 (2,048 px around the world) central Mali, about 16° N 0.5° W, lies 117 px west
-  // and 24 px north of the centre.
-  const click = { x: box.width / 2 - 117, y: box.height / 2 - 24 };
+  // At zoom 6 (16,384 px around the world) 45 px east and 45 px south of the centre is
+  // 15.047° N, 0.489° E (Web Mercator), near Gao.
+  const click = { x: box.width / 2 + 45, y: box.height / 2 + 45 };
   await picker.click({ position: click });
   const lat = Number(await form.getByLabel('Latitude *').inputValue());
   const lon = Number(await form.getByLabel('Longitude *').inputValue());
-  assert.ok(Math.abs(lat - 16) < 0.4, `latitude from the click: ${lat}`);
-  assert.ok(Math.abs(lon + 0.5) < 0.4, `longitude from the click: ${lon}`);
+  assert.ok(Math.abs(lat - 15.047) < 0.05, `latitude from the click: ${lat}`);
+  assert.ok(Math.abs(lon - 0.489) < 0.05, `longitude from the click: ${lon}`);
+  // A click at zoom 6 is good to about 19 km: a district, not an exact place.
+  assert.equal(await form.getByLabel('Precision of the place').inputValue(), 'admin2');
   const movedTo = await marker.boundingBox();
   assert.ok(Math.abs(movedTo.x + movedTo.width / 2 - (box.x + click.x)) < 3, 'marker at the click');
   assert.ok(Math.abs(movedTo.y + movedTo.height / 2 - (box.y + click.y)) < 3);
@@ -336,9 +340,9 @@ test('incidents/map: the endorsed report is on the map, and its popup links to i
   listRequests.length = 0;
   await page.getByRole('link', { name: 'Incidents', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: 'Incident map' }).waitFor();
-  // The outlines are drawn (offline), the synthetic history is clustered.
-  await page.locator('.incident-map path.country').first().waitFor();
-  assert.ok((await page.locator('.incident-map path.country').count()) > 150);
+  // The base map is drawn (offline), the synthetic history is clustered.
+  await page.locator('.incident-map path.bm-land').first().waitFor();
+  assert.ok((await page.locator('.incident-map path.bm-land').count()) > 20);
   await page.locator('.incident-map .cluster-incident').first().waitFor();
   const count = page.locator('.map-count');
   await count.filter({ hasText: /^In this view: / }).waitFor();

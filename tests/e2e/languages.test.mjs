@@ -68,7 +68,17 @@ const UN_FILE = sharedData('un_fatalities', 'DPPADPOSS-FATALITIES.csv');
 const HAVE_UN = fs.existsSync(UN_FILE);
 const NO_UN = HAVE_UN ? false : `${UN_FILE} is missing (the shared data, BH_SHARED_DATA)`;
 // Codes every language writes the same, counted as data: FIRST's Traffic Light Protocol labels.
-const CODES = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
+// Codes, and the names of the map's data sources in its attribution (names, not words to
+// translate; the app's code writes them with an i18n-exempt note).
+const CODES = [
+  'TLP:CLEAR',
+  'TLP:GREEN',
+  'TLP:AMBER',
+  'TLP:AMBER+STRICT',
+  'TLP:RED',
+  'Natural Earth',
+  'OpenStreetMap',
+];
 const WIDE = { width: 1366, height: 768 };
 const PHONE = { width: 360, height: 740 };
 
@@ -561,7 +571,9 @@ for (const lang of LANGS) {
   test(`languages/${code}-endorse: the endorser endorses the report from the queue`, async () => {
     const { page, T } = L;
     await signIn(L, u.endorser);
-    await page.getByRole('link', { name: T['shell.nav_queue'], exact: true }).click();
+    // The link's name is the page's and, when reports wait, their count ("… 1 en attente").
+    const queue = T['shell.nav_queue'].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await page.getByRole('link', { name: new RegExp(`^${queue}( |$)`) }).click();
     await heading(L, 'queue.title');
     const row = page.locator('tbody tr', { hasText: `Tessit ${code}` });
     await row.waitFor();
@@ -583,7 +595,7 @@ for (const lang of LANGS) {
     const { page, T } = L;
     await page.getByRole('link', { name: T['shell.nav_incidents'], exact: true }).click();
     await heading(L, 'map.title');
-    await page.locator('.incident-map path.country').first().waitFor();
+    await page.locator('.incident-map path.bm-land').first().waitFor();
     // The count once the layer has arrived: nothing loading, and the replies read.
     await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
     const count = page.locator('.map-count');

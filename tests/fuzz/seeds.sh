@@ -45,3 +45,48 @@ while read -r method pattern; do
     esac
     echo "$file"
 done
+
+# fuzz_pbf: two tiny OSM PBF files written here field by field (not copied from any extract):
+# a header block with a bbox and the two required features, and one data block with three
+# dense nodes (one a named village), a plain node and a named residential way over three of
+# them; once with raw blobs, once zlib-compressed. osmium-tool reads both as 4 nodes, 1 way.
+mkdir -p tests/fuzz/corpus/pbf
+for coding in raw zlib; do
+    python3 - "$coding" > "tests/fuzz/corpus/pbf/$coding.osm.pbf" <<'PY'
+import sys, zlib, struct
+def varint(v):
+    out = bytearray()
+    while True:
+        b = v & 0x7f; v >>= 7
+        out.append(b | (0x80 if v else 0))
+        if not v: return bytes(out)
+def zz(v): return (v << 1) ^ (v >> 63)
+def key(f, wt): return varint(f << 3 | wt)
+def ld(f, b): return key(f, 2) + varint(len(b)) + b
+def vi(f, v): return key(f, 0) + varint(v)
+def packed(f, vals): return ld(f, b"".join(varint(v) for v in vals))
+def blob(kind, payload, compress):
+    if compress:
+        body = vi(2, len(payload)) + ld(3, zlib.compress(payload))
+    else:
+        body = ld(1, payload)
+    head = ld(1, kind.encode()) + vi(3, len(body))
+    return struct.pack(">I", len(head)) + head + body
+bbox = ld(1, vi(1, zz(7349000000)) + vi(2, zz(7491000000)) + vi(3, zz(43770000000)) + vi(4, zz(43710000000)))
+header = bbox + ld(4, b"OsmSchema-V0.6") + ld(4, b"DenseNodes") + ld(16, b"bluehelm seeds.sh")
+strings = [b"", b"highway", b"residential", b"name", b"Rue Grimaldi", b"place", b"village", b"Eze"]
+st = ld(1, b"".join(ld(1, s) for s in strings))
+# Three dense nodes (ids 1, 2, 3; delta coded, granularity 100): the third a named village.
+lats = [437300000, 437310000, 437290000]; lons = [74200000, 74210000, 73620000]
+def deltas(v): return [zz(v[0])] + [zz(b - a) for a, b in zip(v, v[1:])]
+dense = packed(1, deltas([1, 2, 3])) + packed(8, deltas(lats)) + packed(9, deltas(lons)) + \
+        packed(10, [0, 0, 5, 6, 3, 7, 0])
+# A plain node too (id 4), then a way over nodes 1, 2, 4 named Rue Grimaldi.
+node = vi(1, zz(4)) + vi(8, zz(437320000)) + vi(9, zz(74220000))
+way = vi(1, 10) + packed(2, [1, 3]) + packed(3, [2, 4]) + packed(8, deltas([1, 2, 4]))
+block = st + ld(2, ld(2, dense)) + ld(2, ld(1, node)) + ld(2, ld(3, way))
+compress = sys.argv[1] == "zlib"
+sys.stdout.buffer.write(blob("OSMHeader", header, compress) + blob("OSMData", block, compress))
+PY
+    echo "tests/fuzz/corpus/pbf/$coding.osm.pbf"
+done

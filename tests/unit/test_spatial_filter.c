@@ -156,8 +156,8 @@ static void spatial_filter_read_all(void **state)
     assert_int_equal(spatial_filter_read(&f, from_table, bad, &err), BH_EINVALID);
     assert_string_equal(err.field, "near");
     for (int i = 0; spatial_filter_names[i]; i++)
-        assert_non_null(
-            strstr("bbox near from to mission type status q sort", spatial_filter_names[i]));
+        assert_non_null(strstr("bbox near from to mission type status q synthetic mine sort",
+                               spatial_filter_names[i]));
 }
 
 int main(void)

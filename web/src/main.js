@@ -1,24 +1,22 @@
 // Bluehelm's browser app: a signed-in shell with hash-routed pages (#/directory, #/profile,
 // #/admin/...). Plain ES modules bundled by esbuild; no framework, no external requests,
 // nothing inline (the server's Content-Security-Policy is "default-src 'self'"), so it loads
-// quickly on a slow link and runs under a strict policy. Pages with a lot of code (the
-// casualties dashboard, the incident register and its map) are split into scripts of their
-// own, fetched when the page first opens (see lazy() below). Every word comes from the message
+// quickly on a slow link and runs under a strict policy. Every page but the directory (the
+// home page) is a script of its own, fetched when the page first opens (see lazy() below), so
+// the first visit carries the shell and the home page only; the admin pages and the profile
+// joined them when their forms grew (client-side checks, password changes). Every word comes from the message
 // catalogs (i18n.js), read when it is drawn: the pages' titles and navigation are functions.
 import { api, ApiError, onSessionLost } from './api.js';
 import { clear, fill, h, iconUrl } from './dom.js';
 import { loadRegisterMessages, t } from './i18n.js';
 import { adoptUserLanguage, languageSwitch, startLanguage } from './language.js';
 import { label, loadVocabulary, ROLES } from './labels.js';
-import { renderAdminGroups } from './pages/admin_groups.js';
-import { renderAdminOrgs } from './pages/admin_orgs.js';
-import { renderAdminUsers } from './pages/admin_users.js';
 import { renderDirectory } from './pages/directory.js';
 import { CAPABILITIES, renderPlaceholder } from './pages/placeholder.js';
-import { renderProfile } from './pages/profile.js';
 import { renderSignIn } from './pages/signin.js';
 import { can, clearSession, session, setSession } from './state.js';
 import { errorNote, loading, slot, withElements } from './ui.js';
+import { refreshNavCounts, showWorkNotice } from './worklist.js';
 
 // The style sheet of the incident pages (Leaflet's own rules and the pages'), loaded with
 // them. embed_web.cmake gives the name its version, as it does for every asset.
@@ -86,7 +84,7 @@ const PAGES = [
     title: () => t('shell.title_profile'),
     nav: () => t('shell.nav_profile'),
     section: () => t('shell.section_community'),
-    render: renderProfile,
+    render: lazy(() => import('./pages/profile.js'), 'renderProfile'),
   },
   {
     path: '/casualties',
@@ -94,6 +92,14 @@ const PAGES = [
     nav: () => t('shell.nav_casualties'),
     section: () => t('shell.section_registers'),
     render: lazy(() => import('./pages/casualties.js'), 'renderCasualties'),
+  },
+  // Not in the navigation: reached from the register and from an incident's page.
+  {
+    path: '/casualties/new',
+    title: () => t('shell.title_casualty_new'),
+    navPath: '/casualties',
+    perm: 'record.write',
+    render: lazy(() => import('./pages/casualty_form.js'), 'renderCasualtyForm', INCIDENTS_CSS),
   },
   {
     path: '/incidents',
@@ -119,6 +125,14 @@ const PAGES = [
     perm: 'record.endorse',
     render: lazy(() => import('./pages/queue.js'), 'renderQueue', INCIDENTS_CSS),
   },
+  {
+    path: '/reports',
+    title: () => t('shell.title_reports'),
+    nav: () => t('shell.nav_reports'),
+    section: () => t('shell.section_registers'),
+    perm: 'record.write',
+    render: lazy(() => import('./pages/my_reports.js'), 'renderMyReports', INCIDENTS_CSS),
+  },
   // Not in the navigation: one incident (#/incidents/ID) and its edit form
   // (#/incidents/ID/edit), under the Incidents entry.
   {
@@ -141,7 +155,7 @@ const PAGES = [
     nav: () => t('shell.nav_orgs'),
     section: () => t('shell.section_admin'),
     perm: 'org.write',
-    render: renderAdminOrgs,
+    render: lazy(() => import('./pages/admin_orgs.js'), 'renderAdminOrgs'),
   },
   {
     path: '/admin/users',
@@ -149,7 +163,7 @@ const PAGES = [
     nav: () => t('shell.nav_users'),
     section: () => t('shell.section_admin'),
     perm: 'user.admin',
-    render: renderAdminUsers,
+    render: lazy(() => import('./pages/admin_users.js'), 'renderAdminUsers'),
   },
   {
     path: '/admin/groups',
@@ -157,7 +171,22 @@ const PAGES = [
     nav: () => t('shell.nav_groups'),
     section: () => t('shell.section_admin'),
     perm: 'group.write',
-    render: renderAdminGroups,
+    render: lazy(() => import('./pages/admin_groups.js'), 'renderAdminGroups'),
+  },
+  {
+    path: '/audit',
+    title: () => t('shell.title_audit'),
+    nav: () => t('shell.nav_audit'),
+    section: () => t('shell.section_admin'),
+    perm: 'audit.read',
+    render: lazy(() => import('./pages/audit.js'), 'renderAudit'),
+  },
+  {
+    path: '/help',
+    title: () => t('shell.title_help'),
+    nav: () => t('shell.nav_help'),
+    section: () => t('shell.section_help'),
+    render: lazy(() => import('./pages/help.js'), 'renderHelp'),
   },
 ].concat(
   CAPABILITIES.map((c) => ({
@@ -254,7 +283,11 @@ function buildShell() {
     'div',
     { class: 'who', 'aria-label': t('shell.signed_in_as') },
     // A name may be written in Arabic or in Latin letters: its own letters set its direction.
-    h('span', { class: 'who-name', dir: 'auto' }, u.display_name || u.username),
+    h(
+      'span',
+      { class: 'who-name', dir: 'auto', title: u.display_name || u.username },
+      u.display_name || u.username,
+    ),
     h(
       'span',
       { class: 'who-meta' },
@@ -294,6 +327,8 @@ function route(focus) {
     if (a.getAttribute('data-path') === navPath) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+  // The work list's counts beside the entries, asked again on every navigation.
+  refreshNavCounts(shell.nav);
   // Each page renders into a fresh container: a slow reply for a page already left lands
   // in a detached element and does no harm.
   const view = h('div', { class: 'page' });
@@ -370,6 +405,7 @@ function showSignIn(notice) {
       setSession(data);
       buildShell();
       route(true);
+      showWorkNotice(root.querySelector('.layout'));
     },
     notice,
   );

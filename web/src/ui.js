@@ -51,7 +51,8 @@ export function table(caption, headers, rows, emptyText) {
   if (!rows.length) return h('p', { class: 'empty' }, emptyText || t('ui.table_empty'));
   return h(
     'div',
-    { class: 'table-wrap' },
+    // A region that takes the focus, so a table wider than the screen scrolls by keyboard.
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
     h(
       'table',
       null,

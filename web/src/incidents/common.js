@@ -145,6 +145,16 @@ export function getMissions() {
   });
 }
 
+// Where a mission's headquarters are ({lat, lon}, from the directory's reference data), or
+// null.
+export async function missionHq(code) {
+  const want = String(code || '').toUpperCase();
+  for (const o of await getOrgs())
+    if (o.kind === 'mission' && String(o.mission || o.code).toUpperCase() === want && o.hq)
+      return o.hq;
+  return null;
+}
+
 // The tile URL template configured on the server (`map_tile_url`), or null: the map is drawn
 // from the bundled outlines alone.
 export function getTileUrl() {
@@ -163,18 +173,21 @@ export function utc(text, precision) {
   return dateTime(text);
 }
 
-// A datetime-local control's value (read as UTC: the forms say so) → RFC 3339 UTC, or ''.
+// A date-time field's value ("2024-03-02 06:40" or with a "T", read as UTC: the forms say so)
+// → RFC 3339 UTC, or ''. A value in no such form comes back with a "Z", for the check to refuse.
 export function fromInput(value) {
-  if (!value) return '';
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? `${value}:00Z` : `${value}Z`;
+  const s = String(value || '').trim();
+  if (!s) return '';
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ]+(\d{2}:\d{2})(:\d{2})?)?(?:\s*(?:Z|UTC))?$/i.exec(s);
+  return m ? `${m[1]}T${m[2] || '00:00'}${m[3] || ':00'}Z` : `${s}Z`;
 }
 
-// RFC 3339 → the value of a datetime-local control, in UTC.
+// RFC 3339 → the value of a date-time field, in UTC: "2024-03-02 06:40".
 export function toInput(text) {
   if (!text) return '';
   const d = new Date(text);
   if (Number.isNaN(d.getTime())) return '';
-  return d.toISOString().slice(0, 16);
+  return d.toISOString().slice(0, 16).replace('T', ' ');
 }
 
 // TLP:AMBER+STRICT → "amber-strict", for the class. The marking is a code, read left to right.
@@ -186,6 +199,13 @@ export function tlpBadge(tlp) {
     // i18n-exempt: TLP markings are FIRST's codes, written the same in every language
     `TLP:${m}`,
   );
+}
+
+// "Synthetic" beside a record made by the demo generator, wherever the record is shown.
+export function syntheticBadge(i) {
+  return i && i.synthetic
+    ? h('span', { class: 'badge badge-synthetic' }, t('map.synthetic'))
+    : null;
 }
 
 export function statusBadge(status) {
@@ -261,12 +281,15 @@ export function query(params) {
 
 // Calls `fn` once `ms` have passed without another call: typing and panning do not each cost a
 // request on a slow link.
+// `.cancel()` drops a call still waiting (a page that is left).
 export function debounce(fn, ms) {
   let timer = null;
-  return (...args) => {
+  const call = (...args) => {
     clearTimeout(timer);
     timer = setTimeout(() => fn(...args), ms);
   };
+  call.cancel = () => clearTimeout(timer);
+  return call;
 }
 
 // A definition list from [term, value] pairs, leaving out empty values.

@@ -1,19 +1,24 @@
-// Admin: users. The list, a form to add one (organization, role, first password) and
-// disable / enable (PATCH /api/v1/users/{username}); disabling also ends their sessions and
-// tokens on the server.
+// Admin: users. The list, with Disable / Enable on each row and Manage, which opens the user's
+// panel (role, access, password reset, missions); the add-user form. The forms are a script of
+// their own (account_forms.js), fetched with the register words when the page first opens, so
+// the shell stays small; they check every field before asking the server and show all the
+// problems at once.
 import { api, listAll } from '../api.js';
-import { byName, getOrgs } from '../data.js';
-import { fill, h } from '../dom.js';
-import { field, formAlert, input, onSubmit, select, statusLine } from '../forms.js';
-import { dateTime, t } from '../i18n.js';
-import { label, ROLE_WHO, ROLES } from '../labels.js';
+import { clear, fill, h } from '../dom.js';
+import { statusLine } from '../forms.js';
+import { dateTime, loadRegisterMessages, t } from '../i18n.js';
+import { label, ROLES } from '../labels.js';
 import { session } from '../state.js';
 import { errorNote, loading, pageHeader, table } from '../ui.js';
+
+const loadForms = () =>
+  Promise.all([import('./account_forms.js'), loadRegisterMessages()]).then(([m]) => m);
 
 export function renderAdminUsers(view) {
   const listBox = h('div', null, loading(t('admin_users.loading')));
   const formBox = h('div', null, loading(t('admin_users.loading_orgs')));
   const status = statusLine();
+  const manageBox = h('div', null);
   view.append(
     pageHeader(t('admin_users.title'), t('admin_users.intro')),
     h(
@@ -23,6 +28,7 @@ export function renderAdminUsers(view) {
       formBox,
     ),
     status,
+    manageBox,
     h(
       'section',
       { 'aria-labelledby': 'user-list' },
@@ -30,17 +36,43 @@ export function renderAdminUsers(view) {
       listBox,
     ),
   );
-  const reload = () => loadUsers(listBox, status, reload);
-  getOrgs().then(
-    (orgs) => fill(formBox, addForm(orgs.slice().sort(byName), status, reload)),
+  const ctx = { listBox, status, manageBox, users: [] };
+  ctx.reload = () => loadUsers(ctx);
+  loadForms().then(
+    (m) => {
+      ctx.forms = m;
+      fill(formBox, m.addUserForm(status, ctx.reload));
+    },
     (err) => fill(formBox, errorNote(err)),
   );
-  reload();
+  ctx.reload();
 }
 
-async function loadUsers(listBox, status, reload) {
+// Opens the panel of `username` (from the list as last loaded), or closes it when gone.
+function openManage(ctx, username, focus) {
+  const u = ctx.users.find((x) => x.username === username);
+  ctx.open = u && ctx.forms ? username : null;
+  if (!ctx.open) {
+    clear(ctx.manageBox);
+    return;
+  }
+  fill(
+    ctx.manageBox,
+    ctx.forms.manageUser(u, async (message) => {
+      await ctx.reload();
+      const line = ctx.manageBox.querySelector('.status');
+      if (line) line.textContent = message;
+    }),
+  );
+  if (focus) ctx.manageBox.querySelector('h2').focus();
+}
+
+async function loadUsers(ctx) {
+  const { listBox, status } = ctx;
+  const reload = ctx.reload;
   try {
     const users = await listAll('/api/v1/users');
+    ctx.users = users;
     fill(
       listBox,
       table(
@@ -52,6 +84,7 @@ async function loadUsers(listBox, status, reload) {
           t('admin_users.role'),
           t('admin_users.col_status'),
           t('admin_users.col_created'),
+          t('admin_users.col_missions'),
           '',
         ],
         users.map((u) => ({
@@ -65,22 +98,41 @@ async function loadUsers(listBox, status, reload) {
               ? h('span', { class: 'badge badge-off' }, t('admin_users.status_disabled'))
               : h('span', { class: 'badge badge-on' }, t('admin_users.status_active')),
             h('span', { class: 'nowrap' }, dateTime(u.created_at)),
-            session.user && u.username === session.user.username
-              ? h('span', { class: 'muted' }, t('admin_users.you'))
-              : h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: u.disabled ? 'small' : 'small danger',
-                    onclick: () => toggle(u, status, listBox, reload),
-                  },
-                  u.disabled ? t('admin_users.enable') : t('admin_users.disable'),
-                ),
+            (u.missions || []).length
+              ? h('span', { dir: 'ltr' }, u.missions.join(', '))
+              : h('span', { class: 'muted' }, '—'),
+            h(
+              'span',
+              { class: 'actions' },
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'small',
+                  'aria-label': t('admin_users.manage_named', { username: u.username }),
+                  onclick: () => openManage(ctx, u.username, true),
+                },
+                t('admin_users.manage'),
+              ),
+              session.user && u.username === session.user.username
+                ? h('span', { class: 'muted' }, t('admin_users.you'))
+                : h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: u.disabled ? 'small' : 'small danger',
+                      onclick: () => toggle(u, status, listBox, reload),
+                    },
+                    u.disabled ? t('admin_users.enable') : t('admin_users.disable'),
+                  ),
+            ),
           ],
         })),
         t('admin_users.empty'),
       ),
     );
+    // The open panel shows the user as now stored.
+    if (ctx.open) openManage(ctx, ctx.open, false);
   } catch (err) {
     fill(listBox, errorNote(err));
   }
@@ -99,80 +151,4 @@ async function toggle(u, status, listBox, reload) {
   } catch (err) {
     fill(listBox, errorNote(err));
   }
-}
-
-// Who the chosen role is for, kept in step with the choice.
-function roleHint(role) {
-  const text = () => t('admin_users.role_hint', { who: ROLE_WHO[role.value] || role.value });
-  const hint = h('span', null, text());
-  role.addEventListener('change', () => {
-    hint.textContent = text();
-  });
-  return hint;
-}
-
-function addForm(orgs, status, reload) {
-  const username = input('username', {
-    required: true,
-    maxlength: 63,
-    autocomplete: 'off',
-    autocapitalize: 'none',
-    spellcheck: 'false',
-    dir: 'ltr',
-  });
-  const displayName = input('display_name', { maxlength: 127, autocomplete: 'off' });
-  const org = select(
-    'org',
-    [['', t('admin_users.choose')]].concat(
-      orgs.map((o) => [o.code, t('admin_users.org_option', { code: o.code, name: o.name })]),
-    ),
-    '',
-    { required: true },
-  );
-  const role = select(
-    'role',
-    Object.keys(ROLES).map((r) => [r, ROLES[r]]),
-    'focal_point',
-  );
-  const password = input('password', {
-    type: 'password',
-    required: true,
-    autocomplete: 'new-password',
-    minlength: 12,
-  });
-  const form = h(
-    'form',
-    { novalidate: true },
-    formAlert(),
-    h(
-      'div',
-      { class: 'grid' },
-      field(t('admin_users.username'), username, t('admin_users.username_hint')),
-      field(t('admin_users.full_name'), displayName),
-      field(t('admin_users.organization'), org),
-      field(t('admin_users.role'), role, roleHint(role)),
-      field(t('admin_users.password'), password, t('admin_users.password_hint')),
-    ),
-    h('button', { type: 'submit', class: 'primary' }, t('admin_users.add')),
-  );
-  onSubmit(
-    form,
-    async (key) => {
-      const body = {
-        username: username.value.trim(),
-        display_name: displayName.value.trim(),
-        org: org.value,
-        role: role.value,
-        password: password.value,
-      };
-      const created = await api('POST', '/api/v1/users', body, { idempotencyKey: key });
-      form.reset();
-      await reload();
-      status.textContent = t('admin_users.added', {
-        username: (created && created.username) || body.username,
-      });
-    },
-    status,
-  );
-  return form;
 }

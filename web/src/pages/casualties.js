@@ -9,9 +9,10 @@
 import { api } from '../api.js';
 import { stackedBars } from '../chart.js';
 import { fill, h, newId } from '../dom.js';
-import { date, dateTime, has, intlLocale, num, t } from '../i18n.js';
-import { can, session } from '../state.js';
+import { date, has, intlLocale, month, num, t } from '../i18n.js';
+import { can } from '../state.js';
 import { errorNote, loading, pageHeader, table } from '../ui.js';
+import { embargoState, mayRelease, releaseRecord } from '../incidents/casualty_actions.js';
 
 // The UN fatalities dataset's vocabularies (codes); the chart stacks incident types in this
 // order.
@@ -68,7 +69,8 @@ function pad(n) {
   return String(n).padStart(2, '0');
 }
 
-// Today in the reader's own calendar, as the API's dates are written.
+// Today in the reader's own calendar, as the API's dates are written. The browser's clock is
+// the page's only clock (the browser tests set it, to see the page in a year past the data).
 function today() {
   const d = new Date();
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -132,6 +134,112 @@ function swatch(i) {
   return h('span', { class: `swatch seg-${i}`, 'aria-hidden': 'true' });
 }
 
+// "2025-02-28" → "February 2025", in the reader's words.
+function monthOf(d) {
+  return month(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1);
+}
+
+// Hands `blob` to the browser as a file named `name`. The object URL is a download, not an
+// image or a script, so the Content-Security-Policy has nothing to say about it.
+function save(name, blob) {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break, and a text
+// a spreadsheet would take for a formula (=, +, -, @ first) led by an apostrophe, as the
+// server's own CSV does.
+function csvField(v) {
+  let s = String(v ?? '');
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csvText(rows) {
+  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+// A table's figures as CSV: the header row as shown, then one row per entry (all of them, also
+// those past the first ten), the counts as plain numbers.
+function tableCsv(keyHead, entries, f) {
+  const types = f.type ? [] : INCIDENT_TYPES;
+  const head = [keyHead].concat(types.map(incidentType)).concat(t('casualties.total'));
+  return csvText(
+    [head].concat(
+      entries.map((e) =>
+        [e.label].concat(
+          types.map((_, i) => e.t[i]),
+          e.total,
+        ),
+      ),
+    ),
+  );
+}
+
+// The SVG properties the stylesheet gives the chart, copied onto a copy of it so that the file
+// looks the same without app.css.
+const STYLED = ['fill', 'stroke', 'stroke-width', 'font-family', 'font-size', 'font-weight'];
+
+function chartSvg(svg) {
+  const copy = svg.cloneNode(true);
+  const from = [svg, ...svg.querySelectorAll('*')];
+  const to = [copy, ...copy.querySelectorAll('*')];
+  from.forEach((el, i) => {
+    const cs = getComputedStyle(el);
+    for (const p of STYLED) to[i].setAttribute(p, cs.getPropertyValue(p));
+    // The transparent columns that widen a bar's tooltip are of no use on paper.
+    if (el.classList.contains('hit')) to[i].remove();
+    else to[i].removeAttribute('class');
+  });
+  copy.setAttribute('font-family', getComputedStyle(svg).fontFamily);
+  return new XMLSerializer().serializeToString(copy);
+}
+
+// The chart as a PNG, at twice its size. The SVG is painted shape by shape (its lines,
+// rectangles and texts, with their computed colours) rather than loaded as an image: an image
+// from a blob: or data: URL is what the Content-Security-Policy's img-src 'self' refuses, and
+// a drawing needs no exception to it.
+function chartPng(svg) {
+  const vb = svg.viewBox.baseVal;
+  const scale = 2;
+  const canvas = document.createElement('canvas');
+  canvas.width = vb.width * scale;
+  canvas.height = vb.height * scale;
+  const g = canvas.getContext('2d');
+  g.scale(scale, scale);
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, vb.width, vb.height);
+  const n = (el, a) => Number(el.getAttribute(a)) || 0;
+  for (const el of svg.querySelectorAll('line, rect, text')) {
+    const cs = getComputedStyle(el);
+    if (el.tagName === 'line') {
+      g.strokeStyle = cs.stroke;
+      g.lineWidth = parseFloat(cs.strokeWidth) || 1;
+      g.beginPath();
+      g.moveTo(n(el, 'x1'), n(el, 'y1'));
+      g.lineTo(n(el, 'x2'), n(el, 'y2'));
+      g.stroke();
+    } else if (el.tagName === 'rect') {
+      if (cs.fill === 'none' || /rgba\(.*, 0\)$/.test(cs.fill) || cs.fill === 'transparent')
+        continue;
+      g.fillStyle = cs.fill;
+      g.fillRect(n(el, 'x'), n(el, 'y'), n(el, 'width'), n(el, 'height'));
+    } else {
+      g.fillStyle = cs.fill;
+      g.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const anchor = el.getAttribute('text-anchor');
+      g.textAlign = anchor === 'middle' ? 'center' : anchor === 'end' ? 'right' : 'left';
+      g.direction = 'ltr';
+      g.fillText(el.textContent, n(el, 'x'), n(el, 'y'));
+    }
+  }
+  return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+}
+
 export function renderCasualties(view) {
   const f = readFilters();
   const thisYear = Number(today().slice(0, 4));
@@ -139,6 +247,8 @@ export function renderCasualties(view) {
   const firstOf = (rows) => Math.min(thisYear, ...(rows || []).map((r) => Number(r.year)));
   let gen = 0;
   let chartData = null;
+  // The entries of each table as last drawn, for its CSV.
+  const shown = { year: [], mission: [], nationality: [] };
 
   const sel = (label, first, options) => {
     const el = h('select', { id: newId('f') }, options(first));
@@ -176,29 +286,117 @@ export function renderCasualties(view) {
   const figures = h('div', null);
   const missions = h('div', null);
   const nations = h('div', null);
+  // How current the figures are: the UN file's last record and its last import.
+  const asOf = h('p', { class: 'stat-note as-of' });
+  // A table's figures as a CSV file, made here from what the page shows.
+  const tableButton = (name, keyHead, which) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'small ghost',
+        onclick: () =>
+          save(
+            `casualties-${name}.csv`,
+            new Blob([tableCsv(keyHead, shown[which], f)], { type: 'text/csv' }),
+          ),
+      },
+      t('casualties.download_table'),
+    );
+  const chartSvgEl = () => chartBox.querySelector('svg.chart');
+  const chartButtons = h(
+    'div',
+    { class: 'actions', role: 'group', 'aria-label': t('casualties.downloads') },
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'small ghost',
+        onclick: () => {
+          const svg = chartSvgEl();
+          if (svg)
+            save('casualties-chart.svg', new Blob([chartSvg(svg)], { type: 'image/svg+xml' }));
+        },
+      },
+      t('casualties.download_chart_svg'),
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'small ghost',
+        onclick: async () => {
+          const svg = chartSvgEl();
+          if (svg) save('casualties-chart.png', await chartPng(svg));
+        },
+      },
+      t('casualties.download_chart_png'),
+    ),
+  );
+  // The records themselves, under the dashboard's filters, as the server exports them: for
+  // those who may export records (the server checks again).
+  const recordLink = (format, label) =>
+    h('a', { class: 'download', 'data-format': format, download: '' }, label);
+  const recordLinks = can('record.export')
+    ? [
+        recordLink('un', t('casualties.download_records_csv')),
+        recordLink('hxl', t('casualties.download_records_hxl')),
+      ]
+    : [];
+  const setRecordLinks = () => {
+    for (const a of recordLinks)
+      a.href = `/api/v1/casualties.csv?${query(Object.assign({ format: a.dataset.format }, scope(f)))}`;
+  };
+  setRecordLinks();
 
   const dash = h(
     'div',
     { class: 'dashboard' },
+    asOf,
     summary,
+    recordLinks.length
+      ? h(
+          'p',
+          {
+            class: 'actions records-download',
+            role: 'group',
+            'aria-label': t('casualties.downloads'),
+          },
+          recordLinks,
+        )
+      : null,
     h(
       'section',
       { class: 'card', 'aria-labelledby': chartHead.id },
       chartHead,
       legend,
       chartBox,
+      chartButtons,
       h(
         'details',
         { class: 'figures' },
         h('summary', null, t('casualties.figures_by_year')),
         figures,
+        tableButton('by-year', t('casualties.year'), 'year'),
       ),
     ),
     h(
       'div',
       { class: 'split' },
-      h('section', { class: 'card' }, h('h2', null, t('casualties.by_mission')), missions),
-      h('section', { class: 'card' }, h('h2', null, t('casualties.by_nationality')), nations),
+      h(
+        'section',
+        { class: 'card' },
+        h('h2', null, t('casualties.by_mission')),
+        missions,
+        tableButton('by-mission', t('casualties.mission'), 'mission'),
+      ),
+      h(
+        'section',
+        { class: 'card' },
+        h('h2', null, t('casualties.by_nationality')),
+        nations,
+        tableButton('by-nationality', t('casualties.nationality'), 'nationality'),
+      ),
     ),
   );
   view.append(
@@ -254,6 +452,7 @@ export function renderCasualties(view) {
 
   function changed() {
     writeFilters(f);
+    setRecordLinks();
     load();
     if (list) list.reload();
   }
@@ -278,6 +477,8 @@ export function renderCasualties(view) {
     chartHead.textContent = t('casualties.chart_heading', { ct });
     for (const li of legend.children)
       li.classList.toggle('off', !!f.type && li.getAttribute('data-type') !== f.type);
+    chartButtons.hidden = !byYear.size;
+    shown.year = [...byYear.values()].sort((a, b) => a.key.localeCompare(b.key));
     if (!byYear.size) {
       fill(chartBox, h('p', { class: 'empty' }, t('casualties.chart_empty', { ct })));
       fill(figures, '');
@@ -291,7 +492,10 @@ export function renderCasualties(view) {
       height: 280,
       format: fmt,
       // Years are strings: a number would be written "2,010".
-      title: t('casualties.chart_title', { ct, from: String(from), to: String(to) }),
+      title:
+        from === to
+          ? t('casualties.chart_title_year', { ct, year: String(from) })
+          : t('casualties.chart_title', { ct, from: String(from), to: String(to) }),
       barTitle: (k, total) => {
         const e = byYear.get(k);
         const parts = e
@@ -308,7 +512,7 @@ export function renderCasualties(view) {
       crossTable(
         t('casualties.by_year_caption', { ct }),
         t('casualties.year'),
-        [...byYear.values()].sort((a, b) => a.key.localeCompare(b.key)),
+        shown.year,
         f,
         null,
       ),
@@ -355,24 +559,27 @@ export function renderCasualties(view) {
       if (mine !== gen) return;
       chartData = years;
       const ct = ctKey(f.ct);
-      const mt = tally(
+      const mt = (shown.mission = tally(
         ms.rows,
         (r) => r.mission,
         (r) => r.mission,
         f,
-      );
+      ));
       // Records without a country code are told apart by the name the source gave.
-      const nt = tally(
+      const nt = (shown.nationality = tally(
         ns.rows,
         (r) => r.nationality || `?${r.nationality_name}`,
         (r) => r.nationality_name || r.nationality || t('casualties.not_recorded'),
         f,
-      );
+      ));
       // Years go into the messages as strings: a number would be written "2,010".
       const first = String(f.from || firstOf(years.rows));
-      const total = f.to
-        ? t('casualties.total_range', { ct, from: first, to: f.to })
-        : t('casualties.total_since', { ct, from: first });
+      const total =
+        f.to && f.to === first
+          ? t('casualties.total_year', { ct, year: first })
+          : f.to
+            ? t('casualties.total_range', { ct, from: first, to: f.to })
+            : t('casualties.total_since', { ct, from: first });
       // The incident type in running text: "UNIFIL, malicious act".
       const type = f.type ? incidentType(f.type).toLocaleLowerCase(intlLocale()) : '';
       let where = f.mission || t('casualties.where_all');
@@ -381,20 +588,67 @@ export function renderCasualties(view) {
           ? t('casualties.where_mission_type', { mission: f.mission, type })
           : t('casualties.where_all_type', { type });
       const d = years.distinct || {};
+      // The UN's file is published months after the events: a year it has not reached yet is
+      // said to be without data, never shown as a large 0, and a count of this year that only
+      // the records entered here make up says so. Last year's same period is compared only when
+      // the file covers it.
+      const last = (years.as_of && years.as_of.last_record) || '';
+      const imported = (years.as_of && years.as_of.imported_at) || '';
+      asOf.textContent = !last
+        ? ''
+        : imported
+          ? t('casualties.as_of', {
+              last: date(last, { day: 'numeric', month: 'long', year: 'numeric' }),
+              imported: date(imported, { day: 'numeric', month: 'long', year: 'numeric' }),
+            })
+          : t('casualties.as_of_file', {
+              last: date(last, { day: 'numeric', month: 'long', year: 'numeric' }),
+            });
+      const behind = last && last < `${thisYear}-01-01`;
+      const ytdCard = h(
+        'div',
+        { class: 'stat-card stat-ytd' },
+        h('p', { class: 'stat-label' }, t('casualties.ytd_label', { year: String(thisYear) })),
+        behind && !ytd.total
+          ? h(
+              'p',
+              { class: 'stat-note stat-none' },
+              t('casualties.ytd_none', { year: String(thisYear), end: monthOf(last) }),
+            )
+          : [
+              h('p', { class: 'stat-value' }, fmt(ytd.total)),
+              h(
+                'p',
+                { class: 'stat-note' },
+                t('casualties.ytd_note', {
+                  ct,
+                  start: date(`${thisYear}-01-01`, { day: 'numeric', month: 'short' }),
+                  end: date(now),
+                  where,
+                }),
+              ),
+              behind
+                ? h(
+                    'p',
+                    { class: 'stat-note' },
+                    t('casualties.ytd_entered_only', { end: monthOf(last) }),
+                  )
+                : null,
+            ],
+        !last || last >= lastYear
+          ? h(
+              'p',
+              { class: 'stat-note' },
+              t('casualties.ytd_last', {
+                year: String(thisYear - 1),
+                n: Number(ytdLast.total || 0),
+              }),
+            )
+          : null,
+      );
       fill(
         summary,
-        card(
-          t('casualties.ytd_label', { year: String(thisYear) }),
-          fmt(ytd.total),
-          'stat-ytd',
-          t('casualties.ytd_note', {
-            ct,
-            start: date(`${thisYear}-01-01`, { day: 'numeric', month: 'short' }),
-            end: date(now),
-            where,
-          }),
-          t('casualties.ytd_last', { year: String(thisYear - 1), n: Number(ytdLast.total || 0) }),
-        ),
+        ytdCard,
         card(total, fmt(years.total), 'stat-total', where),
         card(
           t('casualties.nationalities'),
@@ -440,6 +694,7 @@ export function renderCasualties(view) {
       );
     } catch (err) {
       if (mine !== gen) return;
+      asOf.textContent = '';
       fill(summary, '');
       fill(chartBox, errorNote(err));
       fill(missions, '');
@@ -517,49 +772,7 @@ function recordsSection(f) {
   let total = 0;
   let gen = 0;
 
-  // As the server decides: an admin, or the owner's focal points and coordinators.
-  function mayRelease(c) {
-    const u = session.user || {};
-    return (
-      c.embargoed &&
-      (u.role === 'admin' ||
-        ((u.role === 'focal_point' || u.role === 'coordinator') && c.owner === u.org))
-    );
-  }
-
-  // "TLP:AMBER" (the API's form) or "AMBER" → "AMBER".
-  const tlpOf = (c) => String(c.tlp || '').replace(/^TLP:/, '');
   const two = (a, b) => [h('span', { class: 'nowrap' }, a), h('span', { class: 'sub' }, b)];
-
-  // The marking and the embargo state: the embargo stands out, a release is a quiet word.
-  function state(c) {
-    const tlp = tlpOf(c);
-    return h(
-      'span',
-      { class: 'state' },
-      h(
-        'span',
-        { class: `tlp tlp-${tlp.toLowerCase().replace('+', '-')}`, dir: 'ltr' },
-        // i18n-exempt: TLP markings are FIRST's codes, written the same in every language
-        `TLP:${tlp}`,
-      ),
-      c.embargoed
-        ? h('span', { class: 'badge badge-embargo' }, t('casualties.embargoed'))
-        : h(
-            'span',
-            {
-              class: 'released',
-              title: c.released_at
-                ? t('casualties.released_by', {
-                    when: dateTime(c.released_at),
-                    who: c.released_by || '?',
-                  })
-                : null,
-            },
-            t('casualties.released'),
-          ),
-    );
-  }
 
   function draw() {
     count.textContent = total ? t('casualties.records_count', { shown: items.length, total }) : '';
@@ -588,7 +801,7 @@ function recordsSection(f) {
               c.nationality_name || c.nationality || t('casualties.nationality_not_recorded'),
             ),
             c.owner || '—',
-            state(c),
+            embargoState(c),
             mayRelease(c)
               ? h(
                   'button',
@@ -632,13 +845,12 @@ function recordsSection(f) {
   }
 
   async function release(c, button) {
-    if (!window.confirm(t('casualties.release_confirm', { id: c.casualty_id, tlp: tlpOf(c) })))
-      return;
-    button.disabled = true;
     status.textContent = '';
     fill(problem);
     try {
-      const rec = await api('POST', `/api/v1/casualties/${encodeURIComponent(c.id)}/release`);
+      const rec = await releaseRecord(c);
+      if (!rec) return;
+      button.disabled = true;
       items = items.map((x) => (x.id === c.id ? Object.assign({}, x, rec) : x));
       draw();
       status.textContent = t('casualties.released_status', { id: c.casualty_id });
@@ -657,6 +869,14 @@ function recordsSection(f) {
     { class: 'card records', 'aria-labelledby': 'records-title' },
     h('h2', { id: 'records-title' }, t('casualties.records_title')),
     h('p', { class: 'muted' }, t('casualties.records_intro')),
+    // The form is its own page (#/casualties/new); the server checks the permission again.
+    can('record.write')
+      ? h(
+          'p',
+          { class: 'actions' },
+          h('a', { href: '#/casualties/new', class: 'add-record' }, t('casualties.add_record')),
+        )
+      : null,
     h(
       'div',
       { class: 'records-head' },

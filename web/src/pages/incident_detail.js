@@ -10,6 +10,7 @@ import { fill, h } from '../dom.js';
 import { statusLine } from '../forms.js';
 import { LTR, num, t } from '../i18n.js';
 import { casevacSection } from '../incidents/casevac.js';
+import { embargoState, releaseButton } from '../incidents/casualty_actions.js';
 import { returnFormFor } from '../incidents/workflow.js';
 import {
   facts,
@@ -339,15 +340,65 @@ export function renderIncidentDetail(view, [id]) {
   load();
 }
 
-// The casualty records linked to this incident, each with its CASEVAC timeline.
+// The casualty records linked to this incident: each with its marking and embargo state,
+// Release for those the server would let release it, and its CASEVAC timeline; and, for
+// those who write records, "Add a casualty record" with this incident filled in. The record
+// just added (#/incidents/ID?casualty=CID, where the form comes back to) is scrolled to with its
+// timeline open: the CASEVAC times are usually entered right after the record.
 function casualtiesSection(i) {
   const recs = i.casualty_records || [];
+  const added = new URLSearchParams(location.hash.split('?')[1] || '').get('casualty');
+  const status = statusLine();
+  const problem = h('div', null);
+  const item = (c) => {
+    const head = h('div', { class: 'casualty-state actions' });
+    const draw = (r) =>
+      fill(
+        head,
+        embargoState(r),
+        releaseButton(
+          r,
+          (released) => {
+            status.textContent = t('casualties.released_status', { id: released.casualty_id });
+            fill(problem);
+            draw(released);
+          },
+          (err) => {
+            status.textContent = '';
+            fill(problem, errorNote(err));
+          },
+        ),
+      );
+    draw(c);
+    const timeline = casevacSection(c);
+    const el = h('div', { class: 'casualty-item', 'data-casualty': c.id }, head, timeline);
+    if (c.id === added) {
+      timeline.open = true;
+      requestAnimationFrame(() => {
+        if (el.isConnected) el.scrollIntoView({ block: 'start' });
+      });
+    }
+    return el;
+  };
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'cas' },
     h('h2', { id: 'cas' }, t('incident_detail.casualty_records')),
+    can('record.write')
+      ? h(
+          'p',
+          { class: 'actions' },
+          h(
+            'a',
+            { class: 'button', href: `#/casualties/new?incident=${encodeURIComponent(i.id)}` },
+            t('incident_detail.add_casualty'),
+          ),
+        )
+      : null,
+    status,
+    problem,
     recs.length
-      ? [h('p', { class: 'muted' }, t('incident_detail.rule_10_1_2')), recs.map(casevacSection)]
+      ? [h('p', { class: 'muted' }, t('incident_detail.rule_10_1_2')), recs.map(item)]
       : h('p', { class: 'empty' }, t('incident_detail.no_casualty_records')),
   );
 }

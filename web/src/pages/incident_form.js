@@ -1,13 +1,25 @@
-// #/incidents/new and #/incidents/ID/edit: the report form. Where (a small map: a click or a
-// drag of the marker sets the coordinates, typed coordinates move the marker), when, what,
-// who, the casualties, the narrative and sources, and the marking. The form checks what it can
-// before asking the server (coordinates in range, a time neither in the future nor before 1948,
-// the required fields) and names the field; the server's own refusals are shown at their
-// field too. "Save draft" keeps the report to finish later; "Submit" sends it for endorsement.
+// #/incidents/new and #/incidents/ID/edit: the report form. Where (a small map that opens on the
+// reporter's mission: a click or a drag of the marker sets the point, and the place precision
+// follows the zoom it was set at; coordinates typed in decimal degrees, DMS or MGRS, or the
+// device's own position, move the marker and the map there), when (ISO 8601, 24-hour, UTC),
+// what, who, the casualties, the narrative and sources, and the marking. The form checks what it
+// can before asking the server (coordinates in range, a time neither in the future nor before
+// 1948, the required fields) and names the field, all problems at once; each goes as soon as its
+// field is right. The server's own refusals are shown at their field too. "Save draft" keeps the
+// report to finish later; "Submit" sends it for endorsement.
 import { api } from '../api.js';
+import {
+  clickPrecision,
+  CoordError,
+  parseCoordinates,
+  placePrecisionOf,
+  toDms,
+  toMgrs,
+  zoomFor,
+} from '../coords.js';
 import { fill, h, newId } from '../dom.js';
 import {
-  clearProblems,
+  dateTimeInput,
   field,
   fieldset,
   formAlert,
@@ -15,10 +27,11 @@ import {
   onSubmit,
   select,
   showProblem,
+  validateWith,
 } from '../forms.js';
 import { L, createMap } from '../incidents/basemap.js';
 import {
-  clientProblem,
+  facts,
   fromInput,
   getGroups,
   getMissions,
@@ -54,6 +67,27 @@ const countProblem = (k) =>
   })[k];
 const TEXTS = ['place_name', 'admin1', 'admin2', 'perpetrator', 'narrative'];
 const EARLIEST = Date.UTC(1948, 0, 1);
+// The zoom a stored point opens at, by its place precision.
+const ZOOM_OF = { exact: 13, near: 11, admin2: 9, admin1: 7, country: 5 };
+
+// Where a mission's HQ is, from the server's map layer of mission sites
+// (GET /api/v1/basemap/missions.geojson), or null when it does not say. Asked once per page.
+let sites = null;
+function missionHq(code) {
+  if (!sites) sites = api('GET', '/api/v1/basemap/missions.geojson').catch(() => null);
+  return sites.then((geo) => {
+    const want = String(code).toUpperCase();
+    const mine = ((geo && geo.features) || []).filter((f) => {
+      const p = f.properties || {};
+      const name = p.mission || p.acronym || p.code || '';
+      return String(name).toUpperCase() === want && f.geometry && f.geometry.type === 'Point';
+    });
+    const hq =
+      mine.find((f) => /hq|head/i.test(String(f.properties.kind || f.properties.type || ''))) ||
+      mine[0];
+    return hq ? [hq.geometry.coordinates[1], hq.geometry.coordinates[0]] : null;
+  });
+}
 
 export function renderIncidentForm(view, params) {
   const id = params && params[0];
@@ -97,7 +131,7 @@ function buildForm(view, box, tax, missions, groups, existing) {
     ),
     x.mission || (missionList.length === 1 ? missionList[0] : ''),
   );
-  c.occurred_at = input('occurred_at', { type: 'datetime-local', value: toInput(x.occurred_at) });
+  c.occurred_at = dateTimeInput('occurred_at', { value: toInput(x.occurred_at) });
   c.occurred_precision = select(
     'occurred_precision',
     tax.timePrecisions.length ? tax.timePrecisions : [['exact', word('exact')]],
@@ -117,6 +151,13 @@ function buildForm(view, box, tax, missions, groups, existing) {
     autocomplete: 'off',
     class: 'short',
     value: x.longitude != null ? String(x.longitude) : '',
+  });
+  // Any notation; not sent: it fills latitude and longitude.
+  c.position = input('position', {
+    dir: 'ltr',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    enterkeyhint: 'go',
   });
   c.location_precision = select(
     'location_precision',
@@ -208,6 +249,11 @@ function buildForm(view, box, tax, missions, groups, existing) {
     'aria-label': t('incident_form.picker_label'),
   });
   const pickNote = h('p', { class: 'hint', id: newId('pick') }, t('incident_form.picker_hint'));
+  const readout = h('div', { class: 'pick-readout', 'aria-live': 'polite' });
+  const showBtn = h('button', { type: 'button' }, t('incident_form.show_on_map'));
+  const locateBtn = h('button', { type: 'button' }, t('incident_form.use_location'));
+  // The device's position needs the API and a secure page (https, or this machine).
+  locateBtn.hidden = !(navigator.geolocation && window.isSecureContext);
 
   const problem = h('div', null);
   const submitIntent = { submit: false };
@@ -240,10 +286,12 @@ function buildForm(view, box, tax, missions, groups, existing) {
       h(
         'div',
         { class: 'picker-layout' },
-        h('div', { class: 'picker-box' }, mapEl, pickNote),
+        h('div', { class: 'picker-box' }, mapEl, pickNote, readout),
         h(
           'div',
           null,
+          field(t('incident_form.position'), c.position, t('incident_form.position_hint')),
+          h('div', { class: 'actions' }, showBtn, locateBtn),
           field(t('incident_form.latitude'), c.latitude, t('incident_form.latitude_hint')),
           field(t('incident_form.longitude'), c.longitude, t('incident_form.longitude_hint')),
           field(t('incident_form.place_precision'), c.location_precision),
@@ -322,13 +370,24 @@ function buildForm(view, box, tax, missions, groups, existing) {
   );
   box.append(form);
 
-  // The picker map, centred on the report's place or on the region of most missions.
+  // The picker map: on the report's place, else on the HQ of the reporter's mission (once the
+  // server has told where it is), else on the world.
   const has = x.latitude != null && x.longitude != null;
   const map = createMap(mapEl, {
-    center: has ? [x.latitude, x.longitude] : [12, 20],
-    zoom: has ? 7 : 3,
+    center: has ? [x.latitude, x.longitude] : [15, 15],
+    zoom: has ? ZOOM_OF[x.location_precision] || 9 : 2,
   });
+  // Leaflet measures its box once; a box that changes size afterwards (the style sheet arriving,
+  // the layout reflowing at another width) would put every click off by the difference, so it
+  // measures again whenever the box changes.
+  const resized = new ResizeObserver(() => map.invalidateSize({ pan: false }));
+  resized.observe(mapEl);
+  // The zoom, for the style sheet and for tests that click at a known scale.
+  const zoomed = () => (mapEl.dataset.zoom = String(map.getZoom()));
+  map.on('zoomend', zoomed);
+  zoomed();
   let marker = null;
+  let chosen = false;
   const place = (lat, lon) => {
     if (marker) marker.setLatLng([lat, lon]);
     else {
@@ -340,43 +399,180 @@ function buildForm(view, box, tax, missions, groups, existing) {
       }).addTo(map);
       marker.on('dragend', () => {
         const p = marker.getLatLng().wrap();
-        setCoords(p.lat, p.lng);
+        setPoint(p.lat, p.lng, clickPrecision(map.getZoom(), p.lat));
       });
     }
   };
   const round = (v) => Math.round(v * 1e5) / 1e5;
-  const setCoords = (lat, lon) => {
-    c.latitude.value = String(round(lat));
-    c.longitude.value = String(round(lon));
-    for (const el of [c.latitude, c.longitude]) el.dispatchEvent(new Event('change'));
+  // The readout keeps its rows before a point is chosen ("—"): a readout growing under the
+  // pointer would move the buttons below it between a press and its release.
+  const showReadout = (lat, lon) => {
+    const none = lat == null;
+    let mgrs = '—';
+    try {
+      if (!none) mgrs = toMgrs(lat, lon);
+    } catch (e) {
+      // Beyond 80° S and 84° N there is no MGRS (UPS is used there).
+    }
+    const ltr = (text) => h('span', { dir: 'ltr' }, text);
+    fill(
+      readout,
+      h(
+        'p',
+        { class: 'hint' },
+        none ? t('incident_form.readout_none') : t('incident_form.readout_label'),
+      ),
+      facts([
+        [
+          t('incident_form.readout_decimal'),
+          ltr(none ? '—' : `${lat.toFixed(5)}, ${lon.toFixed(5)}`),
+        ],
+        [t('incident_form.readout_dms'), ltr(none ? '—' : toDms(lat, lon))],
+        [t('incident_form.readout_mgrs'), ltr(mgrs)],
+      ]),
+    );
+  };
+  // The point is set: the fields (unless they are where it was typed), the marker, the readout,
+  // and the place precision from how precisely it is known (metres). `moveView` takes the map
+  // there.
+  const setPoint = (lat, lon, metres, moveView, typedInFields) => {
+    chosen = true;
+    if (!typedInFields) {
+      c.latitude.value = String(round(lat));
+      c.longitude.value = String(round(lon));
+    }
+    place(lat, lon);
+    showReadout(lat, lon);
+    const code = placePrecisionOf(metres);
+    if ([...c.location_precision.options].some((o) => o.value === code))
+      c.location_precision.value = code;
+    if (moveView)
+      map.setView([lat, lon], zoomFor(metres, lat, 4, Math.min(map.getMaxZoom(), 14)), {
+        animate: false,
+      });
+    for (const el of [c.latitude, c.longitude, c.location_precision])
+      el.dispatchEvent(new Event('change', { bubbles: true }));
   };
   map.on('click', (ev) => {
     const p = ev.latlng.wrap();
-    place(p.lat, p.lng);
-    setCoords(p.lat, p.lng);
+    c.position.value = '';
+    setPoint(p.lat, p.lng, clickPrecision(map.getZoom(), p.lat));
   });
+
+  // Coordinates typed in any notation: the marker and the map go there, or the field says what
+  // is wrong with them.
+  const coordProblem = (e) => {
+    const params = Object.assign({}, e.params);
+    if (params.part)
+      params.part =
+        params.part === 'latitude' ? t('coords.part_latitude') : t('coords.part_longitude');
+    return t(`coords.${e.code}`, params);
+  };
+  // Leaving the field with coordinates that do not parse says nothing yet (a message appearing
+  // then would move the button being clicked); Enter, the button and the form's check say it.
+  const goTo = (quiet) => {
+    const text = c.position.value.trim();
+    if (!text) return;
+    try {
+      const p = parseCoordinates(text);
+      setPoint(p.lat, p.lon, p.precision, true);
+    } catch (e) {
+      if (!(e instanceof CoordError)) throw e;
+      if (!quiet) showProblem(form, { field: 'position', detail: coordProblem(e) });
+    }
+  };
+  showBtn.addEventListener('click', () => goTo(false));
+  c.position.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter') return;
+    // Enter here shows the point; it does not send the form.
+    ev.preventDefault();
+    goTo(false);
+  });
+  c.position.addEventListener('change', () => goTo(true));
+
+  // Latitude and longitude typed in their own fields: the map follows once both are numbers,
+  // at the zoom their decimals are worth.
+  let typing = null;
   const typed = () => {
-    const lat = Number(c.latitude.value.trim().replace(',', '.'));
-    const lon = Number(c.longitude.value.trim().replace(',', '.'));
-    const ok =
-      c.latitude.value.trim() !== '' &&
-      c.longitude.value.trim() !== '' &&
-      Math.abs(lat) <= 90 &&
-      Math.abs(lon) <= 180;
-    if (!ok) return;
-    place(lat, lon);
-    if (!map.getBounds().contains([lat, lon])) map.panTo([lat, lon]);
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      const la = c.latitude.value.trim().replace(',', '.');
+      const lo = c.longitude.value.trim().replace(',', '.');
+      if (!/^-?\d+(\.\d+)?$/.test(la) || !/^-?\d+(\.\d+)?$/.test(lo)) return;
+      const lat = Number(la);
+      const lon = Number(lo);
+      if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return;
+      const decimals = Math.min((la.split('.')[1] || '').length, (lo.split('.')[1] || '').length);
+      c.position.value = '';
+      setPoint(lat, lon, 111320 * 10 ** -decimals, true, true);
+    }, 300);
   };
   c.latitude.addEventListener('input', typed);
   c.longitude.addEventListener('input', typed);
-  if (has) place(x.latitude, x.longitude);
-  requestAnimationFrame(() => map.invalidateSize());
-  view.bhLeave = () => map.remove();
+
+  // The device's own position (a phone's GPS), with its accuracy as the precision.
+  locateBtn.addEventListener('click', () => {
+    locateBtn.disabled = true;
+    locateBtn.textContent = t('incident_form.locating');
+    const done = () => {
+      locateBtn.disabled = false;
+      locateBtn.textContent = t('incident_form.use_location');
+    };
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        done();
+        if (!view.isConnected) return;
+        c.position.value = '';
+        setPoint(pos.coords.latitude, pos.coords.longitude, pos.coords.accuracy || 1000, true);
+      },
+      (err) => {
+        done();
+        if (!view.isConnected) return;
+        const text =
+          err.code === 1
+            ? t('incident_form.geo_denied')
+            : err.code === 3
+              ? t('incident_form.geo_timeout')
+              : t('incident_form.geo_unavailable');
+        showProblem(form, { field: 'position', detail: text });
+      },
+      { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
+    );
+  });
+
+  // The mission's HQ, where the server knows it: the map opens there until a point is chosen.
+  const toMission = (code) => {
+    if (chosen || !code) return;
+    missionHq(code).then((hq) => {
+      if (hq && !chosen && view.isConnected) map.setView(hq, 7, { animate: false });
+    });
+  };
+  c.mission.addEventListener('change', () => toMission(c.mission.value));
+  if (has) {
+    place(x.latitude, x.longitude);
+    showReadout(x.latitude, x.longitude);
+    chosen = true;
+  } else {
+    showReadout(null, null);
+    toMission(c.mission.value);
+  }
+  view.bhLeave = () => {
+    resized.disconnect();
+    map.remove();
+  };
 
   // Every problem the form can see by itself, named by field: [field, text]. The texts are
   // phrases like the server's details; showProblem() makes each a sentence.
   function check() {
     const out = [];
+    if (c.position.value.trim()) {
+      try {
+        parseCoordinates(c.position.value);
+      } catch (e) {
+        if (!(e instanceof CoordError)) throw e;
+        out.push(['position', coordProblem(e)]);
+      }
+    }
     if (!c.mission.value) out.push(['mission', t('incident_form.problem_mission')]);
     const when = c.occurred_at.value;
     const at = when ? Date.parse(fromInput(when)) : NaN;
@@ -455,15 +651,11 @@ function buildForm(view, box, tax, missions, groups, existing) {
     return b;
   }
 
+  // Every problem at its field before anything is sent (onSubmit runs check() first); the first
+  // takes the focus.
+  validateWith(form, check);
   onSubmit(form, async (key) => {
-    clearProblems(form);
     fill(problem);
-    const found = check();
-    if (found.length) {
-      // Every problem at its field; the first one takes the focus.
-      for (const [k, text] of found.slice().reverse()) showProblem(form, clientProblem(k, text));
-      return;
-    }
     const submit = submitIntent.submit;
     const b = bodyOf();
     let saved;

@@ -8,24 +8,32 @@
 // grid cell from the server (/grid), so each bubble is the true number of records there that
 // the reader may see under the filters, and the count line the true total. Below the map, the
 // incidents in the view as a table: the same picture for screen readers and for reading.
+// The map follows the work: a changed filter (a mission, a search) fits the view to what
+// matches, wherever in the world it lies (across the antimeridian too), or to the mission's
+// headquarters when nothing does yet. Readers who may export get the view's records as CSV,
+// HXL CSV and GeoJSON, under the same filters. Synthetic (demo) records are marked on the
+// map, in the popups and in the table, and can be left out.
 import { api } from '../api.js';
 import { fill, h, newId } from '../dom.js';
-import { LTR, num, t } from '../i18n.js';
-import { L, bboxOf, clusterGroup, countBubbles, createMap } from '../incidents/basemap.js';
+import { LTR, direction, num, t } from '../i18n.js';
+import { L, clusterGroup, countBubbles, createMap } from '../incidents/basemap.js';
 import {
   casualtyText,
   debounce,
   getMissions,
   getTaxonomy,
   incidentHref,
+  missionHq,
   placeNode,
-  placeText,
   query,
   statusBadge,
   STATUSES,
+  syntheticBadge,
   typeOptions,
   utc,
 } from '../incidents/common.js';
+import { boundsAround, lonNear, viewBox } from '../incidents/fit.js';
+import { dateInput, parseIsoDate } from '../forms.js';
 import { can } from '../state.js';
 import { errorNote, pageHeader, slot, table, withElements } from '../ui.js';
 
@@ -36,11 +44,18 @@ const MAX_PAGES = 2;
 const MAX_POINTS = PAGE * MAX_PAGES; // more in the view: counts per grid cell instead
 const ROWS = 25; // table rows before "Show more"; also the first request's page
 const FILTERS = ['mission', 'type', 'status', 'from', 'to', 'q'];
+// Fitting the view to the matches: their counts in cells this small (degrees, about 11 km)
+// place them closely enough; the fit zooms no closer than FIT_ZOOM (a town and its roads).
+const FIT_CELL = 0.1;
+const FIT_ZOOM = 10;
+const HQ_ZOOM = 7;
+const FLIGHT_S = 0.8; // seconds a fit flies
 
 function readState() {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
   const s = { inc: q.get('inc') !== '0', ev: q.get('ev') !== '0', at: q.get('at') || '' };
   for (const k of FILTERS) s[k] = q.get(k) || '';
+  s.real = q.get('synthetic') === 'exclude';
   // Fewer points than MAX_POINTS before the map switches to counts (a slow link, a test).
   const points = Number(q.get('points'));
   s.points = Number.isInteger(points) && points > 0 && points < MAX_POINTS ? points : 0;
@@ -52,6 +67,7 @@ function writeState(s) {
   for (const k of FILTERS) if (s[k]) q.set(k, s[k]);
   if (!s.inc) q.set('inc', '0');
   if (!s.ev) q.set('ev', '0');
+  if (s.real) q.set('synthetic', 'exclude');
   if (s.at) q.set('at', s.at);
   if (s.points) q.set('points', String(s.points));
   const qs = q.toString();
@@ -82,6 +98,8 @@ export function renderIncidentMap(view) {
   let gen = 0;
   let incidents = [];
   let shown = ROWS;
+  // Set when the reader leaves the page: replies that land later draw nothing.
+  let left = false;
 
   const ctl = (labelText, el) => {
     el.id = newId('f');
@@ -96,8 +114,10 @@ export function renderIncidentMap(view) {
     opt('', t('map.any_status')),
     Object.keys(STATUSES).map((k) => opt(k, STATUSES[k])),
   );
-  const from = h('input', { type: 'date', name: 'from', min: '1948-01-01' });
-  const to = h('input', { type: 'date', name: 'to', min: '1948-01-01' });
+  // ISO dates as text, whatever the browser's locale (forms.js): a date picker would show
+  // mm/dd/yyyy to some readers.
+  const from = dateInput('from');
+  const to = dateInput('to');
   const words = h('input', {
     type: 'search',
     name: 'q',
@@ -106,6 +126,7 @@ export function renderIncidentMap(view) {
   });
   const showInc = h('input', { type: 'checkbox', id: newId('l'), checked: s.inc });
   const showEv = h('input', { type: 'checkbox', id: newId('l'), checked: s.ev });
+  const hideSyn = h('input', { type: 'checkbox', id: newId('l'), checked: s.real });
   const reset = h('button', { type: 'button', class: 'ghost' }, t('map.reset'));
   const controls = { mission, type, status, from, to, q: words };
   for (const k of FILTERS) controls[k].value = s[k];
@@ -147,10 +168,57 @@ export function renderIncidentMap(view) {
         h('span', { class: 'key key-event', 'aria-hidden': 'true' }),
         t('map.layer_events'),
       ),
+      h(
+        'label',
+        { class: 'check', for: hideSyn.id },
+        hideSyn,
+        h('span', { class: 'key key-synthetic', 'aria-hidden': 'true' }),
+        t('map.hide_synthetic'),
+      ),
     ),
     reset,
   );
-  const mapSection = h('section', { class: 'map-section' }, count, problem, baseNote, mapEl);
+  // Downloads of what the view holds under the filters, for readers who may export: the
+  // links' addresses follow every load (setDownloads).
+  const exporter = can('record.export');
+  const downloadLinks = (kind, label) => {
+    const id = newId('dl');
+    const link = (format, text) =>
+      h('a', { class: 'button download', 'data-format': format, download: '' }, text);
+    const links = {
+      csv: link('csv', t('map.download_csv')),
+      hxl: link('hxl', t('map.download_hxl')),
+      geojson: link('geojson', t('map.download_geojson')),
+    };
+    const box = h(
+      'div',
+      { class: 'downloads', role: 'group', 'aria-labelledby': id, 'data-layer': kind },
+      h('span', { id, class: 'downloads-label' }, label),
+      links.csv,
+      links.hxl,
+      links.geojson,
+    );
+    return { box, links, kind };
+  };
+  const downloads = exporter
+    ? [
+        downloadLinks('incidents', t('map.download_incidents')),
+        downloadLinks('events', t('map.download_events')),
+        downloadLinks('incidents', t('map.download_list')),
+      ]
+    : [];
+  const mapDownloads = exporter
+    ? h('div', { class: 'download-bar' }, downloads[0].box, downloads[1].box)
+    : null;
+  const mapSection = h(
+    'section',
+    { class: 'map-section' },
+    count,
+    problem,
+    baseNote,
+    mapEl,
+    mapDownloads,
+  );
 
   view.append(
     pageHeader(t('map.title'), t('map.intro')),
@@ -171,6 +239,7 @@ export function renderIncidentMap(view) {
       { class: 'card', 'aria-labelledby': 'inc-list' },
       h('h2', { id: 'inc-list' }, t('map.in_view')),
       listCount,
+      exporter ? downloads[2].box : null,
       listBox,
     ),
   );
@@ -194,10 +263,76 @@ export function renderIncidentMap(view) {
   for (const l of s.inc ? [incLayer, incCounts] : []) l.addTo(map);
   for (const l of s.ev ? [evLayer, evCounts] : []) l.addTo(map);
 
+  legend().addTo(map);
+
   // Leaflet measures its box when created, before the page's layout settles; window resizes it
   // follows by itself.
-  requestAnimationFrame(() => map.invalidateSize());
-  view.bhLeave = () => map.remove();
+  requestAnimationFrame(() => {
+    if (!left) map.invalidateSize();
+  });
+  // Leaving while the map moves: an animated zoom finishes on a timer of Leaflet's 250 ms
+  // later, and a removed map has no panes left to move ("_leaflet_pos" of undefined). So the
+  // page stops listening, stops the flight, ends a zoom animation at once, and only then
+  // removes the map; replies still on their way see `left` and draw nothing.
+  view.bhLeave = () => {
+    left = true;
+    gen++;
+    fitGen++;
+    reload.cancel();
+    followLater.cancel();
+    map.off('moveend');
+    map.stop();
+    if (map._animatingZoom) map._onZoomTransitionEnd();
+    for (const l of [incLayer, evLayer, incCounts, evCounts])
+      if (map.hasLayer(l)) map.removeLayer(l);
+    map.remove();
+  };
+
+  // The legend, in a corner of the map: folded on a phone (where it would cover the map),
+  // open on a wider screen. Its keys are drawn like the map's markers.
+  function legend() {
+    const ctl = L.control({ position: direction() === 'rtl' ? 'bottomright' : 'bottomleft' });
+    ctl.onAdd = () => {
+      const svg = (cls) => {
+        const NS = 'http://www.w3.org/2000/svg';
+        const el = document.createElementNS(NS, 'svg');
+        el.setAttribute('viewBox', '0 0 20 20');
+        el.setAttribute('aria-hidden', 'true');
+        el.setAttribute('class', 'legend-key');
+        const c = document.createElementNS(NS, 'circle');
+        c.setAttribute('cx', '10');
+        c.setAttribute('cy', '10');
+        c.setAttribute('r', '6.5');
+        c.setAttribute('class', cls);
+        el.append(c);
+        return el;
+      };
+      const item = (key, text) => h('li', null, key, h('span', null, text));
+      const box = h(
+        'details',
+        { class: 'map-legend' },
+        h('summary', null, t('map.legend')),
+        h(
+          'ul',
+          null,
+          item(svg('mk mk-incident mk-endorsed'), t('map.legend_endorsed')),
+          item(svg('mk mk-incident mk-submitted'), t('map.legend_not_endorsed')),
+          item(svg('mk mk-incident mk-endorsed mk-synthetic'), t('map.legend_synthetic')),
+          item(svg('mk mk-event'), t('map.legend_event')),
+          item(
+            h('span', { class: 'legend-bubble', 'aria-hidden': 'true' }, num(12)),
+            t('map.legend_bubble'),
+          ),
+        ),
+      );
+      box.open = window.matchMedia('(min-width: 700px)').matches;
+      const wrap = h('div', { class: 'leaflet-control map-legend-box' }, box);
+      L.DomEvent.disableClickPropagation(wrap);
+      L.DomEvent.disableScrollPropagation(wrap);
+      return wrap;
+    };
+    return ctl;
+  }
 
   Promise.all([getMissions(), getTaxonomy()]).then(
     ([known, taxonomy]) => {
@@ -230,7 +365,7 @@ export function renderIncidentMap(view) {
       ),
       h('p', null, utc(i.occurred_at, i.occurred_precision)),
       h('p', null, i.mission, ' · ', placeNode(i)),
-      h('p', null, statusBadge(i.status), ' ', casualtyText(i)),
+      h('p', null, statusBadge(i.status), ' ', syntheticBadge(i), ' ', casualtyText(i)),
     );
   }
 
@@ -271,18 +406,23 @@ export function renderIncidentMap(view) {
   // The layer's markers become `items`: markers already drawn for the same record (and
   // state) stay, so a pan keeps an open popup and does not redraw the whole map.
   const drawn = { incident: new Map(), event: new Map() };
+  // Each point is drawn on the copy of the world nearest the view's centre, so a view across
+  // the antimeridian shows the points on both sides of it.
   function markers(layer, items, kind) {
     const have = drawn[kind];
     const keep = new Map();
     const add = [];
+    const centre = map.getCenter().lng;
     for (const x of items) {
       if (typeof x.latitude !== 'number' || typeof x.longitude !== 'number') continue;
-      const key = `${x.id}|${x.status || ''}|${x.latitude}|${x.longitude}`;
+      const lon = lonNear(x.longitude, centre);
+      const key = `${x.id}|${x.status || ''}|${x.synthetic ? 1 : 0}|${x.latitude}|${lon}`;
       let m = have.get(key);
       if (!m) {
-        m = L.circleMarker([x.latitude, x.longitude], {
+        const syn = x.synthetic ? ' mk-synthetic' : '';
+        m = L.circleMarker([x.latitude, lon], {
           radius: kind === 'incident' ? 7 : 5,
-          className: kind === 'incident' ? `mk mk-incident mk-${x.status}` : 'mk mk-event',
+          className: kind === 'incident' ? `mk mk-incident mk-${x.status}${syn}` : 'mk mk-event',
         });
         // The popup is built when opened, from the newest copy of the record.
         m.bindPopup(() => (kind === 'incident' ? incidentPopup(m.bhItem) : eventPopup(m.bhItem)));
@@ -304,7 +444,13 @@ export function renderIncidentMap(view) {
     if (!grid) return;
     const title = (n) =>
       kind === 'incident' ? t('map.bubble_incidents', { n }) : t('map.bubble_events', { n });
-    for (const m of countBubbles(map, kind, grid, num, title)) group.addLayer(m);
+    const centre = map.getCenter().lng;
+    const cells = grid.cells.map((c) => {
+      const shift = lonNear(c.lon, centre) - c.lon;
+      return Object.assign({}, c, { lon: c.lon + shift, lon_mean: c.lon_mean + shift });
+    });
+    const near = Object.assign({}, grid, { cells });
+    for (const m of countBubbles(map, kind, near, num, title)) group.addLayer(m);
   }
 
   const state = { inc: null, ev: null };
@@ -335,7 +481,10 @@ export function renderIncidentMap(view) {
       ? ''
       : counted
         ? t('map.list_counted', { shown: rows.length, total: Number(state.inc.total || 0) })
-        : t('map.list_shown', { shown: Math.min(shown, rows.length), total: rows.length });
+        : t('map.list_shown', {
+            shown: Math.min(shown, rows.length),
+            total: Math.max(rows.length, Number((state.inc && state.inc.total) || 0)),
+          });
     fill(
       listBox,
       table(
@@ -360,7 +509,7 @@ export function renderIncidentMap(view) {
             i.mission,
             placeNode(i),
             casualtyText(i),
-            statusBadge(i.status),
+            h('span', { class: 'badges' }, statusBadge(i.status), ' ', syntheticBadge(i)),
           ]),
         t('map.list_empty'),
       ),
@@ -381,17 +530,36 @@ export function renderIncidentMap(view) {
     );
   }
 
-  function params(withStatus) {
+  // A layer's filters (incidents: with the status and the synthetic switch, which context
+  // events do not have), without the view.
+  function filters(incidentLayer) {
     return {
-      bbox: bboxOf(map),
       mission: s.mission,
       type: s.type,
-      status: withStatus ? s.status : '',
+      status: incidentLayer ? s.status : '',
       from: s.from,
       to: s.to,
       q: s.q,
-      limit: PAGE,
+      synthetic: incidentLayer && s.real ? 'exclude' : '',
     };
+  }
+
+  function params(incidentLayer) {
+    return Object.assign(filters(incidentLayer), { bbox: viewBox(map), limit: PAGE });
+  }
+
+  // The download links: the view and the filters of the last load, as the files take them.
+  function setDownloads() {
+    for (const d of downloads) {
+      const inc = d.kind === 'incidents';
+      const p = Object.assign(filters(inc), { bbox: viewBox(map) });
+      const qs = query(p);
+      const base = `/api/v1/${d.kind}`;
+      d.links.csv.href = `${base}.csv?${query(Object.assign({}, p, { hxl: 0 }))}`;
+      d.links.hxl.href = `${base}.csv${qs ? `?${qs}` : ''}`;
+      d.links.geojson.href = `${base}.geojson${qs ? `?${qs}` : ''}`;
+      d.box.hidden = inc ? !s.inc : !s.ev;
+    }
   }
 
   // A layer in the view. A first page of ROWS items says how many match (the list's total,
@@ -445,12 +613,13 @@ export function renderIncidentMap(view) {
   async function load() {
     // A reload that was waiting when the reader left the page: the map is gone (bhLeave
     // removed it), and asking it for its bounds would throw.
-    if (!view.isConnected) return;
+    if (left || !view.isConnected) return;
     // The same question as the last one (a resize that moved nothing) is not asked again.
     const key = JSON.stringify([s.inc && params(true), s.ev && params(false)]);
     if (key === lastKey) return;
     lastKey = key;
     const mine = ++gen;
+    setDownloads();
     fill(problem);
     mapSection.setAttribute('aria-busy', 'true');
     mapSection.classList.add('busy');
@@ -494,21 +663,119 @@ export function renderIncidentMap(view) {
     }
   }
 
+  // The map follows the work: after a change of the filters the view fits what now matches
+  // anywhere (the incidents, or the context events when only they are shown), from the counts
+  // per small grid cell: one match is zoomed to, several are fitted, across the antimeridian
+  // when that is the shorter way. With no match, a chosen mission's headquarters are shown.
+  // Resolves to whether the view was set (a fit that changes nothing moves nothing).
+  let fitGen = 0;
+  // The view flies to its target (so the reader sees where the map went) and its one moveend
+  // at the end loads the new view at once (the handler below). A target the map is already at
+  // is no flight: false, and the caller loads.
+  let flying = false;
+  function fly(center, zoom) {
+    const here = map.latLngToContainerPoint(map.getCenter());
+    if (zoom === map.getZoom() && map.latLngToContainerPoint(center).distanceTo(here) < 1)
+      return false;
+    flying = true;
+    map.flyTo(center, zoom, { duration: FLIGHT_S });
+    return true;
+  }
+  // The centre and zoom that show `b` whole (Leaflet's fitBounds, without moving yet).
+  function flyToBounds(b) {
+    const bounds = L.latLngBounds(b);
+    const zoom = Math.min(FIT_ZOOM, map.getBoundsZoom(bounds, false, L.point(48, 48)));
+    const sw = map.project(bounds.getSouthWest(), zoom);
+    const ne = map.project(bounds.getNorthEast(), zoom);
+    return fly(map.unproject(sw.add(ne).divideBy(2), zoom), zoom);
+  }
+  async function fitToMatches(mine) {
+    const layers = [];
+    if (s.inc) layers.push(['/api/v1/incidents', true]);
+    if (s.ev) layers.push(['/api/v1/events', false]);
+    for (const [path, inc] of layers) {
+      const p = Object.assign(filters(inc), { cell: FIT_CELL });
+      const grid = await api('GET', `${path}/grid?${query(p)}`);
+      if (left || mine !== fitGen) return false;
+      const cells = (grid && grid.cells) || [];
+      if (!cells.length) continue;
+      if (grid.total === 1) {
+        return fly(L.latLng(cells[0].lat_mean, cells[0].lon_mean), FIT_ZOOM);
+      }
+      const half = (grid.cell || FIT_CELL) / 2;
+      const b = boundsAround(
+        cells.map((c) => [
+          c.lat_mean - half,
+          c.lon_mean - half,
+          c.lat_mean + half,
+          c.lon_mean + half,
+        ]),
+      );
+      return flyToBounds(b);
+    }
+    if (s.mission) {
+      const hq = await missionHq(s.mission.split(',')[0]);
+      if (left || mine !== fitGen || !hq) return false;
+      return fly(L.latLng(hq.lat, hq.lon), HQ_ZOOM);
+    }
+    return false;
+  }
+
+  // A change of the filters: fit the view to the matches, then load them. A failed fit
+  // leaves the view as it was; the load says what went wrong.
+  async function follow() {
+    const mine = ++fitGen;
+    let moving = false;
+    try {
+      moving = await fitToMatches(mine);
+    } catch (err) {
+      // The load below asks the same filters and shows the problem.
+    }
+    if (left || mine !== fitGen || moving) return;
+    load();
+  }
+
   const reload = debounce(load, 400);
-  function changed(now) {
+  const followLater = debounce(follow, 400);
+  // `how`: 'view' (a pan or zoom: load the new view), 'now' (a chosen filter: fit and load),
+  // 'typing' (the search box: fit and load once the typing pauses).
+  function changed(how) {
     shown = ROWS;
     writeState(s);
-    if (now) load();
-    else reload();
+    if (how === 'view') reload();
+    else if (how === 'typing') followLater();
+    else {
+      followLater.cancel();
+      follow();
+    }
   }
 
   for (const k of FILTERS) {
     const el = controls[k];
     el.addEventListener(k === 'q' ? 'input' : 'change', () => {
+      // A date that is not YYYY-MM-DD is said at once, naming the field, and not asked for.
+      if ((k === 'from' || k === 'to') && el.value.trim() && !parseIsoDate(el.value.trim())) {
+        el.setAttribute('aria-invalid', 'true');
+        fill(
+          problem,
+          errorNote({
+            message: t('forms.problem_date', { field: k === 'from' ? t('map.from') : t('map.to') }),
+          }),
+        );
+        return;
+      }
+      if (el.hasAttribute('aria-invalid')) {
+        el.removeAttribute('aria-invalid');
+        fill(problem);
+      }
       s[k] = el.value.trim();
-      changed(k !== 'q');
+      changed(k === 'q' ? 'typing' : 'now');
     });
   }
+  hideSyn.addEventListener('change', () => {
+    s.real = hideSyn.checked;
+    changed('now');
+  });
   const layerSwitch = (box, key, layer, counts) =>
     box.addEventListener('change', () => {
       s[key] = box.checked;
@@ -522,7 +789,9 @@ export function renderIncidentMap(view) {
         counts.clearLayers();
         drawn[key === 'inc' ? 'incident' : 'event'] = new Map();
       }
-      changed(true);
+      // A layer switched on or off changes what is shown, not where: the view stays.
+      writeState(s);
+      load();
     });
   layerSwitch(showInc, 'inc', incLayer, incCounts);
   layerSwitch(showEv, 'ev', evLayer, evCounts);
@@ -530,18 +799,29 @@ export function renderIncidentMap(view) {
   filterForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
     s.q = words.value.trim();
-    changed(true);
+    changed('now');
   });
   reset.addEventListener('click', () => {
     for (const k of FILTERS) controls[k].value = s[k] = '';
-    changed(true);
+    hideSyn.checked = s.real = false;
+    changed('now');
   });
   map.on('moveend', () => {
-    if (!view.isConnected) return;
+    if (left || !view.isConnected) return;
     const c = map.getCenter();
     s.at = `${map.getZoom()}/${c.lat.toFixed(4)}/${c.lng.toFixed(4)}`;
-    changed(false);
+    if (!flying) {
+      changed('view');
+      return;
+    }
+    flying = false;
+    writeState(s);
+    reload.cancel();
+    load();
   });
 
-  load();
+  // An address with filters and no view (a link to a mission's picture) opens fitted to the
+  // matches; one with a view keeps it, as bookmarked.
+  if (!at && FILTERS.some((k) => s[k])) follow();
+  else load();
 }

@@ -1,9 +1,11 @@
-// The signed-in user's profile (what the server says about them and what they may do) and
-// their API tokens: list, create (the token text is shown once, here), revoke.
+// The signed-in user's profile (what the server says about them and what they may do), the
+// change of their own password (its form is in account_forms.js, a script of its own fetched
+// with the register words when the page opens) and their API tokens: list, create (the token
+// text is shown once, here), revoke.
 import { api, listAll } from '../api.js';
 import { fill, h } from '../dom.js';
 import { field, formAlert, input, onSubmit, statusLine } from '../forms.js';
-import { dateTime, t } from '../i18n.js';
+import { dateTime, loadRegisterMessages, t } from '../i18n.js';
 import { label, PERMISSIONS, ROLES } from '../labels.js';
 import { session } from '../state.js';
 import { errorNote, loading, pageHeader, slot, table, withElements } from '../ui.js';
@@ -45,6 +47,12 @@ export function renderProfile(view) {
           )
         : h('p', { class: 'muted' }, t('profile.no_permissions')),
     ),
+  );
+  const passwordBox = h('div', null, loading(t('profile.loading_password')));
+  view.append(passwordBox);
+  Promise.all([import('./account_forms.js'), loadRegisterMessages()]).then(
+    ([m]) => fill(passwordBox, m.myPasswordSection()),
+    (err) => fill(passwordBox, errorNote(err)),
   );
   if ((u.permissions || []).indexOf('token.own') >= 0) view.append(tokensSection());
 }

@@ -11,6 +11,7 @@ import {
   placeNode,
   placeText,
   query,
+  syntheticBadge,
   utc,
   word,
 } from '../incidents/common.js';
@@ -119,7 +120,14 @@ export function renderQueue(view) {
           return {
             class: 'queue-row',
             cells: [
-              h('a', { href: incidentHref(i.id) }, typeLabel(i.threat_type)),
+              // Demo data is marked wherever it is listed, so nobody endorses it for real.
+              h(
+                'span',
+                null,
+                h('a', { href: incidentHref(i.id) }, typeLabel(i.threat_type)),
+                syntheticBadge(i) ? ' ' : null,
+                syntheticBadge(i),
+              ),
               i.mission,
               h('span', { class: 'nowrap' }, utc(i.occurred_at, i.occurred_precision)),
               placeNode(i),
