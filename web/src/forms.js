@@ -96,7 +96,8 @@ export function parseIsoDateTime(text) {
 }
 
 const PARSE = { date: parseIsoDate, time: parseIsoTime, datetime: parseIsoDateTime };
-const PLACEHOLDER = {
+// The format a field wants, shown in the empty field (its placeholder attribute).
+const FORMAT_EXAMPLE = {
   date: () => t('forms.placeholder_date'),
   time: () => t('forms.placeholder_time'),
   datetime: () => t('forms.placeholder_datetime'),
@@ -118,7 +119,7 @@ function isoInput(kind, name, attrs) {
         dir: 'ltr',
         autocomplete: 'off',
         spellcheck: 'false',
-        placeholder: PLACEHOLDER[kind](),
+        placeholder: FORMAT_EXAMPLE[kind](),
         maxlength: kind === 'date' ? 10 : kind === 'time' ? 5 : 20,
         class: 'iso-input',
       },
