@@ -73,6 +73,7 @@ bench:
 	@$(MAKE) --no-print-directory build
 	BUILD=$(BUILD) ./bench/run
 	BUILD=$(BUILD) ./bench/incidents
+	BUILD=$(BUILD) ./bench/stream
 	BUILD=$(BUILD) node bench/map_first_load.mjs
 	BUILD=$(BUILD) BENCH_REPORT_DIR=bench ./bench/report
 

@@ -151,6 +151,16 @@ int account_session_lookup(struct db *db, const char *session_token, struct prin
                            char csrf_out[ACCOUNT_TOKEN_MAX], int64_t *expires_ms,
                            struct bh_error *err);
 
+/* For a reply held open (the live stream), read-only and without refreshing anything: whether
+ * the session (account_session_still_valid) or API token (account_token_still_valid) that
+ * opened it still stands, unrevoked, unexpired, its account enabled, for the same account,
+ * organization and role as `was`. The 2-hour idle limit is not applied: an open stream is an
+ * open app. *valid false for an unknown credential; an error only when the store fails. */
+int account_session_still_valid(struct db *db, const char *session_token,
+                                const struct principal *was, bool *valid, struct bh_error *err);
+int account_token_still_valid(struct db *db, const char *token, const struct principal *was,
+                              bool *valid, struct bh_error *err);
+
 /* Revokes the session (sign-out), audited as session.revoke. BH_EUNAUTH when the token is
  * unknown; revoking a revoked session again is not an error. */
 int account_session_revoke(struct db *db, const char *session_token, struct bh_error *err);

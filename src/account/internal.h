@@ -102,6 +102,14 @@ struct account__secret {
     struct principal who;
 };
 
+/* Whether a credential still stands for the same account, organization and role as `was`
+ * (an admin may have moved the user or changed the role since). */
+static inline bool account__same_principal(const struct principal *now, const struct principal *was)
+{
+    return now->account_id == was->account_id && now->org_id == was->org_id &&
+           now->role == was->role;
+}
+
 /* Finds the secret whose text is `text`. BH_EUNAUTH (k->field, k->unknown) when `text` does
  * not have the kind's shape or names no row; revocation, expiry and a disabled account are for
  * the caller to judge. */

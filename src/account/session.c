@@ -300,6 +300,21 @@ int account_session_lookup(struct db *db, const char *session_token, struct prin
     return 0;
 }
 
+int account_session_still_valid(struct db *db, const char *session_token,
+                                const struct principal *was, bool *valid, struct bh_error *err)
+{
+    *valid = false;
+    struct account__secret s;
+    int rc = account__secret_find(db, &session_kind, session_token, &s, err);
+    if (rc == BH_EUNAUTH)
+        return 0;
+    if (rc)
+        return rc;
+    *valid = !s.revoked && time_now_ms() < s.expires_ms && !s.disabled &&
+             account__same_principal(&s.who, was);
+    return 0;
+}
+
 int account_session_revoke(struct db *db, const char *session_token, struct bh_error *err)
 {
     /* Junk is refused before the write lock is taken. */

@@ -123,6 +123,20 @@ done:
     return rc;
 }
 
+int account_token_still_valid(struct db *db, const char *token, const struct principal *was,
+                              bool *valid, struct bh_error *err)
+{
+    *valid = false;
+    struct account__secret s;
+    int rc = account__secret_find(db, &token_kind, token, &s, err);
+    if (rc == BH_EUNAUTH)
+        return 0;
+    if (rc)
+        return rc;
+    *valid = !s.revoked && !s.disabled && account__same_principal(&s.who, was);
+    return 0;
+}
+
 int account_token_lookup(struct db *db, const char *token, struct principal *who,
                          struct bh_error *err)
 {

@@ -18,11 +18,13 @@
     X(openapi)              \
     X(session)              \
     X(me)                   \
+    X(notifications)        \
     X(work)                 \
     X(users)                \
     X(tokens)               \
     X(orgs)                 \
     X(groups)               \
+    X(extfeeds)             \
     X(audit)                \
     X(casualties)           \
     X(stats)                \
@@ -31,9 +33,13 @@
     X(basemap)              \
     X(basemap_local)        \
     X(incidents)            \
+    X(alerts)               \
+    X(bulletins)            \
     X(taxonomy)             \
     X(vocabulary)           \
     X(casevac)              \
+    X(stream)               \
+    X(webhooks)             \
     X(assets)
 
 #define API_DECLARE_TABLE(name) extern const struct route api_##name##_routes[];
@@ -52,7 +58,11 @@ extern const struct route *const api_routes[];
  * here. The order is the order of a user's "permissions". */
 /* clang-format off */
 #define API_PERMISSION_TABLES(X) \
-    X(principal)
+    X(principal) \
+    X(alert) \
+    X(bulletin) \
+    X(extfeed) \
+    X(webhook)
 /* clang-format on */
 
 #define API_DECLARE_PERMISSIONS(name) extern const struct permission *const name##_permissions[];

@@ -3,23 +3,6 @@
 
 #include "api/common.h"
 #include "audit/audit.h"
-#include "casualty/casualty.h"
-#include "event/event.h"
-#include "incident/incident.h"
-
-/* The kinds of record whose audit entries are read under the record's own visibility: one line
- * per shareable capability. An entry about a record a reader could not open would otherwise
- * tell an auditor of another organization that the record exists, when and where it was
- * written, and what its summary says (a return reason, a mission, a date). The registry is
- * here, above the capabilities, so the audit log below them names none. */
-static const struct audit_record_kind record_kinds[] = {
-    { "incident", "incident", incident_predicate },
-    { "casualty", "casualty", casualty_predicate },
-    /* A CASEVAC timeline belongs to a casualty record and is keyed by its id. */
-    { "casevac", "casualty", casualty_predicate },
-    { "event", "context_event", event_predicate },
-    { NULL, NULL, NULL },
-};
 
 /* GET /api/v1/audit: the log for auditors and administrators (PERM_AUDIT_READ, checked by the
  * dispatcher). Filters are query parameters; the cursor is the last sequence number seen. */
@@ -30,7 +13,7 @@ static void api_audit_list(struct http_request *req, struct http_reply *rep)
     int rc = api_list_begin(req, &l, &err);
     struct audit_filter f = {
         .reader = &req->who,
-        .kinds = record_kinds,
+        .kinds = api_record_kinds,
         .from = http_request_query(req, "from"),
         .to = http_request_query(req, "to"),
         .username = http_request_query(req, "user"),

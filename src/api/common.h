@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "audit/audit.h"
 #include "http/page.h"
 #include "http/request.h"
 
@@ -43,5 +44,9 @@ int api_list_begin(struct http_request *req, struct api_list *l, struct bh_error
  * follow) is member `key` of the last item, a string or an integer. Releases l->items. */
 void api_list_reply(struct http_request *req, struct http_reply *rep, int rc,
                     const struct bh_error *err, struct api_list *l, const char *key);
+
+/* The kinds of shareable record with their tables and visibility predicates
+ * (api/record_kinds.c), NULL-terminated: one line per shareable capability. */
+extern const struct audit_record_kind api_record_kinds[];
 
 #endif

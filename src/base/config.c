@@ -194,6 +194,24 @@ static int parse_tile_url(struct bh_config *c, size_t offset, const char *value,
     return 0;
 }
 
+/* A mail relay: smtp:// or smtps://, or empty for none. */
+static int parse_smtp_url(struct bh_config *c, size_t offset, const char *value, char *why,
+                          size_t whylen)
+{
+    char *dst = (char *)c + offset;
+    if (*value && strncmp(value, "smtp://", 7) != 0 && strncmp(value, "smtps://", 8) != 0) {
+        snprintf(why, whylen, "'%.80s' is not an smtp:// or smtps:// URL", value);
+        return -1;
+    }
+    if (strlen(value) >= sizeof((struct bh_config *)0)->smtp_url) {
+        snprintf(why, whylen, "the URL is longer than %zu bytes",
+                 sizeof((struct bh_config *)0)->smtp_url - 1);
+        return -1;
+    }
+    strcpy(dst, value);
+    return 0;
+}
+
 #define OFF(field) offsetof(struct bh_config, field)
 
 static const struct config_key config_keys[] = {
@@ -246,6 +264,52 @@ static const struct config_key config_keys[] = {
     { "export_max_rows", "BLUEHELM_EXPORT_MAX_ROWS", "export-max-rows", "N", "0", parse_int,
       OFF(export_max_rows), 0, 2000000000, 0,
       N_("rows one incident or event file over HTTP may hold (0: no limit); more is a 413") },
+    /* The live stream (api/stream.c): a browser tab holds one; a few tabs, not a script
+     * opening streams in a loop. Heartbeats keep proxies from closing a quiet stream and tell
+     * the server that a reader left; the poll finds events written by another process (an
+     * import on the command line), which wake no stream of this one. */
+    { "stream_max_per_user", "BLUEHELM_STREAM_MAX_PER_USER", "stream-max-per-user", "N", "4",
+      parse_int, OFF(stream_max_per_user), 1, 100000, 0,
+      N_("live streams one user may hold open at once") },
+    { "stream_heartbeat", "BLUEHELM_STREAM_HEARTBEAT", "stream-heartbeat", "SECONDS", "15",
+      parse_int, OFF(stream_heartbeat), 1, 3600, 0,
+      N_("seconds between the heartbeats of a quiet live stream") },
+    { "stream_poll_ms", "BLUEHELM_STREAM_POLL_MS", "stream-poll-ms", "MS", "1000", parse_int,
+      OFF(stream_poll_ms), 20, 600000, 0,
+      N_("milliseconds between two reads of the live feed's log for events of other processes") },
+    /* Empty by default: webhooks reach only public addresses (src/webhook/, the request
+     * forgery guard); a site with a receiver on its own network lists it. Checked by the
+     * webhook worker at start. */
+    { "webhook_allow_hosts", "BLUEHELM_WEBHOOK_ALLOW_HOSTS", "webhook-allow-hosts", "CIDRS", "",
+      parse_text, OFF(webhook_allow_hosts), 0, 0, 0,
+      N_("private or loopback address blocks webhooks may reach, e.g. 10.1.0.0/16,::1/128") },
+    { "webhook_max_failures", "BLUEHELM_WEBHOOK_MAX_FAILURES", "webhook-max-failures", "N", "10",
+      parse_int, OFF(webhook_max_failures), 1, 1000, 0,
+      N_("consecutive failed deliveries after which a webhook is disabled") },
+    /* Attachments live in the store (src/attachment/): the limit keeps rows and uploads
+     * reasonable. The route's own ceiling (ATTACHMENT_MAX_BYTES_CEILING) caps the setting. */
+    { "attachment_max_bytes", "BLUEHELM_ATTACHMENT_MAX_BYTES", "attachment-max-bytes", "BYTES",
+      "10M", parse_size, OFF(attachment_max_bytes), 1024, 64L * 1024 * 1024, 0,
+      N_("largest attachment accepted, e.g. a bulletin's PDF (K and M suffixes; at most 64M)") },
+    /* The notification digest (src/notify/digest.c): off while smtp_url is empty. smtps://
+     * speaks TLS from the start; smtp:// upgrades with STARTTLS when the relay offers it, and
+     * insists on it when a password is set, so the password never crosses in clear. */
+    { "smtp_url", "BLUEHELM_SMTP_URL", "smtp-url", "URL", "", parse_smtp_url, OFF(smtp_url), 0, 0,
+      0, N_("mail relay for notification digests, e.g. smtp://relay:25 (empty: no e-mail)") },
+    { "smtp_from", "BLUEHELM_SMTP_FROM", "smtp-from", "ADDRESS", "bluehelm@localhost", parse_text,
+      OFF(smtp_from), 0, 0, 0, N_("sender address of notification digests") },
+    { "smtp_user", "BLUEHELM_SMTP_USER", "smtp-user", "NAME", "", parse_text, OFF(smtp_user), 0, 0,
+      0, N_("user name at the mail relay (empty: no sign-in)") },
+    /* No flag: a password on the command line would show in `ps` and shell history. */
+    { "smtp_password", "BLUEHELM_SMTP_PASSWORD", NULL, "PASSWORD", "", parse_text,
+      OFF(smtp_password), 0, 0, 1, N_("password at the mail relay") },
+    { "public_url", "BLUEHELM_PUBLIC_URL", "public-url", "URL", "", parse_text, OFF(public_url), 0,
+      0, 0,
+      N_("the app's address as its users reach it, for links in e-mails, e.g. "
+         "https://bluehelm.example.org") },
+    { "cap_trusted_certs", "BLUEHELM_CAP_TRUSTED_CERTS", "cap-trusted-certs", "DIR", "", parse_text,
+      OFF(cap_trusted_certs), 0, 0, 0,
+      N_("directory of PEM certificates whose signatures on imported CAP alerts are trusted") },
 };
 
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
@@ -512,8 +576,9 @@ void config_value_string(const struct bh_config *c, size_t i, char *out, size_t 
     const char *base = (const char *)c + k->offset;
     if (k->parse == parse_text || k->parse == parse_tile_url) {
         snprintf(out, outlen, "%s", k->secret && *base ? "***" : base);
-    } else if (k->parse == parse_path) {
-        if (k->secret)
+    } else if (k->parse == parse_path || k->parse == parse_smtp_url) {
+        /* A relay's URL may hold its user and password (smtp://user:pass@relay). */
+        if (k->secret || k->parse == parse_smtp_url)
             config_mask_secret_url(base, out, outlen);
         else
             snprintf(out, outlen, "%s", base);

@@ -32,8 +32,23 @@ struct bh_config {
     int anonymous_burst;        /* the bucket's size for those */
     char iso_codes_dir[CONFIG_PATH_MAX]; /* Debian iso-codes JSON folder */
     char admin_password[256];            /* first admin's password for init --seed; secret */
-    char map_tile_url[512]; /* raster tile URL template for the map; "" draws outlines only */
-    int export_max_rows;    /* rows one downloaded map file may hold; 0: no limit */
+    char map_tile_url[512];  /* raster tile URL template for the map; "" draws outlines only */
+    int export_max_rows;     /* rows one downloaded map file may hold; 0: no limit */
+    int stream_max_per_user; /* live streams (/api/v1/stream) one user may hold open */
+    int stream_heartbeat;    /* seconds between a live stream's heartbeats */
+    int stream_poll_ms;      /* how often the live stream reads the log for other writers */
+    char webhook_allow_hosts[256]; /* CIDR blocks webhooks may reach despite the guard */
+    int webhook_max_failures;      /* consecutive failures that disable a webhook */
+
+    /* Largest attachment (src/attachment/) in bytes. */
+    size_t attachment_max_bytes;
+
+    char smtp_url[512];          /* mail relay for the notification digest; "" sends none */
+    char smtp_from[256];         /* the digest's sender address */
+    char smtp_user[256];         /* relay sign-in, optional */
+    char smtp_password[256];     /* relay sign-in, optional; secret */
+    char public_url[512];        /* the app's address as readers reach it, for links in mails */
+    char cap_trusted_certs[512]; /* PEM certificates of trusted CAP signers; "" none */
 
     /* Where each key's value came from, indexed like the table; and the file name. */
     enum config_source source[32];

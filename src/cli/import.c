@@ -111,6 +111,7 @@ static const struct cli_command *const subcommands[] = {
     &cli_import_acled_command,
     &cli_import_incidents_command,
     &cli_import_basemap_command,
+    &cli_import_cap_command,
     NULL,
 };
 

@@ -1,10 +1,18 @@
 #include "cli/cli.h"
 
+#include "alert/alert.h"
 #include "api/api.h"
+#include "api/common.h"
+#include "api/stream.h"
+#include "attachment/attachment.h"
 #include "base/i18n.h"
 #include "base/log.h"
+#include "base/worker.h"
 #include "db/db.h"
+#include "extfeed/extfeed.h"
 #include "http/server.h"
+#include "notify/notify.h"
+#include "webhook/webhook.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +21,18 @@
 /* How long in-flight requests get to finish after SIGINT/SIGTERM; the whole shutdown stays
  * under the 2 seconds process supervisors commonly allow before SIGKILL. */
 #define DRAIN_MS 1500
+
+/* The background workers, started after the server listens and stopped after it drained: one
+ * line per worker (the module that owns the job defines it, base/worker.h). */
+static const struct bh_worker *const serve_workers[] = {
+    &api_stream_worker, &extfeed_worker, &notify_digest_worker, &webhook_worker, NULL,
+};
+
+static void stop_workers(void **states, size_t n)
+{
+    while (n-- > 0)
+        serve_workers[n]->stop(states[n]);
+}
 
 static int run_serve(int argc, char **argv)
 {
@@ -53,6 +73,10 @@ static int run_serve(int argc, char **argv)
         .export_max_rows = c->export_max_rows,
         .routes = api_routes,
     };
+    attachment_set_max_bytes(c->attachment_max_bytes);
+    alert_set_trusted_certs(c->cap_trusted_certs);
+    webhook_set_kinds(api_record_kinds);
+    notify_digest_set_kinds(api_record_kinds);
     struct http_server *server;
     struct bh_error err;
     if (http_server_start(&server, &opt, &err)) {
@@ -66,11 +90,23 @@ static int run_serve(int argc, char **argv)
                                   LOG_INT("threads", c->threads) };
     log_event(BH_LOG_INFO, "listening", fields, 3);
 
+    void *states[sizeof serve_workers / sizeof serve_workers[0]];
+    size_t started = 0;
+    for (; serve_workers[started]; started++) {
+        if (serve_workers[started]->start(c, &states[started], &err)) {
+            cli_error("%s: %s", serve_workers[started]->name, err.message);
+            stop_workers(states, started);
+            http_server_stop(server, DRAIN_MS);
+            return CLI_FAILED;
+        }
+    }
+
     int sig = 0;
     sigwait(&stop, &sig);
     struct log_field sf[] = { LOG_STR("signal", sig == SIGINT ? "SIGINT" : "SIGTERM") };
     log_event(BH_LOG_INFO, "shutting down", sf, 1);
     http_server_stop(server, DRAIN_MS);
+    stop_workers(states, started);
     log_event(BH_LOG_INFO, "stopped", NULL, 0);
     return CLI_OK;
 }

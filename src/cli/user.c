@@ -1,4 +1,4 @@
-/* bluehelm user add|passwd|disable|enable|list|missions: users from the server's command
+/* bluehelm user add|passwd|disable|enable|list|missions|email: users from the server's command
  * line. The operator acts with admin rights (principal_cli) and every change is audited as
  * them. */
 #include "cli/cli.h"
@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/i18n.h"
 #include "db/db.h"
+#include "notify/notify.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@ static int run_disable(int argc, char **argv);
 static int run_enable(int argc, char **argv);
 static int run_list(int argc, char **argv);
 static int run_missions(int argc, char **argv);
+static int run_email(int argc, char **argv);
 
 static const struct cli_option add_options[] = {
     { "org", "CODE", N_("the user's organization (required; see `bluehelm org list`)") },
@@ -106,6 +108,18 @@ static const struct cli_command missions_command = {
        "(any case). An endorser endorses, returns and merges the reports of these missions\n"
        "only. An empty MISSIONS ('') clears them. An unknown mission is named and nothing\n"
        "changes. Example: bluehelm user missions joc.officer MINUSMA,MINUSCA"),
+    NULL,
+    2,
+};
+
+static const struct cli_command email_command = {
+    "user email",
+    run_email,
+    N_("set the e-mail address of a user"),
+    "NAME ADDRESS",
+    N_("Sets the address the hourly notification digest goes to (the user turns the digest\n"
+       "on in the app). An empty ADDRESS ('') clears it. Example:\n"
+       "bluehelm user email joc.officer joc.officer@example.org"),
     NULL,
     2,
 };
@@ -386,14 +400,36 @@ static int run_missions(int argc, char **argv)
     return CLI_OK;
 }
 
+/* The address lives with the notifications (notify.h), which check it is one address. */
+static int run_email(int argc, char **argv)
+{
+    struct cli_args a;
+    int rc = cli_begin(&email_command, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    if (a.npositional != 2 || !*a.positional[0])
+        return cli_usage_error(&email_command,
+                               _("give the username NAME and the ADDRESS ('' for none)"));
+    struct db *db;
+    if ((rc = cli_open_store(&a, 0, &db)))
+        return rc;
+    struct principal who;
+    principal_cli(&who);
+    struct bh_error err;
+    rc = notify_set_email(db, &who, a.positional[0], a.positional[1], &err);
+    db_close(db);
+    if (rc)
+        return cli_fail("user email", rc, &err);
+    if (*a.positional[1])
+        printf(_("e-mail of %s: %s\n"), a.positional[0], a.positional[1]);
+    else
+        printf(_("e-mail of %s: none\n"), a.positional[0]);
+    return CLI_OK;
+}
+
 static const struct cli_command *const subcommands[] = {
-    &add_command,
-    &passwd_command,
-    &disable_command,
-    &enable_command,
-    &list_command,
-    &missions_command,
-    NULL,
+    &add_command,  &passwd_command,   &disable_command, &enable_command,
+    &list_command, &missions_command, &email_command,   NULL,
 };
 
 static const struct cli_group group = {

@@ -96,6 +96,9 @@ int db_bind_int(struct db_stmt *st, int idx, int64_t v);
 int db_bind_double(struct db_stmt *st, int idx, double v);
 int db_bind_text(struct db_stmt *st, int idx, const char *v); /* NULL binds NULL */
 int db_bind_null(struct db_stmt *st, int idx);
+/* `len` bytes as a BLOB (attachments), borrowed: they must stay unchanged until db_step() has
+ * returned (the statement does not copy them). */
+int db_bind_blob(struct db_stmt *st, int idx, const void *v, size_t len);
 
 /* Bind values gathered while SQL text is written: whoever writes a `?` appends its value,
  * so the values are in placeholder order however many hands (a filter, the visibility

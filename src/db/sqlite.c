@@ -435,6 +435,11 @@ int db_bind_null(struct db_stmt *st, int idx)
     return bind_rc(sqlite3_bind_null(st->stmt, idx));
 }
 
+int db_bind_blob(struct db_stmt *st, int idx, const void *v, size_t len)
+{
+    return bind_rc(sqlite3_bind_blob64(st->stmt, idx, v, (sqlite3_uint64)len, SQLITE_STATIC));
+}
+
 int db_step(struct db_stmt *st, struct bh_error *err)
 {
     int rc = sqlite3_step(st->stmt);

@@ -24,11 +24,12 @@
 
 /* What the server tells every request about itself (http/server.c fills it once). */
 struct http_site {
-    const char *db_path;      /* the store; each worker thread opens its own connection */
-    const char *map_tile_url; /* "" when none is configured */
-    struct http_guard *guard; /* ROUTE_EXPENSIVE requests' rate and slots (http/guard.h) */
-    int request_budget_ms;    /* a handler's store time; 0: unbounded (db_set_deadline) */
-    int export_max_rows;      /* rows one map file may hold; 0: no limit (export_max_rows) */
+    const char *db_path;        /* the store; each worker thread opens its own connection */
+    const char *map_tile_url;   /* "" when none is configured */
+    struct http_guard *guard;   /* ROUTE_EXPENSIVE requests' rate and slots (http/guard.h) */
+    int request_budget_ms;      /* a handler's store time; 0: unbounded (db_set_deadline) */
+    int export_max_rows;        /* rows one map file may hold; 0: no limit (export_max_rows) */
+    struct http_pushes *pushes; /* the server's held replies (http/push.h) */
 };
 
 /* How the request was authenticated. */
@@ -80,6 +81,8 @@ struct http_header {
  * worker thread after the handler returned, interleaved with other requests: it must not use
  * the request (its arena, its thread's store connection), only its own context. */
 #define HTTP_STREAM_END 1
+/* Appended nothing and set the connection aside (http/push.h): a held reply, resumed later. */
+#define HTTP_STREAM_SUSPENDED 2
 typedef int (*http_stream_fn)(void *ctx, struct buf *out);
 
 struct http_reply {

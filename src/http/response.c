@@ -42,6 +42,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
                       (unsigned long long)*st->counter, bh_errname(rc));
             return MHD_CONTENT_READER_END_WITH_ERROR;
         }
+        if (rc == HTTP_STREAM_SUSPENDED)
+            return 0; /* a held reply set aside until woken (http/push.h) */
         st->done = rc == HTTP_STREAM_END;
     }
     size_t n = st->pending.len - st->sent;

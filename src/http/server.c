@@ -9,6 +9,7 @@
 #include "base/timeutil.h"
 #include "http/dispatch.h"
 #include "http/guard.h"
+#include "http/push.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/routes.h"
@@ -442,6 +443,7 @@ static void server_free(struct http_server *s)
     free((char *)s->site.map_tile_url);
     free(s->csp);
     http_guard_free(s->site.guard);
+    http_pushes_free(s->site.pushes);
     free(s);
 }
 
@@ -462,6 +464,7 @@ int http_server_start(struct http_server **out, const struct http_server_options
     s->csp = make_csp(s->site.map_tile_url);
     s->site.request_budget_ms = opt->request_budget_ms;
     s->site.export_max_rows = opt->export_max_rows;
+    s->site.pushes = http_pushes_new();
     s->site.guard = http_guard_new(opt->anonymous_per_minute, opt->anonymous_burst,
                                    opt->threads > 1 ? opt->threads - 1 : 1);
     atomic_init(&s->in_flight, 0);
@@ -471,7 +474,9 @@ int http_server_start(struct http_server **out, const struct http_server_options
         return rc;
     }
     unsigned flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+        /* Held replies (the live stream) set their connection aside while they wait. */
+        MHD_ALLOW_SUSPEND_RESUME;
     /* The logger goes first so that MHD never prints through its own. libmicrohttpd takes
      * function pointers in an option array as intptr_t. */
     struct MHD_OptionItem options[] = {
@@ -510,6 +515,9 @@ void http_server_stop(struct http_server *s, int drain_ms)
     /* Stop accepting first, then let requests already received finish; idle keep-alive
      * connections do not count and are closed by MHD_stop_daemon. */
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    /* Held replies never finish by themselves: end them now, so they drain with the rest and
+     * no connection is left suspended when the daemon stops. */
+    http_pushes_end_all(s->site.pushes);
     int64_t deadline = time_mono_ms() + drain_ms;
     while (atomic_load(&s->in_flight) > 0 && time_mono_ms() < deadline)
         usleep(10 * 1000);

@@ -560,25 +560,16 @@ static int resolve_recipients(struct db *db, const json_t *names, int64_t *ids, 
     json_t *v;
     json_array_foreach(names, i, v)
     {
-        struct db_stmt *st;
-        int rc =
-            db_prepare(db, "SELECT id, role, disabled FROM account WHERE username = ?", &st, err);
+        int64_t acc;
+        int rc = sharing_red_reader(db, json_string_value(v), &acc, err);
         if (rc)
             return rc;
-        db_bind_text(st, 1, json_string_value(v));
-        rc = db_step(st, err);
-        bool addressable = rc == DB_ROW && db_column_int(st, 2) == 0 &&
-                           role_can(role_parse(db_column_text(st, 1)), PERM_RECORD_READ);
-        if (addressable)
-            ids[(*n)++] = db_column_int(st, 0);
-        db_stmt_done(st);
-        if (rc < 0)
-            return rc;
-        if (!addressable)
+        if (!acc)
             return bh_fail(err, BH_EINVALID, "recipients",
                            "recipients[%zu]: '%.60s' cannot be named as a reader of this report "
                            "(give the username of an active user whose role reads records)",
                            i, json_string_value(v));
+        ids[(*n)++] = acc;
     }
     return 0;
 }

@@ -8,25 +8,12 @@
 #include "sharing/sharing.h"
 
 /* The sharing predicate for `record_type` over `alias`, with the draft rule on the alias's
- * status and owner_org_id columns: incidents and their revisions are judged alike. */
+ * status and owner_org_id columns: incidents and their revisions are judged alike
+ * (sharing_draft_predicate(), which bulletins share). */
 static void with_draft_rule(const struct principal *who, const char *record_type, const char *alias,
                             struct buf *sql, struct db_params *params)
 {
-    buf_puts(sql, "(");
-    sharing_predicate(who, record_type, alias, sql, params);
-    if (!who || who->role != ROLE_ADMIN) {
-        /* Aliases are constants of our own code, and sharing_predicate has vetted this one. */
-        /* The unary + keeps these terms out of index selection: as index candidates the OR
-         * would lead SQLite into a multi-index union over status and owner that scans far
-         * more rows than the spatial, time or text index the query is built around. */
-        buf_printf(sql, " AND (+%s.status <> 'draft'", alias);
-        if (who && who->org_id > 0) {
-            buf_printf(sql, " OR +%s.owner_org_id = ?", alias);
-            db_params_int(params, who->org_id);
-        }
-        buf_puts(sql, ")");
-    }
-    buf_puts(sql, ")");
+    sharing_draft_predicate(who, record_type, alias, sql, params);
 }
 
 void incident_predicate(const struct principal *who, const char *alias, struct buf *sql,

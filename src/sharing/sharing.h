@@ -60,12 +60,26 @@ int tlp_parse(const char *s);
 void sharing_predicate(const struct principal *who, const char *record_type, const char *alias,
                        struct buf *sql, struct db_params *params);
 
+/* sharing_predicate() with the rule of records that have a draft status: a row whose
+ * `status` column is 'draft' is its owning organization's working copy whatever its marking,
+ * seen by admins and by members of `owner_org_id` only. Appends to `sql` and `params` as
+ * sharing_predicate() does. */
+void sharing_draft_predicate(const struct principal *who, const char *record_type,
+                             const char *alias, struct buf *sql, struct db_params *params);
+
 /* Whether `who` may create a record owned by their organization with this marking and group:
  * AMBER needs a group (> 0) that exists and lists the owner; the other markings take no group
  * (0). RED needs at least one recipient, which the caller checks. BH_EINVALID naming "tlp" or
  * "sharing_group"; BH_EDENIED for anonymous. */
 int sharing_check_marking(struct db *db, const struct principal *who, enum tlp tlp,
                           int64_t sharing_group_id, struct bh_error *err);
+
+/* The account a RED record may name as a reader by `username`: an active user whose role reads
+ * records (PERM_RECORD_READ); *account_id is 0 for anyone else (no such user, a disabled
+ * account, an auditor). The caller refuses a 0 with one message that does not say which of
+ * these it was, so that names cannot be probed one by one. Fails only on a store error. */
+int sharing_red_reader(struct db *db, const char *username, int64_t *account_id,
+                       struct bh_error *err);
 
 /* Sharing groups: created by coordinators and admins, listing member organizations. The
  * owner is the creator's organization; only the owner's coordinators and admins may change

@@ -102,8 +102,11 @@ static void api_session_sign_in(void **state)
     assert_string_equal(jstr(u, "role"), "focal_point");
     assert_true(json_is_false(json_object_get(u, "disabled")));
     char *perms = json_dumps(json_object_get(u, "permissions"), JSON_COMPACT);
+    /* A focal point also sends alerts, writes bulletins and manages its organization's
+     * webhooks (issue 14), and subscribes nothing to external feeds (admins only). */
     assert_string_equal(perms, "[\"directory.read\",\"token.own\",\"record.read\","
-                               "\"record.write\",\"record.export\"]");
+                               "\"record.write\",\"record.export\",\"alert.send\","
+                               "\"bulletin.write\",\"webhook.manage\"]");
     free(perms);
     assert_int_equal(strlen(jstr(j, "csrf_token")), 43);
     assert_int_equal(strlen(jstr(j, "expires_at")), 20);

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
+  addUsers,
   apiAs,
   axeViolations,
   bluehelm,
@@ -19,6 +20,7 @@ import {
   scratch,
   screenshotDir,
   sidewaysScroll,
+  signIn as signInAs,
   startServer,
   watchPage,
 } from './harness.mjs';
@@ -83,29 +85,19 @@ async function newPage() {
   return seen;
 }
 
-async function signIn(username, password) {
-  await page.goto(`${server.url}/`);
-  await page.getByLabel(EN['signin.username'] || 'Username').fill(username);
-  await page.getByLabel(EN['signin.password'] || 'Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('header.topbar').getByText(username, { exact: true }).waitFor();
-}
+const signIn = (username, password) => signInAs(page, server.url, username, password);
 
 before(async () => {
   const dir = scratch('admin');
   shots = screenshotDir();
   const db = path.join(dir, 'store.db');
   bluehelm(['init', '--seed', '--db', db]);
-  for (const [user, org, role] of [
+  addUsers(db, PASSWORD, [
     [ADMIN, 'CHN', 'admin'],
     [FOCAL, 'BRA', 'focal_point'],
     [ENDORSER, 'BRA', 'endorser'],
     [AUDITOR, 'CHN', 'auditor'],
-  ])
-    bluehelm(
-      ['user', 'add', user, '--org', org, '--role', role, '--password-stdin', '--db', db],
-      `${PASSWORD}\n`,
-    );
+  ]);
   server = await startServer(db, path.join(dir, 'server.log'));
   browser = await launchBrowser();
   problems = [];

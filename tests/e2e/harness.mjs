@@ -208,3 +208,42 @@ export function sidewaysScroll(page) {
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );
 }
+
+// Adds the users of a test to the store `db`, all with `password`: each [username, org, role]
+// or [username, org, role, mission] (then the mission is assigned to them).
+export function addUsers(db, password, users) {
+  for (const [user, org, role, mission] of users) {
+    bluehelm(
+      ['user', 'add', user, '--org', org, '--role', role, '--password-stdin', '--db', db],
+      `${password}\n`,
+    );
+    if (mission) bluehelm(['user', 'missions', user, mission, '--db', db]);
+  }
+}
+
+// A new browser context (UTC unless `options` says otherwise; `options` as for
+// browser.newContext) with one page that waits up to `timeout` ms and is watched for problems
+// (watchPage): { context, page, problems }.
+export async function openPage(browser, origin, options = {}, timeout = 20000) {
+  const context = await browser.newContext({ timezoneId: 'UTC', ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeout);
+  return { context, page, problems: watchPage(page, origin) };
+}
+
+// Signs `username` in through the app's sign-in form at `origin`, finding the fields by the
+// words of `words` (a catalog(lang) table; English unless given), and waits until the top bar
+// names them.
+export async function signIn(page, origin, username, password, words = catalog('en')) {
+  await page.goto(`${origin}/`);
+  await page.getByLabel(words['signin.username']).fill(username);
+  await page.getByLabel(words['signin.password']).fill(password);
+  await page.getByRole('button', { name: words['signin.submit'] }).click();
+  await page.locator('header.topbar').getByText(username, { exact: true }).waitFor();
+}
+
+// Signs out with the top bar's button and waits for the sign-in form's heading.
+export async function signOut(page, words = catalog('en')) {
+  await page.getByRole('button', { name: words['shell.sign_out'] }).click();
+  await page.getByRole('heading', { name: words['signin.title'] }).waitFor();
+}

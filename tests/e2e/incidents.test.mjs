@@ -16,13 +16,16 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
+  addUsers,
   apiAs,
   bluehelm,
   launchBrowser,
+  openPage,
   scratch,
   screenshotDir,
+  signIn as signInAs,
+  signOut as signOutOf,
   startServer,
-  watchPage,
 } from './harness.mjs';
 
 const PASSWORD = 'Peacekeeping-e2e-2026';
@@ -52,18 +55,8 @@ async function shot(name, fullPage = true) {
 
 const call = (method, url, body) => apiAs(page, server.url, method, url, body);
 
-async function signIn(username) {
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('header.topbar').getByText(username, { exact: true }).waitFor();
-}
-
-async function signOut() {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-}
+const signIn = (username) => signInAs(page, server.url, username, PASSWORD);
+const signOut = () => signOutOf(page);
 
 const fieldError = (form, name) => form.locator(`[data-field="${name}"] .field-error`);
 
@@ -77,25 +70,15 @@ before(async () => {
   const data = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data');
   bluehelm(['import', 'ucdp', path.join(data, 'ucdp', 'ged_sample.csv'), '--db', db]);
   bluehelm(['import', 'acled', path.join(data, 'acled', 'dyadic.csv'), '--db', db]);
-  for (const [user, org, role] of [
-    [REPORTER, 'RWA', 'reporter'],
-    [ENDORSER, 'BRA', 'endorser'],
-  ]) {
-    bluehelm(
-      ['user', 'add', user, '--org', org, '--role', role, '--password-stdin', '--db', db],
-      `${PASSWORD}\n`,
-    );
-    bluehelm(['user', 'missions', user, MISSION, '--db', db]);
-  }
+  addUsers(db, PASSWORD, [
+    [REPORTER, 'RWA', 'reporter', MISSION],
+    [ENDORSER, 'BRA', 'endorser', MISSION],
+  ]);
   server = await startServer(db, path.join(dir, 'server.log'));
   browser = await launchBrowser();
-  const context = await browser.newContext({
+  ({ page, problems } = await openPage(browser, server.url, {
     viewport: { width: 1280, height: 900 },
-    timezoneId: 'UTC',
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(20000);
-  problems = watchPage(page, server.url);
+  }));
   page.on('request', (r) => {
     const u = new URL(r.url());
     if (/^\/api\/v1\/(incidents|events)$/.test(u.pathname) && r.method() === 'GET')

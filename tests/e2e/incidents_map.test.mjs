@@ -15,16 +15,19 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
+  addUsers,
   apiAs,
   axeViolations,
   bluehelm,
   catalog,
   launchBrowser,
+  openPage,
   scratch,
   screenshotDir,
   sidewaysScroll,
+  signIn as signInAs,
+  signOut as signOutOf,
   startServer,
-  watchPage,
 } from './harness.mjs';
 
 const PASSWORD = 'Peacekeeping-e2e-2026';
@@ -52,18 +55,8 @@ async function shot(name, fullPage = true) {
 const call = (method, url, body) => apiAs(page, server.url, method, url, body);
 const fmt = (n) => n.toLocaleString('en-US');
 
-async function signIn(username) {
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('header.topbar').getByText(username, { exact: true }).waitFor();
-}
-
-async function signOut() {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-}
+const signIn = (username) => signInAs(page, server.url, username, PASSWORD);
+const signOut = () => signOutOf(page);
 
 // The map's zoom, from its address (at=Z/lat/lon).
 const zoomOf = () => Number((/at=(\d+)\//.exec(decodeURIComponent(page.url())) || [])[1] || 0);
@@ -137,25 +130,16 @@ before(async () => {
   const data = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data');
   bluehelm(['import', 'ucdp', path.join(data, 'ucdp', 'ged_sample.csv'), '--db', db]);
   bluehelm(['import', 'acled', path.join(data, 'acled', 'dyadic.csv'), '--db', db]);
-  for (const [user, org, role] of [
+  addUsers(db, PASSWORD, [
     [REPORTER, 'RWA', 'reporter'],
     [ANALYST, 'BRA', 'analyst'],
-  ]) {
-    bluehelm(
-      ['user', 'add', user, '--org', org, '--role', role, '--password-stdin', '--db', db],
-      `${PASSWORD}\n`,
-    );
-  }
+  ]);
   bluehelm(['user', 'missions', REPORTER, MISSION, '--db', db]);
   server = await startServer(db, path.join(dir, 'server.log'));
   browser = await launchBrowser();
-  const context = await browser.newContext({
+  ({ page, problems } = await openPage(browser, server.url, {
     viewport: { width: 1366, height: 768 },
-    timezoneId: 'UTC',
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(20000);
-  problems = watchPage(page, server.url);
+  }));
   page.on('request', (r) => {
     const u = new URL(r.url());
     if (r.method() !== 'GET') return;

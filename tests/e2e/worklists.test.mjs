@@ -12,16 +12,19 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
+  addUsers,
   apiAs,
   axeViolations,
   bluehelm,
   catalog,
   launchBrowser,
+  openPage,
   scratch,
   screenshotDir,
   sidewaysScroll,
+  signIn as signInAs,
+  signOut as signOutOf,
   startServer,
-  watchPage,
 } from './harness.mjs';
 
 const PASSWORD = 'Peacekeeping-e2e-2026';
@@ -45,18 +48,8 @@ async function shot(name, fullPage = true) {
 
 const call = (method, url, body) => apiAs(page, server.url, method, url, body);
 
-async function signIn(username) {
-  await page.goto(`${server.url}/`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('header.topbar').getByText(username, { exact: true }).waitFor();
-}
-
-async function signOut() {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-}
+const signIn = (username) => signInAs(page, server.url, username, PASSWORD);
+const signOut = () => signOutOf(page);
 
 // The navigation's link to `name`, with its count ("Endorsement queue 3 waiting").
 const navLink = (name) => page.locator('nav.sidenav').getByRole('link', { name });
@@ -92,25 +85,15 @@ before(async () => {
   bluehelm(['init', '--seed', '--db', db]);
   // A synthetic history: some of it waits in MINUSCA's queue, with the Synthetic badge.
   bluehelm(['demo', '--incidents', '300', '--seed', '5', '--db', db]);
-  for (const [user, org, role] of [
-    [REPORTER, 'RWA', 'reporter'],
-    [ENDORSER, 'BRA', 'endorser'],
-  ]) {
-    bluehelm(
-      ['user', 'add', user, '--org', org, '--role', role, '--password-stdin', '--db', db],
-      `${PASSWORD}\n`,
-    );
-    bluehelm(['user', 'missions', user, MISSION, '--db', db]);
-  }
+  addUsers(db, PASSWORD, [
+    [REPORTER, 'RWA', 'reporter', MISSION],
+    [ENDORSER, 'BRA', 'endorser', MISSION],
+  ]);
   server = await startServer(db, path.join(dir, 'server.log'));
   browser = await launchBrowser();
-  context = await browser.newContext({
+  ({ context, page, problems } = await openPage(browser, server.url, {
     viewport: { width: 1366, height: 768 },
-    timezoneId: 'UTC',
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(20000);
-  problems = watchPage(page, server.url);
+  }));
 });
 
 after(async () => {

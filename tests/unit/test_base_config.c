@@ -106,8 +106,9 @@ static void base_config_keys(void **state)
             without_flag++;
         assert_true(strlen(config_key_help(i)) > 0);
     }
-    /* Only the secret has no flag: a password in argv would show in `ps`. */
-    assert_int_equal(without_flag, 1);
+    /* Only the secrets have no flag (admin_password, smtp_password): a password in argv would
+     * show in `ps`. */
+    assert_int_equal(without_flag, 2);
     assert_null(config_key_for_flag(NULL));
     assert_string_equal(config_key_for_flag("max-body"), "max_body");
     assert_string_equal(config_key_for_flag("log-level"), "log_level");
@@ -496,6 +497,22 @@ static void base_config_map_tile_url(void **state)
     }
 }
 
+/* base/config-smtp-url: the mail relay's URL is text (empty by default, not a number), smtp://
+ * or smtps:// only, and its password never shows in `bluehelm config`. */
+static void base_config_smtp_url(void **state)
+{
+    (void)state;
+    struct bh_config c;
+    config_defaults(&c);
+    assert_value(&c, "smtp_url", "");
+    assert_set_ok(&c, "smtp_url", "smtp://relay.example.org:25");
+    assert_value(&c, "smtp_url", "smtp://relay.example.org:25");
+    assert_set_ok(&c, "smtp_url", "smtps://mailer:s3cret@relay.example.org:465");
+    assert_string_equal(c.smtp_url, "smtps://mailer:s3cret@relay.example.org:465");
+    assert_value(&c, "smtp_url", "smtps://mailer:***@relay.example.org:465");
+    assert_set_fails(&c, "smtp_url", "http://relay.example.org", "--smtp-url");
+}
+
 static void base_config_mask_secret(void **state)
 {
     (void)state;
@@ -583,6 +600,7 @@ int main(void)
         BH_TEST("base/config-listen", base_config_listen),
         BH_TEST("base/config-map-tile-url", base_config_map_tile_url),
         BH_TEST("base/config-mask-secret", base_config_mask_secret),
+        BH_TEST("base/config-smtp-url", base_config_smtp_url),
         BH_TEST("base/config-print", base_config_print),
     };
     return cmocka_run_group_tests_name("base/config", tests, NULL, NULL);

@@ -122,42 +122,44 @@ static void registry_covers_routes(void **state)
     assert_true(checked > 20);
 }
 
-/* A capability's own permission, declared as src/alert/alert.c would. */
-static const struct permission perm_alert_send = {
-    .name = "alert.send",
-    .label = "Send alerts",
+/* A capability's own permission, declared as a module would (src/alert/alert.c's is real and
+ * listed in api_permissions, so the probe has a name of its own). */
+static const struct permission perm_probe_send = {
+    .name = "probe.send",
+    .label = "Send probes",
     .roles = ROLES(ADMIN, COORDINATOR),
 };
-static const struct permission *const alert_permissions[] = { &perm_alert_send, NULL };
+static const struct permission *const probe_permissions[] = { &perm_probe_send, NULL };
 
 /* role/capability-table: a registry with a capability's table after the platform's walks both
  * in order, finds the capability's permission by its code, and role_can() honours its roles. */
 static void capability_table(void **state)
 {
     (void)state;
-    const struct permission *const *const registry[] = { principal_permissions, alert_permissions,
+    const struct permission *const *const registry[] = { principal_permissions, probe_permissions,
                                                          NULL };
-    assert_int_equal(registry_size(registry), registry_size(api_permissions) + 1);
+    const struct permission *const *const platform[] = { principal_permissions, NULL };
+    assert_int_equal(registry_size(registry), registry_size(platform) + 1);
     const struct permission *p = permission_next(registry, NULL);
     assert_ptr_equal(p, PERM_DIRECTORY_READ);
     const struct permission *last = NULL;
     for (; p; p = permission_next(registry, p))
         last = p;
-    assert_ptr_equal(last, &perm_alert_send);
-    assert_ptr_equal(permission_next(registry, PERM_DATA_IMPORT), &perm_alert_send);
-    assert_ptr_equal(permission_find(registry, "alert.send"), &perm_alert_send);
+    assert_ptr_equal(last, &perm_probe_send);
+    assert_ptr_equal(permission_next(registry, PERM_DATA_IMPORT), &perm_probe_send);
+    assert_ptr_equal(permission_find(registry, "probe.send"), &perm_probe_send);
     assert_ptr_equal(permission_find(registry, "record.read"), PERM_RECORD_READ);
-    assert_null(permission_find(registry, "alert.sen"));
+    assert_null(permission_find(registry, "probe.sen"));
     assert_null(permission_find(registry, NULL));
-    assert_null(permission_find(api_permissions, "alert.send"));
+    assert_null(permission_find(api_permissions, "probe.send"));
     /* A permission not in the registry has no successor there. */
-    assert_null(permission_next(api_permissions, &perm_alert_send));
-    assert_true(role_can(ROLE_ADMIN, &perm_alert_send));
-    assert_true(role_can(ROLE_COORDINATOR, &perm_alert_send));
-    assert_false(role_can(ROLE_FOCAL_POINT, &perm_alert_send));
-    assert_false(role_can(ROLE_AUDITOR, &perm_alert_send));
-    assert_false(role_can(ROLE_NONE, &perm_alert_send));
-    assert_int_equal(perm_alert_send.roles, (1u << ROLE_ADMIN) | (1u << ROLE_COORDINATOR));
+    assert_null(permission_next(api_permissions, &perm_probe_send));
+    assert_true(role_can(ROLE_ADMIN, &perm_probe_send));
+    assert_true(role_can(ROLE_COORDINATOR, &perm_probe_send));
+    assert_false(role_can(ROLE_FOCAL_POINT, &perm_probe_send));
+    assert_false(role_can(ROLE_AUDITOR, &perm_probe_send));
+    assert_false(role_can(ROLE_NONE, &perm_probe_send));
+    assert_int_equal(perm_probe_send.roles, (1u << ROLE_ADMIN) | (1u << ROLE_COORDINATOR));
 }
 
 /* role/user-permissions: a user's "permissions" are the registry's that the role holds, in

@@ -8,7 +8,7 @@
 // catalogs (i18n.js), read when it is drawn: the pages' titles and navigation are functions.
 import { api, ApiError, onSessionLost } from './api.js';
 import { clear, fill, h, iconUrl } from './dom.js';
-import { loadRegisterMessages, t } from './i18n.js';
+import { loadRegisterMessages, num, t } from './i18n.js';
 import { adoptUserLanguage, languageSwitch, startLanguage } from './language.js';
 import { label, loadVocabulary, ROLES } from './labels.js';
 import { renderDirectory } from './pages/directory.js';
@@ -148,6 +148,47 @@ const PAGES = [
     navPath: '/incidents',
     perm: 'record.read',
     render: lazy(() => import('./pages/incident_detail.js'), 'renderIncidentDetail', INCIDENTS_CSS),
+  },
+  // Alerts, bulletins and notifications (issue 14); the words of the pages come with them.
+  {
+    path: '/alerts',
+    title: () => t('shell.title_alerts'),
+    nav: () => t('shell.nav_alerts'),
+    section: () => t('shell.section_information'),
+    render: lazy(() => import('./pages/alerts.js'), 'renderAlerts', INCIDENTS_CSS),
+  },
+  {
+    path: '/alerts/new',
+    title: () => t('shell.title_alert_new'),
+    nav: () => t('shell.nav_alert_new'),
+    section: () => t('shell.section_information'),
+    perm: 'alert.send',
+    render: lazy(() => import('./pages/alert_compose.js'), 'renderAlertCompose', INCIDENTS_CSS),
+  },
+  {
+    match: /^\/alerts\/([^/]+)$/,
+    title: () => t('shell.title_alerts'),
+    navPath: '/alerts',
+    render: lazy(() => import('./pages/alerts.js'), 'renderAlert', INCIDENTS_CSS),
+  },
+  {
+    path: '/bulletins',
+    title: () => t('shell.title_bulletins'),
+    nav: () => t('shell.nav_bulletins'),
+    section: () => t('shell.section_information'),
+    render: lazy(() => import('./pages/bulletins.js'), 'renderBulletins', INCIDENTS_CSS),
+  },
+  {
+    match: /^\/bulletins\/([^/]+)$/,
+    title: () => t('shell.title_bulletins'),
+    navPath: '/bulletins',
+    render: lazy(() => import('./pages/bulletins.js'), 'renderBulletin', INCIDENTS_CSS),
+  },
+  // Reached from the bell in the header.
+  {
+    path: '/notifications',
+    title: () => t('shell.title_notifications'),
+    render: lazy(() => import('./pages/notifications.js'), 'renderNotifications', INCIDENTS_CSS),
   },
   {
     path: '/admin/orgs',
@@ -298,6 +339,12 @@ function buildShell() {
       h('span', { class: 'tag tag-role', title: t('shell.role') }, label(ROLES, u.role)),
     ),
   );
+  // The notification bell; live.js (fetched after sign-in, not on the first visit) draws it.
+  const bell = h('a', {
+    href: '#/notifications',
+    class: 'bell',
+    'aria-label': t('live.bell', { n: 0 }),
+  });
   const header = h(
     'header',
     { class: 'topbar' },
@@ -308,11 +355,12 @@ function buildShell() {
       // i18n-exempt: the product's name
       h('span', null, 'Bluehelm'),
     ),
-    h('div', { class: 'topbar-right' }, who, languageSwitch(true), menu, signOut),
+    h('div', { class: 'topbar-right' }, who, bell, languageSwitch(true), menu, signOut),
   );
   fill(root, skip, header, h('div', { class: 'layout' }, nav, main));
   root.className = 'app';
   shell = { main, nav };
+  startLive(bell);
 }
 
 function route(focus) {
@@ -390,8 +438,22 @@ function unescapePart(s) {
   }
 }
 
+// The live stream and the bell (live.js): given the shell's helpers rather than importing
+// them, so that fetching it later splits no shared chunk of the shell.
+let live = null;
+function startLive(bell) {
+  import('./live.js').then(
+    (m) => {
+      live = m;
+      if (shell && bell.isConnected) m.startLive({ api, h, num, t }, bell);
+    },
+    () => {},
+  );
+}
+
 function showSignIn(notice) {
   shell = null;
+  if (live) live.stopLive();
   clear(root);
   root.className = 'app signed-out';
   document.title = t('shell.document_title', { page: t('shell.title_signin') });

@@ -7,6 +7,7 @@
 // 1948, the required fields) and names the field, all problems at once; each goes as soon as its
 // field is right. The server's own refusals are shown at their field too. "Save draft" keeps the
 // report to finish later; "Submit" sends it for endorsement.
+import { markingFields } from '../marking.js';
 import { api } from '../api.js';
 import {
   clickPrecision,
@@ -38,7 +39,6 @@ import {
   getTaxonomy,
   incidentHref,
   setFlash,
-  tlpHint,
   TLPS,
   toInput,
   typeOptions,
@@ -223,24 +223,7 @@ function buildForm(view, box, tax, missions, groups, existing) {
   c.threat_type.addEventListener('change', describe);
   describe();
 
-  const tlpHintEl = h('span', null);
-  const groupField = field(
-    t('incident_form.sharing_group'),
-    c.sharing_group,
-    t('incident_form.sharing_group_hint'),
-  );
-  const recipientField = field(
-    t('incident_form.recipients'),
-    c.recipients,
-    t('incident_form.recipients_hint'),
-  );
-  const marking = () => {
-    tlpHintEl.textContent = tlpHint(c.tlp.value);
-    groupField.hidden = c.tlp.value !== 'AMBER';
-    recipientField.hidden = c.tlp.value !== 'RED';
-  };
-  c.tlp.addEventListener('change', marking);
-  marking();
+  const marking = markingFields(c);
 
   // The location picker.
   const mapEl = h('div', {
@@ -347,13 +330,7 @@ function buildForm(view, box, tax, missions, groups, existing) {
       'section',
       { class: 'card', 'aria-labelledby': 'f-share' },
       h('h2', { id: 'f-share' }, t('incident_form.who_may_see')),
-      h(
-        'div',
-        { class: 'grid' },
-        field(t('incident_form.marking'), c.tlp, tlpHintEl),
-        groupField,
-        recipientField,
-      ),
+      h('div', { class: 'grid' }, marking.tlp, marking.group, marking.recipients),
     ),
     problem,
     h(

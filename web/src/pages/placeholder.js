@@ -8,12 +8,6 @@ import { pageHeader } from '../ui.js';
 
 export const CAPABILITIES = [
   {
-    key: 'alerts',
-    nav: () => t('placeholder.nav_alerts'),
-    title: () => t('placeholder.title_alerts'),
-    text: () => t('placeholder.text_alerts'),
-  },
-  {
     key: 'library',
     nav: () => t('placeholder.nav_library'),
     title: () => t('placeholder.title_library'),
