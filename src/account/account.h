@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/i18n.h"
+#include "base/tz.h"
 #include "db/db.h"
 #include "principal/principal.h"
 
@@ -122,6 +123,17 @@ int account_language_get(struct db *db, int64_t account_id, enum lang *out, bool
  * browser's. Audited as user.language. */
 int account_language_set(struct db *db, const struct principal *who, const char *code,
                          struct bh_error *err);
+
+/* The time zone the user chose (account.time_zone, an IANA name, into `out`): *set false when
+ * they follow the browser's (NULL), the name is no longer known, or the account is gone. */
+int account_time_zone_get(struct db *db, int64_t account_id, char out[TZ_NAME_MAX + 1], bool *set,
+                          struct bh_error *err);
+
+/* Sets the signed-in user's own time zone: a name tz_valid() accepts ("Asia/Shanghai"), or
+ * NULL or "" to follow the browser's. BH_EINVALID naming time_zone for an unknown one.
+ * Audited as user.time_zone. */
+int account_time_zone_set(struct db *db, const struct principal *who, const char *name,
+                          struct bh_error *err);
 
 /* What a successful sign-in gives, and how long to wait after a throttled one. */
 struct account_sign_in {

@@ -40,6 +40,11 @@
     X(casevac)              \
     X(stream)               \
     X(webhooks)             \
+    X(meetings)             \
+    X(proposals)            \
+    X(coordination)         \
+    X(commitments)          \
+    X(actions)              \
     X(assets)
 
 #define API_DECLARE_TABLE(name) extern const struct route api_##name##_routes[];
@@ -61,8 +66,12 @@ extern const struct route *const api_routes[];
     X(principal) \
     X(alert) \
     X(bulletin) \
+    X(meeting) \
     X(extfeed) \
-    X(webhook)
+    X(webhook) \
+    X(proposal) \
+    X(commitment) \
+    X(action)
 /* clang-format on */
 
 #define API_DECLARE_PERMISSIONS(name) extern const struct permission *const name##_permissions[];

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 int api_json_body(struct http_request *req, const char *const *known, json_t **out,
                   struct bh_error *err)
@@ -24,6 +25,41 @@ bool api_failed(struct http_request *req, struct http_reply *rep, int rc,
     if (rc)
         http_reply_error(req, rep, rc, err);
     return rc != 0;
+}
+
+const char *api_path_param(struct http_request *req, size_t i)
+{
+    return req->nparams > i ? req->params[i] : "";
+}
+
+int api_if_match(struct http_request *req, int64_t *rev, struct bh_error *err)
+{
+    const char *h = http_request_header(req, "If-Match");
+    *rev = 0;
+    return h ? http_if_match_revision(h, rev, err) : 0;
+}
+
+int api_if_match_result(int rc, struct bh_error *err)
+{
+    if (rc == BH_ECONFLICT && strcmp(err->field, "If-Match") == 0) {
+        rc = BH_EPRECONDITION;
+        err->code = rc;
+    }
+    return rc;
+}
+
+void api_reply_record(struct http_request *req, struct http_reply *rep, int rc,
+                      const struct bh_error *err, json_t *o, int status, const char *location)
+{
+    if (api_failed(req, rep, rc, err)) {
+        json_decref(o);
+        return;
+    }
+    if (location)
+        http_reply_header(req, rep, "Location",
+                          arena_printf(req->arena, "%s/%s", location,
+                                       json_string_value(json_object_get(o, "id"))));
+    http_reply_json(req, rep, status, o);
 }
 
 bool api_parse_int(const char *s, int64_t min, int64_t *out)

@@ -25,6 +25,25 @@ int api_json_body(struct http_request *req, const char *const *known, json_t **o
 bool api_failed(struct http_request *req, struct http_reply *rep, int rc,
                 const struct bh_error *err);
 
+/* Path parameter `i` of the matched route, "" when the route has fewer. */
+const char *api_path_param(struct http_request *req, size_t i);
+
+/* The If-Match header of a PATCH: the revision the client read ("3", or 3) in *rev, 0 when
+ * the header is absent (the change then applies to whatever is stored). Anything else is
+ * BH_EINVALID naming "If-Match". */
+int api_if_match(struct http_request *req, int64_t *rev, struct bh_error *err);
+
+/* `rc` as a PATCH with If-Match answers it: a stale revision (the module's BH_ECONFLICT naming
+ * "If-Match") is the precondition failing (RFC 9110 §13.1.1), BH_EPRECONDITION, not a
+ * conflict; `err` is changed to match. Any other `rc` is returned as it is. */
+int api_if_match_result(int rc, struct bh_error *err);
+
+/* Answers a call that reads, creates or changes one record: the problem for `rc` (releasing
+ * `o`), or `status` with `o` (stolen). With `location` (a path such as "/api/v1/meetings"),
+ * a Location header "<location>/<id>" names the record by its member "id". */
+void api_reply_record(struct http_request *req, struct http_reply *rep, int rc,
+                      const struct bh_error *err, json_t *o, int status, const char *location);
+
 /* Whether `s` is a whole decimal number from `min` up that fits 64 bits; *out gets it. */
 bool api_parse_int(const char *s, int64_t min, int64_t *out);
 

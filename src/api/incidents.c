@@ -68,31 +68,19 @@ static void api_incident_get(struct http_request *req, struct http_reply *rep)
     reply_record(req, rep, rc, &err, rec, 200);
 }
 
-/* If-Match: the revision the client read ("3", or 3); 0 when absent. */
-static int if_match(struct http_request *req, int64_t *rev, struct bh_error *err)
-{
-    const char *h = http_request_header(req, "If-Match");
-    *rev = 0;
-    return h ? http_if_match_revision(h, rev, err) : 0;
-}
-
 /* PATCH /api/v1/incidents/{id}: a partial change of a draft or returned report. */
 static void api_incident_update(struct http_request *req, struct http_reply *rep)
 {
     struct bh_error err;
     json_t *body = NULL, *rec = NULL;
     int64_t rev = 0;
-    int rc = if_match(req, &rev, &err);
+    int rc = api_if_match(req, &rev, &err);
     if (!rc)
         rc = api_json_body(req, NULL, &body, &err);
     if (!rc)
         rc = incident_update(req->db, &req->who, path_id(req), body, rev, &rec, &err);
     json_decref(body);
-    /* A stale revision is the precondition failing (RFC 9110 §13.1.1), not a conflict. */
-    if (rc == BH_ECONFLICT && strcmp(err.field, "If-Match") == 0) {
-        rc = BH_EPRECONDITION;
-        err.code = rc;
-    }
+    rc = api_if_match_result(rc, &err);
     reply_record(req, rep, rc, &err, rec, 200);
 }
 

@@ -1,9 +1,14 @@
+#include "action/action.h"
 #include "alert/alert.h"
 #include "api/common.h"
 #include "bulletin/bulletin.h"
 #include "casualty/casualty.h"
+#include "commitment/commitment.h"
+#include "decision/decision.h"
 #include "event/event.h"
 #include "incident/incident.h"
+#include "meeting/meeting.h"
+#include "proposal/proposal.h"
 
 /* The kinds of shareable record, each with its table and its visibility predicate: one line
  * per shareable capability. Whatever reads records by kind and id rather than from their own
@@ -21,5 +26,10 @@ const struct audit_record_kind api_record_kinds[] = {
     { "event", "context_event", event_predicate },
     { "alert", "alert", alert_predicate },
     { "bulletin", "bulletin", bulletin_predicate },
+    { "meeting", "meeting", meeting_predicate },
+    { "decision", "decision", decision_predicate },
+    { "proposal", "proposal", proposal_predicate },
+    { "commitment", "commitment", commitment_predicate },
+    { "action", "mission_action", action_predicate },
     { NULL, NULL, NULL },
 };

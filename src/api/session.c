@@ -32,6 +32,13 @@ static int session_json(struct db *db, const char *username, const char *csrf, i
         return rc;
     }
     json_object_set_new(user, "language", set ? json_string(i18n_lang_code(lang)) : json_null());
+    /* The time zone the user chose (null: the browser's), in which the app shows instants. */
+    char zone[TZ_NAME_MAX + 1];
+    if ((rc = account_time_zone_get(db, u.id, zone, &set, err))) {
+        json_decref(user);
+        return rc;
+    }
+    json_object_set_new(user, "time_zone", set ? json_string(zone) : json_null());
     /* The missions the user works for: the app shows an endorser the queue of those. */
     if ((rc = account_missions_attach(db, user, err))) {
         json_decref(user);

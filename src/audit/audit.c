@@ -478,3 +478,14 @@ int audit_read(struct db *db, const struct principal *who, const char *record_ty
         db_rollback(db);
     return rc;
 }
+
+int audit_read_ids(struct db *db, const struct principal *who, const char *record_type, json_t *ids,
+                   struct bh_error *err)
+{
+    if (json_array_size(ids) == 0)
+        return 0;
+    json_t *summary = json_pack("{s:O}", "ids", ids);
+    int rc = audit_read(db, who, record_type, NULL, summary, err);
+    json_decref(summary);
+    return rc;
+}

@@ -41,6 +41,13 @@ bool audit_read_needed(const struct principal *who, const char *tlp);
 int audit_read(struct db *db, const struct principal *who, const char *record_type,
                const char *record_id, const json_t *summary, struct bh_error *err);
 
+/* The read of a list page: when `ids` (an array of record ids, borrowed) is not empty, appends
+ * one "<record_type>.read" with the summary {"ids": [...]}, as audit_read does; nothing when
+ * it is empty. Lists collect the ids of the rows audit_read_needed() names, then call this once
+ * a page. */
+int audit_read_ids(struct db *db, const struct principal *who, const char *record_type, json_t *ids,
+                   struct bh_error *err);
+
 /* The result of a verification: ok, or the first row that breaks the chain. */
 struct audit_verify_result {
     bool ok;

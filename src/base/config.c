@@ -283,6 +283,11 @@ static const struct config_key config_keys[] = {
     { "webhook_allow_hosts", "BLUEHELM_WEBHOOK_ALLOW_HOSTS", "webhook-allow-hosts", "CIDRS", "",
       parse_text, OFF(webhook_allow_hosts), 0, 0, 0,
       N_("private or loopback address blocks webhooks may reach, e.g. 10.1.0.0/16,::1/128") },
+    /* The same guard for the external feeds an admin subscribes to (src/extfeed/): a feed URL
+     * must not make the server fetch from its own network unless the site says so. */
+    { "feed_allow_hosts", "BLUEHELM_FEED_ALLOW_HOSTS", "feed-allow-hosts", "CIDRS", "", parse_text,
+      OFF(feed_allow_hosts), 0, 0, 0,
+      N_("private or loopback address blocks external feeds may be fetched from") },
     { "webhook_max_failures", "BLUEHELM_WEBHOOK_MAX_FAILURES", "webhook-max-failures", "N", "10",
       parse_int, OFF(webhook_max_failures), 1, 1000, 0,
       N_("consecutive failed deliveries after which a webhook is disabled") },

@@ -38,6 +38,7 @@ struct bh_config {
     int stream_heartbeat;    /* seconds between a live stream's heartbeats */
     int stream_poll_ms;      /* how often the live stream reads the log for other writers */
     char webhook_allow_hosts[256]; /* CIDR blocks webhooks may reach despite the guard */
+    char feed_allow_hosts[256];    /* CIDR blocks external feeds may be fetched from */
     int webhook_max_failures;      /* consecutive failures that disable a webhook */
 
     /* Largest attachment (src/attachment/) in bytes. */
@@ -51,7 +52,7 @@ struct bh_config {
     char cap_trusted_certs[512]; /* PEM certificates of trusted CAP signers; "" none */
 
     /* Where each key's value came from, indexed like the table; and the file name. */
-    enum config_source source[32];
+    enum config_source source[48];
     char file[CONFIG_PATH_MAX];
 };
 

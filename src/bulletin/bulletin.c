@@ -10,6 +10,8 @@
 #include "base/uuid.h"
 #include "feed/feed.h"
 #include "refdata/missions.h"
+#include "sharing/marking.h"
+#include "sharing/record.h"
 #include "sharing/sharing.h"
 
 #include <stdio.h>
@@ -155,90 +157,30 @@ static int apply_body(const json_t *body, bool create, struct values *v, const j
         v->body = xstrdup(s);
         json_array_append_new(changed, json_string("body"));
     }
-    s = NULL;
-    if ((rc = jsonfield_string(body, "tlp", create, 32, &s, err)))
+    /* The marking is read as every shareable record reads it (sharing/marking.h). */
+    struct sharing_marking mk = { .tlp = v->tlp, .group = v->group };
+    if ((rc = sharing_marking_read(body, create, &mk, err)))
         return rc;
-    *tlp_given = s != NULL;
-    if (s) {
-        int t = tlp_parse(s);
-        if (t < 0)
-            return bh_fail(err, BH_EINVALID, "tlp",
-                           "unknown TLP marking '%.40s' (TLP:CLEAR, TLP:GREEN, TLP:AMBER, "
-                           "TLP:AMBER+STRICT or TLP:RED)",
-                           s);
-        v->tlp = (enum tlp)t;
+    *tlp_given = mk.tlp_given;
+    v->tlp = mk.tlp;
+    v->group = mk.group;
+    *names = mk.recipients;
+    if (mk.tlp_given)
         json_array_append_new(changed, json_string("tlp"));
-    }
-    const json_t *g = json_object_get(body, "sharing_group");
-    if (g) {
-        if (json_is_null(g))
-            v->group = 0;
-        else if ((rc = jsonfield_int(body, "sharing_group", false, 1, INT64_MAX, &v->group, NULL,
-                                     err)))
-            return rc;
+    if (mk.group_given)
         json_array_append_new(changed, json_string("sharing_group"));
-    } else if (*tlp_given && v->tlp != TLP_AMBER) {
-        v->group = 0; /* a group belongs to AMBER alone */
-    }
-    *names = json_object_get(body, "recipients");
-    if (*names && !json_is_null(*names)) {
-        if (!json_is_array(*names))
-            return bh_fail(err, BH_EINVALID, "recipients",
-                           "recipients must be a list of usernames");
-        if (json_array_size(*names) > BULLETIN_RECIPIENTS_MAX)
-            return bh_fail(err, BH_EINVALID, "recipients", "recipients has more than %d entries",
-                           BULLETIN_RECIPIENTS_MAX);
-        size_t i;
-        json_t *n;
-        json_array_foreach(*names, i, n) if (!json_is_string(n)) return bh_fail(
-            err, BH_EINVALID, "recipients", "recipients[%zu] must be a username (a string)", i);
+    if (mk.recipients_given)
         json_array_append_new(changed, json_string("recipients"));
-    } else {
-        *names = NULL;
-    }
-    if (*names && json_array_size(*names) > 0 && v->tlp != TLP_RED)
-        return bh_fail(err, BH_EINVALID, "recipients",
-                       "only a TLP:RED bulletin names recipients; this one is %s",
-                       tlp_label(v->tlp));
     return 0;
 }
 
-/* Replaces the RED readers of bulletin `id` with the accounts named in `names` (active users
- * whose role reads records; anyone else is refused with one message that does not say why,
- * so names cannot be probed) and `author`. With `red` false, clears them. */
+/* Replaces the RED readers of bulletin `id` with the accounts named in `names` and `author`;
+ * with `red` false, clears them (sharing_marking_store). */
 static int set_recipients(struct db *db, const char *id, bool red, const json_t *names,
                           int64_t author, struct bh_error *err)
 {
-    int rc = db_exec_params(db,
-                            "DELETE FROM tlp_recipient WHERE record_type = 'bulletin' AND "
-                            "record_id = ?",
-                            DB_PARAMS(DB_TEXT(id)), NULL, NULL, err);
-    if (rc || !red)
-        return rc;
-    size_t i;
-    json_t *n;
-    json_array_foreach(names, i, n)
-    {
-        int64_t acc;
-        if ((rc = sharing_red_reader(db, json_string_value(n), &acc, err)))
-            return rc;
-        if (!acc)
-            return bh_fail(err, BH_EINVALID, "recipients",
-                           "recipients[%zu]: '%.60s' cannot be named as a reader of this bulletin "
-                           "(give the username of an active user whose role reads records)",
-                           i, json_string_value(n));
-        if ((rc = db_exec_params(db,
-                                 "INSERT OR IGNORE INTO tlp_recipient (record_type, record_id, "
-                                 "account_id) VALUES ('bulletin', ?, ?)",
-                                 DB_PARAMS(DB_TEXT(id), DB_INT(acc)), NULL, NULL, err)))
-            return rc;
-    }
-    if (author > 0)
-        rc = db_exec_params(db,
-                            "INSERT OR IGNORE INTO tlp_recipient (record_type, record_id, "
-                            "account_id) VALUES ('bulletin', ?, ?)",
-                            DB_PARAMS(DB_TEXT(id), DB_INT(author)), NULL, NULL, err);
-    return rc;
+    struct sharing_marking mk = { .tlp = red ? TLP_RED : TLP_GREEN, .recipients = names };
+    return sharing_marking_store(db, "bulletin", id, &mk, author, err);
 }
 
 /* The bulletin as its writer gets it back: read without the predicate (the writer has just
@@ -348,21 +290,8 @@ int bulletin_create(struct db *db, const struct principal *who, const json_t *bo
 static int read_visible(struct db *db, const struct principal *who, const char *id,
                         struct db_stmt **st, struct bh_error *err)
 {
-    struct buf sql = BUF_INIT;
-    struct db_params params = DB_PARAMS_INIT;
-    buf_puts(&sql, SELECT_COLUMNS "WHERE b.id = ? AND ");
-    db_params_text(&params, id);
-    bulletin_predicate(who, "b", &sql, &params);
-    int rc = db_prepare_bound(db, buf_str(&sql), &params, st, err);
-    buf_cleanup(&sql);
-    if (rc)
-        return rc;
-    rc = db_step(*st, err);
-    if (rc == DB_ROW)
-        return 0;
-    db_stmt_done(*st);
-    *st = NULL;
-    return rc < 0 ? rc : bh_fail(err, BH_ENOTFOUND, "id", "no bulletin has the id '%.40s'", id);
+    return sharing_select_by_id(db, who, SELECT_COLUMNS, "b", bulletin_predicate, id, st,
+                                N_("no bulletin has the id '%.40s'"), err);
 }
 
 /* The stored bulletin `id` as `who` sees it, for a write: BH_ENOTFOUND when hidden from `who`,
@@ -589,11 +518,8 @@ int bulletin_list(struct db *db, const struct principal *who, const char *status
     if (rc >= 0)
         rc = 0;
     /* An admin's look at restricted bulletins is accounted for, one entry per page. */
-    if (!rc && json_array_size(restricted) > 0) {
-        json_t *summary = json_pack("{s:O}", "ids", restricted);
-        rc = audit_read(db, who, "bulletin", NULL, summary, err);
-        json_decref(summary);
-    }
+    if (!rc)
+        rc = audit_read_ids(db, who, "bulletin", restricted, err);
     json_decref(restricted);
     return rc;
 }

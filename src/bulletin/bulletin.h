@@ -23,9 +23,8 @@ extern const struct permission perm_bulletin_write;
 /* The module's permissions, NULL-terminated (API_PERMISSION_TABLES). */
 extern const struct permission *const bulletin_permissions[];
 
-#define BULLETIN_TITLE_MAX      200
-#define BULLETIN_BODY_MAX       100000
-#define BULLETIN_RECIPIENTS_MAX 64
+#define BULLETIN_TITLE_MAX 200
+#define BULLETIN_BODY_MAX  100000
 
 /* Visibility: the sharing predicate with record type "bulletin", and drafts only for their
  * owning organization (admins see every row). Values appended to `params` as

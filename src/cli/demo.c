@@ -5,6 +5,7 @@
 #include "base/i18n.h"
 #include "cli/import_common.h"
 #include "incident/demo.h"
+#include "meeting/meeting.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -84,6 +85,11 @@ static int run(int argc, char **argv)
     cli_progress_init(&bar, "demo", N_("incidents"));
     struct incident_demo_report rep;
     struct bh_error err;
+    /* The group's launch meeting first (once: a second run adds nothing). */
+    if ((rc = meeting_demo(db, &err))) {
+        db_close(db);
+        return cli_fail(cmd, rc, &err);
+    }
     /* Every row is checked as a report would be: it costs a few per cent of the load, and a
      * generator bug then stops the load instead of leaving bad rows on the map. */
     rc = incident_demo_load(db, &who, (int64_t)count, seed, true, bar.tty ? on_progress : NULL,

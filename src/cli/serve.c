@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 
+#include "action/action.h"
 #include "alert/alert.h"
 #include "api/api.h"
 #include "api/common.h"
@@ -12,6 +13,7 @@
 #include "extfeed/extfeed.h"
 #include "http/server.h"
 #include "notify/notify.h"
+#include "proposal/proposal.h"
 #include "webhook/webhook.h"
 
 #include <signal.h>
@@ -25,7 +27,13 @@
 /* The background workers, started after the server listens and stopped after it drained: one
  * line per worker (the module that owns the job defines it, base/worker.h). */
 static const struct bh_worker *const serve_workers[] = {
-    &api_stream_worker, &extfeed_worker, &notify_digest_worker, &webhook_worker, NULL,
+    &api_stream_worker,
+    &extfeed_worker,
+    &notify_digest_worker,
+    &webhook_worker,
+    &proposal_deadline_worker,
+    &action_reminder_worker,
+    NULL,
 };
 
 static void stop_workers(void **states, size_t n)

@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 
+#include "base/config.h"
+#include "base/err.h"
 #include "base/worker.h"
 #include "db/db.h"
 #include "formats/cap.h"
@@ -40,6 +42,12 @@ int extfeed_delete(struct db *db, const struct principal *who, int64_t id, struc
 int extfeed_get(struct db *db, int64_t id, json_t **out, struct bh_error *err);
 /* Appends every subscription to `items` (an array), by id. */
 int extfeed_list(struct db *db, json_t *items, struct bh_error *err);
+
+/* Takes the setting feed_allow_hosts for this process: the refused address ranges (private,
+ * loopback, link-local: the webhooks' request forgery guard, webhook_address_allowed) that feeds
+ * may be fetched from anyway. The poller calls it at start, tests directly. BH_EINVALID naming
+ * the setting and the bad block. */
+int extfeed_configure(const struct bh_config *c, struct bh_error *err);
 
 /* Polls every enabled feed that is due at `now_ms` (its next poll time reached), one after
  * the other, and sets each one's next poll to now_ms + interval. *fetched (may be NULL) gets

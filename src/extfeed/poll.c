@@ -2,7 +2,10 @@
  * messages its entries carry or link (alert_import_cap), and turn those whose areas touch a
  * mission's area into context alerts for it. Every fetch is bounded the same way: http and
  * https only (redirects too, at most 3), 5 s to connect, 30 s in all, and a size cap enforced
- * while the body arrives, so a feed can neither hang the poller nor fill its memory. */
+ * while the body arrives, so a feed can neither hang the poller nor fill its memory. And every
+ * connection passes the webhooks' request forgery guard: a feed URL (or a redirect, or a name
+ * that resolves differently the second time) never makes the server fetch from a private,
+ * loopback or link-local address outside feed_allow_hosts. */
 #include "extfeed/extfeed.h"
 
 #include "alert/alert.h"
@@ -13,6 +16,7 @@
 #include "feed/feed.h"
 #include "formats/feed.h"
 #include "notify/notify.h"
+#include "webhook/webhook.h"
 
 #include <curl/curl.h>
 
@@ -22,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #define CONNECT_TIMEOUT_MS 5000
 #define TOTAL_TIMEOUT_MS   30000
@@ -34,8 +39,26 @@ static void curl_start(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/* feed_allow_hosts, parsed: set at the poller's start, read by every fetch. */
+static pthread_mutex_t allow_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct webhook_allow allow_hosts;
+
+int extfeed_configure(const struct bh_config *c, struct bh_error *err)
+{
+    struct webhook_allow a;
+    int rc = webhook_allow_parse(c->feed_allow_hosts, "feed_allow_hosts", &a, err);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&allow_lock);
+    allow_hosts = a;
+    pthread_mutex_unlock(&allow_lock);
+    return 0;
+}
+
 struct fetch {
     struct buf body;
+    struct webhook_allow allow;
+    char refused[96]; /* why the guard refused a connection, "" when it did not */
     size_t cap;
     bool too_big;
     char etag[256];
@@ -53,6 +76,21 @@ static size_t on_body(char *data, size_t size, size_t n, void *ctx)
     }
     buf_append(&f->body, data, len);
     return len;
+}
+
+/* The last word on every connection libcurl makes, redirects included, on the address it is
+ * about to connect to (so a name that resolves to a public address for one lookup and a
+ * private one for the next gains nothing). */
+static curl_socket_t open_socket(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    struct fetch *f = ctx;
+    (void)purpose;
+    char why[64];
+    if (!webhook_address_allowed(&a->addr, &f->allow, why)) {
+        snprintf(f->refused, sizeof f->refused, "connection to a %s address refused", why);
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype, a->protocol);
 }
 
 static void copy_header_value(char *dst, size_t cap, const char *v, size_t len)
@@ -132,6 +170,12 @@ static int fetch(const char *url, const char *etag, const char *last_modified, s
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, f);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    pthread_mutex_lock(&allow_lock);
+    f->allow = allow_hosts;
+    pthread_mutex_unlock(&allow_lock);
+    f->refused[0] = '\0';
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, f);
     CURLcode cc = curl_easy_perform(c);
     int rc = 0;
     *status = 0;
@@ -139,6 +183,8 @@ static int fetch(const char *url, const char *etag, const char *last_modified, s
     if (f->too_big || cc == CURLE_FILESIZE_EXCEEDED)
         rc = bh_fail(err, BH_ETOOLARGE, "url",
                      "the response from %.200s is larger than %zu bytes: refused", url, f->cap);
+    else if (cc != CURLE_OK && f->refused[0])
+        rc = bh_fail(err, BH_EIO, "url", "cannot fetch %.200s: %s", url, f->refused);
     else if (cc != CURLE_OK)
         rc = bh_fail(err, BH_EIO, "url", "cannot fetch %.200s: %.200s", url,
                      errbuf[0] ? errbuf : curl_easy_strerror(cc));
@@ -459,10 +505,13 @@ static void *poller_main(void *arg)
 static int poller_start(const struct bh_config *c, void **state, struct bh_error *err)
 {
     pthread_once(&curl_once, curl_start);
+    int rc = extfeed_configure(c, err);
+    if (rc)
+        return rc;
     struct poller *p = calloc(1, sizeof *p);
     if (!p)
         return bh_fail(err, BH_ENOMEM, NULL, "out of memory");
-    int rc = db_open(&p->db, c->db, 0, err);
+    rc = db_open(&p->db, c->db, 0, err);
     if (rc) {
         free(p);
         return rc;

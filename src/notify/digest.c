@@ -4,7 +4,6 @@
 #include "notify/notify.h"
 
 #include <curl/curl.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "db/worker.h"
 #include "notify/internal.h"
 #include "principal/principal.h"
 
@@ -47,6 +47,18 @@ static const struct {
     { "alert.cancelled", N_("Alert cancelled: {headline}") },
     { "alert.acknowledged", N_("{org} acknowledged the alert \"{headline}\"") },
     { "bulletin.published", N_("New bulletin: {title}") },
+    { "meeting.scheduled", N_("Meeting scheduled: {title} ({starts_at})") },
+    { "decision.taken", N_("Decision taken: {title}") },
+    { "proposal.opened", N_("New proposal under silence procedure: {title}") },
+    { "proposal.amended", N_("Proposal amended: {title}") },
+    { "proposal.extended", N_("Deadline extended: {title}") },
+    { "proposal.withdrawn", N_("Proposal withdrawn: {title}") },
+    { "proposal.adopted", N_("Proposal adopted: {title}") },
+    { "proposal.not_adopted", N_("Proposal not adopted: {title}") },
+    { "proposal.silence_broken", N_("{org} broke silence on: {title}") },
+    { "action.assigned",
+      N_("New action for your organization in {mission}: {title} (due {due_date})") },
+    { "action.overdue", N_("Overdue action in {mission}: {title} (due {due_date})") },
     { "feed.context_alert", N_("Context alert for {mission}: {headline}") },
     { "webhook.disabled", N_("Your webhook {url} was disabled after repeated failures") },
 };
@@ -394,36 +406,21 @@ int notify_digest_run_once(struct db *db, const struct bh_config *c,
 
 struct digest_state {
     struct bh_config cfg;
-    struct db *db;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    bool stop;
+    struct db_worker *worker;
 };
 
-static void *digest_thread(void *arg)
+/* One pass: the digests due now. Failures are logged per account inside; the pass is simply
+ * tried again a minute later. */
+static void digest_pass(struct db *db, void *ctx)
 {
-    struct digest_state *s = arg;
-    pthread_mutex_lock(&s->lock);
-    while (!s->stop) {
-        pthread_mutex_unlock(&s->lock);
-        struct bh_error err;
-        int sent = 0;
-        /* Failures are logged per account inside; the pass is simply tried again. */
-        (void)notify_digest_run_once(s->db, &s->cfg, worker_kinds, time_now_ms(), &sent, &err);
-        if (sent > 0) {
-            struct log_field f[] = { LOG_INT("mails", sent) };
-            log_event(BH_LOG_INFO, "notification digests sent", f, 1);
-        }
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 60;
-        pthread_mutex_lock(&s->lock);
-        while (!s->stop && pthread_cond_timedwait(&s->cond, &s->lock, &until) == 0) {
-        }
+    struct digest_state *s = ctx;
+    struct bh_error err;
+    int sent = 0;
+    (void)notify_digest_run_once(db, &s->cfg, worker_kinds, time_now_ms(), &sent, &err);
+    if (sent > 0) {
+        struct log_field f[] = { LOG_INT("mails", sent) };
+        log_event(BH_LOG_INFO, "notification digests sent", f, 1);
     }
-    pthread_mutex_unlock(&s->lock);
-    return NULL;
 }
 
 static int digest_start(const struct bh_config *c, void **state, struct bh_error *err)
@@ -437,19 +434,11 @@ static int digest_start(const struct bh_config *c, void **state, struct bh_error
     if (!s)
         return bh_fail(err, BH_ENOMEM, NULL, "out of memory");
     s->cfg = *c;
-    int rc = db_open(&s->db, c->db, DB_OPEN_LONG_LIVED, err);
+    int rc = db_worker_start(c->db, 60, digest_pass, s,
+                             N_("cannot start the notification digest's thread"), &s->worker, err);
     if (rc) {
         free(s);
         return rc;
-    }
-    pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->cond, NULL);
-    if (pthread_create(&s->thread, NULL, digest_thread, s) != 0) {
-        db_close(s->db);
-        pthread_mutex_destroy(&s->lock);
-        pthread_cond_destroy(&s->cond);
-        free(s);
-        return bh_fail(err, BH_EIO, NULL, "cannot start the notification digest's thread");
     }
     *state = s;
     return 0;
@@ -460,15 +449,8 @@ static void digest_stop(void *state)
     struct digest_state *s = state;
     if (!s)
         return;
-    pthread_mutex_lock(&s->lock);
-    s->stop = true;
-    pthread_cond_broadcast(&s->cond);
-    pthread_mutex_unlock(&s->lock);
     /* A mail being sent finishes first: at most the relay's timeout. */
-    pthread_join(s->thread, NULL);
-    db_close(s->db);
-    pthread_mutex_destroy(&s->lock);
-    pthread_cond_destroy(&s->cond);
+    db_worker_stop(s->worker);
     free(s);
 }
 

@@ -185,3 +185,12 @@ void principal_cli(struct principal *p)
     const char *user = getenv("USER");
     snprintf(p->username, sizeof p->username, "cli:%s", user && *user ? user : "unknown");
 }
+
+void principal_server(struct principal *p, int64_t org_id, const char *org_code)
+{
+    memset(p, 0, sizeof *p);
+    p->role = ROLE_ADMIN;
+    p->org_id = org_id;
+    snprintf(p->username, sizeof p->username, "server");
+    snprintf(p->org_code, sizeof p->org_code, "%s", org_code ? org_code : "");
+}

@@ -125,4 +125,9 @@ void principal_anonymous(struct principal *p);
  * anyway, so the CLI acts with admin rights, recorded in the audit log as "cli:$USER". */
 void principal_cli(struct principal *p);
 
+/* The server acting on its own for organization `org_id` (a proposal adopted at its deadline
+ * writes its decision, commitment and actions as its owner's): admin rights, no account,
+ * recorded in the audit log as "server". */
+void principal_server(struct principal *p, int64_t org_id, const char *org_code);
+
 #endif

@@ -103,10 +103,15 @@ static void api_session_sign_in(void **state)
     assert_true(json_is_false(json_object_get(u, "disabled")));
     char *perms = json_dumps(json_object_get(u, "permissions"), JSON_COMPACT);
     /* A focal point also sends alerts, writes bulletins and manages its organization's
-     * webhooks (issue 14), and subscribes nothing to external feeds (admins only). */
+     * webhooks (issue 14), and subscribes nothing to external feeds (admins only); it tables
+     * proposals and states its organization's position, records commitments and sets and
+     * reports on actions, but neither chairs (extends, withdraws) nor schedules meetings
+     * (issue 15). */
     assert_string_equal(perms, "[\"directory.read\",\"token.own\",\"record.read\","
                                "\"record.write\",\"record.export\",\"alert.send\","
-                               "\"bulletin.write\",\"webhook.manage\"]");
+                               "\"bulletin.write\",\"webhook.manage\",\"proposal.write\","
+                               "\"proposal.position\",\"commitment.write\",\"action.write\","
+                               "\"action.update\"]");
     free(perms);
     assert_int_equal(strlen(jstr(j, "csrf_token")), 43);
     assert_int_equal(strlen(jstr(j, "expires_at")), 20);

@@ -162,12 +162,12 @@ export function sharedData(...parts) {
   );
 }
 
-// The browser app's words in one language: web/src/i18n/{core,registers}/<lang>.json merged
-// into one id → message table, without the translators' "@…" entries. Tests find elements by
+// The browser app's words in one language: web/src/i18n/{core,registers,coordination}/
+// <lang>.json merged into one id → message table, without the translators' "@…" entries. Tests find elements by
 // these words, never by a copy of them.
 export function catalog(lang) {
   const table = {};
-  for (const part of ['core', 'registers']) {
+  for (const part of ['core', 'registers', 'coordination']) {
     const file = path.join(SOURCE_DIR, 'web', 'src', 'i18n', part, `${lang}.json`);
     for (const [id, text] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8'))))
       if (!id.startsWith('@') && typeof text === 'string') table[id] = text;
@@ -246,4 +246,71 @@ export async function signIn(page, origin, username, password, words = catalog('
 export async function signOut(page, words = catalog('en')) {
   await page.getByRole('button', { name: words['shell.sign_out'] }).click();
   await page.getByRole('heading', { name: words['signin.title'] }).waitFor();
+}
+
+// A browser test's stage, set up in its before() and ended in its after(): a store made with
+// `init --seed` in scratch(name) with `users` (addUsers, all with `password`), the server on it
+// (with `serverArgs`), the browser and the screenshot folder. Its pages are named "sides":
+//   open(side, user, options)  a new page (openPage; `options` as for browser.newContext, 1366 ×
+//                              900 unless options.viewport) with `user` signed in, in the words
+//                              of options.locale (English unless given); returns the page
+//   call(side, method, url, body)  apiAs as that side's user
+//   shot(page, file)           a full-page screenshot into the screenshot folder and /tmp/shots
+//   end()                      closes every side, the browser and the server, and asserts that
+//                              the server exited 0 and that no side met a problem (watchPage)
+export async function stage(name, password, users, serverArgs = []) {
+  const dir = scratch(name);
+  const shots = screenshotDir();
+  const db = path.join(dir, 'store.db');
+  bluehelm(['init', '--seed', '--db', db]);
+  addUsers(db, password, users);
+  const server = await startServer(db, path.join(dir, 'server.log'), serverArgs);
+  const browser = await launchBrowser();
+  const sides = {};
+  return {
+    dir,
+    db,
+    server,
+    browser,
+    shots,
+    sides,
+    async open(side, user, { viewport, ...options } = {}) {
+      const opened = await openPage(browser, server.url, {
+        viewport: viewport || { width: 1366, height: 900 },
+        ...options,
+      });
+      sides[side] = opened;
+      await signIn(opened.page, server.url, user, password, catalog(options.locale || 'en'));
+      return opened.page;
+    },
+    call: (side, method, url, body) => apiAs(sides[side].page, server.url, method, url, body),
+    async shot(page, file) {
+      await page.screenshot({ path: path.join(shots, file), fullPage: true });
+      fs.mkdirSync('/tmp/shots', { recursive: true });
+      fs.copyFileSync(path.join(shots, file), path.join('/tmp/shots', file));
+    },
+    async end() {
+      for (const s of Object.values(sides)) await s.context.close();
+      await browser.close();
+      const code = await server.stop();
+      if (code !== 0)
+        throw new Error(`the server should exit 0 on SIGTERM; its log:\n${server.log()}`);
+      for (const [side, s] of Object.entries(sides))
+        if (s.problems.length)
+          throw new Error(
+            `${side}: no script error, CSP refusal or external request: ${JSON.stringify(s.problems)}`,
+          );
+    },
+  };
+}
+
+// Makes through the API, as the signed-in user of `page`, a commitment (`commitment`: the
+// body of POST /api/v1/commitments) and its `actions` (each the body of POST
+// /api/v1/commitments/ID/actions), in order: { commitment, actions } as the API answered.
+export async function makeCommitment(page, origin, commitment, actions = []) {
+  const made = await apiAs(page, origin, 'POST', '/api/v1/commitments', commitment);
+  const out = [];
+  for (const body of actions)
+    out.push(await apiAs(page, origin, 'POST', `/api/v1/commitments/${made.id}/actions`, body));
+  return { commitment: made, actions: out };
 }

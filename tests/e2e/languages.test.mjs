@@ -6,7 +6,8 @@
 // server refuses an unknown TLP:RED recipient first), signs out, an endorser of Brazil, both
 // working for MINUSMA, endorses it from the queue, opens the incident map and reads the
 // casualty dashboard. Elements are found by the words of the language's catalogs
-// (web/src/i18n/{core,registers}/<lang>.json, read here), never by a copy of them nor by English.
+// (web/src/i18n/{core,registers,coordination}/<lang>.json, read here), never by a copy of them
+// nor by English.
 // Last, the header's language switch changes the language, and the server keeps the choice.
 //
 // On every page visited:

@@ -10,10 +10,13 @@
 //     argument of the helpers that show text (loading, pageHeader, errorNote, field, ...). A line
 //     that must show a fixed word (the brand, a language's own name) says `// i18n-exempt: why`.
 //   - a message in the wrong part: a catalog is web/src/i18n/core/<lang>.json (the words of
-//     the code app.js holds: main.js and what it imports statically) and
-//     web/src/i18n/registers/<lang>.json (the words of the pages fetched as scripts of their
-//     own); `--fix-parts` moves each message where it belongs, in every language;
-//   - a "@@machine_assisted" list naming an id that does not exist;
+//     the code app.js holds: main.js and what it imports statically),
+//     web/src/i18n/coordination/<lang>.json (the words used only by the coordination pages,
+//     COORDINATION_PAGES below) and web/src/i18n/registers/<lang>.json (the words of the other
+//     pages fetched as scripts of their own); `--fix-parts` moves each message where it
+//     belongs, in every language, its "@@machine_assisted" mark with it;
+//   - a "@@machine_assisted" list naming an id that does not exist, or one its own file does
+//     not hold (each part's list names that part's ids);
 //   - a note in web/src/i18n/notes.json (for translators) about an id that does not exist.
 // Usage: node tests/i18n/check_catalogs.mjs [--fix-parts] [SOURCE_DIR]
 import fs from 'node:fs';
@@ -185,16 +188,27 @@ const core = new Set();
   core.add(file);
   for (const f of staticImports.get(file) || []) visit(f);
 })(path.join(web, 'main.js'));
-// The part a message belongs in: core when any core module uses it (by id or by prefix).
+// The coordination pages (issue 15), whose words are a part of their own, fetched only when
+// one of them opens (main.js passes ['coordination'] to lazy()): the registers' part had
+// grown past its budget (tests/api/test_assets.c) and a part past it is split, not enlarged.
+const COORDINATION_PAGES = new Set(
+  ['meetings', 'proposals', 'commitments', 'actions', 'coordination'].map((p) =>
+    path.join(web, 'pages', `${p}.js`),
+  ),
+);
+// The part a message belongs in: core when any core module uses it (by id or by prefix);
+// else coordination when every file that uses it is a coordination page; else registers.
 function partOf(id) {
   const users = [...(usedBy.get(id) || [])];
   for (const [prefix, files] of usedBy)
     if (prefix.endsWith('.') && id.startsWith(prefix)) users.push(...files);
-  return users.some((f) => core.has(f)) ? 'core' : 'registers';
+  if (users.some((f) => core.has(f))) return 'core';
+  if (users.length && users.every((f) => COORDINATION_PAGES.has(f))) return 'coordination';
+  return 'registers';
 }
 
-const PARTS = ['core', 'registers'];
-const catalogs = {}; // lang → every message of both parts
+const PARTS = ['core', 'registers', 'coordination'];
+const catalogs = {}; // lang → every message of every part
 const placed = {}; // lang → part → catalog as read
 for (const lang of LANGS) {
   catalogs[lang] = {};
@@ -213,7 +227,7 @@ for (const lang of LANGS) {
         catalogs[lang][k] = (catalogs[lang][k] || []).concat(v);
         continue;
       }
-      if (k in catalogs[lang]) fail(path.relative(root, file), `${k} is in both parts`);
+      if (k in catalogs[lang]) fail(path.relative(root, file), `${k} is in two parts`);
       catalogs[lang][k] = v;
     }
   }
@@ -245,13 +259,22 @@ if (fixParts) {
 }
 
 for (const lang of LANGS)
-  for (const part of PARTS)
+  for (const part of PARTS) {
     for (const id of ids(placed[lang][part]))
       if (isUsedAtAll(id) && partOf(id) !== part)
         fail(
           `web/src/i18n/${part}/${lang}.json`,
           `${id} belongs in ${partOf(id)}/${lang}.json (run with --fix-parts)`,
         );
+    const machine = placed[lang][part]['@@machine_assisted'];
+    if (Array.isArray(machine))
+      for (const id of machine)
+        if (id in catalogs.en && !(id in placed[lang][part]))
+          fail(
+            `web/src/i18n/${part}/${lang}.json`,
+            `@@machine_assisted names ${id}, which is in another part (run with --fix-parts)`,
+          );
+  }
 function isUsedAtAll(id) {
   return used.has(id) || [...prefixes.keys()].some((p) => id.startsWith(p));
 }

@@ -1,7 +1,8 @@
 // web/src/i18n.js at run time (CTest: i18n/runtime), on catalogs made for the test: a message
 // that does not parse, lacks a parameter or is missing falls back to English and is reported
 // once; an id no catalog has never shows as the id; plurals follow each language's rules;
-// numbers and dates follow the locale and stay in UTC.
+// numbers and dates follow the locale and stay in UTC; a page fetches the catalog parts it
+// names (registers, and coordination for the coordination pages).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -112,4 +113,29 @@ test('i18n/runtime-dates: Intl in the locale, UTC kept and said', async () => {
   assert.equal(i18n.matchLanguage(['de-DE', 'fr-CA', 'en']), 'fr');
   assert.equal(i18n.matchLanguage(['zh-TW']), 'zh');
   assert.equal(i18n.matchLanguage(['pt-BR']), 'en');
+});
+
+test('i18n/runtime-parts: a page fetches the registers and the extra parts it names', async () => {
+  const i18n = await appI18n(root, {
+    'core/en': EN,
+    'core/fr': FR,
+    'registers/en': { 'r.word': 'Register' },
+    'registers/fr': { 'r.word': 'Registre' },
+    'coordination/en': { 'c.word': 'Meeting', 'c.only_en': 'Proposal' },
+    'coordination/fr': { 'c.word': 'Réunion' },
+  });
+  assert.equal(await i18n.setLanguage('fr'), 'fr');
+  const w = recordWarnings();
+  try {
+    // A register page: its words, not the coordination pages' (those are never fetched).
+    await i18n.loadRegisterMessages();
+    assert.equal(i18n.t('r.word'), 'Registre');
+    assert.equal(i18n.t('c.word'), '…');
+    // A coordination page: its part in French and in English (the fallback).
+    await i18n.loadRegisterMessages(['coordination']);
+  } finally {
+    w.restore();
+  }
+  assert.equal(i18n.t('c.word'), 'Réunion');
+  assert.equal(i18n.t('c.only_en'), 'Proposal');
 });

@@ -125,3 +125,21 @@ void test_bearer_for(const char *db, const char *user, const char *name, char *o
     test_create_token(db, user, name, token, sizeof token);
     test_bearer(out, cap, token);
 }
+
+const char *test_str(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+bool test_listed(const json_t *items, const char *id)
+{
+    size_t i;
+    const json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        const char *s = test_str(it, "id");
+        if (s && strcmp(s, id) == 0)
+            return true;
+    }
+    return false;
+}

@@ -11,6 +11,7 @@
 #include "account/account.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #define TEST_JSON_CT "Content-Type: application/json\r\n"
 
@@ -30,6 +31,13 @@ void test_assert_header(const struct test_response *r, const char *name, const c
     test_assert_problem((r), (status), (field), __FILE__, __LINE__)
 void test_assert_problem(const struct test_response *r, int status, const char *field,
                          const char *file, int line);
+
+/* The string member `key` of `o` (NULL when it is not a string). */
+const char *test_str(const json_t *o, const char *key);
+
+/* Whether one of `items` (a JSON array of objects) has the "id" `id`: a visibility matrix's
+ * "this reader's list shows it". */
+bool test_listed(const json_t *items, const char *id);
 
 /* GETs `path` with `headers` (raw lines, may be NULL); fails unless the reply has `status`;
  * returns its body parsed as JSON (the caller decrefs). */

@@ -441,6 +441,15 @@ int64_t test_query_int(struct db *db, const char *sql)
     return v;
 }
 
+json_t *test_json(const char *text)
+{
+    json_error_t e;
+    json_t *j = json_loads(text, 0, &e);
+    if (!j)
+        fail_msg("bad test JSON: %s: %s", e.text, text);
+    return j;
+}
+
 int test_split_csv(char *line, char **fields, int max)
 {
     int n = 0;

@@ -224,6 +224,10 @@ void test_exec(struct db *db, const char *sql);
  * row); fails the test, printing SQLite's message, when the query fails. */
 int64_t test_query_int(struct db *db, const char *sql);
 
+/* `text` parsed as JSON (the caller decrefs): a request body written in the test. Fails,
+ * showing the text and jansson's message, when it is not JSON. */
+json_t *test_json(const char *text);
+
 /* Fills `p` as a signed-in user would be: account `account_id`, organization `org_id`
  * (`org_code`), `role`, and the username `username_fmt` formats. No store is touched: for
  * tests that need a principal, not an account. */

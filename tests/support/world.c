@@ -1,5 +1,7 @@
 #include "world.h"
 
+#include "db/db.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +136,26 @@ static const struct test_user register_users[] = {
 const struct test_world test_register_world = { TEST_ORGS(register_orgs),
                                                 TEST_USERS(register_users) };
 
+struct test_coordination_cast test_coordination;
+
+static const char *const coordination_orgs[] = { "DPO", "CHN", "BRA", "FRA", "RWA" };
+static const struct test_user coordination_users[] = {
+    { "secretariat", "DPO", "admin", NULL, &test_coordination.admin, NULL, NULL },
+    { "chn.coord", "CHN", "coordinator", NULL, &test_coordination.chn_coord, NULL, NULL },
+    { "chn.fp", "CHN", "focal_point", NULL, &test_coordination.chn_fp, NULL, NULL },
+    { "chn.rep", "CHN", "reporter", NULL, &test_coordination.chn_rep, NULL, NULL },
+    { "chn.analyst", "CHN", "analyst", NULL, &test_coordination.chn_analyst, NULL, NULL },
+    { "bra.fp", "BRA", "focal_point", NULL, &test_coordination.bra_fp, NULL, NULL },
+    { "bra.coord", "BRA", "coordinator", NULL, &test_coordination.bra_coord, NULL, NULL },
+    { "bra.rep", "BRA", "reporter", NULL, &test_coordination.bra_rep, NULL, NULL },
+    { "fra.fp", "FRA", "focal_point", NULL, &test_coordination.fra_fp, NULL, NULL },
+    { "fra.coord", "FRA", "coordinator", NULL, &test_coordination.fra_coord, NULL, NULL },
+    { "fra.rep", "FRA", "reporter", NULL, &test_coordination.fra_rep, NULL, NULL },
+    { "rwa.fp", "RWA", "focal_point", NULL, &test_coordination.rwa_fp, NULL, NULL },
+};
+const struct test_world test_coordination_world = { TEST_ORGS(coordination_orgs),
+                                                    TEST_USERS(coordination_users) };
+
 static const struct test_world *used_world;
 static struct test_server *used_server;
 
@@ -159,6 +181,26 @@ int test_world_teardown(void **state)
     return 0;
 }
 
+struct db *test_world_db;
+
+int test_world_setup_db(void **state)
+{
+    (void)state;
+    if (!used_world || !used_server)
+        fail_msg("test_world_setup_db without test_world_use");
+    char *store = test_world_serve(used_world, used_server, NULL);
+    test_world_db = test_db_open(store, DB_OPEN_READONLY);
+    free(store);
+    return 0;
+}
+
+int test_world_teardown_db(void **state)
+{
+    db_close(test_world_db);
+    test_world_db = NULL;
+    return test_world_teardown(state);
+}
+
 void test_world_call(const struct test_session *u, const char *method, const char *path,
                      const char *body, struct test_response *r)
 {
@@ -175,4 +217,27 @@ int test_world_status(const struct test_session *u, const char *method, const ch
     int s = r.status;
     test_response_free(&r);
     return s;
+}
+
+json_t *test_world_json_at(const struct test_session *u, const char *method, const char *path,
+                           const char *body, int status, const char *file, int line)
+{
+    struct test_response r;
+    test_world_call(u, method, path, body, &r);
+    if (r.status != status)
+        fail_msg("%s:%d: %s %s: expected %d, got %d: %s", file, line, method, path, status,
+                 r.status, r.body);
+    json_t *j = test_body_json(&r, file, line);
+    test_response_free(&r);
+    return j;
+}
+
+long long test_world_group(const struct test_session *u, const char *name, const char *members)
+{
+    char body[512];
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"members\":%s}", name, members);
+    json_t *g = test_world_json(u, "POST", "/api/v1/groups", body, 201);
+    long long id = (long long)json_integer_value(json_object_get(g, "id"));
+    json_decref(g);
+    return id;
 }

@@ -50,6 +50,17 @@ struct test_register_cast {
 extern struct test_register_cast test_register;
 extern const struct test_world test_register_world;
 
+/* The cast of issue 15's coordination tests (meetings, proposals, commitments, actions and
+ * their dashboards), the base of their worlds: DPO, CHN, BRA, FRA and RWA; the secretariat's
+ * admin and a focal point, coordinator, reporter (and CHN's analyst) of the troop
+ * contributors, each signed in here. Each test adds its own standings, time zones and data. */
+struct test_coordination_cast {
+    struct test_session admin, chn_coord, chn_fp, chn_rep, chn_analyst, bra_fp, bra_coord, bra_rep,
+        fra_fp, fra_coord, fra_rep, rwa_fp;
+};
+extern struct test_coordination_cast test_coordination;
+extern const struct test_world test_coordination_world;
+
 /* Makes the world's store, organizations, users and missions; returns the store's path
  * (heap). Fails the test, saying which step, when any step fails. */
 char *test_world_store(const struct test_world *w);
@@ -75,6 +86,12 @@ void test_world_use(const struct test_world *w, struct test_server *server);
 int test_world_setup(void **state);
 int test_world_teardown(void **state);
 
+/* The same, with the served store also open read-only in test_world_db for a test that checks
+ * the rows the API wrote; test_world_teardown_db closes it and shuts the server down. */
+extern struct db *test_world_db;
+int test_world_setup_db(void **state);
+int test_world_teardown_db(void **state);
+
 /* test_call on the server given to test_world_use, as `u` (NULL: nobody). */
 void test_world_call(const struct test_session *u, const char *method, const char *path,
                      const char *body, struct test_response *r);
@@ -82,5 +99,17 @@ void test_world_call(const struct test_session *u, const char *method, const cha
 /* The same, for the reply's status alone. */
 int test_world_status(const struct test_session *u, const char *method, const char *path,
                       const char *body);
+
+/* Sends a JSON request as `u` (NULL: nobody) to the server given to test_world_use and
+ * fails at the caller's line unless it answers `status`; returns the body (the caller
+ * decrefs). */
+#define test_world_json(u, method, path, body, status) \
+    test_world_json_at((u), (method), (path), (body), (status), __FILE__, __LINE__)
+json_t *test_world_json_at(const struct test_session *u, const char *method, const char *path,
+                           const char *body, int status, const char *file, int line);
+
+/* A sharing group named `name` made by `u` with the organizations `members` (a JSON array
+ * of codes: "[\"BRA\"]"); its id. */
+long long test_world_group(const struct test_session *u, const char *name, const char *members);
 
 #endif

@@ -74,6 +74,16 @@ static int64_t subscribe(struct ctx *c, const char *file, int interval_s)
     return id;
 }
 
+/* Sets feed_allow_hosts for this process, as the poller does at its start. */
+static void allow_feeds(const char *blocks)
+{
+    struct bh_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.feed_allow_hosts, sizeof cfg.feed_allow_hosts, "%s", blocks);
+    struct bh_error err;
+    must(extfeed_configure(&cfg, &err), &err, "extfeed_configure");
+}
+
 static int setup(void **state)
 {
     static struct ctx c;
@@ -87,6 +97,8 @@ static int setup(void **state)
     c.srv = http_fixture_start(c.dir);
     struct bh_error err;
     must(db_open(&c.db, c.store, 0, &err), &err, "open the store");
+    /* The fixture serves on loopback, which the guard refuses unless the site allows it. */
+    allow_feeds("127.0.0.1/32");
     *state = &c;
     return 0;
 }
@@ -243,6 +255,41 @@ static void refuse_dtd_and_oversize(void **state)
     free(s);
 }
 
+/* extfeed/poll-refuses-private-address: without feed_allow_hosts a feed on a loopback address
+ * is never fetched (the webhooks' guard, on the address each connection is about to use): the
+ * fixture gets no request, nothing is imported, and the feed's error says why; a bad block in
+ * the setting is refused naming it. */
+static void refuse_private_address(void **state)
+{
+    struct ctx *c = *state;
+    struct bh_error err;
+    int fetched = -1;
+    struct bh_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.feed_allow_hosts, sizeof cfg.feed_allow_hosts, "10.0.0.0/33");
+    assert_int_equal(extfeed_configure(&cfg, &err), BH_EINVALID);
+    assert_string_equal(err.field, "feed_allow_hosts");
+
+    must(db_exec(c->db, "UPDATE extfeed SET enabled = 0", &err), &err, "pause the others");
+    allow_feeds("");
+    int64_t before = q_int(c->db, "SELECT count(*) FROM alert");
+    int requests = http_fixture_requests(c->srv);
+    /* Any file of the fixture: the guard refuses the connection before a byte is read. */
+    int64_t id = subscribe(c, "outside.cap", 60);
+    must(extfeed_poll_once(c->db, T0 + 2000000, &fetched, &err), &err, "poll");
+    allow_feeds("127.0.0.1/32");
+    assert_int_equal(fetched, 1);
+    assert_int_equal(http_fixture_requests(c->srv), requests);
+    assert_int_equal(q_int(c->db, "SELECT count(*) FROM alert"), before);
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT status || ': ' || error FROM extfeed WHERE id = %lld",
+             (long long)id);
+    char *s = q_text(c->db, sql);
+    assert_non_null(strstr(s, "error: "));
+    assert_non_null(strstr(s, "loopback (127.0.0.0/8) address refused"));
+    free(s);
+}
+
 /* extfeed/parse-atom-rss: the reader finds an embedded CAP message (namespaces declared on the
  * copy), resolves a relative link against the feed's URL, takes an RSS item's link, and
  * refuses a document that is no feed. */
@@ -311,6 +358,7 @@ int main(void)
         BH_TEST("extfeed/context-alert-minusca", context_alert_minusca),
         BH_TEST("extfeed/rss-update-no-duplicate", rss_update_no_duplicate),
         BH_TEST("extfeed/refuse-dtd-and-oversize", refuse_dtd_and_oversize),
+        BH_TEST("extfeed/poll-refuses-private-address", refuse_private_address),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -129,6 +129,7 @@ async function request(method, path, body, options) {
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (WRITES[method] && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (opt.idempotencyKey) headers['Idempotency-Key'] = opt.idempotencyKey;
+  if (opt.ifMatch) headers['If-Match'] = opt.ifMatch; // the revision a PATCH was based on
   let res;
   try {
     res = await fetch(path, {

@@ -1,6 +1,7 @@
 // The app's words in six languages. Every string a person reads comes from a catalog
-// (web/src/i18n/{core,registers}/<lang>.json) keyed by a message id: t('queue.title'),
-// t('queue.count', { n }). Notes for translators are in web/src/i18n/notes.json.
+// (web/src/i18n/{core,registers,coordination}/<lang>.json) keyed by a message id:
+// t('queue.title'), t('queue.count', { n }). Notes for translators are in
+// web/src/i18n/notes.json.
 //
 // Messages use a subset of ICU MessageFormat, parsed here (about a hundred lines, with the
 // browser's Intl.PluralRules for the plural categories) rather than by a library from npm: the
@@ -12,13 +13,15 @@
 //   {kind, select, member_state {…} other {…}}
 //   '{' quotes a brace; '' is an apostrophe; any other apostrophe is itself (l'incident).
 //
-// Each language's catalog comes in two parts: `core`, the words of the shell and of the pages
-// that are in app.js (sign-in, directory, profile, administration), and `registers`, the words
+// Each language's catalog comes in three parts: `core`, the words of the shell and of the pages
+// that are in app.js (sign-in, directory, profile, administration); `registers`, the words
 // of the pages that are scripts of their own (casualties, incidents, map, queue), fetched with
-// them. English's core part is bundled in app.js; every other part is a chunk of its own, so a
-// slow link downloads only the language in use and only the words of the pages opened. The
-// catalog check (tests/i18n/check_catalogs.mjs) puts each message in the part of the code that
-// uses it.
+// them; and `coordination`, the words used only by the coordination pages (meetings,
+// proposals, commitments, actions), fetched only when one of those opens (a part that outgrows
+// its budget is split, docs/i18n.md). English's core part is bundled in app.js; every other
+// part is a chunk of its own, so a slow link downloads only the language in use and only the
+// words of the pages opened. The catalog check (tests/i18n/check_catalogs.mjs) puts each
+// message in the part of the code that uses it.
 //
 // English is the fallback of every message: a message missing from a catalog, or one that
 // does not parse or lacks a parameter, is shown in English and reported once on the console;
@@ -54,6 +57,14 @@ const LOADERS = {
     zh: () => import('./i18n/registers/zh.json'),
     ru: () => import('./i18n/registers/ru.json'),
     es: () => import('./i18n/registers/es.json'),
+  },
+  coordination: {
+    en: () => import('./i18n/coordination/en.json'),
+    fr: () => import('./i18n/coordination/fr.json'),
+    ar: () => import('./i18n/coordination/ar.json'),
+    zh: () => import('./i18n/coordination/zh.json'),
+    ru: () => import('./i18n/coordination/ru.json'),
+    es: () => import('./i18n/coordination/es.json'),
   },
 };
 
@@ -116,10 +127,14 @@ function loadPart(code, part) {
 }
 
 // The words of the pages that are scripts of their own, in the language in use and in English
-// (their fallback): main.js fetches them beside a page's script.
-export function loadRegisterMessages() {
-  const wanted = [loadPart('en', 'registers')];
-  if (lang !== 'en') wanted.push(loadPart(lang, 'registers'));
+// (their fallback): main.js fetches them beside a page's script. `extra` names the further
+// parts the page needs (['coordination']), fetched the same way.
+export function loadRegisterMessages(extra = []) {
+  const wanted = [];
+  for (const part of ['registers', ...extra]) {
+    wanted.push(loadPart('en', part));
+    if (lang !== 'en') wanted.push(loadPart(lang, part));
+  }
   return Promise.all(wanted);
 }
 
@@ -372,6 +387,64 @@ export function dateTime(text) {
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]));
   const shown = dateFormat(DATE_TIME_FORMAT).format(d);
   return /Z$|\+00:?00$/.test(text) ? t('common.time_utc', { time: shown }) : shown;
+}
+
+// The reader's time zone (an IANA name): the one they chose in their profile (the session's
+// user.time_zone, set by setReaderZone), else the browser's. Instants are stored in UTC; the
+// zone only says how they are shown (docs/i18n.md "Time zones").
+let chosenZone = '';
+export function setReaderZone(zone) {
+  chosenZone = typeof zone === 'string' ? zone : '';
+}
+export function browserZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+export function readerZone() {
+  return chosenZone || browserZone();
+}
+
+// An RFC 3339 instant shown in `zone` (an IANA name; missing: the reader's), with the zone's
+// short name: "10 Dec 2026, 18:00 EST". Text that is not an instant comes back as it is; a
+// zone the browser does not know falls back to UTC, said so. Empty → "—".
+const zoneFormats = new Map();
+export function instant(text, zone) {
+  if (!text) return '—';
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text) || Number.isNaN(ms)) return text;
+  let tz = zone || readerZone();
+  const key = `${intlLocale()}\u0000${tz}`;
+  if (!zoneFormats.has(key)) {
+    let f;
+    try {
+      f = new Intl.DateTimeFormat(intlLocale(), {
+        ...DATE_TIME_FORMAT,
+        timeZone: tz,
+        timeZoneName: 'short',
+      });
+    } catch (e) {
+      tz = 'UTC';
+      f = new Intl.DateTimeFormat(intlLocale(), {
+        ...DATE_TIME_FORMAT,
+        timeZone: 'UTC',
+        timeZoneName: 'short',
+      });
+    }
+    zoneFormats.set(key, f);
+  }
+  return zoneFormats.get(key).format(new Date(ms));
+}
+
+// A duration in milliseconds as a short countdown: "2 d 4 h", "3 h 12 min", "5 min", "45 s"
+// (the two largest units that matter; nothing below zero).
+export function countdown(ms) {
+  const total = Math.max(0, Math.floor((Number(ms) || 0) / 1000));
+  const d = Math.floor(total / 86400);
+  const hrs = Math.floor((total % 86400) / 3600);
+  const min = Math.floor((total % 3600) / 60);
+  if (d > 0) return t('common.countdown_days', { days: num(d), hours: num(hrs) });
+  if (hrs > 0) return t('common.countdown_hours', { hours: num(hrs), minutes: num(min) });
+  if (min > 0) return t('common.countdown_minutes', { minutes: num(min) });
+  return t('common.countdown_seconds', { seconds: num(total) });
 }
 
 // A year ("2026") or a month of a year ("avril 2026") in the reader's form.

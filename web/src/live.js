@@ -1,16 +1,19 @@
 // The live feed and the notification bell. One EventSource per tab (GET /api/v1/stream), opened
 // after sign-in and closed on sign-out; the browser resends Last-Event-ID itself when it
 // reconnects, so the server sends what was missed and nothing twice. Events are `alert`,
-// `bulletin`, `notification` and `incident`, each {kind, action, record_id, at}: the bell asks
+// `bulletin`, `notification`, `incident` and `proposal` (feed_publish's kind), each {kind,
+// action, record_id, at}: the bell asks
 // for its count again, and the open page hears them as a `bh-live` event on window ({detail:
 // {kind, data}}); a page that changed the unread count sends `bh-bell`. Window events rather
 // than imports: a page importing this module would split the shell into one more chunk (one
 // more request on the first visit). It is fetched after sign-in (main.js) and given the shell's
 // helpers as arguments, for the same reason: importing them here would split the shell's
-// shared chunk, and the first visit (the sign-in page) needs none of this.
+// shared chunk, and the first visit (the sign-in page) needs none of this. Whether the stream
+// is up is written on <html data-live="open|down">, so a page that would otherwise poll (a
+// proposal past its deadline) polls only while the stream is down.
 let api, h, num, t;
 
-const KINDS = ['alert', 'bulletin', 'notification', 'incident'];
+const KINDS = ['alert', 'bulletin', 'notification', 'incident', 'proposal'];
 let source = null;
 let bellLink = null;
 let retry = null;
@@ -23,11 +26,13 @@ export function startLive(helpers, link) {
   source = new EventSource('/api/v1/stream');
   source.addEventListener('open', () => {
     wait = 5000;
+    document.documentElement.dataset.live = 'open';
     refreshBell();
   });
   // A stream the server ended (restart, too many streams) is not reopened by the browser:
   // the app opens it again, waiting longer each time, up to five minutes.
   source.addEventListener('error', () => {
+    document.documentElement.dataset.live = 'down';
     if (!source || source.readyState !== EventSource.CLOSED) return;
     retry = setTimeout(startLive, wait);
     wait = Math.min(wait * 2, 300000);
@@ -50,6 +55,7 @@ export function stopLive() {
   clearTimeout(retry);
   if (source) source.close();
   source = null;
+  delete document.documentElement.dataset.live;
 }
 
 // The bell in the header (`link`, made by the shell): the icon and the unread count.

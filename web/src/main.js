@@ -44,12 +44,14 @@ function loadStyle(href) {
 // A page whose code is a script of its own: `load()` is an import() that esbuild turns into a
 // separate chunk, fetched (and then cached for good) the first time the page opens. Until it
 // arrives the page says it is loading; if it cannot arrive the page says so, with a retry.
-function lazy(load, name, css) {
+// `parts` names the catalog parts beyond the registers' that the page's words are in
+// (['coordination']; docs/i18n.md).
+function lazy(load, name, css, parts) {
   return async (view, params) => {
     view.append(loading(t('shell.loading_page')));
     let mod;
     try {
-      [mod] = await Promise.all([load(), css ? loadStyle(css) : null, loadRegisterMessages()]);
+      [mod] = await Promise.all([load(), css ? loadStyle(css) : null, loadRegisterMessages(parts)]);
     } catch (e) {
       if (view.isConnected)
         fill(
@@ -67,6 +69,10 @@ function lazy(load, name, css) {
 }
 
 const HOME = '/directory';
+
+// A coordination page (issue 15): its words are in the catalog's coordination part, fetched
+// only when one of these pages opens.
+const coordinationPage = (load, name) => lazy(load, name, INCIDENTS_CSS, ['coordination']);
 
 // Every page: its route, its title, where it sits in the navigation and, for admin pages, the
 // permission it needs (the server checks again; this only hides what cannot work). The words
@@ -189,6 +195,87 @@ const PAGES = [
     path: '/notifications',
     title: () => t('shell.title_notifications'),
     render: lazy(() => import('./pages/notifications.js'), 'renderNotifications', INCIDENTS_CSS),
+  },
+  // Coordination (issue 15): the dashboards, meetings, proposals under silence procedure,
+  // commitments and their mission-level actions.
+  {
+    path: '/coordination',
+    title: () => t('shell.title_coordination'),
+    nav: () => t('shell.nav_coordination'),
+    section: () => t('shell.section_coordination'),
+    render: coordinationPage(() => import('./pages/coordination.js'), 'renderCoordination'),
+  },
+  {
+    path: '/proposals',
+    title: () => t('shell.title_proposals'),
+    nav: () => t('shell.nav_proposals'),
+    section: () => t('shell.section_coordination'),
+    render: coordinationPage(() => import('./pages/proposals.js'), 'renderProposals'),
+  },
+  {
+    path: '/proposals/new',
+    title: () => t('shell.title_proposal_new'),
+    navPath: '/proposals',
+    perm: 'proposal.write',
+    render: coordinationPage(() => import('./pages/proposals.js'), 'renderProposalForm'),
+  },
+  {
+    match: /^\/proposals\/([^/]+)$/,
+    title: () => t('shell.title_proposals'),
+    navPath: '/proposals',
+    render: coordinationPage(() => import('./pages/proposals.js'), 'renderProposal'),
+  },
+  {
+    path: '/meetings',
+    title: () => t('shell.title_meetings'),
+    nav: () => t('shell.nav_meetings'),
+    section: () => t('shell.section_coordination'),
+    render: coordinationPage(() => import('./pages/meetings.js'), 'renderMeetings'),
+  },
+  {
+    path: '/meetings/new',
+    title: () => t('shell.title_meeting_new'),
+    navPath: '/meetings',
+    perm: 'meeting.write',
+    render: coordinationPage(() => import('./pages/meetings.js'), 'renderMeetingForm'),
+  },
+  {
+    match: /^\/meetings\/([^/]+)$/,
+    title: () => t('shell.title_meetings'),
+    navPath: '/meetings',
+    render: coordinationPage(() => import('./pages/meetings.js'), 'renderMeeting'),
+  },
+  {
+    match: /^\/decisions\/([^/]+)$/,
+    title: () => t('shell.title_decision'),
+    navPath: '/meetings',
+    render: coordinationPage(() => import('./pages/meetings.js'), 'renderDecision'),
+  },
+  {
+    path: '/commitments',
+    title: () => t('shell.title_commitments'),
+    nav: () => t('shell.nav_commitments'),
+    section: () => t('shell.section_coordination'),
+    render: coordinationPage(() => import('./pages/commitments.js'), 'renderCommitments'),
+  },
+  {
+    path: '/commitments/new',
+    title: () => t('shell.title_commitment_new'),
+    navPath: '/commitments',
+    perm: 'commitment.write',
+    render: coordinationPage(() => import('./pages/commitments.js'), 'renderCommitmentForm'),
+  },
+  {
+    match: /^\/commitments\/([^/]+)$/,
+    title: () => t('shell.title_commitments'),
+    navPath: '/commitments',
+    render: coordinationPage(() => import('./pages/commitments.js'), 'renderCommitment'),
+  },
+  {
+    match: /^\/actions\/([^/]+)$/,
+    title: () => t('shell.title_action'),
+    navPath: '/commitments',
+    render: coordinationPage(() => import('./pages/actions.js'), 'renderAction'),
   },
   {
     path: '/admin/orgs',

@@ -14,12 +14,6 @@ export const CAPABILITIES = [
     text: () => t('placeholder.text_library'),
   },
   {
-    key: 'coordination',
-    nav: () => t('placeholder.nav_coordination'),
-    title: () => t('placeholder.title_coordination'),
-    text: () => t('placeholder.text_coordination'),
-  },
-  {
     key: 'capacity',
     nav: () => t('placeholder.nav_capacity'),
     title: () => t('placeholder.title_capacity'),

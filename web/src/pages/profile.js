@@ -5,7 +5,7 @@
 import { api, listAll } from '../api.js';
 import { fill, h } from '../dom.js';
 import { field, formAlert, input, onSubmit, statusLine } from '../forms.js';
-import { dateTime, loadRegisterMessages, t } from '../i18n.js';
+import { browserZone, dateTime, instant, loadRegisterMessages, setReaderZone, t } from '../i18n.js';
 import { label, PERMISSIONS, ROLES } from '../labels.js';
 import { session } from '../state.js';
 import { errorNote, loading, pageHeader, slot, table, withElements } from '../ui.js';
@@ -48,6 +48,7 @@ export function renderProfile(view) {
         : h('p', { class: 'muted' }, t('profile.no_permissions')),
     ),
   );
+  view.append(timeZoneSection(u));
   const passwordBox = h('div', null, loading(t('profile.loading_password')));
   view.append(passwordBox);
   Promise.all([import('./account_forms.js'), loadRegisterMessages()]).then(
@@ -55,6 +56,55 @@ export function renderProfile(view) {
     (err) => fill(passwordBox, errorNote(err)),
   );
   if ((u.permissions || []).indexOf('token.own') >= 0) view.append(tokensSection());
+}
+
+// The reader's time zone (PATCH /api/v1/me time_zone): instants are shown in it; empty
+// follows the browser's. Saved as soon as it is chosen.
+function timeZoneSection(u) {
+  const status = statusLine();
+  const zones =
+    typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  const current = u.time_zone || '';
+  if (current && zones.indexOf(current) < 0) zones.unshift(current);
+  const select = h(
+    'select',
+    { name: 'time_zone' },
+    h(
+      'option',
+      { value: '', selected: !current },
+      t('profile.time_zone_browser', { zone: browserZone() }),
+    ),
+    zones.map((z) => h('option', { value: z, dir: 'ltr', selected: z === current }, z)),
+  );
+  const example = h('p', { class: 'muted', 'data-role': 'time-zone-example' });
+  const showExample = () => {
+    example.textContent = t('profile.time_zone_now', { time: instant(new Date().toISOString()) });
+  };
+  showExample();
+  select.addEventListener('change', async () => {
+    const zone = select.value;
+    select.disabled = true;
+    status.textContent = t('profile.time_zone_saving');
+    try {
+      const reply = await api('PATCH', '/api/v1/me', { time_zone: zone || null });
+      u.time_zone = reply.time_zone || null;
+      setReaderZone(u.time_zone);
+      showExample();
+      status.textContent = t('profile.time_zone_saved');
+    } catch (e) {
+      status.textContent = t('profile.time_zone_failed', { reason: e.message });
+    } finally {
+      select.disabled = false;
+    }
+  });
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'profile-time-zone' },
+    h('h2', { id: 'profile-time-zone' }, t('profile.time_zone_title')),
+    field(t('profile.time_zone'), select, t('profile.time_zone_hint')),
+    example,
+    status,
+  );
 }
 
 function tokensSection() {
