@@ -622,16 +622,23 @@ int proposal_list(struct db *db, const struct principal *who, const char *status
         return rc;
     int count = 0;
     json_t *page = json_array();
+    /* An admin's read of AMBER+STRICT and RED proposals is audited, as a get's is. */
+    json_t *restricted = json_array();
     while ((rc = db_step(st, err)) == DB_ROW) {
         if (count == limit) {
             *more = true;
             break;
         }
         json_array_append_new(page, head_json(st));
+        if (audit_read_needed(who, db_column_text(st, C_TLP)))
+            json_array_append_new(restricted, json_string(db_column_text(st, C_ID)));
         count++;
     }
     db_stmt_done(st);
     rc = rc < 0 ? rc : 0;
+    if (!rc)
+        rc = audit_read_ids(db, who, "proposal", restricted, err);
+    json_decref(restricted);
     size_t i;
     json_t *o;
     json_array_foreach(page, i, o)

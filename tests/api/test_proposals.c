@@ -242,6 +242,15 @@ static void api_proposals_visibility_matrix(void **state)
     }
     if (wrong)
         fail_msg("%d wrong cells in the proposal visibility matrix (printed above)", wrong);
+
+    /* The admin's list read of the AMBER+STRICT and RED ones is in the audit log, as its gets
+     * are: one "proposal.read" naming both ids among the page's. */
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM audit_log WHERE action = 'proposal.read' AND record_id IS NULL "
+             "AND summary LIKE '%%%s%%' AND summary LIKE '%%%s%%' AND summary NOT LIKE '%%%s%%'",
+             probes[2].id, probes[3].id, probes[0].id);
+    assert_int_equal(test_query_int(db, sql), 1);
 }
 
 int main(void)
