@@ -327,8 +327,13 @@ export function renderCoordination(view) {
     section('coord-overdue', t('coordination.overdue_title'), overdue),
     section('coord-timeline', t('coordination.timeline_title'), timeline),
   );
-  load(view, summary, `${API}/summary`, renderSummary);
-  loadImpl();
-  load(view, overdue, `${API}/overdue`, renderOverdue);
-  load(view, timeline, `${API}/timeline`, renderTimeline);
+  // One after another: each is an expensive route, and the server gives such requests
+  // threads - 1 running slots, so four at once from one page could refuse its own fourth (503)
+  // on a busy server.
+  (async () => {
+    await load(view, summary, `${API}/summary`, renderSummary);
+    await loadImpl();
+    await load(view, overdue, `${API}/overdue`, renderOverdue);
+    await load(view, timeline, `${API}/timeline`, renderTimeline);
+  })();
 }
