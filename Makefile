@@ -62,10 +62,11 @@ test: setup
 fuzz: setup
 	JOBS=$(JOBS) ./tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
-# The benchmarks (bench/run, bench/incidents, docs/benchmarks.md): bluehelm against named
-# peers (sqlite3, nginx serving the same bytes under wrk) on a million synthetic rows; slow is
-# reported, not failed. bench/report writes the one report, $(BUILD)/bench/report.md and
-# report.json, and refreshes the checked-in bench/report.md and bench/report.json.
+# The benchmarks (bench/run, bench/incidents, bench/stream, bench/library, docs/benchmarks.md):
+# bluehelm against named peers (sqlite3, nginx serving the same bytes under wrk, the bare FTS5
+# query) on synthetic data; slow is reported, not failed. bench/report writes the one report,
+# $(BUILD)/bench/report.md and report.json, and refreshes the checked-in bench/report.md and
+# bench/report.json.
 # bench/map_first_load.mjs: the incident map's first load in Chromium on an emulated
 # 1.6 Mbit/s link against a plain Leaflet page over the same data.
 bench:
@@ -74,6 +75,7 @@ bench:
 	BUILD=$(BUILD) ./bench/run
 	BUILD=$(BUILD) ./bench/incidents
 	BUILD=$(BUILD) ./bench/stream
+	BUILD=$(BUILD) ./bench/library
 	BUILD=$(BUILD) node bench/map_first_load.mjs
 	BUILD=$(BUILD) BENCH_REPORT_DIR=bench ./bench/report
 

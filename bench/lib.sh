@@ -338,3 +338,14 @@ peer_index_sql() { # store table fallback map...
         unset IFS
     done < <(sqlite3 "$store" "SELECT name, \"unique\" FROM pragma_index_list('$table') ORDER BY name")
 }
+
+# The libraries a program linked with the build's libbluehelm_core.a needs, as the build links
+# bluehelm itself (its link line), so that a dependency added to the core needs no change in
+# the benchmarks; the pkg-config list when the build has no such file.
+core_link_libs() {
+    local libs
+    libs=$(sed -n 's/.*libbluehelm_core\.a //p' "$1/CMakeFiles/bluehelm.dir/link.txt" 2>/dev/null)
+    [[ -n $libs ]] || libs="$(pkg-config --libs sqlite3 libmicrohttpd jansson libsodium inih \
+        zlib libxml-2.0 xmlsec1-openssl libcurl libcmark icu-i18n icu-uc) -lcsv -lpthread -lm"
+    printf '%s\n' "$libs"
+}

@@ -37,13 +37,21 @@ static void meeting_vis(const struct principal *who, const char *alias, struct b
     sharing_predicate(who, "meeting", alias, sql, params);
 }
 
+/* A library document (its predicate is the library's, written here because the library links
+ * to actions: including it would make a cycle, docs/architecture.md "Layers"). */
+static void document_vis(const struct principal *who, const char *alias, struct buf *sql,
+                         struct db_params *params)
+{
+    sharing_draft_predicate(who, "document", alias, sql, params);
+}
+
 static const struct {
     const char *kind, *table;
     void (*predicate)(const struct principal *, const char *, struct buf *, struct db_params *);
 } record_kinds[] = {
     { "incident", "incident", incident_predicate }, { "alert", "alert", alert_predicate },
     { "bulletin", "bulletin", bulletin_predicate }, { "decision", "decision", decision_vis },
-    { "meeting", "meeting", meeting_vis },
+    { "meeting", "meeting", meeting_vis },          { "document", "document", document_vis },
 };
 
 static int kind_index(const char *kind)
@@ -119,9 +127,10 @@ static int check_evidence(struct db *db, const struct principal *who, const json
         const char *kind = json_string_value(json_object_get(e, "kind"));
         snprintf(key, sizeof key, "evidence[%zu].kind", i);
         if (!kind || (strcmp(kind, "link") != 0 && kind_index(kind) < 0))
-            return bh_fail(err, BH_EINVALID, key,
-                           "%s must be one of incident, alert, bulletin, decision, meeting, link",
-                           key);
+            return bh_fail(
+                err, BH_EINVALID, key,
+                "%s must be one of incident, alert, bulletin, decision, meeting, document, link",
+                key);
         const char *ref = json_string_value(json_object_get(e, "ref"));
         snprintf(key, sizeof key, "evidence[%zu].ref", i);
         if (!ref || !*ref || strlen(ref) > REF_MAX)

@@ -45,6 +45,7 @@
     X(coordination)         \
     X(commitments)          \
     X(actions)              \
+    X(library)              \
     X(assets)
 
 #define API_DECLARE_TABLE(name) extern const struct route api_##name##_routes[];
@@ -71,7 +72,8 @@ extern const struct route *const api_routes[];
     X(webhook) \
     X(proposal) \
     X(commitment) \
-    X(action)
+    X(action) \
+    X(library)
 /* clang-format on */
 
 #define API_DECLARE_PERMISSIONS(name) extern const struct permission *const name##_permissions[];

@@ -7,6 +7,7 @@
 #include "decision/decision.h"
 #include "event/event.h"
 #include "incident/incident.h"
+#include "library/library.h"
 #include "meeting/meeting.h"
 #include "proposal/proposal.h"
 
@@ -31,5 +32,6 @@ const struct audit_record_kind api_record_kinds[] = {
     { "proposal", "proposal", proposal_predicate },
     { "commitment", "commitment", commitment_predicate },
     { "action", "mission_action", action_predicate },
+    { "document", "document", library_predicate },
     { NULL, NULL, NULL },
 };

@@ -7,14 +7,26 @@
 #include "api/api.h"
 #include "http/routes.h"
 
+#include "library/library.h"
 #include "org/org.h"
 #include "principal/principal.h"
 
 #include <jansson.h>
 
+/* The codes of a NULL-terminated list as a JSON array. */
+static json_t *codes_json(const char *const *codes)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; codes[i]; i++)
+        json_array_append_new(a, json_string(codes[i]));
+    return a;
+}
+
 /* {"roles": {code: {"label", "who"}}, "permissions": {code: label}, "org_kinds": {code: label},
- * "standings": {code: label}, "org_roles": {code: [short, long]}}: the codes as they are, the
- * words in the request's language (the *_label functions translate). New reference. */
+ * "standings": {code: label}, "org_roles": {code: [short, long]}, "library": {"kinds",
+ * "activities", "a4p"}}: the codes as they are, the words in the request's language (the
+ * *_label functions translate; the library's codes are named by the app's catalog). New
+ * reference. */
 static json_t *vocabulary_json(void)
 {
     json_t *roles = json_object();
@@ -41,8 +53,12 @@ static json_t *vocabulary_json(void)
         json_object_set_new(
             org_roles, org_role_name(bit),
             json_pack("[s, s]", org_role_label(bit, false), org_role_label(bit, true)));
-    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "roles", roles, "permissions", perms, "org_kinds",
-                     kinds, "standings", standings, "org_roles", org_roles);
+    json_t *library =
+        json_pack("{s:o, s:o, s:o}", "kinds", codes_json(library_kinds), "activities",
+                  codes_json(library_activities), "a4p", codes_json(library_a4p_areas));
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "roles", roles, "permissions", perms,
+                     "org_kinds", kinds, "standings", standings, "org_roles", org_roles, "library",
+                     library);
 }
 
 static void api_vocabulary(struct http_request *req, struct http_reply *rep)
@@ -58,6 +74,6 @@ static void api_vocabulary(struct http_request *req, struct http_reply *rep)
 const struct route api_vocabulary_routes[] = {
     { "GET", "/api/v1/vocabulary", api_vocabulary, ROUTE_PUBLIC, PERM_NONE, 0,
       "Labels for the codes of roles, permissions, organization kinds, standings and "
-      "contributor roles" },
+      "contributor roles, and the library's vocabularies" },
     { NULL, NULL, NULL, 0, PERM_NONE, 0, NULL },
 };

@@ -9,6 +9,7 @@
 #include "base/timeutil.h"
 #include "base/uuid.h"
 #include "feed/feed.h"
+#include "formats/markdown.h"
 #include "refdata/missions.h"
 #include "sharing/marking.h"
 #include "sharing/record.h"
@@ -80,7 +81,7 @@ static json_t *row_json(struct db_stmt *st, bool full)
         db_column_text(st, COL_CREATED), "updated_at", db_column_text(st, COL_UPDATED));
     if (full) {
         const char *body = db_column_text(st, COL_BODY);
-        char *html = bulletin_render_html(body, body ? strlen(body) : 0);
+        char *html = markdown_to_html(body, body ? strlen(body) : 0);
         json_object_set_new(o, "body", json_string(body ? body : ""));
         json_object_set_new(o, "body_html", json_string(html));
         free(html);

@@ -32,11 +32,6 @@ extern const struct permission *const bulletin_permissions[];
 void bulletin_predicate(const struct principal *who, const char *alias, struct buf *sql,
                         struct db_params *params);
 
-/* The body's Markdown as HTML (CommonMark by cmark with its safe default: raw HTML replaced by
- * a comment, javascript:/vbscript:/file:/data: links and images removed, data: pictures
- * excepted; text checked as UTF-8). A new heap string, never NULL. Pure. */
-char *bulletin_render_html(const char *markdown, size_t len);
-
 /* Creates a draft owned by `who`'s organization from `body` ({title, period_from, period_to,
  * mission, body, tlp, sharing_group, recipients}); needs bulletin.write. A TLP:RED bulletin's
  * readers are `recipients` (usernames) and its author. Every failure names its field and

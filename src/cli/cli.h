@@ -168,7 +168,9 @@ extern const struct cli_command cli_import_acled_command;
 extern const struct cli_command cli_import_incidents_command;
 extern const struct cli_command cli_import_basemap_command;
 extern const struct cli_command cli_import_cap_command;
+extern const struct cli_command cli_import_library_command;
 extern const struct cli_command cli_export_incidents_command;
 extern const struct cli_command cli_export_events_command;
+extern const struct cli_command cli_export_library_command;
 
 #endif

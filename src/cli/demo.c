@@ -5,6 +5,7 @@
 #include "base/i18n.h"
 #include "cli/import_common.h"
 #include "incident/demo.h"
+#include "library/library.h"
 #include "meeting/meeting.h"
 
 #include <errno.h>
@@ -87,6 +88,11 @@ static int run(int argc, char **argv)
     struct bh_error err;
     /* The group's launch meeting first (once: a second run adds nothing). */
     if ((rc = meeting_demo(db, &err))) {
+        db_close(db);
+        return cli_fail(cmd, rc, &err);
+    }
+    /* Then the library's illustrative lessons (once, as the meeting). */
+    if ((rc = library_demo(db, &err))) {
         db_close(db);
         return cli_fail(cmd, rc, &err);
     }

@@ -112,6 +112,7 @@ static const struct cli_command *const subcommands[] = {
     &cli_import_incidents_command,
     &cli_import_basemap_command,
     &cli_import_cap_command,
+    &cli_import_library_command,
     NULL,
 };
 
@@ -129,13 +130,14 @@ static int run_group(int argc, char **argv)
 const struct cli_command cli_import_command = {
     "import",
     run_group,
-    N_("import data (UN fatalities, deployments, UCDP, ACLED, incidents)"),
-    "un-fatalities|deployments|ucdp|acled|incidents FILE",
+    N_("import data (UN fatalities, deployments, UCDP, ACLED, incidents, library)"),
+    "un-fatalities|deployments|ucdp|acled|incidents FILE | library DIR",
     N_("Imports data into the store: `bluehelm import un-fatalities FILE` the UN\n"
        "peacekeeping fatalities file, `bluehelm import deployments FILE` personnel deployed\n"
        "(IPI monthly per mission, OWID yearly world totals), the denominators of rates;\n"
        "`import ucdp FILE` (GED, CSV or GeoJSON) and `import acled FILE` conflict events as\n"
-       "the map's context layer; `import incidents FILE` incident reports (CSV or GeoJSON)."),
+       "the map's context layer; `import incidents FILE` incident reports (CSV or GeoJSON);\n"
+       "`import library DIR --org CODE` a folder of Markdown lessons into the library."),
     NULL,
     64,
 };

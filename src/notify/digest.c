@@ -61,6 +61,10 @@ static const struct {
     { "action.overdue", N_("Overdue action in {mission}: {title} (due {due_date})") },
     { "feed.context_alert", N_("Context alert for {mission}: {headline}") },
     { "webhook.disabled", N_("Your webhook {url} was disabled after repeated failures") },
+    { "library.comment", N_("New comment on “{title}”") },
+    { "library.reply", N_("New reply to your comment on “{title}”") },
+    { "library.review", N_("{org} reviewed “{title}”: {verdict}") },
+    { "library.endorsed", N_("{org} endorsed “{title}”") },
 };
 
 /* Appends `s`, at most `max` bytes cut at a character boundary, line breaks made spaces: a

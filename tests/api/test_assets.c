@@ -27,14 +27,15 @@
 #define OUTLINES_JS_BUDGET (112 * 1024)
 /* Any other page's own script. */
 #define PAGE_JS_BUDGET (32 * 1024)
-/* A language's words for one part of the app (web/src/i18n/{core,registers,coordination}/
- * <lang>.json, a chunk named after the language, fetched once by its readers and then cached):
- * held to what crosses the link, gzip-compressed, since words compress about 4:1. The
+/* A language's words for one part of the app (web/src/i18n/<part>/<lang>.json, a chunk named
+ * after the language, fetched once by its readers and then cached): held to what crosses the
+ * link, gzip-compressed, since words compress about 4:1. The
  * registers' Russian and Arabic, two bytes a letter in UTF-8, are the largest (about 97 KB,
  * 22 KB on the wire, since the admin pages, the audit log, the work lists, alerts and
  * bulletins joined the registers' part). The coordination pages' words (issue 15) pushed them
  * past this budget and became the third part, `coordination` (about 30 KB in Russian), fetched
- * only when a coordination page opens. A part past this budget is split in two
+ * only when a coordination page opens; the library's pages (issue 16) have the fourth,
+ * `library`, from the start. A part past this budget is split in two
  * (docs/i18n.md), not given more. */
 #define CATALOG_JS_BUDGET      (112 * 1024)
 #define CATALOG_JS_WIRE_BUDGET (24 * 1024)

@@ -1,10 +1,10 @@
-/* libFuzzer target: a bulletin's Markdown rendered as HTML (bulletin_render_html, cmark with
+/* libFuzzer target: a bulletin's Markdown rendered as HTML (markdown_to_html, cmark with
  * its safe default). The HTML is served to browsers as it is, so whatever the input, the
  * output must be inert: only the tags CommonMark itself produces, only their plain attributes
  * (no on* handler, no style), no raw HTML but cmark's "raw HTML omitted" comment, no href or
  * src to javascript:, vbscript:, file: or data: (data: pictures excepted) even after the
  * characters a browser drops from a URL, and valid UTF-8 throughout. Run by tests/fuzz/run.sh. */
-#include "bulletin/bulletin.h"
+#include "formats/markdown.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -116,7 +116,7 @@ static void check(const char *html)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *html = bulletin_render_html((const char *)data, size);
+    char *html = markdown_to_html((const char *)data, size);
     check(html);
     free(html);
     return 0;

@@ -196,18 +196,26 @@ const COORDINATION_PAGES = new Set(
     path.join(web, 'pages', `${p}.js`),
   ),
 );
+// The library's pages (issue 16), a part of their own for the same reason.
+const LIBRARY_PAGES = new Set(
+  ['library', 'document', 'library_edit', 'library_review'].map((p) =>
+    path.join(web, 'pages', `${p}.js`),
+  ),
+);
 // The part a message belongs in: core when any core module uses it (by id or by prefix);
-// else coordination when every file that uses it is a coordination page; else registers.
+// else coordination (library) when every file that uses it is a coordination (library) page;
+// else registers.
 function partOf(id) {
   const users = [...(usedBy.get(id) || [])];
   for (const [prefix, files] of usedBy)
     if (prefix.endsWith('.') && id.startsWith(prefix)) users.push(...files);
   if (users.some((f) => core.has(f))) return 'core';
   if (users.length && users.every((f) => COORDINATION_PAGES.has(f))) return 'coordination';
+  if (users.length && users.every((f) => LIBRARY_PAGES.has(f))) return 'library';
   return 'registers';
 }
 
-const PARTS = ['core', 'registers', 'coordination'];
+const PARTS = ['core', 'registers', 'coordination', 'library'];
 const catalogs = {}; // lang → every message of every part
 const placed = {}; // lang → part → catalog as read
 for (const lang of LANGS) {

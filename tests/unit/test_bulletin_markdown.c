@@ -1,16 +1,16 @@
-/* Unit tests for a bulletin's Markdown as HTML (bulletin_render_html): the formatting a writer
+/* Unit tests for a bulletin's Markdown as HTML (markdown_to_html): the formatting a writer
  * uses comes through, and every way of putting a script or raw HTML into the page is
  * neutralised. tests/fuzz/fuzz_markdown.c checks the same properties on any input. */
 #include "support.h"
 
-#include "bulletin/bulletin.h"
+#include "formats/markdown.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static char *render(const char *md)
 {
-    return bulletin_render_html(md, strlen(md));
+    return markdown_to_html(md, strlen(md));
 }
 
 static void assert_absent(const char *html, const char *needle)
@@ -96,12 +96,12 @@ static void bulletin_markdown_utf8(void **state)
 {
     (void)state;
     const char md[] = "ok \xff\xfe and \xd8\xaa";
-    char *h = bulletin_render_html(md, sizeof md - 1);
+    char *h = markdown_to_html(md, sizeof md - 1);
     assert_contains(h, "\xef\xbf\xbd"); /* U+FFFD for the bad bytes */
     assert_contains(h, "\xd8\xaa");
     assert_absent(h, "\xff");
     free(h);
-    h = bulletin_render_html(NULL, 0);
+    h = markdown_to_html(NULL, 0);
     assert_string_equal(h, "");
     free(h);
 }

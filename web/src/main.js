@@ -74,6 +74,9 @@ const HOME = '/directory';
 // only when one of these pages opens.
 const coordinationPage = (load, name) => lazy(load, name, INCIDENTS_CSS, ['coordination']);
 
+// A library page (issue 16): its words are the catalog's library part.
+const libraryPage = (load, name) => lazy(load, name, INCIDENTS_CSS, ['library']);
+
 // Every page: its route, its title, where it sits in the navigation and, for admin pages, the
 // permission it needs (the server checks again; this only hides what cannot work). The words
 // are functions, called when the navigation or the page is drawn.
@@ -276,6 +279,48 @@ const PAGES = [
     title: () => t('shell.title_action'),
     navPath: '/commitments',
     render: coordinationPage(() => import('./pages/actions.js'), 'renderAction'),
+  },
+  // The knowledge library (issue 16): search, the reader, the editor and the review view.
+  {
+    path: '/library',
+    title: () => t('shell.title_library'),
+    nav: () => t('shell.nav_library'),
+    section: () => t('shell.section_library'),
+    render: libraryPage(() => import('./pages/library.js'), 'renderLibrary'),
+  },
+  {
+    path: '/library/review',
+    title: () => t('shell.title_library_review'),
+    nav: () => t('shell.nav_library_review'),
+    section: () => t('shell.section_library'),
+    perm: 'library.comment',
+    render: libraryPage(() => import('./pages/library_review.js'), 'renderLibraryReview'),
+  },
+  {
+    path: '/library/new',
+    title: () => t('shell.title_library_new'),
+    navPath: '/library',
+    perm: 'library.write',
+    render: libraryPage(() => import('./pages/library_edit.js'), 'renderLibraryEditor'),
+  },
+  {
+    match: /^\/library\/([^/]+)\/edit$/,
+    title: () => t('shell.title_library_edit'),
+    navPath: '/library',
+    perm: 'library.write',
+    render: libraryPage(() => import('./pages/library_edit.js'), 'renderLibraryEditor'),
+  },
+  {
+    match: /^\/library\/([^/]+)\/versions$/,
+    title: () => t('shell.title_library_versions'),
+    navPath: '/library',
+    render: libraryPage(() => import('./pages/library_edit.js'), 'renderLibraryVersions'),
+  },
+  {
+    match: /^\/library\/([^/]+)$/,
+    title: () => t('shell.title_library'),
+    navPath: '/library',
+    render: libraryPage(() => import('./pages/document.js'), 'renderDocument'),
   },
   {
     path: '/admin/orgs',
@@ -551,6 +596,7 @@ function showSignIn(notice) {
       // the one the sign-in page spoke; without them the pages show codes, which beats no page.
       const again = await adoptUserLanguage(data.user);
       await loadVocabulary(again).catch(() => {});
+      rememberSession();
       setSession(data);
       buildShell();
       route(true);
@@ -580,14 +626,37 @@ onSessionLost(() => {
 
 window.addEventListener('hashchange', () => route(true));
 
+// Whether this browser has had a session before: then the words for the codes are asked for
+// at boot beside the session. A first visit is on the sign-in page, which needs none of them,
+// so a new device on a slow link does not pay for every capability's words (api/assets and
+// e2e/slow-link hold the first visit to its budget).
+const SIGNED_IN_KEY = 'bluehelm.signed_in';
+
+function hadSession() {
+  try {
+    return localStorage.getItem(SIGNED_IN_KEY) === '1';
+  } catch (e) {
+    return false; // storage refused: the words then come after the session
+  }
+}
+
+function rememberSession() {
+  try {
+    localStorage.setItem(SIGNED_IN_KEY, '1');
+  } catch (e) {
+    // Not kept: the next boot asks for the words after the session, one round trip later.
+  }
+}
+
 async function boot() {
   await startLanguage();
   // The words for the codes, asked for beside the session so neither waits on the other; the
   // sign-in page needs none of them and does not wait for them.
-  const words = loadVocabulary().catch(() => {});
+  const early = hadSession() ? loadVocabulary().catch(() => {}) : null;
   try {
     const data = await api('GET', '/api/v1/session', undefined, { quiet401: true });
-    await words;
+    rememberSession();
+    await (early || loadVocabulary().catch(() => {}));
     // The user's own language, when it is not the device's: the words again, in it.
     if (await adoptUserLanguage(data.user)) await loadVocabulary(true).catch(() => {});
     setSession(data);

@@ -41,8 +41,17 @@ const RECORD_PAGES = {
   bulletin: 'bulletins',
   decision: 'decisions',
   meeting: 'meetings',
+  document: 'library',
 };
-export const EVIDENCE_KINDS = ['link', 'incident', 'alert', 'bulletin', 'decision', 'meeting'];
+export const EVIDENCE_KINDS = [
+  'link',
+  'incident',
+  'alert',
+  'bulletin',
+  'decision',
+  'meeting',
+  'document',
+];
 
 function evidenceNode(e) {
   if (e.hidden) return h('span', { class: 'muted evidence-hidden' }, t('actions.evidence_hidden'));

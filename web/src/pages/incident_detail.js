@@ -242,6 +242,7 @@ export function renderIncidentDetail(view, [id]) {
       casualtiesSection(i),
       revisionsSection(i),
       duplicatesSection(i, tax),
+      lessonsSection(i),
     );
   }
 
@@ -452,6 +453,61 @@ function revisionsSection(i) {
     h('h2', { id: 'revs' }, t('incident_detail.history')),
     box,
   );
+}
+
+// The library's documents related to this incident (issue 16): linked to it, or sharing its
+// threat type or mission; hidden while there are none (or the library cannot answer).
+function lessonsSection(i) {
+  const list = h('ul', { class: 'library-lessons' });
+  const box = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'lessons', hidden: true },
+    h('h2', { id: 'lessons' }, t('library.lessons_title')),
+    list,
+  );
+  // The library's words for its codes (literal ids: the catalog check reads them).
+  const kinds = {
+    case_study: t('library.kind_case_study'),
+    lesson: t('library.kind_lesson'),
+    best_practice: t('library.kind_best_practice'),
+    aar: t('library.kind_aar'),
+  };
+  const reasons = {
+    linked: t('library.related_reason_linked'),
+    threat: t('library.related_reason_threat'),
+    mission: t('library.related_reason_mission'),
+    activity: t('library.related_reason_activity'),
+    a4p: t('library.related_reason_a4p'),
+    keyword: t('library.related_reason_keyword'),
+  };
+  api('GET', `/api/v1/library/related?incident=${encodeURIComponent(i.id)}&limit=5`).then(
+    (r) => {
+      const items = (r && r.items) || [];
+      for (const d of items)
+        list.append(
+          h(
+            'li',
+            null,
+            h('a', { href: `#/library/${encodeURIComponent(d.id)}`, dir: 'auto' }, d.title || d.id),
+            ' ',
+            h('span', { class: 'badge library-kind' }, kinds[d.kind] || word(d.kind)),
+            (d.reason || []).length
+              ? [
+                  ' ',
+                  h(
+                    'span',
+                    { class: 'muted' },
+                    d.reason.map((x) => reasons[x] || word(x)).join(' · '),
+                  ),
+                ]
+              : null,
+          ),
+        );
+      box.hidden = !items.length;
+    },
+    () => {},
+  );
+  return box;
 }
 
 // Keys that change with every revision or follow from the action itself.

@@ -8,12 +8,6 @@ import { pageHeader } from '../ui.js';
 
 export const CAPABILITIES = [
   {
-    key: 'library',
-    nav: () => t('placeholder.nav_library'),
-    title: () => t('placeholder.title_library'),
-    text: () => t('placeholder.text_library'),
-  },
-  {
     key: 'capacity',
     nav: () => t('placeholder.nav_capacity'),
     title: () => t('placeholder.title_capacity'),
