@@ -63,8 +63,18 @@ static const struct {
     { "webhook.disabled", N_("Your webhook {url} was disabled after repeated failures") },
     { "library.comment", N_("New comment on “{title}”") },
     { "library.reply", N_("New reply to your comment on “{title}”") },
-    { "library.review", N_("{org} reviewed “{title}”: {verdict}") },
+    { "library.review", N_("{org} reviewed “{title}”") },
     { "library.endorsed", N_("{org} endorsed “{title}”") },
+};
+
+/* Sentences picked by a parameter that is a code, not words (a review's verdict), which is
+ * then never printed as it is; looked up before the kind's own sentence, the fallback. */
+static const struct {
+    const char *kind, *param, *value;
+    const char *text;
+} variants[] = {
+    { "library.review", "verdict", "approve", N_("{org} approved “{title}”") },
+    { "library.review", "verdict", "changes", N_("{org} asked for changes to “{title}”") },
 };
 
 /* Appends `s`, at most `max` bytes cut at a character boundary, line breaks made spaces: a
@@ -89,7 +99,12 @@ static void put_sentence(struct buf *b, const json_t *item)
     const char *kind = json_string_value(json_object_get(item, "kind"));
     const json_t *params = json_object_get(item, "params");
     const char *text = NULL;
-    for (size_t i = 0; i < sizeof sentences / sizeof sentences[0]; i++)
+    for (size_t i = 0; !text && i < sizeof variants / sizeof variants[0]; i++) {
+        const char *v = json_string_value(json_object_get(params, variants[i].param));
+        if (strcmp(variants[i].kind, kind) == 0 && v && strcmp(v, variants[i].value) == 0)
+            text = _(variants[i].text);
+    }
+    for (size_t i = 0; !text && i < sizeof sentences / sizeof sentences[0]; i++)
         if (strcmp(sentences[i].kind, kind) == 0)
             text = _(sentences[i].text);
     if (!text) {

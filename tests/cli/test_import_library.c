@@ -135,13 +135,14 @@ static void import_good(void **state)
                      2);
 
     /* The export holds the documents with their fields (the operator reads every one). */
-    const char *out = test_path(test_tmpdir("cli_import_library_export"), "library.json");
+    char *out = test_path(test_tmpdir("cli_import_library_export"), "library.json");
     const char *exp[] = { "export", "library", "--status", "any", "--output", out, NULL };
     r = test_cli_db(db, NULL, exp);
     assert_status(r, 0);
     test_run_free(&r);
     size_t len;
     char *text = test_read_file(out, &len);
+    free(out);
     json_error_t jerr;
     json_t *all = json_loads(text, 0, &jerr);
     free(text);

@@ -100,9 +100,10 @@ before(async () => {
   await call('owner', 'POST', `/api/v1/library/${secret.id}/submit`);
   const made = await call('admin', 'POST', `/api/v1/library/${secret.id}/publish`);
   assert.equal(made.status, 'published');
-  // Each open page keeps a live stream; the seeding pages let theirs go, so that the server's
-  // connections are free for the reader's pages.
-  for (const side of ['owner', 'other', 'admin']) await st.sides[side].page.goto('about:blank');
+  // Each open page keeps a live stream, and each browser context its idle connections; the
+  // seeding sides close theirs, so that the server's connections from this one address
+  // (max_connections_per_ip) are free for the reader's pages, also on a slow (ASan) server.
+  for (const side of ['owner', 'other', 'admin']) await st.sides[side].context.close();
 });
 
 after(async () => {
@@ -152,6 +153,8 @@ test('library: search, facets, the reader, comments, replies and endorsement', a
   await lesson.click();
   await page.waitForURL(/kind=lesson/);
   await page.locator('li.library-result').nth(1).waitFor({ state: 'detached' });
+  // The list is emptied while the narrowed search runs: wait for its answer, not the gap.
+  await cards.locator('h3', { hasText: FIRST }).waitFor();
   assert.deepEqual(await cards.locator('h3').allTextContents(), [FIRST]);
   await page.reload();
   await page.locator('[data-facet="kind"] button[aria-pressed="true"]').waitFor();
@@ -238,7 +241,7 @@ test('library at 360 px and in Arabic', async () => {
   await phone.locator('.library-comments form, .library-comments li').first().waitFor();
   assert.equal(await sidewaysScroll(phone), 0, 'the reader does not scroll sideways');
   await st.shot(phone, 'document-360.png');
-  await phone.goto('about:blank');
+  await st.sides.phone.context.close();
 
   const rtl = await open('arabic', FOCAL, { locale: 'ar', viewport: { width: 1024, height: 900 } });
   await rtl.goto(`${server.url}/#/library/${encodeURIComponent(firstId)}`);

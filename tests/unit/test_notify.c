@@ -352,9 +352,14 @@ static void notify_digest_hourly(void **state)
                                     "' AND emailed_at IS NULL"),
                      1);
 
-    /* Half an hour later, something new: not before the hour is out. */
+    /* Half an hour later, something new: not before the hour is out. A review's verdict is a
+     * code that picks the sentence, never printed as it is. */
     tell(bra_fp.account_id, "webhook.disabled", NULL, NULL,
          "{\"url\":\"https://hooks.example.org/in\"}", NULL);
+    tell(bra_fp.account_id, "library.review", NULL, NULL,
+         "{\"org\":\"RWA\",\"title\":\"Convoy drills\",\"verdict\":\"approve\"}", NULL);
+    tell(bra_fp.account_id, "library.review", NULL, NULL,
+         "{\"org\":\"FRA\",\"title\":\"Camp lights\",\"verdict\":\"changes\"}", NULL);
     assert_int_equal(run_digest(&c, T0 + HOUR_MS / 2, &sent), 0);
     assert_int_equal(sent, 0);
     assert_int_equal(smtp_receiver_count(s), 1);
@@ -364,6 +369,9 @@ static void notify_digest_hourly(void **state)
     mail = smtp_receiver_message(s, 1, NULL, NULL);
     assert_contains(mail, "- Your webhook https://hooks.example.org/in was disabled after repeated "
                           "failures\r\n");
+    assert_contains(mail, "- RWA approved “Convoy drills”\r\n");
+    assert_contains(mail, "- FRA asked for changes to “Camp lights”\r\n");
+    assert_null(strstr(mail, "approve\r\n"));
     assert_null(strstr(mail, "Road to Gao"));
     free(mail);
 
