@@ -74,13 +74,16 @@ after(async () => {
   if (server) assert.equal(await server.stop(), 0);
 });
 
-// The page has drawn: its heading is there and nothing says it is still loading.
+// The page has drawn: its heading is there, nothing says it is still loading, and no
+// transition is still running (the casualties dashboard fades back from its busy state over
+// 0.15 s; axe measuring contrast in between sees faded text, on a slow machine).
 async function settled(page) {
   await page.locator('main h1').first().waitFor();
   await page.waitForFunction(
     () =>
       !document.querySelector('main .loading') &&
-      !document.querySelector('main [aria-busy="true"]'),
+      !document.querySelector('main [aria-busy="true"]') &&
+      document.getAnimations().every((a) => a.playState !== 'running'),
     null,
     { timeout: 20000 },
   );
