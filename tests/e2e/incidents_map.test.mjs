@@ -67,7 +67,12 @@ async function settled() {
   await page.waitForFunction(() => {
     const s = document.querySelector('.map-section');
     const c = document.querySelector('.map-count');
-    return s && !s.hasAttribute('aria-busy') && c && /^In this view: /.test(c.textContent);
+    // A zoom animates: until it ends the cluster layer shows the old zoom's clusters beside
+    // the new ones, so a count taken then sees some incidents twice.
+    const moving = document.querySelector('.leaflet-cluster-anim, .leaflet-zoom-anim');
+    return (
+      s && !s.hasAttribute('aria-busy') && !moving && c && /^In this view: /.test(c.textContent)
+    );
   });
 }
 
