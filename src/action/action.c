@@ -782,10 +782,7 @@ int action_update(struct db *db, const struct principal *who, const char *id, co
     if (!rc && (v.m.recipients_given || strcmp(r.tlp, tlp_column_value(v.m.tlp)) != 0))
         rc = sharing_marking_store(db, "action", id, &v.m, who->account_id, err);
     if (!rc) {
-        json_t *keys = json_array();
-        const char *k;
-        json_t *val;
-        json_object_foreach((json_t *)body, k, val) json_array_append_new(keys, json_string(k));
+        json_t *keys = jsonfield_keys(body);
         json_t *summary = json_pack("{s:o}", "changed", keys);
         rc = audit_append(db, who, "action.update", "action", id, summary, err);
         json_decref(summary);

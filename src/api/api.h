@@ -46,6 +46,7 @@
     X(commitments)          \
     X(actions)              \
     X(library)              \
+    X(capacity)             \
     X(assets)
 
 #define API_DECLARE_TABLE(name) extern const struct route api_##name##_routes[];
@@ -73,7 +74,8 @@ extern const struct route *const api_routes[];
     X(proposal) \
     X(commitment) \
     X(action) \
-    X(library)
+    X(library) \
+    X(capacity)
 /* clang-format on */
 
 #define API_DECLARE_PERMISSIONS(name) extern const struct permission *const name##_permissions[];

@@ -2,6 +2,7 @@
 #include "alert/alert.h"
 #include "api/common.h"
 #include "bulletin/bulletin.h"
+#include "capacity/capacity.h"
 #include "casualty/casualty.h"
 #include "commitment/commitment.h"
 #include "decision/decision.h"
@@ -33,5 +34,8 @@ const struct audit_record_kind api_record_kinds[] = {
     { "commitment", "commitment", commitment_predicate },
     { "action", "mission_action", action_predicate },
     { "document", "document", library_predicate },
+    { "need", "capacity_need", capacity_need_predicate },
+    { "offer", "capacity_offer", capacity_offer_predicate },
+    { "training", "training_course", capacity_training_predicate },
     { NULL, NULL, NULL },
 };

@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "http/routes.h"
 
+#include "capacity/capacity.h"
 #include "library/library.h"
 #include "org/org.h"
 #include "principal/principal.h"
@@ -24,7 +25,8 @@ static json_t *codes_json(const char *const *codes)
 
 /* {"roles": {code: {"label", "who"}}, "permissions": {code: label}, "org_kinds": {code: label},
  * "standings": {code: label}, "org_roles": {code: [short, long]}, "library": {"kinds",
- * "activities", "a4p"}}: the codes as they are, the words in the request's language (the
+ * "activities", "a4p"}, "capacity": capacity_vocabulary_json()'s categories, capabilities,
+ * units, priorities and languages}: the codes as they are, the words in the request's language (the
  * *_label functions translate; the library's codes are named by the app's catalog). New
  * reference. */
 static json_t *vocabulary_json(void)
@@ -56,9 +58,9 @@ static json_t *vocabulary_json(void)
     json_t *library =
         json_pack("{s:o, s:o, s:o}", "kinds", codes_json(library_kinds), "activities",
                   codes_json(library_activities), "a4p", codes_json(library_a4p_areas));
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "roles", roles, "permissions", perms,
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "roles", roles, "permissions", perms,
                      "org_kinds", kinds, "standings", standings, "org_roles", org_roles, "library",
-                     library);
+                     library, "capacity", capacity_vocabulary_json());
 }
 
 static void api_vocabulary(struct http_request *req, struct http_reply *rep)

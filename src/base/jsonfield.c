@@ -137,3 +137,12 @@ int jsonfield_parse_object(const char *body, size_t len, json_t **out, struct bh
     *out = root;
     return 0;
 }
+
+json_t *jsonfield_keys(const json_t *obj)
+{
+    json_t *keys = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)obj, k, v) json_array_append_new(keys, json_string(k));
+    return keys;
+}

@@ -35,6 +35,10 @@ int jsonfield_bool(const json_t *obj, const char *key, bool required, bool *out,
 int jsonfield_strings(const json_t *obj, const char *key, bool required, const char **out,
                       size_t max, size_t *n, bool *present, struct bh_error *err);
 
+/* The member names of `obj` as a new array, in its order: what an update changed, for its
+ * audit entry. */
+json_t *jsonfield_keys(const json_t *obj);
+
 /* Parses a request body that must be one JSON object: rejects duplicate keys, invalid
  * UTF-8 and trailing data; on failure the message gives jansson's line and column. */
 int jsonfield_parse_object(const char *body, size_t len, json_t **out, struct bh_error *err);

@@ -172,5 +172,6 @@ extern const struct cli_command cli_import_library_command;
 extern const struct cli_command cli_export_incidents_command;
 extern const struct cli_command cli_export_events_command;
 extern const struct cli_command cli_export_library_command;
+extern const struct cli_command cli_export_gaps_command;
 
 #endif

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include "base/i18n.h"
+#include "capacity/capacity.h"
 #include "cli/import_common.h"
 #include "incident/demo.h"
 #include "library/library.h"
@@ -93,6 +94,11 @@ static int run(int argc, char **argv)
     }
     /* Then the library's illustrative lessons (once, as the meeting). */
     if ((rc = library_demo(db, &err))) {
+        db_close(db);
+        return cli_fail(cmd, rc, &err);
+    }
+    /* And capacity building's illustrative needs, offers, course and match (once). */
+    if ((rc = capacity_demo(db, &err))) {
         db_close(db);
         return cli_fail(cmd, rc, &err);
     }

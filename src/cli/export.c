@@ -114,11 +114,8 @@ static int run_casualties(int argc, char **argv)
 }
 
 static const struct cli_command *const subcommands[] = {
-    &casualties_command,
-    &cli_export_incidents_command,
-    &cli_export_events_command,
-    &cli_export_library_command,
-    NULL,
+    &casualties_command,         &cli_export_incidents_command, &cli_export_events_command,
+    &cli_export_library_command, &cli_export_gaps_command,      NULL,
 };
 
 static const struct cli_group group = {
@@ -137,13 +134,14 @@ static int run_export(int argc, char **argv)
 const struct cli_command cli_export_command = {
     "export",
     run_export,
-    N_("export records: casualties, incidents, events, library"),
-    "casualties|incidents|events|library",
+    N_("export records: casualties, incidents, events, library, gaps"),
+    "casualties|incidents|events|library|gaps",
     N_("casualties: the casualty register in the UN fatalities file's columns (un), as HXL\n"
        "            CSV (hxl) or JSON (json).\n"
        "incidents:  the incident register as GeoJSON or CSV with HXL hashtags.\n"
        "events:     the context events (UCDP, ACLED) as GeoJSON or CSV with HXL hashtags.\n"
        "library:    the knowledge library's documents as JSON.\n"
+       "gaps:       the capacity gap report per mission or organization, as CSV or JSON.\n"
        "Run `bluehelm export <what> --help` for the options."),
     NULL,
     1,

@@ -582,11 +582,7 @@ int commitment_update(struct db *db, const struct principal *who, const char *id
         rc = sharing_marking_store(db, "commitment", id, &v.m, who->account_id, err);
     if (!rc) {
         json_t *summary = json_object();
-        json_t *keys = json_array();
-        const char *k;
-        json_t *val;
-        json_object_foreach((json_t *)body, k, val) json_array_append_new(keys, json_string(k));
-        json_object_set_new(summary, "changed", keys);
+        json_object_set_new(summary, "changed", jsonfield_keys(body));
         rc = audit_append(db, who, "commitment.update", "commitment", id, summary, err);
         json_decref(summary);
     }

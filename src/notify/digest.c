@@ -65,6 +65,9 @@ static const struct {
     { "library.reply", N_("New reply to your comment on “{title}”") },
     { "library.review", N_("{org} reviewed “{title}”") },
     { "library.endorsed", N_("{org} endorsed “{title}”") },
+    { "capacity.matched",
+      N_("Match confirmed: {from} gives {quantity} of “{offer}” to {to} for “{need}”") },
+    { "capacity.cancelled", N_("Match cancelled: {from}’s “{offer}” for {to}’s “{need}”") },
 };
 
 /* Sentences picked by a parameter that is a code, not words (a review's verdict), which is
@@ -75,6 +78,16 @@ static const struct {
 } variants[] = {
     { "library.review", "verdict", "approve", N_("{org} approved “{title}”") },
     { "library.review", "verdict", "changes", N_("{org} asked for changes to “{title}”") },
+    { "capacity.matched", "unit", "seats",
+      N_("Match confirmed: {from} gives {quantity} seats of “{offer}” to {to} for “{need}”") },
+    { "capacity.matched", "unit", "units",
+      N_("Match confirmed: {from} gives {quantity} units of “{offer}” to {to} for “{need}”") },
+    { "capacity.matched", "unit", "person_days",
+      N_("Match confirmed: {from} gives {quantity} person-days of “{offer}” to {to} for "
+         "“{need}”") },
+    { "capacity.matched", "unit", "usd",
+      N_("Match confirmed: {from} gives {quantity} US dollars of “{offer}” to {to} for "
+         "“{need}”") },
 };
 
 /* Appends `s`, at most `max` bytes cut at a character boundary, line breaks made spaces: a

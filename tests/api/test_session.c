@@ -108,12 +108,14 @@ static void api_session_sign_in(void **state)
      * reports on actions, but neither chairs (extends, withdraws) nor schedules meetings
      * (issue 15). It writes, submits and publishes its organization's library documents,
      * comments on, reviews and endorses others' (issue 16). */
-    assert_string_equal(perms, "[\"directory.read\",\"token.own\",\"record.read\","
-                               "\"record.write\",\"record.export\",\"alert.send\","
-                               "\"bulletin.write\",\"webhook.manage\",\"proposal.write\","
-                               "\"proposal.position\",\"commitment.write\",\"action.write\","
-                               "\"action.update\",\"library.write\",\"library.publish\","
-                               "\"library.comment\",\"library.review\",\"library.endorse\"]");
+    assert_string_equal(
+        perms, "[\"directory.read\",\"token.own\",\"record.read\","
+               "\"record.write\",\"record.export\",\"alert.send\","
+               "\"bulletin.write\",\"webhook.manage\",\"proposal.write\","
+               "\"proposal.position\",\"commitment.write\",\"action.write\","
+               "\"action.update\",\"library.write\",\"library.publish\","
+               "\"library.comment\",\"library.review\",\"library.endorse\",\"capacity.request\","
+               "\"capacity.offer\",\"capacity.train\"]");
     free(perms);
     assert_int_equal(strlen(jstr(j, "csrf_token")), 43);
     assert_int_equal(strlen(jstr(j, "expires_at")), 20);

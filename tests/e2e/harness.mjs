@@ -162,12 +162,12 @@ export function sharedData(...parts) {
   );
 }
 
-// The browser app's words in one language: web/src/i18n/{core,registers,coordination,library}/
+// The browser app's words in one language: web/src/i18n/{core,registers,coordination,library,capacity}/
 // <lang>.json merged into one id → message table, without the translators' "@…" entries. Tests find elements by
 // these words, never by a copy of them.
 export function catalog(lang) {
   const table = {};
-  for (const part of ['core', 'registers', 'coordination', 'library']) {
+  for (const part of ['core', 'registers', 'coordination', 'library', 'capacity']) {
     const file = path.join(SOURCE_DIR, 'web', 'src', 'i18n', part, `${lang}.json`);
     for (const [id, text] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8'))))
       if (!id.startsWith('@') && typeof text === 'string') table[id] = text;

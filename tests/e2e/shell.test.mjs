@@ -236,8 +236,8 @@ test('e2e/admin-org-user: an admin adds an organization, a user in it, and disab
 });
 
 test('e2e/placeholder: capabilities still to come say so', async () => {
-  await page.getByRole('link', { name: 'Capacity building' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Capacity building' }).waitFor();
+  await page.getByRole('link', { name: 'Analytics' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Analytics' }).waitFor();
   await page.getByText('Not available yet').waitFor();
 });
 

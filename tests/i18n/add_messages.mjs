@@ -1,6 +1,6 @@
 // scripts/add-messages' worker: merges {"en": {...}, "fr": {...}, ...} into the catalogs and
 // moves each message to its part with check_catalogs.mjs --fix-parts. A new message is added
-// to the registers part first, one already in a part (core, registers, coordination, library) is
+// to the registers part first, one already in a part (core, registers, coordination, library, capacity) is
 // replaced where it is (a copy elsewhere would be two messages with one id); --fix-parts then
 // moves it, with its "@@machine_assisted" mark, where the code that uses it lives.
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const LANGS = ['en', 'fr', 'ar', 'zh', 'ru', 'es'];
-const PARTS = ['core', 'registers', 'coordination', 'library'];
+const PARTS = ['core', 'registers', 'coordination', 'library', 'capacity'];
 const input = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const machine = input.machine_assisted !== false;
 const missing = [];

@@ -202,6 +202,17 @@ const LIBRARY_PAGES = new Set(
     path.join(web, 'pages', `${p}.js`),
   ),
 );
+// Capacity building's pages (issue 17), a part of their own for the same reason.
+const CAPACITY_PAGES = new Set(
+  [
+    'capacity_common',
+    'capacity_needs',
+    'capacity_offers',
+    'capacity_matches',
+    'capacity_training',
+    'capacity_gaps',
+  ].map((p) => path.join(web, 'pages', `${p}.js`)),
+);
 // The part a message belongs in: core when any core module uses it (by id or by prefix);
 // else coordination (library) when every file that uses it is a coordination (library) page;
 // else registers.
@@ -212,10 +223,11 @@ function partOf(id) {
   if (users.some((f) => core.has(f))) return 'core';
   if (users.length && users.every((f) => COORDINATION_PAGES.has(f))) return 'coordination';
   if (users.length && users.every((f) => LIBRARY_PAGES.has(f))) return 'library';
+  if (users.length && users.every((f) => CAPACITY_PAGES.has(f))) return 'capacity';
   return 'registers';
 }
 
-const PARTS = ['core', 'registers', 'coordination', 'library'];
+const PARTS = ['core', 'registers', 'coordination', 'library', 'capacity'];
 const catalogs = {}; // lang → every message of every part
 const placed = {}; // lang → part → catalog as read
 for (const lang of LANGS) {

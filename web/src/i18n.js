@@ -1,5 +1,5 @@
 // The app's words in six languages. Every string a person reads comes from a catalog
-// (web/src/i18n/{core,registers,coordination,library}/<lang>.json) keyed by a message id:
+// (web/src/i18n/{core,registers,coordination,library,capacity}/<lang>.json) keyed by a message id:
 // t('queue.title'), t('queue.count', { n }). Notes for translators are in
 // web/src/i18n/notes.json.
 //
@@ -13,12 +13,13 @@
 //   {kind, select, member_state {…} other {…}}
 //   '{' quotes a brace; '' is an apostrophe; any other apostrophe is itself (l'incident).
 //
-// Each language's catalog comes in four parts: `core`, the words of the shell and of the pages
+// Each language's catalog comes in five parts: `core`, the words of the shell and of the pages
 // that are in app.js (sign-in, directory, profile, administration); `registers`, the words
 // of the pages that are scripts of their own (casualties, incidents, map, queue), fetched with
 // them; and `coordination`, the words used only by the coordination pages (meetings,
-// proposals, commitments, actions), fetched only when one of those opens; and `library`, the
-// words of the library's pages, the same way (a part that outgrows
+// proposals, commitments, actions), fetched only when one of those opens; `library`, the
+// words of the library's pages, and `capacity`, those of capacity building's pages, the same
+// way (a part that outgrows
 // its budget is split, docs/i18n.md). English's core part is bundled in app.js; every other
 // part is a chunk of its own, so a slow link downloads only the language in use and only the
 // words of the pages opened. The catalog check (tests/i18n/check_catalogs.mjs) puts each
@@ -74,6 +75,14 @@ const LOADERS = {
     zh: () => import('./i18n/library/zh.json'),
     ru: () => import('./i18n/library/ru.json'),
     es: () => import('./i18n/library/es.json'),
+  },
+  capacity: {
+    en: () => import('./i18n/capacity/en.json'),
+    fr: () => import('./i18n/capacity/fr.json'),
+    ar: () => import('./i18n/capacity/ar.json'),
+    zh: () => import('./i18n/capacity/zh.json'),
+    ru: () => import('./i18n/capacity/ru.json'),
+    es: () => import('./i18n/capacity/es.json'),
   },
 };
 

@@ -77,6 +77,9 @@ const coordinationPage = (load, name) => lazy(load, name, INCIDENTS_CSS, ['coord
 // A library page (issue 16): its words are the catalog's library part.
 const libraryPage = (load, name) => lazy(load, name, INCIDENTS_CSS, ['library']);
 
+// A capacity-building page (issue 17): its words are the catalog's capacity part.
+const capacityPage = (load, name) => lazy(load, name, INCIDENTS_CSS, ['capacity']);
+
 // Every page: its route, its title, where it sits in the navigation and, for admin pages, the
 // permission it needs (the server checks again; this only hides what cannot work). The words
 // are functions, called when the navigation or the page is drawn.
@@ -321,6 +324,96 @@ const PAGES = [
     title: () => t('shell.title_library'),
     navPath: '/library',
     render: libraryPage(() => import('./pages/document.js'), 'renderDocument'),
+  },
+  // Capacity building (issue 17): needs, offers, proposed and confirmed matches, training
+  // records and the gap reports.
+  {
+    path: '/capacity',
+    title: () => t('shell.title_capacity_needs'),
+    nav: () => t('shell.nav_capacity_needs'),
+    section: () => t('shell.section_capacity'),
+    render: capacityPage(() => import('./pages/capacity_needs.js'), 'renderNeeds'),
+  },
+  {
+    path: '/capacity/needs/new',
+    title: () => t('shell.title_capacity_need_new'),
+    navPath: '/capacity',
+    perm: 'capacity.request',
+    render: capacityPage(() => import('./pages/capacity_needs.js'), 'renderNeedForm'),
+  },
+  {
+    match: /^\/capacity\/needs\/([^/]+)\/edit$/,
+    title: () => t('shell.title_capacity_need_edit'),
+    navPath: '/capacity',
+    perm: 'capacity.request',
+    render: capacityPage(() => import('./pages/capacity_needs.js'), 'renderNeedForm'),
+  },
+  {
+    match: /^\/capacity\/needs\/([^/]+)$/,
+    title: () => t('shell.title_capacity_need'),
+    navPath: '/capacity',
+    render: capacityPage(() => import('./pages/capacity_needs.js'), 'renderNeed'),
+  },
+  {
+    path: '/capacity/offers',
+    title: () => t('shell.title_capacity_offers'),
+    nav: () => t('shell.nav_capacity_offers'),
+    section: () => t('shell.section_capacity'),
+    render: capacityPage(() => import('./pages/capacity_offers.js'), 'renderOffers'),
+  },
+  {
+    path: '/capacity/offers/new',
+    title: () => t('shell.title_capacity_offer_new'),
+    navPath: '/capacity/offers',
+    perm: 'capacity.offer',
+    render: capacityPage(() => import('./pages/capacity_offers.js'), 'renderOfferForm'),
+  },
+  {
+    match: /^\/capacity\/offers\/([^/]+)\/edit$/,
+    title: () => t('shell.title_capacity_offer_edit'),
+    navPath: '/capacity/offers',
+    perm: 'capacity.offer',
+    render: capacityPage(() => import('./pages/capacity_offers.js'), 'renderOfferForm'),
+  },
+  {
+    match: /^\/capacity\/offers\/([^/]+)$/,
+    title: () => t('shell.title_capacity_offer'),
+    navPath: '/capacity/offers',
+    render: capacityPage(() => import('./pages/capacity_offers.js'), 'renderOffer'),
+  },
+  {
+    path: '/capacity/matches',
+    title: () => t('shell.title_capacity_matches'),
+    nav: () => t('shell.nav_capacity_matches'),
+    section: () => t('shell.section_capacity'),
+    render: capacityPage(() => import('./pages/capacity_matches.js'), 'renderMatches'),
+  },
+  {
+    path: '/capacity/training',
+    title: () => t('shell.title_capacity_training'),
+    nav: () => t('shell.nav_capacity_training'),
+    section: () => t('shell.section_capacity'),
+    render: capacityPage(() => import('./pages/capacity_training.js'), 'renderTraining'),
+  },
+  {
+    path: '/capacity/training/new',
+    title: () => t('shell.title_capacity_course_new'),
+    navPath: '/capacity/training',
+    perm: 'capacity.train',
+    render: capacityPage(() => import('./pages/capacity_training.js'), 'renderCourseForm'),
+  },
+  {
+    match: /^\/capacity\/training\/([^/]+)$/,
+    title: () => t('shell.title_capacity_course'),
+    navPath: '/capacity/training',
+    render: capacityPage(() => import('./pages/capacity_training.js'), 'renderCourse'),
+  },
+  {
+    path: '/capacity/gaps',
+    title: () => t('shell.title_capacity_gaps'),
+    nav: () => t('shell.nav_capacity_gaps'),
+    section: () => t('shell.section_capacity'),
+    render: capacityPage(() => import('./pages/capacity_gaps.js'), 'renderGaps'),
   },
   {
     path: '/admin/orgs',

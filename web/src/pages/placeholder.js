@@ -8,12 +8,6 @@ import { pageHeader } from '../ui.js';
 
 export const CAPABILITIES = [
   {
-    key: 'capacity',
-    nav: () => t('placeholder.nav_capacity'),
-    title: () => t('placeholder.title_capacity'),
-    text: () => t('placeholder.text_capacity'),
-  },
-  {
     key: 'analytics',
     nav: () => t('placeholder.nav_analytics'),
     title: () => t('placeholder.title_analytics'),
