@@ -36,6 +36,8 @@ const struct audit_record_kind api_record_kinds[] = {
     { "document", "document", library_predicate },
     { "need", "capacity_need", capacity_need_predicate },
     { "offer", "capacity_offer", capacity_offer_predicate },
+    /* A match: its need's and its offer's readers (migration 0028's view). */
+    { "match", "capacity_match_record", capacity_match_predicate },
     { "training", "training_course", capacity_training_predicate },
     { NULL, NULL, NULL },
 };

@@ -75,6 +75,12 @@ void capacity_offer_predicate(const struct principal *who, const char *alias, st
 void capacity_training_predicate(const struct principal *who, const char *alias, struct buf *sql,
                                  struct db_params *params);
 
+/* A match (alias `alias` of a row with need_n and offer_n: capacity_match, or the view
+ * capacity_match_record the record registry reads): seen by the readers of both its need and
+ * its offer. */
+void capacity_match_predicate(const struct principal *who, const char *alias, struct buf *sql,
+                              struct db_params *params);
+
 /* ---- vocabulary.c: the closed lists ---- */
 
 /* The mechanism's eight categories, the units, the priorities (most urgent first) and the

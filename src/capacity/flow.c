@@ -75,14 +75,21 @@ static int check_problem(const struct capacity_problem *p, struct bh_error *err)
     if ((p->nneeds && (!p->need_quantity || !p->need_weight)) ||
         (p->noffers && !p->offer_capacity) || (p->npairs && (!p->pair_need || !p->pair_offer)))
         return bh_fail(err, BH_EINVALID, "problem", "an array of the problem is missing");
+    /* The objective is at most the sum of quantity x weight over the needs, and every flow
+     * at most the sum of the quantities: when that sum fits 64 bits, nothing overflows. */
+    int64_t most = 0;
     for (size_t i = 0; i < p->nneeds; i++) {
         if (p->need_quantity[i] <= 0 || p->need_quantity[i] > CAPACITY_QUANTITY_MAX)
             return bh_fail(err, BH_EINVALID, "need_quantity", "need %zu has quantity %lld", i,
                            (long long)p->need_quantity[i]);
-        /* Bounded so that the objective cannot overflow 64 bits. */
         if (p->need_weight[i] <= 0 || p->need_weight[i] > 1000000)
             return bh_fail(err, BH_EINVALID, "need_weight", "need %zu has weight %d", i,
                            p->need_weight[i]);
+        int64_t term;
+        if (__builtin_mul_overflow(p->need_quantity[i], (int64_t)p->need_weight[i], &term) ||
+            __builtin_add_overflow(most, term, &most))
+            return bh_fail(err, BH_EINVALID, "need_quantity",
+                           "the needs add up to more than 64 bits can count");
     }
     for (size_t j = 0; j < p->noffers; j++)
         if (p->offer_capacity[j] <= 0 || p->offer_capacity[j] > CAPACITY_QUANTITY_MAX)

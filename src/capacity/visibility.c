@@ -3,6 +3,8 @@
  * kinds of shareable record. */
 #include "capacity/capacity.h"
 
+#include <stdio.h>
+
 #include "base/i18n.h"
 #include "sharing/sharing.h"
 
@@ -59,4 +61,21 @@ void capacity_training_predicate(const struct principal *who, const char *alias,
                                  struct db_params *params)
 {
     sharing_predicate(who, "training", alias, sql, params);
+}
+
+/* The need and the offer are looked up under aliases made from `alias`, so that two matches
+ * read in one statement (or a match inside another kind's subquery) never share one. */
+void capacity_match_predicate(const struct principal *who, const char *alias, struct buf *sql,
+                              struct db_params *params)
+{
+    char need[64], offer[64];
+    snprintf(need, sizeof need, "%s_need", alias);
+    snprintf(offer, sizeof offer, "%s_offer", alias);
+    buf_printf(sql, "(EXISTS (SELECT 1 FROM capacity_need %s WHERE %s.n = %s.need_n AND ", need,
+               need, alias);
+    capacity_need_predicate(who, need, sql, params);
+    buf_printf(sql, ") AND EXISTS (SELECT 1 FROM capacity_offer %s WHERE %s.n = %s.offer_n AND ",
+               offer, offer, alias);
+    capacity_offer_predicate(who, offer, sql, params);
+    buf_puts(sql, "))");
 }

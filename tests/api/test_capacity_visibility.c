@@ -20,11 +20,14 @@
 
 static struct test_server server;
 static struct test_coordination_cast *const cast = &test_coordination;
-static struct test_session rwa_analyst, rwa_auditor;
+static struct test_session rwa_analyst, rwa_auditor, bra_auditor;
 
 static const struct test_user users[] = {
     { "rwa.analyst", "RWA", "analyst", NULL, &rwa_analyst, NULL, NULL },
     { "rwa.auditor", "RWA", "auditor", NULL, &rwa_auditor, NULL, NULL },
+    /* Not a row of the matrix: an auditor whose organization reads the AMBER need (the
+     * group), for the audit log's entries about the matches. */
+    { "bra.auditor", "BRA", "auditor", NULL, &bra_auditor, NULL, NULL },
 };
 
 static const struct test_world world = { .name = "api_capacity_visibility",
@@ -393,6 +396,42 @@ static void api_capacity_visibility_matrix(void **state)
         }
     }
     assert_int_equal(test_world_status(NULL, "GET", "/api/v1/notifications", NULL), 401);
+
+    /* The audit log: the two match.confirm entries name the AMBER need and its offers, so
+     * they follow the matches' rule (both sides read). RWA's auditor reads neither, nor the
+     * AMBER need's need.create; BRA's (the group's) reads both; the admin every one. */
+    struct {
+        const struct test_session *as;
+        const char *name;
+        int matches, amber_named;
+    } audit[] = { { &rwa_auditor, "auditor (RWA)", 0, 0 },
+                  { &bra_auditor, "auditor (BRA)", 2, 1 },
+                  { &cast->admin, "admin", 2, 1 } };
+    for (size_t a = 0; a < sizeof audit / sizeof audit[0]; a++) {
+        struct test_response r;
+        test_world_call(audit[a].as, "GET", "/api/v1/audit?action=match.confirm&limit=100", NULL,
+                        &r);
+        assert_int_equal(r.status, 200);
+        json_t *page = body_json(&r);
+        if ((int)json_array_size(json_object_get(page, "items")) != audit[a].matches) {
+            printf("WRONG audit match.confirm %s: expected %d, got %zu\n", audit[a].name,
+                   audit[a].matches, json_array_size(json_object_get(page, "items")));
+            wrong++;
+        }
+        if ((int)named(r.body, need_amber->id) != audit[a].amber_named) {
+            printf("WRONG audit match.confirm %s names the AMBER need: %d\n", audit[a].name,
+                   (int)named(r.body, need_amber->id));
+            wrong++;
+        }
+        json_decref(page);
+        test_response_free(&r);
+        test_world_call(audit[a].as, "GET", "/api/v1/audit?action=need.create&limit=100", NULL, &r);
+        if ((int)named(r.body, need_amber->id) != audit[a].amber_named) {
+            printf("WRONG audit need.create %s names the AMBER need\n", audit[a].name);
+            wrong++;
+        }
+        test_response_free(&r);
+    }
     if (wrong)
         fail_msg("%d wrong cells in the capacity visibility matrix (printed above)", wrong);
 }

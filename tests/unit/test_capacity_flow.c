@@ -275,6 +275,18 @@ static void malformed_refused(void **state)
     const int w[] = { 1 };
     struct capacity_problem p = { 1, 1, 1, one, w, one, NULL, NULL, NULL };
     assert_int_equal(capacity_solve(&p, flow, NULL, NULL, &err), BH_EINVALID);
+    /* Needs whose quantity x weight add up past 64 bits: 10,000 of a trillion at weight a
+     * million. Each is within its own bounds; their sum is not, and is refused, not wrapped. */
+    enum { BIG = 10000 };
+    static int64_t big_q[BIG];
+    static int big_w[BIG];
+    for (size_t i = 0; i < BIG; i++) {
+        big_q[i] = CAPACITY_QUANTITY_MAX;
+        big_w[i] = 1000000;
+    }
+    struct capacity_problem big = { BIG, 1, 0, big_q, big_w, one, NULL, NULL, NULL };
+    assert_int_equal(capacity_solve(&big, flow, NULL, NULL, &err), BH_EINVALID);
+    assert_string_equal(err.field, "need_quantity");
 }
 
 /* A larger problem, still checked for feasibility and against the baseline: 300 needs and

@@ -103,6 +103,14 @@ CREATE UNIQUE INDEX capacity_match_pair ON capacity_match (need_n, offer_n)
     WHERE status = 'confirmed';
 CREATE INDEX capacity_match_offer ON capacity_match (offer_n, status);
 
+-- What reads records by kind and id rather than from their own table (the audit log, the
+-- live stream, notifications, webhooks: api_record_kinds) finds a match here. A match has no
+-- marking and no owner of its own: its owner_org_id is NULL, and capacity_match_predicate()
+-- lets through only the readers of both its need and its offer, so that an auditor of another
+-- organization is not told, by a match.confirm entry, the ids of an AMBER need and its offer.
+CREATE VIEW capacity_match_record AS
+SELECT id, CAST(NULL AS INTEGER) AS owner_org_id, need_n, offer_n FROM capacity_match;
+
 -- A provider's course (a training offer made concrete), delivered one or more times.
 CREATE TABLE training_course (
     n INTEGER PRIMARY KEY,
