@@ -277,3 +277,34 @@ export function statusButtons(path, rec, done, onError) {
     ];
   return [button('open', t('capacity.common_reopen'))];
 }
+
+// An organization as the API gives it: a code, or {code, name}.
+export const orgCode = (o) => (o && typeof o === 'object' ? o.code : o) || '';
+
+// The page's filters live after "?" in the hash, so a reload or a shared link keeps them.
+export function hashParams() {
+  const i = location.hash.indexOf('?');
+  return new URLSearchParams(i >= 0 ? location.hash.slice(i + 1) : '');
+}
+
+// A table() that becomes one card per row on a phone (CSS .stack-on-phone): each cell is
+// labelled with its column's header (data-label, shown by the stylesheet), and the roles are
+// said outright, since a table drawn as blocks loses them in some browsers. `wrap` is what
+// table() returned (a "nothing here" paragraph is returned as it is).
+export function stackOnPhone(wrap) {
+  const tableEl = wrap.querySelector && wrap.querySelector('table');
+  if (!tableEl) return wrap;
+  wrap.classList.add('stack-on-phone');
+  tableEl.setAttribute('role', 'table');
+  const heads = [...tableEl.querySelectorAll('thead th')].map((th) => {
+    th.setAttribute('role', 'columnheader');
+    return th.textContent;
+  });
+  for (const tr of tableEl.querySelectorAll('tr')) tr.setAttribute('role', 'row');
+  for (const tr of tableEl.querySelectorAll('tbody tr'))
+    [...tr.children].forEach((td, i) => {
+      td.setAttribute('role', 'cell');
+      td.setAttribute('data-label', heads[i] || '');
+    });
+  return wrap;
+}

@@ -7,7 +7,7 @@ import { fill, h } from '../dom.js';
 import { dateTime, num, pct, t } from '../i18n.js';
 import { query } from '../incidents/common.js';
 import { errorNote, loading, pageHeader, table } from '../ui.js';
-import { hashParams, stackOnPhone } from './capacity_matches.js';
+import { hashParams, stackOnPhone } from './capacity_common.js';
 
 // A share (0..1) as a bar with its percentage beside it: a <progress> (no style attribute,
 // which the Content-Security-Policy forbids), whose value a screen reader reads.

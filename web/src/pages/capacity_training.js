@@ -27,15 +27,17 @@ import {
   categoryCapability,
   checkedValues,
   getCapacityVocabulary,
+  hashParams,
   languageChecks,
   languagesText,
   markingPart,
   needHref,
+  orgCode,
   orgText,
   periodText,
+  stackOnPhone,
   VOCAB,
 } from './capacity_common.js';
-import { hashParams, orgCode, stackOnPhone } from './capacity_matches.js';
 
 const STATUSES = ['planned', 'completed', 'cancelled'];
 
