@@ -38,6 +38,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "seeded.h"
+
 /* Bumped whenever the rows generated change: bench/capacity keeps a store per version. */
 #define GENERATOR_VERSION 1
 #define MEMBERS           40  /* member states that ask and provide */
@@ -45,31 +47,11 @@
 #define CAPABILITY_ZIPF   0.8 /* capability frequency ~ 1 / rank^s: some are common */
 #define MATCHES_PER_MILLE 10  /* needs that get a confirmed match, per thousand */
 
-/* ---- the seeded generator ---- */
-
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t next(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static int below(int n)
-{
-    return (int)(next() % (uint64_t)n);
-}
-
-static double unit01(void)
-{
-    return (double)(next() >> 11) / 9007199254740992.0;
-}
+/* ---- the seeded generator (seeded.h) ---- */
 
 static int64_t between(int64_t lo, int64_t hi)
 {
-    return lo + (int64_t)(next() % (uint64_t)(hi - lo + 1));
+    return lo + (int64_t)(seeded_next() % (uint64_t)(hi - lo + 1));
 }
 
 static void die(const char *what, const struct bh_error *err)
@@ -152,9 +134,9 @@ static void setup_orgs(struct db *db, const char *now)
     for (int i = 0; i < MEMBERS; i++)
         org_groups[i][org_ngroups[i]++] = i % GROUPS;
     for (int g = 0; g < GROUPS; g++) {
-        int size = 4 + below(9), have = (MEMBERS - g + GROUPS - 1) / GROUPS;
+        int size = 4 + seeded_below(9), have = (MEMBERS - g + GROUPS - 1) / GROUPS;
         while (have < size) {
-            int i = below(MEMBERS), in = 0;
+            int i = seeded_below(MEMBERS), in = 0;
             for (int k = 0; k < org_ngroups[i]; k++)
                 in |= org_groups[i][k] == g;
             if (!in) {
@@ -203,7 +185,7 @@ static void capabilities_init(void)
     for (int i = 0; i < ncapabilities; i++)
         capability_order[i] = i;
     for (int i = ncapabilities - 1; i > 0; i--) {
-        int j = below(i + 1), t = capability_order[i];
+        int j = seeded_below(i + 1), t = capability_order[i];
         capability_order[i] = capability_order[j];
         capability_order[j] = t;
     }
@@ -216,7 +198,7 @@ static void capabilities_init(void)
 
 static const struct capacity_capability *capability_pick(void)
 {
-    double u = unit01();
+    double u = seeded_unit();
     int lo = 0, hi = ncapabilities - 1;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
@@ -233,7 +215,7 @@ static const struct capacity_capability *capability_pick(void)
 static const char *unit_pick(const struct capacity_capability *c)
 {
     static const char *const units[] = { "seats", "units", "person_days", "usd" };
-    return below(20) ? c->unit : units[below(4)];
+    return seeded_below(20) ? c->unit : units[seeded_below(4)];
 }
 
 /* An amount realistic for the unit: seats 5..60, units 1..40, person-days 10..200, dollars
@@ -246,12 +228,12 @@ static int64_t amount_pick(const char *unit)
         return between(1, 40);
     if (!strcmp(unit, "person_days"))
         return between(10, 200);
-    return (int64_t)(exp(log(10.0) + unit01() * (log(2000.0) - log(10.0)))) * 1000;
+    return (int64_t)(exp(log(10.0) + seeded_unit() * (log(2000.0) - log(10.0)))) * 1000;
 }
 
 static const char *priority_pick(void)
 {
-    int r = below(100);
+    int r = seeded_below(100);
     return r < 10 ? "critical" : r < 40 ? "high" : r < 80 ? "medium" : "low";
 }
 
@@ -271,12 +253,12 @@ static void languages_pick(char out[32], int none_per_cent)
     static const char *const codes[] = { "en", "fr", "ar", "es", "pt", "ru", "zh" };
     static const int weight[] = { 40, 30, 10, 8, 6, 3, 3 };
     out[0] = 0;
-    if (below(100) < none_per_cent)
+    if (seeded_below(100) < none_per_cent)
         return;
-    int k = 1 + (below(10) < 3) + (below(10) < 1), have = 0;
+    int k = 1 + (seeded_below(10) < 3) + (seeded_below(10) < 1), have = 0;
     unsigned seen = 0;
     while (have < k) {
-        int r = below(100), i = 0;
+        int r = seeded_below(100), i = 0;
         while (r >= weight[i])
             r -= weight[i++];
         if (seen & (1u << i))
@@ -292,25 +274,25 @@ static void languages_pick(char out[32], int none_per_cent)
  * AMBER. */
 static const char *tlp_pick(int owner, int64_t *group)
 {
-    int r = below(100);
+    int r = seeded_below(100);
     *group = 0;
     if (r < 80)
         return "GREEN";
     if (r < 85)
         return "CLEAR";
-    *group = group_ids[org_groups[owner][below(org_ngroups[owner])]];
+    *group = group_ids[org_groups[owner][seeded_below(org_ngroups[owner])]];
     return "AMBER";
 }
 
 /* A provider: the first members provide more (donors), every member some. */
 static int provider_pick(void)
 {
-    return below(2) ? below(MEMBERS / 4) : below(MEMBERS);
+    return seeded_below(2) ? seeded_below(MEMBERS / 4) : seeded_below(MEMBERS);
 }
 
 static const char *status_pick(bool open)
 {
-    return open ? "open" : below(2) ? "closed" : "withdrawn";
+    return open ? "open" : seeded_below(2) ? "closed" : "withdrawn";
 }
 
 static char **missions;
@@ -340,7 +322,7 @@ static void need_insert(struct db *db, long i, bool open, const char *now)
 {
     const struct capacity_capability *c = capability_pick();
     const char *unit = unit_pick(c);
-    int owner = below(MEMBERS);
+    int owner = seeded_below(MEMBERS);
     int64_t group;
     const char *tlp = tlp_pick(owner, &group);
     char id[UUID_STR_LEN + 1], starts[11], ends[11], langs[32], title[96];
@@ -357,8 +339,8 @@ static void need_insert(struct db *db, long i, bool open, const char *now)
     else
         db_params_null(&p);
     db_params_text(&p, status_pick(open));
-    if (nmissions && below(10) < 6)
-        db_params_text(&p, missions[below(nmissions)]);
+    if (nmissions && seeded_below(10) < 6)
+        db_params_text(&p, missions[seeded_below(nmissions)]);
     else
         db_params_null(&p);
     db_params_text(&p, c->category);
@@ -409,8 +391,8 @@ static void offer_insert(struct db *db, long i, bool open, const char *now, long
     db_params_text(&p, ends);
     db_params_text(&p, langs);
     /* A few offers are made to one contributor ("Germany offers Rwanda 20 seats"). */
-    if (below(100) < 3) {
-        int to = below(MEMBERS);
+    if (seeded_below(100) < 3) {
+        int to = seeded_below(MEMBERS);
         if (to == owner)
             to = (to + 1) % MEMBERS;
         db_params_int(&p, org_ids[to]);
@@ -699,11 +681,11 @@ static long matches_insert(struct db *db, const char *now)
         struct side *need = &p.needs[p.pair_need[k]], *offer = &p.offers[p.pair_offer[k]];
         if (made >= want)
             break;
-        if (unit01() >= chance || done_need[p.pair_need[k]] || done_offer[p.pair_offer[k]] ||
+        if (seeded_unit() >= chance || done_need[p.pair_need[k]] || done_offer[p.pair_offer[k]] ||
             need->org == coordinator || offer->org == coordinator)
             continue;
         int64_t both = need->remaining < offer->remaining ? need->remaining : offer->remaining;
-        int64_t q = below(4) ? (both + 1) / 2 : both;
+        int64_t q = seeded_below(4) ? (both + 1) / 2 : both;
         char id[UUID_STR_LEN + 1];
         new_id(id);
         struct db_params a = DB_PARAMS_INIT;
@@ -733,7 +715,7 @@ static int generate(const char *path, long nneeds, long noffers, uint64_t seed)
     struct db *db;
     if (db_open(&db, path, 0, &err))
         die("open", &err);
-    rng ^= seed;
+    seeded_state ^= seed;
     capabilities_init();
     char now[40];
     time_format_rfc3339(time_now_ms(), 0, false, now);

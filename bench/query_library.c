@@ -43,6 +43,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "seeded.h"
+
 /* Bumped whenever the documents generated change: bench/library keeps a store per version. */
 #define GENERATOR_VERSION 1
 #define MEMBERS           30   /* member states that own and read documents */
@@ -50,28 +52,6 @@
 #define BATCH             1000 /* documents a transaction */
 #define RARE              4000 /* made-up place and unit names: the long tail of the vocabulary */
 #define ZIPF_S            1.0  /* word frequency ~ 1 / rank^s */
-
-/* ---- the seeded generator ---- */
-
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t next(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static int below(int n)
-{
-    return (int)(next() % (uint64_t)n);
-}
-
-static double unit(void)
-{
-    return (double)(next() >> 11) / 9007199254740992.0;
-}
 
 static void die(const char *what, const struct bh_error *err)
 {
@@ -363,23 +343,23 @@ static void vocab_init(void)
     /* Names of three or four syllables from a fixed generator, so that every run (whatever
      * the document seed) has the same vocabulary; a clash with an earlier name gets a
      * letter. */
-    uint64_t saved = rng;
-    rng = 0x5eed;
+    uint64_t saved = seeded_state;
+    seeded_state = 0x5eed;
     for (int i = 0; i < RARE; i++) {
         char w[32] = "";
-        int n = 3 + below(2);
+        int n = 3 + seeded_below(2);
         for (int k = 0; k < n; k++)
-            strcat(w, syllables[below((int)N_SYLLABLES)]);
+            strcat(w, syllables[seeded_below((int)N_SYLLABLES)]);
         for (int j = 0; j < (int)N_COMMON + i; j++)
             if (!strcmp(vocab[j], w)) {
                 size_t l = strlen(w);
-                w[l] = (char)('a' + below(26));
+                w[l] = (char)('a' + seeded_below(26));
                 w[l + 1] = 0;
                 j = -1;
             }
         vocab[N_COMMON + i] = strdup(w);
     }
-    rng = saved;
+    seeded_state = saved;
     zipf_cdf = calloc((size_t)n_vocab, sizeof *zipf_cdf);
     double sum = 0;
     for (int i = 0; i < n_vocab; i++)
@@ -390,7 +370,7 @@ static void vocab_init(void)
 
 static const char *zipf_word(void)
 {
-    double u = unit();
+    double u = seeded_unit();
     int lo = 0, hi = n_vocab - 1;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
@@ -409,8 +389,8 @@ static void sentence(struct buf *b, int words)
     for (int i = 0; i < words; i++) {
         if (i)
             buf_putc(b, ' ');
-        if (i && below(3) == 0) {
-            buf_puts(b, filler_words[below((int)N_FILLER)]);
+        if (i && seeded_below(3) == 0) {
+            buf_puts(b, filler_words[seeded_below((int)N_FILLER)]);
             buf_putc(b, ' ');
         }
         buf_puts(b, zipf_word());
@@ -423,9 +403,9 @@ static void sentence(struct buf *b, int words)
 static char *text(int min_words, int max_words)
 {
     struct buf b = BUF_INIT;
-    int words = min_words + below(max_words - min_words + 1);
+    int words = min_words + seeded_below(max_words - min_words + 1);
     while (words > 0) {
-        int n = 6 + below(12);
+        int n = 6 + seeded_below(12);
         sentence(&b, n < words ? n : words);
         words -= n;
     }
@@ -530,7 +510,7 @@ static void setup_orgs(struct db *db)
      * size (5..10) with others. */
     int size[GROUPS];
     for (int g = 0; g < GROUPS; g++) {
-        size[g] = 5 + below(6);
+        size[g] = 5 + seeded_below(6);
         char name[64];
         snprintf(name, sizeof name, "Library benchmark group %d", g + 1);
         struct db_params a = DB_PARAMS_INIT;
@@ -553,7 +533,7 @@ static void setup_orgs(struct db *db)
         for (int i = 0; i < MEMBERS; i++)
             have += members[i].n_groups && members[i].groups[0] == g;
         while (have < size[g]) {
-            struct member *m = &members[below(MEMBERS)];
+            struct member *m = &members[seeded_below(MEMBERS)];
             int in = 0;
             for (int k = 0; k < m->n_groups; k++)
                 in |= m->groups[k] == g;
@@ -593,9 +573,9 @@ static char **column_values(struct db *db, const char *sql, int *n)
 static void tag_pick(json_t *tags, const char *facet, char **values, int n, int most)
 {
     json_t *a = json_array();
-    int k = n ? below(most + 1) : 0;
+    int k = n ? seeded_below(most + 1) : 0;
     for (int i = 0; i < k; i++) {
-        const char *v = values[below(n)];
+        const char *v = values[seeded_below(n)];
         size_t j, len = json_array_size(a);
         for (j = 0; j < len; j++)
             if (!strcmp(json_string_value(json_array_get(a, j)), v))
@@ -620,7 +600,7 @@ enum share { S_GREEN, S_AMBER, S_STRICT, S_RED, S_DRAFT };
 
 static enum share share_pick(void)
 {
-    int r = below(100);
+    int r = seeded_below(100);
     return r < 55 ? S_GREEN : r < 75 ? S_AMBER : r < 90 ? S_STRICT : r < 95 ? S_RED : S_DRAFT;
 }
 
@@ -707,7 +687,7 @@ static int generate(const char *path, long n, uint64_t seed)
     struct db *db;
     if (db_open(&db, path, 0, &err))
         die("open", &err);
-    rng ^= seed;
+    seeded_state ^= seed;
     vocab_init();
 
     if (db_begin(db, &err))
@@ -728,7 +708,7 @@ static int generate(const char *path, long n, uint64_t seed)
     for (long i = 0; i < n; i++) {
         if (i % BATCH == 0 && db_begin(db, &err))
             die("begin", &err);
-        struct member *owner = &members[below(MEMBERS)];
+        struct member *owner = &members[seeded_below(MEMBERS)];
         struct principal who;
         principal_anonymous(&who);
         who.account_id = owner->account_id;
@@ -738,9 +718,9 @@ static int generate(const char *path, long n, uint64_t seed)
         snprintf(who.org_code, sizeof who.org_code, "%s", owner->code);
 
         json_t *body = json_object();
-        json_object_set_new(body, "kind", json_string(library_kinds[below(4)]));
+        json_object_set_new(body, "kind", json_string(library_kinds[seeded_below(4)]));
         struct buf title = BUF_INIT;
-        sentence(&title, 4 + below(7));
+        sentence(&title, 4 + seeded_below(7));
         title.data[title.len - 2] = 0; /* no period */
         json_object_set_new(body, "title", json_string(buf_str(&title)));
         buf_cleanup(&title);
@@ -751,13 +731,13 @@ static int generate(const char *path, long n, uint64_t seed)
             json_object_set_new(body, fields[f], json_string(s));
             free(s);
         }
-        char *b = body_text(200 + below(300));
+        char *b = body_text(200 + seeded_below(300));
         json_object_set_new(body, "body", json_string(b));
         free(b);
         char day[16];
-        int year = 2000 + below(27); /* 2026 stops at November: no event in the future */
-        snprintf(day, sizeof day, "%04d-%02d-%02d", year, 1 + below(year == 2026 ? 11 : 12),
-                 1 + below(28));
+        int year = 2000 + seeded_below(27); /* 2026 stops at November: no event in the future */
+        snprintf(day, sizeof day, "%04d-%02d-%02d", year, 1 + seeded_below(year == 2026 ? 11 : 12),
+                 1 + seeded_below(28));
         json_object_set_new(body, "occurred_on", json_string(day));
         json_t *tags = json_object();
         tag_pick(tags, "threat", threats, n_threat, 2);
@@ -776,8 +756,9 @@ static int generate(const char *path, long n, uint64_t seed)
             break;
         case S_AMBER:
             json_object_set_new(body, "tlp", json_string("TLP:AMBER"));
-            json_object_set_new(body, "sharing_group",
-                                json_integer(group_ids[owner->groups[below(owner->n_groups)]]));
+            json_object_set_new(
+                body, "sharing_group",
+                json_integer(group_ids[owner->groups[seeded_below(owner->n_groups)]]));
             break;
         case S_STRICT:
             json_object_set_new(body, "tlp", json_string("TLP:AMBER+STRICT"));
@@ -786,9 +767,9 @@ static int generate(const char *path, long n, uint64_t seed)
             json_object_set_new(body, "tlp", json_string("TLP:RED"));
             json_t *r = json_array();
             json_array_append_new(r, json_string(owner->username));
-            int k = 1 + below(3);
+            int k = 1 + seeded_below(3);
             for (int j = 0; j < k; j++) {
-                const char *u = members[below(MEMBERS)].username;
+                const char *u = members[seeded_below(MEMBERS)].username;
                 size_t x, len = json_array_size(r);
                 for (x = 0; x < len; x++)
                     if (!strcmp(json_string_value(json_array_get(r, x)), u))
@@ -860,7 +841,7 @@ static int queries(const char *path, uint64_t seed, int q)
     struct db *db;
     if (db_open(&db, path, DB_OPEN_READONLY, &err))
         die("open", &err);
-    rng ^= seed;
+    seeded_state ^= seed;
     int64_t max_n;
     if (db_query_int(db, "SELECT max(n) FROM document", 0, &max_n, &err) || max_n < 1)
         die("the store has no documents", &err);
@@ -868,7 +849,7 @@ static int queries(const char *path, uint64_t seed, int q)
     for (int i = 0; i < q;) {
         if (db_prepare(db, "SELECT title || ' ' || body FROM document WHERE n = ?", &st, &err))
             die("pick", &err);
-        db_bind_int(st, 1, 1 + (int64_t)(next() % (uint64_t)max_n));
+        db_bind_int(st, 1, 1 + (int64_t)(seeded_next() % (uint64_t)max_n));
         if (db_step(st, &err) != DB_ROW) {
             db_stmt_done(st);
             continue;
@@ -907,16 +888,16 @@ static int queries(const char *path, uint64_t seed, int q)
             else
                 rare[nr++] = words[j];
         }
-        int k = 1 + below(3);
+        int k = 1 + seeded_below(3);
         if (nc < k || nr < k) {
             free(t);
             continue;
         }
         struct buf line = BUF_INIT, fts = BUF_INIT;
         for (int j = 0; j < k; j++) {
-            char **from = below(2) ? common : rare;
+            char **from = seeded_below(2) ? common : rare;
             int *left = from == common ? &nc : &nr;
-            int x = below(*left);
+            int x = seeded_below(*left);
             buf_printf(&line, "%s%s", j ? " " : "", from[x]);
             from[x] = from[--*left];
         }
@@ -1126,7 +1107,7 @@ int main(int argc, char **argv)
     if (argc == 6 && !strcmp(argv[1], "search"))
         return search(argv[2], argv[3], argv[4], argv[5]);
     if (argc == 3 && !strcmp(argv[1], "text")) { /* the generator's text alone, for a look */
-        rng ^= strtoull(argv[2], NULL, 10);
+        seeded_state ^= strtoull(argv[2], NULL, 10);
         vocab_init();
         char *b = body_text(300);
         puts(b);
