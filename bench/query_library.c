@@ -13,21 +13,32 @@
  *       has matches; a document's words mix frequent and rare ones), one a line:
  *       "words<TAB>the FTS5 expression library_fts_query makes of them".
  *   query_library search STORE USERNAME QFILE WEIGHTS
- *       Each query of QFILE three ways, taking turns: library_search() as USERNAME (20 results,
- *       facets off), the same with facets on (for the first BENCH_LIBRARY_FACET_QUERIES
- *       queries, default 20: a facet count costs several queries), and the floor in this process
- * (the FTS5 query alone, ranked by bm25 with WEIGHTS -- "10.0, 5.0, ..." or "" -- top 20, and its
- *       count). Prints, in milliseconds (wall, then this process's CPU time):
+ *       First builds the in-memory index (library_memory_warm), untimed by the searches. Then
+ *       each query of QFILE six ways, taking turns: library_search() as USERNAME (20 results,
+ *       facets off) with the default engine (the in-memory index), the same with facets on
+ *       (for the first BENCH_LIBRARY_FACET_QUERIES queries, default 20: a facet count costs
+ *       several queries on the FTS5 path), both again forced through FTS5
+ *       (LIBRARY_ENGINE_SQL, the path before the index), and the floor in this process (the
+ *       FTS5 query alone, ranked by bm25 with WEIGHTS -- "10.0, 5.0, ..." or "" -- top 20,
+ *       and its count). Prints, in milliseconds (wall, then this process's CPU time):
+ *           memory BUILD_MS DOCUMENTS TERMS POSTINGS RESIDENT_MB   (the index's build)
  *           search P50 P99 MAX CPU_P50 CPU_P99
  *           search_facets P50 P99 MAX CPU_P50 CPU_P99
+ *           search_sql P50 P99 MAX CPU_P50 CPU_P99
+ *           search_sql_facets P50 P99 MAX CPU_P50 CPU_P99
  *           floor P50 P99 MAX CPU_P50 CPU_P99
  *           floor_count P50 P99 MAX CPU_P50 CPU_P99     (the floor's top 20 plus its count)
+ *           facet_queries N
+ *           answered ANSWERED EXPECTED DECLINED REBUILDS (the index's searches while timed)
+ *           compared N DIFFERENT                          (the index's answers against FTS5's)
  *           matches MEAN MAX ZERO                        (library_search's totals)
  *           floor_matches MEAN MAX ZERO                  (the FTS5 counts, no sharing rule)
  *           over N                                       (queries where the member got more)
- *       and a line "q<TAB>total<TAB>floor_total" a query to stderr-free file QFILE.totals.
- *       Exits 1 when a member's total exceeds the unfiltered count (a wrong answer) or when
- *       no query matched anything (a time that says nothing). */
+ *       and a line "q<TAB>total<TAB>floor_total" a query to file QFILE.totals.
+ *       Exits 1 when a member's total exceeds the unfiltered count (a wrong answer), when the
+ *       index declined a timed search (the figure would be FTS5's), when its answer to any
+ *       query (ids in order, total, facets) differs from FTS5's, or when no query matched
+ *       anything (a time that says nothing). */
 #include "base/buf.h"
 #include "base/timeutil.h"
 #include "base/uuid.h"
@@ -42,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "seeded.h"
 
@@ -995,6 +1007,98 @@ static int64_t floor_run(struct db *db, const char *weights, const char *fts, bo
     return rows;
 }
 
+/* This process's private resident memory in bytes: /proc/self/statm's resident pages less
+ * its shared ones. The store is read through a memory map (db/sqlite.c), whose pages count as
+ * resident and shared; the index's arrays are private. 0 when unknown. */
+static int64_t private_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long long size = 0, resident = 0, shared = 0;
+    if (!f)
+        return 0;
+    if (fscanf(f, "%lld %lld %lld", &size, &resident, &shared) != 3)
+        resident = shared = 0;
+    fclose(f);
+    return (resident - shared) * (int64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Builds the in-memory index before anything is timed, so that no search pays for it, and
+ * prints what it cost: "memory BUILD_MS DOCUMENTS TERMS POSTINGS PRIVATE_MB". */
+static void memory_warm(struct db *db)
+{
+    struct bh_error err;
+    int64_t rss0 = private_bytes(), t0 = time_mono_us();
+    if (library_memory_warm(db, &err))
+        die("library_memory_warm", &err);
+    double ms = (double)(time_mono_us() - t0) / 1e3;
+    int64_t rss1 = private_bytes();
+    struct library_memory_stats st;
+    library_memory_stats(&st);
+    printf("memory %.1f %" PRId64 " %" PRId64 " %" PRId64 " %.1f\n", ms, st.documents, st.terms,
+           st.postings, (double)(rss1 - rss0) / 1048576.0);
+}
+
+static int64_t answered_count(void)
+{
+    struct library_memory_stats st;
+    library_memory_stats(&st);
+    return st.answered;
+}
+
+static int64_t builds_count(void)
+{
+    struct library_memory_stats st;
+    library_memory_stats(&st);
+    return st.builds;
+}
+
+/* Whether two replies of library_search() agree: the items' ids in order, the total and the
+ * facets (both NULL when not asked for). */
+static bool same_answer(const json_t *a, const json_t *b)
+{
+    const json_t *ia = json_object_get(a, "items"), *ib = json_object_get(b, "items");
+    if (json_array_size(ia) != json_array_size(ib))
+        return false;
+    for (size_t i = 0; i < json_array_size(ia); i++) {
+        const char *x = json_string_value(json_object_get(json_array_get(ia, i), "id"));
+        const char *y = json_string_value(json_object_get(json_array_get(ib, i), "id"));
+        if (!x || !y || strcmp(x, y))
+            return false;
+    }
+    if (json_integer_value(json_object_get(a, "total")) !=
+        json_integer_value(json_object_get(b, "total")))
+        return false;
+    const json_t *fa = json_object_get(a, "facets"), *fb = json_object_get(b, "facets");
+    return (!fa && !fb) || (fa && fb && json_equal(fa, fb));
+}
+
+/* The first ids (whole: UUIDv7s share their first digits) and the total of a reply, for a
+ * message. */
+static void answer_summary(const json_t *r, struct buf *b)
+{
+    const json_t *items = json_object_get(r, "items");
+    buf_puts(b, "[");
+    for (size_t i = 0; i < json_array_size(items) && i < 3; i++)
+        buf_printf(b, "%s%s", i ? " " : "",
+                   json_string_value(json_object_get(json_array_get(items, i), "id")));
+    buf_printf(b, "%s] of %zu, total %" PRId64 "%s", json_array_size(items) > 3 ? " ..." : "",
+               json_array_size(items), (int64_t)json_integer_value(json_object_get(r, "total")),
+               json_object_get(r, "facets") ? " (with facets)" : "");
+}
+
+static void report_difference(const char *q, const json_t *memory, const json_t *fts)
+{
+    struct buf a = BUF_INIT, b = BUF_INIT;
+    answer_summary(memory, &a);
+    answer_summary(fts, &b);
+    fprintf(stderr,
+            "query_library: \"%s\": the in-memory index answers %s; FTS5 (LIBRARY_ENGINE_SQL) "
+            "answers %s\n",
+            q, buf_str(&a), buf_str(&b));
+    buf_cleanup(&a);
+    buf_cleanup(&b);
+}
+
 static int search(const char *path, const char *username, const char *qfile, const char *weights)
 {
     struct bh_error err;
@@ -1025,8 +1129,14 @@ static int search(const char *path, const char *username, const char *qfile, con
     if (!n)
         die("no queries in the file", NULL);
 
-    enum { SEARCH, FACETS, FLOOR, FLOOR_COUNT, SIDES };
-    static const char *const names[] = { "search", "search_facets", "floor", "floor_count" };
+    memory_warm(db);
+
+    /* search and search_facets: the default engine (the in-memory index); search_sql and
+     * search_sql_facets: the same forced through FTS5, the path before the index. */
+    enum { SEARCH, FACETS, SQL, SQL_FACETS, FLOOR, FLOOR_COUNT, SIDES };
+    static const char *const names[] = { "search",     "search_facets",
+                                         "search_sql", "search_sql_facets",
+                                         "floor",      "floor_count" };
     struct timing t[SIDES];
     for (int s = 0; s < SIDES; s++) {
         t[s].wall = calloc((size_t)n, sizeof(double));
@@ -1041,20 +1151,25 @@ static int search(const char *path, const char *username, const char *qfile, con
     char totals_path[1024];
     snprintf(totals_path, sizeof totals_path, "%s.totals", qfile);
     FILE *tf = fopen(totals_path, "w");
+    int64_t expected = 0, declined = 0, differ = 0, compared = 0;
+    int64_t builds0 = builds_count(), answered0 = answered_count();
     for (int i = 0; i < n; i++) {
+        json_t *reply[SIDES] = { NULL };
         for (int k = 0; k < SIDES; k++) {
             int side = (k + i) % SIDES; /* each side goes first in turn */
-            if (side == FACETS && i >= n_facets)
+            bool facets = side == FACETS || side == SQL_FACETS;
+            bool memory = side == SEARCH || side == FACETS;
+            if (facets && i >= n_facets)
                 continue;
+            if (side <= SQL_FACETS)
+                library_search_engine(memory ? LIBRARY_ENGINE_AUTO : LIBRARY_ENGINE_SQL);
+            int64_t before = memory ? answered_count() : 0;
             double c0 = cpu_ms();
             int64_t w0 = time_mono_us();
-            if (side == SEARCH || side == FACETS) {
-                struct library_query q = { .q = qs[i], .limit = 20, .facets = side == FACETS };
-                json_t *out = NULL;
-                if (library_search(db, &who, &q, &out, &err))
+            if (side <= SQL_FACETS) {
+                struct library_query q = { .q = qs[i], .limit = 20, .facets = facets };
+                if (library_search(db, &who, &q, &reply[side], &err))
                     die(qs[i], &err);
-                total[i] = json_integer_value(json_object_get(out, "total"));
-                json_decref(out);
             } else {
                 int64_t r = floor_run(db, weights, ftss[i], side == FLOOR_COUNT);
                 if (side == FLOOR_COUNT)
@@ -1062,15 +1177,39 @@ static int search(const char *path, const char *username, const char *qfile, con
             }
             t[side].wall[i] = (double)(time_mono_us() - w0) / 1e3;
             t[side].cpu[i] = cpu_ms() - c0;
+            if (memory) {
+                expected++;
+                if (answered_count() == before && declined++ < 5)
+                    fprintf(stderr,
+                            "query_library: \"%s\"%s: the in-memory index declined it "
+                            "(answered by FTS5)\n",
+                            qs[i], facets ? " with facets" : "");
+            }
         }
+        library_search_engine(LIBRARY_ENGINE_AUTO);
+        total[i] = json_integer_value(json_object_get(reply[SEARCH], "total"));
+        /* The index must give FTS5's answer: the page, the total and the facets. */
+        for (int s = SEARCH; s <= FACETS; s++) {
+            if (!reply[s])
+                continue;
+            compared++;
+            if (!same_answer(reply[s], reply[s + SQL]) && differ++ < 5)
+                report_difference(qs[i], reply[s], reply[s + SQL]);
+        }
+        for (int s = 0; s < SIDES; s++)
+            json_decref(reply[s]);
         if (tf)
             fprintf(tf, "%s\t%" PRId64 "\t%" PRId64 "\n", qs[i], total[i], ftotal[i]);
     }
     if (tf)
         fclose(tf);
+    int64_t answered = answered_count() - answered0, rebuilds = builds_count() - builds0;
     for (int s = 0; s < SIDES; s++)
-        report(names[s], &t[s], s == FACETS ? n_facets : n);
+        report(names[s], &t[s], s == FACETS || s == SQL_FACETS ? n_facets : n);
     printf("facet_queries %d\n", n_facets);
+    printf("answered %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 "\n", answered, expected,
+           declined, rebuilds);
+    printf("compared %" PRId64 " %" PRId64 "\n", compared, differ);
     int64_t sum = 0, most = 0, zero = 0, fsum = 0, fmost = 0, fzero = 0, over = 0;
     for (int i = 0; i < n; i++) {
         sum += total[i];
@@ -1089,13 +1228,34 @@ static int search(const char *path, const char *username, const char *qfile, con
     printf("floor_matches %.1f %" PRId64 " %" PRId64 "\n", (double)fsum / n, fmost, fzero);
     printf("over %" PRId64 "\n", over);
     db_close(db);
+    int rc = 0;
+    if (answered != expected) {
+        /* The timed figures would be those of FTS5, not of the index. */
+        fprintf(stderr,
+                "query_library: the in-memory index answered %" PRId64 " of %" PRId64
+                " timed searches: %" PRId64 " declined\n",
+                answered, expected, declined);
+        rc = 1;
+    }
+    if (differ) {
+        fprintf(stderr,
+                "query_library: %" PRId64 " of %" PRId64
+                " answers of the in-memory index differ from FTS5's\n",
+                differ, compared);
+        rc = 1;
+    }
+    if (rebuilds)
+        fprintf(stderr,
+                "query_library: the in-memory index was built %" PRId64
+                " more times while searches were timed\n",
+                rebuilds);
     if (over)
-        return 1;
+        rc = 1;
     if (sum == 0) {
         fprintf(stderr, "query_library: no query matched a document the member sees\n");
-        return 1;
+        rc = 1;
     }
-    return 0;
+    return rc;
 }
 
 int main(int argc, char **argv)

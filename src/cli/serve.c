@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "extfeed/extfeed.h"
 #include "http/server.h"
+#include "library/library.h"
 #include "notify/notify.h"
 #include "proposal/proposal.h"
 #include "webhook/webhook.h"
@@ -27,13 +28,8 @@
 /* The background workers, started after the server listens and stopped after it drained: one
  * line per worker (the module that owns the job defines it, base/worker.h). */
 static const struct bh_worker *const serve_workers[] = {
-    &api_stream_worker,
-    &extfeed_worker,
-    &notify_digest_worker,
-    &webhook_worker,
-    &proposal_deadline_worker,
-    &action_reminder_worker,
-    NULL,
+    &api_stream_worker,        &extfeed_worker,         &notify_digest_worker, &webhook_worker,
+    &proposal_deadline_worker, &action_reminder_worker, &library_index_worker, NULL,
 };
 
 static void stop_workers(void **states, size_t n)

@@ -211,6 +211,22 @@ void db_rollback(struct db *db);
 /* Whether a transaction is open (audit entries must be written inside one). */
 int db_in_transaction(const struct db *db);
 
+/* The full-text tokenizer `spec` names, as an FTS5 table declared `tokenize = '<spec>'` has it
+ * ("porter unicode61 remove_diacritics 2"). An in-memory search index
+ * (src/library/search_memory.c) counts its words with it, so that they are exactly the words
+ * the store's index holds. Open it once for many texts: opening costs a statement. It may be
+ * used while `db` is open, and must be closed before. */
+struct db_tokenizer;
+int db_tokenizer_open(struct db *db, const char *spec, struct db_tokenizer **out,
+                      struct bh_error *err);
+void db_tokenizer_close(struct db_tokenizer *tok);
+
+/* Calls fn for each token of `text` (`len` bytes); `query`: as a query's term is tokenized.
+ * fn returns nonzero to stop, and that value is returned. */
+typedef int (*db_token_fn)(void *ctx, const char *token, int len);
+int db_tokenize(struct db_tokenizer *tok, const char *text, size_t len, bool query, db_token_fn fn,
+                void *ctx, struct bh_error *err);
+
 /* The driver's name and library version, e.g. "sqlite 3.40.1". */
 const char *db_driver_version(void);
 

@@ -5,6 +5,7 @@
 #include "base/timeutil.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -577,6 +578,92 @@ int64_t db_changes(struct db *db)
 int64_t db_last_insert_rowid(struct db *db)
 {
     return sqlite3_last_insert_rowid(db->conn);
+}
+
+/* ---- the full-text tokenizer ---- */
+
+static fts5_api *fts5_api_of(sqlite3 *conn)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(conn, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return api;
+}
+
+struct token_call {
+    db_token_fn fn;
+    void *ctx;
+    int stopped;
+};
+
+static int token_cb(void *ctx, int flags, const char *token, int len, int start, int end)
+{
+    (void)flags, (void)start, (void)end;
+    struct token_call *call = ctx;
+    call->stopped = call->fn(call->ctx, token, len);
+    return call->stopped ? SQLITE_DONE : SQLITE_OK;
+}
+
+#define TOKENIZER_ARGS_MAX 8
+
+struct db_tokenizer {
+    fts5_tokenizer module;
+    Fts5Tokenizer *instance;
+};
+
+int db_tokenizer_open(struct db *db, const char *spec, struct db_tokenizer **out,
+                      struct bh_error *err)
+{
+    *out = NULL;
+    fts5_api *api = fts5_api_of(db->conn);
+    if (!api)
+        return bh_fail(err, BH_EINTERNAL, NULL, "this SQLite has no FTS5");
+    /* The spec's words: the tokenizer's name, then its arguments. */
+    char *words = xstrdup(spec), *argv[TOKENIZER_ARGS_MAX], *save = NULL;
+    int argc = 0;
+    for (char *w = strtok_r(words, " ", &save); w && argc < TOKENIZER_ARGS_MAX;
+         w = strtok_r(NULL, " ", &save))
+        argv[argc++] = w;
+    struct db_tokenizer *tok = xcalloc(1, sizeof *tok);
+    void *user = NULL;
+    int rc = argc ? api->xFindTokenizer(api, argv[0], &user, &tok->module) : SQLITE_ERROR;
+    if (rc == SQLITE_OK)
+        rc = tok->module.xCreate(user, (const char **)argv + 1, argc - 1, &tok->instance);
+    free(words);
+    if (rc != SQLITE_OK) {
+        free(tok);
+        return bh_fail(err, BH_EINTERNAL, NULL, "no full-text tokenizer \"%.80s\"", spec);
+    }
+    *out = tok;
+    return 0;
+}
+
+void db_tokenizer_close(struct db_tokenizer *tok)
+{
+    if (!tok)
+        return;
+    tok->module.xDelete(tok->instance);
+    free(tok);
+}
+
+int db_tokenize(struct db_tokenizer *tok, const char *text, size_t len, bool query, db_token_fn fn,
+                void *ctx, struct bh_error *err)
+{
+    if (len > INT_MAX)
+        return bh_fail(err, BH_EINVALID, NULL, "a text of %zu bytes is too long to tokenize", len);
+    struct token_call call = { fn, ctx, 0 };
+    int rc = tok->module.xTokenize(tok->instance, &call,
+                                   query ? FTS5_TOKENIZE_QUERY : FTS5_TOKENIZE_DOCUMENT, text,
+                                   (int)len, token_cb);
+    if (call.stopped)
+        return call.stopped;
+    if (rc != SQLITE_OK)
+        return bh_fail(err, BH_EINTERNAL, NULL, "tokenizing failed: %s", sqlite3_errstr(rc));
+    return 0;
 }
 
 const char *db_driver_version(void)

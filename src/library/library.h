@@ -10,6 +10,7 @@
 #include "attachment/attachment.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/worker.h"
 #include "db/db.h"
 #include "principal/principal.h"
 
@@ -261,13 +262,53 @@ struct library_query {
 };
 
 /* Documents `who` may see matching `q`: {"items": [{id, kind, title, summary, status, year,
- * owner: {code, name}, tlp, published_at, updated_at, tags, endorsements (count), snippet:
+ * owner: {code, name}, tlp, published_at, updated_at, submitted_at, tags, endorsements
+ * (count), reviews: {approvals, changes} (in review: the current round's), snippet:
  * [{"text", "hit": bool}] (with q), score (with q)}], "total", "next" (a cursor, or null),
  * "facets": {"kind": [{"value", "count"}], "threat", "mission", "activity", "a4p", "year"}
  * (with facets), "as_of"}. Ranked by bm25 with q, newest first without. Every item, snippet
  * and count is of documents `who` may see. Bad filters: BH_EINVALID naming the parameter. */
 int library_search(struct db *db, const struct principal *who, const struct library_query *q,
                    json_t **out, struct bh_error *err);
+
+/* ---- search_memory.c: the search's in-memory index ----
+ *
+ * library_search() ranks a search from a copy of the index kept in this process's memory
+ * (every term's documents with their weighted frequency, and each document's marking, status,
+ * kind, year and tags) when it can, and from FTS5 otherwise: a term with a prefix ("amb*") or
+ * that FTS5 would split into a phrase, or a call inside an open transaction (the copy follows
+ * committed writes only). Both give the same items, scores, total and facets: bm25 is
+ * FTS5's formula on the same counts, and unit/library_engine compares the two on a random
+ * library. The copy is brought up to date before each search from table library_change
+ * (migration 0029), so a write by any process is seen by the next search; the page's rows
+ * are read again through the sharing predicate, and a row the copy found that the predicate
+ * refuses sends the whole search to FTS5 (and is logged as an error). */
+enum library_engine {
+    LIBRARY_ENGINE_AUTO, /* the copy when it can answer, FTS5 otherwise (the default) */
+    LIBRARY_ENGINE_SQL,  /* FTS5 always: the reference the tests compare against */
+};
+void library_search_engine(enum library_engine engine);
+
+struct library_memory_stats {
+    int64_t answered;  /* searches the copy answered */
+    int64_t declined;  /* ranked searches sent to FTS5 (prefix, phrase, transaction) */
+    int64_t builds;    /* whole builds (first search, another store, log outrun) */
+    int64_t applied;   /* library_change rows applied since the last build */
+    int64_t documents; /* live documents in the copy */
+    int64_t terms, postings;
+    double last_build_ms; /* wall time of the last whole build */
+};
+void library_memory_stats(struct library_memory_stats *out);
+
+/* Builds the copy now if it is not built for this store (the server's start, and a
+ * benchmark that times the build apart), and brings it up to date. */
+int library_memory_warm(struct db *db, struct bh_error *err);
+
+/* Frees the copy; the next search builds it again. */
+void library_memory_reset(void);
+
+/* The server's thread that builds the copy at start and keeps it current (warm.c). */
+extern const struct bh_worker library_index_worker;
 
 /* Documents related to document `document_id` or to incident `incident_id` (one of the two),
  * that `who` may see, best first, at most `limit`: those linked to the incident, then those

@@ -8,8 +8,10 @@
  * more without ranking for the total (skipped when the first page is not full), and once per
  * facet when facets are asked for; snippets are computed for the page's rows only, by an outer
  * query that looks each row up by rowid. */
+#include "library/internal.h"
 #include "library/library.h"
 
+#include "base/log.h"
 #include "base/mem.h"
 #include "base/timeutil.h"
 #include "incident/incident.h"
@@ -71,10 +73,19 @@ static const char index_insert_sql[] =
                                                                                 "FROM document d "
                                                                                 "WHERE d.n = ?";
 
+/* Every change of the index is logged for the in-memory copies (search_memory.c); the
+ * document's own writes are logged by migration 0029's triggers. */
+static int log_change(struct db *db, int64_t n, struct bh_error *err)
+{
+    return db_exec_params(db, "INSERT INTO library_change (n) VALUES (?)", DB_PARAMS(DB_INT(n)),
+                          NULL, NULL, err);
+}
+
 int library_index_delete(struct db *db, int64_t n, struct bh_error *err)
 {
-    return db_exec_params(db, "DELETE FROM document_fts WHERE rowid = ?", DB_PARAMS(DB_INT(n)),
-                          NULL, NULL, err);
+    int rc = db_exec_params(db, "DELETE FROM document_fts WHERE rowid = ?", DB_PARAMS(DB_INT(n)),
+                            NULL, NULL, err);
+    return rc ? rc : log_change(db, n, err);
 }
 
 /* The index keeps its own copy of the words, so a row is replaced whole by rowid: no need
@@ -85,6 +96,32 @@ int library_index_put(struct db *db, int64_t n, struct bh_error *err)
     if (rc)
         return rc;
     return db_exec_params(db, index_insert_sql, DB_PARAMS(DB_INT(n)), NULL, NULL, err);
+}
+
+/* ---- what the in-memory index reads of FTS5 ---- */
+
+/* document_fts's tokenizer, as migration 0027 declares it. */
+#define TOKENIZER "porter unicode61 remove_diacritics 2"
+
+/* RANK's weights below, in the columns' order. */
+const double library_index_weights[LIBRARY_INDEX_COLUMNS] = { 10.0, 5.0, 2.0, 1.0, 4.0 };
+
+int library_tokenizer_open(struct db *db, struct db_tokenizer **out, struct bh_error *err)
+{
+    return db_tokenizer_open(db, TOKENIZER, out, err);
+}
+
+int library_index_texts(struct db *db, int64_t n, struct db_stmt **out, struct bh_error *err)
+{
+    int rc = db_prepare(db,
+                        n > 0 ? "SELECT rowid, title, summary, fields, body, tags FROM "
+                                "document_fts WHERE rowid = ?"
+                              : "SELECT rowid, title, summary, fields, body, tags FROM "
+                                "document_fts ORDER BY rowid",
+                        out, err);
+    if (!rc && n > 0)
+        db_bind_int(*out, 1, n);
+    return rc;
 }
 
 /* ---- the reader's words as an FTS5 query ---- */
@@ -384,13 +421,18 @@ static int read_cursor(const char *after, bool ranked, struct position *pos, str
 
 /* ---- items ---- */
 
-/* The columns of an item, on document alias d; items are read from column `base` on. */
+/* The columns of an item, on document alias d; items are read from column `base` on. A
+ * document in review carries its verdicts of the current round (document.c's add_reviews,
+ * the publish rule's), so that the review view needs no request per document. */
+#define REVIEW_COUNT(verdict)                                                                \
+    "(SELECT count(DISTINCT c.org_id) FROM document_comment c WHERE c.document_n = d.n AND " \
+    "d.status = 'in_review' AND c.verdict = '" verdict                                       \
+    "' AND c.org_id <> d.owner_org_id AND " LIBRARY_CURRENT_ROUND_SQL ")"
 #define ITEM_COLUMNS                                                                    \
     "d.n, d.id, d.kind, d.title, d.summary, d.status, d.year, o.code, o.name, d.tlp, "  \
     "d.published_at, d.updated_at, (SELECT count(*) FROM document_endorsement e WHERE " \
-    "e.document_n = d.n)"
-#define ITEM_NCOLUMNS 13
-#define ITEM_JOIN     " JOIN org o ON o.id = d.owner_org_id"
+    "e.document_n = d.n), d.submitted_at, " REVIEW_COUNT("approve") ", " REVIEW_COUNT("changes")
+#define ITEM_JOIN " JOIN org o ON o.id = d.owner_org_id"
 
 static json_t *text_or_null(struct db_stmt *st, int col)
 {
@@ -444,6 +486,12 @@ static int read_item(struct db *db, struct db_stmt *st, int base, json_t **out,
                      tlp_shown(db_column_text(st, base + 9)), "published_at",
                      text_or_null(st, base + 10), "updated_at", text_or_null(st, base + 11), "tags",
                      tags, "endorsements", (json_int_t)db_column_int(st, base + 12));
+    json_object_set_new(*out, "submitted_at", text_or_null(st, base + 13));
+    if (strcmp(db_column_text(st, base + 5), "in_review") == 0)
+        json_object_set_new(*out, "reviews",
+                            json_pack("{s:I, s:I}", "approvals",
+                                      (json_int_t)db_column_int(st, base + 14), "changes",
+                                      (json_int_t)db_column_int(st, base + 15)));
     return 0;
 }
 
@@ -597,6 +645,7 @@ static int search_facets(struct db *db, const struct principal *who, const struc
  * deliberate classification, with its label's words (4); the structured fields are focused
  * prose (2); the body is long and mentions much in passing (1), and bm25 already favours the
  * shorter columns' hits by length. */
+/* library_index_weights (above) holds the same numbers for the in-memory index. */
 #define RANK "bm25(document_fts, 10.0, 5.0, 2.0, 1.0, 4.0)"
 
 /* The ranked page: the rowids of the matches in order (this query computes bm25 over every
@@ -650,6 +699,113 @@ static int search_ranked(struct db *db, const struct principal *who, const struc
     }
     db_stmt_done(st);
     return rc < 0 ? rc : 0;
+}
+
+/* The labels of the threat and mission facets' values (facet_count's subqueries). */
+static int label_facets(struct db *db, json_t *facets, struct bh_error *err)
+{
+    static const char *const sql[2][2] = {
+        { "threat", "SELECT label FROM threat_term WHERE code = ?" },
+        { "mission", "SELECT name FROM mission WHERE acronym = ?" },
+    };
+    for (int f = 0; f < 2; f++) {
+        json_t *arr = json_object_get(facets, sql[f][0]), *row;
+        size_t i;
+        json_array_foreach(arr, i, row)
+        {
+            struct db_stmt *st;
+            int rc = db_prepare(db, sql[f][1], &st, err);
+            if (rc)
+                return rc;
+            db_bind_text(st, 1, json_string_value(json_object_get(row, "value")));
+            if ((rc = db_step(st, err)) == DB_ROW && !db_column_is_null(st, 0))
+                json_object_set_new(row, "label", json_string(db_column_text(st, 0)));
+            db_stmt_done(st);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* The items of a page the in-memory index ranked (search_memory.c), read with their
+ * snippets through the sharing predicate, which stays the authority on what is shown: *shown
+ * is false when it refused a row the copy found (the caller then asks FTS5, and the copy's
+ * disagreement is logged as the error it is). */
+static int read_memory_page(struct db *db, const struct principal *who, const char *match,
+                            const struct library_memory_page *page, json_t *items, bool *shown,
+                            struct bh_error *err)
+{
+    *shown = true;
+    if (page->count == 0)
+        return 0;
+    struct buf sql = BUF_INIT;
+    struct db_params p = DB_PARAMS_INIT;
+    buf_puts(&sql, "WITH page(n, score, pos) AS (VALUES ");
+    for (size_t i = 0; i < page->count; i++) {
+        buf_puts(&sql, i ? ", (?, ?, ?)" : "(?, ?, ?)");
+        db_params_int(&p, page->n[i]);
+        db_params_double(&p, page->score[i]);
+        db_params_int(&p, (int64_t)i);
+    }
+    buf_puts(&sql, ") SELECT page.score, "
+                   "snippet(document_fts, 1, char(1), char(2), '…', 30), "
+                   "snippet(document_fts, 2, char(1), char(2), '…', 30), "
+                   "snippet(document_fts, 3, char(1), char(2), '…', 30), " ITEM_COLUMNS
+                   " FROM page JOIN document_fts ON document_fts.rowid = page.n "
+                   "JOIN document d ON d.n = page.n" ITEM_JOIN " WHERE document_fts MATCH ? AND ");
+    db_params_text(&p, match);
+    library_predicate(who, "d", &sql, &p);
+    buf_puts(&sql, " ORDER BY page.pos");
+    struct db_stmt *st;
+    int rc = db_prepare_bound(db, buf_str(&sql), &p, &st, err);
+    buf_cleanup(&sql);
+    if (rc)
+        return rc;
+    size_t rows = 0;
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        json_t *item;
+        if ((rc = read_item(db, st, 4, &item, err)))
+            break;
+        double score = -db_column_double(st, 0);
+        json_object_set_new(item, "score", json_real((double)(long long)(score * 1000) / 1000));
+        json_object_set_new(item, "snippet", best_snippet(st, 1));
+        json_array_append_new(items, item);
+        rows++;
+    }
+    db_stmt_done(st);
+    if (rc < 0)
+        return rc;
+    if (rows != page->count) {
+        log_error("library search: the in-memory index found %zu documents for a page, the "
+                  "sharing predicate lets %zu through; answered by FTS5",
+                  page->count, rows);
+        json_array_clear(items);
+        *shown = false;
+    }
+    return 0;
+}
+
+/* The ranked search from the in-memory index when it can answer: *answered says whether it
+ * did, with the items, *more, *total and (asked for) the reply's facets filled. */
+static int search_memory(struct db *db, const struct principal *who, const struct library_query *q,
+                         const char *match, long offset, json_t *reply, json_t *items, bool *more,
+                         int64_t *total, bool *answered, struct bh_error *err)
+{
+    struct library_memory_page page;
+    int rc = library_memory_search(db, who, q, match, offset, &page, answered, err);
+    if (!rc && *answered)
+        rc = read_memory_page(db, who, match, &page, items, answered, err);
+    if (!rc && *answered) {
+        *more = page.more;
+        *total = page.total;
+        if (page.facets) {
+            rc = label_facets(db, page.facets, err);
+            json_object_set(reply, "facets", page.facets);
+        }
+    }
+    library_memory_page_cleanup(&page);
+    return rc;
 }
 
 /* The list newest first, from the keyset position `pos`. */
@@ -738,10 +894,13 @@ int library_search(struct db *db, const struct principal *who, const struct libr
     }
     json_t *reply = json_object(), *items = json_array();
     json_object_set_new(reply, "items", items);
-    bool more = false;
+    bool more = false, answered = false;
     int64_t total = -1;
-    rc = ranked ? search_ranked(db, who, q, m, pos.offset, items, &more, &total, err)
-                : search_newest(db, who, q, &pos, items, &more, err);
+    if (ranked)
+        rc = search_memory(db, who, q, m, pos.offset, reply, items, &more, &total, &answered, err);
+    if (!rc && !answered)
+        rc = ranked ? search_ranked(db, who, q, m, pos.offset, items, &more, &total, err)
+                    : search_newest(db, who, q, &pos, items, &more, err);
     if (total < 0 && !more && pos.offset == 0 && !pos.updated_at[0])
         total = (int64_t)json_array_size(items);
     if (!rc && total < 0)
@@ -755,7 +914,7 @@ int library_search(struct db *db, const struct principal *who, const struct libr
     }
     json_object_set_new(reply, "total", json_integer(total));
     json_object_set_new(reply, "next", next);
-    if (!rc && q->facets)
+    if (!rc && q->facets && !answered)
         rc = search_facets(db, who, q, m, reply, err);
     char now[40];
     time_format_rfc3339(time_now_ms(), 0, false, now);

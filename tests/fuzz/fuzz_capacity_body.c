@@ -9,24 +9,18 @@
 #include "base/log.h"
 #include "capacity/capacity.h"
 #include "db/db.h"
-#include "db/migrate.h"
-#include "org/org.h"
-#include "refdata/refdata.h"
+#include "store.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct db *db;
 static struct principal focal_point, admin;
-static char dir[256];
-static char store[300];
 
 static void die(const char *what, const char *detail)
 {
@@ -40,59 +34,21 @@ static void check(int rc, const struct bh_error *err, const char *what)
         die(what, err->message);
 }
 
-static int64_t org_id(const char *code)
-{
-    int64_t id = 0;
-    bool found = false;
-    struct bh_error err;
-    check(db_exec_params(db, "SELECT id FROM org WHERE code = ?", DB_PARAMS(DB_TEXT(code)), &id,
-                         &found, &err),
-          &err, "find an organization");
-    if (!found)
-        die("no seeded organization", code);
-    return id;
-}
-
-static void cleanup(void)
-{
-    db_close(db);
-    const char *suffixes[] = { "", "-wal", "-shm" };
-    for (size_t i = 0; i < 3; i++) {
-        char path[320];
-        snprintf(path, sizeof path, "%s%s", store, suffixes[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    log_configure(BH_LOG_ERROR, BH_LOG_TEXT);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/bh-fuzz-capacity-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        die("mkdtemp", strerror(errno));
-    snprintf(store, sizeof store, "%s/store.db", dir);
-    struct bh_error err;
-    check(db_open(&db, store, DB_OPEN_CREATE, &err), &err, "create the store");
-    check(migrate_apply(db, migrations_builtin, migrations_builtin_count, NULL, &err), &err,
-          "migrate");
-    struct refdata_counts counts;
-    check(refdata_load(db, BH_ISO_CODES_DIR, &counts, &err), &err, "load reference data");
-    struct principal cli;
-    principal_cli(&cli);
-    int added;
-    check(org_seed(db, &cli, &added, &err), &err, "seed organizations");
-    focal_point =
-        (struct principal){ .account_id = 0, .org_id = org_id("RWA"), .role = ROLE_FOCAL_POINT };
+    db = fuzz_store_open("fuzz_capacity_body");
+    focal_point = (struct principal){ .account_id = 0,
+                                      .org_id = fuzz_store_org(db, "RWA"),
+                                      .role = ROLE_FOCAL_POINT };
     snprintf(focal_point.org_code, sizeof focal_point.org_code, "RWA");
     snprintf(focal_point.username, sizeof focal_point.username, "rwa.fp");
-    admin = (struct principal){ .account_id = 0, .org_id = org_id("DPO"), .role = ROLE_ADMIN };
+    admin = (struct principal){ .account_id = 0,
+                                .org_id = fuzz_store_org(db, "DPO"),
+                                .role = ROLE_ADMIN };
     snprintf(admin.org_code, sizeof admin.org_code, "DPO");
     snprintf(admin.username, sizeof admin.username, "admin");
-    atexit(cleanup);
     return 0;
 }
 

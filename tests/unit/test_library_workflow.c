@@ -189,6 +189,19 @@ static void unit_library_workflow_publish(void **state)
 
     clock_ms += 60000;
     verdict(&bra_end, doc, "approve");
+    /* The review view's list carries the round's verdicts and the submission time (BRA's
+     * "changes" and BRA's approval: one organization each way). */
+    json_t *list = NULL;
+    must(library_search(db, &chn_fp, &(struct library_query){ .status = "in_review", .limit = 20 },
+                        &list, &err),
+         &err, "search");
+    json_t *item = json_array_get(json_object_get(list, "items"), 0);
+    assert_string_equal(str(item, "id"), doc);
+    json_t *reviews = json_object_get(item, "reviews");
+    assert_int_equal(json_integer_value(json_object_get(reviews, "approvals")), 1);
+    assert_int_equal(json_integer_value(json_object_get(reviews, "changes")), 1);
+    assert_non_null(json_string_value(json_object_get(item, "submitted_at")));
+    json_decref(list);
     must(library_publish(db, &chn_fp, doc, &out, &err), &err, "publish");
     assert_string_equal(str(out, "status"), "published");
     assert_int_equal(json_integer_value(json_object_get(out, "version")), 3);
