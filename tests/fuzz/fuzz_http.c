@@ -17,10 +17,8 @@
 #include "api/api.h"
 #include "base/log.h"
 #include "db/db.h"
-#include "db/migrate.h"
 #include "http/server.h"
-#include "org/org.h"
-#include "refdata/refdata.h"
+#include "store.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -48,8 +46,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct http_server *server;
 static int port;
 static char token[ACCOUNT_TOKEN_MAX];
-static char dir[256];
-static char store[300];
 
 static void die(const char *what, const char *detail)
 {
@@ -63,45 +59,26 @@ static void check(int rc, const struct bh_error *err, const char *what)
         die(what, err->message);
 }
 
-/* A store as `bluehelm init --seed` makes it, plus an API token for its admin. */
+/* A store as `bluehelm init --seed` makes it (store.c), plus an API token for its admin. */
 static void make_store(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/bh-fuzz-http-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        die("mkdtemp", strerror(errno));
-    snprintf(store, sizeof store, "%s/store.db", dir);
-    struct db *db;
+    struct db *db = fuzz_store_open("fuzz_http");
     struct bh_error err;
-    check(db_open(&db, store, DB_OPEN_CREATE, &err), &err, "create the store");
-    check(migrate_apply(db, migrations_builtin, migrations_builtin_count, NULL, &err), &err,
-          "migrate");
-    struct refdata_counts counts;
-    check(refdata_load(db, BH_ISO_CODES_DIR, &counts, &err), &err, "load reference data");
     struct principal cli;
     principal_cli(&cli);
-    int added;
-    check(org_seed(db, &cli, &added, &err), &err, "seed organizations");
     char generated[64];
     bool created;
     check(account_bootstrap_admin(db, "DPO", "fuzz-admin-password-1", generated, &created, &err),
           &err, "create the admin");
     check(account_token_create(db, &cli, "admin", "fuzz", token, NULL, &err), &err,
           "create a token");
-    db_close(db);
 }
 
+/* Runs before the store goes (store.c's handler was registered first). */
 static void cleanup(void)
 {
     http_server_stop(server, 1000);
     server = NULL;
-    const char *suffixes[] = { "", "-wal", "-shm" };
-    for (size_t i = 0; i < 3; i++) {
-        char path[320];
-        snprintf(path, sizeof path, "%s%s", store, suffixes[i]);
-        unlink(path);
-    }
-    rmdir(dir);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -110,8 +87,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     /* The server writes to sockets the fuzzer may already have closed. */
     signal(SIGPIPE, SIG_IGN);
-    /* One access-log line per input would drown the fuzzer's own output; errors still show. */
-    log_configure(BH_LOG_ERROR, BH_LOG_TEXT);
     make_store();
     struct http_server_options opt = {
         .host = "127.0.0.1",
@@ -121,7 +96,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         .max_connections_per_ip = 0, /* every connection comes from 127.0.0.1 here */
         .max_body = 1 << 20,
         .timeout_s = 30,
-        .db_path = store,
+        .db_path = fuzz_store_path(),
         .map_tile_url = "",
         .routes = api_routes,
     };

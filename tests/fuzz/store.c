@@ -48,6 +48,7 @@ static void remove_store(void)
 struct db *fuzz_store_open(const char *target)
 {
     name = target;
+    /* A log line per input would drown the fuzzer's own output; errors still show. */
     log_configure(BH_LOG_ERROR, BH_LOG_TEXT);
     const char *tmp = getenv("TMPDIR");
     tmp = tmp && *tmp ? tmp : "/tmp";
@@ -69,6 +70,11 @@ struct db *fuzz_store_open(const char *target)
     check(org_seed(db, &cli, &added, &err), &err, "seed organizations");
     atexit(remove_store);
     return db;
+}
+
+const char *fuzz_store_path(void)
+{
+    return path;
 }
 
 int64_t fuzz_store_org(struct db *store, const char *code)

@@ -751,3 +751,20 @@ struct test_run test_cli_import(const char *db, const char *source, const char *
     args[n] = NULL;
     return test_cli(args);
 }
+
+int64_t test_sharing_group(struct db *db, const char *name, int64_t owner, const int64_t *members,
+                           int n)
+{
+    struct bh_error err;
+    int64_t id = 0;
+    must(db_exec_params(db,
+                        "INSERT INTO sharing_group (name, owner_org_id, created_at) VALUES (?, ?, "
+                        "'2026-01-01T00:00:00Z') RETURNING id",
+                        DB_PARAMS(DB_TEXT(name), DB_INT(owner)), &id, NULL, &err),
+         &err, name);
+    for (int i = 0; i < n; i++)
+        must(db_exec_params(db, "INSERT INTO sharing_group_member (group_id, org_id) VALUES (?, ?)",
+                            DB_PARAMS(DB_INT(id), DB_INT(members[i])), NULL, NULL, &err),
+             &err, name);
+    return id;
+}

@@ -224,6 +224,12 @@ void test_exec(struct db *db, const char *sql);
  * row); fails the test, printing SQLite's message, when the query fails. */
 int64_t test_query_int(struct db *db, const char *sql);
 
+/* A sharing group named `name` of `owner` with the organizations `members` (ids, `n` of
+ * them), written by SQL as of 2026-01-01; its id. The audience triggers of the records marked
+ * for it later accept its members then. */
+int64_t test_sharing_group(struct db *db, const char *name, int64_t owner, const int64_t *members,
+                           int n);
+
 /* `text` parsed as JSON (the caller decrefs): a request body written in the test. Fails,
  * showing the text and jansson's message, when it is not JSON. */
 json_t *test_json(const char *text);

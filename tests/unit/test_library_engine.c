@@ -182,18 +182,10 @@ static void insert_doc(int i)
 
 static int64_t add_group(const char *name, const int *members, int nmembers)
 {
-    struct bh_error err;
-    int64_t id = 0;
-    must(db_exec_params(db,
-                        "INSERT INTO sharing_group (name, owner_org_id, created_at) VALUES (?, ?, "
-                        "'2025-01-01T00:00:00Z') RETURNING id",
-                        DB_PARAMS(DB_TEXT(name), DB_INT(org_ids[members[0]])), &id, NULL, &err),
-         &err, name);
-    for (int i = 0; i < nmembers; i++)
-        must(db_exec_params(db, "INSERT INTO sharing_group_member (group_id, org_id) VALUES (?, ?)",
-                            DB_PARAMS(DB_INT(id), DB_INT(org_ids[members[i]])), NULL, NULL, &err),
-             &err, name);
-    return id;
+    int64_t ids[16];
+    for (int i = 0; i < nmembers && i < 16; i++)
+        ids[i] = org_ids[members[i]];
+    return test_sharing_group(db, name, org_ids[members[0]], ids, nmembers < 16 ? nmembers : 16);
 }
 
 static int setup(void **state)

@@ -45,18 +45,10 @@ static const char *const statuses[] = { "draft", "in_review", "published" };
 
 static int64_t add_group(const char *name, int owner, const int *members, int nmembers)
 {
-    struct bh_error err;
-    int64_t id = 0;
-    must(db_exec_params(db,
-                        "INSERT INTO sharing_group (name, owner_org_id, created_at) VALUES (?, ?, "
-                        "'2026-01-01T00:00:00Z') RETURNING id",
-                        DB_PARAMS(DB_TEXT(name), DB_INT(org_ids[owner])), &id, NULL, &err),
-         &err, name);
-    for (int i = 0; i < nmembers; i++)
-        must(db_exec_params(db, "INSERT INTO sharing_group_member (group_id, org_id) VALUES (?, ?)",
-                            DB_PARAMS(DB_INT(id), DB_INT(org_ids[members[i]])), NULL, NULL, &err),
-             &err, name);
-    return id;
+    int64_t ids[16];
+    for (int i = 0; i < nmembers && i < 16; i++)
+        ids[i] = org_ids[members[i]];
+    return test_sharing_group(db, name, org_ids[owner], ids, nmembers < 16 ? nmembers : 16);
 }
 
 /* One document per combination, n from 1. A RED recipient row names either the reader
